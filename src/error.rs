@@ -1,0 +1,39 @@
+//! The crate's error type, gathering each layer's errors.
+
+use crate::document::DocumentError;
+use crate::events::ListenerError;
+use crate::naming::{NamingError, PackError};
+use crate::schema::SchemaError;
+
+/// Any error of this crate.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The schema cannot be built as declared.
+    #[error(transparent)]
+    Schema(#[from] SchemaError),
+    /// A name cannot be made or used.
+    #[error(transparent)]
+    Naming(#[from] NamingError),
+    /// A convention pack cannot be used.
+    #[error(transparent)]
+    Pack(#[from] PackError),
+    /// A document cannot be loaded.
+    #[error(transparent)]
+    Document(#[from] DocumentError),
+    /// A listener rejected an attachment or stopped a plan.
+    #[error("a listener refused: {0}")]
+    Listener(ListenerError),
+}
+
+impl From<ListenerError> for Error {
+    fn from(e: ListenerError) -> Self {
+        let e = match e.downcast::<NamingError>() {
+            Ok(n) => return Error::Naming(n),
+            Err(e) => e,
+        };
+        match e.downcast::<SchemaError>() {
+            Ok(s) => Error::Schema(s),
+            Err(e) => Error::Listener(e),
+        }
+    }
+}

@@ -1,0 +1,396 @@
+//! The listener trait and the events it receives.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use dyn_clone::DynClone;
+
+use crate::schema::{Column, Constraint, Index, PrimaryKey, Table, TableRef};
+
+/// The kinds of event a listener can receive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EventKind {
+    /// A table joined a metadata.
+    TableAttached,
+    /// A column was attached to a table.
+    ColumnAttached,
+    /// A constraint (pk, fk, uq, ck) was attached to a table.
+    ConstraintAttached,
+    /// An index was attached to a table.
+    IndexAttached,
+    /// A column was added to a primary key made from column flags.
+    PrimaryKeyColumnAdded,
+    /// Before the create statements of the metadata or of a table.
+    BeforeCreate,
+    /// After the create statements of the metadata or of a table.
+    AfterCreate,
+    /// Before the drop statements of the metadata or of a table.
+    BeforeDrop,
+    /// After the drop statements of the metadata or of a table.
+    AfterDrop,
+}
+
+impl EventKind {
+    fn bit(self) -> u16 {
+        1 << (self as u16)
+    }
+
+    /// The event's name in snake case, as used in documents (`before_create`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::TableAttached => "table_attached",
+            EventKind::ColumnAttached => "column_attached",
+            EventKind::ConstraintAttached => "constraint_attached",
+            EventKind::IndexAttached => "index_attached",
+            EventKind::PrimaryKeyColumnAdded => "primary_key_column_added",
+            EventKind::BeforeCreate => "before_create",
+            EventKind::AfterCreate => "after_create",
+            EventKind::BeforeDrop => "before_drop",
+            EventKind::AfterDrop => "after_drop",
+        }
+    }
+}
+
+/// A set of event kinds a listener wants to receive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Interest(u16);
+
+impl Interest {
+    /// Every event.
+    pub const ALL: Interest = Interest(u16::MAX);
+    /// No event.
+    pub const NONE: Interest = Interest(0);
+
+    /// Only the given kind.
+    pub fn only(kind: EventKind) -> Self {
+        Interest(kind.bit())
+    }
+
+    /// This set plus `kind`.
+    pub fn with(self, kind: EventKind) -> Self {
+        Interest(self.0 | kind.bit())
+    }
+
+    /// Whether `kind` is in the set.
+    pub fn contains(self, kind: EventKind) -> bool {
+        self.0 & kind.bit() != 0
+    }
+}
+
+/// The error a listener returns to reject an attachment or stop a plan.
+///
+/// It wraps any error; [`downcast_ref`](ListenerError::downcast_ref) recovers it.
+#[derive(Debug)]
+pub struct ListenerError(Box<dyn std::error::Error + Send + Sync>);
+
+impl ListenerError {
+    /// An error with a plain message.
+    pub fn msg(message: impl Into<String>) -> Self {
+        ListenerError(message.into().into())
+    }
+
+    /// Wraps an error.
+    pub fn from_error(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        ListenerError(Box::new(error))
+    }
+
+    /// The wrapped error, if it is a `T`.
+    pub fn downcast_ref<T: std::error::Error + 'static>(&self) -> Option<&T> {
+        self.0.downcast_ref::<T>()
+    }
+
+    /// Unwraps into the wrapped error, if it is a `T`.
+    pub fn downcast<T: std::error::Error + 'static>(self) -> Result<T, Self> {
+        match self.0.downcast::<T>() {
+            Ok(b) => Ok(*b),
+            Err(e) => Err(ListenerError(e)),
+        }
+    }
+}
+
+impl fmt::Display for ListenerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for ListenerError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+/// What a listener method returns.
+pub type ListenerResult = Result<(), ListenerError>;
+
+/// A read-only view of the tables of a metadata, for listeners that need other tables.
+#[derive(Clone, Copy)]
+pub struct Catalog<'a> {
+    pub(crate) tables: &'a [Table],
+    pub(crate) index: &'a HashMap<TableRef, usize>,
+    pub(crate) current: Option<&'a Table>,
+    /// Where `current` sits in `tables` (taken out while it changes).
+    pub(crate) slot: Option<usize>,
+}
+
+impl<'a> Catalog<'a> {
+    /// The table with this reference, including the table being attached to.
+    pub fn table(&self, r: &TableRef) -> Option<&'a Table> {
+        if let Some(cur) = self.current {
+            if cur.schema_name() == r.schema.as_deref() && cur.name() == r.name {
+                return Some(cur);
+            }
+        }
+        self.index.get(r).map(|&i| &self.tables[i])
+    }
+
+    /// Every table already in the metadata, in declaration order (a table
+    /// being added is not among them until its attachments are done).
+    pub fn tables(&self) -> impl Iterator<Item = &'a Table> {
+        let (cur, slot) = (self.current, self.slot);
+        self.tables
+            .iter()
+            .enumerate()
+            .map(move |(i, t)| if Some(i) == slot { cur.unwrap_or(t) } else { t })
+    }
+}
+
+/// A table joined a metadata. The listener may change it (its comment, its custom DDL).
+pub struct TableAttached<'a> {
+    /// The table, before any of its columns are attached.
+    pub table: &'a mut Table,
+    /// The metadata's other tables.
+    pub catalog: Catalog<'a>,
+}
+
+/// A column was attached to a table.
+pub struct ColumnAttached<'a> {
+    /// The table, before the column is added.
+    pub table: &'a Table,
+    /// The column being attached.
+    pub column: &'a mut Column,
+    /// The metadata's tables.
+    pub catalog: Catalog<'a>,
+}
+
+/// A constraint was attached to a table.
+pub struct ConstraintAttached<'a> {
+    /// The table, before the constraint is added.
+    pub table: &'a Table,
+    /// The constraint being attached.
+    pub constraint: &'a mut Constraint,
+    /// The metadata's tables.
+    pub catalog: Catalog<'a>,
+    pub(crate) retry: bool,
+    pub(crate) defer: Option<TableRef>,
+}
+
+impl ConstraintAttached<'_> {
+    /// Asks to be called again for this constraint once table `awaited` has
+    /// joined the metadata (deferred naming). Only this listener is called again.
+    pub fn defer_until(&mut self, awaited: TableRef) {
+        self.defer = Some(awaited);
+    }
+
+    /// Whether this call is a retry after [`defer_until`](Self::defer_until).
+    pub fn is_retry(&self) -> bool {
+        self.retry
+    }
+}
+
+/// An index was attached to a table.
+pub struct IndexAttached<'a> {
+    /// The table, before the index is added.
+    pub table: &'a Table,
+    /// The index being attached.
+    pub index: &'a mut Index,
+    /// The metadata's tables.
+    pub catalog: Catalog<'a>,
+}
+
+/// A column was added to a primary key made from columns' `primary_key` flags.
+pub struct PrimaryKeyColumnAdded<'a> {
+    /// The table, with the new column.
+    pub table: &'a Table,
+    /// The primary key, with the new column.
+    pub primary_key: &'a mut PrimaryKey,
+    /// The metadata's tables.
+    pub catalog: Catalog<'a>,
+}
+
+/// A DDL event: before or after the create or drop statements of the
+/// metadata (`table` is `None`) or of one table.
+pub struct DdlEvent<'a> {
+    /// Which event.
+    pub kind: EventKind,
+    /// The table, or `None` for the whole metadata.
+    pub table: Option<&'a Table>,
+    /// The dialect the statements are rendered for (`postgresql`, `sqlite`, `mysql`).
+    pub dialect: &'a str,
+    pub(crate) statements: Vec<String>,
+}
+
+impl<'a> DdlEvent<'a> {
+    /// A new event (used by plans and tests).
+    pub fn new(kind: EventKind, table: Option<&'a Table>, dialect: &'a str) -> Self {
+        DdlEvent { kind, table, dialect, statements: Vec::new() }
+    }
+
+    /// Adds a statement to run at this point (SQL for the event's dialect, without a trailing `;`).
+    pub fn add_statement(&mut self, sql: impl Into<String>) {
+        self.statements.push(sql.into());
+    }
+
+    /// The statements added so far.
+    pub fn statements(&self) -> &[String] {
+        &self.statements
+    }
+
+    /// Takes the statements added by listeners.
+    pub fn take_statements(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.statements)
+    }
+}
+
+/// Receives events from an [`EventBus`](super::EventBus).
+///
+/// Every method has a no-op default: implement only the events you need.
+/// Returning an error rejects the attachment (nothing is attached) or stops
+/// the plan. Listeners are cloned with the metadata that owns them, so they
+/// must be [`Clone`] (through [`dyn_clone`]).
+pub trait Listener: DynClone + Send + Sync {
+    /// The events this listener receives; a `once` listener is used up by the
+    /// first of them. Default: all.
+    fn interest(&self) -> Interest {
+        Interest::ALL
+    }
+
+    /// A table joined the metadata.
+    fn table_attached(&mut self, _event: &mut TableAttached<'_>) -> ListenerResult {
+        Ok(())
+    }
+
+    /// A column was attached.
+    fn column_attached(&mut self, _event: &mut ColumnAttached<'_>) -> ListenerResult {
+        Ok(())
+    }
+
+    /// A constraint was attached.
+    fn constraint_attached(&mut self, _event: &mut ConstraintAttached<'_>) -> ListenerResult {
+        Ok(())
+    }
+
+    /// An index was attached.
+    fn index_attached(&mut self, _event: &mut IndexAttached<'_>) -> ListenerResult {
+        Ok(())
+    }
+
+    /// A column joined a primary key made from column flags.
+    fn primary_key_column_added(&mut self, _event: &mut PrimaryKeyColumnAdded<'_>) -> ListenerResult {
+        Ok(())
+    }
+
+    /// A DDL event.
+    fn ddl(&mut self, _event: &mut DdlEvent<'_>) -> ListenerResult {
+        Ok(())
+    }
+}
+
+dyn_clone::clone_trait_object!(Listener);
+
+impl<L: Listener + Clone> Listener for Option<L> {
+    fn interest(&self) -> Interest {
+        self.as_ref().map_or(Interest::NONE, Listener::interest)
+    }
+    fn table_attached(&mut self, e: &mut TableAttached<'_>) -> ListenerResult {
+        self.as_mut().map_or(Ok(()), |l| l.table_attached(e))
+    }
+    fn column_attached(&mut self, e: &mut ColumnAttached<'_>) -> ListenerResult {
+        self.as_mut().map_or(Ok(()), |l| l.column_attached(e))
+    }
+    fn constraint_attached(&mut self, e: &mut ConstraintAttached<'_>) -> ListenerResult {
+        self.as_mut().map_or(Ok(()), |l| l.constraint_attached(e))
+    }
+    fn index_attached(&mut self, e: &mut IndexAttached<'_>) -> ListenerResult {
+        self.as_mut().map_or(Ok(()), |l| l.index_attached(e))
+    }
+    fn primary_key_column_added(&mut self, e: &mut PrimaryKeyColumnAdded<'_>) -> ListenerResult {
+        self.as_mut().map_or(Ok(()), |l| l.primary_key_column_added(e))
+    }
+    fn ddl(&mut self, e: &mut DdlEvent<'_>) -> ListenerResult {
+        self.as_mut().map_or(Ok(()), |l| l.ddl(e))
+    }
+}
+
+impl<L: Listener + Clone> Listener for Vec<L> {
+    fn interest(&self) -> Interest {
+        self.iter().fold(Interest::NONE, |acc, l| Interest(acc.0 | l.interest().0))
+    }
+    fn table_attached(&mut self, e: &mut TableAttached<'_>) -> ListenerResult {
+        self.iter_mut().try_for_each(|l| l.table_attached(e))
+    }
+    fn column_attached(&mut self, e: &mut ColumnAttached<'_>) -> ListenerResult {
+        self.iter_mut().try_for_each(|l| l.column_attached(e))
+    }
+    fn constraint_attached(&mut self, e: &mut ConstraintAttached<'_>) -> ListenerResult {
+        self.iter_mut().try_for_each(|l| l.constraint_attached(e))
+    }
+    fn index_attached(&mut self, e: &mut IndexAttached<'_>) -> ListenerResult {
+        self.iter_mut().try_for_each(|l| l.index_attached(e))
+    }
+    fn primary_key_column_added(&mut self, e: &mut PrimaryKeyColumnAdded<'_>) -> ListenerResult {
+        self.iter_mut().try_for_each(|l| l.primary_key_column_added(e))
+    }
+    fn ddl(&mut self, e: &mut DdlEvent<'_>) -> ListenerResult {
+        self.iter_mut().try_for_each(|l| l.ddl(e))
+    }
+}
+
+macro_rules! closure_listener {
+    ($(#[$doc:meta])* $ty:ident, $ctor:ident, $event:ident, $method:ident, $($kind:ident),+) => {
+        $(#[$doc])*
+        #[derive(Clone)]
+        pub struct $ty<F>(F);
+
+        $(#[$doc])*
+        pub fn $ctor<F>(f: F) -> $ty<F>
+        where
+            F: FnMut(&mut $event<'_>) -> ListenerResult + Clone + Send + Sync + 'static,
+        {
+            $ty(f)
+        }
+
+        impl<F> Listener for $ty<F>
+        where
+            F: FnMut(&mut $event<'_>) -> ListenerResult + Clone + Send + Sync + 'static,
+        {
+            fn interest(&self) -> Interest {
+                Interest::NONE$(.with(EventKind::$kind))+
+            }
+            fn $method(&mut self, event: &mut $event<'_>) -> ListenerResult {
+                (self.0)(event)
+            }
+        }
+    };
+}
+
+closure_listener!(
+    /// A listener made from a closure called for every `TableAttached` event.
+    OnTable, on_table, TableAttached, table_attached, TableAttached
+);
+closure_listener!(
+    /// A listener made from a closure called for every `ColumnAttached` event.
+    OnColumn, on_column, ColumnAttached, column_attached, ColumnAttached
+);
+closure_listener!(
+    /// A listener made from a closure called for every `ConstraintAttached` event.
+    OnConstraint, on_constraint, ConstraintAttached, constraint_attached, ConstraintAttached
+);
+closure_listener!(
+    /// A listener made from a closure called for every `IndexAttached` event.
+    OnIndex, on_index, IndexAttached, index_attached, IndexAttached
+);
+closure_listener!(
+    /// A listener made from a closure called for every DDL event.
+    OnDdl, on_ddl, DdlEvent, ddl, BeforeCreate, AfterCreate, BeforeDrop, AfterDrop
+);

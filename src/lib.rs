@@ -1,0 +1,67 @@
+//! # nomenclator
+//!
+//! Schema definitions whose constraint and index names are never left to chance.
+//!
+//! Build a [`MetaData`] of [`Table`]s in code or load one from a TOML/JSON
+//! schema document ([`document`]). Attaching columns, constraints and
+//! indexes fires events on the metadata's [`EventBus`](events::EventBus);
+//! the naming-convention handler, itself a [`Listener`], fills in names from
+//! templates such as `fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s`,
+//! exactly as SQLAlchemy's naming conventions do. Names are then finalised
+//! per dialect ([`final_names`]): shortened to the identifier limit with
+//! SQLAlchemy's MD5 suffix, checked for length and for collisions.
+//!
+//! ```
+//! use nomenclator::{Column, Kind, MetaData, NamingConvention, Table, Unique};
+//! use nomenclator::events::{on_constraint, ListenOptions};
+//!
+//! let convention = NamingConvention::new()
+//!     .with(Kind::Unique, "uq_%(table_name)s_%(column_0_N_name)s")?;
+//! let mut md = MetaData::with_convention(convention);
+//!
+//! // A listener that runs after naming and sees the final name.
+//! md.listen(on_constraint(|ev| {
+//!     assert!(ev.constraint.name().as_str().is_some());
+//!     Ok(())
+//! }));
+//!
+//! md.add_table(
+//!     Table::new("person")
+//!         .column(Column::new("first", "text"))
+//!         .column(Column::new("last", "text"))
+//!         .constraint(Unique::new(["first", "last"])),
+//! )?;
+//! assert_eq!(
+//!     md.table("person").unwrap().constraints()[0].name().as_str(),
+//!     Some("uq_person_first_last")
+//! );
+//! # Ok::<(), nomenclator::Error>(())
+//! ```
+//!
+//! Layers, in one direction: [`schema`] (the model, no SQL) → [`naming`]
+//! and [`events`] → [`dialect`] (rendering) → execution.
+
+#![warn(missing_docs)]
+
+pub mod dialect;
+pub mod document;
+mod error;
+pub mod events;
+pub mod naming;
+pub mod plugin;
+pub mod schema;
+pub mod testing;
+
+#[cfg(feature = "cli")]
+pub mod cli;
+
+pub use error::Error;
+pub use events::{Listener, ListenerId};
+pub use naming::{final_names, IdentifierLimit, NamedObject, NamingConvention, TokenContext, TokenProvider};
+pub use plugin::{Plugin, Plugins};
+pub use schema::{
+    Check, Column, ColumnType, Constraint, ForeignKey, Index, Kind, MetaData, Name, PrimaryKey, Reference, Table,
+    TableRef, Unique,
+};
+
+pub(crate) use schema::closest as schema_closest;

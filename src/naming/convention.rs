@@ -1,0 +1,231 @@
+//! Naming conventions: a template per kind, token values and custom token providers.
+
+use std::fmt;
+use std::sync::Arc;
+
+use super::error::NamingError;
+use super::template::{apply_spec, ColumnAttr, Part, Selector, Template, Token};
+use crate::schema::{Column, ForeignKey, Kind, Table, TableRef};
+
+/// What a template is rendered against: the table, the constraint's kind,
+/// its columns, its explicit name and, for foreign keys, what it refers to.
+pub struct TokenContext<'a> {
+    pub(crate) table: &'a Table,
+    pub(crate) kind: Kind,
+    pub(crate) columns: Vec<&'a Column>,
+    pub(crate) explicit_name: Option<String>,
+    pub(crate) foreign_key: Option<&'a ForeignKey>,
+    pub(crate) referred_columns: Option<&'a [String]>,
+    pub(crate) check_sql: Option<&'a str>,
+}
+
+impl<'a> TokenContext<'a> {
+    /// The table the object belongs to.
+    pub fn table(&self) -> &'a Table {
+        self.table
+    }
+
+    /// The kind of object being named.
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// The object's columns (a foreign key's local columns; a column-level check's column).
+    pub fn columns(&self) -> &[&'a Column] {
+        &self.columns
+    }
+
+    /// The explicit name, if the user gave one.
+    pub fn explicit_name(&self) -> Option<&str> {
+        self.explicit_name.as_deref()
+    }
+
+    /// The referred table, for foreign keys.
+    pub fn referred_table(&self) -> Option<&'a TableRef> {
+        self.foreign_key.map(|fk| &fk.referred_table)
+    }
+
+    /// The referred column names, for foreign keys (declared, or the referred primary key).
+    pub fn referred_columns(&self) -> Option<&'a [String]> {
+        self.referred_columns
+    }
+
+    /// The SQL expression, for check constraints.
+    pub fn check_sql(&self) -> Option<&'a str> {
+        self.check_sql
+    }
+
+    fn label(&self, c: &Column) -> String {
+        match &self.table.schema {
+            Some(s) => format!("{}_{}_{}", s.replace('.', "_"), self.table.name, c.name),
+            None => format!("{}_{}", self.table.name, c.name),
+        }
+    }
+
+    fn column_value(&self, c: &Column, attr: ColumnAttr) -> String {
+        match attr {
+            ColumnAttr::Name => c.name.clone(),
+            ColumnAttr::Key => c.key_or_name().to_owned(),
+            ColumnAttr::Label => self.label(c),
+        }
+    }
+}
+
+/// Supplies the values of custom tokens (a plugin's contribution to templates).
+pub trait TokenProvider: Send + Sync {
+    /// Whether this provider knows `token`.
+    fn provides(&self, token: &str) -> bool;
+
+    /// The value of `token` for the object described by `context`; an `Err`
+    /// carries a message saying why it has none.
+    fn resolve(&self, token: &str, context: &TokenContext<'_>) -> Result<String, String>;
+}
+
+/// A naming convention: at most one template per [`Kind`], and the token
+/// providers its custom tokens come from.
+#[derive(Clone, Default)]
+pub struct NamingConvention {
+    templates: [Option<Arc<Template>>; 5],
+    providers: Vec<Arc<dyn TokenProvider>>,
+}
+
+impl fmt::Debug for NamingConvention {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut m = f.debug_map();
+        for k in Kind::ALL {
+            if let Some(t) = self.template(k) {
+                m.entry(&k.key(), &t.source());
+            }
+        }
+        m.finish()
+    }
+}
+
+impl NamingConvention {
+    /// An empty convention: nothing is named.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// SQLAlchemy's default: `ix = "ix_%(column_0_label)s"`.
+    pub fn sqlalchemy_default() -> Self {
+        Self::new().with(Kind::Index, "ix_%(column_0_label)s").expect("the default template parses")
+    }
+
+    /// Adds a provider of custom tokens (before the templates that use them).
+    pub fn add_provider(&mut self, provider: Arc<dyn TokenProvider>) {
+        self.providers.push(provider);
+    }
+
+    /// Sets the template for `kind`, checking its tokens.
+    pub fn set(&mut self, kind: Kind, template: &str) -> Result<(), NamingError> {
+        let t = Template::parse(template).map_err(|e| NamingError::Template { origin: None, key: kind, error: e })?;
+        t.check_tokens(kind, |name| self.providers.iter().any(|p| p.provides(name)))
+            .map_err(|message| NamingError::Token { origin: None, key: kind, template: template.to_owned(), message })?;
+        self.templates[kind.slot()] = Some(Arc::new(t));
+        Ok(())
+    }
+
+    /// Builder form of [`set`](Self::set).
+    pub fn with(mut self, kind: Kind, template: &str) -> Result<Self, NamingError> {
+        self.set(kind, template)?;
+        Ok(self)
+    }
+
+    /// Removes the template for `kind`.
+    pub fn unset(&mut self, kind: Kind) {
+        self.templates[kind.slot()] = None;
+    }
+
+    /// The template for `kind`.
+    pub fn template(&self, kind: Kind) -> Option<&Template> {
+        self.templates[kind.slot()].as_deref()
+    }
+
+    /// Whether no template is set.
+    pub fn is_empty(&self) -> bool {
+        self.templates.iter().all(Option::is_none)
+    }
+
+    /// Renders `template` for the object described by `cx`.
+    pub fn render(&self, template: &Template, cx: &TokenContext<'_>) -> Result<String, NamingError> {
+        let mut out = String::new();
+        for part in template.parts() {
+            match part {
+                Part::Literal(s) => out.push_str(s),
+                Part::Token(tok, spec) => {
+                    let v = self.value(tok, template, cx)?;
+                    match spec {
+                        Some(spec) => out.push_str(&apply_spec(spec, &v).map_err(|m| NamingError::Token {
+                            origin: None,
+                            key: cx.kind,
+                            template: template.source().to_owned(),
+                            message: m,
+                        })?),
+                        None => out.push_str(&v),
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn value(&self, tok: &Token, template: &Template, cx: &TokenContext<'_>) -> Result<String, NamingError> {
+        let joined = |vals: Vec<String>, sel: Selector| match sel {
+            Selector::Concat => vals.concat(),
+            _ => vals.join("_"),
+        };
+        Ok(match tok {
+            Token::TableName => cx.table.name.clone(),
+            Token::ConstraintName => match cx.explicit_name.as_deref() {
+                Some(n) => n.to_owned(),
+                None => {
+                    return Err(NamingError::ConstraintNameRequired {
+                        table: cx.table.key(),
+                        kind: cx.kind,
+                        columns: cx.columns.iter().map(|c| c.name.clone()).collect(),
+                        template: template.source().to_owned(),
+                    })
+                }
+            },
+            Token::ReferredTableName => cx.foreign_key.map(|fk| fk.referred_table.name.clone()).unwrap_or_default(),
+            Token::Column(attr, Selector::At(i)) => cx.columns.get(*i).map(|c| cx.column_value(c, *attr)).unwrap_or_default(),
+            Token::Column(attr, sel) => joined(cx.columns.iter().map(|c| cx.column_value(c, *attr)).collect(), *sel),
+            Token::ReferredColumn(sel) => {
+                let cols = cx.referred_columns.unwrap_or(&[]);
+                match sel {
+                    Selector::At(i) => match cols.get(*i) {
+                        Some(c) => c.clone(),
+                        None => {
+                            return Err(NamingError::Token {
+                                origin: None,
+                                key: cx.kind,
+                                template: template.source().to_owned(),
+                                message: format!(
+                                    "{tok}: the foreign key of table \"{}\" has only {} referred column(s)",
+                                    cx.table.key(),
+                                    cols.len()
+                                ),
+                            })
+                        }
+                    },
+                    _ => joined(cols.to_vec(), *sel),
+                }
+            }
+            Token::Custom(name) => {
+                let p = self.providers.iter().find(|p| p.provides(name)).ok_or_else(|| NamingError::Token {
+                    origin: None,
+                    key: cx.kind,
+                    template: template.source().to_owned(),
+                    message: format!("no plugin provides token {name:?}"),
+                })?;
+                p.resolve(name, cx).map_err(|message| NamingError::Token {
+                    origin: None,
+                    key: cx.kind,
+                    template: template.source().to_owned(),
+                    message: format!("token {name}: {message}"),
+                })?
+            }
+        })
+    }
+}

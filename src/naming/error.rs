@@ -1,0 +1,127 @@
+//! Errors of the naming layer.
+
+use super::template::TemplateError;
+use crate::schema::{Kind, TableRef};
+
+fn fmt_origin(o: &Option<String>) -> String {
+    o.as_ref().map(|o| format!("{o}: ")).unwrap_or_default()
+}
+
+/// Describes one named object in an error message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObjectDesc {
+    /// The table.
+    pub table: TableRef,
+    /// The object's kind, or `None` for a table or view.
+    pub kind: Option<Kind>,
+    /// The object's columns.
+    pub columns: Vec<String>,
+}
+
+impl std::fmt::Display for ObjectDesc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.kind {
+            None => write!(f, "table \"{}\"", self.table),
+            Some(k) if self.columns.is_empty() => write!(f, "{} on table \"{}\"", k.describe(), self.table),
+            Some(k) => write!(f, "{} on table \"{}\" ({})", k.describe(), self.table, self.columns.join(", ")),
+        }
+    }
+}
+
+/// A name that cannot be made or used.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NamingError {
+    /// A template that does not parse.
+    #[error("{}naming convention key {key}: {error}", fmt_origin(.origin))]
+    Template {
+        /// The pack file or document it comes from.
+        origin: Option<String>,
+        /// The convention key.
+        key: Kind,
+        /// The parse error.
+        error: TemplateError,
+    },
+    /// An unknown or misplaced token, or a token without a value.
+    #[error("{}naming convention key {key} = {template:?}: {message}", fmt_origin(.origin))]
+    Token {
+        /// The pack file or document it comes from.
+        origin: Option<String>,
+        /// The convention key.
+        key: Kind,
+        /// The template.
+        template: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// Rule 5: `constraint_name` in the template and no name on the constraint.
+    #[error("naming convention including %(constraint_name)s requires that the constraint is explicitly named: unnamed {} on table \"{table}\"{} under {} = {template:?}; give it a name, or use a template without constraint_name", .kind.describe(), cols(.columns), .kind.key())]
+    ConstraintNameRequired {
+        /// The table.
+        table: TableRef,
+        /// The constraint's kind.
+        kind: Kind,
+        /// Its columns.
+        columns: Vec<String>,
+        /// The template.
+        template: String,
+    },
+    /// Rule 2 for indexes: an index must have a name.
+    #[error("index on table \"{table}\" ({}) has no name and there is no `ix` template; name it or add an ix convention", .columns.join(", "))]
+    IndexWithoutName {
+        /// The table.
+        table: TableRef,
+        /// Its columns.
+        columns: Vec<String>,
+    },
+    /// An explicit name, or a table or column name, over the dialect's limit.
+    #[error("{what} name \"{name}\" is {length} {unit} long, over the {dialect} limit of {limit}; shorten it{hint}")]
+    TooLong {
+        /// What it names.
+        what: String,
+        /// The name.
+        name: String,
+        /// Its length.
+        length: usize,
+        /// "bytes" or "characters".
+        unit: &'static str,
+        /// The limit.
+        limit: usize,
+        /// The dialect.
+        dialect: String,
+        /// Extra advice.
+        hint: String,
+    },
+    /// Two objects with the same name where the database needs distinct names.
+    #[error("name collision on {dialect}: \"{name}\" names both the {first} and the {second} ({scope}); change a template or an explicit name")]
+    Collision {
+        /// The name.
+        name: String,
+        /// The first object.
+        first: ObjectDesc,
+        /// The second object.
+        second: ObjectDesc,
+        /// The namespace they share.
+        scope: String,
+        /// The dialect.
+        dialect: String,
+    },
+}
+
+fn cols(c: &[String]) -> String {
+    if c.is_empty() {
+        String::new()
+    } else {
+        format!(" (columns {})", c.join(", "))
+    }
+}
+
+impl NamingError {
+    /// Records where the convention came from (a pack file or document).
+    pub fn with_origin(mut self, o: impl Into<String>) -> Self {
+        match &mut self {
+            NamingError::Template { origin, .. } | NamingError::Token { origin, .. } => *origin = Some(o.into()),
+            _ => {}
+        }
+        self
+    }
+}

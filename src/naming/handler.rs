@@ -1,0 +1,145 @@
+//! The convention handler: the listener that applies a naming convention.
+
+use std::sync::Arc;
+
+use super::convention::{NamingConvention, TokenContext};
+use super::error::NamingError;
+use super::template::Template;
+use crate::events::{
+    Catalog, ConstraintAttached, EventKind, IndexAttached, Interest, Listener, ListenerError, ListenerResult,
+    PrimaryKeyColumnAdded,
+};
+use crate::schema::{Constraint, Kind, Name, Table};
+
+/// The listener that fills in constraint and index names from a
+/// [`NamingConvention`], following the six rules of `spec/naming.md`:
+///
+/// 1. no name and a template: the template names it;
+/// 2. no name and no template: it stays unnamed (an index without a name is
+///    reported when names are finalised);
+/// 3. an explicit name and a template without `constraint_name`: kept;
+/// 4. an explicit name and a template with `constraint_name`: the template applies;
+/// 5. no name and a template with `constraint_name`: an error;
+/// 6. a [`Final`](Name::Final) name: untouched.
+///
+/// A foreign key whose template needs referred columns it has not declared
+/// (they default to the referred table's primary key) is deferred until that
+/// table joins the metadata.
+#[derive(Clone)]
+pub struct ConventionHandler {
+    convention: Arc<NamingConvention>,
+}
+
+impl ConventionHandler {
+    /// A handler for `convention`.
+    pub fn new(convention: Arc<NamingConvention>) -> Self {
+        ConventionHandler { convention }
+    }
+
+    /// Applies the template (if any) to `name`.
+    fn apply(&self, template: &Template, name: &mut Name, mut cx: TokenContext<'_>) -> Result<(), NamingError> {
+        let explicit = match &*name {
+            Name::Final(_) => return Ok(()),
+            Name::Pending => None,
+            Name::Explicit(e) if template.uses_constraint_name() => Some(e.clone()),
+            Name::Explicit(_) => return Ok(()),
+            Name::Generated { explicit, .. } => explicit.clone(),
+        };
+        cx.explicit_name = explicit.clone();
+        let generated = self.convention.render(template, &cx)?;
+        *name = Name::Generated { name: generated, explicit };
+        Ok(())
+    }
+
+    fn columns<'a>(table: &'a Table, names: &[String]) -> Vec<&'a crate::schema::Column> {
+        names.iter().filter_map(|n| table.column_named(n)).collect()
+    }
+
+    fn name_constraint(&self, table: &Table, c: &mut Constraint, catalog: &Catalog<'_>) -> Result<Option<crate::schema::TableRef>, NamingError> {
+        let kind = c.kind();
+        let Some(template) = self.convention.template(kind) else { return Ok(None) };
+        let columns = Self::columns(table, c.columns());
+        let (fk, referred) = match &*c {
+            Constraint::ForeignKey(fk) => {
+                let referred: Option<&[String]> = if !fk.referred_columns.is_empty() {
+                    Some(&fk.referred_columns)
+                } else if template.uses_referred_columns() {
+                    match catalog.table(&fk.referred_table).and_then(Table::primary_key) {
+                        Some(pk) => Some(pk.columns()),
+                        None => return Ok(Some(fk.referred_table.clone())),
+                    }
+                } else {
+                    None
+                };
+                (Some(fk.clone()), referred.map(<[String]>::to_vec))
+            }
+            _ => (None, None),
+        };
+        let check_sql = match &*c {
+            Constraint::Check(ck) => Some(ck.sql().to_owned()),
+            _ => None,
+        };
+        let check_sql = check_sql.as_deref();
+        let cx = TokenContext {
+            table,
+            kind,
+            columns,
+            explicit_name: None,
+            foreign_key: fk.as_ref(),
+            referred_columns: referred.as_deref(),
+            check_sql,
+        };
+        self.apply(template, c.name_mut(), cx)?;
+        Ok(None)
+    }
+}
+
+impl Listener for ConventionHandler {
+    fn interest(&self) -> Interest {
+        Interest::only(EventKind::ConstraintAttached)
+            .with(EventKind::IndexAttached)
+            .with(EventKind::PrimaryKeyColumnAdded)
+    }
+
+    fn constraint_attached(&mut self, event: &mut ConstraintAttached<'_>) -> ListenerResult {
+        match self.name_constraint(event.table, event.constraint, &event.catalog) {
+            Ok(Some(awaited)) => {
+                event.defer_until(awaited);
+                Ok(())
+            }
+            Ok(None) => Ok(()),
+            Err(e) => Err(ListenerError::from_error(e)),
+        }
+    }
+
+    fn index_attached(&mut self, event: &mut IndexAttached<'_>) -> ListenerResult {
+        let Some(template) = self.convention.template(Kind::Index) else { return Ok(()) };
+        let cx = TokenContext {
+            table: event.table,
+            kind: Kind::Index,
+            columns: Self::columns(event.table, &event.index.columns),
+            explicit_name: None,
+            foreign_key: None,
+            referred_columns: None,
+            check_sql: None,
+        };
+        self.apply(template, &mut event.index.name, cx).map_err(ListenerError::from_error)
+    }
+
+    fn primary_key_column_added(&mut self, event: &mut PrimaryKeyColumnAdded<'_>) -> ListenerResult {
+        let Some(template) = self.convention.template(Kind::PrimaryKey) else { return Ok(()) };
+        if !event.primary_key.name.is_generated() {
+            return Ok(());
+        }
+        let cx = TokenContext {
+            table: event.table,
+            kind: Kind::PrimaryKey,
+            columns: Self::columns(event.table, &event.primary_key.columns),
+            explicit_name: None,
+            foreign_key: None,
+            referred_columns: None,
+            check_sql: None,
+        };
+        self.apply(template, &mut event.primary_key.name, cx).map_err(ListenerError::from_error)
+    }
+}

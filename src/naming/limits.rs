@@ -1,0 +1,94 @@
+//! Identifier length limits and SQLAlchemy's MD5 shortening.
+
+use md5::{Digest, Md5};
+
+/// What an identifier limit counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LengthUnit {
+    /// UTF-8 bytes (PostgreSQL's NAMEDATALEN).
+    Bytes,
+    /// Characters (MySQL, MariaDB).
+    Chars,
+}
+
+/// The longest identifier a dialect accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IdentifierLimit {
+    /// The maximum length; `None` for no limit.
+    pub max: Option<usize>,
+    /// What the length counts.
+    pub unit: LengthUnit,
+}
+
+impl IdentifierLimit {
+    /// No limit (SQLite).
+    pub const NONE: IdentifierLimit = IdentifierLimit { max: None, unit: LengthUnit::Chars };
+
+    /// A limit in bytes.
+    pub fn bytes(max: usize) -> Self {
+        IdentifierLimit { max: Some(max), unit: LengthUnit::Bytes }
+    }
+
+    /// A limit in characters.
+    pub fn chars(max: usize) -> Self {
+        IdentifierLimit { max: Some(max), unit: LengthUnit::Chars }
+    }
+
+    /// The same unit with another maximum (`--max-identifier-length`).
+    pub fn with_max(self, max: usize) -> Self {
+        IdentifierLimit { max: Some(max), unit: self.unit }
+    }
+
+    /// The length of `s` in this limit's unit.
+    pub fn length(&self, s: &str) -> usize {
+        match self.unit {
+            LengthUnit::Bytes => s.len(),
+            LengthUnit::Chars => s.chars().count(),
+        }
+    }
+
+    /// "bytes" or "characters".
+    pub fn unit_name(&self) -> &'static str {
+        match self.unit {
+            LengthUnit::Bytes => "bytes",
+            LengthUnit::Chars => "characters",
+        }
+    }
+
+    /// Whether `s` fits.
+    pub fn fits(&self, s: &str) -> bool {
+        self.max.is_none_or(|m| self.length(s) <= m)
+    }
+
+    /// Shortens a generated name as SQLAlchemy does: the first `max - 8`
+    /// units (never splitting a character), `_`, and the last four hex digits
+    /// of the MD5 of the whole name. Names that fit are returned unchanged.
+    ///
+    /// ```
+    /// use nomenclator::IdentifierLimit;
+    /// assert_eq!(IdentifierLimit::chars(15).shorten("uq_user_dataData2Data3"), "uq_user_2769");
+    /// ```
+    pub fn shorten(&self, s: &str) -> String {
+        let Some(max) = self.max else { return s.to_owned() };
+        if self.length(s) <= max {
+            return s.to_owned();
+        }
+        let budget = max.saturating_sub(8);
+        let mut prefix_end = 0;
+        let mut used = 0;
+        for (i, ch) in s.char_indices() {
+            let w = match self.unit {
+                LengthUnit::Bytes => ch.len_utf8(),
+                LengthUnit::Chars => 1,
+            };
+            if used + w > budget {
+                break;
+            }
+            used += w;
+            prefix_end = i + ch.len_utf8();
+        }
+        let digest = Md5::digest(s.as_bytes());
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        format!("{}_{}", &s[..prefix_end], &hex[hex.len() - 4..])
+    }
+}

@@ -1,0 +1,265 @@
+//! Columns and their portable types.
+
+use std::fmt;
+
+use super::constraint::{Check, Reference};
+
+/// A column type: one of the portable types, or type text passed through verbatim.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ColumnType {
+    /// `integer`
+    Integer,
+    /// `bigint`
+    BigInt,
+    /// `smallint`
+    SmallInt,
+    /// `varchar(n)` or `varchar`
+    Varchar(Option<u32>),
+    /// `text`
+    Text,
+    /// `boolean`
+    Boolean,
+    /// `numeric(p,s)` or `numeric`
+    Numeric(Option<(u32, u32)>),
+    /// `float`
+    Float,
+    /// `date`
+    Date,
+    /// `timestamp`
+    Timestamp,
+    /// `blob`
+    Blob,
+    /// `uuid`
+    Uuid,
+    /// `json`
+    Json,
+    /// Any other type text, rendered unchanged.
+    Other(String),
+}
+
+impl ColumnType {
+    /// Parses type text: portable names case-insensitively, anything else as [`ColumnType::Other`].
+    pub fn parse(text: &str) -> ColumnType {
+        let t = text.trim();
+        let lower = t.to_ascii_lowercase();
+        let (head, args) = match lower.find('(') {
+            Some(i) if lower.ends_with(')') => (lower[..i].trim(), Some(&lower[i + 1..lower.len() - 1])),
+            _ => (lower.as_str(), None),
+        };
+        let nums = |a: &str| -> Option<Vec<u32>> {
+            a.split(',').map(|p| p.trim().parse::<u32>().ok()).collect()
+        };
+        match (head, args) {
+            ("integer", None) => ColumnType::Integer,
+            ("bigint", None) => ColumnType::BigInt,
+            ("smallint", None) => ColumnType::SmallInt,
+            ("varchar", None) => ColumnType::Varchar(None),
+            ("varchar", Some(a)) => match nums(a).as_deref() {
+                Some([n]) => ColumnType::Varchar(Some(*n)),
+                _ => ColumnType::Other(t.to_owned()),
+            },
+            ("text", None) => ColumnType::Text,
+            ("boolean", None) => ColumnType::Boolean,
+            ("numeric", None) => ColumnType::Numeric(None),
+            ("numeric", Some(a)) => match nums(a).as_deref() {
+                Some([p, s]) => ColumnType::Numeric(Some((*p, *s))),
+                Some([p]) => ColumnType::Numeric(Some((*p, 0))),
+                _ => ColumnType::Other(t.to_owned()),
+            },
+            ("float", None) => ColumnType::Float,
+            ("date", None) => ColumnType::Date,
+            ("timestamp", None) => ColumnType::Timestamp,
+            ("blob", None) => ColumnType::Blob,
+            ("uuid", None) => ColumnType::Uuid,
+            ("json", None) => ColumnType::Json,
+            _ => ColumnType::Other(t.to_owned()),
+        }
+    }
+
+    /// Whether this is one of the integer types.
+    pub fn is_integer(&self) -> bool {
+        matches!(self, ColumnType::Integer | ColumnType::BigInt | ColumnType::SmallInt)
+    }
+}
+
+impl fmt::Display for ColumnType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ColumnType::Integer => f.write_str("integer"),
+            ColumnType::BigInt => f.write_str("bigint"),
+            ColumnType::SmallInt => f.write_str("smallint"),
+            ColumnType::Varchar(None) => f.write_str("varchar"),
+            ColumnType::Varchar(Some(n)) => write!(f, "varchar({n})"),
+            ColumnType::Text => f.write_str("text"),
+            ColumnType::Boolean => f.write_str("boolean"),
+            ColumnType::Numeric(None) => f.write_str("numeric"),
+            ColumnType::Numeric(Some((p, s))) => write!(f, "numeric({p},{s})"),
+            ColumnType::Float => f.write_str("float"),
+            ColumnType::Date => f.write_str("date"),
+            ColumnType::Timestamp => f.write_str("timestamp"),
+            ColumnType::Blob => f.write_str("blob"),
+            ColumnType::Uuid => f.write_str("uuid"),
+            ColumnType::Json => f.write_str("json"),
+            ColumnType::Other(s) => f.write_str(s),
+        }
+    }
+}
+
+impl From<&str> for ColumnType {
+    fn from(s: &str) -> Self {
+        ColumnType::parse(s)
+    }
+}
+
+/// A table column.
+///
+/// The flags [`primary_key`](Column::primary_key), [`unique`](Column::unique),
+/// [`index`](Column::index), [`references`](Column::references) and
+/// [`check`](Column::check) become constraints and indexes of the table when
+/// the column is attached to a table in a [`MetaData`](crate::MetaData),
+/// exactly as SQLAlchemy's column flags do.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Column {
+    pub(crate) name: String,
+    pub(crate) key: Option<String>,
+    pub(crate) ty: Option<ColumnType>,
+    pub(crate) nullable: Option<bool>,
+    pub(crate) primary_key: bool,
+    pub(crate) unique: bool,
+    pub(crate) index: bool,
+    pub(crate) default: Option<String>,
+    pub(crate) references: Option<Reference>,
+    pub(crate) check: Option<Check>,
+    pub(crate) comment: Option<String>,
+}
+
+impl Column {
+    /// A nullable column with the given name and type.
+    pub fn new(name: impl Into<String>, ty: impl Into<ColumnType>) -> Self {
+        Column {
+            name: name.into(),
+            key: None,
+            ty: Some(ty.into()),
+            nullable: None,
+            primary_key: false,
+            unique: false,
+            index: false,
+            default: None,
+            references: None,
+            check: None,
+            comment: None,
+        }
+    }
+
+    /// A column without a type (usable for naming; DDL refuses it).
+    pub fn untyped(name: impl Into<String>) -> Self {
+        let mut c = Column::new(name, ColumnType::Integer);
+        c.ty = None;
+        c
+    }
+
+    /// Sets the key used by `column_X_key` tokens (default: the name).
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+
+    /// Makes the column part of the table's primary key.
+    pub fn primary_key(mut self) -> Self {
+        self.primary_key = true;
+        self
+    }
+
+    /// Gives the column a single-column unique constraint (a unique index with [`index`](Column::index)).
+    pub fn unique(mut self) -> Self {
+        self.unique = true;
+        self
+    }
+
+    /// Gives the column a single-column index.
+    pub fn index(mut self) -> Self {
+        self.index = true;
+        self
+    }
+
+    /// Sets whether the column accepts NULL.
+    pub fn nullable(mut self, nullable: bool) -> Self {
+        self.nullable = Some(nullable);
+        self
+    }
+
+    /// Sets a raw SQL server default.
+    pub fn default_sql(mut self, sql: impl Into<String>) -> Self {
+        self.default = Some(sql.into());
+        self
+    }
+
+    /// Adds a single-column foreign key to the referenced column.
+    pub fn references(mut self, reference: Reference) -> Self {
+        self.references = Some(reference);
+        self
+    }
+
+    /// Adds a column-level check constraint.
+    pub fn check(mut self, check: Check) -> Self {
+        self.check = Some(check);
+        self
+    }
+
+    /// Sets the column's comment.
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+
+    /// The column's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The column's key: the explicit key, or the name.
+    pub fn key_or_name(&self) -> &str {
+        self.key.as_deref().unwrap_or(&self.name)
+    }
+
+    /// The column's type, if it has one.
+    pub fn column_type(&self) -> Option<&ColumnType> {
+        self.ty.as_ref()
+    }
+
+    /// Whether the column accepts NULL: the explicit setting, else false for
+    /// primary-key columns and true otherwise.
+    pub fn is_nullable(&self) -> bool {
+        self.nullable.unwrap_or(!self.primary_key)
+    }
+
+    /// Whether the column is part of the primary key.
+    pub fn is_primary_key(&self) -> bool {
+        self.primary_key
+    }
+
+    /// Whether the column was declared `unique`.
+    pub fn is_unique(&self) -> bool {
+        self.unique
+    }
+
+    /// Whether the column was declared `index`.
+    pub fn is_indexed(&self) -> bool {
+        self.index
+    }
+
+    /// The raw SQL server default, if any.
+    pub fn server_default(&self) -> Option<&str> {
+        self.default.as_deref()
+    }
+
+    /// The column's comment, if any.
+    pub fn comment_text(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// Sets the comment in place (for listeners).
+    pub fn set_comment(&mut self, comment: impl Into<String>) {
+        self.comment = Some(comment.into());
+    }
+}

@@ -1,0 +1,429 @@
+//! Constraints and indexes.
+
+use super::kind::Kind;
+use super::name::Name;
+
+/// A reference to a table, optionally in a schema.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TableRef {
+    /// The schema, if any.
+    pub schema: Option<String>,
+    /// The table name.
+    pub name: String,
+}
+
+impl TableRef {
+    /// A reference to `name` in `schema`.
+    pub fn new(schema: Option<&str>, name: &str) -> Self {
+        TableRef { schema: schema.map(str::to_owned), name: name.to_owned() }
+    }
+
+    /// Parses `"table"` or `"schema.table"`.
+    pub fn parse(text: &str) -> Option<Self> {
+        let parts: Vec<&str> = text.split('.').collect();
+        match parts.as_slice() {
+            [t] if !t.is_empty() => Some(TableRef::new(None, t)),
+            [s, t] if !s.is_empty() && !t.is_empty() => Some(TableRef::new(Some(s), t)),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for TableRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.schema {
+            Some(s) => write!(f, "{s}.{}", self.name),
+            None => f.write_str(&self.name),
+        }
+    }
+}
+
+/// The target of a column-level foreign key: `table.column` or `schema.table.column`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Reference {
+    /// The referenced table.
+    pub table: TableRef,
+    /// The referenced column's name.
+    pub column: String,
+    /// `ON DELETE` action.
+    pub on_delete: Option<String>,
+    /// `ON UPDATE` action.
+    pub on_update: Option<String>,
+}
+
+impl Reference {
+    /// Parses `"table.column"` or `"schema.table.column"`.
+    pub fn parse(text: &str) -> Option<Self> {
+        let parts: Vec<&str> = text.split('.').collect();
+        let (schema, table, column) = match parts.as_slice() {
+            [t, c] => (None, *t, *c),
+            [s, t, c] => (Some(*s), *t, *c),
+            _ => return None,
+        };
+        if table.is_empty() || column.is_empty() || schema.is_some_and(str::is_empty) {
+            return None;
+        }
+        Some(Reference {
+            table: TableRef::new(schema, table),
+            column: column.to_owned(),
+            on_delete: None,
+            on_update: None,
+        })
+    }
+
+    /// Sets the `ON DELETE` action.
+    pub fn on_delete(mut self, action: impl Into<String>) -> Self {
+        self.on_delete = Some(action.into());
+        self
+    }
+
+    /// Sets the `ON UPDATE` action.
+    pub fn on_update(mut self, action: impl Into<String>) -> Self {
+        self.on_update = Some(action.into());
+        self
+    }
+}
+
+/// Where a constraint or index was declared.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Origin {
+    /// Declared on the table.
+    Table,
+    /// Created by a flag or a check on the named column.
+    Column(String),
+}
+
+/// A primary key constraint.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PrimaryKey {
+    /// The constraint's name.
+    pub name: Name,
+    pub(crate) columns: Vec<String>,
+    pub(crate) origin: Origin,
+}
+
+impl PrimaryKey {
+    /// A primary key on the given columns (by name).
+    pub fn new<I, S>(columns: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        PrimaryKey { name: Name::Pending, columns: columns.into_iter().map(Into::into).collect(), origin: Origin::Table }
+    }
+
+    /// Sets the name.
+    pub fn named(mut self, name: impl Into<Name>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// The column names, in key order.
+    pub fn columns(&self) -> &[String] {
+        &self.columns
+    }
+
+    /// Whether the key was made from columns' `primary_key` flags.
+    pub fn is_implicit(&self) -> bool {
+        matches!(self.origin, Origin::Column(_))
+    }
+}
+
+/// A foreign key constraint.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ForeignKey {
+    /// The constraint's name.
+    pub name: Name,
+    pub(crate) columns: Vec<String>,
+    pub(crate) referred_table: TableRef,
+    pub(crate) referred_columns: Vec<String>,
+    /// `ON DELETE` action.
+    pub on_delete: Option<String>,
+    /// `ON UPDATE` action.
+    pub on_update: Option<String>,
+    /// Whether it is created with `ALTER TABLE` after all tables.
+    pub use_alter: bool,
+    pub(crate) origin: Origin,
+}
+
+impl ForeignKey {
+    /// A foreign key from `columns` to `table` (`"table"` or `"schema.table"` as a [`TableRef`]).
+    /// Without [`referred_columns`](ForeignKey::referred_columns) it refers to the table's primary key.
+    pub fn new<I, S>(columns: I, table: TableRef) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        ForeignKey {
+            name: Name::Pending,
+            columns: columns.into_iter().map(Into::into).collect(),
+            referred_table: table,
+            referred_columns: Vec::new(),
+            on_delete: None,
+            on_update: None,
+            use_alter: false,
+            origin: Origin::Table,
+        }
+    }
+
+    /// Sets the referred columns.
+    pub fn referred_columns<I, S>(mut self, columns: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.referred_columns = columns.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Sets the name.
+    pub fn named(mut self, name: impl Into<Name>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// Marks the key to be added with `ALTER TABLE` after all tables are created.
+    pub fn use_alter(mut self, yes: bool) -> Self {
+        self.use_alter = yes;
+        self
+    }
+
+    /// Sets `ON DELETE`.
+    pub fn on_delete(mut self, action: impl Into<String>) -> Self {
+        self.on_delete = Some(action.into());
+        self
+    }
+
+    /// Sets `ON UPDATE`.
+    pub fn on_update(mut self, action: impl Into<String>) -> Self {
+        self.on_update = Some(action.into());
+        self
+    }
+
+    /// The local column names.
+    pub fn columns(&self) -> &[String] {
+        &self.columns
+    }
+
+    /// The referred table.
+    pub fn referred_table(&self) -> &TableRef {
+        &self.referred_table
+    }
+
+    /// The referred column names as declared; empty means the referred table's primary key.
+    pub fn declared_referred_columns(&self) -> &[String] {
+        &self.referred_columns
+    }
+}
+
+/// A unique constraint.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unique {
+    /// The constraint's name.
+    pub name: Name,
+    pub(crate) columns: Vec<String>,
+    pub(crate) origin: Origin,
+}
+
+impl Unique {
+    /// A unique constraint on the given columns.
+    pub fn new<I, S>(columns: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Unique { name: Name::Pending, columns: columns.into_iter().map(Into::into).collect(), origin: Origin::Table }
+    }
+
+    /// Sets the name.
+    pub fn named(mut self, name: impl Into<Name>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// The column names.
+    pub fn columns(&self) -> &[String] {
+        &self.columns
+    }
+}
+
+/// A check constraint with a raw SQL expression.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Check {
+    /// The constraint's name.
+    pub name: Name,
+    pub(crate) sql: String,
+    pub(crate) origin: Origin,
+}
+
+impl Check {
+    /// A check constraint on the SQL expression.
+    pub fn new(sql: impl Into<String>) -> Self {
+        Check { name: Name::Pending, sql: sql.into(), origin: Origin::Table }
+    }
+
+    /// Sets the name.
+    pub fn named(mut self, name: impl Into<Name>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// The SQL expression.
+    pub fn sql(&self) -> &str {
+        &self.sql
+    }
+
+    /// The column a column-level check belongs to.
+    pub fn column(&self) -> Option<&str> {
+        match &self.origin {
+            Origin::Column(c) => Some(c),
+            Origin::Table => None,
+        }
+    }
+}
+
+/// An index.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Index {
+    /// The index's name.
+    pub name: Name,
+    pub(crate) columns: Vec<String>,
+    pub(crate) unique: bool,
+    pub(crate) origin: Origin,
+}
+
+impl Index {
+    /// An index on the given columns.
+    pub fn new<I, S>(columns: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Index { name: Name::Pending, columns: columns.into_iter().map(Into::into).collect(), unique: false, origin: Origin::Table }
+    }
+
+    /// Sets the name.
+    pub fn named(mut self, name: impl Into<Name>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// Makes the index unique.
+    pub fn unique(mut self, unique: bool) -> Self {
+        self.unique = unique;
+        self
+    }
+
+    /// The column names.
+    pub fn columns(&self) -> &[String] {
+        &self.columns
+    }
+
+    /// Whether the index is unique.
+    pub fn is_unique(&self) -> bool {
+        self.unique
+    }
+
+    /// Where it was declared.
+    pub fn origin(&self) -> &Origin {
+        &self.origin
+    }
+}
+
+/// A table constraint.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Constraint {
+    /// A primary key.
+    PrimaryKey(PrimaryKey),
+    /// A foreign key.
+    ForeignKey(ForeignKey),
+    /// A unique constraint.
+    Unique(Unique),
+    /// A check constraint.
+    Check(Check),
+}
+
+impl Constraint {
+    /// The constraint's kind.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Constraint::PrimaryKey(_) => Kind::PrimaryKey,
+            Constraint::ForeignKey(_) => Kind::ForeignKey,
+            Constraint::Unique(_) => Kind::Unique,
+            Constraint::Check(_) => Kind::Check,
+        }
+    }
+
+    /// The constraint's name.
+    pub fn name(&self) -> &Name {
+        match self {
+            Constraint::PrimaryKey(c) => &c.name,
+            Constraint::ForeignKey(c) => &c.name,
+            Constraint::Unique(c) => &c.name,
+            Constraint::Check(c) => &c.name,
+        }
+    }
+
+    /// The constraint's name, mutably.
+    pub fn name_mut(&mut self) -> &mut Name {
+        match self {
+            Constraint::PrimaryKey(c) => &mut c.name,
+            Constraint::ForeignKey(c) => &mut c.name,
+            Constraint::Unique(c) => &mut c.name,
+            Constraint::Check(c) => &mut c.name,
+        }
+    }
+
+    /// The columns the naming tokens see: the key's columns, a foreign key's
+    /// local columns, a column-level check's column, or none.
+    pub fn columns(&self) -> &[String] {
+        match self {
+            Constraint::PrimaryKey(c) => &c.columns,
+            Constraint::ForeignKey(c) => &c.columns,
+            Constraint::Unique(c) => &c.columns,
+            Constraint::Check(c) => match &c.origin {
+                Origin::Column(col) => std::slice::from_ref(col),
+                Origin::Table => &[],
+            },
+        }
+    }
+
+    /// Where the constraint was declared.
+    pub fn origin(&self) -> &Origin {
+        match self {
+            Constraint::PrimaryKey(c) => &c.origin,
+            Constraint::ForeignKey(c) => &c.origin,
+            Constraint::Unique(c) => &c.origin,
+            Constraint::Check(c) => &c.origin,
+        }
+    }
+
+    /// The foreign key, if this is one.
+    pub fn as_foreign_key(&self) -> Option<&ForeignKey> {
+        match self {
+            Constraint::ForeignKey(fk) => Some(fk),
+            _ => None,
+        }
+    }
+}
+
+impl From<PrimaryKey> for Constraint {
+    fn from(c: PrimaryKey) -> Self {
+        Constraint::PrimaryKey(c)
+    }
+}
+impl From<ForeignKey> for Constraint {
+    fn from(c: ForeignKey) -> Self {
+        Constraint::ForeignKey(c)
+    }
+}
+impl From<Unique> for Constraint {
+    fn from(c: Unique) -> Self {
+        Constraint::Unique(c)
+    }
+}
+impl From<Check> for Constraint {
+    fn from(c: Check) -> Self {
+        Constraint::Check(c)
+    }
+}

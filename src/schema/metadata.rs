@@ -1,0 +1,641 @@
+//! The metadata: a collection of tables with an event bus.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::column::Column;
+use super::constraint::{Constraint, ForeignKey, Index, Origin, PrimaryKey, TableRef, Unique};
+use super::error::{closest, SchemaError};
+use super::table::{CustomDdl, Item, Table, View};
+use crate::events::{
+    Catalog, ColumnAttached, ConstraintAttached, DdlEvent, EventBus, EventKind, IndexAttached, ListenOptions, Listener,
+    ListenerId, Phase, PrimaryKeyColumnAdded, TableAttached,
+};
+use crate::naming::{ConventionHandler, NamingConvention};
+use crate::Error;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Slot {
+    PrimaryKey,
+    Constraint(usize),
+}
+
+#[derive(Clone, Debug)]
+struct Deferral {
+    listener: ListenerId,
+    table: TableRef,
+    slot: Slot,
+    awaited: TableRef,
+}
+
+/// A collection of tables, views and custom DDL, with the event bus its
+/// listeners (the naming-convention handler among them) are registered on.
+///
+/// Cloning a metadata clones its tables and its listeners.
+///
+/// ```
+/// use nomenclator::{Column, MetaData, NamingConvention, Kind, Table};
+///
+/// let convention = NamingConvention::new()
+///     .with(Kind::PrimaryKey, "pk_%(table_name)s").unwrap()
+///     .with(Kind::Unique, "uq_%(table_name)s_%(column_0_name)s").unwrap();
+/// let mut md = MetaData::with_convention(convention);
+/// md.add_table(
+///     Table::new("account")
+///         .column(Column::new("id", "integer").primary_key())
+///         .column(Column::new("email", "varchar(200)").unique()),
+/// ).unwrap();
+/// let t = md.table("account").unwrap();
+/// assert_eq!(t.primary_key().unwrap().name.as_str(), Some("pk_account"));
+/// assert_eq!(t.constraints()[0].name().as_str(), Some("uq_account_email"));
+/// ```
+#[derive(Clone, Debug)]
+pub struct MetaData {
+    tables: Vec<Table>,
+    index: HashMap<TableRef, usize>,
+    bus: EventBus,
+    views: Vec<View>,
+    ddl: Vec<CustomDdl>,
+    deferrals: Vec<Deferral>,
+    convention: Option<(ListenerId, Arc<NamingConvention>)>,
+}
+
+impl Default for MetaData {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl MetaData {
+    /// A metadata with SQLAlchemy's default convention, `ix = "ix_%(column_0_label)s"`.
+    pub fn new() -> Self {
+        Self::with_convention(NamingConvention::sqlalchemy_default())
+    }
+
+    /// A metadata whose naming-convention handler uses `convention`.
+    pub fn with_convention(convention: NamingConvention) -> Self {
+        let mut md = Self::without_convention();
+        md.set_convention(convention);
+        md
+    }
+
+    /// A metadata with no naming-convention handler at all.
+    pub fn without_convention() -> Self {
+        MetaData {
+            tables: Vec::new(),
+            index: HashMap::new(),
+            bus: EventBus::new(),
+            views: Vec::new(),
+            ddl: Vec::new(),
+            deferrals: Vec::new(),
+            convention: None,
+        }
+    }
+
+    /// Replaces the naming convention for attachments from now on.
+    pub fn set_convention(&mut self, convention: NamingConvention) {
+        if let Some((id, _)) = self.convention.take() {
+            self.bus.remove(id);
+        }
+        let convention = Arc::new(convention);
+        let handler = ConventionHandler::new(convention.clone());
+        let id = self.bus.register(Box::new(handler), ListenOptions::new().phase(Phase::Naming));
+        self.convention = Some((id, convention));
+    }
+
+    /// The naming convention, if a handler is registered.
+    pub fn convention(&self) -> Option<&NamingConvention> {
+        self.convention.as_ref().map(|(_, c)| c.as_ref())
+    }
+
+    /// Registers a listener for every table, after naming.
+    pub fn listen(&mut self, listener: impl Listener + 'static) -> ListenerId {
+        self.listen_with(listener, ListenOptions::new())
+    }
+
+    /// Registers a listener with options (phase, one table, once).
+    pub fn listen_with(&mut self, listener: impl Listener + 'static, options: ListenOptions) -> ListenerId {
+        self.bus.register(Box::new(listener), options)
+    }
+
+    /// Registers a boxed listener with options.
+    pub fn listen_boxed(&mut self, listener: Box<dyn Listener>, options: ListenOptions) -> ListenerId {
+        self.bus.register(listener, options)
+    }
+
+    /// Removes a listener; returns whether it was registered.
+    pub fn remove_listener(&mut self, id: ListenerId) -> bool {
+        if self.convention.as_ref().is_some_and(|(c, _)| *c == id) {
+            self.convention = None;
+        }
+        self.deferrals.retain(|d| d.listener != id);
+        self.bus.remove(id).is_some()
+    }
+
+    /// The number of registered listeners, the naming handler included.
+    pub fn listener_count(&self) -> usize {
+        self.bus.len()
+    }
+
+    /// The tables, in the order they were added.
+    pub fn tables(&self) -> &[Table] {
+        &self.tables
+    }
+
+    /// The number of tables.
+    pub fn len(&self) -> usize {
+        self.tables.len()
+    }
+
+    /// Whether there is no table.
+    pub fn is_empty(&self) -> bool {
+        self.tables.is_empty()
+    }
+
+    /// The table with this name and no schema.
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        self.get(&TableRef::new(None, name))
+    }
+
+    /// The table with this schema and name.
+    pub fn table_in(&self, schema: Option<&str>, name: &str) -> Option<&Table> {
+        self.get(&TableRef::new(schema, name))
+    }
+
+    /// The table with this reference.
+    pub fn get(&self, r: &TableRef) -> Option<&Table> {
+        self.index.get(r).map(|&i| &self.tables[i])
+    }
+
+    /// A handle to change an attached table; every change fires events.
+    pub fn table_mut(&mut self, r: &TableRef) -> Option<TableMut<'_>> {
+        let idx = *self.index.get(r)?;
+        Some(TableMut { md: self, idx })
+    }
+
+    /// Removes a table and returns it detached. Foreign keys of other tables
+    /// that refer to it are left as they are (and fail validation).
+    pub fn remove_table(&mut self, r: &TableRef) -> Option<Table> {
+        let idx = self.index.remove(r)?;
+        let t = self.tables.remove(idx);
+        for v in self.index.values_mut() {
+            if *v > idx {
+                *v -= 1;
+            }
+        }
+        self.deferrals.retain(|d| &d.table != r);
+        Some(t.to_detached())
+    }
+
+    /// Adds a view.
+    pub fn add_view(&mut self, view: View) {
+        self.views.push(view);
+    }
+
+    /// The views, in declaration order.
+    pub fn views(&self) -> &[View] {
+        &self.views
+    }
+
+    /// Adds metadata-level custom DDL.
+    pub fn add_ddl(&mut self, ddl: CustomDdl) {
+        self.ddl.push(ddl);
+    }
+
+    /// The metadata-level custom DDL.
+    pub fn custom_ddl(&self) -> &[CustomDdl] {
+        &self.ddl
+    }
+
+    /// Copies a table of another metadata into this one, where this
+    /// metadata's convention names it anew. Listeners of this metadata fire.
+    pub fn copy_table(&mut self, table: &Table) -> Result<&Table, Error> {
+        self.add_table(table.to_detached())
+    }
+
+    /// Adds a table, replaying its attachments in declaration order and
+    /// firing events. On any error the metadata is left without the table.
+    pub fn add_table(&mut self, table: Table) -> Result<&Table, Error> {
+        let table = if table.attached { table.to_detached() } else { table };
+        if table.name.is_empty() {
+            return Err(SchemaError::EmptyName { what: "table", table: None }.into());
+        }
+        if table.schema.as_deref() == Some("") {
+            return Err(SchemaError::EmptyName { what: "schema", table: Some(table.key()) }.into());
+        }
+        let key = table.key();
+        if self.index.contains_key(&key) {
+            return Err(SchemaError::DuplicateTable(key).into());
+        }
+        let Table { name, schema, comment, columns, primary_key, constraints, indexes, ddl, log, .. } = table;
+        let mut shell = Table { name, schema, comment, ddl, attached: true, ..Default::default() };
+        shell.columns.reserve(columns.len());
+        let mut columns: Vec<Option<Column>> = columns.into_iter().map(Some).collect();
+        let mut constraints: Vec<Option<Constraint>> = constraints.into_iter().map(Some).collect();
+        let mut indexes: Vec<Option<Index>> = indexes.into_iter().map(Some).collect();
+        let mut primary_key = primary_key;
+
+        let mut att = Attach { tables: &self.tables, index: &self.index, bus: &mut self.bus, deferrals: Vec::new(), slot: None };
+        {
+            let catalog = att.catalog(None);
+            let mut ev = TableAttached { table: &mut shell, catalog };
+            att.bus.fire(EventKind::TableAttached, Some(&key), |l| (l.table_attached(&mut ev), None::<()>))?;
+        }
+        for item in log {
+            match item {
+                Item::Column(i) => att.column(&mut shell, columns[i].take().expect("each item replays once"))?,
+                Item::PrimaryKey => att.constraint(&mut shell, primary_key.take().expect("one primary key").into())?,
+                Item::Constraint(i) => att.constraint(&mut shell, constraints[i].take().expect("each item replays once"))?,
+                Item::Index(i) => att.index(&mut shell, indexes[i].take().expect("each item replays once"))?,
+            }
+        }
+        let deferrals = att.deferrals;
+        let idx = self.tables.len();
+        self.index.insert(key.clone(), idx);
+        self.tables.push(shell);
+        self.deferrals.extend(deferrals);
+        if self.deferrals.iter().any(|d| d.awaited == key) {
+            self.retry_deferrals(Some(&key))?;
+        }
+        Ok(&self.tables[idx])
+    }
+
+    /// Retries every deferred naming once more with all tables present.
+    /// Plans and name listings call this; call it yourself after building
+    /// tables whose foreign keys refer forward.
+    pub fn resolve_deferred(&mut self) -> Result<(), Error> {
+        if self.deferrals.is_empty() {
+            return Ok(());
+        }
+        self.retry_deferrals(None)
+    }
+
+    /// Whether some listener still waits for a table to name a constraint.
+    pub fn has_deferred(&self) -> bool {
+        !self.deferrals.is_empty()
+    }
+
+    fn retry_deferrals(&mut self, awaited: Option<&TableRef>) -> Result<(), Error> {
+        let (ready, rest): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut self.deferrals).into_iter().partition(|d| awaited.is_none_or(|a| &d.awaited == a));
+        self.deferrals = rest;
+        let mut again = Vec::new();
+        let mut first_err = None;
+        for d in ready {
+            let Some(&ti) = self.index.get(&d.table) else { continue };
+            let mut table = std::mem::take(&mut self.tables[ti]);
+            let mut c = match d.slot {
+                Slot::PrimaryKey => match table.primary_key.take() {
+                    Some(pk) => Constraint::PrimaryKey(pk),
+                    None => {
+                        self.tables[ti] = table;
+                        continue;
+                    }
+                },
+                Slot::Constraint(i) => table.constraints.remove(i),
+            };
+            let (result, defer) = {
+                let catalog = Catalog { tables: &self.tables, index: &self.index, current: Some(&table), slot: Some(ti) };
+                let mut ev = ConstraintAttached { table: &table, constraint: &mut c, catalog, retry: true, defer: None };
+                let r = self.bus.call_one(d.listener, |l| l.constraint_attached(&mut ev));
+                (r, ev.defer.take())
+            };
+            match (d.slot, c) {
+                (Slot::PrimaryKey, Constraint::PrimaryKey(pk)) => table.primary_key = Some(pk),
+                (Slot::Constraint(i), c) => table.constraints.insert(i, c),
+                (Slot::PrimaryKey, other) => table.constraints.push(other),
+            }
+            self.tables[ti] = table;
+            if let Some(a) = defer {
+                again.push(Deferral { awaited: a, ..d });
+            }
+            if let Some(Err(e)) = result {
+                first_err.get_or_insert(e);
+            }
+        }
+        if awaited.is_some() {
+            self.deferrals.extend(again);
+        } else if let Some(d) = again.first() {
+            // Nothing more will arrive: the awaited table is missing or has no key.
+            return Err(match self.get(&d.awaited) {
+                None => SchemaError::UnknownTable { table: d.table.clone(), referred: d.awaited.clone(), suggestion: None },
+                Some(_) => SchemaError::NoReferredKey { table: d.table.clone(), referred: d.awaited.clone() },
+            }
+            .into());
+        }
+        match first_err {
+            Some(e) => Err(e.into()),
+            None => Ok(()),
+        }
+    }
+
+    /// Checks what can only be checked once every table is known: foreign
+    /// keys refer to existing tables and columns, with matching counts.
+    pub fn validate(&self) -> Result<(), SchemaError> {
+        for t in &self.tables {
+            for fk in t.foreign_keys() {
+                self.referred_columns(t, fk)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The columns a foreign key refers to: its declared ones, or the referred
+    /// table's primary key.
+    pub fn referred_columns<'a>(&'a self, table: &Table, fk: &'a ForeignKey) -> Result<&'a [String], SchemaError> {
+        let r = &fk.referred_table;
+        let Some(target) = self.get(r) else {
+            return Err(SchemaError::UnknownTable {
+                table: table.key(),
+                referred: r.clone(),
+                suggestion: closest(&r.to_string(), self.tables.iter().map(|t| t.full_name()).collect::<Vec<_>>().iter().map(String::as_str)),
+            });
+        };
+        let cols: &[String] = if fk.referred_columns.is_empty() {
+            match &target.primary_key {
+                Some(pk) => &pk.columns,
+                None => return Err(SchemaError::NoReferredKey { table: table.key(), referred: r.clone() }),
+            }
+        } else {
+            for c in &fk.referred_columns {
+                if target.column_named(c).is_none() {
+                    return Err(SchemaError::UnknownReferredColumn {
+                        table: table.key(),
+                        referred: r.clone(),
+                        column: c.clone(),
+                        suggestion: closest(c, target.columns.iter().map(|c| c.name.as_str())),
+                    });
+                }
+            }
+            &fk.referred_columns
+        };
+        if cols.len() != fk.columns.len() {
+            return Err(SchemaError::ForeignKeyColumnCount {
+                table: table.key(),
+                referred: r.clone(),
+                local: fk.columns.len(),
+                referred_count: cols.len(),
+            });
+        }
+        Ok(cols)
+    }
+
+    /// Fires a DDL event for the metadata (`table` is `None`) or one table,
+    /// and returns the statements listeners added.
+    pub fn fire_ddl(&mut self, kind: EventKind, table: Option<&TableRef>, dialect: &str) -> Result<Vec<String>, Error> {
+        let MetaData { tables, index, bus, .. } = self;
+        let t = match table {
+            Some(r) => Some(index.get(r).map(|&i| &tables[i]).ok_or_else(|| SchemaError::NoSuchTable(r.clone()))?),
+            None => None,
+        };
+        let mut ev = DdlEvent::new(kind, t, dialect);
+        bus.fire(kind, table, |l| (l.ddl(&mut ev), None::<()>))?;
+        Ok(ev.take_statements())
+    }
+}
+
+/// A handle to change a table that belongs to a [`MetaData`]. Each change
+/// fires its events and is all-or-nothing.
+pub struct TableMut<'a> {
+    md: &'a mut MetaData,
+    idx: usize,
+}
+
+impl TableMut<'_> {
+    /// The table as it is now.
+    pub fn table(&self) -> &Table {
+        &self.md.tables[self.idx]
+    }
+
+    /// Attaches a column (and the constraints its flags declare).
+    pub fn add_column(&mut self, column: Column) -> Result<&mut Self, Error> {
+        self.with(|att, t| att.column(t, column))
+    }
+
+    /// Attaches a constraint.
+    pub fn add_constraint(&mut self, constraint: impl Into<Constraint>) -> Result<&mut Self, Error> {
+        let c = constraint.into();
+        self.with(|att, t| att.constraint(t, c))
+    }
+
+    /// Attaches an index.
+    pub fn add_index(&mut self, index: Index) -> Result<&mut Self, Error> {
+        self.with(|att, t| att.index(t, index))
+    }
+
+    /// Sets the table's comment.
+    pub fn set_comment(&mut self, comment: impl Into<String>) -> &mut Self {
+        self.md.tables[self.idx].set_comment(comment);
+        self
+    }
+
+    /// Adds custom DDL to the table.
+    pub fn add_ddl(&mut self, ddl: CustomDdl) -> &mut Self {
+        self.md.tables[self.idx].add_ddl(ddl);
+        self
+    }
+
+    fn with(&mut self, f: impl FnOnce(&mut Attach<'_>, &mut Table) -> Result<(), Error>) -> Result<&mut Self, Error> {
+        let md = &mut *self.md;
+        let mut table = std::mem::take(&mut md.tables[self.idx]);
+        let backup = table.clone();
+        let mut att = Attach { tables: &md.tables, index: &md.index, bus: &mut md.bus, deferrals: Vec::new(), slot: Some(self.idx) };
+        let r = f(&mut att, &mut table);
+        let deferrals = att.deferrals;
+        match r {
+            Ok(()) => {
+                md.tables[self.idx] = table;
+                md.deferrals.extend(deferrals);
+                Ok(self)
+            }
+            Err(e) => {
+                md.tables[self.idx] = backup;
+                Err(e)
+            }
+        }
+    }
+}
+
+/// The attachment machinery shared by `add_table` and `TableMut`.
+struct Attach<'a> {
+    tables: &'a [Table],
+    index: &'a HashMap<TableRef, usize>,
+    bus: &'a mut EventBus,
+    deferrals: Vec<Deferral>,
+    slot: Option<usize>,
+}
+
+impl<'a> Attach<'a> {
+    fn catalog<'b>(&self, current: Option<&'b Table>) -> Catalog<'b>
+    where
+        'a: 'b,
+    {
+        Catalog { tables: self.tables, index: self.index, current, slot: self.slot }
+    }
+
+    fn check_columns(table: &Table, what: &str, columns: &[String], may_be_empty: bool) -> Result<(), SchemaError> {
+        if columns.is_empty() && !may_be_empty {
+            return Err(SchemaError::NoColumns { table: table.key(), what: what.to_owned() });
+        }
+        for c in columns {
+            if !table.by_name.contains_key(c) {
+                return Err(SchemaError::UnknownColumn {
+                    table: table.key(),
+                    what: what.to_owned(),
+                    column: c.clone(),
+                    suggestion: closest(c, table.columns.iter().map(|c| c.name.as_str())),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn column(&mut self, table: &mut Table, mut col: Column) -> Result<(), Error> {
+        let key = table.key();
+        if col.name.is_empty() {
+            return Err(SchemaError::EmptyName { what: "column", table: Some(key) }.into());
+        }
+        if table.by_name.contains_key(&col.name) {
+            return Err(SchemaError::DuplicateColumn { table: key, column: col.name }.into());
+        }
+        let check = col.check.take();
+        let reference = col.references.take();
+        {
+            let catalog = self.catalog(Some(table));
+            let mut ev = ColumnAttached { table, column: &mut col, catalog };
+            self.bus.fire(EventKind::ColumnAttached, Some(&key), |l| (l.column_attached(&mut ev), None::<()>))?;
+        }
+        let name = col.name.clone();
+        let (pk, ix, uq) = (col.primary_key, col.index, col.unique);
+        table.by_name.insert(name.clone(), table.columns.len());
+        table.columns.push(col);
+        if pk {
+            self.primary_key_column(table, &name)?;
+        }
+        let origin = Origin::Column(name.clone());
+        if ix {
+            let index = Index { name: Default::default(), columns: vec![name.clone()], unique: uq, origin: origin.clone() };
+            self.index(table, index)?;
+        } else if uq {
+            let u = Unique { name: Default::default(), columns: vec![name.clone()], origin: origin.clone() };
+            self.constraint(table, u.into())?;
+        }
+        if let Some(r) = reference {
+            let fk = ForeignKey {
+                name: Default::default(),
+                columns: vec![name.clone()],
+                referred_table: r.table,
+                referred_columns: vec![r.column],
+                on_delete: r.on_delete,
+                on_update: r.on_update,
+                use_alter: false,
+                origin: origin.clone(),
+            };
+            self.constraint(table, fk.into())?;
+        }
+        if let Some(mut ck) = check {
+            ck.origin = origin;
+            self.constraint(table, ck.into())?;
+        }
+        Ok(())
+    }
+
+    fn primary_key_column(&mut self, table: &mut Table, column: &str) -> Result<(), Error> {
+        match table.primary_key.take() {
+            None => {
+                let pk = PrimaryKey { name: Default::default(), columns: vec![column.to_owned()], origin: Origin::Column(column.to_owned()) };
+                self.constraint(table, pk.into())
+            }
+            Some(mut pk) if pk.is_implicit() => {
+                pk.columns.push(column.to_owned());
+                let key = table.key();
+                let r = {
+                    let catalog = self.catalog(Some(table));
+                    let mut ev = PrimaryKeyColumnAdded { table, primary_key: &mut pk, catalog };
+                    self.bus.fire(EventKind::PrimaryKeyColumnAdded, Some(&key), |l| (l.primary_key_column_added(&mut ev), None::<()>))
+                };
+                table.primary_key = Some(pk);
+                r.map(|_| ()).map_err(Into::into)
+            }
+            Some(pk) => {
+                let ok = pk.columns.iter().any(|c| c == column);
+                let existing = pk.columns.clone();
+                table.primary_key = Some(pk);
+                if ok {
+                    Ok(())
+                } else {
+                    Err(SchemaError::PrimaryKeyConflict { table: table.key(), existing, new: vec![column.to_owned()] }.into())
+                }
+            }
+        }
+    }
+
+    fn constraint(&mut self, table: &mut Table, mut c: Constraint) -> Result<(), Error> {
+        let key = table.key();
+        let what = c.kind().describe();
+        match &c {
+            Constraint::PrimaryKey(pk) => {
+                Self::check_columns(table, what, &pk.columns, false)?;
+                if let Some(existing) = &table.primary_key {
+                    let same = existing.columns.len() == pk.columns.len() && pk.columns.iter().all(|c| existing.columns.contains(c));
+                    if !(existing.is_implicit() && same) {
+                        return Err(SchemaError::PrimaryKeyConflict { table: key, existing: existing.columns.clone(), new: pk.columns.clone() }.into());
+                    }
+                }
+            }
+            Constraint::ForeignKey(fk) => {
+                Self::check_columns(table, what, &fk.columns, false)?;
+                if fk.referred_table.name.is_empty() {
+                    return Err(SchemaError::EmptyName { what: "referred table", table: Some(key) }.into());
+                }
+                if !fk.referred_columns.is_empty() && fk.referred_columns.len() != fk.columns.len() {
+                    return Err(SchemaError::ForeignKeyColumnCount {
+                        table: key,
+                        referred: fk.referred_table.clone(),
+                        local: fk.columns.len(),
+                        referred_count: fk.referred_columns.len(),
+                    }
+                    .into());
+                }
+            }
+            Constraint::Unique(u) => Self::check_columns(table, what, &u.columns, false)?,
+            Constraint::Check(ck) => {
+                if let Origin::Column(col) = &ck.origin {
+                    Self::check_columns(table, what, std::slice::from_ref(col), false)?;
+                }
+            }
+        }
+        let deferred = {
+            let catalog = self.catalog(Some(table));
+            let mut ev = ConstraintAttached { table, constraint: &mut c, catalog, retry: false, defer: None };
+            self.bus.fire(EventKind::ConstraintAttached, Some(&key), |l| {
+                let r = l.constraint_attached(&mut ev);
+                (r, ev.defer.take())
+            })?
+        };
+        let slot = match c {
+            Constraint::PrimaryKey(_) => Slot::PrimaryKey,
+            _ => Slot::Constraint(table.constraints.len()),
+        };
+        for (listener, awaited) in deferred {
+            self.deferrals.push(Deferral { listener, table: key.clone(), slot, awaited });
+        }
+        match c {
+            Constraint::PrimaryKey(pk) => table.primary_key = Some(pk),
+            other => table.constraints.push(other),
+        }
+        Ok(())
+    }
+
+    fn index(&mut self, table: &mut Table, mut index: Index) -> Result<(), Error> {
+        let key = table.key();
+        Self::check_columns(table, "index", &index.columns, false)?;
+        {
+            let catalog = self.catalog(Some(table));
+            let mut ev = IndexAttached { table, index: &mut index, catalog };
+            self.bus.fire(EventKind::IndexAttached, Some(&key), |l| (l.index_attached(&mut ev), None::<()>))?;
+        }
+        table.indexes.push(index);
+        Ok(())
+    }
+}

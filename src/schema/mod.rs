@@ -1,0 +1,20 @@
+//! The schema model: [`MetaData`], [`Table`], [`Column`], constraints,
+//! [`Index`] and [`Name`]. This layer holds no SQL text of its own: raw SQL
+//! fragments (checks, defaults, custom DDL) are carried as given.
+
+mod column;
+mod constraint;
+mod error;
+mod kind;
+mod metadata;
+mod name;
+mod table;
+
+pub use column::{Column, ColumnType};
+pub use constraint::{Check, Constraint, ForeignKey, Index, Origin, PrimaryKey, Reference, TableRef, Unique};
+pub use error::SchemaError;
+pub use kind::{Kind, UnknownKind};
+pub use metadata::{MetaData, TableMut};
+pub use name::Name;
+pub use table::{CustomDdl, DdlWhen, Table, View};
+pub(crate) use error::closest;
