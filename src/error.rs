@@ -20,6 +20,9 @@ pub enum Error {
     /// A document cannot be loaded.
     #[error(transparent)]
     Document(#[from] DocumentError),
+    /// DDL cannot be written for the dialect, or a statement failed.
+    #[error(transparent)]
+    Ddl(#[from] crate::ddl::DdlError),
     /// A listener rejected an attachment or stopped a plan.
     #[error("a listener refused: {0}")]
     Listener(ListenerError),

@@ -43,6 +43,7 @@
 
 #![warn(missing_docs)]
 
+pub mod ddl;
 pub mod dialect;
 pub mod document;
 mod error;

@@ -4,6 +4,7 @@
 //! standard error); 2 a usage error (from clap). Only the requested output
 //! goes to standard output.
 
+mod ddl;
 mod names;
 
 use std::io::Write;
@@ -30,6 +31,12 @@ enum Command {
     Names(names::NamesArgs),
     /// List the built-in convention packs.
     Packs,
+    /// The create (or drop) script for a dialect, in dependency order.
+    Ddl(ddl::DdlArgs),
+    /// Table names in creation (or drop) order.
+    Sort(ddl::SortArgs),
+    /// Tables and foreign keys as a Graphviz or Mermaid graph.
+    Graph(ddl::GraphArgs),
 }
 
 /// Options shared by the offline commands.
@@ -86,6 +93,9 @@ pub fn main(plugins: Plugins) -> ExitCode {
     let result = match cli.command {
         Command::Names(a) => names::run(&a, &plugins),
         Command::Packs => names::packs(),
+        Command::Ddl(a) => ddl::run_ddl(&a, &plugins),
+        Command::Sort(a) => ddl::run_sort(&a, &plugins),
+        Command::Graph(a) => ddl::run_graph(&a, &plugins),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,7 +1,8 @@
 //! SQL dialects: one module each behind the [`Dialect`] trait.
 //!
 //! A dialect describes what differs between databases as data (identifier
-//! limits, which names must be distinct, capabilities) and renders DDL. Core
+//! limits, which names must be distinct, [`Capabilities`], reserved words,
+//! type spelling) and renders DDL through the trait's default methods. Core
 //! code branches on those capabilities, never on which dialect it has.
 
 mod mysql;
@@ -12,7 +13,69 @@ pub use mysql::MySql;
 pub use postgresql::PostgreSql;
 pub use sqlite::Sqlite;
 
+use crate::ddl::DdlError;
 use crate::naming::{IdentifierLimit, NameRules, Namespaces};
+use crate::schema::ColumnType;
+
+/// How an auto-increment integer primary key is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AutoIncrement {
+    /// A serial type replaces the integer type (`SERIAL`, `BIGSERIAL`, `SMALLSERIAL`).
+    SerialTypes,
+    /// A keyword follows the column definition (`AUTO_INCREMENT`).
+    Keyword(&'static str),
+    /// The column is spelled `INTEGER` so that it aliases the row id (SQLite).
+    IntegerRowId,
+}
+
+/// Where comments on tables and columns go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CommentStyle {
+    /// Separate `COMMENT ON TABLE/COLUMN ... IS '...'` statements.
+    Statements,
+    /// `COMMENT '...'` in the column definition and `COMMENT='...'` after the table.
+    Inline,
+    /// A `/* ... */` SQL comment in the definition, kept in the stored schema text.
+    SqlComment,
+}
+
+/// What a dialect can do, as plain data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Capabilities {
+    /// The identifier quote character (`"` or `` ` ``).
+    pub quote: char,
+    /// Unquoted identifiers fold to lower case, so upper-case names need quotes.
+    pub folds_to_lower_case: bool,
+    /// `ALTER TABLE ... ADD CONSTRAINT` works for foreign keys.
+    pub alter_add_constraint: bool,
+    /// The clause that drops a foreign key in `ALTER TABLE` (`DROP CONSTRAINT`, `DROP FOREIGN KEY`).
+    pub drop_foreign_key: &'static str,
+    /// DDL statements take part in transactions.
+    pub transactional_ddl: bool,
+    /// `CREATE ... IF NOT EXISTS` and `DROP ... IF EXISTS` are understood.
+    pub if_not_exists: bool,
+    /// A named check may be declared inside a column definition (`col INT CONSTRAINT n CHECK (...)`).
+    pub inline_named_column_checks: bool,
+    /// How an auto-increment integer primary key is written.
+    pub auto_increment: AutoIncrement,
+    /// Where comments go.
+    pub comments: CommentStyle,
+    /// `REFERENCES` may name the referred table's schema.
+    pub schema_qualified_references: bool,
+    /// An unqualified name in `REFERENCES` is looked up in the referring table's
+    /// schema (MySQL databases), not in a default schema.
+    pub references_resolve_in_own_schema: bool,
+    /// The schema qualifies the index name, not the table (`CREATE INDEX s.ix ON t`).
+    pub index_schema_on_index_name: bool,
+    /// `DROP INDEX` names the table (`DROP INDEX ix ON t`).
+    pub drop_index_on_table: bool,
+    /// Indexes, unique and primary keys on TEXT/BLOB/JSON columns need a prefix length.
+    pub text_keys_need_prefix: bool,
+    /// `VARCHAR` needs a length.
+    pub varchar_needs_length: bool,
+    /// Backslash is an escape character in string literals.
+    pub backslash_escapes: bool,
+}
 
 /// A SQL dialect.
 pub trait Dialect: Send + Sync + std::fmt::Debug {
@@ -25,6 +88,12 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
     /// Which names must be distinct from which.
     fn namespaces(&self) -> Namespaces;
 
+    /// What the dialect can do.
+    fn capabilities(&self) -> Capabilities;
+
+    /// The dialect's reserved words, in lower case and sorted.
+    fn reserved_words(&self) -> &'static [&'static str];
+
     /// The naming rules for this dialect, optionally with another maximum length.
     fn name_rules(&self, max_identifier_length: Option<usize>) -> NameRules {
         let limit = match max_identifier_length {
@@ -33,7 +102,107 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
         };
         NameRules { dialect: self.name().to_owned(), limit, namespaces: self.namespaces() }
     }
+
+    /// Whether `word` is reserved (case-insensitive).
+    fn is_reserved(&self, word: &str) -> bool {
+        self.reserved_words().binary_search(&word.to_lowercase().as_str()).is_ok()
+    }
+
+    /// Whether `name` must be quoted: reserved words, characters other than
+    /// ASCII letters, digits, `_` and `$` (or a leading digit or `$`), and on
+    /// dialects that fold unquoted names, upper case.
+    fn needs_quoting(&self, name: &str) -> bool {
+        let mut chars = name.chars();
+        let legal_start = matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_');
+        let legal = legal_start && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+        !legal
+            || self.is_reserved(name)
+            || (self.capabilities().folds_to_lower_case && name.chars().any(|c| c.is_ascii_uppercase()))
+    }
+
+    /// `name` as an identifier, quoted only when needed, embedded quotes doubled.
+    fn quote(&self, name: &str) -> String {
+        if !self.needs_quoting(name) {
+            return name.to_owned();
+        }
+        let q = self.capabilities().quote;
+        let mut out = String::with_capacity(name.len() + 2);
+        out.push(q);
+        for c in name.chars() {
+            if c == q {
+                out.push(q);
+            }
+            out.push(c);
+        }
+        out.push(q);
+        out
+    }
+
+    /// `schema.name`, each part quoted as needed.
+    fn qualified(&self, schema: Option<&str>, name: &str) -> String {
+        match schema {
+            Some(s) => format!("{}.{}", self.quote(s), self.quote(name)),
+            None => self.quote(name),
+        }
+    }
+
+    /// `text` as a string literal.
+    fn string_literal(&self, text: &str) -> String {
+        let mut out = String::from("'");
+        for c in text.chars() {
+            match c {
+                '\'' => out.push_str("''"),
+                '\\' if self.capabilities().backslash_escapes => out.push_str("\\\\"),
+                c => out.push(c),
+            }
+        }
+        out.push('\'');
+        out
+    }
+
+    /// The dialect's spelling of a portable type; other type text passes unchanged.
+    fn type_sql(&self, ty: &ColumnType) -> Result<String, DdlError> {
+        default_type_sql(self, ty)
+    }
+
+
+    /// The type of an auto-increment primary-key column of type `ty`.
+    fn auto_increment_type_sql(&self, ty: &ColumnType) -> Result<String, DdlError> {
+        match (self.capabilities().auto_increment, ty) {
+            (AutoIncrement::SerialTypes, ColumnType::Integer) => Ok("SERIAL".into()),
+            (AutoIncrement::SerialTypes, ColumnType::BigInt) => Ok("BIGSERIAL".into()),
+            (AutoIncrement::SerialTypes, ColumnType::SmallInt) => Ok("SMALLSERIAL".into()),
+            (AutoIncrement::IntegerRowId, _) => Ok("INTEGER".into()),
+            _ => self.type_sql(ty),
+        }
+    }
 }
+
+
+/// The common spelling of the portable types, for dialects overriding only some.
+pub fn default_type_sql<D: Dialect + ?Sized>(d: &D, ty: &ColumnType) -> Result<String, DdlError> {
+    Ok(match ty {
+            ColumnType::Integer => "INTEGER".into(),
+        ColumnType::BigInt => "BIGINT".into(),
+        ColumnType::SmallInt => "SMALLINT".into(),
+        ColumnType::Varchar(Some(n)) => format!("VARCHAR({n})"),
+        ColumnType::Varchar(None) if d.capabilities().varchar_needs_length => {
+            return Err(DdlError::LengthNeeded { dialect: d.name(), ty: ty.to_string() })
+        }
+        ColumnType::Varchar(None) => "VARCHAR".into(),
+        ColumnType::Text => "TEXT".into(),
+        ColumnType::Boolean => "BOOLEAN".into(),
+        ColumnType::Numeric(Some((p, s))) => format!("NUMERIC({p}, {s})"),
+        ColumnType::Numeric(None) => "NUMERIC".into(),
+        ColumnType::Float => "FLOAT".into(),
+        ColumnType::Date => "DATE".into(),
+        ColumnType::Timestamp => "TIMESTAMP".into(),
+        ColumnType::Blob => "BLOB".into(),
+        ColumnType::Uuid => "CHAR(32)".into(),
+        ColumnType::Json => "JSON".into(),
+        ColumnType::Other(s) => s.clone(),
+    })
+    }
 
 /// The dialect with this name or alias (`postgresql`/`postgres`, `sqlite`, `mysql`/`mariadb`).
 pub fn by_name(name: &str) -> Option<&'static dyn Dialect> {
@@ -48,4 +217,30 @@ pub fn by_name(name: &str) -> Option<&'static dyn Dialect> {
 /// Every dialect.
 pub fn all() -> [&'static dyn Dialect; 3] {
     [&PostgreSql, &Sqlite, &MySql]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reserved_lists_are_sorted_lower_case() {
+        for d in all() {
+            let w = d.reserved_words();
+            assert!(w.windows(2).all(|p| p[0] < p[1]), "{}", d.name());
+            assert!(w.iter().all(|s| *s == s.to_lowercase()), "{}", d.name());
+        }
+    }
+
+    #[test]
+    fn quoting() {
+        assert_eq!(PostgreSql.quote("user"), "\"user\"");
+        assert_eq!(PostgreSql.quote("Name"), "\"Name\"");
+        assert_eq!(PostgreSql.quote("a\"b"), "\"a\"\"b\"");
+        assert_eq!(PostgreSql.quote("plain_1"), "plain_1");
+        assert_eq!(MySql.quote("Name"), "Name");
+        assert_eq!(MySql.quote("a`b"), "`a``b`");
+        assert_eq!(Sqlite.quote("café"), "\"café\"");
+        assert_eq!(MySql.string_literal("it's a \\"), "'it''s a \\\\'");
+    }
 }

@@ -1,12 +1,47 @@
 //! MySQL 8 and MariaDB 10.11.
 
-use super::Dialect;
+use super::{AutoIncrement, Capabilities, CommentStyle, Dialect};
+use crate::ddl::DdlError;
 use crate::naming::{IdentifierLimit, Namespaces};
-use crate::schema::Kind;
+use crate::schema::{ColumnType, Kind};
 
-/// MySQL and MariaDB: identifiers up to 64 characters.
+/// MySQL and MariaDB: identifiers up to 64 characters, backtick quoting,
+/// `AUTO_INCREMENT`, inline `COMMENT`, schemas are databases.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct MySql;
+
+/// Reserved words of MySQL 8.0 (and MariaDB 10.11).
+static RESERVED: &[&str] = &[
+    "accessible", "add", "all", "alter", "analyze", "and", "as", "asc", "asensitive", "before", "between",
+    "bigint", "binary", "blob", "both", "by", "call", "cascade", "case", "change", "char", "character",
+    "check", "collate", "column", "condition", "constraint", "continue", "convert", "create", "cross",
+    "cube", "cume_dist", "current_date", "current_role", "current_time", "current_timestamp", "current_user",
+    "cursor", "database", "databases", "day_hour", "day_microsecond", "day_minute", "day_second", "dec",
+    "decimal", "declare", "default", "delayed", "delete", "dense_rank", "desc", "describe", "deterministic",
+    "distinct", "distinctrow", "div", "double", "drop", "dual", "each", "else", "elseif", "empty",
+    "enclosed", "escaped", "except", "exists", "exit", "explain", "false", "fetch", "first_value", "float",
+    "float4", "float8", "for", "force", "foreign", "from", "fulltext", "function", "generated", "get",
+    "grant", "group", "grouping", "groups", "having", "high_priority", "hour_microsecond", "hour_minute",
+    "hour_second", "if", "ignore", "in", "index", "infile", "inner", "inout", "insensitive", "insert", "int",
+    "int1", "int2", "int3", "int4", "int8", "integer", "intersect", "interval", "into", "io_after_gtids",
+    "io_before_gtids", "is", "iterate", "join", "json_table", "key", "keys", "kill", "lag", "last_value",
+    "lateral", "lead", "leading", "leave", "left", "like", "limit", "linear", "lines", "load", "localtime",
+    "localtimestamp", "lock", "long", "longblob", "longtext", "loop", "low_priority", "master_bind",
+    "master_ssl_verify_server_cert", "match", "maxvalue", "mediumblob", "mediumint", "mediumtext",
+    "middleint", "minute_microsecond", "minute_second", "mod", "modifies", "natural", "no_write_to_binlog",
+    "not", "nth_value", "ntile", "null", "numeric", "of", "offset", "on", "optimize", "optimizer_costs",
+    "option", "optionally", "or", "order", "out", "outer", "outfile", "over", "partition", "percent_rank",
+    "precision", "primary", "procedure", "purge", "range", "rank", "read", "read_write", "reads", "real",
+    "recursive", "references", "regexp", "release", "rename", "repeat", "replace", "require", "resignal",
+    "restrict", "return", "returning", "revoke", "right", "rlike", "row", "row_number", "rows", "schema",
+    "schemas", "second_microsecond", "select", "sensitive", "separator", "set", "show", "signal", "smallint",
+    "spatial", "specific", "sql", "sql_big_result", "sql_calc_found_rows", "sql_small_result",
+    "sqlexception", "sqlstate", "sqlwarning", "ssl", "starting", "stored", "straight_join", "system",
+    "table", "terminated", "then", "tinyblob", "tinyint", "tinytext", "to", "trailing", "trigger", "true",
+    "undo", "union", "unique", "unlock", "unsigned", "update", "usage", "use", "using", "utc_date",
+    "utc_time", "utc_timestamp", "values", "varbinary", "varchar", "varcharacter", "varying", "virtual",
+    "when", "where", "while", "window", "with", "write", "xor", "year_month", "zerofill",
+];
 
 impl Dialect for MySql {
     fn name(&self) -> &'static str {
@@ -25,5 +60,40 @@ impl Dialect for MySql {
             per_table: &[Kind::Unique, Kind::Index],
             default_schema: None,
         }
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            quote: '`',
+            folds_to_lower_case: false,
+            alter_add_constraint: true,
+            drop_foreign_key: "DROP FOREIGN KEY",
+            transactional_ddl: false,
+            if_not_exists: true,
+            // MariaDB rejects `CONSTRAINT name` inside a column definition.
+            inline_named_column_checks: false,
+            auto_increment: AutoIncrement::Keyword("AUTO_INCREMENT"),
+            comments: CommentStyle::Inline,
+            schema_qualified_references: true,
+            references_resolve_in_own_schema: true,
+            index_schema_on_index_name: false,
+            drop_index_on_table: true,
+            text_keys_need_prefix: true,
+            varchar_needs_length: true,
+            backslash_escapes: true,
+        }
+    }
+
+    fn reserved_words(&self) -> &'static [&'static str] {
+        RESERVED
+    }
+
+    fn type_sql(&self, ty: &ColumnType) -> Result<String, DdlError> {
+        Ok(match ty {
+            ColumnType::Boolean => "BOOL".into(),
+            // TIMESTAMP would add automatic defaults and end in 2038.
+            ColumnType::Timestamp => "DATETIME".into(),
+            other => return super::default_type_sql(self, other),
+        })
     }
 }

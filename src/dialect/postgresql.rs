@@ -1,12 +1,29 @@
 //! PostgreSQL 15.
 
-use super::Dialect;
+use super::{AutoIncrement, Capabilities, CommentStyle, Dialect};
 use crate::naming::{IdentifierLimit, Namespaces};
-use crate::schema::Kind;
+use crate::schema::{ColumnType, Kind};
+use crate::ddl::DdlError;
 
-/// PostgreSQL: identifiers up to 63 bytes (NAMEDATALEN − 1).
+/// PostgreSQL: identifiers up to 63 bytes (NAMEDATALEN − 1), `SERIAL` keys,
+/// `COMMENT ON` statements, names quoted only when needed.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct PostgreSql;
+
+/// Reserved key words (PostgreSQL 15, appendix C, and those SQLAlchemy quotes).
+static RESERVED: &[&str] = &[
+    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization",
+    "between", "binary", "both", "case", "cast", "check", "collate", "collation", "column", "concurrently",
+    "constraint", "create", "cross", "current_catalog", "current_date", "current_role", "current_schema",
+    "current_time", "current_timestamp", "current_user", "default", "deferrable", "desc", "distinct", "do",
+    "else", "end", "except", "false", "fetch", "for", "foreign", "freeze", "from", "full", "grant", "group",
+    "having", "ilike", "in", "initially", "inner", "intersect", "into", "is", "isnull", "join", "lateral",
+    "leading", "left", "like", "limit", "localtime", "localtimestamp", "natural", "not", "notnull", "null",
+    "offset", "on", "only", "or", "order", "outer", "overlaps", "placing", "primary", "references",
+    "returning", "right", "select", "session_user", "similar", "some", "symmetric", "table", "tablesample",
+    "then", "to", "trailing", "true", "union", "unique", "user", "using", "variadic", "verbose", "when",
+    "where", "window", "with",
+];
 
 impl Dialect for PostgreSql {
     fn name(&self) -> &'static str {
@@ -26,5 +43,39 @@ impl Dialect for PostgreSql {
             per_table: &[Kind::PrimaryKey, Kind::ForeignKey, Kind::Unique, Kind::Check],
             default_schema: Some("public"),
         }
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            quote: '"',
+            folds_to_lower_case: true,
+            alter_add_constraint: true,
+            drop_foreign_key: "DROP CONSTRAINT",
+            transactional_ddl: true,
+            if_not_exists: true,
+            inline_named_column_checks: true,
+            auto_increment: AutoIncrement::SerialTypes,
+            comments: CommentStyle::Statements,
+            schema_qualified_references: true,
+            references_resolve_in_own_schema: false,
+            index_schema_on_index_name: false,
+            drop_index_on_table: false,
+            text_keys_need_prefix: false,
+            varchar_needs_length: false,
+            backslash_escapes: false,
+        }
+    }
+
+    fn reserved_words(&self) -> &'static [&'static str] {
+        RESERVED
+    }
+
+    fn type_sql(&self, ty: &ColumnType) -> Result<String, DdlError> {
+        Ok(match ty {
+            ColumnType::Blob => "BYTEA".into(),
+            ColumnType::Uuid => "UUID".into(),
+            ColumnType::Timestamp => "TIMESTAMP WITHOUT TIME ZONE".into(),
+            other => return super::default_type_sql(self, other),
+        })
     }
 }

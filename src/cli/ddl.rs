@@ -1,0 +1,117 @@
+//! `nomenclator ddl`, `nomenclator sort` and `nomenclator graph`.
+
+use clap::{Args, ValueEnum};
+
+use super::{emit, load, DialectArgs, DocArgs, Failure};
+use crate::ddl::{create_plan, drop_plan, sort_tables_and_constraints, DdlOptions};
+use crate::schema::TableRef;
+use crate::Plugins;
+
+#[derive(Args, Debug)]
+pub(crate) struct DdlArgs {
+    #[command(flatten)]
+    doc: DocArgs,
+    #[command(flatten)]
+    dialect: DialectArgs,
+    /// Print the drop script instead of the create script.
+    #[arg(long)]
+    drop: bool,
+    /// MySQL: the database of the tables without a schema (needed when a table in a schema refers to one).
+    #[arg(long, value_name = "NAME")]
+    database: Option<String>,
+}
+
+pub(crate) fn run_ddl(a: &DdlArgs, plugins: &Plugins) -> Result<(), Failure> {
+    let md = load(&a.doc, plugins)?;
+    let options = DdlOptions {
+        max_identifier_length: a.dialect.max_identifier_length.map(usize::from),
+        database: a.database.clone(),
+        checkfirst: false,
+    };
+    let d = a.dialect.dialect;
+    let plan = if a.drop { drop_plan(&md, d, &options) } else { create_plan(&md, d, &options) };
+    let plan = plan.map_err(|e| Failure(format!("{}: {e}", a.doc.file.display())))?;
+    emit(&plan.script())
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct SortArgs {
+    #[command(flatten)]
+    doc: DocArgs,
+    /// Drop order instead of creation order.
+    #[arg(long)]
+    reverse: bool,
+}
+
+pub(crate) fn run_sort(a: &SortArgs, plugins: &Plugins) -> Result<(), Failure> {
+    let md = load(&a.doc, plugins)?;
+    let sorted = sort_tables_and_constraints(&md, true).map_err(|e| Failure(format!("{}: {e}", a.doc.file.display())))?;
+    let mut tables = sorted.tables;
+    if a.reverse {
+        tables.reverse();
+    }
+    let mut out = String::new();
+    for t in tables {
+        out.push_str(&t.to_string());
+        out.push('\n');
+    }
+    emit(&out)
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum GraphFormat {
+    Dot,
+    Mermaid,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct GraphArgs {
+    #[command(flatten)]
+    doc: DocArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "dot")]
+    format: GraphFormat,
+}
+
+/// Tables as nodes, foreign keys as edges from the referring table to the
+/// referred one; edges left out of the order (cycles, `use_alter`) dashed.
+pub(crate) fn run_graph(a: &GraphArgs, plugins: &Plugins) -> Result<(), Failure> {
+    let md = load(&a.doc, plugins)?;
+    let sorted = sort_tables_and_constraints(&md, true).map_err(|e| Failure(format!("{}: {e}", a.doc.file.display())))?;
+    let id = |r: &TableRef| sorted.tables.iter().position(|x| x == r).map_or_else(String::new, |i| format!("t{i}"));
+    let mut out = String::new();
+    match a.format {
+        GraphFormat::Dot => out.push_str("digraph schema {\n  rankdir=RL;\n  node [shape=box];\n"),
+        GraphFormat::Mermaid => out.push_str("flowchart RL\n"),
+    }
+    for r in &sorted.tables {
+        let label = r.to_string();
+        match a.format {
+            GraphFormat::Dot => out.push_str(&format!("  {} [label=\"{}\"];\n", id(r), label.replace('\\', "\\\\").replace('"', "\\\""))),
+            GraphFormat::Mermaid => out.push_str(&format!("  {}[\"{}\"]\n", id(r), label.replace('"', "#quot;"))),
+        }
+    }
+    for r in &sorted.tables {
+        let t = md.get(r).expect("sorted tables exist");
+        for (ci, k) in t.constraints().iter().enumerate() {
+            let Some(fk) = k.as_foreign_key() else { continue };
+            let deferred = sorted.deferred.iter().any(|x| &x.table == r && x.constraint == ci);
+            let label = fk.columns().join(", ");
+            let (from, to) = (id(r), id(fk.referred_table()));
+            match (a.format, deferred) {
+                (GraphFormat::Dot, false) => out.push_str(&format!("  {from} -> {to} [label=\"{}\"];\n", label.replace('"', "\\\""))),
+                (GraphFormat::Dot, true) => {
+                    out.push_str(&format!("  {from} -> {to} [label=\"{} (deferred)\", style=dashed];\n", label.replace('"', "\\\"")))
+                }
+                (GraphFormat::Mermaid, false) => out.push_str(&format!("  {from} -->|\"{}\"| {to}\n", label.replace('"', "#quot;"))),
+                (GraphFormat::Mermaid, true) => {
+                    out.push_str(&format!("  {from} -.->|\"{} (deferred)\"| {to}\n", label.replace('"', "#quot;")))
+                }
+            }
+        }
+    }
+    if let GraphFormat::Dot = a.format {
+        out.push_str("}\n");
+    }
+    emit(&out)
+}

@@ -1,0 +1,271 @@
+//! Whole create and drop scripts as plans of steps, and running them.
+
+use super::error::DdlError;
+use super::sort::sort_tables_and_constraints;
+use super::statement::{render_custom_ddl, Statement};
+use crate::dialect::{CommentStyle, Dialect};
+use crate::events::EventKind;
+use crate::naming::{check_identifier_lengths, final_names};
+use crate::schema::{CustomDdl, DdlWhen, MetaData, Table, TableRef};
+
+/// Options for rendering DDL.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DdlOptions {
+    /// Overrides the dialect's limit on constraint and index names.
+    pub max_identifier_length: Option<usize>,
+    /// MySQL: the database that holds the tables without a schema, so that a
+    /// table in a schema (another database) can refer to them.
+    pub database: Option<String>,
+    /// Skip objects that already exist (decided by the executing engine from
+    /// each step's `object`).
+    pub checkfirst: bool,
+}
+
+/// What a SQL step does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StepKind {
+    /// `CREATE TABLE`.
+    CreateTable,
+    /// `DROP TABLE`.
+    DropTable,
+    /// `CREATE INDEX`.
+    CreateIndex,
+    /// `DROP INDEX`.
+    DropIndex,
+    /// `ALTER TABLE ... ADD CONSTRAINT`.
+    AddConstraint,
+    /// `ALTER TABLE ... DROP CONSTRAINT`.
+    DropConstraint,
+    /// `CREATE VIEW`.
+    CreateView,
+    /// `DROP VIEW`.
+    DropView,
+    /// `COMMENT ON`.
+    Comment,
+    /// The document's custom DDL.
+    Custom,
+}
+
+/// One step of a plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// A DDL event: listeners run here and may add statements.
+    Event {
+        /// `BeforeCreate`, `AfterCreate`, `BeforeDrop` or `AfterDrop`.
+        kind: EventKind,
+        /// The table, or `None` for the metadata.
+        table: Option<TableRef>,
+    },
+    /// A statement.
+    Sql {
+        /// The statement, without `;`.
+        sql: String,
+        /// What it does.
+        kind: StepKind,
+        /// The table it concerns, if any.
+        table: Option<TableRef>,
+        /// The table, view, index or constraint name it creates or drops (for `checkfirst`).
+        object: Option<String>,
+    },
+}
+
+/// The steps that create or drop a whole metadata on one dialect.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Plan {
+    /// The dialect's name.
+    pub dialect: &'static str,
+    /// The steps, in order.
+    pub steps: Vec<Step>,
+}
+
+impl Plan {
+    /// The SQL steps' statements, in order.
+    pub fn statements(&self) -> impl Iterator<Item = &str> {
+        self.steps.iter().filter_map(|s| match s {
+            Step::Sql { sql, .. } => Some(sql.as_str()),
+            Step::Event { .. } => None,
+        })
+    }
+
+    /// The offline script: every statement followed by `;`, a blank line
+    /// between statements. Listeners do not run: events add nothing (the
+    /// document's custom DDL is already in the plan as steps).
+    pub fn script(&self) -> String {
+        let mut out = String::new();
+        for s in self.statements() {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(s);
+            out.push_str(";\n");
+        }
+        out
+    }
+}
+
+/// Runs statements for [`run_plan`].
+pub trait Executor {
+    /// Executes one statement (without `;`).
+    fn execute(&mut self, sql: &str) -> Result<(), Box<dyn std::error::Error + Send + Sync>>;
+}
+
+/// An executor that only collects the statements: the "mock engine" that
+/// dumps the whole create sequence, listeners' statements included.
+///
+/// ```
+/// use nomenclator::{Column, MetaData, Table};
+/// use nomenclator::ddl::{create_plan, run_plan, DdlOptions, MockExecutor};
+/// use nomenclator::dialect::Sqlite;
+///
+/// let mut md = MetaData::new();
+/// md.add_table(Table::new("t").column(Column::new("id", "integer").primary_key()))?;
+/// let plan = create_plan(&md, &Sqlite, &DdlOptions::default())?;
+/// let mut mock = MockExecutor::default();
+/// run_plan(&mut md, &plan, &mut mock)?;
+/// assert_eq!(mock.statements, ["CREATE TABLE t (\n\tid INTEGER NOT NULL,\n\tPRIMARY KEY (id)\n)"]);
+/// # Ok::<(), nomenclator::Error>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MockExecutor {
+    /// The statements received, in order.
+    pub statements: Vec<String>,
+}
+
+impl Executor for MockExecutor {
+    fn execute(&mut self, sql: &str) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        self.statements.push(sql.to_owned());
+        Ok(())
+    }
+}
+
+/// Runs a plan: each `Sql` step is executed; each `Event` step fires the DDL
+/// event on `md` and executes the statements its listeners return, right
+/// there. Returns every executed statement; stops at the first failure.
+pub fn run_plan(md: &mut MetaData, plan: &Plan, exec: &mut dyn Executor) -> Result<Vec<String>, crate::Error> {
+    let mut done = Vec::new();
+    let mut run = |sql: String, done: &mut Vec<String>| -> Result<(), crate::Error> {
+        exec.execute(&sql).map_err(|source| DdlError::Execution { sql: sql.clone(), source })?;
+        done.push(sql);
+        Ok(())
+    };
+    for step in &plan.steps {
+        match step {
+            Step::Event { kind, table } => {
+                for sql in md.fire_ddl(*kind, table.as_ref(), plan.dialect)? {
+                    run(sql, &mut done)?;
+                }
+            }
+            Step::Sql { sql, .. } => run(sql.clone(), &mut done)?,
+        }
+    }
+    Ok(done)
+}
+
+struct Builder<'a> {
+    d: &'a dyn Dialect,
+    options: &'a DdlOptions,
+    steps: Vec<Step>,
+}
+
+impl Builder<'_> {
+    fn sql(&mut self, st: Statement<'_>, kind: StepKind, table: Option<&Table>, object: Option<String>) -> Result<(), DdlError> {
+        let sql = st.to_sql(self.d, self.options)?;
+        self.steps.push(Step::Sql { sql, kind, table: table.map(Table::key), object });
+        Ok(())
+    }
+
+    fn event(&mut self, kind: EventKind, when: DdlWhen, ddl: &[CustomDdl], table: Option<&Table>) -> Result<(), DdlError> {
+        self.steps.push(Step::Event { kind, table: table.map(Table::key) });
+        for c in ddl.iter().filter(|c| c.when == when && c.applies_to(self.d.name())) {
+            let sql = render_custom_ddl(c, table, self.d)?;
+            self.steps.push(Step::Sql { sql, kind: StepKind::Custom, table: table.map(Table::key), object: None });
+        }
+        Ok(())
+    }
+}
+
+fn prepare(md: &MetaData, d: &dyn Dialect, options: &DdlOptions) -> Result<(), crate::Error> {
+    md.validate()?;
+    let rules = d.name_rules(options.max_identifier_length);
+    check_identifier_lengths(md, &rules)?;
+    final_names(md, &rules)?;
+    Ok(())
+}
+
+fn final_name(d: &dyn Dialect, options: &DdlOptions, t: &Table, name: &crate::Name) -> Result<Option<String>, DdlError> {
+    Ok(d.name_rules(options.max_identifier_length).finalize(name, || format!("constraint of table \"{}\"", t.key()))?)
+}
+
+/// The create plan (create_all): metadata `before_create`; for each table in
+/// dependency order its `before_create`, `CREATE TABLE`, indexes, comments
+/// and `after_create`; then the deferred foreign keys by `ALTER TABLE`; the
+/// views; metadata `after_create`. Custom DDL is placed at its event.
+pub fn create_plan(md: &MetaData, dialect: &dyn Dialect, options: &DdlOptions) -> Result<Plan, crate::Error> {
+    prepare(md, dialect, options)?;
+    let caps = dialect.capabilities();
+    let sorted = sort_tables_and_constraints(md, caps.alter_add_constraint)?;
+    let mut b = Builder { d: dialect, options, steps: Vec::new() };
+    b.event(EventKind::BeforeCreate, DdlWhen::BeforeCreate, md.custom_ddl(), None)?;
+    for r in &sorted.tables {
+        let t = md.get(r).expect("sorted tables exist");
+        let deferred: Vec<usize> = sorted.deferred.iter().filter(|x| &x.table == r).map(|x| x.constraint).collect();
+        b.event(EventKind::BeforeCreate, DdlWhen::BeforeCreate, t.custom_ddl(), Some(t))?;
+        b.sql(Statement::CreateTable { table: t, metadata: Some(md), deferred }, StepKind::CreateTable, Some(t), Some(t.name().to_owned()))?;
+        for ix in t.indexes() {
+            let name = final_name(dialect, options, t, &ix.name)?;
+            b.sql(Statement::CreateIndex { table: t, index: ix }, StepKind::CreateIndex, Some(t), name)?;
+        }
+        if caps.comments == CommentStyle::Statements {
+            if t.comment_text().is_some() {
+                b.sql(Statement::CommentOnTable { table: t }, StepKind::Comment, Some(t), None)?;
+            }
+            for c in t.columns().iter().filter(|c| c.comment_text().is_some()) {
+                b.sql(Statement::CommentOnColumn { table: t, column: c }, StepKind::Comment, Some(t), None)?;
+            }
+        }
+        b.event(EventKind::AfterCreate, DdlWhen::AfterCreate, t.custom_ddl(), Some(t))?;
+    }
+    for x in &sorted.deferred {
+        let t = md.get(&x.table).expect("deferred tables exist");
+        let k = &t.constraints()[x.constraint];
+        let name = final_name(dialect, options, t, k.name())?;
+        b.sql(Statement::AddConstraint { table: t, constraint: k, metadata: Some(md) }, StepKind::AddConstraint, Some(t), name)?;
+    }
+    for v in md.views() {
+        b.sql(Statement::CreateView(v), StepKind::CreateView, None, Some(v.name.clone()))?;
+    }
+    b.event(EventKind::AfterCreate, DdlWhen::AfterCreate, md.custom_ddl(), None)?;
+    Ok(Plan { dialect: dialect.name(), steps: b.steps })
+}
+
+/// The drop plan (drop_all), the mirror of [`create_plan`]: metadata
+/// `before_drop`; views; the deferred foreign keys (which must have names);
+/// tables in reverse dependency order, each between its `before_drop` and
+/// `after_drop`; metadata `after_drop`.
+pub fn drop_plan(md: &MetaData, dialect: &dyn Dialect, options: &DdlOptions) -> Result<Plan, crate::Error> {
+    prepare(md, dialect, options)?;
+    let caps = dialect.capabilities();
+    let sorted = sort_tables_and_constraints(md, caps.alter_add_constraint)?;
+    let mut b = Builder { d: dialect, options, steps: Vec::new() };
+    b.event(EventKind::BeforeDrop, DdlWhen::BeforeDrop, md.custom_ddl(), None)?;
+    for v in md.views().iter().rev() {
+        b.sql(Statement::DropView(v), StepKind::DropView, None, Some(v.name.clone()))?;
+    }
+    for x in &sorted.deferred {
+        let t = md.get(&x.table).expect("deferred tables exist");
+        let k = &t.constraints()[x.constraint];
+        let Some(name) = final_name(dialect, options, t, k.name())? else {
+            let cycle = if x.cycle.is_empty() { vec![x.table.clone(), k.as_foreign_key().map(|f| f.referred_table().clone()).unwrap_or_else(|| x.table.clone())] } else { x.cycle.clone() };
+            return Err(DdlError::UnnamedForeignKeyInCycle { cycle, table: x.table.clone(), columns: k.columns().to_vec() }.into());
+        };
+        b.sql(Statement::DropConstraint { table: t, constraint: k }, StepKind::DropConstraint, Some(t), Some(name))?;
+    }
+    for r in sorted.tables.iter().rev() {
+        let t = md.get(r).expect("sorted tables exist");
+        b.event(EventKind::BeforeDrop, DdlWhen::BeforeDrop, t.custom_ddl(), Some(t))?;
+        b.sql(Statement::DropTable { table: t }, StepKind::DropTable, Some(t), Some(t.name().to_owned()))?;
+        b.event(EventKind::AfterDrop, DdlWhen::AfterDrop, t.custom_ddl(), Some(t))?;
+    }
+    b.event(EventKind::AfterDrop, DdlWhen::AfterDrop, md.custom_ddl(), None)?;
+    Ok(Plan { dialect: dialect.name(), steps: b.steps })
+}
