@@ -19,13 +19,25 @@ pub enum Error {
     Pack(#[from] PackError),
     /// A document cannot be loaded.
     #[error(transparent)]
-    Document(#[from] DocumentError),
+    Document(Box<DocumentError>),
     /// DDL cannot be written for the dialect, or a statement failed.
     #[error(transparent)]
-    Ddl(#[from] crate::ddl::DdlError),
+    Ddl(Box<crate::ddl::DdlError>),
     /// A listener rejected an attachment or stopped a plan.
     #[error("a listener refused: {0}")]
     Listener(ListenerError),
+}
+
+impl From<DocumentError> for Error {
+    fn from(e: DocumentError) -> Self {
+        Error::Document(Box::new(e))
+    }
+}
+
+impl From<crate::ddl::DdlError> for Error {
+    fn from(e: crate::ddl::DdlError) -> Self {
+        Error::Ddl(Box::new(e))
+    }
 }
 
 impl From<ListenerError> for Error {

@@ -332,7 +332,7 @@ impl Loader<'_> {
         let mut set = ConventionSet::new();
         if let Some(list) = &doc.conventions {
             for (j, spec) in list.0.iter().enumerate() {
-                let path = if list.0.len() == 1 && self.top_level_is_string() { "conventions".to_owned() } else { format!("conventions[{j}]") };
+                let path = if list.1 { "conventions".to_owned() } else { format!("conventions[{j}]") };
                 set.add_pack(spec, base).map_err(|e| self.pack_err(Some(path), e))?;
             }
         }
@@ -352,13 +352,6 @@ impl Loader<'_> {
             return Ok((NamingConvention::sqlalchemy_default(), Vec::new()));
         }
         set.build(&options.plugins).map_err(|e| self.pack_err(None, e))
-    }
-
-    fn top_level_is_string(&self) -> bool {
-        match self.format {
-            Format::Json => serde_json::from_str::<serde_json::Value>(self.text).ok().is_some_and(|v| v["conventions"].is_string()),
-            Format::Toml => toml::from_str::<toml::Table>(self.text).ok().is_some_and(|t| t.get("conventions").is_some_and(toml::Value::is_str)),
-        }
     }
 
     fn pack_err(&self, path: Option<String>, e: PackError) -> DocumentError {

@@ -48,7 +48,7 @@ pub fn toml_line_col(text: &str, path: &str) -> Option<(usize, usize)> {
     for seg in segments(path) {
         let next = match (seg, table, value) {
             (Seg::Key(k), Some(t), _) => t.iter().find(|(key, _)| key.get_ref().as_ref() == k).map(|(key, v)| (key.span(), v)),
-            (Seg::Index(i), _, Some(DeValue::Array(a))) => a.iter().nth(i).map(|v| (v.span(), v)),
+            (Seg::Index(i), _, Some(DeValue::Array(a))) => a.get(i).map(|v| (v.span(), v)),
             _ => None,
         };
         let Some((s, v)) = next else { break };

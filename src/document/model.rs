@@ -6,9 +6,9 @@ use std::fmt;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-/// A string or a list of strings (`conventions`).
+/// A string or a list of strings (`conventions`); `single` records which.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StringOrList(pub Vec<String>);
+pub struct StringOrList(pub Vec<String>, pub bool);
 
 impl<'de> Deserialize<'de> for StringOrList {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -19,14 +19,14 @@ impl<'de> Deserialize<'de> for StringOrList {
                 f.write_str("a pack name or a list of pack names")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<StringOrList, E> {
-                Ok(StringOrList(vec![v.to_owned()]))
+                Ok(StringOrList(vec![v.to_owned()], true))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<StringOrList, A::Error> {
                 let mut out = Vec::new();
                 while let Some(s) = seq.next_element::<String>()? {
                     out.push(s);
                 }
-                Ok(StringOrList(out))
+                Ok(StringOrList(out, false))
             }
         }
         d.deserialize_any(V)

@@ -89,7 +89,7 @@ pub enum NamingError {
         /// The dialect.
         dialect: String,
         /// Extra advice.
-        hint: String,
+        hint: &'static str,
     },
     /// Two objects with the same name where the database needs distinct names.
     #[error("name collision on {dialect}: \"{name}\" names both the {first} and the {second} ({scope}); change a template or an explicit name")]
@@ -97,9 +97,9 @@ pub enum NamingError {
         /// The name.
         name: String,
         /// The first object.
-        first: ObjectDesc,
+        first: Box<ObjectDesc>,
         /// The second object.
-        second: ObjectDesc,
+        second: Box<ObjectDesc>,
         /// The namespace they share.
         scope: String,
         /// The dialect.

@@ -70,7 +70,7 @@ impl NameRules {
     }
 
     /// Checks a table, column or explicit name against the limit.
-    pub fn check_length(&self, name: &str, what: impl FnOnce() -> String, hint: &str) -> Result<(), NamingError> {
+    pub fn check_length(&self, name: &str, what: impl FnOnce() -> String, hint: &'static str) -> Result<(), NamingError> {
         if self.limit.fits(name) {
             return Ok(());
         }
@@ -81,7 +81,7 @@ impl NameRules {
             unit: self.limit.unit_name(),
             limit: self.limit.max.unwrap_or(usize::MAX),
             dialect: self.dialect.clone(),
-            hint: hint.to_owned(),
+            hint,
         })
     }
 }
@@ -96,8 +96,8 @@ pub fn final_names(md: &MetaData, rules: &NameRules) -> Result<Vec<NamedObject>,
     let schema_of = |s: &Option<String>| s.clone().or_else(|| ns.default_schema.map(str::to_owned));
     let collide = |name: &str, first: &ObjectDesc, second: ObjectDesc, scope: String| NamingError::Collision {
         name: name.to_owned(),
-        first: first.clone(),
-        second,
+        first: Box::new(first.clone()),
+        second: Box::new(second),
         scope,
         dialect: rules.dialect.clone(),
     };
