@@ -4,6 +4,7 @@
 //! standard error); 2 a usage error (from clap). Only the requested output
 //! goes to standard output.
 
+mod db;
 mod ddl;
 mod names;
 
@@ -37,6 +38,10 @@ enum Command {
     Sort(ddl::SortArgs),
     /// Tables and foreign keys as a Graphviz or Mermaid graph.
     Graph(ddl::GraphArgs),
+    /// create_all: create every table, index and constraint in a database.
+    Apply(db::DbArgs),
+    /// drop_all: drop every table of the document from a database, never hanging on a lock.
+    Drop(db::DbArgs),
 }
 
 /// Options shared by the offline commands.
@@ -96,6 +101,8 @@ pub fn main(plugins: Plugins) -> ExitCode {
         Command::Ddl(a) => ddl::run_ddl(&a, &plugins),
         Command::Sort(a) => ddl::run_sort(&a, &plugins),
         Command::Graph(a) => ddl::run_graph(&a, &plugins),
+        Command::Apply(a) => db::apply(&a, &plugins),
+        Command::Drop(a) => db::drop(&a, &plugins),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,418 @@
+//! Engines: running create/drop plans against real databases.
+//!
+//! An [`Engine`] is made from a URL (`sqlite://file.db`, `sqlite::memory:`,
+//! `postgres://...`, `mysql://...`, or `DATABASE_URL`); its dialect follows
+//! from the URL. [`Engine::create_all`] and [`Engine::drop_all`] build the
+//! plan of [`crate::ddl`] and run it with the DDL events firing as the
+//! statements run:
+//!
+//! - on PostgreSQL and SQLite, in one transaction: any error rolls back and
+//!   the database is exactly as before;
+//! - on MySQL/MariaDB (DDL commits statement by statement), the run stops at
+//!   the first error and the error lists the statements that ran and those
+//!   that would undo them ([`EngineError::Partial`]);
+//! - every statement waits at most [`RunOptions::lock_timeout`] for a lock;
+//!   when that expires the error names the sessions holding it
+//!   ([`EngineError::LockTimeout`]). A drop through an engine that has one of
+//!   its own [`Connection`]s inside a transaction fails at once
+//!   ([`EngineError::OpenTransaction`]): that is the classic "drop_all hangs".
+//!
+//! Each driver is behind its cargo feature (`sqlite`, `postgres`, `mysql`);
+//! a URL whose driver is not compiled in is an [`EngineError::DriverMissing`].
+//!
+//! ```
+//! # #[cfg(feature = "sqlite")] {
+//! use nomenclator::engine::{Engine, RunOptions};
+//! use nomenclator::{Column, MetaData, Table};
+//!
+//! let engine = Engine::from_url("sqlite::memory:")?;
+//! let mut md = MetaData::new();
+//! md.add_table(Table::new("account").column(Column::new("id", "integer").primary_key()))?;
+//! let report = engine.create_all(&mut md, &RunOptions::default())?;
+//! assert_eq!(report.created_tables().len(), 1);
+//! engine.drop_all(&mut md, &RunOptions::default())?;
+//! # }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#[cfg(feature = "mysql")]
+mod mysql;
+#[cfg(feature = "postgres")]
+mod postgres;
+mod run;
+mod session;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+mod url;
+
+use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use run::{Executed, Progress, RunOptions, RunReport};
+pub use session::{Blocker, DbError, Rows};
+pub use url::DbUrl;
+
+use crate::dialect::Dialect;
+use session::Session;
+
+/// Why an engine could not connect or a run failed.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// The URL cannot be used.
+    #[error("database URL {url}: {reason}")]
+    Url {
+        /// The URL, password hidden.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The URL needs a driver this build does not include.
+    #[error("{url}: this build has no {driver} driver; rebuild with the cargo feature `{feature}`")]
+    DriverMissing {
+        /// The URL, password hidden.
+        url: String,
+        /// The database.
+        driver: &'static str,
+        /// The cargo feature that adds it.
+        feature: &'static str,
+    },
+    /// Neither a URL nor `DATABASE_URL` was given.
+    #[error("no database: give a URL or set DATABASE_URL")]
+    NoUrl,
+    /// The database cannot be reached.
+    #[error("cannot connect to {url}: {source}")]
+    Connect {
+        /// The URL, password hidden.
+        url: String,
+        /// The driver's message.
+        source: DbError,
+    },
+    /// A drop would wait for a transaction of a connection of this same engine.
+    #[error(
+        "{open} connection(s) of this engine {verb} inside a transaction; a DROP would wait for it forever \
+         (the transaction holds locks on the tables it read). Commit or roll back that transaction \
+         (or drop the connection) before drop_all",
+        verb = if *.open == 1 { "is" } else { "are" }
+    )]
+    OpenTransaction {
+        /// How many connections have a transaction open.
+        open: usize,
+    },
+    /// The plan could not be built, or a listener stopped it; nothing ran or everything was rolled back.
+    #[error("{0}")]
+    Plan(#[source] crate::Error),
+    /// A statement failed on a transactional database; everything was rolled back.
+    #[error("{statement_desc} failed: {source}\n  statement: {statement}\nrolled back: the database is as it was before ({ran} statement(s) undone)")]
+    RolledBack {
+        /// The statement that failed.
+        statement: String,
+        /// A short description (`CREATE TABLE x`, ...).
+        statement_desc: String,
+        /// The database's error.
+        source: DbError,
+        /// How many statements had run before it.
+        ran: usize,
+    },
+    /// A statement failed on MySQL/MariaDB after others had already committed.
+    #[error("{}", partial_message(statement, source, executed, undo))]
+    Partial {
+        /// The statement that failed.
+        statement: String,
+        /// The database's error.
+        source: DbError,
+        /// The statements that ran (and stay), in order.
+        executed: Vec<String>,
+        /// Statements that would undo them, in the order to run them.
+        undo: Vec<String>,
+    },
+    /// A statement waited longer than the lock timeout for other sessions.
+    #[error("{}", lock_message(statement, *waited, blockers, *rolled_back, executed))]
+    LockTimeout {
+        /// The statement that waited.
+        statement: String,
+        /// The lock timeout.
+        waited: Duration,
+        /// The sessions holding the lock, as far as the server tells.
+        blockers: Vec<Blocker>,
+        /// Whether everything was rolled back (PostgreSQL, SQLite).
+        rolled_back: bool,
+        /// Statements that ran and stay (MySQL).
+        executed: Vec<String>,
+    },
+    /// Another database error (begin, commit, catalog look-up).
+    #[error("{context}: {source}")]
+    Database {
+        /// What was being done.
+        context: String,
+        /// The database's error.
+        source: DbError,
+    },
+}
+
+impl From<crate::Error> for EngineError {
+    fn from(e: crate::Error) -> Self {
+        EngineError::Plan(e)
+    }
+}
+
+fn partial_message(statement: &str, source: &DbError, executed: &[String], undo: &[String]) -> String {
+    let mut s = format!("statement failed: {source}\n  statement: {statement}\n");
+    if executed.is_empty() {
+        s.push_str("nothing had run before it: the database is unchanged\n");
+    } else {
+        s.push_str(&format!(
+            "MySQL/MariaDB cannot roll back DDL: these {} statement(s) had already run and remain:\n",
+            executed.len()
+        ));
+        for e in executed {
+            s.push_str(&format!("  {};\n", one_line(e)));
+        }
+        s.push_str("to undo them, run:\n");
+        for u in undo {
+            s.push_str(&format!("  {};\n", one_line(u)));
+        }
+    }
+    s.trim_end().to_owned()
+}
+
+fn lock_message(statement: &str, waited: Duration, blockers: &[Blocker], rolled_back: bool, executed: &[String]) -> String {
+    let mut s = format!(
+        "gave up after waiting {} for a lock held by another session\n  statement: {}\n",
+        humantime::format_duration(waited),
+        one_line(statement)
+    );
+    if blockers.is_empty() {
+        s.push_str("the blocking session could not be identified (it may have ended meanwhile)\n");
+    } else {
+        s.push_str("blocked by:\n");
+        for b in blockers {
+            s.push_str(&format!("  {b}\n"));
+        }
+        s.push_str("fix: finish (COMMIT or ROLLBACK) or close that session's transaction; if it is abandoned:\n");
+        for b in blockers {
+            s.push_str(&format!("  SELECT pg_terminate_backend({});   -- MySQL/MariaDB: KILL {};\n", b.pid, b.pid));
+        }
+    }
+    if rolled_back {
+        s.push_str("rolled back: nothing was changed");
+    } else if executed.is_empty() {
+        s.push_str("nothing had run before it: the database is unchanged");
+    } else {
+        s.push_str(&format!("{} statement(s) had already run and remain:", executed.len()));
+        for e in executed {
+            s.push_str(&format!("\n  {};", one_line(e)));
+        }
+    }
+    s
+}
+
+/// The statement on one line, for messages.
+pub(crate) fn one_line(sql: &str) -> String {
+    sql.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A database to run plans against, made from a URL.
+///
+/// Cloning an engine gives another handle to the same database (and, for
+/// `sqlite::memory:`, the same in-memory database) that shares the record of
+/// open transactions.
+#[derive(Clone)]
+pub struct Engine {
+    url: DbUrl,
+    target: Target,
+    open_transactions: Arc<AtomicUsize>,
+}
+
+#[derive(Clone)]
+enum Target {
+    /// The second field keeps an in-memory database alive as long as the engine.
+    #[cfg(feature = "sqlite")]
+    Sqlite(sqlite::Target, #[allow(dead_code)] Option<Arc<std::sync::Mutex<sqlite::SqliteSession>>>),
+    #[cfg(feature = "postgres")]
+    Postgres(String),
+    #[cfg(feature = "mysql")]
+    MySql(String),
+    #[allow(dead_code)]
+    None,
+}
+
+impl fmt::Debug for Engine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Engine").field("url", &self.url.display()).finish()
+    }
+}
+
+impl Engine {
+    /// An engine for this URL. Nothing connects yet, except that an
+    /// in-memory SQLite database is opened to live as long as the engine.
+    pub fn from_url(url: &str) -> Result<Engine, EngineError> {
+        let parsed = DbUrl::parse(url)?;
+        let missing = |driver, feature| EngineError::DriverMissing { url: parsed.display(), driver, feature };
+        let target = match &parsed {
+            DbUrl::SqliteFile(_p) => {
+                #[cfg(feature = "sqlite")]
+                {
+                    Target::Sqlite(sqlite::Target::File(_p.clone()), None)
+                }
+                #[cfg(not(feature = "sqlite"))]
+                return Err(missing("SQLite", "sqlite"));
+            }
+            DbUrl::SqliteMemory => {
+                #[cfg(feature = "sqlite")]
+                {
+                    let t = sqlite::Target::new_memory();
+                    let keeper = sqlite::connect(&t)
+                        .map_err(|source| EngineError::Connect { url: parsed.display(), source })?;
+                    Target::Sqlite(t, Some(Arc::new(std::sync::Mutex::new(keeper))))
+                }
+                #[cfg(not(feature = "sqlite"))]
+                return Err(missing("SQLite", "sqlite"));
+            }
+            DbUrl::Postgres(_u) => {
+                #[cfg(feature = "postgres")]
+                {
+                    Target::Postgres(_u.clone())
+                }
+                #[cfg(not(feature = "postgres"))]
+                return Err(missing("PostgreSQL", "postgres"));
+            }
+            DbUrl::MySql(_u) => {
+                #[cfg(feature = "mysql")]
+                {
+                    Target::MySql(_u.clone())
+                }
+                #[cfg(not(feature = "mysql"))]
+                return Err(missing("MySQL", "mysql"));
+            }
+        };
+        let _ = &missing;
+        Ok(Engine { url: parsed, target, open_transactions: Arc::new(AtomicUsize::new(0)) })
+    }
+
+    /// An engine for the URL in the `DATABASE_URL` environment variable.
+    pub fn from_env() -> Result<Engine, EngineError> {
+        match std::env::var("DATABASE_URL") {
+            Ok(u) if !u.trim().is_empty() => Engine::from_url(&u),
+            _ => Err(EngineError::NoUrl),
+        }
+    }
+
+    /// The parsed URL.
+    pub fn url(&self) -> &DbUrl {
+        &self.url
+    }
+
+    /// The dialect of the database.
+    pub fn dialect(&self) -> &'static dyn Dialect {
+        crate::dialect::by_name(self.url.dialect_name()).expect("every URL maps to a known dialect")
+    }
+
+    /// How many connections of this engine are inside a transaction now.
+    pub fn open_transactions(&self) -> usize {
+        self.open_transactions.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn session(&self) -> Result<Box<dyn Session>, EngineError> {
+        let err = |source| EngineError::Connect { url: self.url.display(), source };
+        match &self.target {
+            #[cfg(feature = "sqlite")]
+            Target::Sqlite(t, _) => Ok(Box::new(sqlite::connect(t).map_err(err)?)),
+            #[cfg(feature = "postgres")]
+            Target::Postgres(u) => Ok(Box::new(postgres::connect(u).map_err(err)?)),
+            #[cfg(feature = "mysql")]
+            Target::MySql(u) => Ok(Box::new(mysql::connect(u).map_err(err)?)),
+            Target::None => Err(err(DbError::msg("no driver"))),
+        }
+    }
+
+    /// A new connection, for your own statements and transactions. While
+    /// it is inside a transaction, [`Engine::drop_all`] refuses to run.
+    pub fn connect(&self) -> Result<Connection, EngineError> {
+        Ok(Connection { session: self.session()?, open: self.open_transactions.clone(), in_transaction: false })
+    }
+}
+
+/// One connection of an [`Engine`].
+///
+/// Dropping it rolls back an open transaction.
+pub struct Connection {
+    session: Box<dyn Session>,
+    open: Arc<AtomicUsize>,
+    in_transaction: bool,
+}
+
+impl fmt::Debug for Connection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Connection").field("in_transaction", &self.in_transaction).finish()
+    }
+}
+
+impl Connection {
+    /// Runs one statement.
+    pub fn execute(&mut self, sql: &str) -> Result<(), DbError> {
+        self.session.execute(sql)
+    }
+
+    /// Runs a query; every value comes back as text (`None` for NULL).
+    pub fn query(&mut self, sql: &str) -> Result<Rows, DbError> {
+        self.session.query(sql)
+    }
+
+    /// Starts a transaction.
+    pub fn begin(&mut self) -> Result<(), DbError> {
+        if self.in_transaction {
+            return Err(DbError::msg("a transaction is already open on this connection"));
+        }
+        self.session.begin()?;
+        self.in_transaction = true;
+        self.open.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// Commits the open transaction.
+    pub fn commit(&mut self) -> Result<(), DbError> {
+        let r = self.session.commit();
+        self.end();
+        r
+    }
+
+    /// Rolls the open transaction back.
+    pub fn rollback(&mut self) -> Result<(), DbError> {
+        let r = self.session.rollback();
+        self.end();
+        r
+    }
+
+    /// Whether a transaction is open.
+    pub fn in_transaction(&self) -> bool {
+        self.in_transaction
+    }
+
+    /// The server's id for this connection (PostgreSQL backend pid, MySQL
+    /// connection id); `None` for SQLite.
+    pub fn backend_pid(&mut self) -> Option<u64> {
+        self.session.backend_pid()
+    }
+
+    /// Whether a table or view exists (in `schema`, or the default schema).
+    pub fn relation_exists(&mut self, schema: Option<&str>, name: &str) -> Result<bool, DbError> {
+        self.session.relation_exists(schema, name)
+    }
+
+    fn end(&mut self) {
+        if std::mem::take(&mut self.in_transaction) {
+            self.open.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        if self.in_transaction {
+            let _ = self.session.rollback();
+            self.end();
+        }
+    }
+}

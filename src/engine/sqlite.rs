@@ -1,0 +1,184 @@
+//! Embedded SQLite through `rusqlite` (compiled in).
+//!
+//! Schemas are attached databases: a table in schema `s` of `shop.db` lives
+//! in `shop.s.db` next to it (for an in-memory database, in another shared
+//! in-memory database), attached under the name `s` before a run.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+
+use super::session::{Blocker, DbError, Rows, Session};
+use crate::dialect::{Dialect, Sqlite};
+
+/// Where the database lives.
+#[derive(Clone, Debug)]
+pub(crate) enum Target {
+    File(PathBuf),
+    /// A shared-cache in-memory database with this URI name.
+    Memory(String),
+}
+
+impl Target {
+    /// A fresh in-memory target, unique in this process.
+    pub(crate) fn new_memory() -> Target {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        Target::Memory(format!("nomenclator-mem-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)))
+    }
+
+    fn open_path(&self, schema: Option<&str>) -> String {
+        match (self, schema) {
+            (Target::File(p), None) => p.to_string_lossy().into_owned(),
+            (Target::File(p), Some(s)) => schema_file(p, s).to_string_lossy().into_owned(),
+            (Target::Memory(n), None) => format!("file:{n}?mode=memory&cache=shared"),
+            (Target::Memory(n), Some(s)) => format!("file:{n}-{s}?mode=memory&cache=shared"),
+        }
+    }
+}
+
+/// `dir/shop.db` + `s` → `dir/shop.s.db`.
+fn schema_file(p: &Path, schema: &str) -> PathBuf {
+    let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let ext = p.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_else(|| "db".into());
+    p.with_file_name(format!("{stem}.{schema}.{ext}"))
+}
+
+pub(crate) struct SqliteSession {
+    conn: Connection,
+    target: Target,
+}
+
+pub(crate) fn connect(target: &Target) -> Result<SqliteSession, DbError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_URI;
+    let conn = match target {
+        Target::File(p) => Connection::open(p),
+        Target::Memory(_) => Connection::open_with_flags(target.open_path(None), flags),
+    }
+    .map_err(map_err)?;
+    conn.busy_timeout(Duration::from_secs(5)).map_err(map_err)?;
+    Ok(SqliteSession { conn, target: target.clone() })
+}
+
+fn map_err(e: rusqlite::Error) -> DbError {
+    match &e {
+        rusqlite::Error::SqliteFailure(f, msg) => DbError {
+            message: msg.clone().unwrap_or_else(|| e.to_string()),
+            code: Some(format!("{:?}", f.code)),
+            lock_timeout: matches!(f.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked),
+        },
+        _ => DbError::msg(e.to_string()),
+    }
+}
+
+fn quote(ident: &str) -> String {
+    format!("\"{}\"", ident.replace('"', "\"\""))
+}
+
+impl Session for SqliteSession {
+    fn dialect(&self) -> &'static dyn Dialect {
+        &Sqlite
+    }
+
+    fn transactional_ddl(&self) -> bool {
+        true
+    }
+
+    fn execute(&mut self, sql: &str) -> Result<(), DbError> {
+        self.conn.execute_batch(sql).map_err(map_err)
+    }
+
+    fn query(&mut self, sql: &str) -> Result<Rows, DbError> {
+        let mut stmt = self.conn.prepare(sql).map_err(map_err)?;
+        let n = stmt.column_count();
+        let mut rows = stmt.query([]).map_err(map_err)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(map_err)? {
+            let mut r = Vec::with_capacity(n);
+            for i in 0..n {
+                r.push(match row.get_ref(i).map_err(map_err)? {
+                    ValueRef::Null => None,
+                    ValueRef::Integer(v) => Some(v.to_string()),
+                    ValueRef::Real(v) => Some(v.to_string()),
+                    ValueRef::Text(t) | ValueRef::Blob(t) => Some(String::from_utf8_lossy(t).into_owned()),
+                });
+            }
+            out.push(r);
+        }
+        Ok(out)
+    }
+
+    fn begin(&mut self) -> Result<(), DbError> {
+        self.execute("BEGIN")
+    }
+
+    fn commit(&mut self) -> Result<(), DbError> {
+        self.execute("COMMIT")
+    }
+
+    fn rollback(&mut self) -> Result<(), DbError> {
+        if self.conn.is_autocommit() {
+            return Ok(());
+        }
+        self.execute("ROLLBACK")
+    }
+
+    fn set_lock_timeout(&mut self, timeout: Duration) -> Result<(), DbError> {
+        self.conn.busy_timeout(timeout).map_err(map_err)
+    }
+
+    fn prepare_schemas(&mut self, schemas: &[String]) -> Result<(), DbError> {
+        let attached: Vec<String> =
+            self.query("PRAGMA database_list")?.into_iter().filter_map(|r| r.get(1).cloned().flatten()).collect();
+        for s in schemas {
+            if attached.iter().any(|a| a.eq_ignore_ascii_case(s)) {
+                continue;
+            }
+            let path = self.target.open_path(Some(s));
+            self.conn.execute(&format!("ATTACH DATABASE ?1 AS {}", quote(s)), [path]).map_err(map_err)?;
+        }
+        Ok(())
+    }
+
+    fn relation_exists(&mut self, schema: Option<&str>, name: &str) -> Result<bool, DbError> {
+        let sql = format!(
+            "SELECT count(*) FROM {}.sqlite_master WHERE type IN ('table', 'view') AND name = ?1",
+            quote(schema.unwrap_or("main"))
+        );
+        let n: i64 = self.conn.query_row(&sql, [name], |r| r.get(0)).map_err(map_err)?;
+        Ok(n > 0)
+    }
+
+    fn backend_pid(&mut self) -> Option<u64> {
+        None
+    }
+
+    fn blockers(&mut self, _tables: &[(Option<String>, String)]) -> Vec<Blocker> {
+        Vec::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_files_sit_next_to_the_database() {
+        assert_eq!(schema_file(Path::new("/x/shop.db"), "s1"), PathBuf::from("/x/shop.s1.db"));
+    }
+
+    #[test]
+    fn memory_databases_are_shared_between_sessions_of_one_target() {
+        let t = Target::new_memory();
+        let mut a = connect(&t).unwrap();
+        let mut b = connect(&t).unwrap();
+        a.execute("CREATE TABLE t (x INTEGER)").unwrap();
+        assert!(b.relation_exists(None, "t").unwrap());
+        assert!(!b.relation_exists(None, "u").unwrap());
+        b.prepare_schemas(&["s1".into()]).unwrap();
+        b.execute("CREATE TABLE s1.u (x INTEGER)").unwrap();
+        assert!(b.relation_exists(Some("s1"), "u").unwrap());
+    }
+}
