@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::convention::{NamingConvention, TokenContext};
 use super::error::NamingError;
-use super::template::Template;
+use super::template::{Template, Token};
 use crate::events::{
     Catalog, ConstraintAttached, EventKind, IndexAttached, Interest, Listener, ListenerError, ListenerResult,
     PrimaryKeyColumnAdded,
@@ -63,13 +63,16 @@ impl ConventionHandler {
             Constraint::ForeignKey(fk) => {
                 let referred: Option<&[String]> = if !fk.referred_columns.is_empty() {
                     Some(&fk.referred_columns)
-                } else if template.uses_referred_columns() {
+                } else {
+                    // Undeclared referred columns are the referred table's primary key,
+                    // for built-in tokens and for plugins' tokens alike
+                    // (`TokenContext::referred_columns`); wait for that table if a token may need them.
+                    let custom = template.tokens().any(|t| matches!(t, Token::Custom(_)));
                     match catalog.table(&fk.referred_table).and_then(Table::primary_key) {
                         Some(pk) => Some(pk.columns()),
-                        None => return Ok(Some(fk.referred_table.clone())),
+                        None if template.uses_referred_columns() || custom => return Ok(Some(fk.referred_table.clone())),
+                        None => None,
                     }
-                } else {
-                    None
                 };
                 (Some(fk.clone()), referred.map(<[String]>::to_vec))
             }

@@ -28,7 +28,7 @@
 //! }
 //! md.add_table(Table::new("book").column(Column::new("id", "integer").primary_key())
 //!     .column(Column::new("isbn", "text").unique())).unwrap();
-//! assert_names!(md, "sqlite", ["book.pk(id) = book_pkey", "book.uq(isbn) = book_isbn_ff0d2e85_uniq"]);
+//! assert_names!(md, "sqlite", ["book.pk(id) = book_pkey", "book.uq(isbn) = book_isbn_e9d438f7_uniq"]);
 //! ```
 
 use std::sync::Arc;
