@@ -314,6 +314,17 @@ impl Engine {
         self.open_transactions.load(Ordering::SeqCst)
     }
 
+    /// For an in-memory SQLite database: attaches the schemas to the
+    /// connection that keeps it alive, so their databases live on too.
+    pub(crate) fn keep_schemas(&self, _schemas: &[String]) -> Result<(), DbError> {
+        #[cfg(feature = "sqlite")]
+        if let Target::Sqlite(_, Some(keeper)) = &self.target {
+            let mut k = keeper.lock().map_err(|_| DbError::msg("the in-memory database's keeper is poisoned"))?;
+            k.prepare_schemas(_schemas)?;
+        }
+        Ok(())
+    }
+
     pub(crate) fn session(&self) -> Result<Box<dyn Session>, EngineError> {
         let err = |source| EngineError::Connect { url: self.url.display(), source };
         match &self.target {

@@ -194,6 +194,7 @@ impl Engine {
         schemas.extend(md.views().iter().filter_map(|v| v.schema.clone()));
         schemas.sort();
         schemas.dedup();
+        self.keep_schemas(&schemas).map_err(db("preparing schemas"))?;
         session.prepare_schemas(&schemas).map_err(db("preparing schemas"))?;
 
         let transactional = session.transactional_ddl();

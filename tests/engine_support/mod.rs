@@ -1,0 +1,155 @@
+//! Helpers for the engine tests: corpus documents, a database per test on
+//! the live servers (skipped outside CI when a server is unreachable).
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use nomenclator::document::{load_path, LoadOptions};
+use nomenclator::engine::{Engine, Rows};
+use nomenclator::MetaData;
+
+pub const PG_ADMIN: &str = "postgres://postgres@127.0.0.1:5432/test";
+pub const MY_ADMIN: &str = "mysql://root@127.0.0.1:3306/test";
+
+/// The corpus document directories, in order.
+pub fn corpus() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/sqlalchemy");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root).unwrap().map(|e| e.unwrap().path()).collect();
+    dirs.sort();
+    dirs
+}
+
+/// Loads a document; `None` for the corpus documents that are meant to be refused.
+pub fn load(path: &Path) -> Option<MetaData> {
+    load_path(path, &LoadOptions::default()).ok()
+}
+
+fn available(url: &str, what: &str) -> Option<Engine> {
+    let engine = Engine::from_url(url).unwrap();
+    match engine.connect() {
+        Ok(_) => Some(engine),
+        Err(e) if std::env::var_os("CI").is_none() => {
+            eprintln!("skipped: {what} is unreachable at {url} ({e}); these tests must run in CI");
+            None
+        }
+        Err(e) => panic!("CI is set but {what} is unreachable: {e}"),
+    }
+}
+
+/// A database of its own on a live server, dropped when this goes out of scope.
+pub struct TestDb {
+    pub url: String,
+    pub name: String,
+    admin: Engine,
+    drop_sql: String,
+}
+
+impl TestDb {
+    pub fn engine(&self) -> Engine {
+        Engine::from_url(&self.url).unwrap()
+    }
+
+    pub fn query(&self, sql: &str) -> Rows {
+        self.engine().connect().unwrap().query(sql).unwrap()
+    }
+
+    pub fn count(&self, sql: &str) -> i64 {
+        self.query(sql)[0][0].as_deref().unwrap().parse().unwrap()
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Ok(mut c) = self.admin.connect() {
+            for sql in self.drop_sql.split(";\n") {
+                let _ = c.execute(sql);
+            }
+        }
+    }
+}
+
+fn unique(test: &str) -> String {
+    format!("nomen4_{test}_{}", std::process::id())
+}
+
+/// A PostgreSQL database for one test, with the corpus's schemas `reporting` and `s1`.
+pub fn postgres(test: &str) -> Option<TestDb> {
+    let admin = available(PG_ADMIN, "PostgreSQL")?;
+    let name = unique(test);
+    let mut c = admin.connect().unwrap();
+    c.execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).unwrap();
+    c.execute(&format!("CREATE DATABASE {name}")).unwrap();
+    let url = format!("postgres://postgres@127.0.0.1:5432/{name}");
+    let mut t = Engine::from_url(&url).unwrap().connect().unwrap();
+    t.execute("CREATE SCHEMA reporting; CREATE SCHEMA s1").unwrap();
+    Some(TestDb { url, name: name.clone(), admin, drop_sql: format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)") })
+}
+
+/// A MariaDB/MySQL database for one test, plus `<name>_reporting` and `<name>_s1`
+/// for the corpus's schemas (see [`rename_schemas`]).
+pub fn mariadb(test: &str) -> Option<TestDb> {
+    let admin = available(MY_ADMIN, "MariaDB/MySQL")?;
+    let name = unique(test);
+    let mut c = admin.connect().unwrap();
+    let mut drop_sql = Vec::new();
+    for db in [name.clone(), format!("{name}_reporting"), format!("{name}_s1")] {
+        c.execute(&format!("DROP DATABASE IF EXISTS `{db}`")).unwrap();
+        c.execute(&format!("CREATE DATABASE `{db}`")).unwrap();
+        drop_sql.push(format!("DROP DATABASE IF EXISTS `{db}`"));
+    }
+    let url = format!("mysql://root@127.0.0.1:3306/{name}");
+    Some(TestDb { url, name, admin, drop_sql: drop_sql.join(";\n") })
+}
+
+/// On MySQL a schema is a database shared by the whole server: give the
+/// corpus's schemas names of this test's own.
+pub fn rename_schemas(json: &str, prefix: &str) -> String {
+    let mut doc: serde_json::Value = serde_json::from_str(json).unwrap();
+    let rename = |s: &str| -> Option<String> {
+        for schema in ["reporting", "s1"] {
+            if s == schema {
+                return Some(format!("{prefix}_{schema}"));
+            }
+            if let Some(rest) = s.strip_prefix(&format!("{schema}.")) {
+                return Some(format!("{prefix}_{schema}.{rest}"));
+            }
+        }
+        None
+    };
+    let fix = |v: &mut serde_json::Value, key: &str, whole: bool| {
+        if let Some(s) = v.get(key).and_then(|s| s.as_str()) {
+            let renamed = if whole { rename(s).filter(|r| !r.contains('.')) } else { rename(s) };
+            if let Some(r) = renamed {
+                v[key] = serde_json::Value::String(r);
+            }
+        }
+    };
+    for t in doc["tables"].as_array_mut().into_iter().flatten() {
+        fix(t, "schema", true);
+        for fk in t["foreign_keys"].as_array_mut().into_iter().flatten() {
+            fix(fk, "references", false);
+        }
+        for c in t["columns"].as_array_mut().into_iter().flatten() {
+            fix(c, "references", false);
+        }
+    }
+    serde_json::to_string(&doc).unwrap()
+}
+
+/// Every user relation left in the PostgreSQL test database.
+pub fn pg_leftovers(db: &TestDb) -> Rows {
+    db.query(
+        "SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE n.nspname IN ('public', 'reporting', 's1') ORDER BY 1",
+    )
+}
+
+/// Every table or view left in the MariaDB test databases.
+pub fn my_leftovers(db: &TestDb) -> Rows {
+    db.query(&format!(
+        "SELECT concat(TABLE_SCHEMA, '.', TABLE_NAME) FROM information_schema.TABLES \
+         WHERE TABLE_SCHEMA IN ('{0}', '{0}_reporting', '{0}_s1') ORDER BY 1",
+        db.name
+    ))
+}
