@@ -109,7 +109,7 @@ impl Loader<'_> {
                 if let Ok(d) = r {
                     return de.end().map(|()| d).map_err(|e| DocumentError {
                         file: self.file.to_owned(),
-                        place: Place { path: None, line_col: Some((e.line(), e.column())) },
+                        place: Place { path: None, line_col: Some((e.line(), e.column().max(1))) },
                         message: strip_position(&e.to_string()),
                         help: Some("remove what follows the document's closing brace".into()),
                     });
@@ -123,7 +123,7 @@ impl Loader<'_> {
                         file: self.file.to_owned(),
                         place: Place {
                             path: (path != ".").then_some(path),
-                            line_col: (inner.line() > 0).then(|| (inner.line(), inner.column())),
+                            line_col: (inner.line() > 0).then(|| (inner.line(), inner.column().max(1))),
                         },
                         message,
                         help,
