@@ -245,7 +245,7 @@ pub fn create_plan(md: &MetaData, dialect: &dyn Dialect, options: &DdlOptions) -
 pub fn drop_plan(md: &MetaData, dialect: &dyn Dialect, options: &DdlOptions) -> Result<Plan, crate::Error> {
     prepare(md, dialect, options)?;
     let caps = dialect.capabilities();
-    let sorted = sort_tables_and_constraints(md, caps.alter_add_constraint)?;
+    let sorted = super::sort::sort_for_drop(md, caps.alter_add_constraint)?;
     let mut b = Builder { d: dialect, options, steps: Vec::new() };
     b.event(EventKind::BeforeDrop, DdlWhen::BeforeDrop, md.custom_ddl(), None)?;
     for v in md.views().iter().rev() {

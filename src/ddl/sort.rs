@@ -43,7 +43,17 @@ pub struct SortResult {
 /// `use_alter` are ignored for the order. Never fails: references to unknown
 /// tables are ignored.
 pub fn sorted_tables(md: &MetaData) -> Vec<TableRef> {
-    sort(md, true).0
+    sort(md, true, false).0
+}
+
+/// As [`sort_tables_and_constraints`], for dropping: unnamed `use_alter`
+/// foreign keys cannot be dropped by name, so they stay in the order (as
+/// SQLAlchemy does); one still left in a cycle cannot be dropped at all.
+pub(crate) fn sort_for_drop(md: &MetaData, can_alter: bool) -> Result<SortResult, DdlError> {
+    sort_tables_and_constraints(md, can_alter)?;
+    let (tables, ignored) = sort(md, can_alter, true);
+    let deferred = if can_alter { ignored.clone() } else { Vec::new() };
+    Ok(SortResult { tables, deferred, ignored })
 }
 
 /// Tables in creation order and the foreign keys to add after them: those
@@ -62,14 +72,14 @@ pub fn sort_tables_and_constraints(md: &MetaData, can_alter: bool) -> Result<Sor
             }
         }
     }
-    let (tables, ignored) = sort(md, can_alter);
+    let (tables, ignored) = sort(md, can_alter, false);
     let deferred = if can_alter { ignored.clone() } else { Vec::new() };
     Ok(SortResult { tables, deferred, ignored })
 }
 
 type Key = (Option<String>, String);
 
-fn sort(md: &MetaData, use_alter: bool) -> (Vec<TableRef>, Vec<DeferredForeignKey>) {
+fn sort(md: &MetaData, use_alter: bool, keep_unnamed: bool) -> (Vec<TableRef>, Vec<DeferredForeignKey>) {
     let tables = md.tables();
     let key = |i: usize| -> Key { (tables[i].schema_opt().map(str::to_owned), tables[i].name().to_owned()) };
     let index_of = |r: &TableRef| tables.iter().position(|t| t.schema_opt() == r.schema.as_deref() && t.name() == r.name);
@@ -84,7 +94,7 @@ fn sort(md: &MetaData, use_alter: bool) -> (Vec<TableRef>, Vec<DeferredForeignKe
             if ri == ti {
                 continue;
             }
-            if fk.use_alter && use_alter {
+            if fk.use_alter && use_alter && !(keep_unnamed && fk.name.as_str().is_none()) {
                 ignored.push((ti, ci, Vec::new()));
                 continue;
             }

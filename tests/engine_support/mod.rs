@@ -125,12 +125,12 @@ pub fn rename_schemas(json: &str, prefix: &str) -> String {
             }
         }
     };
-    for t in doc["tables"].as_array_mut().into_iter().flatten() {
+    for t in doc.get_mut("tables").and_then(|v| v.as_array_mut()).into_iter().flatten() {
         fix(t, "schema", true);
-        for fk in t["foreign_keys"].as_array_mut().into_iter().flatten() {
+        for fk in t.get_mut("foreign_keys").and_then(|v| v.as_array_mut()).into_iter().flatten() {
             fix(fk, "references", false);
         }
-        for c in t["columns"].as_array_mut().into_iter().flatten() {
+        for c in t.get_mut("columns").and_then(|v| v.as_array_mut()).into_iter().flatten() {
             fix(c, "references", false);
         }
     }
@@ -152,4 +152,11 @@ pub fn my_leftovers(db: &TestDb) -> Rows {
          WHERE TABLE_SCHEMA IN ('{0}', '{0}_reporting', '{0}_s1') ORDER BY 1",
         db.name
     ))
+}
+
+/// Whether the dialect refuses the document's drop script offline (an
+/// unnamed foreign key in a cycle cannot be dropped): such a document cannot
+/// be cleaned up by drop_all, so the round trip skips it.
+pub fn drop_refused(md: &MetaData, engine: &Engine) -> bool {
+    nomenclator::ddl::drop_plan(md, engine.dialect(), &nomenclator::ddl::DdlOptions::default()).is_err()
 }
