@@ -104,6 +104,11 @@ impl Loader<'_> {
     fn parse(&self) -> Result<DocFile, DocumentError> {
         match self.format {
             Format::Json => {
+                // Fast path: plain serde_json. Path tracking costs about as
+                // much as parsing itself, so it only runs again on an error.
+                if let Ok(d) = serde_json::from_str::<DocFile>(self.text) {
+                    return Ok(d);
+                }
                 let mut de = serde_json::Deserializer::from_str(self.text);
                 let r: Result<DocFile, _> = serde_path_to_error::deserialize(&mut de);
                 if let Ok(d) = r {
@@ -131,6 +136,9 @@ impl Loader<'_> {
                 })
             }
             Format::Toml => {
+                if let Ok(d) = toml::from_str::<DocFile>(self.text) {
+                    return Ok(d);
+                }
                 let de = toml::Deserializer::parse(self.text).map_err(|e| self.toml_err(None, &e))?;
                 serde_path_to_error::deserialize(de).map_err(|e| {
                     let path = e.path().to_string();
