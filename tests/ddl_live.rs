@@ -5,6 +5,7 @@
 //!
 //! With `CI` set the servers must be reachable; otherwise an unreachable
 //! server skips its part with a printed reason.
+#![allow(clippy::result_large_err)] // helpers return the crate's structured error
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -3,6 +3,7 @@
 //!
 //! Expected values are worked out by hand from the token table of the spec
 //! (which follows SQLAlchemy's `sqlalchemy.sql.naming`).
+#![allow(clippy::result_large_err)] // test helpers return the crate's structured error
 
 use nomenclator::naming::{NamingError, TemplateError};
 use nomenclator::{
