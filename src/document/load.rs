@@ -375,7 +375,7 @@ impl Loader<'_> {
                 if origin.as_deref() == Some("naming_convention") {
                     let msg = match &n {
                         NamingError::Template { error, .. } => error.to_string(),
-                        NamingError::Token { template, message, .. } => format!("template {template:?}: {message}"),
+                        NamingError::Token { template, message, .. } => format!("template {:?}: {message}", crate::naming::abbrev(template)),
                         _ => n.to_string(),
                     };
                     self.at(format!("naming_convention.{}", key.key()), msg, "fix the template (see docs/reference.md for tokens)")

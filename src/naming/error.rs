@@ -42,7 +42,7 @@ pub enum NamingError {
         error: TemplateError,
     },
     /// An unknown or misplaced token, or a token without a value.
-    #[error("{}naming convention key {key} = {template:?}: {message}", fmt_origin(.origin))]
+    #[error("{}naming convention key {key} = {:?}: {message}", fmt_origin(.origin), abbrev(.template))]
     Token {
         /// The pack file or document it comes from.
         origin: Option<String>,
@@ -74,7 +74,7 @@ pub enum NamingError {
         columns: Vec<String>,
     },
     /// An explicit name, or a table or column name, over the dialect's limit.
-    #[error("{what} name \"{name}\" is {length} {unit} long, over the {dialect} limit of {limit}; shorten it{hint}")]
+    #[error("{what} name \"{}\" is {length} {unit} long, over the {dialect} limit of {limit}; shorten it{hint}", abbrev(.name))]
     TooLong {
         /// What it names.
         what: String,
@@ -123,5 +123,15 @@ impl NamingError {
             _ => {}
         }
         self
+    }
+}
+
+/// `s`, or for a huge input (a 1 MB identifier, a 100 KB template) its first
+/// 100 characters and its size, so that an error message stays readable.
+pub(crate) fn abbrev(s: &str) -> std::borrow::Cow<'_, str> {
+    const KEEP: usize = 100;
+    match s.char_indices().nth(KEEP) {
+        Some((end, _)) if s.len() > 2 * KEEP => format!("{}... ({} bytes in all)", &s[..end], s.len()).into(),
+        _ => s.into(),
     }
 }

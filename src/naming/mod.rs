@@ -15,6 +15,7 @@ mod pack;
 mod template;
 
 pub use convention::{NamingConvention, TokenContext, TokenProvider};
+pub(crate) use error::abbrev;
 pub use error::{NamingError, ObjectDesc};
 pub use handler::ConventionHandler;
 pub use limits::{IdentifierLimit, LengthUnit};

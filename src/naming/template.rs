@@ -124,7 +124,7 @@ pub enum Part {
 
 /// Why a template does not parse.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("template {template:?}: {message} at position {position}")]
+#[error("template {:?}: {message} at position {position}", super::error::abbrev(.template))]
 pub struct TemplateError {
     /// The template text.
     pub template: String,
