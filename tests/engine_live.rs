@@ -7,23 +7,10 @@ mod engine_support;
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
-use engine_support::{my_leftovers, pg_leftovers, rename_schemas};
+use engine_support::{my_leftovers, pg_leftovers, rename_schemas, two_tables};
 use nomenclator::document::{load_str, Format, LoadOptions};
 use nomenclator::engine::{Engine, EngineError, RunOptions};
 use nomenclator::schema::{CustomDdl, DdlWhen};
-use nomenclator::{Column, MetaData, Reference, Table};
-
-fn two_tables() -> MetaData {
-    let mut md = MetaData::new();
-    md.add_table(Table::new("parent").column(Column::new("id", "integer").primary_key())).unwrap();
-    md.add_table(
-        Table::new("child")
-            .column(Column::new("id", "integer").primary_key())
-            .column(Column::new("parent_id", "integer").index().references(Reference::parse("parent.id").unwrap())),
-    )
-    .unwrap();
-    md
-}
 
 #[test]
 fn postgres_every_corpus_document_leaves_nothing_behind() {

@@ -2,6 +2,8 @@
 
 mod engine_support;
 
+use engine_support::two_tables;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -9,19 +11,6 @@ use assert_cmd::Command;
 use nomenclator::engine::{Engine, EngineError, RunOptions};
 use nomenclator::events::on_ddl;
 use nomenclator::schema::{CustomDdl, DdlWhen};
-use nomenclator::{Column, MetaData, Reference, Table};
-
-fn two_tables() -> MetaData {
-    let mut md = MetaData::new();
-    md.add_table(Table::new("parent").column(Column::new("id", "integer").primary_key())).unwrap();
-    md.add_table(
-        Table::new("child")
-            .column(Column::new("id", "integer").primary_key())
-            .column(Column::new("parent_id", "integer").index().references(Reference::parse("parent.id").unwrap())),
-    )
-    .unwrap();
-    md
-}
 
 fn sqlite_objects(engine: &Engine) -> Vec<String> {
     let mut c = engine.connect().unwrap();

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use nomenclator::document::{load_path, LoadOptions};
 use nomenclator::engine::{Engine, Rows};
-use nomenclator::MetaData;
+use nomenclator::{Column, MetaData, Reference, Table};
 
 pub const PG_ADMIN: &str = "postgres://postgres@127.0.0.1:5432/test";
 pub const MY_ADMIN: &str = "mysql://root@127.0.0.1:3306/test";
@@ -159,4 +159,17 @@ pub fn my_leftovers(db: &TestDb) -> Rows {
 /// be cleaned up by drop_all, so the round trip skips it.
 pub fn drop_refused(md: &MetaData, engine: &Engine) -> bool {
     nomenclator::ddl::drop_plan(md, engine.dialect(), &nomenclator::ddl::DdlOptions::default()).is_err()
+}
+
+/// Two tables, `child` referring to `parent`, under the default convention.
+pub fn two_tables() -> MetaData {
+    let mut md = MetaData::new();
+    md.add_table(Table::new("parent").column(Column::new("id", "integer").primary_key())).unwrap();
+    md.add_table(
+        Table::new("child")
+            .column(Column::new("id", "integer").primary_key())
+            .column(Column::new("parent_id", "integer").index().references(Reference::parse("parent.id").unwrap())),
+    )
+    .unwrap();
+    md
 }
