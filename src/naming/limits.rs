@@ -88,7 +88,7 @@ impl IdentifierLimit {
             prefix_end = i + ch.len_utf8();
         }
         let digest = Md5::digest(s.as_bytes());
-        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-        format!("{}_{}", &s[..prefix_end], &hex[hex.len() - 4..])
+        // The last four hex digits are the last two bytes.
+        format!("{}_{:02x}{:02x}", &s[..prefix_end], digest[14], digest[15])
     }
 }
