@@ -79,7 +79,7 @@ pub fn load_str(text: &str, format: Format, file: &str, base: Option<&Path>, opt
     }
     let doc = loader.parse()?;
     loader.validate(&doc)?;
-    loader.build(&doc, base, options)
+    loader.build(doc, base, options)
 }
 
 struct Loader<'a> {
@@ -388,8 +388,8 @@ impl Loader<'_> {
         }
     }
 
-    fn build(&self, doc: &DocFile, base: Option<&Path>, options: &LoadOptions) -> Result<MetaData, DocumentError> {
-        let (convention, plugins) = self.conventions(doc, base, options)?;
+    fn build(&self, doc: DocFile, base: Option<&Path>, options: &LoadOptions) -> Result<MetaData, DocumentError> {
+        let (convention, plugins) = self.conventions(&doc, base, options)?;
         let mut md = MetaData::with_convention(convention);
         for p in plugins {
             for (l, opts) in p.listeners() {
@@ -402,7 +402,9 @@ impl Loader<'_> {
         for d in &doc.ddl {
             md.add_ddl(ddl(d));
         }
-        for (i, t) in doc.tables.iter().enumerate() {
+        // Tables are moved out of the document, not cloned: each one's text
+        // is freed as soon as it is in the metadata.
+        for (i, t) in doc.tables.into_iter().enumerate() {
             let table = table(t);
             md.add_table(table).map_err(|e| self.model_err(format!("tables[{i}]"), e))?;
         }
@@ -439,8 +441,8 @@ fn pk_of(t: &DocTable) -> Option<Vec<String>> {
     }
 }
 
-fn name(n: &Option<String>, convention: Option<bool>) -> Name {
-    Name::from_parts(n.clone(), convention.unwrap_or(true))
+fn name(n: Option<String>, convention: Option<bool>) -> Name {
+    Name::from_parts(n, convention.unwrap_or(true))
 }
 
 fn ddl(d: &DocDdl) -> CustomDdl {
@@ -453,21 +455,21 @@ fn canonical_dialect(s: &str) -> String {
     crate::dialect::by_name(s).map_or_else(|| s.to_owned(), |d| d.name().to_owned())
 }
 
-fn table(t: &DocTable) -> Table {
-    let mut table = Table::new(&t.name);
-    if let Some(s) = &t.schema {
+fn table(t: DocTable) -> Table {
+    let mut table = Table::new(t.name);
+    if let Some(s) = t.schema {
         table = table.schema(s);
     }
-    if let Some(c) = &t.comment {
+    if let Some(c) = t.comment {
         table = table.comment(c);
     }
     let table_pk = t.primary_key.is_some();
-    for c in &t.columns {
+    for c in t.columns {
         let mut col = match &c.ty {
-            Some(ty) => Column::new(&c.name, ColumnType::parse(ty)),
-            None => Column::untyped(&c.name),
+            Some(ty) => Column::new(c.name, ColumnType::parse(ty)),
+            None => Column::untyped(c.name),
         };
-        if let Some(k) = &c.key {
+        if let Some(k) = c.key {
             col = col.key(k);
         }
         if let Some(n) = c.nullable {
@@ -484,44 +486,44 @@ fn table(t: &DocTable) -> Table {
         if c.index {
             col = col.index();
         }
-        if let Some(d) = &c.default {
+        if let Some(d) = c.default {
             col = col.default_sql(d);
         }
         if let Some(r) = c.references.as_deref().and_then(Reference::parse) {
             let mut r = r;
-            r.on_delete = c.on_delete.clone();
-            r.on_update = c.on_update.clone();
+            r.on_delete = c.on_delete;
+            r.on_update = c.on_update;
             col = col.references(r);
         }
-        if let Some(ck) = &c.check {
-            col = col.check(Check::new(&ck.0.sql).named(name(&ck.0.name, ck.0.convention)));
+        if let Some(ck) = c.check {
+            col = col.check(Check::new(ck.0.sql).named(name(ck.0.name, ck.0.convention)));
         }
-        if let Some(cm) = &c.comment {
+        if let Some(cm) = c.comment {
             col = col.comment(cm);
         }
         table.push_column(col);
     }
-    if let Some(pk) = &t.primary_key {
-        table.push_constraint(PrimaryKey::new(pk.columns.clone()).named(name(&pk.name, pk.convention)).into());
+    if let Some(pk) = t.primary_key {
+        table.push_constraint(PrimaryKey::new(pk.columns).named(name(pk.name, pk.convention)).into());
     }
-    for fk in &t.foreign_keys {
+    for fk in t.foreign_keys {
         let r = TableRef::parse(&fk.references).expect("validated");
-        let mut f = ForeignKey::new(fk.columns.clone(), r).named(name(&fk.name, fk.convention)).use_alter(fk.use_alter);
-        if let Some(rc) = &fk.referred_columns {
-            f = f.referred_columns(rc.clone());
+        let mut f = ForeignKey::new(fk.columns, r).named(name(fk.name, fk.convention)).use_alter(fk.use_alter);
+        if let Some(rc) = fk.referred_columns {
+            f = f.referred_columns(rc);
         }
-        f.on_delete = fk.on_delete.clone();
-        f.on_update = fk.on_update.clone();
+        f.on_delete = fk.on_delete;
+        f.on_update = fk.on_update;
         table.push_constraint(f.into());
     }
-    for u in &t.uniques {
-        table.push_constraint(Unique::new(u.columns.clone()).named(name(&u.name, u.convention)).into());
+    for u in t.uniques {
+        table.push_constraint(Unique::new(u.columns).named(name(u.name, u.convention)).into());
     }
-    for ck in &t.checks {
-        table.push_constraint(Check::new(&ck.sql).named(name(&ck.name, ck.convention)).into());
+    for ck in t.checks {
+        table.push_constraint(Check::new(ck.sql).named(name(ck.name, ck.convention)).into());
     }
-    for ix in &t.indexes {
-        table.push_index(Index::new(ix.columns.clone()).named(name(&ix.name, ix.convention)).unique(ix.unique));
+    for ix in t.indexes {
+        table.push_index(Index::new(ix.columns).named(name(ix.name, ix.convention)).unique(ix.unique));
     }
     for d in &t.ddl {
         table = table.ddl(ddl(d));
