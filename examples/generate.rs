@@ -32,7 +32,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
 }
@@ -57,7 +60,10 @@ fn specs(n: usize) -> Vec<Spec> {
         if i >= 2 {
             fks.push(("other_id", (rng.next() % (i as u64 - 1)) as usize));
         }
-        out.push(Spec { name: names[i].clone(), fks });
+        out.push(Spec {
+            name: names[i].clone(),
+            fks,
+        });
     }
     out
 }
@@ -80,21 +86,33 @@ fn toml(specs: &[Spec], out: &mut String) {
         out.push_str("columns = [\n");
         for (i, (name, ty, nullable)) in COLUMNS.iter().enumerate() {
             if i == 0 {
-                let _ = writeln!(out, "  {{ name = \"{name}\", type = \"{ty}\", primary_key = true }},");
+                let _ = writeln!(
+                    out,
+                    "  {{ name = \"{name}\", type = \"{ty}\", primary_key = true }},"
+                );
             } else {
-                let _ = writeln!(out, "  {{ name = \"{name}\", type = \"{ty}\", nullable = {nullable} }},");
+                let _ = writeln!(
+                    out,
+                    "  {{ name = \"{name}\", type = \"{ty}\", nullable = {nullable} }},"
+                );
             }
         }
         out.push_str("]\n");
         out.push_str("foreign_keys = [");
         for (k, (col, target)) in s.fks.iter().enumerate() {
             let sep = if k == 0 { "" } else { ", " };
-            let _ = write!(out, "{sep}{{ columns = [\"{col}\"], references = \"{}\" }}", specs[*target].name);
+            let _ = write!(
+                out,
+                "{sep}{{ columns = [\"{col}\"], references = \"{}\" }}",
+                specs[*target].name
+            );
         }
         out.push_str("]\n");
         out.push_str("uniques = [{ columns = [\"code\", \"name\"] }]\n");
         out.push_str("checks = [{ name = \"amount_positive\", sql = \"amount >= 0\" }]\n");
-        out.push_str("indexes = [{ columns = [\"name\"] }, { columns = [\"created_at\", \"active\"] }]\n");
+        out.push_str(
+            "indexes = [{ columns = [\"name\"] }, { columns = [\"created_at\", \"active\"] }]\n",
+        );
     }
 }
 
@@ -105,15 +123,25 @@ fn json(specs: &[Spec], out: &mut String) {
         for (i, (name, ty, nullable)) in COLUMNS.iter().enumerate() {
             let sep = if i == 0 { "" } else { ", " };
             if i == 0 {
-                let _ = write!(out, "{sep}{{\"name\": \"{name}\", \"type\": \"{ty}\", \"primary_key\": true}}");
+                let _ = write!(
+                    out,
+                    "{sep}{{\"name\": \"{name}\", \"type\": \"{ty}\", \"primary_key\": true}}"
+                );
             } else {
-                let _ = write!(out, "{sep}{{\"name\": \"{name}\", \"type\": \"{ty}\", \"nullable\": {nullable}}}");
+                let _ = write!(
+                    out,
+                    "{sep}{{\"name\": \"{name}\", \"type\": \"{ty}\", \"nullable\": {nullable}}}"
+                );
             }
         }
         out.push_str("],\n \"foreign_keys\": [");
         for (k, (col, target)) in s.fks.iter().enumerate() {
             let sep = if k == 0 { "" } else { ", " };
-            let _ = write!(out, "{sep}{{\"columns\": [\"{col}\"], \"references\": \"{}\"}}", specs[*target].name);
+            let _ = write!(
+                out,
+                "{sep}{{\"columns\": [\"{col}\"], \"references\": \"{}\"}}",
+                specs[*target].name
+            );
         }
         out.push_str("],\n \"uniques\": [{\"columns\": [\"code\", \"name\"]}],\n");
         out.push_str(" \"checks\": [{\"name\": \"amount_positive\", \"sql\": \"amount >= 0\"}],\n");
@@ -139,7 +167,18 @@ pub fn document(n: usize, format: &str) -> Option<String> {
 #[allow(dead_code)]
 pub fn tables(n: usize) -> Vec<(String, Vec<(&'static str, String)>)> {
     let specs = specs(n);
-    specs.iter().map(|s| (s.name.clone(), s.fks.iter().map(|(c, t)| (*c, specs[*t].name.clone())).collect())).collect()
+    specs
+        .iter()
+        .map(|s| {
+            (
+                s.name.clone(),
+                s.fks
+                    .iter()
+                    .map(|(c, t)| (*c, specs[*t].name.clone()))
+                    .collect(),
+            )
+        })
+        .collect()
 }
 
 /// The columns of every table: (name, type, nullable); the first is the primary key.

@@ -6,7 +6,10 @@
 use nomenclator::events::{on_constraint, on_index, ListenOptions};
 use nomenclator::naming::{final_names, ConventionSet};
 use nomenclator::testing::line;
-use nomenclator::{assert_names, dialect, Check, Column, Constraint, Index, MetaData, Name, Plugins, Reference, Table};
+use nomenclator::{
+    assert_names, dialect, Check, Column, Constraint, Index, MetaData, Name, Plugins, Reference,
+    Table,
+};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // 1. A convention from a built-in pack. Later packs and inline templates
@@ -16,7 +19,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The sqlalchemy pack names a unique constraint after its first column
     // only; spell out every column instead (an inline template).
     let mut inline = std::collections::BTreeMap::new();
-    inline.insert("uq".to_owned(), "uq_%(table_name)s_%(column_0_N_name)s".to_owned());
+    inline.insert(
+        "uq".to_owned(),
+        "uq_%(table_name)s_%(column_0_N_name)s".to_owned(),
+    );
     set.add_inline(&inline, "library example")?;
     // The sqlalchemy pack needs no plugin, so an empty registry will do.
     let (convention, _plugins) = set.build(&Plugins::new())?;
@@ -31,7 +37,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 if ck.name.is_pending() {
                     if let Some(column) = ck.column() {
                         let name = format!("{column}_valid");
-                        println!("before naming: check on {}.{column} gets the explicit name {name}", ev.table.name());
+                        println!(
+                            "before naming: check on {}.{column} gets the explicit name {name}",
+                            ev.table.name()
+                        );
                         ck.name = Name::explicit(name);
                     }
                 }
@@ -47,12 +56,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "after naming:  {} {:<3} {:?}",
             ev.table.name(),
             ev.constraint.kind().key(),
-            ev.constraint.name().as_str().unwrap_or("(database chooses)")
+            ev.constraint
+                .name()
+                .as_str()
+                .unwrap_or("(database chooses)")
         );
         Ok(())
     }));
     md.listen(on_index(|ev| {
-        println!("after naming:  {} ix  {:?}", ev.table.name(), ev.index.name.as_str().unwrap_or("-"));
+        println!(
+            "after naming:  {} ix  {:?}",
+            ev.table.name(),
+            ev.index.name.as_str().unwrap_or("-")
+        );
         Ok(())
     }));
 
@@ -66,7 +82,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     md.add_table(
         Table::new("book")
             .column(Column::new("id", "integer").primary_key())
-            .column(Column::new("author_id", "integer").references(Reference::parse("author.id").expect("table.column")))
+            .column(
+                Column::new("author_id", "integer")
+                    .references(Reference::parse("author.id").expect("table.column")),
+            )
             .column(Column::new("title", "varchar(200)").nullable(false))
             .column(Column::new("isbn", "varchar(13)").unique())
             .constraint(nomenclator::Unique::new(["author_id", "title"]))
@@ -93,15 +112,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // 6. In your own tests: assert every generated name in one go. The
     //    order does not matter; on a mismatch it panics with a diff.
-    assert_names!(md, "postgresql", [
-        "author.pk(id) = pk_author",
-        "author.ck(born) = ck_author_born_valid",
-        "book.pk(id) = pk_book",
-        "book.fk(author_id) = fk_book_author_id_author",
-        "book.uq(isbn) = uq_book_isbn",
-        "book.uq(author_id, title) = uq_book_author_id_title",
-        "book.ix(title) = ix_book_title",
-    ]);
+    assert_names!(
+        md,
+        "postgresql",
+        [
+            "author.pk(id) = pk_author",
+            "author.ck(born) = ck_author_born_valid",
+            "book.pk(id) = pk_book",
+            "book.fk(author_id) = fk_book_author_id_author",
+            "book.uq(isbn) = uq_book_isbn",
+            "book.uq(author_id, title) = uq_book_author_id_title",
+            "book.ix(title) = ix_book_title",
+        ]
+    );
     println!("\nassert_names! passed");
     Ok(())
 }

@@ -63,11 +63,13 @@ pub mod cli;
 
 pub use error::Error;
 pub use events::{Listener, ListenerId};
-pub use naming::{final_names, IdentifierLimit, NamedObject, NamingConvention, TokenContext, TokenProvider};
+pub use naming::{
+    final_names, IdentifierLimit, NamedObject, NamingConvention, TokenContext, TokenProvider,
+};
 pub use plugin::{Plugin, Plugins};
 pub use schema::{
-    Check, Column, ColumnType, Constraint, ForeignKey, Index, Kind, MetaData, Name, PrimaryKey, Reference, Table,
-    TableRef, Unique,
+    Check, Column, ColumnType, Constraint, ForeignKey, Index, Kind, MetaData, Name, PrimaryKey,
+    Reference, Table, TableRef, Unique,
 };
 
 pub(crate) use schema::closest as schema_closest;

@@ -8,6 +8,8 @@
 mod digest;
 
 fn main() -> std::process::ExitCode {
-    let plugins = nomenclator::Plugins::new().with(digest::DigestPlugin).with(digest::StrictPlugin);
+    let plugins = nomenclator::Plugins::new()
+        .with(digest::DigestPlugin)
+        .with(digest::StrictPlugin);
     nomenclator::cli::main(plugins)
 }

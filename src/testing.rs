@@ -32,8 +32,17 @@ pub fn line(o: &NamedObject) -> String {
         Some(s) => format!("{s}.{}", o.table),
         None => o.table.clone(),
     };
-    let unique = if o.unique == Some(true) { " unique" } else { "" };
-    format!("{table}.{}({}){unique} = {}", o.kind.key(), o.columns.join(", "), o.name.as_deref().unwrap_or("-"))
+    let unique = if o.unique == Some(true) {
+        " unique"
+    } else {
+        ""
+    };
+    format!(
+        "{table}.{}({}){unique} = {}",
+        o.kind.key(),
+        o.columns.join(", "),
+        o.name.as_deref().unwrap_or("-")
+    )
 }
 
 /// Every object of `md` as a line, for the dialect named `dialect`.
@@ -41,7 +50,8 @@ pub fn line(o: &NamedObject) -> String {
 /// Panics (this is a test helper) if the dialect is unknown or the names cannot be finalised.
 pub fn name_lines(md: &MetaData, dialect: &str) -> Vec<String> {
     let d = dialect::by_name(dialect).unwrap_or_else(|| panic!("unknown dialect {dialect:?}"));
-    let names = final_names(md, &d.name_rules(None)).unwrap_or_else(|e| panic!("names cannot be finalised: {e}"));
+    let names = final_names(md, &d.name_rules(None))
+        .unwrap_or_else(|e| panic!("names cannot be finalised: {e}"));
     names.iter().map(line).collect()
 }
 

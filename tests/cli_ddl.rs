@@ -30,8 +30,17 @@ fn doc(dir: &tempfile::TempDir, text: &str) -> std::path::PathBuf {
 fn ddl_statements_end_with_semicolons_and_are_separated_by_blank_lines() {
     let dir = tempfile::tempdir().unwrap();
     let p = doc(&dir, CYCLE);
-    let out = nomenclator().args(["ddl"]).arg(&p).args(["--dialect", "postgres"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = nomenclator()
+        .args(["ddl"])
+        .arg(&p)
+        .args(["--dialect", "postgres"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     let statements: Vec<&str> = text.trim_end().split("\n\n").collect();
     assert!(statements.len() >= 3, "{text}");
@@ -41,7 +50,9 @@ fn ddl_statements_end_with_semicolons_and_are_separated_by_blank_lines() {
     // parent comes first (child refers to it inline); the use_alter key is added after both tables.
     let parent = text.find("CREATE TABLE parent").expect("parent created");
     let child = text.find("CREATE TABLE child").expect("child created");
-    let alter = text.find("ALTER TABLE parent ADD CONSTRAINT fk_parent_favourite_id_child").expect("deferred fk");
+    let alter = text
+        .find("ALTER TABLE parent ADD CONSTRAINT fk_parent_favourite_id_child")
+        .expect("deferred fk");
     assert!(parent < child && child < alter, "{text}");
 }
 
@@ -49,10 +60,17 @@ fn ddl_statements_end_with_semicolons_and_are_separated_by_blank_lines() {
 fn drop_script_drops_the_deferred_key_first_and_tables_in_reverse() {
     let dir = tempfile::tempdir().unwrap();
     let p = doc(&dir, CYCLE);
-    let out = nomenclator().args(["ddl"]).arg(&p).args(["--dialect", "postgresql", "--drop"]).output().unwrap();
+    let out = nomenclator()
+        .args(["ddl"])
+        .arg(&p)
+        .args(["--dialect", "postgresql", "--drop"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    let fk = text.find("DROP CONSTRAINT fk_parent_favourite_id_child").expect("fk dropped");
+    let fk = text
+        .find("DROP CONSTRAINT fk_parent_favourite_id_child")
+        .expect("fk dropped");
     let child = text.find("DROP TABLE child").expect("child dropped");
     let parent = text.find("DROP TABLE parent").expect("parent dropped");
     assert!(fk < child && child < parent, "{text}");
@@ -66,15 +84,29 @@ fn sqlite_keeps_the_cycle_inline() {
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(!text.contains("ALTER TABLE"), "{text}");
-    assert!(text.contains("CONSTRAINT fk_parent_favourite_id_child FOREIGN KEY"), "{text}");
+    assert!(
+        text.contains("CONSTRAINT fk_parent_favourite_id_child FOREIGN KEY"),
+        "{text}"
+    );
 }
 
 #[test]
 fn sort_prints_creation_order_and_reverse() {
     let dir = tempfile::tempdir().unwrap();
     let p = doc(&dir, CYCLE);
-    nomenclator().arg("sort").arg(&p).assert().success().stdout("parent\nchild\n");
-    nomenclator().arg("sort").arg(&p).arg("--reverse").assert().success().stdout("child\nparent\n");
+    nomenclator()
+        .arg("sort")
+        .arg(&p)
+        .assert()
+        .success()
+        .stdout("parent\nchild\n");
+    nomenclator()
+        .arg("sort")
+        .arg(&p)
+        .arg("--reverse")
+        .assert()
+        .success()
+        .stdout("child\nparent\n");
 }
 
 #[test]
@@ -85,8 +117,16 @@ fn graph_marks_deferred_edges() {
     assert!(out.status.success());
     let dot = String::from_utf8(out.stdout).unwrap();
     assert!(dot.starts_with("digraph"), "{dot}");
-    assert!(dot.contains("dashed"), "the use_alter edge is marked: {dot}");
-    let out = nomenclator().arg("graph").arg(&p).args(["--format", "mermaid"]).output().unwrap();
+    assert!(
+        dot.contains("dashed"),
+        "the use_alter edge is marked: {dot}"
+    );
+    let out = nomenclator()
+        .arg("graph")
+        .arg(&p)
+        .args(["--format", "mermaid"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let m = String::from_utf8(out.stdout).unwrap();
     assert!(m.contains("child") && m.contains("parent"), "{m}");
@@ -96,7 +136,9 @@ fn graph_marks_deferred_edges() {
 fn ddl_refusal_prints_nothing_and_exits_1() {
     let dir = tempfile::tempdir().unwrap();
     let long = "c".repeat(64);
-    let text = format!(r#"{{"tables": [{{"name": "t", "columns": [{{"name": "{long}", "type": "integer"}}]}}]}}"#);
+    let text = format!(
+        r#"{{"tables": [{{"name": "t", "columns": [{{"name": "{long}", "type": "integer"}}]}}]}}"#
+    );
     let p = doc(&dir, &text);
     nomenclator()
         .arg("ddl")
@@ -107,12 +149,22 @@ fn ddl_refusal_prints_nothing_and_exits_1() {
         .stdout("")
         .stderr(predicate::str::contains("64 bytes").and(predicate::str::contains("63")));
     // SQLite has no limit: the same document renders.
-    nomenclator().arg("ddl").arg(&p).assert().success().stdout(predicate::str::contains("CREATE TABLE t"));
+    nomenclator()
+        .arg("ddl")
+        .arg(&p)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("CREATE TABLE t"));
 }
 
 #[test]
 fn unknown_dialect_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
     let p = doc(&dir, CYCLE);
-    nomenclator().arg("ddl").arg(&p).args(["--dialect", "oracle"]).assert().code(2);
+    nomenclator()
+        .arg("ddl")
+        .arg(&p)
+        .args(["--dialect", "oracle"])
+        .assert()
+        .code(2);
 }

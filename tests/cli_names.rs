@@ -9,7 +9,9 @@ use predicates::prelude::*;
 use serde_json::{json, Value};
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 fn cmd() -> Command {
@@ -17,9 +19,23 @@ fn cmd() -> Command {
 }
 
 fn json_names(args: &[&str]) -> Vec<Value> {
-    let out = cmd().arg("names").arg(fixture("example.toml")).args(args).args(["--format", "json"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = cmd()
+        .arg("names")
+        .arg(fixture("example.toml"))
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
     let mut a = v.as_array().expect("a JSON array").clone();
     a.sort_by_key(|x| x.to_string());
@@ -63,8 +79,15 @@ fn json_for_a_json_document_with_a_schema_and_unnamed_objects() {
                         "checks": [{"sql": "a > 0"}]}]}"#,
     )
     .unwrap();
-    let out = cmd().args(["names", p.to_str().unwrap(), "--format", "json"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = cmd()
+        .args(["names", p.to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         sorted(v),
@@ -78,7 +101,11 @@ fn json_for_a_json_document_with_a_schema_and_unnamed_objects() {
 
 #[test]
 fn default_table_format() {
-    let out = cmd().arg("names").arg(fixture("example.toml")).output().unwrap();
+    let out = cmd()
+        .arg("names")
+        .arg(fixture("example.toml"))
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
@@ -86,10 +113,26 @@ fn default_table_format() {
     for h in ["TABLE", "KIND", "COLUMNS", "NAME"] {
         assert!(lines[0].contains(h), "{text}");
     }
-    for name in ["pk_organization", "uq_organization_title", "fk_user_account_org_id_organization", "ix_user_account_org_id"] {
-        assert!(lines.iter().any(|l| l.contains("user_account") || l.contains("organization")) && text.contains(name), "{name} in\n{text}");
+    for name in [
+        "pk_organization",
+        "uq_organization_title",
+        "fk_user_account_org_id_organization",
+        "ix_user_account_org_id",
+    ] {
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("user_account") || l.contains("organization"))
+                && text.contains(name),
+            "{name} in\n{text}"
+        );
     }
-    assert!(lines.iter().any(|l| l.starts_with("user_account") && l.contains("ck") && l.ends_with("ck_user_account_id_positive")), "{text}");
+    assert!(
+        lines.iter().any(|l| l.starts_with("user_account")
+            && l.contains("ck")
+            && l.ends_with("ck_user_account_id_positive")),
+        "{text}"
+    );
     assert!(!text.trim_start().starts_with('['), "not JSON");
 }
 
@@ -102,19 +145,31 @@ fn max_identifier_length() {
     let fk = v.iter().find(|o| o["kind"] == "fk").unwrap();
     assert_eq!(fk["name"], "fk_user_account_org_id_928a");
     let ck = v.iter().find(|o| o["kind"] == "ck").unwrap();
-    assert_eq!(ck["name"], "ck_user_account_id_positive", "27 characters fit");
+    assert_eq!(
+        ck["name"], "ck_user_account_id_positive",
+        "27 characters fit"
+    );
 }
 
 #[test]
 fn a_bad_document_exits_1_with_nothing_on_stdout() {
-    for f in ["bad/syntax.toml", "bad/unknown_key.json", "bad/missing_table.toml", "bad/empty.toml", "does-not-exist.toml"] {
+    for f in [
+        "bad/syntax.toml",
+        "bad/unknown_key.json",
+        "bad/missing_table.toml",
+        "bad/empty.toml",
+        "does-not-exist.toml",
+    ] {
         cmd()
             .arg("names")
             .arg(fixture(f))
             .assert()
             .code(1)
             .stdout(predicate::str::is_empty())
-            .stderr(predicate::str::contains("error:").and(predicate::str::contains(f.rsplit('/').next().unwrap())));
+            .stderr(
+                predicate::str::contains("error:")
+                    .and(predicate::str::contains(f.rsplit('/').next().unwrap())),
+            );
     }
     // A name collision is a bad document too.
     let dir = tempfile::tempdir().unwrap();
@@ -124,13 +179,27 @@ fn a_bad_document_exits_1_with_nothing_on_stdout() {
         "naming_convention = { ix = \"ix_%(column_0_name)s\" }\n[[tables]]\nname = \"a\"\ncolumns = [{ name = \"x\", index = true }]\n[[tables]]\nname = \"b\"\ncolumns = [{ name = \"x\", index = true }]\n",
     )
     .unwrap();
-    cmd().args(["names", p.to_str().unwrap(), "--dialect", "sqlite"]).assert().code(1).stdout("").stderr(predicate::str::contains("ix_x"));
-    cmd().args(["names", p.to_str().unwrap(), "--dialect", "mysql"]).assert().success();
+    cmd()
+        .args(["names", p.to_str().unwrap(), "--dialect", "sqlite"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains("ix_x"));
+    cmd()
+        .args(["names", p.to_str().unwrap(), "--dialect", "mysql"])
+        .assert()
+        .success();
 }
 
 #[test]
 fn usage_errors_exit_2() {
-    cmd().arg("names").arg(fixture("example.toml")).arg("--frobnicate").assert().code(2).stdout("");
+    cmd()
+        .arg("names")
+        .arg(fixture("example.toml"))
+        .arg("--frobnicate")
+        .assert()
+        .code(2)
+        .stdout("");
     cmd()
         .arg("names")
         .arg(fixture("example.toml"))
@@ -140,48 +209,80 @@ fn usage_errors_exit_2() {
         .stdout("")
         .stderr(predicate::str::contains("oracle"));
     cmd().args(["names"]).assert().code(2);
-    cmd().arg("names").arg(fixture("example.toml")).args(["--format", "yaml"]).assert().code(2);
+    cmd()
+        .arg("names")
+        .arg(fixture("example.toml"))
+        .args(["--format", "yaml"])
+        .assert()
+        .code(2);
 }
 
 #[test]
 fn conventions_flag() {
     let v = json_names(&["--conventions", "postgresql"]);
     let names: Vec<&str> = v.iter().map(|o| o["name"].as_str().unwrap()).collect();
-    for n in ["organization_pkey", "organization_title_key", "user_account_org_id_fkey", "user_account_org_id_idx"] {
+    for n in [
+        "organization_pkey",
+        "organization_title_key",
+        "user_account_org_id_fkey",
+        "user_account_org_id_idx",
+    ] {
         assert!(names.contains(&n), "{n} in {names:?}");
     }
 }
 
 #[test]
 fn assert_names_helper() {
-    let mut md = MetaData::with_convention(NamingConvention::new()
-        .with(Kind::Unique, "uq_%(table_name)s_%(column_0_name)s")
-        .unwrap()
-        .with(Kind::Index, "ix_%(column_0_label)s")
-        .unwrap());
-    md.add_table(Table::new("account").column(Column::new("id", "integer").primary_key()).column(Column::new("email", "text").unique().index()))
-        .unwrap();
-    md.add_table(Table::new("login").schema("auth").column(Column::new("user", "text").unique())).unwrap();
-    assert_names!(md, "postgresql", [
-        "auth.login.uq(user) = uq_login_user",
-        "account.pk(id) = -",
-        "account.ix(email) unique = ix_account_email",
-    ]);
+    let mut md = MetaData::with_convention(
+        NamingConvention::new()
+            .with(Kind::Unique, "uq_%(table_name)s_%(column_0_name)s")
+            .unwrap()
+            .with(Kind::Index, "ix_%(column_0_label)s")
+            .unwrap(),
+    );
+    md.add_table(
+        Table::new("account")
+            .column(Column::new("id", "integer").primary_key())
+            .column(Column::new("email", "text").unique().index()),
+    )
+    .unwrap();
+    md.add_table(
+        Table::new("login")
+            .schema("auth")
+            .column(Column::new("user", "text").unique()),
+    )
+    .unwrap();
+    assert_names!(
+        md,
+        "postgresql",
+        [
+            "auth.login.uq(user) = uq_login_user",
+            "account.pk(id) = -",
+            "account.ix(email) unique = ix_account_email",
+        ]
+    );
 }
 
 #[test]
 fn assert_names_failure_shows_a_readable_diff() {
     let mut md = MetaData::new();
-    md.add_table(Table::new("t").column(Column::new("a", "integer").index())).unwrap();
+    md.add_table(Table::new("t").column(Column::new("a", "integer").index()))
+        .unwrap();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         assert_names!(md, "sqlite", ["t.ix(a) = ix_wrong", "t.uq(a) = uq_t_a"]);
     }));
     let payload = result.expect_err("the assertion fails");
-    let msg = payload.downcast_ref::<String>().cloned().unwrap_or_default();
+    let msg = payload
+        .downcast_ref::<String>()
+        .cloned()
+        .unwrap_or_default();
     assert!(msg.contains("- t.ix(a) = ix_wrong"), "{msg}");
     assert!(msg.contains("- t.uq(a) = uq_t_a"), "{msg}");
     assert!(msg.contains("+ t.ix(a) = ix_t_a"), "{msg}");
-    assert!(msg.contains("expected, not generated") && msg.contains("generated, not expected"), "{msg}");
+    assert!(
+        msg.contains("expected, not generated") && msg.contains("generated, not expected"),
+        "{msg}"
+    );
     // Order does not matter; duplicates count.
     assert!(compare_lines(&["b".into(), "a".into()], &["a", "b"]).is_ok());
     assert!(compare_lines(&["a".into()], &["a", "a"]).is_err());

@@ -98,11 +98,25 @@ dialects = ["sqlite", "mysql"]
 
 #[test]
 fn golden() {
-    let md = load_str(DOC, Format::Toml, "golden.toml", None, &LoadOptions::default()).expect("document loads");
+    let md = load_str(
+        DOC,
+        Format::Toml,
+        "golden.toml",
+        None,
+        &LoadOptions::default(),
+    )
+    .expect("document loads");
     for d in dialect::all() {
-        let o = DdlOptions { database: Some("app".into()), ..Default::default() };
-        let create = create_plan(&md, d, &o).unwrap_or_else(|e| panic!("{}: {e}", d.name())).script();
-        let drop = drop_plan(&md, d, &o).unwrap_or_else(|e| panic!("{}: {e}", d.name())).script();
+        let o = DdlOptions {
+            database: Some("app".into()),
+            ..Default::default()
+        };
+        let create = create_plan(&md, d, &o)
+            .unwrap_or_else(|e| panic!("{}: {e}", d.name()))
+            .script();
+        let drop = drop_plan(&md, d, &o)
+            .unwrap_or_else(|e| panic!("{}: {e}", d.name()))
+            .script();
         insta::assert_snapshot!(format!("{}_create", d.name()), create);
         insta::assert_snapshot!(format!("{}_drop", d.name()), drop);
     }

@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use nomenclator::document::{load_path, load_str, DocumentError, Format, LoadOptions};
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 fn bad(name: &str) -> (DocumentError, String) {
@@ -40,19 +42,40 @@ fn malformed_json() {
     let (e, shown) = bad("syntax.json");
     // Unclosed array and object: the parser hits the end of the file on line 2.
     assert_eq!(e.place.line_col.map(|l| l.0), Some(2));
-    assert!(e.place.line_col.unwrap().1 >= 1, "columns are 1-based: {shown}");
+    assert!(
+        e.place.line_col.unwrap().1 >= 1,
+        "columns are 1-based: {shown}"
+    );
     has(&shown, &["EOF while parsing"]);
 }
 
 #[test]
 fn wrong_types() {
     let (e, shown) = bad("wrong_type.toml");
-    assert_eq!(e.place.path.as_deref(), Some("tables[0].columns[0].nullable"));
+    assert_eq!(
+        e.place.path.as_deref(),
+        Some("tables[0].columns[0].nullable")
+    );
     assert_eq!(e.place.line_col, Some((5, 12)));
-    has(&shown, &["wrong_type.toml:5:12", "invalid type", "\"yes\"", "expected a boolean"]);
+    has(
+        &shown,
+        &[
+            "wrong_type.toml:5:12",
+            "invalid type",
+            "\"yes\"",
+            "expected a boolean",
+        ],
+    );
     let (e, shown) = bad("wrong_type.json");
     assert_eq!(e.place.path.as_deref(), Some("tables[0].columns[0].unique"));
-    has(&shown, &["tables[0].columns[0].unique", "integer `1`", "expected a boolean"]);
+    has(
+        &shown,
+        &[
+            "tables[0].columns[0].unique",
+            "integer `1`",
+            "expected a boolean",
+        ],
+    );
 }
 
 #[test]
@@ -60,13 +83,41 @@ fn unknown_keys() {
     let (e, shown) = bad("unknown_key.toml");
     assert_eq!(e.place.path.as_deref(), Some("tables[0].columns[0].uniq"));
     assert_eq!(e.place.line_col, Some((5, 1)));
-    has(&shown, &["unknown_key.toml:5:1", "unknown field `uniq`", "did you mean `unique`?"]);
+    has(
+        &shown,
+        &[
+            "unknown_key.toml:5:1",
+            "unknown field `uniq`",
+            "did you mean `unique`?",
+        ],
+    );
     let (e, shown) = bad("unknown_key.json");
     assert_eq!(e.place.path.as_deref(), Some("tables[0].indices"));
-    has(&shown, &["tables[0].indices", "unknown field `indices`", "did you mean `indexes`?"]);
+    has(
+        &shown,
+        &[
+            "tables[0].indices",
+            "unknown field `indices`",
+            "did you mean `indexes`?",
+        ],
+    );
     // Top level too.
-    let e = load_str("tabels = []\n", Format::Toml, "x.toml", None, &LoadOptions::default()).unwrap_err();
-    has(&e.to_string(), &["x.toml:1:1", "unknown field `tabels`", "did you mean `tables`?"]);
+    let e = load_str(
+        "tabels = []\n",
+        Format::Toml,
+        "x.toml",
+        None,
+        &LoadOptions::default(),
+    )
+    .unwrap_err();
+    has(
+        &e.to_string(),
+        &[
+            "x.toml:1:1",
+            "unknown field `tabels`",
+            "did you mean `tables`?",
+        ],
+    );
 }
 
 #[test]
@@ -75,7 +126,14 @@ fn missing_tables_and_empty_file() {
     has(&shown, &["missing field `tables`", "add `tables`"]);
     let (_, shown) = bad("empty.toml");
     has(&shown, &["empty"]);
-    let e = load_str("   \n", Format::Json, "e.json", None, &LoadOptions::default()).unwrap_err();
+    let e = load_str(
+        "   \n",
+        Format::Json,
+        "e.json",
+        None,
+        &LoadOptions::default(),
+    )
+    .unwrap_err();
     has(&e.to_string(), &["e.json", "empty"]);
     let e = load_str("{}", Format::Json, "e.json", None, &LoadOptions::default()).unwrap_err();
     has(&e.to_string(), &["e.json", "missing field `tables`"]);
@@ -92,24 +150,45 @@ fn invalid_utf8() {
 #[test]
 fn missing_table_with_did_you_mean() {
     let (e, shown) = bad("missing_table.toml");
-    assert_eq!(e.place.path.as_deref(), Some("tables[1].columns[0].references"));
+    assert_eq!(
+        e.place.path.as_deref(),
+        Some("tables[1].columns[0].references")
+    );
     assert_eq!(e.place.line_col.map(|l| l.0), Some(7));
-    has(&shown, &["\"organisation\" is not defined", "did you mean \"organization\"?"]);
+    has(
+        &shown,
+        &[
+            "\"organisation\" is not defined",
+            "did you mean \"organization\"?",
+        ],
+    );
 }
 
 #[test]
 fn missing_columns_with_did_you_mean() {
     let (e, shown) = bad("missing_column.toml");
-    assert_eq!(e.place.path.as_deref(), Some("tables[0].uniques[0].columns[0]"));
+    assert_eq!(
+        e.place.path.as_deref(),
+        Some("tables[0].uniques[0].columns[0]")
+    );
     assert_eq!(e.place.line_col.map(|l| l.0), Some(4));
     has(&shown, &["no column \"emial\"", "did you mean \"email\"?"]);
     let (e, shown) = bad("missing_referred_column.json");
-    assert_eq!(e.place.path.as_deref(), Some("tables[1].foreign_keys[0].referred_columns[0]"));
-    has(&shown, &["table \"p\" has no column \"idd\"", "did you mean \"id\"?"]);
+    assert_eq!(
+        e.place.path.as_deref(),
+        Some("tables[1].foreign_keys[0].referred_columns[0]")
+    );
+    has(
+        &shown,
+        &["table \"p\" has no column \"idd\"", "did you mean \"id\"?"],
+    );
     // A column reference to a missing column of an existing table.
     let doc = r#"{"tables": [{"name": "p", "columns": [{"name": "id"}]}, {"name": "c", "columns": [{"name": "x", "references": "p.ids"}]}]}"#;
     let e = load_str(doc, Format::Json, "r.json", None, &LoadOptions::default()).unwrap_err();
-    assert_eq!(e.place.path.as_deref(), Some("tables[1].columns[0].references"));
+    assert_eq!(
+        e.place.path.as_deref(),
+        Some("tables[1].columns[0].references")
+    );
     has(&e.to_string(), &["\"ids\"", "did you mean \"id\"?"]);
 }
 
@@ -133,8 +212,14 @@ fn empty_names() {
     assert_eq!(e.place.path.as_deref(), Some("tables[0].columns[1].name"));
     assert_eq!(e.place.line_col.map(|l| l.0), Some(3));
     has(&shown, &["column name is empty"]);
-    let e = load_str(r#"{"tables": [{"name": "", "columns": [{"name": "a"}]}]}"#, Format::Json, "n.json", None, &LoadOptions::default())
-        .unwrap_err();
+    let e = load_str(
+        r#"{"tables": [{"name": "", "columns": [{"name": "a"}]}]}"#,
+        Format::Json,
+        "n.json",
+        None,
+        &LoadOptions::default(),
+    )
+    .unwrap_err();
     assert_eq!(e.place.path.as_deref(), Some("tables[0].name"));
     has(&e.to_string(), &["table name is empty"]);
 }
@@ -144,18 +229,27 @@ fn foreign_key_column_count_mismatch() {
     let (e, shown) = bad("fk_count.toml");
     assert_eq!(e.place.path.as_deref(), Some("tables[1].foreign_keys[0]"));
     assert_eq!(e.place.line_col.map(|l| l.0), Some(7));
-    has(&shown, &["1 column(s)", "2 column(s)", "\"p\"", "referred_columns"]);
+    has(
+        &shown,
+        &["1 column(s)", "2 column(s)", "\"p\"", "referred_columns"],
+    );
 }
 
 #[test]
 fn unknown_action_and_ddl_event() {
     let (e, shown) = bad("unknown_action.toml");
-    assert_eq!(e.place.path.as_deref(), Some("tables[1].columns[0].on_delete"));
+    assert_eq!(
+        e.place.path.as_deref(),
+        Some("tables[1].columns[0].on_delete")
+    );
     has(&shown, &["\"EXPLODE\"", "CASCADE"]);
     let (e, shown) = bad("unknown_ddl_event.toml");
     assert_eq!(e.place.path.as_deref(), Some("tables[0].ddl[0].when"));
     assert_eq!(e.place.line_col.map(|l| l.0), Some(4));
-    has(&shown, &["unknown DDL event \"after_creat\"", "after_create"]);
+    has(
+        &shown,
+        &["unknown DDL event \"after_creat\"", "after_create"],
+    );
 }
 
 #[test]

@@ -14,11 +14,15 @@ use nomenclator::schema::{CustomDdl, DdlWhen};
 
 #[test]
 fn postgres_every_corpus_document_leaves_nothing_behind() {
-    let Some(db) = engine_support::postgres("corpus") else { return };
+    let Some(db) = engine_support::postgres("corpus") else {
+        return;
+    };
     let engine = db.engine();
     let mut ran = 0;
     for dir in engine_support::corpus() {
-        let Some(mut md) = engine_support::load(&dir.join("schema.json")) else { continue };
+        let Some(mut md) = engine_support::load(&dir.join("schema.json")) else {
+            continue;
+        };
         if engine_support::drop_refused(&md, &engine) {
             continue;
         }
@@ -31,8 +35,15 @@ fn postgres_every_corpus_document_leaves_nothing_behind() {
             }
             Err(e) => panic!("{}: {e}", dir.display()),
         }
-        engine.drop_all(&mut md, &RunOptions::default()).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-        assert!(pg_leftovers(&db).is_empty(), "{}: {:?}", dir.display(), pg_leftovers(&db));
+        engine
+            .drop_all(&mut md, &RunOptions::default())
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        assert!(
+            pg_leftovers(&db).is_empty(),
+            "{}: {:?}",
+            dir.display(),
+            pg_leftovers(&db)
+        );
         ran += 1;
     }
     assert!(ran >= 250, "only {ran} ran");
@@ -40,16 +51,31 @@ fn postgres_every_corpus_document_leaves_nothing_behind() {
 
 #[test]
 fn mariadb_every_corpus_document_leaves_nothing_behind() {
-    let Some(db) = engine_support::mariadb("corpus") else { return };
+    let Some(db) = engine_support::mariadb("corpus") else {
+        return;
+    };
     let engine = db.engine();
     let (mut ran, mut refused) = (0, Vec::new());
     for dir in engine_support::corpus() {
-        let json = rename_schemas(&std::fs::read_to_string(dir.join("schema.json")).unwrap(), &db.name);
-        let loaded = load_str(&json, Format::Json, "schema.json", None, &LoadOptions::default());
+        let json = rename_schemas(
+            &std::fs::read_to_string(dir.join("schema.json")).unwrap(),
+            &db.name,
+        );
+        let loaded = load_str(
+            &json,
+            Format::Json,
+            "schema.json",
+            None,
+            &LoadOptions::default(),
+        );
         let Ok(mut md) = loaded else {
             // Documents the loader refuses as they are are not about databases.
             if engine_support::load(&dir.join("schema.json")).is_some() {
-                panic!("{}: renaming the schemas broke the document: {}", dir.display(), loaded.unwrap_err());
+                panic!(
+                    "{}: renaming the schemas broke the document: {}",
+                    dir.display(),
+                    loaded.unwrap_err()
+                );
             }
             continue;
         };
@@ -66,35 +92,79 @@ fn mariadb_every_corpus_document_leaves_nothing_behind() {
             }
             Err(e) => panic!("{}: {e}", dir.display()),
         }
-        engine.drop_all(&mut md, &RunOptions::default()).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-        assert!(my_leftovers(&db).is_empty(), "{}: {:?}", dir.display(), my_leftovers(&db));
+        engine
+            .drop_all(&mut md, &RunOptions::default())
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        assert!(
+            my_leftovers(&db).is_empty(),
+            "{}: {:?}",
+            dir.display(),
+            my_leftovers(&db)
+        );
         ran += 1;
     }
-    eprintln!("{ran} ran, {} refused by the MySQL dialect:\n{}", refused.len(), refused.join("\n"));
+    eprintln!(
+        "{ran} ran, {} refused by the MySQL dialect:\n{}",
+        refused.len(),
+        refused.join("\n")
+    );
     assert!(ran >= 200, "only {ran} ran");
 }
 
 #[test]
 fn checkfirst_twice_is_a_no_op_on_postgres_and_mariadb() {
-    for db in [engine_support::postgres("checkfirst"), engine_support::mariadb("checkfirst")].into_iter().flatten() {
+    for db in [
+        engine_support::postgres("checkfirst"),
+        engine_support::mariadb("checkfirst"),
+    ]
+    .into_iter()
+    .flatten()
+    {
         let engine = db.engine();
         let mut md = two_tables();
-        let opts = RunOptions { checkfirst: true, ..RunOptions::default() };
-        assert_eq!(engine.create_all(&mut md, &opts).unwrap().created_tables().len(), 2);
+        let opts = RunOptions {
+            checkfirst: true,
+            ..RunOptions::default()
+        };
+        assert_eq!(
+            engine
+                .create_all(&mut md, &opts)
+                .unwrap()
+                .created_tables()
+                .len(),
+            2
+        );
         let again = engine.create_all(&mut md, &opts).unwrap();
-        assert!(again.executed.is_empty(), "{}: {:?}", db.url, again.executed);
+        assert!(
+            again.executed.is_empty(),
+            "{}: {:?}",
+            db.url,
+            again.executed
+        );
         assert_eq!(again.skipped.len(), 2);
-        assert_eq!(engine.drop_all(&mut md, &opts).unwrap().dropped_tables().len(), 2);
+        assert_eq!(
+            engine
+                .drop_all(&mut md, &opts)
+                .unwrap()
+                .dropped_tables()
+                .len(),
+            2
+        );
         assert!(engine.drop_all(&mut md, &opts).unwrap().executed.is_empty());
     }
 }
 
 #[test]
 fn a_failing_last_statement_rolls_back_on_postgres() {
-    let Some(db) = engine_support::postgres("fail") else { return };
+    let Some(db) = engine_support::postgres("fail") else {
+        return;
+    };
     let mut md = two_tables();
     md.add_ddl(CustomDdl::new(DdlWhen::AfterCreate, "THIS IS NOT SQL"));
-    let err = db.engine().create_all(&mut md, &RunOptions::default()).unwrap_err();
+    let err = db
+        .engine()
+        .create_all(&mut md, &RunOptions::default())
+        .unwrap_err();
     assert!(matches!(err, EngineError::RolledBack { .. }), "{err:?}");
     assert!(err.to_string().contains("syntax error"), "{err}");
     assert!(pg_leftovers(&db).is_empty(), "{:?}", pg_leftovers(&db));
@@ -102,18 +172,36 @@ fn a_failing_last_statement_rolls_back_on_postgres() {
 
 #[test]
 fn a_failing_last_statement_on_mariadb_reports_what_ran_and_how_to_undo_it() {
-    let Some(db) = engine_support::mariadb("fail") else { return };
+    let Some(db) = engine_support::mariadb("fail") else {
+        return;
+    };
     let mut md = two_tables();
     md.add_ddl(CustomDdl::new(DdlWhen::AfterCreate, "THIS IS NOT SQL"));
     let engine = db.engine();
-    let err = engine.create_all(&mut md, &RunOptions::default()).unwrap_err();
-    let EngineError::Partial { statement, executed, undo, .. } = &err else { panic!("{err:?}") };
+    let err = engine
+        .create_all(&mut md, &RunOptions::default())
+        .unwrap_err();
+    let EngineError::Partial {
+        statement,
+        executed,
+        undo,
+        ..
+    } = &err
+    else {
+        panic!("{err:?}")
+    };
     assert_eq!(statement, "THIS IS NOT SQL");
     assert_eq!(executed.len(), 3, "{executed:?}"); // parent, child, index on child
-    assert!(executed[0].starts_with("CREATE TABLE parent") && executed[1].starts_with("CREATE TABLE child"));
+    assert!(
+        executed[0].starts_with("CREATE TABLE parent")
+            && executed[1].starts_with("CREATE TABLE child")
+    );
     assert_eq!(undo, &["DROP TABLE child", "DROP TABLE parent"]);
     let msg = err.to_string();
-    assert!(msg.contains("already run and remain") && msg.contains("DROP TABLE child;"), "{msg}");
+    assert!(
+        msg.contains("already run and remain") && msg.contains("DROP TABLE child;"),
+        "{msg}"
+    );
     assert_eq!(my_leftovers(&db).len(), 2);
     let mut c = engine.connect().unwrap();
     for u in undo {
@@ -124,7 +212,9 @@ fn a_failing_last_statement_on_mariadb_reports_what_ran_and_how_to_undo_it() {
 
 #[test]
 fn postgres_drop_names_the_blocking_session_and_succeeds_once_it_ends() {
-    let Some(db) = engine_support::postgres("hang") else { return };
+    let Some(db) = engine_support::postgres("hang") else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let doc = dir.path().join("shop.toml");
     std::fs::write(
@@ -139,7 +229,10 @@ fn postgres_drop_names_the_blocking_session_and_succeeds_once_it_ends() {
         c.env_remove("DATABASE_URL");
         c
     };
-    nomenclator().args(["apply", doc.to_str().unwrap(), "--url", &db.url]).assert().success();
+    nomenclator()
+        .args(["apply", doc.to_str().unwrap(), "--url", &db.url])
+        .assert()
+        .success();
 
     // Another program: a transaction that read a table and stays open.
     let other_engine = db.engine();
@@ -150,7 +243,14 @@ fn postgres_drop_names_the_blocking_session_and_succeeds_once_it_ends() {
 
     let started = Instant::now();
     let out = nomenclator()
-        .args(["drop", doc.to_str().unwrap(), "--url", &db.url, "--lock-timeout", "2s"])
+        .args([
+            "drop",
+            doc.to_str().unwrap(),
+            "--url",
+            &db.url,
+            "--lock-timeout",
+            "2s",
+        ])
         .timeout(Duration::from_secs(30))
         .assert()
         .failure()
@@ -160,18 +260,37 @@ fn postgres_drop_names_the_blocking_session_and_succeeds_once_it_ends() {
     assert!(took < Duration::from_secs(8), "took {took:?}");
     assert!(stderr.contains(&format!("pid {pid}")), "{stderr}");
     assert!(stderr.contains("idle in transaction"), "{stderr}");
-    assert!(stderr.contains(&format!("pg_terminate_backend({pid})")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("pg_terminate_backend({pid})")),
+        "{stderr}"
+    );
     assert!(stderr.contains("rolled back"), "{stderr}");
-    assert_eq!(db.count("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), 2, "nothing dropped");
+    assert_eq!(
+        db.count("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"),
+        2,
+        "nothing dropped"
+    );
 
     other.commit().unwrap();
-    nomenclator().args(["drop", doc.to_str().unwrap(), "--url", &db.url, "--lock-timeout", "2s"]).assert().success();
+    nomenclator()
+        .args([
+            "drop",
+            doc.to_str().unwrap(),
+            "--url",
+            &db.url,
+            "--lock-timeout",
+            "2s",
+        ])
+        .assert()
+        .success();
     assert!(pg_leftovers(&db).is_empty(), "{:?}", pg_leftovers(&db));
 }
 
 #[test]
 fn postgres_drop_all_with_an_open_transaction_of_the_same_engine_fails_at_once() {
-    let Some(db) = engine_support::postgres("inproc") else { return };
+    let Some(db) = engine_support::postgres("inproc") else {
+        return;
+    };
     let engine = db.engine();
     let mut md = two_tables();
     engine.create_all(&mut md, &RunOptions::default()).unwrap();
@@ -179,9 +298,18 @@ fn postgres_drop_all_with_an_open_transaction_of_the_same_engine_fails_at_once()
     conn.begin().unwrap();
     conn.query("SELECT * FROM parent").unwrap();
     let started = Instant::now();
-    let err = engine.drop_all(&mut md, &RunOptions::default()).unwrap_err();
-    assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
-    assert!(matches!(err, EngineError::OpenTransaction { open: 1 }), "{err:?}");
+    let err = engine
+        .drop_all(&mut md, &RunOptions::default())
+        .unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        matches!(err, EngineError::OpenTransaction { open: 1 }),
+        "{err:?}"
+    );
     drop(conn); // rolls back
     assert_eq!(engine.open_transactions(), 0);
     engine.drop_all(&mut md, &RunOptions::default()).unwrap();
@@ -190,7 +318,9 @@ fn postgres_drop_all_with_an_open_transaction_of_the_same_engine_fails_at_once()
 
 #[test]
 fn a_lock_timeout_from_another_program_names_it_in_the_library_error_too() {
-    let Some(db) = engine_support::postgres("libhang") else { return };
+    let Some(db) = engine_support::postgres("libhang") else {
+        return;
+    };
     let engine = db.engine();
     let mut md = two_tables();
     engine.create_all(&mut md, &RunOptions::default()).unwrap();
@@ -199,12 +329,25 @@ fn a_lock_timeout_from_another_program_names_it_in_the_library_error_too() {
     other.begin().unwrap();
     other.query("SELECT * FROM parent").unwrap();
     let pid = other.backend_pid().unwrap();
-    let opts = RunOptions { lock_timeout: Some(Duration::from_millis(700)), ..RunOptions::default() };
+    let opts = RunOptions {
+        lock_timeout: Some(Duration::from_millis(700)),
+        ..RunOptions::default()
+    };
     let err = engine.drop_all(&mut md, &opts).unwrap_err();
-    let EngineError::LockTimeout { blockers, rolled_back, .. } = &err else { panic!("{err:?}") };
+    let EngineError::LockTimeout {
+        blockers,
+        rolled_back,
+        ..
+    } = &err
+    else {
+        panic!("{err:?}")
+    };
     assert!(rolled_back);
     assert!(blockers.iter().any(|b| b.pid == pid), "{err}");
-    assert_eq!(db.count("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), 2);
+    assert_eq!(
+        db.count("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"),
+        2
+    );
     other.rollback().unwrap();
     engine.drop_all(&mut md, &opts).unwrap();
 }

@@ -25,16 +25,29 @@ fn sqlite_objects(engine: &Engine) -> Vec<String> {
 fn every_corpus_document_is_created_and_dropped_leaving_nothing() {
     let mut ran = 0;
     for dir in engine_support::corpus() {
-        let Some(mut md) = engine_support::load(&dir.join("schema.json")) else { continue };
+        let Some(mut md) = engine_support::load(&dir.join("schema.json")) else {
+            continue;
+        };
         let engine = Engine::from_url("sqlite::memory:").unwrap();
-        let created = engine.create_all(&mut md, &RunOptions::default()).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-        assert_eq!(created.created_tables().len(), md.len(), "{}", dir.display());
-        let dropped = engine.drop_all(&mut md, &RunOptions::default()).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        let created = engine
+            .create_all(&mut md, &RunOptions::default())
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        assert_eq!(
+            created.created_tables().len(),
+            md.len(),
+            "{}",
+            dir.display()
+        );
+        let dropped = engine
+            .drop_all(&mut md, &RunOptions::default())
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
         assert_eq!(dropped.dropped_tables().len(), md.len());
         let mut c = engine.connect().unwrap();
         for db in c.query("PRAGMA database_list").unwrap() {
             let db = db[1].clone().unwrap();
-            let left = c.query(&format!("SELECT name FROM \"{db}\".sqlite_master")).unwrap();
+            let left = c
+                .query(&format!("SELECT name FROM \"{db}\".sqlite_master"))
+                .unwrap();
             assert!(left.is_empty(), "{}: left in {db}: {left:?}", dir.display());
         }
         ran += 1;
@@ -46,12 +59,29 @@ fn every_corpus_document_is_created_and_dropped_leaving_nothing() {
 fn checkfirst_twice_is_a_no_op() {
     let engine = Engine::from_url("sqlite::memory:").unwrap();
     let mut md = two_tables();
-    let opts = RunOptions { checkfirst: true, ..RunOptions::default() };
-    assert_eq!(engine.create_all(&mut md, &opts).unwrap().created_tables().len(), 2);
+    let opts = RunOptions {
+        checkfirst: true,
+        ..RunOptions::default()
+    };
+    assert_eq!(
+        engine
+            .create_all(&mut md, &opts)
+            .unwrap()
+            .created_tables()
+            .len(),
+        2
+    );
     let again = engine.create_all(&mut md, &opts).unwrap();
     assert!(again.executed.is_empty(), "{:?}", again.executed);
     assert_eq!(again.skipped.len(), 2);
-    assert_eq!(engine.drop_all(&mut md, &opts).unwrap().dropped_tables().len(), 2);
+    assert_eq!(
+        engine
+            .drop_all(&mut md, &opts)
+            .unwrap()
+            .dropped_tables()
+            .len(),
+        2
+    );
     let again = engine.drop_all(&mut md, &opts).unwrap();
     assert!(again.executed.is_empty());
     assert!(sqlite_objects(&engine).is_empty());
@@ -62,11 +92,20 @@ fn a_failing_last_statement_leaves_nothing_behind() {
     let engine = Engine::from_url("sqlite::memory:").unwrap();
     let mut md = two_tables();
     md.add_ddl(CustomDdl::new(DdlWhen::AfterCreate, "THIS IS NOT SQL"));
-    let err = engine.create_all(&mut md, &RunOptions::default()).unwrap_err();
+    let err = engine
+        .create_all(&mut md, &RunOptions::default())
+        .unwrap_err();
     assert!(matches!(err, EngineError::RolledBack { .. }), "{err:?}");
     let msg = err.to_string();
-    assert!(msg.contains("THIS IS NOT SQL") && msg.contains("rolled back"), "{msg}");
-    assert!(sqlite_objects(&engine).is_empty(), "{:?}", sqlite_objects(&engine));
+    assert!(
+        msg.contains("THIS IS NOT SQL") && msg.contains("rolled back"),
+        "{msg}"
+    );
+    assert!(
+        sqlite_objects(&engine).is_empty(),
+        "{:?}",
+        sqlite_objects(&engine)
+    );
 }
 
 #[test]
@@ -76,8 +115,13 @@ fn ddl_events_fire_in_order_around_real_statements() {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let s = seen.clone();
     md.listen(on_ddl(move |ev| {
-        let table = ev.table.map(|t| t.name().to_owned()).unwrap_or_else(|| "*".into());
-        s.lock().unwrap().push(format!("{} {table}", ev.kind.as_str()));
+        let table = ev
+            .table
+            .map(|t| t.name().to_owned())
+            .unwrap_or_else(|| "*".into());
+        s.lock()
+            .unwrap()
+            .push(format!("{} {table}", ev.kind.as_str()));
         // Only runs if the table really exists at after_create.
         if ev.kind == nomenclator::events::EventKind::AfterCreate && table == "parent" {
             ev.add_statement("INSERT INTO parent (id) VALUES (7)");
@@ -87,42 +131,94 @@ fn ddl_events_fire_in_order_around_real_statements() {
     let report = engine.create_all(&mut md, &RunOptions::default()).unwrap();
     assert_eq!(
         *seen.lock().unwrap(),
-        ["before_create *", "before_create parent", "after_create parent", "before_create child", "after_create child", "after_create *"]
+        [
+            "before_create *",
+            "before_create parent",
+            "after_create parent",
+            "before_create child",
+            "after_create child",
+            "after_create *"
+        ]
     );
-    assert!(report.executed.iter().any(|e| e.kind.is_none() && e.sql.contains("INSERT")));
-    let rows = engine.connect().unwrap().query("SELECT id FROM parent").unwrap();
+    assert!(report
+        .executed
+        .iter()
+        .any(|e| e.kind.is_none() && e.sql.contains("INSERT")));
+    let rows = engine
+        .connect()
+        .unwrap()
+        .query("SELECT id FROM parent")
+        .unwrap();
     assert_eq!(rows, vec![vec![Some("7".to_owned())]]);
     seen.lock().unwrap().clear();
     engine.drop_all(&mut md, &RunOptions::default()).unwrap();
     assert_eq!(
         *seen.lock().unwrap(),
-        ["before_drop *", "before_drop child", "after_drop child", "before_drop parent", "after_drop parent", "after_drop *"]
+        [
+            "before_drop *",
+            "before_drop child",
+            "after_drop child",
+            "before_drop parent",
+            "after_drop parent",
+            "after_drop *"
+        ]
     );
 }
 
 #[test]
 fn drop_all_with_an_open_transaction_of_the_same_engine_fails_at_once() {
     let dir = tempfile::tempdir().unwrap();
-    let engine = Engine::from_url(&format!("sqlite://{}", dir.path().join("x.db").display())).unwrap();
+    let engine =
+        Engine::from_url(&format!("sqlite://{}", dir.path().join("x.db").display())).unwrap();
     let mut md = two_tables();
     engine.create_all(&mut md, &RunOptions::default()).unwrap();
     let mut conn = engine.connect().unwrap();
     conn.begin().unwrap();
     conn.query("SELECT * FROM parent").unwrap();
     let started = Instant::now();
-    let err = engine.drop_all(&mut md, &RunOptions::default()).unwrap_err();
+    let err = engine
+        .drop_all(&mut md, &RunOptions::default())
+        .unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(1));
-    assert!(matches!(err, EngineError::OpenTransaction { open: 1 }), "{err:?}");
+    assert!(
+        matches!(err, EngineError::OpenTransaction { open: 1 }),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("inside a transaction"));
     conn.commit().unwrap();
-    assert_eq!(engine.drop_all(&mut md, &RunOptions::default()).unwrap().dropped_tables().len(), 2);
+    assert_eq!(
+        engine
+            .drop_all(&mut md, &RunOptions::default())
+            .unwrap()
+            .dropped_tables()
+            .len(),
+        2
+    );
 }
 
 #[test]
 fn urls_pick_the_driver_and_reject_unknown_schemes() {
-    assert_eq!(Engine::from_url("sqlite::memory:").unwrap().dialect().name(), "sqlite");
-    assert_eq!(Engine::from_url("postgresql://u@h/db").unwrap().dialect().name(), "postgresql");
-    assert_eq!(Engine::from_url("mariadb://u@h/db").unwrap().dialect().name(), "mysql");
+    assert_eq!(
+        Engine::from_url("sqlite::memory:")
+            .unwrap()
+            .dialect()
+            .name(),
+        "sqlite"
+    );
+    assert_eq!(
+        Engine::from_url("postgresql://u@h/db")
+            .unwrap()
+            .dialect()
+            .name(),
+        "postgresql"
+    );
+    assert_eq!(
+        Engine::from_url("mariadb://u@h/db")
+            .unwrap()
+            .dialect()
+            .name(),
+        "mysql"
+    );
     let err = Engine::from_url("mssql://h/db").unwrap_err().to_string();
     assert!(err.contains("unknown scheme"), "{err}");
 }
@@ -131,7 +227,11 @@ fn urls_pick_the_driver_and_reject_unknown_schemes() {
 fn apply_without_url_uses_a_sqlite_file_next_to_the_document() {
     let dir = tempfile::tempdir().unwrap();
     let doc = dir.path().join("shop.toml");
-    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/shop.toml"), &doc).unwrap();
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/examples/shop.toml"),
+        &doc,
+    )
+    .unwrap();
     let out = Command::cargo_bin("nomenclator")
         .unwrap()
         .env_remove("DATABASE_URL")
@@ -140,7 +240,10 @@ fn apply_without_url_uses_a_sqlite_file_next_to_the_document() {
         .success();
     let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
-    assert!(stdout.contains("created table customer") && stdout.contains("pk_customer"), "{stdout}");
+    assert!(
+        stdout.contains("created table customer") && stdout.contains("pk_customer"),
+        "{stdout}"
+    );
     assert!(stderr.contains("created 5 table(s)"), "{stderr}");
     assert!(dir.path().join("shop.db").exists());
     Command::cargo_bin("nomenclator")
@@ -150,7 +253,16 @@ fn apply_without_url_uses_a_sqlite_file_next_to_the_document() {
         .assert()
         .success()
         .stdout("");
-    Command::cargo_bin("nomenclator").unwrap().env_remove("DATABASE_URL").args(["drop", doc.to_str().unwrap()]).assert().success();
-    let engine = Engine::from_url(&format!("sqlite://{}", dir.path().join("shop.db").display())).unwrap();
+    Command::cargo_bin("nomenclator")
+        .unwrap()
+        .env_remove("DATABASE_URL")
+        .args(["drop", doc.to_str().unwrap()])
+        .assert()
+        .success();
+    let engine = Engine::from_url(&format!(
+        "sqlite://{}",
+        dir.path().join("shop.db").display()
+    ))
+    .unwrap();
     assert!(sqlite_objects(&engine).is_empty());
 }

@@ -5,13 +5,14 @@
 use std::sync::{Arc, Mutex};
 
 use nomenclator::events::{
-    on_column, on_constraint, on_index, on_table, ColumnAttached, ConstraintAttached, IndexAttached, ListenOptions,
-    Listener, ListenerError, ListenerResult, PrimaryKeyColumnAdded, TableAttached,
+    on_column, on_constraint, on_index, on_table, ColumnAttached, ConstraintAttached,
+    IndexAttached, ListenOptions, Listener, ListenerError, ListenerResult, PrimaryKeyColumnAdded,
+    TableAttached,
 };
 use nomenclator::schema::SchemaError;
 use nomenclator::{
-    Check, Column, Constraint, Error, ForeignKey, Index, Kind, MetaData, Name, NamingConvention, PrimaryKey,
-    Reference, Table, TableRef, Unique,
+    Check, Column, Constraint, Error, ForeignKey, Index, Kind, MetaData, Name, NamingConvention,
+    PrimaryKey, Reference, Table, TableRef, Unique,
 };
 
 type Log = Arc<Mutex<Vec<String>>>;
@@ -48,16 +49,30 @@ impl Listener for Recorder {
         Ok(())
     }
     fn constraint_attached(&mut self, e: &mut ConstraintAttached<'_>) -> ListenerResult {
-        self.push(format!("constraint {}.{}", e.table.name(), cname(e.constraint)));
+        self.push(format!(
+            "constraint {}.{}",
+            e.table.name(),
+            cname(e.constraint)
+        ));
         Ok(())
     }
     fn index_attached(&mut self, e: &mut IndexAttached<'_>) -> ListenerResult {
         let u = if e.index.is_unique() { " unique" } else { "" };
-        self.push(format!("index {}.ix({}){u}={}", e.table.name(), e.index.columns().join(","), e.index.name));
+        self.push(format!(
+            "index {}.ix({}){u}={}",
+            e.table.name(),
+            e.index.columns().join(","),
+            e.index.name
+        ));
         Ok(())
     }
     fn primary_key_column_added(&mut self, e: &mut PrimaryKeyColumnAdded<'_>) -> ListenerResult {
-        self.push(format!("pk_column_added {}.pk({})={}", e.table.name(), e.primary_key.columns().join(","), e.primary_key.name));
+        self.push(format!(
+            "pk_column_added {}.pk({})={}",
+            e.table.name(),
+            e.primary_key.columns().join(","),
+            e.primary_key.name
+        ));
         Ok(())
     }
 }
@@ -121,12 +136,18 @@ fn order_for_a_table_built_apart_then_added() {
 fn order_for_live_changes() {
     let l = log();
     let mut md = MetaData::with_convention(convention());
-    md.add_table(Table::new("t").column(Column::new("id", "integer").primary_key())).unwrap();
+    md.add_table(Table::new("t").column(Column::new("id", "integer").primary_key()))
+        .unwrap();
     md.listen(Recorder(l.clone()));
     let r = TableRef::new(None, "t");
     md.table_mut(&r)
         .unwrap()
-        .add_column(Column::new("email", "text").unique().index().check(Check::new("email <> ''")))
+        .add_column(
+            Column::new("email", "text")
+                .unique()
+                .index()
+                .check(Check::new("email <> ''")),
+        )
         .unwrap()
         .add_constraint(Check::new("id > 0"))
         .unwrap()
@@ -151,11 +172,19 @@ fn order_for_live_changes() {
 fn primary_key_column_added_renames_an_implicit_primary_key() {
     let mut md = MetaData::with_convention(convention());
     md.add_table(
-        Table::new("t").column(Column::new("a", "integer").primary_key()).column(Column::new("b", "integer").primary_key()),
+        Table::new("t")
+            .column(Column::new("a", "integer").primary_key())
+            .column(Column::new("b", "integer").primary_key()),
     )
     .unwrap();
-    assert_eq!(md.table("t").unwrap().primary_key().unwrap().name.as_str(), Some("pk_t_a_b"));
-    md.table_mut(&TableRef::new(None, "t")).unwrap().add_column(Column::new("c", "integer").primary_key()).unwrap();
+    assert_eq!(
+        md.table("t").unwrap().primary_key().unwrap().name.as_str(),
+        Some("pk_t_a_b")
+    );
+    md.table_mut(&TableRef::new(None, "t"))
+        .unwrap()
+        .add_column(Column::new("c", "integer").primary_key())
+        .unwrap();
     let pk = md.table("t").unwrap().primary_key().unwrap();
     assert_eq!(pk.columns(), ["a", "b", "c"]);
     assert_eq!(pk.name.as_str(), Some("pk_t_a_b_c"));
@@ -168,16 +197,24 @@ fn listener_removal_by_handle() {
     let before = md.listener_count();
     let id = md.listen(Recorder(l.clone()));
     assert_eq!(md.listener_count(), before + 1);
-    md.add_table(Table::new("a").column(Column::new("x", "integer"))).unwrap();
+    md.add_table(Table::new("a").column(Column::new("x", "integer")))
+        .unwrap();
     assert_eq!(take(&l), ["table a", "column a.x"]);
     assert!(md.remove_listener(id));
     assert!(!md.remove_listener(id), "a second removal finds nothing");
     assert_eq!(md.listener_count(), before);
-    md.add_table(Table::new("b").column(Column::new("y", "integer"))).unwrap();
+    md.add_table(Table::new("b").column(Column::new("y", "integer")))
+        .unwrap();
     assert!(take(&l).is_empty());
     // The naming handler still runs.
-    md.table_mut(&TableRef::new(None, "b")).unwrap().add_index(Index::new(["y"])).unwrap();
-    assert_eq!(md.table("b").unwrap().indexes()[0].name.as_str(), Some("ix_b_y"));
+    md.table_mut(&TableRef::new(None, "b"))
+        .unwrap()
+        .add_index(Index::new(["y"]))
+        .unwrap();
+    assert_eq!(
+        md.table("b").unwrap().indexes()[0].name.as_str(),
+        Some("ix_b_y")
+    );
 }
 
 #[test]
@@ -200,7 +237,8 @@ fn once_listeners_run_a_single_time() {
             .constraint(Check::new("a > 0")),
     )
     .unwrap();
-    md.add_table(Table::new("u").column(Column::new("b", "integer").unique())).unwrap();
+    md.add_table(Table::new("u").column(Column::new("b", "integer").unique()))
+        .unwrap();
     assert_eq!(take(&l), ["uq(a)=uq_t_a"]);
     assert_eq!(md.listener_count(), count - 1, "used up and removed");
 }
@@ -212,12 +250,16 @@ fn before_naming_sees_the_raw_name_after_naming_the_generated_one() {
     let (b, a) = (l.clone(), l.clone());
     // Registered after-naming first, to show that the phase, not registration order, decides.
     md.listen(on_constraint(move |e| {
-        a.lock().unwrap().push(format!("after {:?}", e.constraint.name()));
+        a.lock()
+            .unwrap()
+            .push(format!("after {:?}", e.constraint.name()));
         Ok(())
     }));
     md.listen_with(
         on_constraint(move |e| {
-            b.lock().unwrap().push(format!("before {:?}", e.constraint.name()));
+            b.lock()
+                .unwrap()
+                .push(format!("before {:?}", e.constraint.name()));
             Ok(())
         }),
         ListenOptions::new().before_naming(),
@@ -243,7 +285,8 @@ fn before_naming_sees_the_raw_name_after_naming_the_generated_one() {
 #[test]
 fn a_before_naming_listener_can_set_the_name() {
     let mut c = NamingConvention::new();
-    c.set(Kind::Check, "ck_%(table_name)s_%(constraint_name)s").unwrap();
+    c.set(Kind::Check, "ck_%(table_name)s_%(constraint_name)s")
+        .unwrap();
     let mut md = MetaData::with_convention(c);
     // Gives every unnamed check a name, so the constraint_name template applies (rule 4, not rule 5).
     md.listen_with(
@@ -255,38 +298,65 @@ fn a_before_naming_listener_can_set_the_name() {
         }),
         ListenOptions::new().before_naming(),
     );
-    let t = md.add_table(Table::new("t").column(Column::new("a", "integer")).constraint(Check::new("a > 0"))).unwrap();
+    let t = md
+        .add_table(
+            Table::new("t")
+                .column(Column::new("a", "integer"))
+                .constraint(Check::new("a > 0")),
+        )
+        .unwrap();
     assert_eq!(t.constraints()[0].name().as_str(), Some("ck_t_auto"));
 }
 
 #[test]
 fn a_rejecting_listener_stops_the_attachment_and_leaves_metadata_unchanged() {
     let mut md = MetaData::with_convention(convention());
-    md.add_table(Table::new("ok").column(Column::new("id", "integer"))).unwrap();
+    md.add_table(Table::new("ok").column(Column::new("id", "integer")))
+        .unwrap();
     md.listen(on_constraint(|e| {
         if e.constraint.kind() == Kind::Unique {
             return Err(ListenerError::msg("no unique constraints here"));
         }
         Ok(())
     }));
-    let err = md.add_table(Table::new("bad").column(Column::new("a", "integer")).constraint(Unique::new(["a"]))).unwrap_err();
+    let err = md
+        .add_table(
+            Table::new("bad")
+                .column(Column::new("a", "integer"))
+                .constraint(Unique::new(["a"])),
+        )
+        .unwrap_err();
     assert!(matches!(err, Error::Listener(_)), "{err:?}");
-    assert!(err.to_string().contains("no unique constraints here"), "{err}");
+    assert!(
+        err.to_string().contains("no unique constraints here"),
+        "{err}"
+    );
     assert!(md.table("bad").is_none());
     assert_eq!(md.len(), 1);
     // The table may be added once the offending constraint is gone.
-    md.add_table(Table::new("bad").column(Column::new("a", "integer"))).unwrap();
+    md.add_table(Table::new("bad").column(Column::new("a", "integer")))
+        .unwrap();
 
     // Live: a rejected column leaves the table as it was.
     let r = TableRef::new(None, "ok");
-    let rejected = md.table_mut(&r).unwrap().add_column(Column::new("email", "text").unique()).is_err();
+    let rejected = md
+        .table_mut(&r)
+        .unwrap()
+        .add_column(Column::new("email", "text").unique())
+        .is_err();
     assert!(rejected);
     let t = md.table("ok").unwrap();
-    assert_eq!(t.columns().iter().map(Column::name).collect::<Vec<_>>(), ["id"]);
+    assert_eq!(
+        t.columns().iter().map(Column::name).collect::<Vec<_>>(),
+        ["id"]
+    );
     assert!(t.constraints().is_empty());
     assert!(t.column_named("email").is_none());
     // And the column can then be attached without the flag.
-    md.table_mut(&r).unwrap().add_column(Column::new("email", "text")).unwrap();
+    md.table_mut(&r)
+        .unwrap()
+        .add_column(Column::new("email", "text"))
+        .unwrap();
     assert!(md.table("ok").unwrap().column_named("email").is_some());
 }
 
@@ -300,7 +370,14 @@ fn a_rejecting_index_listener() {
             Ok(())
         }
     }));
-    assert!(md.add_table(Table::new("t").column(Column::new("a", "integer")).column(Column::new("b", "integer")).index(Index::new(["a", "b"]))).is_err());
+    assert!(md
+        .add_table(
+            Table::new("t")
+                .column(Column::new("a", "integer"))
+                .column(Column::new("b", "integer"))
+                .index(Index::new(["a", "b"]))
+        )
+        .is_err());
     assert!(md.is_empty());
 }
 
@@ -318,10 +395,19 @@ fn listeners_change_comments() {
         e.column.set_comment(c);
         Ok(())
     }));
-    md.add_table(Table::new("t").column(Column::new("a", "integer"))).unwrap();
-    md.add_table(Table::new("u").comment("given").column(Column::new("b", "integer"))).unwrap();
+    md.add_table(Table::new("t").column(Column::new("a", "integer")))
+        .unwrap();
+    md.add_table(
+        Table::new("u")
+            .comment("given")
+            .column(Column::new("b", "integer")),
+    )
+    .unwrap();
     assert_eq!(md.table("t").unwrap().comment_text(), Some("table t"));
-    assert_eq!(md.table("t").unwrap().columns()[0].comment_text(), Some("column of t"));
+    assert_eq!(
+        md.table("t").unwrap().columns()[0].comment_text(),
+        Some("column of t")
+    );
     assert_eq!(md.table("u").unwrap().comment_text(), Some("given"));
 }
 
@@ -329,12 +415,32 @@ fn listeners_change_comments() {
 fn table_scoped_listeners() {
     let l = log();
     let mut md = MetaData::with_convention(convention());
-    md.listen_with(Recorder(l.clone()), ListenOptions::new().table(TableRef::new(Some("s"), "a")));
-    md.add_table(Table::new("a").column(Column::new("x", "integer"))).unwrap();
-    md.add_table(Table::new("b").schema("s").column(Column::new("x", "integer"))).unwrap();
-    md.add_table(Table::new("a").schema("s").column(Column::new("y", "integer").unique())).unwrap();
-    md.table_mut(&TableRef::new(None, "a")).unwrap().add_column(Column::new("z", "integer")).unwrap();
-    assert_eq!(take(&l), ["table s.a", "column a.y", "constraint a.uq(y)=uq_a_y"]);
+    md.listen_with(
+        Recorder(l.clone()),
+        ListenOptions::new().table(TableRef::new(Some("s"), "a")),
+    );
+    md.add_table(Table::new("a").column(Column::new("x", "integer")))
+        .unwrap();
+    md.add_table(
+        Table::new("b")
+            .schema("s")
+            .column(Column::new("x", "integer")),
+    )
+    .unwrap();
+    md.add_table(
+        Table::new("a")
+            .schema("s")
+            .column(Column::new("y", "integer").unique()),
+    )
+    .unwrap();
+    md.table_mut(&TableRef::new(None, "a"))
+        .unwrap()
+        .add_column(Column::new("z", "integer"))
+        .unwrap();
+    assert_eq!(
+        take(&l),
+        ["table s.a", "column a.y", "constraint a.uq(y)=uq_a_y"]
+    );
 }
 
 #[test]
@@ -344,11 +450,18 @@ fn a_cloned_metadata_keeps_its_listeners() {
     md.listen(Recorder(l.clone()));
     let mut copy = md.clone();
     assert_eq!(copy.listener_count(), md.listener_count());
-    copy.add_table(Table::new("c").column(Column::new("x", "integer").unique())).unwrap();
-    assert_eq!(take(&l), ["table c", "column c.x", "constraint c.uq(x)=uq_c_x"]);
+    copy.add_table(Table::new("c").column(Column::new("x", "integer").unique()))
+        .unwrap();
+    assert_eq!(
+        take(&l),
+        ["table c", "column c.x", "constraint c.uq(x)=uq_c_x"]
+    );
     assert!(md.table("c").is_none(), "the original is unchanged");
     // The convention handler came along.
-    assert_eq!(copy.table("c").unwrap().constraints()[0].name().as_str(), Some("uq_c_x"));
+    assert_eq!(
+        copy.table("c").unwrap().constraints()[0].name().as_str(),
+        Some("uq_c_x")
+    );
 }
 
 #[test]
@@ -369,19 +482,32 @@ fn copy_table_renames_under_the_other_convention() {
     let mut dst = MetaData::with_convention(other);
     dst.listen(Recorder(l.clone()));
     let copied = dst.copy_table(src.table("t").unwrap()).unwrap();
-    assert!(copied.primary_key().unwrap().name.is_pending(), "no pk template in the target");
-    assert_eq!(copied.constraints()[0].name().as_str(), Some("unique_email"));
+    assert!(
+        copied.primary_key().unwrap().name.is_pending(),
+        "no pk template in the target"
+    );
+    assert_eq!(
+        copied.constraints()[0].name().as_str(),
+        Some("unique_email")
+    );
     assert_eq!(copied.constraints()[1].name().as_str(), Some("kept"));
     assert_eq!(copied.indexes()[0].name.as_str(), Some("idx_t_email"));
     // The target's listeners fired.
     assert_eq!(take(&l)[0], "table t");
     // The source keeps its names.
-    assert_eq!(src.table("t").unwrap().constraints()[0].name().as_str(), Some("uq_t_email"));
+    assert_eq!(
+        src.table("t").unwrap().constraints()[0].name().as_str(),
+        Some("uq_t_email")
+    );
 }
 
 fn deferred_md() -> MetaData {
     let mut c = NamingConvention::new();
-    c.set(Kind::ForeignKey, "fk_%(table_name)s_%(referred_table_name)s_%(referred_column_0_name)s").unwrap();
+    c.set(
+        Kind::ForeignKey,
+        "fk_%(table_name)s_%(referred_table_name)s_%(referred_column_0_name)s",
+    )
+    .unwrap();
     MetaData::with_convention(c)
 }
 
@@ -389,38 +515,54 @@ fn child() -> Table {
     Table::new("child")
         .column(Column::new("id", "integer").primary_key())
         .column(Column::new("parent_ref", "integer"))
-        .constraint(ForeignKey::new(["parent_ref"], TableRef::new(None, "parent")))
+        .constraint(ForeignKey::new(
+            ["parent_ref"],
+            TableRef::new(None, "parent"),
+        ))
 }
 
 #[test]
 fn deferred_naming_waits_for_the_referred_table() {
     let mut md = deferred_md();
     md.add_table(child()).unwrap();
-    assert!(md.table("child").unwrap().constraints()[0].name().is_pending());
+    assert!(md.table("child").unwrap().constraints()[0]
+        .name()
+        .is_pending());
     assert!(md.has_deferred());
-    md.add_table(Table::new("parent").column(Column::new("pid", "integer").primary_key())).unwrap();
+    md.add_table(Table::new("parent").column(Column::new("pid", "integer").primary_key()))
+        .unwrap();
     assert!(!md.has_deferred());
-    assert_eq!(md.table("child").unwrap().constraints()[0].name().as_str(), Some("fk_child_parent_pid"));
+    assert_eq!(
+        md.table("child").unwrap().constraints()[0].name().as_str(),
+        Some("fk_child_parent_pid")
+    );
     md.resolve_deferred().unwrap();
 }
 
 #[test]
 fn deferred_naming_with_the_referred_table_first() {
     let mut md = deferred_md();
-    md.add_table(Table::new("parent").column(Column::new("pid", "integer").primary_key())).unwrap();
+    md.add_table(Table::new("parent").column(Column::new("pid", "integer").primary_key()))
+        .unwrap();
     md.add_table(child()).unwrap();
     assert!(!md.has_deferred());
-    assert_eq!(md.table("child").unwrap().constraints()[0].name().as_str(), Some("fk_child_parent_pid"));
+    assert_eq!(
+        md.table("child").unwrap().constraints()[0].name().as_str(),
+        Some("fk_child_parent_pid")
+    );
 }
 
 #[test]
 fn resolve_deferred_reports_a_missing_table() {
     let mut md = deferred_md();
     md.add_table(child()).unwrap();
-    md.add_table(Table::new("other").column(Column::new("x", "integer"))).unwrap();
+    md.add_table(Table::new("other").column(Column::new("x", "integer")))
+        .unwrap();
     let err = md.resolve_deferred().unwrap_err();
     match &err {
-        Error::Schema(SchemaError::UnknownTable { table, referred, .. }) => {
+        Error::Schema(SchemaError::UnknownTable {
+            table, referred, ..
+        }) => {
             assert_eq!(table.name, "child");
             assert_eq!(referred.name, "parent");
         }
@@ -433,9 +575,13 @@ fn resolve_deferred_reports_a_missing_table() {
 fn resolve_deferred_reports_a_referred_table_without_primary_key() {
     let mut md = deferred_md();
     md.add_table(child()).unwrap();
-    md.add_table(Table::new("parent").column(Column::new("x", "integer"))).unwrap();
+    md.add_table(Table::new("parent").column(Column::new("x", "integer")))
+        .unwrap();
     let err = md.resolve_deferred().unwrap_err();
-    assert!(matches!(err, Error::Schema(SchemaError::NoReferredKey { .. })), "{err:?}");
+    assert!(
+        matches!(err, Error::Schema(SchemaError::NoReferredKey { .. })),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -448,5 +594,8 @@ fn explicit_primary_key_is_not_renamed_by_later_pk_columns() {
             .constraint(PrimaryKey::new(["a"]).named("my_pk")),
     )
     .unwrap();
-    assert_eq!(md.table("t").unwrap().primary_key().unwrap().name, Name::Explicit("my_pk".into()));
+    assert_eq!(
+        md.table("t").unwrap().primary_key().unwrap().name,
+        Name::Explicit("my_pk".into())
+    );
 }

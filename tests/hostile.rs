@@ -41,12 +41,30 @@ fn run(args: &[&str], file: &PathBuf, guard_secs: u64) -> Run {
 /// Exit 1, nothing on stdout, `error:` and each of `needles` on stderr (and a short message).
 fn rejected(args: &[&str], file: &PathBuf, needles: &[&str]) -> String {
     let r = run(args, file, 20);
-    assert_eq!(r.code, Some(1), "exit code (killed by the guard or a signal if None); stderr: {}", r.stderr);
-    assert!(r.stdout.is_empty(), "stdout must be empty on error: {:?}", &r.stdout[..r.stdout.len().min(200)]);
+    assert_eq!(
+        r.code,
+        Some(1),
+        "exit code (killed by the guard or a signal if None); stderr: {}",
+        r.stderr
+    );
+    assert!(
+        r.stdout.is_empty(),
+        "stdout must be empty on error: {:?}",
+        &r.stdout[..r.stdout.len().min(200)]
+    );
     assert!(r.stderr.starts_with("error: "), "stderr: {}", r.stderr);
-    assert!(r.stderr.len() < 4096, "message is too long ({} bytes): {}", r.stderr.len(), &r.stderr[..300]);
+    assert!(
+        r.stderr.len() < 4096,
+        "message is too long ({} bytes): {}",
+        r.stderr.len(),
+        &r.stderr[..300]
+    );
     for n in needles {
-        assert!(r.stderr.to_lowercase().contains(&n.to_lowercase()), "expected {n:?} in: {}", r.stderr);
+        assert!(
+            r.stderr.to_lowercase().contains(&n.to_lowercase()),
+            "expected {n:?} in: {}",
+            r.stderr
+        );
     }
     r.stderr
 }
@@ -56,16 +74,28 @@ const NAMES: &[&str] = &["names", "--format", "json"];
 #[test]
 fn malformed_toml() {
     let d = tempfile::tempdir().unwrap();
-    let f = write(&d, "bad.toml", b"conventions = \"sqlalchemy\"\n[[tables]\nname = \"x\"\n");
+    let f = write(
+        &d,
+        "bad.toml",
+        b"conventions = \"sqlalchemy\"\n[[tables]\nname = \"x\"\n",
+    );
     rejected(NAMES, &f, &["bad.toml"]);
-    let f = write(&d, "bad2.toml", b"tables = [ { name = \"x\", columns = [ { name = \"id\" } ]\n");
+    let f = write(
+        &d,
+        "bad2.toml",
+        b"tables = [ { name = \"x\", columns = [ { name = \"id\" } ]\n",
+    );
     rejected(NAMES, &f, &["bad2.toml"]);
 }
 
 #[test]
 fn malformed_json() {
     let d = tempfile::tempdir().unwrap();
-    let f = write(&d, "bad.json", br#"{"tables": [{"name": "x", "columns": [{"name": "id"}]}"#);
+    let f = write(
+        &d,
+        "bad.json",
+        br#"{"tables": [{"name": "x", "columns": [{"name": "id"}]}"#,
+    );
     rejected(NAMES, &f, &["bad.json"]);
     let f = write(&d, "trailing.json", br#"{"tables": []} {"tables": []}"#);
     rejected(NAMES, &f, &["trailing.json"]);
@@ -78,14 +108,23 @@ fn invalid_utf8() {
     let d = tempfile::tempdir().unwrap();
     let f = write(&d, "latin1.toml", b"[[tables]]\nname = \"caf\xe9\"\n");
     rejected(NAMES, &f, &["UTF-8"]);
-    let f = write(&d, "latin1.json", b"{\"tables\": [{\"name\": \"\xff\xfe\"}]}");
+    let f = write(
+        &d,
+        "latin1.json",
+        b"{\"tables\": [{\"name\": \"\xff\xfe\"}]}",
+    );
     rejected(NAMES, &f, &["UTF-8"]);
 }
 
 #[test]
 fn empty_files() {
     let d = tempfile::tempdir().unwrap();
-    for (name, bytes) in [("empty.toml", &b""[..]), ("empty.json", b""), ("blank.toml", b"  \n\t\n"), ("nul.json", b"\0\0\0")] {
+    for (name, bytes) in [
+        ("empty.toml", &b""[..]),
+        ("empty.json", b""),
+        ("blank.toml", b"  \n\t\n"),
+        ("nul.json", b"\0\0\0"),
+    ] {
         let f = write(&d, name, bytes);
         rejected(NAMES, &f, &[name]);
     }
@@ -131,7 +170,11 @@ fn one_megabyte_identifier() {
     let msg = rejected(&["ddl", "--dialect", "postgresql"], &f, &["63"]);
     assert!(msg.len() < 4096);
     // `names` lists the generated primary-key name, shortened to 63 bytes.
-    let r = run(&["names", "--format", "json", "--dialect", "postgresql"], &f, 20);
+    let r = run(
+        &["names", "--format", "json", "--dialect", "postgresql"],
+        &f,
+        20,
+    );
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let name = v[0]["name"].as_str().unwrap();
@@ -164,13 +207,33 @@ fn a_million_columns() {
             doc.push_str(&format!(r#"{{"name": "c{i}"}}"#));
         }
     }
-    doc.push_str(&format!(r#"], "uniques": [{{"columns": ["c{}", "c1"]}}], "indexes": [{{"columns": ["c{}"]}}]}}]}}"#, n - 1, n / 2));
+    doc.push_str(&format!(
+        r#"], "uniques": [{{"columns": ["c{}", "c1"]}}], "indexes": [{{"columns": ["c{}"]}}]}}]}}"#,
+        n - 1,
+        n / 2
+    ));
     let f = write(&d, "wide.json", doc.as_bytes());
-    let r = run(&["names", "--format", "json", "--dialect", "postgresql"], &f, 120);
+    let r = run(
+        &["names", "--format", "json", "--dialect", "postgresql"],
+        &f,
+        120,
+    );
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    let got: Vec<(&str, &str)> = v.as_array().unwrap().iter().map(|o| (o["kind"].as_str().unwrap(), o["name"].as_str().unwrap())).collect();
-    assert_eq!(got, vec![("pk", "pk_wide"), ("uq", "uq_wide_c999999"), ("ix", "ix_wide_c500000")]);
+    let got: Vec<(&str, &str)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["kind"].as_str().unwrap(), o["name"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("pk", "pk_wide"),
+            ("uq", "uq_wide_c999999"),
+            ("ix", "ix_wide_c500000")
+        ]
+    );
     assert_eq!(v[1]["columns"], serde_json::json!(["c999999", "c1"]));
 }
 
@@ -185,7 +248,19 @@ fn with_template(d: &tempfile::TempDir, name: &str, template: &str) -> PathBuf {
 #[test]
 fn templates_that_never_close() {
     let d = tempfile::tempdir().unwrap();
-    for (i, t) in ["uq_%(table_name", "uq_%(table_name)", "uq_{table_name", "uq_%(", "%", "uq_{table_name:", "}", "uq_%(table_name)x"].iter().enumerate() {
+    for (i, t) in [
+        "uq_%(table_name",
+        "uq_%(table_name)",
+        "uq_{table_name",
+        "uq_%(",
+        "%",
+        "uq_{table_name:",
+        "}",
+        "uq_%(table_name)x",
+    ]
+    .iter()
+    .enumerate()
+    {
         let f = with_template(&d, &format!("open{i}.json"), t);
         rejected(NAMES, &f, &["naming_convention"]);
     }
@@ -194,13 +269,30 @@ fn templates_that_never_close() {
 #[test]
 fn templates_that_recurse() {
     let d = tempfile::tempdir().unwrap();
-    for (i, t) in ["%(%(table_name)s)s", "{{{table_name}}}x{", "{%(table_name)s}", "%({table_name})s", "{{table_{name}}}"].iter().enumerate() {
+    for (i, t) in [
+        "%(%(table_name)s)s",
+        "{{{table_name}}}x{",
+        "{%(table_name)s}",
+        "%({table_name})s",
+        "{{table_{name}}}",
+    ]
+    .iter()
+    .enumerate()
+    {
         let f = with_template(&d, &format!("rec{i}.json"), t);
         let r = run(NAMES, &f, 20);
         // Either a clear error, or a literal rendering: never substitution twice.
         match r.code {
-            Some(1) => assert!(r.stderr.starts_with("error: ") && r.stderr.contains("naming_convention"), "{}", r.stderr),
-            Some(0) => assert!(!r.stdout.contains("%(") || t.contains("%%"), "{t}: {}", r.stdout),
+            Some(1) => assert!(
+                r.stderr.starts_with("error: ") && r.stderr.contains("naming_convention"),
+                "{}",
+                r.stderr
+            ),
+            Some(0) => assert!(
+                !r.stdout.contains("%(") || t.contains("%%"),
+                "{t}: {}",
+                r.stdout
+            ),
             other => panic!("{t}: exit {other:?}: {}", r.stderr),
         }
     }
@@ -221,14 +313,22 @@ fn a_template_with_ten_thousand_tokens() {
     let d = tempfile::tempdir().unwrap();
     let t = "%(table_name)s{column_0_name}".repeat(5_000);
     let f = with_template(&d, "many.json", &t);
-    let r = run(&["names", "--format", "json", "--dialect", "postgresql"], &f, 20);
+    let r = run(
+        &["names", "--format", "json", "--dialect", "postgresql"],
+        &f,
+        20,
+    );
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let name = v[0]["name"].as_str().unwrap();
     assert_eq!(name.len(), 60, "{name}");
     assert!(name.starts_with("tatata"), "{name}");
     // SQLite has no limit: the whole name, "ta" 5,000 times.
-    let r = run(&["names", "--format", "json", "--dialect", "sqlite"], &f, 20);
+    let r = run(
+        &["names", "--format", "json", "--dialect", "sqlite"],
+        &f,
+        20,
+    );
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let name = v[0]["name"].as_str().unwrap();

@@ -24,7 +24,11 @@ fn rules(d: &str) -> NameRules {
 
 /// `(kind, columns, name)` of every object, for a dialect.
 fn names(md: &MetaData, d: &str) -> Vec<(Kind, Vec<String>, Option<String>)> {
-    final_names(md, &rules(d)).unwrap().into_iter().map(|o| (o.kind, o.columns, o.name)).collect()
+    final_names(md, &rules(d))
+        .unwrap()
+        .into_iter()
+        .map(|o| (o.kind, o.columns, o.name))
+        .collect()
 }
 
 fn s(v: &str) -> Option<String> {
@@ -33,9 +37,24 @@ fn s(v: &str) -> Option<String> {
 
 #[test]
 fn rule_1_no_name_and_a_template() {
-    let mut md = MetaData::with_convention(conv(&[(Kind::Unique, "uq_%(table_name)s_%(column_0_name)s")]));
-    let t = md.add_table(Table::new("t").column(Column::new("a", "text")).constraint(Unique::new(["a"]))).unwrap();
-    assert_eq!(t.constraints()[0].name(), &Name::Generated { name: "uq_t_a".into(), explicit: None });
+    let mut md = MetaData::with_convention(conv(&[(
+        Kind::Unique,
+        "uq_%(table_name)s_%(column_0_name)s",
+    )]));
+    let t = md
+        .add_table(
+            Table::new("t")
+                .column(Column::new("a", "text"))
+                .constraint(Unique::new(["a"])),
+        )
+        .unwrap();
+    assert_eq!(
+        t.constraints()[0].name(),
+        &Name::Generated {
+            name: "uq_t_a".into(),
+            explicit: None
+        }
+    );
 }
 
 #[test]
@@ -53,40 +72,82 @@ fn rule_2_no_name_no_template_stays_unnamed() {
     assert!(t.constraints().iter().all(|c| c.name().is_pending()));
     assert_eq!(
         names(&md, "postgresql"),
-        vec![(Kind::PrimaryKey, vec!["a".into()], None), (Kind::Unique, vec!["b".into()], None), (Kind::Check, vec![], None)]
+        vec![
+            (Kind::PrimaryKey, vec!["a".into()], None),
+            (Kind::Unique, vec!["b".into()], None),
+            (Kind::Check, vec![], None)
+        ]
     );
 }
 
 #[test]
 fn rule_2_an_index_must_have_a_name() {
     let mut md = MetaData::with_convention(NamingConvention::new());
-    md.add_table(Table::new("t").column(Column::new("a", "text").index())).unwrap();
+    md.add_table(Table::new("t").column(Column::new("a", "text").index()))
+        .unwrap();
     let err = final_names(&md, &rules("sqlite")).unwrap_err();
-    assert!(matches!(&err, NamingError::IndexWithoutName { table, columns } if table.name == "t" && columns == &["a"]), "{err:?}");
+    assert!(
+        matches!(&err, NamingError::IndexWithoutName { table, columns } if table.name == "t" && columns == &["a"]),
+        "{err:?}"
+    );
     let shown = err.to_string();
-    assert!(shown.contains("index on table \"t\"") && shown.contains("no name"), "{shown}");
+    assert!(
+        shown.contains("index on table \"t\"") && shown.contains("no name"),
+        "{shown}"
+    );
 }
 
 #[test]
 fn rule_3_explicit_name_kept_without_constraint_name() {
-    let mut md = MetaData::with_convention(conv(&[(Kind::Unique, "uq_%(table_name)s_%(column_0_name)s")]));
+    let mut md = MetaData::with_convention(conv(&[(
+        Kind::Unique,
+        "uq_%(table_name)s_%(column_0_name)s",
+    )]));
     let t = md
-        .add_table(Table::new("t").column(Column::new("a", "text")).constraint(Unique::new(["a"]).named("my_uq")))
+        .add_table(
+            Table::new("t")
+                .column(Column::new("a", "text"))
+                .constraint(Unique::new(["a"]).named("my_uq")),
+        )
         .unwrap();
     assert_eq!(t.constraints()[0].name(), &Name::Explicit("my_uq".into()));
 }
 
 #[test]
 fn rule_4_explicit_name_with_constraint_name_template() {
-    let mut md = MetaData::with_convention(conv(&[(Kind::Check, "ck_%(table_name)s_%(constraint_name)s")]));
-    let t = md.add_table(Table::new("t").column(Column::new("a", "integer")).constraint(Check::new("a > 0").named("positive"))).unwrap();
-    assert_eq!(t.constraints()[0].name(), &Name::Generated { name: "ck_t_positive".into(), explicit: Some("positive".into()) });
+    let mut md = MetaData::with_convention(conv(&[(
+        Kind::Check,
+        "ck_%(table_name)s_%(constraint_name)s",
+    )]));
+    let t = md
+        .add_table(
+            Table::new("t")
+                .column(Column::new("a", "integer"))
+                .constraint(Check::new("a > 0").named("positive")),
+        )
+        .unwrap();
+    assert_eq!(
+        t.constraints()[0].name(),
+        &Name::Generated {
+            name: "ck_t_positive".into(),
+            explicit: Some("positive".into())
+        }
+    );
 }
 
 #[test]
 fn rule_5_unnamed_with_constraint_name_template_is_an_error() {
-    let mut md = MetaData::with_convention(conv(&[(Kind::Check, "ck_%(table_name)s_%(constraint_name)s")]));
-    let err = md.add_table(Table::new("person").column(Column::new("age", "integer")).constraint(Check::new("age > 0"))).unwrap_err();
+    let mut md = MetaData::with_convention(conv(&[(
+        Kind::Check,
+        "ck_%(table_name)s_%(constraint_name)s",
+    )]));
+    let err = md
+        .add_table(
+            Table::new("person")
+                .column(Column::new("age", "integer"))
+                .constraint(Check::new("age > 0")),
+        )
+        .unwrap_err();
     match &err {
         Error::Naming(NamingError::ConstraintNameRequired { table, kind, .. }) => {
             assert_eq!(table.name, "person");
@@ -99,7 +160,10 @@ fn rule_5_unnamed_with_constraint_name_template_is_an_error() {
         shown.contains("naming convention including %(constraint_name)s requires that the constraint is explicitly named"),
         "{shown}"
     );
-    assert!(shown.contains("\"person\"") && shown.contains("check constraint"), "{shown}");
+    assert!(
+        shown.contains("\"person\"") && shown.contains("check constraint"),
+        "{shown}"
+    );
     // Nothing was added.
     assert!(md.table("person").is_none());
 }
@@ -134,11 +198,23 @@ checks = [ { sql = "a < 10", name = "small" } ]
 "#;
     let md = load_str(doc, Format::Toml, "doc.toml", None, &LoadOptions::default()).unwrap();
     let got = names(&md, "sqlite");
-    assert!(got.contains(&(Kind::Check, vec!["a".into()], s("raw_ck"))), "{got:?}");
-    assert!(got.contains(&(Kind::Unique, vec!["a".into()], s("raw_uq"))), "{got:?}");
+    assert!(
+        got.contains(&(Kind::Check, vec!["a".into()], s("raw_ck"))),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&(Kind::Unique, vec!["a".into()], s("raw_uq"))),
+        "{got:?}"
+    );
     // rule 3: an explicit name and a template without constraint_name
-    assert!(got.contains(&(Kind::Unique, vec!["a".into()], s("templ"))), "{got:?}");
-    assert!(got.contains(&(Kind::Check, vec![], s("ck_t_small"))), "{got:?}");
+    assert!(
+        got.contains(&(Kind::Unique, vec!["a".into()], s("templ"))),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&(Kind::Check, vec![], s("ck_t_small"))),
+        "{got:?}"
+    );
 }
 
 #[test]
@@ -146,18 +222,36 @@ fn explicitly_named_primary_key_gets_a_constraint_name_template() {
     let c = || conv(&[(Kind::PrimaryKey, "pk_%(table_name)s_%(constraint_name)s")]);
     let mut md = MetaData::with_convention(c());
     let t = md
-        .add_table(Table::new("t").column(Column::new("id", "integer")).constraint(PrimaryKey::new(["id"]).named("main")))
+        .add_table(
+            Table::new("t")
+                .column(Column::new("id", "integer"))
+                .constraint(PrimaryKey::new(["id"]).named("main")),
+        )
         .unwrap();
     assert_eq!(t.primary_key().unwrap().name.as_str(), Some("pk_t_main"));
     // An unnamed one is the rule-5 error.
     let mut md = MetaData::with_convention(c());
-    let err = md.add_table(Table::new("u").column(Column::new("id", "integer").primary_key())).unwrap_err();
-    assert!(matches!(err, Error::Naming(NamingError::ConstraintNameRequired { kind: Kind::PrimaryKey, .. })), "{err:?}");
+    let err = md
+        .add_table(Table::new("u").column(Column::new("id", "integer").primary_key()))
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Naming(NamingError::ConstraintNameRequired {
+                kind: Kind::PrimaryKey,
+                ..
+            })
+        ),
+        "{err:?}"
+    );
 }
 
 #[test]
 fn column_level_check_has_its_column_table_level_none() {
-    let mut md = MetaData::with_convention(conv(&[(Kind::Check, "ck_%(table_name)s_%(column_0_name)s")]));
+    let mut md = MetaData::with_convention(conv(&[(
+        Kind::Check,
+        "ck_%(table_name)s_%(column_0_name)s",
+    )]));
     md.add_table(
         Table::new("person")
             .column(Column::new("age", "integer").check(Check::new("age >= 0")))
@@ -177,9 +271,14 @@ fn unique_and_index_flags_make_one_unique_index() {
         (Kind::Index, "ix_%(column_0_label)s"),
         (Kind::Unique, "uq_%(table_name)s_%(column_0_name)s"),
     ]));
-    md.add_table(Table::new("t").column(Column::new("email", "text").unique().index())).unwrap();
+    md.add_table(Table::new("t").column(Column::new("email", "text").unique().index()))
+        .unwrap();
     let t = md.table("t").unwrap();
-    assert!(t.constraints().is_empty(), "no unique constraint: {:?}", t.constraints());
+    assert!(
+        t.constraints().is_empty(),
+        "no unique constraint: {:?}",
+        t.constraints()
+    );
     assert_eq!(t.indexes().len(), 1);
     assert!(t.indexes()[0].is_unique());
     assert_eq!(t.indexes()[0].name.as_str(), Some("ix_t_email"));
@@ -191,7 +290,8 @@ fn unique_and_index_flags_make_one_unique_index() {
 /// A metadata with one index whose generated name is `ix_<col>`.
 fn with_index_named(col: &str) -> MetaData {
     let mut md = MetaData::with_convention(conv(&[(Kind::Index, "ix_%(column_0_name)s")]));
-    md.add_table(Table::new("t").column(Column::new(col, "text").index())).unwrap();
+    md.add_table(Table::new("t").column(Column::new(col, "text").index()))
+        .unwrap();
     md
 }
 
@@ -201,8 +301,14 @@ fn index_name(md: &MetaData, r: &NameRules) -> String {
 
 #[test]
 fn spec_example_at_15() {
-    assert_eq!(IdentifierLimit::chars(15).shorten("uq_user_dataData2Data3"), "uq_user_2769");
-    let mut md = MetaData::with_convention(conv(&[(Kind::Unique, "uq_%(table_name)s_%(column_0N_name)s")]));
+    assert_eq!(
+        IdentifierLimit::chars(15).shorten("uq_user_dataData2Data3"),
+        "uq_user_2769"
+    );
+    let mut md = MetaData::with_convention(conv(&[(
+        Kind::Unique,
+        "uq_%(table_name)s_%(column_0N_name)s",
+    )]));
     md.add_table(
         Table::new("user")
             .column(Column::new("data", "text"))
@@ -215,7 +321,11 @@ fn spec_example_at_15() {
         let objs = final_names(&md, &dialect::by_name(d).unwrap().name_rules(Some(15))).unwrap();
         assert_eq!(objs[0].name.as_deref(), Some("uq_user_2769"), "{d}");
         // Without the override the name is whole.
-        assert_eq!(names(&md, d)[0].2.as_deref(), Some("uq_user_dataData2Data3"), "{d}");
+        assert_eq!(
+            names(&md, d)[0].2.as_deref(),
+            Some("uq_user_dataData2Data3"),
+            "{d}"
+        );
     }
 }
 
@@ -223,14 +333,24 @@ fn spec_example_at_15() {
 fn postgresql_limit_is_63_bytes() {
     // 63 bytes: unchanged.
     let md = with_index_named(&"p".repeat(60));
-    assert_eq!(index_name(&md, &rules("postgresql")), format!("ix_{}", "p".repeat(60)));
+    assert_eq!(
+        index_name(&md, &rules("postgresql")),
+        format!("ix_{}", "p".repeat(60))
+    );
     // 64 bytes: ix_ppp... → first 55, '_', last 4 hex digits of md5.
     let md = with_index_named(&"p".repeat(61));
     let got = index_name(&md, &rules("postgresql"));
     assert_eq!(got, format!("ix_{}_aad6", "p".repeat(52)));
     assert_eq!(got.len(), 60);
     // The metadata keeps the whole name; only the final name is shortened.
-    assert_eq!(md.table("t").unwrap().indexes()[0].name.as_str().unwrap().len(), 64);
+    assert_eq!(
+        md.table("t").unwrap().indexes()[0]
+            .name
+            .as_str()
+            .unwrap()
+            .len(),
+        64
+    );
 }
 
 #[test]
@@ -249,7 +369,10 @@ fn postgresql_counts_bytes_and_never_splits_a_character() {
 #[test]
 fn mysql_limit_is_64_characters() {
     let md = with_index_named(&"c".repeat(61));
-    assert_eq!(index_name(&md, &rules("mysql")), format!("ix_{}", "c".repeat(61)));
+    assert_eq!(
+        index_name(&md, &rules("mysql")),
+        format!("ix_{}", "c".repeat(61))
+    );
     let md = with_index_named(&"c".repeat(62));
     let got = index_name(&md, &rules("mysql"));
     assert_eq!(got, format!("ix_{}_86c5", "c".repeat(53)));
@@ -259,19 +382,26 @@ fn mysql_limit_is_64_characters() {
 #[test]
 fn sqlite_has_no_limit() {
     let md = with_index_named(&"s".repeat(300));
-    assert_eq!(index_name(&md, &rules("sqlite")), format!("ix_{}", "s".repeat(300)));
+    assert_eq!(
+        index_name(&md, &rules("sqlite")),
+        format!("ix_{}", "s".repeat(300))
+    );
 }
 
 #[test]
 fn max_identifier_length_override() {
     let mut md = MetaData::with_convention(conv(&[(Kind::Unique, "uq_%(column_0_name)s")]));
-    md.add_table(Table::new("t").column(Column::new("o".repeat(28), "text").unique())).unwrap();
+    md.add_table(Table::new("t").column(Column::new("o".repeat(28), "text").unique()))
+        .unwrap();
     let at30 = dialect::PostgreSql.name_rules(Some(30));
     assert_eq!(at30.limit.max, Some(30));
     let got = final_names(&md, &at30).unwrap()[0].name.clone().unwrap();
     assert_eq!(got, format!("uq_{}_af97", "o".repeat(19)));
     // At 31 the 31-character name fits.
-    let got = final_names(&md, &dialect::MySql.name_rules(Some(31))).unwrap()[0].name.clone().unwrap();
+    let got = final_names(&md, &dialect::MySql.name_rules(Some(31))).unwrap()[0]
+        .name
+        .clone()
+        .unwrap();
     assert_eq!(got, format!("uq_{}", "o".repeat(28)));
 }
 
@@ -279,10 +409,20 @@ fn max_identifier_length_override() {
 fn explicit_name_over_the_limit_is_an_error() {
     let long = "x".repeat(64);
     let mut md = MetaData::with_convention(NamingConvention::new());
-    md.add_table(Table::new("t").column(Column::new("a", "text")).index(Index::new(["a"]).named(long.as_str()))).unwrap();
+    md.add_table(
+        Table::new("t")
+            .column(Column::new("a", "text"))
+            .index(Index::new(["a"]).named(long.as_str())),
+    )
+    .unwrap();
     let err = final_names(&md, &rules("postgresql")).unwrap_err();
     match &err {
-        NamingError::TooLong { name, length, limit, .. } => {
+        NamingError::TooLong {
+            name,
+            length,
+            limit,
+            ..
+        } => {
             assert_eq!(name, &long);
             assert_eq!((*length, *limit), (64, 63));
         }
@@ -294,9 +434,16 @@ fn explicit_name_over_the_limit_is_an_error() {
     assert!(final_names(&md, &rules("sqlite")).is_ok());
     // A final name is checked too.
     let mut md = MetaData::with_convention(NamingConvention::new());
-    md.add_table(Table::new("t").column(Column::new("a", "text")).constraint(Unique::new(["a"]).named(Name::final_("y".repeat(65)))))
-        .unwrap();
-    assert!(matches!(final_names(&md, &rules("mysql")), Err(NamingError::TooLong { .. })));
+    md.add_table(
+        Table::new("t")
+            .column(Column::new("a", "text"))
+            .constraint(Unique::new(["a"]).named(Name::final_("y".repeat(65)))),
+    )
+    .unwrap();
+    assert!(matches!(
+        final_names(&md, &rules("mysql")),
+        Err(NamingError::TooLong { .. })
+    ));
 }
 
 fn collision(md: &MetaData, d: &str) -> String {
@@ -310,8 +457,18 @@ fn collision(md: &MetaData, d: &str) -> String {
 #[test]
 fn postgresql_index_and_unique_constraint_share_a_namespace() {
     let mut md = MetaData::with_convention(NamingConvention::new());
-    md.add_table(Table::new("a").column(Column::new("x", "text")).index(Index::new(["x"]).named("dup"))).unwrap();
-    md.add_table(Table::new("b").column(Column::new("y", "text")).constraint(Unique::new(["y"]).named("dup"))).unwrap();
+    md.add_table(
+        Table::new("a")
+            .column(Column::new("x", "text"))
+            .index(Index::new(["x"]).named("dup")),
+    )
+    .unwrap();
+    md.add_table(
+        Table::new("b")
+            .column(Column::new("y", "text"))
+            .constraint(Unique::new(["y"]).named("dup")),
+    )
+    .unwrap();
     let e = collision(&md, "postgresql");
     assert!(e.contains("\"dup\""), "{e}");
     assert!(e.contains("index on table \"a\" (x)"), "{e}");
@@ -320,26 +477,49 @@ fn postgresql_index_and_unique_constraint_share_a_namespace() {
     assert!(final_names(&md, &rules("sqlite")).is_ok());
     // Different schemas on PostgreSQL: fine.
     let mut md = MetaData::with_convention(NamingConvention::new());
-    md.add_table(Table::new("a").schema("s1").column(Column::new("x", "text")).index(Index::new(["x"]).named("dup"))).unwrap();
-    md.add_table(Table::new("b").schema("s2").column(Column::new("y", "text")).constraint(Unique::new(["y"]).named("dup")))
-        .unwrap();
+    md.add_table(
+        Table::new("a")
+            .schema("s1")
+            .column(Column::new("x", "text"))
+            .index(Index::new(["x"]).named("dup")),
+    )
+    .unwrap();
+    md.add_table(
+        Table::new("b")
+            .schema("s2")
+            .column(Column::new("y", "text"))
+            .constraint(Unique::new(["y"]).named("dup")),
+    )
+    .unwrap();
     assert!(final_names(&md, &rules("postgresql")).is_ok());
 }
 
 #[test]
 fn postgresql_index_and_table_share_a_namespace() {
     let mut md = MetaData::with_convention(NamingConvention::new());
-    md.add_table(Table::new("users").column(Column::new("id", "integer"))).unwrap();
-    md.add_table(Table::new("orders").column(Column::new("user_id", "integer")).index(Index::new(["user_id"]).named("users")))
+    md.add_table(Table::new("users").column(Column::new("id", "integer")))
         .unwrap();
+    md.add_table(
+        Table::new("orders")
+            .column(Column::new("user_id", "integer"))
+            .index(Index::new(["user_id"]).named("users")),
+    )
+    .unwrap();
     let e = collision(&md, "postgresql");
-    assert!(e.contains("table \"users\"") && e.contains("index on table \"orders\" (user_id)"), "{e}");
+    assert!(
+        e.contains("table \"users\"") && e.contains("index on table \"orders\" (user_id)"),
+        "{e}"
+    );
 }
 
 #[test]
 fn postgresql_two_foreign_keys_in_one_table() {
-    let mut md = MetaData::with_convention(conv(&[(Kind::ForeignKey, "fk_%(table_name)s_%(referred_table_name)s")]));
-    md.add_table(Table::new("person").column(Column::new("id", "integer").primary_key())).unwrap();
+    let mut md = MetaData::with_convention(conv(&[(
+        Kind::ForeignKey,
+        "fk_%(table_name)s_%(referred_table_name)s",
+    )]));
+    md.add_table(Table::new("person").column(Column::new("id", "integer").primary_key()))
+        .unwrap();
     md.add_table(
         Table::new("marriage")
             .column(Column::new("a", "integer"))
@@ -350,7 +530,11 @@ fn postgresql_two_foreign_keys_in_one_table() {
     .unwrap();
     let e = collision(&md, "postgresql");
     assert!(e.contains("fk_marriage_person"), "{e}");
-    assert!(e.contains("foreign key on table \"marriage\" (a)") && e.contains("foreign key on table \"marriage\" (b)"), "{e}");
+    assert!(
+        e.contains("foreign key on table \"marriage\" (a)")
+            && e.contains("foreign key on table \"marriage\" (b)"),
+        "{e}"
+    );
     // MySQL: foreign-key names are per database, so the same clash.
     let e = collision(&md, "mysql");
     assert!(e.contains("(a)") && e.contains("(b)"), "{e}");
@@ -359,7 +543,8 @@ fn postgresql_two_foreign_keys_in_one_table() {
 #[test]
 fn postgresql_same_fk_name_in_two_tables_is_fine_mysql_is_not() {
     let mut md = MetaData::with_convention(NamingConvention::new());
-    md.add_table(Table::new("p").column(Column::new("id", "integer").primary_key())).unwrap();
+    md.add_table(Table::new("p").column(Column::new("id", "integer").primary_key()))
+        .unwrap();
     for t in ["c1", "c2"] {
         md.add_table(
             Table::new(t)
@@ -370,14 +555,22 @@ fn postgresql_same_fk_name_in_two_tables_is_fine_mysql_is_not() {
     }
     assert!(final_names(&md, &rules("postgresql")).is_ok());
     let e = collision(&md, "mysql");
-    assert!(e.contains("fk_parent") && e.contains("table \"c1\"") && e.contains("table \"c2\""), "{e}");
+    assert!(
+        e.contains("fk_parent") && e.contains("table \"c1\"") && e.contains("table \"c2\""),
+        "{e}"
+    );
 }
 
 #[test]
 fn mysql_same_check_name_in_two_tables_is_fine() {
     let mut md = MetaData::with_convention(NamingConvention::new());
     for t in ["a", "b"] {
-        md.add_table(Table::new(t).column(Column::new("x", "integer")).constraint(Check::new("x > 0").named("positive"))).unwrap();
+        md.add_table(
+            Table::new(t)
+                .column(Column::new("x", "integer"))
+                .constraint(Check::new("x > 0").named("positive")),
+        )
+        .unwrap();
     }
     assert!(final_names(&md, &rules("mysql")).is_ok());
 }
@@ -385,26 +578,48 @@ fn mysql_same_check_name_in_two_tables_is_fine() {
 #[test]
 fn sqlite_two_indexes_in_one_database() {
     let mut md = MetaData::with_convention(conv(&[(Kind::Index, "ix_%(column_0_name)s")]));
-    md.add_table(Table::new("a").column(Column::new("created", "timestamp").index())).unwrap();
-    md.add_table(Table::new("b").column(Column::new("created", "timestamp").index())).unwrap();
+    md.add_table(Table::new("a").column(Column::new("created", "timestamp").index()))
+        .unwrap();
+    md.add_table(Table::new("b").column(Column::new("created", "timestamp").index()))
+        .unwrap();
     let e = collision(&md, "sqlite");
-    assert!(e.contains("ix_created") && e.contains("index on table \"a\" (created)") && e.contains("index on table \"b\" (created)"), "{e}");
+    assert!(
+        e.contains("ix_created")
+            && e.contains("index on table \"a\" (created)")
+            && e.contains("index on table \"b\" (created)"),
+        "{e}"
+    );
     // MySQL index names are per table: fine.
     assert!(final_names(&md, &rules("mysql")).is_ok());
     // The SQLAlchemy default (ix_<table>_<col>) keeps them apart.
     let mut md = MetaData::new();
-    md.add_table(Table::new("a").column(Column::new("created", "timestamp").index())).unwrap();
-    md.add_table(Table::new("b").column(Column::new("created", "timestamp").index())).unwrap();
-    assert_eq!(names(&md, "sqlite").into_iter().map(|o| o.2.unwrap()).collect::<Vec<_>>(), ["ix_a_created", "ix_b_created"]);
+    md.add_table(Table::new("a").column(Column::new("created", "timestamp").index()))
+        .unwrap();
+    md.add_table(Table::new("b").column(Column::new("created", "timestamp").index()))
+        .unwrap();
+    assert_eq!(
+        names(&md, "sqlite")
+            .into_iter()
+            .map(|o| o.2.unwrap())
+            .collect::<Vec<_>>(),
+        ["ix_a_created", "ix_b_created"]
+    );
 }
 
 #[test]
 fn names_equal_up_to_the_limit_get_distinct_digests() {
     // Two names equal up to the limit get different digests: no collision.
     let mut md = MetaData::with_convention(conv(&[(Kind::Index, "ix_%(column_0_name)s")]));
-    let (c1, c2) = (format!("{}_one", "q".repeat(70)), format!("{}_two", "q".repeat(70)));
-    md.add_table(Table::new("t").column(Column::new(c1.as_str(), "text").index()).column(Column::new(c2.as_str(), "text").index()))
-        .unwrap();
+    let (c1, c2) = (
+        format!("{}_one", "q".repeat(70)),
+        format!("{}_two", "q".repeat(70)),
+    );
+    md.add_table(
+        Table::new("t")
+            .column(Column::new(c1.as_str(), "text").index())
+            .column(Column::new(c2.as_str(), "text").index()),
+    )
+    .unwrap();
     let n = names(&md, "postgresql");
     assert_ne!(n[0].2, n[1].2);
     assert!(n.iter().all(|o| o.2.as_ref().unwrap().len() == 60));

@@ -30,29 +30,67 @@ fn builtin_packs_load() {
         assert!(!p.description.is_empty());
     }
     let sa = build(&["sqlalchemy"], None).unwrap();
-    assert_eq!(template(&sa, Kind::Index).as_deref(), Some("ix_%(column_0_label)s"));
-    assert_eq!(template(&sa, Kind::Unique).as_deref(), Some("uq_%(table_name)s_%(column_0_name)s"));
-    assert_eq!(template(&sa, Kind::Check).as_deref(), Some("ck_%(table_name)s_%(constraint_name)s"));
-    assert_eq!(template(&sa, Kind::ForeignKey).as_deref(), Some("fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s"));
-    assert_eq!(template(&sa, Kind::PrimaryKey).as_deref(), Some("pk_%(table_name)s"));
+    assert_eq!(
+        template(&sa, Kind::Index).as_deref(),
+        Some("ix_%(column_0_label)s")
+    );
+    assert_eq!(
+        template(&sa, Kind::Unique).as_deref(),
+        Some("uq_%(table_name)s_%(column_0_name)s")
+    );
+    assert_eq!(
+        template(&sa, Kind::Check).as_deref(),
+        Some("ck_%(table_name)s_%(constraint_name)s")
+    );
+    assert_eq!(
+        template(&sa, Kind::ForeignKey).as_deref(),
+        Some("fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s")
+    );
+    assert_eq!(
+        template(&sa, Kind::PrimaryKey).as_deref(),
+        Some("pk_%(table_name)s")
+    );
     let pg = build(&["postgresql"], None).unwrap();
-    assert_eq!(template(&pg, Kind::PrimaryKey).as_deref(), Some("%(table_name)s_pkey"));
-    assert_eq!(template(&pg, Kind::Unique).as_deref(), Some("%(table_name)s_%(column_0_N_name)s_key"));
+    assert_eq!(
+        template(&pg, Kind::PrimaryKey).as_deref(),
+        Some("%(table_name)s_pkey")
+    );
+    assert_eq!(
+        template(&pg, Kind::Unique).as_deref(),
+        Some("%(table_name)s_%(column_0_N_name)s_key")
+    );
     // alembic-short extends sqlalchemy: pk and ck come from it.
     let short = build(&["alembic-short"], None).unwrap();
-    assert_eq!(template(&short, Kind::PrimaryKey).as_deref(), Some("pk_%(table_name)s"));
-    assert_eq!(template(&short, Kind::Check).as_deref(), Some("ck_%(table_name)s_%(constraint_name)s"));
-    assert_eq!(template(&short, Kind::Unique).as_deref(), Some("uq_%(table_name)s_%(column_0_N_name)s"));
+    assert_eq!(
+        template(&short, Kind::PrimaryKey).as_deref(),
+        Some("pk_%(table_name)s")
+    );
+    assert_eq!(
+        template(&short, Kind::Check).as_deref(),
+        Some("ck_%(table_name)s_%(constraint_name)s")
+    );
+    assert_eq!(
+        template(&short, Kind::Unique).as_deref(),
+        Some("uq_%(table_name)s_%(column_0_N_name)s")
+    );
 }
 
 #[test]
 fn the_digest_pack_needs_its_plugins() {
     let mut set = ConventionSet::new();
     set.add_pack("digest", None).unwrap();
-    let Err(err) = set.build(&Plugins::new()) else { panic!("built without its plugins") };
-    assert!(matches!(&err, PackError::MissingPlugin { plugin, .. } if plugin == "digest"), "{err:?}");
+    let Err(err) = set.build(&Plugins::new()) else {
+        panic!("built without its plugins")
+    };
+    assert!(
+        matches!(&err, PackError::MissingPlugin { plugin, .. } if plugin == "digest"),
+        "{err:?}"
+    );
     let shown = err.to_string();
-    assert!(shown.contains("\"digest\"") && shown.contains("not registered") && shown.contains("none"), "{shown}");
+    assert!(
+        shown.contains("\"digest\"") && shown.contains("not registered") && shown.contains("none"),
+        "{shown}"
+    );
 }
 
 fn write(dir: &Path, rel: &str, text: &str) -> std::path::PathBuf {
@@ -82,44 +120,92 @@ fn extends_chains_with_relative_paths() {
         "name = \"leaf\"\nextends = \"../mid.toml\"\n[naming_convention]\nix = \"leaf_ix_%(column_0_name)s\"\n",
     );
     let c = build(&[leaf.to_str().unwrap()], None).unwrap();
-    assert_eq!(template(&c, Kind::Index).as_deref(), Some("leaf_ix_%(column_0_name)s"));
-    assert_eq!(template(&c, Kind::Unique).as_deref(), Some("mid_uq_%(column_0_name)s"));
-    assert_eq!(template(&c, Kind::PrimaryKey).as_deref(), Some("base_pk_%(table_name)s"));
+    assert_eq!(
+        template(&c, Kind::Index).as_deref(),
+        Some("leaf_ix_%(column_0_name)s")
+    );
+    assert_eq!(
+        template(&c, Kind::Unique).as_deref(),
+        Some("mid_uq_%(column_0_name)s")
+    );
+    assert_eq!(
+        template(&c, Kind::PrimaryKey).as_deref(),
+        Some("base_pk_%(table_name)s")
+    );
     // From sqlalchemy, at the root of the chain.
-    assert_eq!(template(&c, Kind::ForeignKey).as_deref(), Some("fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s"));
+    assert_eq!(
+        template(&c, Kind::ForeignKey).as_deref(),
+        Some("fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s")
+    );
     // The same pack by a path relative to a base directory.
     let c = build(&["sub/leaf.toml"], Some(&dir.path().join("team"))).unwrap();
-    assert_eq!(template(&c, Kind::Unique).as_deref(), Some("mid_uq_%(column_0_name)s"));
+    assert_eq!(
+        template(&c, Kind::Unique).as_deref(),
+        Some("mid_uq_%(column_0_name)s")
+    );
 }
 
 #[test]
 fn an_extends_cycle_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let a = write(dir.path(), "a.toml", "name = \"a\"\nextends = \"b.toml\"\n");
-    write(dir.path(), "b.toml", "name = \"b\"\nextends = \"./a.toml\"\n");
+    write(
+        dir.path(),
+        "b.toml",
+        "name = \"b\"\nextends = \"./a.toml\"\n",
+    );
     let err = build(&[a.to_str().unwrap()], None).unwrap_err();
     assert!(matches!(err, PackError::ExtendsCycle { .. }), "{err:?}");
     let shown = err.to_string();
-    assert!(shown.contains("cycle") && shown.contains("a.toml") && shown.contains("b.toml"), "{shown}");
+    assert!(
+        shown.contains("cycle") && shown.contains("a.toml") && shown.contains("b.toml"),
+        "{shown}"
+    );
     // A pack extending itself.
-    let s = write(dir.path(), "self.toml", "name = \"self\"\nextends = \"self.toml\"\n");
-    assert!(matches!(build(&[s.to_str().unwrap()], None), Err(PackError::ExtendsCycle { .. })));
+    let s = write(
+        dir.path(),
+        "self.toml",
+        "name = \"self\"\nextends = \"self.toml\"\n",
+    );
+    assert!(matches!(
+        build(&[s.to_str().unwrap()], None),
+        Err(PackError::ExtendsCycle { .. })
+    ));
 }
 
 #[test]
 fn pack_file_errors_name_the_file() {
     let dir = tempfile::tempdir().unwrap();
     // unknown convention key
-    let p = write(dir.path(), "badkey.toml", "name = \"x\"\n[naming_convention]\nzz = \"zz_%(table_name)s\"\n");
+    let p = write(
+        dir.path(),
+        "badkey.toml",
+        "name = \"x\"\n[naming_convention]\nzz = \"zz_%(table_name)s\"\n",
+    );
     let err = build(&[p.to_str().unwrap()], None).unwrap_err();
-    assert!(matches!(&err, PackError::UnknownKey { key, .. } if key == "zz"), "{err:?}");
+    assert!(
+        matches!(&err, PackError::UnknownKey { key, .. } if key == "zz"),
+        "{err:?}"
+    );
     let shown = err.to_string();
-    assert!(shown.contains("badkey.toml") && shown.contains("zz"), "{shown}");
+    assert!(
+        shown.contains("badkey.toml") && shown.contains("zz"),
+        "{shown}"
+    );
     // unknown top-level key: line and column
-    let p = write(dir.path(), "extra.toml", "name = \"x\"\nextend = \"sqlalchemy\"\n");
+    let p = write(
+        dir.path(),
+        "extra.toml",
+        "name = \"x\"\nextend = \"sqlalchemy\"\n",
+    );
     let err = build(&[p.to_str().unwrap()], None).unwrap_err();
     match &err {
-        PackError::Parse { origin, line, message, .. } => {
+        PackError::Parse {
+            origin,
+            line,
+            message,
+            ..
+        } => {
             assert!(origin.ends_with("extra.toml"), "{origin}");
             assert_eq!(*line, 2);
             assert!(message.contains("extend"), "{message}");
@@ -127,27 +213,50 @@ fn pack_file_errors_name_the_file() {
         other => panic!("expected a parse error, got {other:?}"),
     }
     // TOML syntax error: file:line:col
-    let p = write(dir.path(), "syntax.toml", "name = \"x\"\n[naming_convention]\npk = \"pk_%(table_name)s\nuq = 1\n");
+    let p = write(
+        dir.path(),
+        "syntax.toml",
+        "name = \"x\"\n[naming_convention]\npk = \"pk_%(table_name)s\nuq = 1\n",
+    );
     let err = build(&[p.to_str().unwrap()], None).unwrap_err();
     let shown = err.to_string();
     match &err {
         PackError::Parse { line, column, .. } => {
             assert_eq!(*line, 3, "{shown}");
             assert!(*column > 1, "{shown}");
-            assert!(shown.contains(&format!("syntax.toml:3:{column}")), "{shown}");
+            assert!(
+                shown.contains(&format!("syntax.toml:3:{column}")),
+                "{shown}"
+            );
         }
         other => panic!("expected a parse error, got {other:?}"),
     }
     // a template that does not parse names the file and the key
-    let p = write(dir.path(), "tmpl.toml", "name = \"x\"\n[naming_convention]\nfk = \"fk_%(table_name\"\n");
+    let p = write(
+        dir.path(),
+        "tmpl.toml",
+        "name = \"x\"\n[naming_convention]\nfk = \"fk_%(table_name\"\n",
+    );
     let shown = build(&[p.to_str().unwrap()], None).unwrap_err().to_string();
-    assert!(shown.contains("tmpl.toml") && shown.contains("key fk") && shown.contains("position 3"), "{shown}");
+    assert!(
+        shown.contains("tmpl.toml") && shown.contains("key fk") && shown.contains("position 3"),
+        "{shown}"
+    );
     // an unknown token names the file, key and token
-    let p = write(dir.path(), "tok.toml", "name = \"x\"\n[naming_convention]\nuq = \"uq_%(colum_0_name)s\"\n");
+    let p = write(
+        dir.path(),
+        "tok.toml",
+        "name = \"x\"\n[naming_convention]\nuq = \"uq_%(colum_0_name)s\"\n",
+    );
     let shown = build(&[p.to_str().unwrap()], None).unwrap_err().to_string();
-    assert!(shown.contains("tok.toml") && shown.contains("uq") && shown.contains("colum_0_name"), "{shown}");
+    assert!(
+        shown.contains("tok.toml") && shown.contains("uq") && shown.contains("colum_0_name"),
+        "{shown}"
+    );
     // a missing file
-    let shown = build(&[dir.path().join("nope.toml").to_str().unwrap()], None).unwrap_err().to_string();
+    let shown = build(&[dir.path().join("nope.toml").to_str().unwrap()], None)
+        .unwrap_err()
+        .to_string();
     assert!(shown.contains("nope.toml"), "{shown}");
 }
 
@@ -156,7 +265,10 @@ fn unknown_builtin_pack() {
     let err = build(&["sqlalchemyy"], None).unwrap_err();
     assert!(matches!(&err, PackError::UnknownPack { name, .. } if name == "sqlalchemyy"));
     let shown = err.to_string();
-    assert!(shown.contains("sqlalchemyy") && shown.contains("sqlalchemy, postgresql"), "{shown}");
+    assert!(
+        shown.contains("sqlalchemyy") && shown.contains("sqlalchemy, postgresql"),
+        "{shown}"
+    );
 }
 
 const TABLES: &str = r#"
@@ -180,10 +292,18 @@ index = true
 /// `kind → name` of the document's objects on SQLite.
 fn doc_names(md: &MetaData) -> Vec<(Kind, Option<String>)> {
     let r = dialect::by_name("sqlite").unwrap().name_rules(None);
-    final_names(md, &r).unwrap().into_iter().map(|o| (o.kind, o.name)).collect()
+    final_names(md, &r)
+        .unwrap()
+        .into_iter()
+        .map(|o| (o.kind, o.name))
+        .collect()
 }
 
-fn load(head: &str, base: &Path, options: &LoadOptions) -> Result<MetaData, nomenclator::document::DocumentError> {
+fn load(
+    head: &str,
+    base: &Path,
+    options: &LoadOptions,
+) -> Result<MetaData, nomenclator::document::DocumentError> {
     let text = format!("{head}\n{TABLES}");
     let path = base.join("doc.toml");
     std::fs::write(&path, text).unwrap();
@@ -197,29 +317,74 @@ fn s(v: &str) -> Option<String> {
 #[test]
 fn document_conventions_and_inline_combine() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "packs/uq.toml", "name = \"uq-only\"\n[naming_convention]\nuq = \"my_uq_%(column_0_name)s\"\n");
+    write(
+        dir.path(),
+        "packs/uq.toml",
+        "name = \"uq-only\"\n[naming_convention]\nuq = \"my_uq_%(column_0_name)s\"\n",
+    );
     let none = LoadOptions::default();
     // No conventions at all: SQLAlchemy's default, ix only.
     let md = load("", dir.path(), &none).unwrap();
-    assert_eq!(doc_names(&md), [(Kind::PrimaryKey, None), (Kind::Unique, None), (Kind::Index, s("ix_t_code"))]);
+    assert_eq!(
+        doc_names(&md),
+        [
+            (Kind::PrimaryKey, None),
+            (Kind::Unique, None),
+            (Kind::Index, s("ix_t_code"))
+        ]
+    );
     // One pack by name.
     let md = load("conventions = \"postgresql\"", dir.path(), &none).unwrap();
-    assert_eq!(doc_names(&md), [(Kind::PrimaryKey, s("t_pkey")), (Kind::Unique, s("t_email_key")), (Kind::Index, s("t_code_idx"))]);
+    assert_eq!(
+        doc_names(&md),
+        [
+            (Kind::PrimaryKey, s("t_pkey")),
+            (Kind::Unique, s("t_email_key")),
+            (Kind::Index, s("t_code_idx"))
+        ]
+    );
     // Later packs override key by key; a relative path starts at the document's folder.
-    let md = load("conventions = [\"postgresql\", \"packs/uq.toml\"]", dir.path(), &none).unwrap();
-    assert_eq!(doc_names(&md), [(Kind::PrimaryKey, s("t_pkey")), (Kind::Unique, s("my_uq_email")), (Kind::Index, s("t_code_idx"))]);
+    let md = load(
+        "conventions = [\"postgresql\", \"packs/uq.toml\"]",
+        dir.path(),
+        &none,
+    )
+    .unwrap();
+    assert_eq!(
+        doc_names(&md),
+        [
+            (Kind::PrimaryKey, s("t_pkey")),
+            (Kind::Unique, s("my_uq_email")),
+            (Kind::Index, s("t_code_idx"))
+        ]
+    );
     // Inline overrides the packs key by key.
     let md = load("conventions = [\"postgresql\", \"packs/uq.toml\"]\nnaming_convention = { pk = \"inline_pk_%(table_name)s\" }", dir.path(), &none)
         .unwrap();
     assert_eq!(
         doc_names(&md),
-        [(Kind::PrimaryKey, s("inline_pk_t")), (Kind::Unique, s("my_uq_email")), (Kind::Index, s("t_code_idx"))]
+        [
+            (Kind::PrimaryKey, s("inline_pk_t")),
+            (Kind::Unique, s("my_uq_email")),
+            (Kind::Index, s("t_code_idx"))
+        ]
     );
     // Inline alone: only what it says applies (no implicit ix), so the index has no name.
-    let md = load("naming_convention = { pk = \"inline_pk_%(table_name)s\" }", dir.path(), &none).unwrap();
+    let md = load(
+        "naming_convention = { pk = \"inline_pk_%(table_name)s\" }",
+        dir.path(),
+        &none,
+    )
+    .unwrap();
     let r = dialect::by_name("sqlite").unwrap().name_rules(None);
-    assert!(final_names(&md, &r).is_err(), "an index with no template and no name");
-    assert_eq!(md.table("t").unwrap().primary_key().unwrap().name.as_str(), Some("inline_pk_t"));
+    assert!(
+        final_names(&md, &r).is_err(),
+        "an index with no template and no name"
+    );
+    assert_eq!(
+        md.table("t").unwrap().primary_key().unwrap().name.as_str(),
+        Some("inline_pk_t")
+    );
 }
 
 #[test]
@@ -229,8 +394,15 @@ fn load_options_conventions_apply_after_the_documents_own() {
     // --conventions), each overriding key by key. So a --conventions pack
     // overrides even the document's inline templates for the keys it sets.
     let dir = tempfile::tempdir().unwrap();
-    let pk = write(dir.path(), "cli/pk.toml", "name = \"cli-pk\"\n[naming_convention]\npk = \"cli_pk_%(table_name)s\"\n");
-    let options = LoadOptions { conventions: vec![pk.to_str().unwrap().to_owned()], plugins: Plugins::new() };
+    let pk = write(
+        dir.path(),
+        "cli/pk.toml",
+        "name = \"cli-pk\"\n[naming_convention]\npk = \"cli_pk_%(table_name)s\"\n",
+    );
+    let options = LoadOptions {
+        conventions: vec![pk.to_str().unwrap().to_owned()],
+        plugins: Plugins::new(),
+    };
     let md = load(
         "conventions = \"postgresql\"\nnaming_convention = { pk = \"inline_pk_%(table_name)s\", uq = \"inline_uq_%(column_0_name)s\" }",
         dir.path(),
@@ -239,19 +411,36 @@ fn load_options_conventions_apply_after_the_documents_own() {
     .unwrap();
     assert_eq!(
         doc_names(&md),
-        [(Kind::PrimaryKey, s("cli_pk_t")), (Kind::Unique, s("inline_uq_email")), (Kind::Index, s("t_code_idx"))]
+        [
+            (Kind::PrimaryKey, s("cli_pk_t")),
+            (Kind::Unique, s("inline_uq_email")),
+            (Kind::Index, s("t_code_idx"))
+        ]
     );
     // A built-in pack by name, on a document with no conventions: the default ix is then gone.
-    let options = LoadOptions { conventions: vec!["sqlalchemy".into()], plugins: Plugins::new() };
+    let options = LoadOptions {
+        conventions: vec!["sqlalchemy".into()],
+        plugins: Plugins::new(),
+    };
     let md = load("", dir.path(), &options).unwrap();
     assert_eq!(
         doc_names(&md),
-        [(Kind::PrimaryKey, s("pk_t")), (Kind::Unique, s("uq_t_email")), (Kind::Index, s("ix_t_code"))]
+        [
+            (Kind::PrimaryKey, s("pk_t")),
+            (Kind::Unique, s("uq_t_email")),
+            (Kind::Index, s("ix_t_code"))
+        ]
     );
     // An unknown --conventions pack says where it came from.
-    let options = LoadOptions { conventions: vec!["nope".into()], plugins: Plugins::new() };
+    let options = LoadOptions {
+        conventions: vec!["nope".into()],
+        plugins: Plugins::new(),
+    };
     let shown = load("", dir.path(), &options).unwrap_err().to_string();
-    assert!(shown.contains("--conventions") && shown.contains("\"nope\""), "{shown}");
+    assert!(
+        shown.contains("--conventions") && shown.contains("\"nope\""),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -263,11 +452,20 @@ fn document_pack_errors() {
     assert_eq!(err.place.line_col.map(|l| l.0), Some(1));
     assert!(err.message.contains("nosuch"), "{err}");
     // Missing plugin: a clear error.
-    let err = load_str("conventions = \"digest\"\n[[tables]]\nname = \"t\"\ncolumns = [{ name = \"a\" }]\n", Format::Toml, "d.toml", None, &opts)
-        .unwrap_err();
+    let err = load_str(
+        "conventions = \"digest\"\n[[tables]]\nname = \"t\"\ncolumns = [{ name = \"a\" }]\n",
+        Format::Toml,
+        "d.toml",
+        None,
+        &opts,
+    )
+    .unwrap_err();
     let shown = err.to_string();
     assert!(shown.starts_with("d.toml"), "{shown}");
-    assert!(shown.contains("plugin \"digest\"") && shown.contains("not registered"), "{shown}");
+    assert!(
+        shown.contains("plugin \"digest\"") && shown.contains("not registered"),
+        "{shown}"
+    );
     // Unknown inline key: the place is naming_convention.<key>, with line and column.
     let err = load_str("[naming_convention]\nfoo = \"x\"\n[[tables]]\nname = \"t\"\ncolumns = [{ name = \"a\" }]\n", Format::Toml, "d.toml", None, &opts)
         .unwrap_err();

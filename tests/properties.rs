@@ -15,9 +15,45 @@ use serde_json::{json, Value};
 /// Pieces identifiers are made of: quotes, backticks, brackets, spaces,
 /// reserved words, unicode (multi-byte), template syntax.
 const PIECES: &[&str] = &[
-    "a", "b", "id", "user", "order", "select", "table", "\"", "'", "`", "[", "]", " ", "-", ".", "%", "%%", "(", ")s", "{", "}",
-    "%(table_name)s", "é", "中文", "🎉", "ß", "\u{300}", "Ünïcödé", "_", "0", "9", "x_very_long_segment_of_identifier_",
-    "\\", ";", "--", "/*", "ÿ", "DROP TABLE x", "$",
+    "a",
+    "b",
+    "id",
+    "user",
+    "order",
+    "select",
+    "table",
+    "\"",
+    "'",
+    "`",
+    "[",
+    "]",
+    " ",
+    "-",
+    ".",
+    "%",
+    "%%",
+    "(",
+    ")s",
+    "{",
+    "}",
+    "%(table_name)s",
+    "é",
+    "中文",
+    "🎉",
+    "ß",
+    "\u{300}",
+    "Ünïcödé",
+    "_",
+    "0",
+    "9",
+    "x_very_long_segment_of_identifier_",
+    "\\",
+    ";",
+    "--",
+    "/*",
+    "ÿ",
+    "DROP TABLE x",
+    "$",
 ];
 
 fn ident() -> impl Strategy<Value = String> {
@@ -26,10 +62,33 @@ fn ident() -> impl Strategy<Value = String> {
 
 /// Template pieces: tokens in both spellings, format specs, literals and broken syntax.
 const TEMPLATE_PIECES: &[&str] = &[
-    "%(table_name)s", "%(column_0_name)s", "%(column_1_name)s", "%(column_0_N_name)s", "%(column_0N_key)s", "%(column_0_label)s",
-    "%(constraint_name)s", "%(referred_table_name)s", "%(referred_column_0_name)s", "{table_name}", "{table_name:.5}",
-    "{column_0_name:>12}", "{column_0_N_label}", "%(table_name)-10s", "%(table_name).3s", "_", "x", "é", "%%", "{{", "}}",
-    "%(", "{", "}", "%(nope)s", "%(column_99_name)s", "中",
+    "%(table_name)s",
+    "%(column_0_name)s",
+    "%(column_1_name)s",
+    "%(column_0_N_name)s",
+    "%(column_0N_key)s",
+    "%(column_0_label)s",
+    "%(constraint_name)s",
+    "%(referred_table_name)s",
+    "%(referred_column_0_name)s",
+    "{table_name}",
+    "{table_name:.5}",
+    "{column_0_name:>12}",
+    "{column_0_N_label}",
+    "%(table_name)-10s",
+    "%(table_name).3s",
+    "_",
+    "x",
+    "é",
+    "%%",
+    "{{",
+    "}}",
+    "%(",
+    "{",
+    "}",
+    "%(nope)s",
+    "%(column_99_name)s",
+    "中",
 ];
 
 fn template() -> impl Strategy<Value = String> {
@@ -53,43 +112,64 @@ struct TableSpec {
 }
 
 fn table() -> impl Strategy<Value = TableSpec> {
-    (ident(), prop::option::weighted(0.2, ident()), prop::collection::vec(ident(), 1..5)).prop_flat_map(|(name, schema, cols)| {
-        let n = cols.len();
-        (
-            Just(name),
-            Just(schema),
-            Just(cols),
-            prop::collection::vec(columns_of(n), 0..3),
-            prop::collection::vec((columns_of(n), prop::option::weighted(0.3, ident())), 0..3),
-            prop::collection::vec(prop::option::weighted(0.7, ident()), 0..2),
-            prop::collection::vec((0..n, 0..8usize), 0..3),
-            prop::collection::vec((prop::bool::weighted(0.2), prop::bool::weighted(0.2)), n..=n),
-        )
-            .prop_map(|(name, schema, columns, uniques, indexes, checks, fks, flags)| TableSpec {
-                name,
-                schema,
-                columns,
-                uniques,
-                indexes,
-                checks,
-                fks,
-                flags,
-            })
-    })
+    (
+        ident(),
+        prop::option::weighted(0.2, ident()),
+        prop::collection::vec(ident(), 1..5),
+    )
+        .prop_flat_map(|(name, schema, cols)| {
+            let n = cols.len();
+            (
+                Just(name),
+                Just(schema),
+                Just(cols),
+                prop::collection::vec(columns_of(n), 0..3),
+                prop::collection::vec((columns_of(n), prop::option::weighted(0.3, ident())), 0..3),
+                prop::collection::vec(prop::option::weighted(0.7, ident()), 0..2),
+                prop::collection::vec((0..n, 0..8usize), 0..3),
+                prop::collection::vec(
+                    (prop::bool::weighted(0.2), prop::bool::weighted(0.2)),
+                    n..=n,
+                ),
+            )
+                .prop_map(
+                    |(name, schema, columns, uniques, indexes, checks, fks, flags)| TableSpec {
+                        name,
+                        schema,
+                        columns,
+                        uniques,
+                        indexes,
+                        checks,
+                        fks,
+                        flags,
+                    },
+                )
+        })
 }
 
-fn document(tables: &[TableSpec], conventions: Option<&str>, templates: &[(String, String)]) -> Value {
+fn document(
+    tables: &[TableSpec],
+    conventions: Option<&str>,
+    templates: &[(String, String)],
+) -> Value {
     let mut out = Vec::new();
     let mut names: Vec<String> = Vec::new();
     for (i, t) in tables.iter().enumerate() {
         // Distinct tables and columns, so that most documents load and get named.
         let name = format!("{}{i}", t.name);
-        let cols: Vec<String> = t.columns.iter().enumerate().map(|(j, c)| format!("{c}{j}")).collect();
+        let cols: Vec<String> = t
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(j, c)| format!("{c}{j}"))
+            .collect();
         let col = |k: &usize| cols[*k].clone();
         let mut columns = vec![json!({ "name": cols[0], "type": "integer", "primary_key": true })];
         for (j, c) in cols.iter().enumerate().skip(1) {
             let (unique, index) = t.flags[j];
-            columns.push(json!({ "name": c, "type": "varchar(20)", "unique": unique, "index": index }));
+            columns.push(
+                json!({ "name": c, "type": "varchar(20)", "unique": unique, "index": index }),
+            );
         }
         let fks: Vec<Value> = t
             .fks
@@ -97,13 +177,21 @@ fn document(tables: &[TableSpec], conventions: Option<&str>, templates: &[(Strin
             .filter(|_| i > 0)
             .map(|(c, target)| json!({ "columns": [col(c)], "references": names[target % i] }))
             .collect();
-        let uniques: Vec<Value> = t.uniques.iter().map(|cs| json!({ "columns": cs.iter().map(col).collect::<Vec<_>>() })).collect();
+        let uniques: Vec<Value> = t
+            .uniques
+            .iter()
+            .map(|cs| json!({ "columns": cs.iter().map(col).collect::<Vec<_>>() }))
+            .collect();
         let indexes: Vec<Value> = t
             .indexes
             .iter()
             .map(|(cs, n)| json!({ "columns": cs.iter().map(col).collect::<Vec<_>>(), "name": n }))
             .collect();
-        let checks: Vec<Value> = t.checks.iter().map(|n| json!({ "sql": "1 = 1", "name": n })).collect();
+        let checks: Vec<Value> = t
+            .checks
+            .iter()
+            .map(|n| json!({ "sql": "1 = 1", "name": n }))
+            .collect();
         let mut tj = json!({ "name": name, "columns": columns, "foreign_keys": fks, "uniques": uniques, "indexes": indexes, "checks": checks });
         // Foreign keys refer to unqualified names, so only tables without
         // a schema can be referred to; schemas go on the last table only.
@@ -121,7 +209,11 @@ fn document(tables: &[TableSpec], conventions: Option<&str>, templates: &[(Strin
         doc["conventions"] = json!(c);
     }
     if !templates.is_empty() {
-        doc["naming_convention"] = templates.iter().map(|(k, t)| (k.clone(), json!(t))).collect::<serde_json::Map<_, _>>().into();
+        doc["naming_convention"] = templates
+            .iter()
+            .map(|(k, t)| (k.clone(), json!(t)))
+            .collect::<serde_json::Map<_, _>>()
+            .into();
     }
     doc
 }
@@ -155,15 +247,28 @@ fn check_names(md: &MetaData, rules: &NameRules) -> Result<(), TestCaseError> {
             let default_schema = rules.namespaces.default_schema.map(str::to_owned);
             if rules.namespaces.tables_in_schema_namespace {
                 for t in md.tables() {
-                    per_schema.insert((t.schema_name().map(str::to_owned).or(default_schema.clone()), t.name().to_owned()));
+                    per_schema.insert((
+                        t.schema_name()
+                            .map(str::to_owned)
+                            .or(default_schema.clone()),
+                        t.name().to_owned(),
+                    ));
                 }
             }
             for o in &named {
                 let Some(name) = &o.name else {
-                    prop_assert!(o.kind != Kind::Index, "an index without a name was returned: {o:?}");
+                    prop_assert!(
+                        o.kind != Kind::Index,
+                        "an index without a name was returned: {o:?}"
+                    );
                     continue;
                 };
-                prop_assert!(rules.limit.fits(name), "{name:?} does not fit {:?} on {}", rules.limit, rules.dialect);
+                prop_assert!(
+                    rules.limit.fits(name),
+                    "{name:?} does not fit {:?} on {}",
+                    rules.limit,
+                    rules.dialect
+                );
                 if rules.limit.unit == LengthUnit::Bytes {
                     if let Some(max) = rules.limit.max {
                         prop_assert!(name.len() <= max);
@@ -179,24 +284,47 @@ fn check_names(md: &MetaData, rules: &NameRules) -> Result<(), TestCaseError> {
                 }
                 if rules.namespaces.per_schema.contains(&o.kind) {
                     let s = o.schema.clone().or(default_schema.clone());
-                    prop_assert!(per_schema.insert((s, name.clone())), "duplicate {name:?} in a schema on {}", rules.dialect);
+                    prop_assert!(
+                        per_schema.insert((s, name.clone())),
+                        "duplicate {name:?} in a schema on {}",
+                        rules.dialect
+                    );
                 }
             }
         }
-        Err(NamingError::Collision { name, first, second, .. }) => {
+        Err(NamingError::Collision {
+            name,
+            first,
+            second,
+            ..
+        }) => {
             // Two objects of the same table (or the same schema) really share the name.
             prop_assert!(!name.is_empty());
-            let schema = |t: &nomenclator::TableRef| t.schema.clone().or(rules.namespaces.default_schema.map(str::to_owned));
-            prop_assert!(first.table == second.table || schema(&first.table) == schema(&second.table), "{first:?} / {second:?}");
+            let schema = |t: &nomenclator::TableRef| {
+                t.schema
+                    .clone()
+                    .or(rules.namespaces.default_schema.map(str::to_owned))
+            };
+            prop_assert!(
+                first.table == second.table || schema(&first.table) == schema(&second.table),
+                "{first:?} / {second:?}"
+            );
         }
-        Err(NamingError::TooLong { name, .. }) => prop_assert!(!rules.limit.fits(&name), "reported too long but fits: {name:?}"),
+        Err(NamingError::TooLong { name, .. }) => prop_assert!(
+            !rules.limit.fits(&name),
+            "reported too long but fits: {name:?}"
+        ),
         Err(_) => {}
     }
     Ok(())
 }
 
 fn config() -> ProptestConfig {
-    ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() }
+    ProptestConfig {
+        cases: 64,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
 }
 
 proptest! {
@@ -260,5 +388,8 @@ fn collisions_are_reported() {
     });
     let md = load(&doc, Format::Json).expect("loads");
     let pg = by_name("postgresql").unwrap().name_rules(None);
-    assert!(matches!(final_names(&md, &pg), Err(NamingError::Collision { .. })));
+    assert!(matches!(
+        final_names(&md, &pg),
+        Err(NamingError::Collision { .. })
+    ));
 }

@@ -52,7 +52,9 @@ fn progress_reporter(verb: &'static str) -> Box<dyn FnMut(&Progress)> {
         Box::new(move |p: &Progress| {
             let b = bar.get_or_insert_with(|| {
                 let b = indicatif::ProgressBar::new(p.total as u64);
-                if let Ok(style) = indicatif::ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {wide_msg}") {
+                if let Ok(style) = indicatif::ProgressStyle::with_template(
+                    "{prefix} [{bar:30}] {pos}/{len} {wide_msg}",
+                ) {
                     b.set_style(style.progress_chars("=> "));
                 }
                 b.set_prefix(verb);
@@ -69,7 +71,8 @@ fn progress_reporter(verb: &'static str) -> Box<dyn FnMut(&Progress)> {
         let started = Instant::now();
         let mut last = Instant::now();
         Box::new(move |p: &Progress| {
-            if started.elapsed() > Duration::from_secs(2) && last.elapsed() > Duration::from_secs(2) {
+            if started.elapsed() > Duration::from_secs(2) && last.elapsed() > Duration::from_secs(2)
+            {
                 last = Instant::now();
                 eprintln!("{verb}: {}/{} statements", p.done, p.total);
             }
@@ -78,7 +81,11 @@ fn progress_reporter(verb: &'static str) -> Box<dyn FnMut(&Progress)> {
 }
 
 fn options(a: &DbArgs) -> RunOptions {
-    RunOptions { checkfirst: a.checkfirst, lock_timeout: Some(a.lock_timeout), ..RunOptions::default() }
+    RunOptions {
+        checkfirst: a.checkfirst,
+        lock_timeout: Some(a.lock_timeout),
+        ..RunOptions::default()
+    }
 }
 
 pub(crate) fn apply(a: &DbArgs, plugins: &Plugins) -> Result<(), Failure> {
@@ -107,10 +114,23 @@ fn created(report: &RunReport, names: &[crate::NamedObject]) -> String {
     let mut out = String::new();
     for t in report.created_tables() {
         out.push_str(&format!("created table {t}\n"));
-        for n in names.iter().filter(|n| n.table == t.name && n.schema == t.schema) {
-            let kind = if n.unique == Some(true) { "ix unique".to_owned() } else { n.kind.key().to_owned() };
-            let name = n.name.clone().unwrap_or_else(|| "(named by the database)".into());
-            out.push_str(&format!("  {kind:<9} {name:<40} ({})\n", n.columns.join(", ")));
+        for n in names
+            .iter()
+            .filter(|n| n.table == t.name && n.schema == t.schema)
+        {
+            let kind = if n.unique == Some(true) {
+                "ix unique".to_owned()
+            } else {
+                n.kind.key().to_owned()
+            };
+            let name = n
+                .name
+                .clone()
+                .unwrap_or_else(|| "(named by the database)".into());
+            out.push_str(&format!(
+                "  {kind:<9} {name:<40} ({})\n",
+                n.columns.join(", ")
+            ));
         }
     }
     out

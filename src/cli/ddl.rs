@@ -29,7 +29,11 @@ pub(crate) fn run_ddl(a: &DdlArgs, plugins: &Plugins) -> Result<(), Failure> {
         checkfirst: false,
     };
     let d = a.dialect.dialect;
-    let plan = if a.drop { drop_plan(&md, d, &options) } else { create_plan(&md, d, &options) };
+    let plan = if a.drop {
+        drop_plan(&md, d, &options)
+    } else {
+        create_plan(&md, d, &options)
+    };
     let plan = plan.map_err(|e| Failure(format!("{}: {e}", a.doc.file.display())))?;
     emit(&plan.script())
 }
@@ -45,7 +49,8 @@ pub(crate) struct SortArgs {
 
 pub(crate) fn run_sort(a: &SortArgs, plugins: &Plugins) -> Result<(), Failure> {
     let md = load(&a.doc, plugins)?;
-    let sorted = sort_tables_and_constraints(&md, true).map_err(|e| Failure(format!("{}: {e}", a.doc.file.display())))?;
+    let sorted = sort_tables_and_constraints(&md, true)
+        .map_err(|e| Failure(format!("{}: {e}", a.doc.file.display())))?;
     let mut tables = sorted.tables;
     if a.reverse {
         tables.reverse();
@@ -77,8 +82,15 @@ pub(crate) struct GraphArgs {
 /// referred one; edges left out of the order (cycles, `use_alter`) dashed.
 pub(crate) fn run_graph(a: &GraphArgs, plugins: &Plugins) -> Result<(), Failure> {
     let md = load(&a.doc, plugins)?;
-    let sorted = sort_tables_and_constraints(&md, true).map_err(|e| Failure(format!("{}: {e}", a.doc.file.display())))?;
-    let id = |r: &TableRef| sorted.tables.iter().position(|x| x == r).map_or_else(String::new, |i| format!("t{i}"));
+    let sorted = sort_tables_and_constraints(&md, true)
+        .map_err(|e| Failure(format!("{}: {e}", a.doc.file.display())))?;
+    let id = |r: &TableRef| {
+        sorted
+            .tables
+            .iter()
+            .position(|x| x == r)
+            .map_or_else(String::new, |i| format!("t{i}"))
+    };
     let mut out = String::new();
     match a.format {
         GraphFormat::Dot => out.push_str("digraph schema {\n  rankdir=RL;\n  node [shape=box];\n"),
@@ -87,26 +99,47 @@ pub(crate) fn run_graph(a: &GraphArgs, plugins: &Plugins) -> Result<(), Failure>
     for r in &sorted.tables {
         let label = r.to_string();
         match a.format {
-            GraphFormat::Dot => out.push_str(&format!("  {} [label=\"{}\"];\n", id(r), label.replace('\\', "\\\\").replace('"', "\\\""))),
-            GraphFormat::Mermaid => out.push_str(&format!("  {}[\"{}\"]\n", id(r), label.replace('"', "#quot;"))),
+            GraphFormat::Dot => out.push_str(&format!(
+                "  {} [label=\"{}\"];\n",
+                id(r),
+                label.replace('\\', "\\\\").replace('"', "\\\"")
+            )),
+            GraphFormat::Mermaid => out.push_str(&format!(
+                "  {}[\"{}\"]\n",
+                id(r),
+                label.replace('"', "#quot;")
+            )),
         }
     }
     for r in &sorted.tables {
         let t = md.get(r).expect("sorted tables exist");
         for (ci, k) in t.constraints().iter().enumerate() {
-            let Some(fk) = k.as_foreign_key() else { continue };
-            let deferred = sorted.deferred.iter().any(|x| &x.table == r && x.constraint == ci);
+            let Some(fk) = k.as_foreign_key() else {
+                continue;
+            };
+            let deferred = sorted
+                .deferred
+                .iter()
+                .any(|x| &x.table == r && x.constraint == ci);
             let label = fk.columns().join(", ");
             let (from, to) = (id(r), id(fk.referred_table()));
             match (a.format, deferred) {
-                (GraphFormat::Dot, false) => out.push_str(&format!("  {from} -> {to} [label=\"{}\"];\n", label.replace('"', "\\\""))),
-                (GraphFormat::Dot, true) => {
-                    out.push_str(&format!("  {from} -> {to} [label=\"{} (deferred)\", style=dashed];\n", label.replace('"', "\\\"")))
-                }
-                (GraphFormat::Mermaid, false) => out.push_str(&format!("  {from} -->|\"{}\"| {to}\n", label.replace('"', "#quot;"))),
-                (GraphFormat::Mermaid, true) => {
-                    out.push_str(&format!("  {from} -.->|\"{} (deferred)\"| {to}\n", label.replace('"', "#quot;")))
-                }
+                (GraphFormat::Dot, false) => out.push_str(&format!(
+                    "  {from} -> {to} [label=\"{}\"];\n",
+                    label.replace('"', "\\\"")
+                )),
+                (GraphFormat::Dot, true) => out.push_str(&format!(
+                    "  {from} -> {to} [label=\"{} (deferred)\", style=dashed];\n",
+                    label.replace('"', "\\\"")
+                )),
+                (GraphFormat::Mermaid, false) => out.push_str(&format!(
+                    "  {from} -->|\"{}\"| {to}\n",
+                    label.replace('"', "#quot;")
+                )),
+                (GraphFormat::Mermaid, true) => out.push_str(&format!(
+                    "  {from} -.->|\"{} (deferred)\"| {to}\n",
+                    label.replace('"', "#quot;")
+                )),
             }
         }
     }

@@ -66,7 +66,9 @@ pub(crate) struct DialectArgs {
 }
 
 fn parse_dialect(s: &str) -> Result<&'static dyn Dialect, String> {
-    dialect::by_name(s).ok_or_else(|| format!("unknown dialect {s:?}: use postgresql (postgres), sqlite or mysql (mariadb)"))
+    dialect::by_name(s).ok_or_else(|| {
+        format!("unknown dialect {s:?}: use postgresql (postgres), sqlite or mysql (mariadb)")
+    })
 }
 
 /// A failure already described for the user.
@@ -79,7 +81,10 @@ impl<E: std::fmt::Display> From<E> for Failure {
 }
 
 pub(crate) fn load(args: &DocArgs, plugins: &Plugins) -> Result<MetaData, Failure> {
-    let options = LoadOptions { conventions: args.conventions.clone(), plugins: plugins.clone() };
+    let options = LoadOptions {
+        conventions: args.conventions.clone(),
+        plugins: plugins.clone(),
+    };
     Ok(load_path(&args.file, &options)?)
 }
 
@@ -87,7 +92,9 @@ pub(crate) fn load(args: &DocArgs, plugins: &Plugins) -> Result<MetaData, Failur
 pub(crate) fn emit(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure(format!("cannot write output: {e}"))),
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Failure(format!("cannot write output: {e}")))
+        }
         _ => Ok(()),
     }
 }

@@ -25,8 +25,12 @@ pub(crate) struct NamesArgs {
 
 pub(crate) fn run(a: &NamesArgs, plugins: &Plugins) -> Result<(), Failure> {
     let md = load(&a.doc, plugins)?;
-    let rules = a.dialect.dialect.name_rules(a.dialect.max_identifier_length.map(usize::from));
-    let names = final_names(&md, &rules).map_err(|e| Failure(format!("{}: {e}", a.doc.file.display())))?;
+    let rules = a
+        .dialect
+        .dialect
+        .name_rules(a.dialect.max_identifier_length.map(usize::from));
+    let names =
+        final_names(&md, &rules).map_err(|e| Failure(format!("{}: {e}", a.doc.file.display())))?;
     let text = match a.format {
         Format::Json => {
             let mut s = serde_json::to_string_pretty(&names)?;
@@ -46,11 +50,27 @@ fn table(names: &[NamedObject]) -> String {
                 Some(s) => format!("{s}.{}", o.table),
                 None => o.table.clone(),
             };
-            let kind = if o.unique == Some(true) { format!("{} unique", o.kind.key()) } else { o.kind.key().to_owned() };
-            [table, kind, o.columns.join(", "), o.name.clone().unwrap_or_else(|| "(chosen by the database)".into())]
+            let kind = if o.unique == Some(true) {
+                format!("{} unique", o.kind.key())
+            } else {
+                o.kind.key().to_owned()
+            };
+            [
+                table,
+                kind,
+                o.columns.join(", "),
+                o.name
+                    .clone()
+                    .unwrap_or_else(|| "(chosen by the database)".into()),
+            ]
         })
         .collect();
-    let header = ["TABLE".to_owned(), "KIND".to_owned(), "COLUMNS".to_owned(), "NAME".to_owned()];
+    let header = [
+        "TABLE".to_owned(),
+        "KIND".to_owned(),
+        "COLUMNS".to_owned(),
+        "NAME".to_owned(),
+    ];
     let mut widths = [0usize; 4];
     for r in std::iter::once(&header).chain(rows.iter()) {
         for (w, c) in widths.iter_mut().zip(r) {
@@ -59,7 +79,16 @@ fn table(names: &[NamedObject]) -> String {
     }
     let mut out = String::new();
     for r in std::iter::once(&header).chain(rows.iter()) {
-        let line = format!("{:w0$}  {:w1$}  {:w2$}  {}", r[0], r[1], r[2], r[3], w0 = widths[0], w1 = widths[1], w2 = widths[2]);
+        let line = format!(
+            "{:w0$}  {:w1$}  {:w2$}  {}",
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2]
+        );
         out.push_str(line.trim_end());
         out.push('\n');
     }

@@ -100,5 +100,9 @@ pub enum DdlError {
 }
 
 fn list(tables: &[TableRef]) -> String {
-    tables.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(", ")
+    tables
+        .iter()
+        .map(|t| format!("\"{t}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

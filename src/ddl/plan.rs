@@ -141,10 +141,17 @@ impl Executor for MockExecutor {
 /// Runs a plan: each `Sql` step is executed; each `Event` step fires the DDL
 /// event on `md` and executes the statements its listeners return, right
 /// there. Returns every executed statement; stops at the first failure.
-pub fn run_plan(md: &mut MetaData, plan: &Plan, exec: &mut dyn Executor) -> Result<Vec<String>, crate::Error> {
+pub fn run_plan(
+    md: &mut MetaData,
+    plan: &Plan,
+    exec: &mut dyn Executor,
+) -> Result<Vec<String>, crate::Error> {
     let mut done = Vec::new();
     let mut run = |sql: String, done: &mut Vec<String>| -> Result<(), crate::Error> {
-        exec.execute(&sql).map_err(|source| DdlError::Execution { sql: sql.clone(), source })?;
+        exec.execute(&sql).map_err(|source| DdlError::Execution {
+            sql: sql.clone(),
+            source,
+        })?;
         done.push(sql);
         Ok(())
     };
@@ -168,17 +175,45 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    fn sql(&mut self, st: Statement<'_>, kind: StepKind, table: Option<&Table>, object: Option<String>) -> Result<(), DdlError> {
+    fn sql(
+        &mut self,
+        st: Statement<'_>,
+        kind: StepKind,
+        table: Option<&Table>,
+        object: Option<String>,
+    ) -> Result<(), DdlError> {
         let sql = st.to_sql(self.d, self.options)?;
-        self.steps.push(Step::Sql { sql, kind, table: table.map(Table::key), object });
+        self.steps.push(Step::Sql {
+            sql,
+            kind,
+            table: table.map(Table::key),
+            object,
+        });
         Ok(())
     }
 
-    fn event(&mut self, kind: EventKind, when: DdlWhen, ddl: &[CustomDdl], table: Option<&Table>) -> Result<(), DdlError> {
-        self.steps.push(Step::Event { kind, table: table.map(Table::key) });
-        for c in ddl.iter().filter(|c| c.when == when && c.applies_to(self.d.name())) {
+    fn event(
+        &mut self,
+        kind: EventKind,
+        when: DdlWhen,
+        ddl: &[CustomDdl],
+        table: Option<&Table>,
+    ) -> Result<(), DdlError> {
+        self.steps.push(Step::Event {
+            kind,
+            table: table.map(Table::key),
+        });
+        for c in ddl
+            .iter()
+            .filter(|c| c.when == when && c.applies_to(self.d.name()))
+        {
             let sql = render_custom_ddl(c, table, self.d)?;
-            self.steps.push(Step::Sql { sql, kind: StepKind::Custom, table: table.map(Table::key), object: None });
+            self.steps.push(Step::Sql {
+                sql,
+                kind: StepKind::Custom,
+                table: table.map(Table::key),
+                object: None,
+            });
         }
         Ok(())
     }
@@ -192,80 +227,229 @@ fn prepare(md: &MetaData, d: &dyn Dialect, options: &DdlOptions) -> Result<(), c
     Ok(())
 }
 
-fn final_name(d: &dyn Dialect, options: &DdlOptions, t: &Table, name: &crate::Name) -> Result<Option<String>, DdlError> {
-    Ok(d.name_rules(options.max_identifier_length).finalize(name, || format!("constraint of table \"{}\"", t.key()))?)
+fn final_name(
+    d: &dyn Dialect,
+    options: &DdlOptions,
+    t: &Table,
+    name: &crate::Name,
+) -> Result<Option<String>, DdlError> {
+    Ok(d.name_rules(options.max_identifier_length)
+        .finalize(name, || format!("constraint of table \"{}\"", t.key()))?)
 }
 
 /// The create plan (create_all): metadata `before_create`; for each table in
 /// dependency order its `before_create`, `CREATE TABLE`, indexes, comments
 /// and `after_create`; then the deferred foreign keys by `ALTER TABLE`; the
 /// views; metadata `after_create`. Custom DDL is placed at its event.
-pub fn create_plan(md: &MetaData, dialect: &dyn Dialect, options: &DdlOptions) -> Result<Plan, crate::Error> {
+pub fn create_plan(
+    md: &MetaData,
+    dialect: &dyn Dialect,
+    options: &DdlOptions,
+) -> Result<Plan, crate::Error> {
     prepare(md, dialect, options)?;
     let caps = dialect.capabilities();
     let sorted = sort_tables_and_constraints(md, caps.alter_add_constraint)?;
-    let mut b = Builder { d: dialect, options, steps: Vec::new() };
-    b.event(EventKind::BeforeCreate, DdlWhen::BeforeCreate, md.custom_ddl(), None)?;
+    let mut b = Builder {
+        d: dialect,
+        options,
+        steps: Vec::new(),
+    };
+    b.event(
+        EventKind::BeforeCreate,
+        DdlWhen::BeforeCreate,
+        md.custom_ddl(),
+        None,
+    )?;
     for r in &sorted.tables {
         let t = md.get(r).expect("sorted tables exist");
-        let deferred: Vec<usize> = sorted.deferred.iter().filter(|x| &x.table == r).map(|x| x.constraint).collect();
-        b.event(EventKind::BeforeCreate, DdlWhen::BeforeCreate, t.custom_ddl(), Some(t))?;
-        b.sql(Statement::CreateTable { table: t, metadata: Some(md), deferred }, StepKind::CreateTable, Some(t), Some(t.name().to_owned()))?;
+        let deferred: Vec<usize> = sorted
+            .deferred
+            .iter()
+            .filter(|x| &x.table == r)
+            .map(|x| x.constraint)
+            .collect();
+        b.event(
+            EventKind::BeforeCreate,
+            DdlWhen::BeforeCreate,
+            t.custom_ddl(),
+            Some(t),
+        )?;
+        b.sql(
+            Statement::CreateTable {
+                table: t,
+                metadata: Some(md),
+                deferred,
+            },
+            StepKind::CreateTable,
+            Some(t),
+            Some(t.name().to_owned()),
+        )?;
         for ix in t.indexes() {
             let name = final_name(dialect, options, t, &ix.name)?;
-            b.sql(Statement::CreateIndex { table: t, index: ix }, StepKind::CreateIndex, Some(t), name)?;
+            b.sql(
+                Statement::CreateIndex {
+                    table: t,
+                    index: ix,
+                },
+                StepKind::CreateIndex,
+                Some(t),
+                name,
+            )?;
         }
         if caps.comments == CommentStyle::Statements {
             if t.comment_text().is_some() {
-                b.sql(Statement::CommentOnTable { table: t }, StepKind::Comment, Some(t), None)?;
+                b.sql(
+                    Statement::CommentOnTable { table: t },
+                    StepKind::Comment,
+                    Some(t),
+                    None,
+                )?;
             }
             for c in t.columns().iter().filter(|c| c.comment_text().is_some()) {
-                b.sql(Statement::CommentOnColumn { table: t, column: c }, StepKind::Comment, Some(t), None)?;
+                b.sql(
+                    Statement::CommentOnColumn {
+                        table: t,
+                        column: c,
+                    },
+                    StepKind::Comment,
+                    Some(t),
+                    None,
+                )?;
             }
         }
-        b.event(EventKind::AfterCreate, DdlWhen::AfterCreate, t.custom_ddl(), Some(t))?;
+        b.event(
+            EventKind::AfterCreate,
+            DdlWhen::AfterCreate,
+            t.custom_ddl(),
+            Some(t),
+        )?;
     }
     for x in &sorted.deferred {
         let t = md.get(&x.table).expect("deferred tables exist");
         let k = &t.constraints()[x.constraint];
         let name = final_name(dialect, options, t, k.name())?;
-        b.sql(Statement::AddConstraint { table: t, constraint: k, metadata: Some(md) }, StepKind::AddConstraint, Some(t), name)?;
+        b.sql(
+            Statement::AddConstraint {
+                table: t,
+                constraint: k,
+                metadata: Some(md),
+            },
+            StepKind::AddConstraint,
+            Some(t),
+            name,
+        )?;
     }
     for v in md.views() {
-        b.sql(Statement::CreateView(v), StepKind::CreateView, None, Some(v.name.clone()))?;
+        b.sql(
+            Statement::CreateView(v),
+            StepKind::CreateView,
+            None,
+            Some(v.name.clone()),
+        )?;
     }
-    b.event(EventKind::AfterCreate, DdlWhen::AfterCreate, md.custom_ddl(), None)?;
-    Ok(Plan { dialect: dialect.name(), steps: b.steps })
+    b.event(
+        EventKind::AfterCreate,
+        DdlWhen::AfterCreate,
+        md.custom_ddl(),
+        None,
+    )?;
+    Ok(Plan {
+        dialect: dialect.name(),
+        steps: b.steps,
+    })
 }
 
 /// The drop plan (drop_all), the mirror of [`create_plan`]: metadata
 /// `before_drop`; views; the deferred foreign keys (which must have names);
 /// tables in reverse dependency order, each between its `before_drop` and
 /// `after_drop`; metadata `after_drop`.
-pub fn drop_plan(md: &MetaData, dialect: &dyn Dialect, options: &DdlOptions) -> Result<Plan, crate::Error> {
+pub fn drop_plan(
+    md: &MetaData,
+    dialect: &dyn Dialect,
+    options: &DdlOptions,
+) -> Result<Plan, crate::Error> {
     prepare(md, dialect, options)?;
     let caps = dialect.capabilities();
     let sorted = super::sort::sort_for_drop(md, caps.alter_add_constraint)?;
-    let mut b = Builder { d: dialect, options, steps: Vec::new() };
-    b.event(EventKind::BeforeDrop, DdlWhen::BeforeDrop, md.custom_ddl(), None)?;
+    let mut b = Builder {
+        d: dialect,
+        options,
+        steps: Vec::new(),
+    };
+    b.event(
+        EventKind::BeforeDrop,
+        DdlWhen::BeforeDrop,
+        md.custom_ddl(),
+        None,
+    )?;
     for v in md.views().iter().rev() {
-        b.sql(Statement::DropView(v), StepKind::DropView, None, Some(v.name.clone()))?;
+        b.sql(
+            Statement::DropView(v),
+            StepKind::DropView,
+            None,
+            Some(v.name.clone()),
+        )?;
     }
     for x in &sorted.deferred {
         let t = md.get(&x.table).expect("deferred tables exist");
         let k = &t.constraints()[x.constraint];
         let Some(name) = final_name(dialect, options, t, k.name())? else {
-            let cycle = if x.cycle.is_empty() { vec![x.table.clone(), k.as_foreign_key().map(|f| f.referred_table().clone()).unwrap_or_else(|| x.table.clone())] } else { x.cycle.clone() };
-            return Err(DdlError::UnnamedForeignKeyInCycle { cycle, table: x.table.clone(), columns: k.columns().to_vec() }.into());
+            let cycle = if x.cycle.is_empty() {
+                vec![
+                    x.table.clone(),
+                    k.as_foreign_key()
+                        .map(|f| f.referred_table().clone())
+                        .unwrap_or_else(|| x.table.clone()),
+                ]
+            } else {
+                x.cycle.clone()
+            };
+            return Err(DdlError::UnnamedForeignKeyInCycle {
+                cycle,
+                table: x.table.clone(),
+                columns: k.columns().to_vec(),
+            }
+            .into());
         };
-        b.sql(Statement::DropConstraint { table: t, constraint: k }, StepKind::DropConstraint, Some(t), Some(name))?;
+        b.sql(
+            Statement::DropConstraint {
+                table: t,
+                constraint: k,
+            },
+            StepKind::DropConstraint,
+            Some(t),
+            Some(name),
+        )?;
     }
     for r in sorted.tables.iter().rev() {
         let t = md.get(r).expect("sorted tables exist");
-        b.event(EventKind::BeforeDrop, DdlWhen::BeforeDrop, t.custom_ddl(), Some(t))?;
-        b.sql(Statement::DropTable { table: t }, StepKind::DropTable, Some(t), Some(t.name().to_owned()))?;
-        b.event(EventKind::AfterDrop, DdlWhen::AfterDrop, t.custom_ddl(), Some(t))?;
+        b.event(
+            EventKind::BeforeDrop,
+            DdlWhen::BeforeDrop,
+            t.custom_ddl(),
+            Some(t),
+        )?;
+        b.sql(
+            Statement::DropTable { table: t },
+            StepKind::DropTable,
+            Some(t),
+            Some(t.name().to_owned()),
+        )?;
+        b.event(
+            EventKind::AfterDrop,
+            DdlWhen::AfterDrop,
+            t.custom_ddl(),
+            Some(t),
+        )?;
     }
-    b.event(EventKind::AfterDrop, DdlWhen::AfterDrop, md.custom_ddl(), None)?;
-    Ok(Plan { dialect: dialect.name(), steps: b.steps })
+    b.event(
+        EventKind::AfterDrop,
+        DdlWhen::AfterDrop,
+        md.custom_ddl(),
+        None,
+    )?;
+    Ok(Plan {
+        dialect: dialect.name(),
+        steps: b.steps,
+    })
 }

@@ -52,8 +52,16 @@ pub fn sorted_tables(md: &MetaData) -> Vec<TableRef> {
 pub(crate) fn sort_for_drop(md: &MetaData, can_alter: bool) -> Result<SortResult, DdlError> {
     sort_tables_and_constraints(md, can_alter)?;
     let (tables, ignored) = sort(md, can_alter, true);
-    let deferred = if can_alter { ignored.clone() } else { Vec::new() };
-    Ok(SortResult { tables, deferred, ignored })
+    let deferred = if can_alter {
+        ignored.clone()
+    } else {
+        Vec::new()
+    };
+    Ok(SortResult {
+        tables,
+        deferred,
+        ignored,
+    })
 }
 
 /// Tables in creation order and the foreign keys to add after them: those
@@ -73,24 +81,49 @@ pub fn sort_tables_and_constraints(md: &MetaData, can_alter: bool) -> Result<Sor
         }
     }
     let (tables, ignored) = sort(md, can_alter, false);
-    let deferred = if can_alter { ignored.clone() } else { Vec::new() };
-    Ok(SortResult { tables, deferred, ignored })
+    let deferred = if can_alter {
+        ignored.clone()
+    } else {
+        Vec::new()
+    };
+    Ok(SortResult {
+        tables,
+        deferred,
+        ignored,
+    })
 }
 
 type Key = (Option<String>, String);
 
-fn sort(md: &MetaData, use_alter: bool, keep_unnamed: bool) -> (Vec<TableRef>, Vec<DeferredForeignKey>) {
+fn sort(
+    md: &MetaData,
+    use_alter: bool,
+    keep_unnamed: bool,
+) -> (Vec<TableRef>, Vec<DeferredForeignKey>) {
     let tables = md.tables();
-    let key = |i: usize| -> Key { (tables[i].schema_opt().map(str::to_owned), tables[i].name().to_owned()) };
-    let index_of = |r: &TableRef| tables.iter().position(|t| t.schema_opt() == r.schema.as_deref() && t.name() == r.name);
+    let key = |i: usize| -> Key {
+        (
+            tables[i].schema_opt().map(str::to_owned),
+            tables[i].name().to_owned(),
+        )
+    };
+    let index_of = |r: &TableRef| {
+        tables
+            .iter()
+            .position(|t| t.schema_opt() == r.schema.as_deref() && t.name() == r.name)
+    };
 
     // Edges referred -> referring, for each foreign key (not self-references).
     let mut edges: Vec<(usize, usize, usize)> = Vec::new(); // (from, to, constraint position)
     let mut ignored = Vec::new();
     for (ti, t) in tables.iter().enumerate() {
         for (ci, k) in t.constraints().iter().enumerate() {
-            let Some(fk) = k.as_foreign_key() else { continue };
-            let Some(ri) = index_of(fk.referred_table()) else { continue };
+            let Some(fk) = k.as_foreign_key() else {
+                continue;
+            };
+            let Some(ri) = index_of(fk.referred_table()) else {
+                continue;
+            };
             if ri == ti {
                 continue;
             }
@@ -136,8 +169,10 @@ fn sort(md: &MetaData, use_alter: bool, keep_unnamed: bool) -> (Vec<TableRef>, V
             indegree[b] += 1;
         }
     }
-    let mut ready: BinaryHeap<Reverse<(Key, usize)>> =
-        (0..tables.len()).filter(|&i| indegree[i] == 0).map(|i| Reverse((key(i), i))).collect();
+    let mut ready: BinaryHeap<Reverse<(Key, usize)>> = (0..tables.len())
+        .filter(|&i| indegree[i] == 0)
+        .map(|i| Reverse((key(i), i)))
+        .collect();
     let mut order = Vec::with_capacity(tables.len());
     while let Some(Reverse((_, i))) = ready.pop() {
         order.push(tables[i].key());

@@ -100,12 +100,18 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
             Some(m) => self.identifier_limit().with_max(m),
             None => self.identifier_limit(),
         };
-        NameRules { dialect: self.name().to_owned(), limit, namespaces: self.namespaces() }
+        NameRules {
+            dialect: self.name().to_owned(),
+            limit,
+            namespaces: self.namespaces(),
+        }
     }
 
     /// Whether `word` is reserved (case-insensitive).
     fn is_reserved(&self, word: &str) -> bool {
-        self.reserved_words().binary_search(&word.to_lowercase().as_str()).is_ok()
+        self.reserved_words()
+            .binary_search(&word.to_lowercase().as_str())
+            .is_ok()
     }
 
     /// Whether `name` must be quoted: reserved words, characters other than
@@ -117,7 +123,8 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
         let legal = legal_start && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
         !legal
             || self.is_reserved(name)
-            || (self.capabilities().folds_to_lower_case && name.chars().any(|c| c.is_ascii_uppercase()))
+            || (self.capabilities().folds_to_lower_case
+                && name.chars().any(|c| c.is_ascii_uppercase()))
     }
 
     /// `name` as an identifier, quoted only when needed, embedded quotes doubled.
@@ -165,7 +172,6 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
         default_type_sql(self, ty)
     }
 
-
     /// The type of an auto-increment primary-key column of type `ty`.
     fn auto_increment_type_sql(&self, ty: &ColumnType) -> Result<String, DdlError> {
         match (self.capabilities().auto_increment, ty) {
@@ -178,16 +184,18 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
     }
 }
 
-
 /// The common spelling of the portable types, for dialects overriding only some.
 pub fn default_type_sql<D: Dialect + ?Sized>(d: &D, ty: &ColumnType) -> Result<String, DdlError> {
     Ok(match ty {
-            ColumnType::Integer => "INTEGER".into(),
+        ColumnType::Integer => "INTEGER".into(),
         ColumnType::BigInt => "BIGINT".into(),
         ColumnType::SmallInt => "SMALLINT".into(),
         ColumnType::Varchar(Some(n)) => format!("VARCHAR({n})"),
         ColumnType::Varchar(None) if d.capabilities().varchar_needs_length => {
-            return Err(DdlError::LengthNeeded { dialect: d.name(), ty: ty.to_string() })
+            return Err(DdlError::LengthNeeded {
+                dialect: d.name(),
+                ty: ty.to_string(),
+            })
         }
         ColumnType::Varchar(None) => "VARCHAR".into(),
         ColumnType::Text => "TEXT".into(),
@@ -202,7 +210,7 @@ pub fn default_type_sql<D: Dialect + ?Sized>(d: &D, ty: &ColumnType) -> Result<S
         ColumnType::Json => "JSON".into(),
         ColumnType::Other(s) => s.clone(),
     })
-    }
+}
 
 /// The dialect with this name or alias (`postgresql`/`postgres`, `sqlite`, `mysql`/`mariadb`).
 pub fn by_name(name: &str) -> Option<&'static dyn Dialect> {

@@ -9,8 +9,8 @@ use super::model::{DocColumn, DocDdl, DocFile, DocTable};
 use crate::naming::{ConventionSet, NamingConvention, NamingError, PackError};
 use crate::plugin::Plugins;
 use crate::schema::{
-    Check, Column, ColumnType, CustomDdl, DdlWhen, ForeignKey, Index, Name, PrimaryKey, Reference, SchemaError, Table,
-    TableRef, Unique, View,
+    Check, Column, ColumnType, CustomDdl, DdlWhen, ForeignKey, Index, Name, PrimaryKey, Reference,
+    SchemaError, Table, TableRef, Unique, View,
 };
 use crate::{Error, MetaData};
 
@@ -26,7 +26,12 @@ pub enum Format {
 impl Format {
     /// The format for a path: by extension, else by the first character of `text`.
     pub fn detect(path: Option<&Path>, text: &str) -> Format {
-        match path.and_then(|p| p.extension()).and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        match path
+            .and_then(|p| p.extension())
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             Some("json") => Format::Json,
             Some("toml") => Format::Toml,
             _ if text.trim_start().starts_with(['{', '[']) => Format::Json,
@@ -44,7 +49,13 @@ pub struct LoadOptions {
     pub plugins: Plugins,
 }
 
-const ACTIONS: &[&str] = &["CASCADE", "SET NULL", "SET DEFAULT", "RESTRICT", "NO ACTION"];
+const ACTIONS: &[&str] = &[
+    "CASCADE",
+    "SET NULL",
+    "SET DEFAULT",
+    "RESTRICT",
+    "NO ACTION",
+];
 const DIALECTS: &[&str] = &["postgresql", "postgres", "sqlite", "mysql", "mariadb"];
 
 /// Loads a document file.
@@ -52,7 +63,10 @@ pub fn load_path(path: &Path, options: &LoadOptions) -> Result<MetaData, Documen
     let file = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| DocumentError {
         file: file.clone(),
-        place: Place { path: None, line_col: None },
+        place: Place {
+            path: None,
+            line_col: None,
+        },
         message: format!("cannot read the document: {e}"),
         help: None,
     })?;
@@ -61,7 +75,10 @@ pub fn load_path(path: &Path, options: &LoadOptions) -> Result<MetaData, Documen
         let text = String::from_utf8_lossy(&e.into_bytes()[..at]).into_owned();
         DocumentError {
             file: file.clone(),
-            place: Place { path: None, line_col: Some(line_col(&text, at)) },
+            place: Place {
+                path: None,
+                line_col: Some(line_col(&text, at)),
+            },
             message: format!("the document is not valid UTF-8 (bad byte at offset {at})"),
             help: Some("save the file as UTF-8".into()),
         }
@@ -72,10 +89,20 @@ pub fn load_path(path: &Path, options: &LoadOptions) -> Result<MetaData, Documen
 
 /// Loads a document from text; `file` names it in errors and `base` is
 /// where relative pack paths start.
-pub fn load_str(text: &str, format: Format, file: &str, base: Option<&Path>, options: &LoadOptions) -> Result<MetaData, DocumentError> {
+pub fn load_str(
+    text: &str,
+    format: Format,
+    file: &str,
+    base: Option<&Path>,
+    options: &LoadOptions,
+) -> Result<MetaData, DocumentError> {
     let loader = Loader { text, format, file };
     if text.trim().is_empty() {
-        return Err(loader.err(None, "the document is empty".into(), Some("a document needs at least `tables`".into())));
+        return Err(loader.err(
+            None,
+            "the document is empty".into(),
+            Some("a document needs at least `tables`".into()),
+        ));
     }
     let doc = loader.parse()?;
     loader.validate(&doc)?;
@@ -94,11 +121,24 @@ impl Loader<'_> {
             (Format::Toml, Some(p)) => toml_line_col(self.text, p),
             _ => None,
         };
-        DocumentError { file: self.file.to_owned(), place: Place { path, line_col }, message, help }
+        DocumentError {
+            file: self.file.to_owned(),
+            place: Place { path, line_col },
+            message,
+            help,
+        }
     }
 
     fn at(&self, path: String, message: String, help: &str) -> DocumentError {
-        self.err(Some(path), message, if help.is_empty() { None } else { Some(help.to_owned()) })
+        self.err(
+            Some(path),
+            message,
+            if help.is_empty() {
+                None
+            } else {
+                Some(help.to_owned())
+            },
+        )
     }
 
     fn parse(&self) -> Result<DocFile, DocumentError> {
@@ -114,7 +154,10 @@ impl Loader<'_> {
                 if let Ok(d) = r {
                     return de.end().map(|()| d).map_err(|e| DocumentError {
                         file: self.file.to_owned(),
-                        place: Place { path: None, line_col: Some((e.line(), e.column().max(1))) },
+                        place: Place {
+                            path: None,
+                            line_col: Some((e.line(), e.column().max(1))),
+                        },
                         message: strip_position(&e.to_string()),
                         help: Some("remove what follows the document's closing brace".into()),
                     });
@@ -128,7 +171,8 @@ impl Loader<'_> {
                         file: self.file.to_owned(),
                         place: Place {
                             path: (path != ".").then_some(path),
-                            line_col: (inner.line() > 0).then(|| (inner.line(), inner.column().max(1))),
+                            line_col: (inner.line() > 0)
+                                .then(|| (inner.line(), inner.column().max(1))),
                         },
                         message,
                         help,
@@ -139,7 +183,8 @@ impl Loader<'_> {
                 if let Ok(d) = toml::from_str::<DocFile>(self.text) {
                     return Ok(d);
                 }
-                let de = toml::Deserializer::parse(self.text).map_err(|e| self.toml_err(None, &e))?;
+                let de =
+                    toml::Deserializer::parse(self.text).map_err(|e| self.toml_err(None, &e))?;
                 serde_path_to_error::deserialize(de).map_err(|e| {
                     let path = e.path().to_string();
                     self.toml_err((path != ".").then_some(path), e.inner())
@@ -155,7 +200,12 @@ impl Loader<'_> {
             .map(|s| line_col(self.text, s.start))
             .or_else(|| path.as_deref().and_then(|p| toml_line_col(self.text, p)));
         let help = serde_help(&message);
-        DocumentError { file: self.file.to_owned(), place: Place { path, line_col }, message, help }
+        DocumentError {
+            file: self.file.to_owned(),
+            place: Place { path, line_col },
+            message,
+            help,
+        }
     }
 
     fn validate(&self, doc: &DocFile) -> Result<(), DocumentError> {
@@ -163,56 +213,124 @@ impl Loader<'_> {
         for (i, t) in doc.tables.iter().enumerate() {
             let p = format!("tables[{i}]");
             if t.name.is_empty() {
-                return Err(self.at(format!("{p}.name"), "table name is empty".into(), "give the table a name"));
+                return Err(self.at(
+                    format!("{p}.name"),
+                    "table name is empty".into(),
+                    "give the table a name",
+                ));
             }
             if t.schema.as_deref() == Some("") {
-                return Err(self.at(format!("{p}.schema"), "schema is empty".into(), "remove `schema` or give a name"));
+                return Err(self.at(
+                    format!("{p}.schema"),
+                    "schema is empty".into(),
+                    "remove `schema` or give a name",
+                ));
             }
             let key = TableRef::new(t.schema.as_deref(), &t.name);
             if tables.insert(key.clone(), t).is_some() {
-                return Err(self.at(format!("{p}.name"), format!("table \"{key}\" is defined twice"), "rename or remove one of them"));
+                return Err(self.at(
+                    format!("{p}.name"),
+                    format!("table \"{key}\" is defined twice"),
+                    "rename or remove one of them",
+                ));
             }
         }
         let find_table = |r: &TableRef| find_table(&tables, r);
         for (i, t) in doc.tables.iter().enumerate() {
             let p = format!("tables[{i}]");
             if t.columns.is_empty() {
-                return Err(self.at(format!("{p}.columns"), format!("table \"{}\" has no columns", t.name), "a table needs at least one column"));
+                return Err(self.at(
+                    format!("{p}.columns"),
+                    format!("table \"{}\" has no columns", t.name),
+                    "a table needs at least one column",
+                ));
             }
             let mut names = HashSet::new();
             let mut keys = HashSet::new();
             for (j, c) in t.columns.iter().enumerate() {
                 let cp = format!("{p}.columns[{j}]");
                 if c.name.is_empty() {
-                    return Err(self.at(format!("{cp}.name"), "column name is empty".into(), "give the column a name"));
+                    return Err(self.at(
+                        format!("{cp}.name"),
+                        "column name is empty".into(),
+                        "give the column a name",
+                    ));
                 }
                 if !names.insert(c.name.as_str()) {
-                    return Err(self.at(format!("{cp}.name"), format!("column \"{}\" is defined twice in table \"{}\"", c.name, t.name), "rename or remove one of them"));
+                    return Err(self.at(
+                        format!("{cp}.name"),
+                        format!(
+                            "column \"{}\" is defined twice in table \"{}\"",
+                            c.name, t.name
+                        ),
+                        "rename or remove one of them",
+                    ));
                 }
                 if !keys.insert(c.key.as_deref().unwrap_or(&c.name)) {
-                    return Err(self.at(format!("{cp}.key"), format!("column key \"{}\" is used twice in table \"{}\"", c.key.as_deref().unwrap_or(&c.name), t.name), "give each column a distinct key"));
+                    return Err(self.at(
+                        format!("{cp}.key"),
+                        format!(
+                            "column key \"{}\" is used twice in table \"{}\"",
+                            c.key.as_deref().unwrap_or(&c.name),
+                            t.name
+                        ),
+                        "give each column a distinct key",
+                    ));
                 }
                 self.validate_column(&cp, c, &find_table)?;
             }
             let has = |col: &str| t.columns.iter().any(|c| c.name == col);
-            let check_cols = |path: String, cols: &[String], what: &str| -> Result<(), DocumentError> {
-                if cols.is_empty() {
-                    return Err(self.at(path, format!("{what} has no columns"), "list at least one column"));
-                }
-                for (k, c) in cols.iter().enumerate() {
-                    if !has(c) {
-                        let sugg = crate::schema_closest(c, t.columns.iter().map(|c| c.name.as_str()));
-                        let keyed = t.columns.iter().find(|x| x.key.as_deref() == Some(c)).map(|x| format!(" (column \"{}\" has this key; constraints list column names)", x.name));
-                        let hint = keyed.or(sugg.map(|s| format!(" (did you mean \"{s}\"?)"))).unwrap_or_default();
-                        return Err(self.at(format!("{path}[{k}]"), format!("table \"{}\" has no column \"{c}\"{hint}", t.name), ""));
+            let check_cols =
+                |path: String, cols: &[String], what: &str| -> Result<(), DocumentError> {
+                    if cols.is_empty() {
+                        return Err(self.at(
+                            path,
+                            format!("{what} has no columns"),
+                            "list at least one column",
+                        ));
                     }
-                }
-                Ok(())
-            };
+                    for (k, c) in cols.iter().enumerate() {
+                        if !has(c) {
+                            let sugg =
+                                crate::schema_closest(c, t.columns.iter().map(|c| c.name.as_str()));
+                            let keyed =
+                                t.columns
+                                    .iter()
+                                    .find(|x| x.key.as_deref() == Some(c))
+                                    .map(|x| {
+                                        format!(
+                                    " (column \"{}\" has this key; constraints list column names)",
+                                    x.name
+                                )
+                                    });
+                            let hint = keyed
+                                .or(sugg.map(|s| format!(" (did you mean \"{s}\"?)")))
+                                .unwrap_or_default();
+                            return Err(self.at(
+                                format!("{path}[{k}]"),
+                                format!("table \"{}\" has no column \"{c}\"{hint}", t.name),
+                                "",
+                            ));
+                        }
+                    }
+                    Ok(())
+                };
             if let Some(pk) = &t.primary_key {
-                check_cols(format!("{p}.primary_key.columns"), &pk.columns, "primary key")?;
-                let flagged: Vec<&str> = t.columns.iter().filter(|c| c.primary_key).map(|c| c.name.as_str()).collect();
-                if !flagged.is_empty() && (flagged.len() != pk.columns.len() || !flagged.iter().all(|f| pk.columns.iter().any(|c| c == f))) {
+                check_cols(
+                    format!("{p}.primary_key.columns"),
+                    &pk.columns,
+                    "primary key",
+                )?;
+                let flagged: Vec<&str> = t
+                    .columns
+                    .iter()
+                    .filter(|c| c.primary_key)
+                    .map(|c| c.name.as_str())
+                    .collect();
+                if !flagged.is_empty()
+                    && (flagged.len() != pk.columns.len()
+                        || !flagged.iter().all(|f| pk.columns.iter().any(|c| c == f)))
+                {
                     return Err(self.at(
                         format!("{p}.primary_key"),
                         format!("table \"{}\" declares primary key columns ({}) by column flags and ({}) in `primary_key`", t.name, flagged.join(", "), pk.columns.join(", ")),
@@ -221,30 +339,56 @@ impl Loader<'_> {
                 }
             }
             for (k, u) in t.uniques.iter().enumerate() {
-                check_cols(format!("{p}.uniques[{k}].columns"), &u.columns, "unique constraint")?;
+                check_cols(
+                    format!("{p}.uniques[{k}].columns"),
+                    &u.columns,
+                    "unique constraint",
+                )?;
             }
             for (k, ix) in t.indexes.iter().enumerate() {
                 check_cols(format!("{p}.indexes[{k}].columns"), &ix.columns, "index")?;
             }
             for (k, ck) in t.checks.iter().enumerate() {
                 if ck.sql.trim().is_empty() {
-                    return Err(self.at(format!("{p}.checks[{k}].sql"), "check constraint has empty `sql`".into(), "give the SQL expression to check"));
+                    return Err(self.at(
+                        format!("{p}.checks[{k}].sql"),
+                        "check constraint has empty `sql`".into(),
+                        "give the SQL expression to check",
+                    ));
                 }
             }
             for (k, fk) in t.foreign_keys.iter().enumerate() {
                 let fp = format!("{p}.foreign_keys[{k}]");
                 check_cols(format!("{fp}.columns"), &fk.columns, "foreign key")?;
-                let r = TableRef::parse(&fk.references)
-                    .ok_or_else(|| self.at(format!("{fp}.references"), format!("cannot read reference {:?}", fk.references), "write \"table\" or \"schema.table\""))?;
-                let target = find_table(&r).map_err(|m| self.at(format!("{fp}.references"), m, "define the table, or correct the reference"))?;
+                let r = TableRef::parse(&fk.references).ok_or_else(|| {
+                    self.at(
+                        format!("{fp}.references"),
+                        format!("cannot read reference {:?}", fk.references),
+                        "write \"table\" or \"schema.table\"",
+                    )
+                })?;
+                let target = find_table(&r).map_err(|m| {
+                    self.at(
+                        format!("{fp}.references"),
+                        m,
+                        "define the table, or correct the reference",
+                    )
+                })?;
                 let referred: Vec<String> = match &fk.referred_columns {
                     Some(cols) => {
                         for (m, c) in cols.iter().enumerate() {
                             if !target.columns.iter().any(|x| &x.name == c) {
-                                let sugg = crate::schema_closest(c, target.columns.iter().map(|c| c.name.as_str()));
+                                let sugg = crate::schema_closest(
+                                    c,
+                                    target.columns.iter().map(|c| c.name.as_str()),
+                                );
                                 return Err(self.at(
                                     format!("{fp}.referred_columns[{m}]"),
-                                    format!("table \"{r}\" has no column \"{c}\"{}", sugg.map(|s| format!(" (did you mean \"{s}\"?)")).unwrap_or_default()),
+                                    format!(
+                                        "table \"{r}\" has no column \"{c}\"{}",
+                                        sugg.map(|s| format!(" (did you mean \"{s}\"?)"))
+                                            .unwrap_or_default()
+                                    ),
                                     "",
                                 ));
                             }
@@ -253,13 +397,23 @@ impl Loader<'_> {
                     }
                     None => match pk_of(target) {
                         Some(pk) => pk,
-                        None => return Err(self.at(fp.clone(), format!("table \"{r}\" has no primary key to refer to"), "list `referred_columns`")),
+                        None => {
+                            return Err(self.at(
+                                fp.clone(),
+                                format!("table \"{r}\" has no primary key to refer to"),
+                                "list `referred_columns`",
+                            ))
+                        }
                     },
                 };
                 if referred.len() != fk.columns.len() {
                     return Err(self.at(
                         fp.clone(),
-                        format!("foreign key has {} column(s) but refers to {} column(s) of \"{r}\"", fk.columns.len(), referred.len()),
+                        format!(
+                            "foreign key has {} column(s) but refers to {} column(s) of \"{r}\"",
+                            fk.columns.len(),
+                            referred.len()
+                        ),
                         "give as many `referred_columns` as `columns`",
                     ));
                 }
@@ -270,49 +424,102 @@ impl Loader<'_> {
         }
         for (i, v) in doc.views.iter().enumerate() {
             if v.name.is_empty() {
-                return Err(self.at(format!("views[{i}].name"), "view name is empty".into(), "give the view a name"));
+                return Err(self.at(
+                    format!("views[{i}].name"),
+                    "view name is empty".into(),
+                    "give the view a name",
+                ));
             }
             if v.sql.trim().is_empty() {
-                return Err(self.at(format!("views[{i}].sql"), "view has empty `sql`".into(), "give the SELECT the view stands for"));
+                return Err(self.at(
+                    format!("views[{i}].sql"),
+                    "view has empty `sql`".into(),
+                    "give the SELECT the view stands for",
+                ));
             }
         }
         self.validate_ddl("ddl", &doc.ddl)
     }
 
-    fn validate_column<'t>(&self, cp: &str, c: &DocColumn, find_table: &dyn Fn(&TableRef) -> Result<&'t DocTable, String>) -> Result<(), DocumentError> {
+    fn validate_column<'t>(
+        &self,
+        cp: &str,
+        c: &DocColumn,
+        find_table: &dyn Fn(&TableRef) -> Result<&'t DocTable, String>,
+    ) -> Result<(), DocumentError> {
         if let Some(r) = &c.references {
-            let reference = Reference::parse(r)
-                .ok_or_else(|| self.at(format!("{cp}.references"), format!("cannot read reference {r:?}"), "write \"table.column\" or \"schema.table.column\""))?;
-            let target = find_table(&reference.table).map_err(|m| self.at(format!("{cp}.references"), m, "define the table, or correct the reference"))?;
+            let reference = Reference::parse(r).ok_or_else(|| {
+                self.at(
+                    format!("{cp}.references"),
+                    format!("cannot read reference {r:?}"),
+                    "write \"table.column\" or \"schema.table.column\"",
+                )
+            })?;
+            let target = find_table(&reference.table).map_err(|m| {
+                self.at(
+                    format!("{cp}.references"),
+                    m,
+                    "define the table, or correct the reference",
+                )
+            })?;
             if !target.columns.iter().any(|x| x.name == reference.column) {
-                let sugg = crate::schema_closest(&reference.column, target.columns.iter().map(|c| c.name.as_str()));
+                let sugg = crate::schema_closest(
+                    &reference.column,
+                    target.columns.iter().map(|c| c.name.as_str()),
+                );
                 return Err(self.at(
                     format!("{cp}.references"),
-                    format!("table \"{}\" has no column \"{}\"{}", reference.table, reference.column, sugg.map(|s| format!(" (did you mean \"{s}\"?)")).unwrap_or_default()),
+                    format!(
+                        "table \"{}\" has no column \"{}\"{}",
+                        reference.table,
+                        reference.column,
+                        sugg.map(|s| format!(" (did you mean \"{s}\"?)"))
+                            .unwrap_or_default()
+                    ),
                     "",
                 ));
             }
         } else if c.on_delete.is_some() || c.on_update.is_some() {
-            let key = if c.on_delete.is_some() { "on_delete" } else { "on_update" };
-            return Err(self.at(format!("{cp}.{key}"), format!("`{key}` without `references`"), "add `references = \"table.column\"`, or remove it"));
+            let key = if c.on_delete.is_some() {
+                "on_delete"
+            } else {
+                "on_update"
+            };
+            return Err(self.at(
+                format!("{cp}.{key}"),
+                format!("`{key}` without `references`"),
+                "add `references = \"table.column\"`, or remove it",
+            ));
         }
         self.action(|| format!("{cp}.on_delete"), c.on_delete.as_deref())?;
         self.action(|| format!("{cp}.on_update"), c.on_update.as_deref())?;
         if let Some(ck) = &c.check {
             if ck.0.sql.trim().is_empty() {
-                return Err(self.at(format!("{cp}.check"), "check has empty `sql`".into(), "give the SQL expression to check"));
+                return Err(self.at(
+                    format!("{cp}.check"),
+                    "check has empty `sql`".into(),
+                    "give the SQL expression to check",
+                ));
             }
         }
         if let Some(ty) = &c.ty {
             if ty.trim().is_empty() {
-                return Err(self.at(format!("{cp}.type"), "type is empty".into(), "give a type such as \"integer\" or \"varchar(40)\""));
+                return Err(self.at(
+                    format!("{cp}.type"),
+                    "type is empty".into(),
+                    "give a type such as \"integer\" or \"varchar(40)\"",
+                ));
             }
         }
         Ok(())
     }
 
     /// `path` is only built for an error: this runs twice per column and foreign key.
-    fn action(&self, path: impl FnOnce() -> String, action: Option<&str>) -> Result<(), DocumentError> {
+    fn action(
+        &self,
+        path: impl FnOnce() -> String,
+        action: Option<&str>,
+    ) -> Result<(), DocumentError> {
         match action {
             Some(a) if !ACTIONS.iter().any(|x| x.eq_ignore_ascii_case(a.trim())) => Err(self.at(
                 path(),
@@ -326,60 +533,93 @@ impl Loader<'_> {
     fn validate_ddl(&self, p: &str, ddl: &[DocDdl]) -> Result<(), DocumentError> {
         for (k, d) in ddl.iter().enumerate() {
             if DdlWhen::parse(&d.when).is_none() {
-                return Err(self.at(format!("{p}[{k}].when"), format!("unknown DDL event {:?}", d.when), "use before_create, after_create, before_drop or after_drop"));
+                return Err(self.at(
+                    format!("{p}[{k}].when"),
+                    format!("unknown DDL event {:?}", d.when),
+                    "use before_create, after_create, before_drop or after_drop",
+                ));
             }
             for (m, dialect) in d.dialects.iter().flatten().enumerate() {
                 if !DIALECTS.contains(&dialect.to_ascii_lowercase().as_str()) {
-                    return Err(self.at(format!("{p}[{k}].dialects[{m}]"), format!("unknown dialect {dialect:?}"), "use postgresql, sqlite or mysql"));
+                    return Err(self.at(
+                        format!("{p}[{k}].dialects[{m}]"),
+                        format!("unknown dialect {dialect:?}"),
+                        "use postgresql, sqlite or mysql",
+                    ));
                 }
             }
         }
         Ok(())
     }
 
-    fn conventions(&self, doc: &DocFile, base: Option<&Path>, options: &LoadOptions) -> Result<(NamingConvention, Vec<std::sync::Arc<dyn crate::Plugin>>), DocumentError> {
+    fn conventions(
+        &self,
+        doc: &DocFile,
+        base: Option<&Path>,
+        options: &LoadOptions,
+    ) -> Result<(NamingConvention, Vec<std::sync::Arc<dyn crate::Plugin>>), DocumentError> {
         let mut set = ConventionSet::new();
         if let Some(list) = &doc.conventions {
             for (j, spec) in list.0.iter().enumerate() {
-                let path = if list.1 { "conventions".to_owned() } else { format!("conventions[{j}]") };
-                set.add_pack(spec, base).map_err(|e| self.pack_err(Some(path), e))?;
+                let path = if list.1 {
+                    "conventions".to_owned()
+                } else {
+                    format!("conventions[{j}]")
+                };
+                set.add_pack(spec, base)
+                    .map_err(|e| self.pack_err(Some(path), e))?;
             }
         }
         if let Some(nc) = &doc.naming_convention {
-            set.add_inline(nc, "naming_convention").map_err(|e| self.pack_err(None, e))?;
+            set.add_inline(nc, "naming_convention")
+                .map_err(|e| self.pack_err(None, e))?;
         }
         let cwd: Option<PathBuf> = std::env::current_dir().ok();
         for spec in &options.conventions {
-            set.add_pack(spec, cwd.as_deref()).map_err(|e| DocumentError {
-                file: "--conventions".into(),
-                place: Place { path: None, line_col: None },
-                message: e.to_string(),
-                help: None,
-            })?;
+            set.add_pack(spec, cwd.as_deref())
+                .map_err(|e| DocumentError {
+                    file: "--conventions".into(),
+                    place: Place {
+                        path: None,
+                        line_col: None,
+                    },
+                    message: e.to_string(),
+                    help: None,
+                })?;
         }
         if !set.is_specified() {
             return Ok((NamingConvention::sqlalchemy_default(), Vec::new()));
         }
-        set.build(&options.plugins).map_err(|e| self.pack_err(None, e))
+        set.build(&options.plugins)
+            .map_err(|e| self.pack_err(None, e))
     }
 
     fn pack_err(&self, path: Option<String>, e: PackError) -> DocumentError {
         match e {
-            PackError::UnknownKey { origin, key } if origin == "naming_convention" => {
-                self.at(format!("naming_convention.{key}"), format!("unknown convention key {key:?}"), "use pk, fk, uq, ck or ix")
-            }
+            PackError::UnknownKey { origin, key } if origin == "naming_convention" => self.at(
+                format!("naming_convention.{key}"),
+                format!("unknown convention key {key:?}"),
+                "use pk, fk, uq, ck or ix",
+            ),
             PackError::Naming(n @ (NamingError::Template { .. } | NamingError::Token { .. })) => {
                 let (origin, key) = match &n {
-                    NamingError::Template { origin, key, .. } | NamingError::Token { origin, key, .. } => (origin.clone(), *key),
+                    NamingError::Template { origin, key, .. }
+                    | NamingError::Token { origin, key, .. } => (origin.clone(), *key),
                     _ => unreachable!("matched above"),
                 };
                 if origin.as_deref() == Some("naming_convention") {
                     let msg = match &n {
                         NamingError::Template { error, .. } => error.to_string(),
-                        NamingError::Token { template, message, .. } => format!("template {:?}: {message}", crate::naming::abbrev(template)),
+                        NamingError::Token {
+                            template, message, ..
+                        } => format!("template {:?}: {message}", crate::naming::abbrev(template)),
                         _ => n.to_string(),
                     };
-                    self.at(format!("naming_convention.{}", key.key()), msg, "fix the template (see docs/reference.md for tokens)")
+                    self.at(
+                        format!("naming_convention.{}", key.key()),
+                        msg,
+                        "fix the template (see docs/reference.md for tokens)",
+                    )
                 } else {
                     self.err(path, n.to_string(), None)
                 }
@@ -388,7 +628,12 @@ impl Loader<'_> {
         }
     }
 
-    fn build(&self, doc: DocFile, base: Option<&Path>, options: &LoadOptions) -> Result<MetaData, DocumentError> {
+    fn build(
+        &self,
+        doc: DocFile,
+        base: Option<&Path>,
+        options: &LoadOptions,
+    ) -> Result<MetaData, DocumentError> {
         let (convention, plugins) = self.conventions(&doc, base, options)?;
         let mut md = MetaData::with_convention(convention);
         for p in plugins {
@@ -397,7 +642,11 @@ impl Loader<'_> {
             }
         }
         for v in &doc.views {
-            md.add_view(View { name: v.name.clone(), schema: v.schema.clone(), sql: v.sql.clone() });
+            md.add_view(View {
+                name: v.name.clone(),
+                schema: v.schema.clone(),
+                sql: v.sql.clone(),
+            });
         }
         for d in &doc.ddl {
             md.add_ddl(ddl(d));
@@ -406,28 +655,40 @@ impl Loader<'_> {
         // is freed as soon as it is in the metadata.
         for (i, t) in doc.tables.into_iter().enumerate() {
             let table = table(t);
-            md.add_table(table).map_err(|e| self.model_err(format!("tables[{i}]"), e))?;
+            md.add_table(table)
+                .map_err(|e| self.model_err(format!("tables[{i}]"), e))?;
         }
-        md.resolve_deferred().map_err(|e| self.model_err(String::new(), e))?;
-        md.validate().map_err(|e| self.model_err(String::new(), Error::Schema(e)))?;
+        md.resolve_deferred()
+            .map_err(|e| self.model_err(String::new(), e))?;
+        md.validate()
+            .map_err(|e| self.model_err(String::new(), Error::Schema(e)))?;
         Ok(md)
     }
 
     fn model_err(&self, path: String, e: Error) -> DocumentError {
         let help = match &e {
             Error::Naming(NamingError::ConstraintNameRequired { .. }) => None,
-            Error::Schema(SchemaError::PrimaryKeyConflict { .. }) => Some("declare the primary key once".to_owned()),
+            Error::Schema(SchemaError::PrimaryKeyConflict { .. }) => {
+                Some("declare the primary key once".to_owned())
+            }
             _ => None,
         };
         self.err((!path.is_empty()).then_some(path), e.to_string(), help)
     }
 }
 
-fn find_table<'t>(tables: &HashMap<TableRef, &'t DocTable>, r: &TableRef) -> Result<&'t DocTable, String> {
+fn find_table<'t>(
+    tables: &HashMap<TableRef, &'t DocTable>,
+    r: &TableRef,
+) -> Result<&'t DocTable, String> {
     tables.get(r).copied().ok_or_else(|| {
         let all: Vec<String> = tables.keys().map(|k| k.to_string()).collect();
         let sugg = crate::schema_closest(&r.to_string(), all.iter().map(String::as_str));
-        format!("table \"{r}\" is not defined{}", sugg.map(|s| format!(" (did you mean \"{s}\"?)")).unwrap_or_default())
+        format!(
+            "table \"{r}\" is not defined{}",
+            sugg.map(|s| format!(" (did you mean \"{s}\"?)"))
+                .unwrap_or_default()
+        )
     })
 }
 
@@ -435,7 +696,12 @@ fn pk_of(t: &DocTable) -> Option<Vec<String>> {
     match &t.primary_key {
         Some(pk) => Some(pk.columns.clone()),
         None => {
-            let cols: Vec<String> = t.columns.iter().filter(|c| c.primary_key).map(|c| c.name.clone()).collect();
+            let cols: Vec<String> = t
+                .columns
+                .iter()
+                .filter(|c| c.primary_key)
+                .map(|c| c.name.clone())
+                .collect();
             (!cols.is_empty()).then_some(cols)
         }
     }
@@ -447,7 +713,12 @@ fn name(n: Option<String>, convention: Option<bool>) -> Name {
 
 fn ddl(d: &DocDdl) -> CustomDdl {
     let when = DdlWhen::parse(&d.when).expect("validated");
-    let dialects = d.dialects.iter().flatten().map(|s| canonical_dialect(s)).collect::<Vec<_>>();
+    let dialects = d
+        .dialects
+        .iter()
+        .flatten()
+        .map(|s| canonical_dialect(s))
+        .collect::<Vec<_>>();
     CustomDdl::new(when, d.sql.clone()).only_for(dialects)
 }
 
@@ -504,11 +775,17 @@ fn table(t: DocTable) -> Table {
         table.push_column(col);
     }
     if let Some(pk) = t.primary_key {
-        table.push_constraint(PrimaryKey::new(pk.columns).named(name(pk.name, pk.convention)).into());
+        table.push_constraint(
+            PrimaryKey::new(pk.columns)
+                .named(name(pk.name, pk.convention))
+                .into(),
+        );
     }
     for fk in t.foreign_keys {
         let r = TableRef::parse(&fk.references).expect("validated");
-        let mut f = ForeignKey::new(fk.columns, r).named(name(fk.name, fk.convention)).use_alter(fk.use_alter);
+        let mut f = ForeignKey::new(fk.columns, r)
+            .named(name(fk.name, fk.convention))
+            .use_alter(fk.use_alter);
         if let Some(rc) = fk.referred_columns {
             f = f.referred_columns(rc);
         }
@@ -517,13 +794,25 @@ fn table(t: DocTable) -> Table {
         table.push_constraint(f.into());
     }
     for u in t.uniques {
-        table.push_constraint(Unique::new(u.columns).named(name(u.name, u.convention)).into());
+        table.push_constraint(
+            Unique::new(u.columns)
+                .named(name(u.name, u.convention))
+                .into(),
+        );
     }
     for ck in t.checks {
-        table.push_constraint(Check::new(ck.sql).named(name(ck.name, ck.convention)).into());
+        table.push_constraint(
+            Check::new(ck.sql)
+                .named(name(ck.name, ck.convention))
+                .into(),
+        );
     }
     for ix in t.indexes {
-        table.push_index(Index::new(ix.columns).named(name(ix.name, ix.convention)).unique(ix.unique));
+        table.push_index(
+            Index::new(ix.columns)
+                .named(name(ix.name, ix.convention))
+                .unique(ix.unique),
+        );
     }
     for d in &t.ddl {
         table = table.ddl(ddl(d));
@@ -558,7 +847,10 @@ fn serde_help(message: &str) -> Option<String> {
         return Some("write the value as a string, in quotes".to_owned());
     }
     if message.contains("recursion limit") {
-        return Some("the document nests too deeply; a schema document is at most a few levels deep".to_owned());
+        return Some(
+            "the document nests too deeply; a schema document is at most a few levels deep"
+                .to_owned(),
+        );
     }
     None
 }

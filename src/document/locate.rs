@@ -47,7 +47,10 @@ pub fn toml_line_col(text: &str, path: &str) -> Option<(usize, usize)> {
     let mut value: Option<&DeValue<'_>> = None;
     for seg in segments(path) {
         let next = match (seg, table, value) {
-            (Seg::Key(k), Some(t), _) => t.iter().find(|(key, _)| key.get_ref().as_ref() == k).map(|(key, v)| (key.span(), v)),
+            (Seg::Key(k), Some(t), _) => t
+                .iter()
+                .find(|(key, _)| key.get_ref().as_ref() == k)
+                .map(|(key, v)| (key.span(), v)),
             (Seg::Index(i), _, Some(DeValue::Array(a))) => a.get(i).map(|v| (v.span(), v)),
             _ => None,
         };

@@ -46,7 +46,11 @@ impl<'de> Deserialize<'de> for CheckSpec {
                 f.write_str("a SQL expression or a table { sql, name }")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<CheckSpec, E> {
-                Ok(CheckSpec(DocCheck { sql: v.to_owned(), name: None, convention: None }))
+                Ok(CheckSpec(DocCheck {
+                    sql: v.to_owned(),
+                    name: None,
+                    convention: None,
+                }))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<CheckSpec, A::Error> {
                 DocCheck::deserialize(de::value::MapAccessDeserializer::new(map)).map(CheckSpec)

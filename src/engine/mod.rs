@@ -69,7 +69,9 @@ pub enum EngineError {
         reason: String,
     },
     /// The URL needs a driver this build does not include.
-    #[error("{url}: this build has no {driver} driver; rebuild with the cargo feature `{feature}`")]
+    #[error(
+        "{url}: this build has no {driver} driver; rebuild with the cargo feature `{feature}`"
+    )]
     DriverMissing {
         /// The URL, password hidden.
         url: String,
@@ -157,7 +159,12 @@ impl From<crate::Error> for EngineError {
     }
 }
 
-fn partial_message(statement: &str, source: &DbError, executed: &[String], undo: &[String]) -> String {
+fn partial_message(
+    statement: &str,
+    source: &DbError,
+    executed: &[String],
+    undo: &[String],
+) -> String {
     let mut s = format!("statement failed: {source}\n  statement: {statement}\n");
     if executed.is_empty() {
         s.push_str("nothing had run before it: the database is unchanged\n");
@@ -177,7 +184,13 @@ fn partial_message(statement: &str, source: &DbError, executed: &[String], undo:
     s.trim_end().to_owned()
 }
 
-fn lock_message(statement: &str, waited: Duration, blockers: &[Blocker], rolled_back: bool, executed: &[String]) -> String {
+fn lock_message(
+    statement: &str,
+    waited: Duration,
+    blockers: &[Blocker],
+    rolled_back: bool,
+    executed: &[String],
+) -> String {
     let mut s = format!(
         "gave up after waiting {} for a lock held by another session\n  statement: {}\n",
         humantime::format_duration(waited),
@@ -192,7 +205,10 @@ fn lock_message(statement: &str, waited: Duration, blockers: &[Blocker], rolled_
         }
         s.push_str("fix: finish (COMMIT or ROLLBACK) or close that session's transaction; if it is abandoned:\n");
         for b in blockers {
-            s.push_str(&format!("  SELECT pg_terminate_backend({});   -- MySQL/MariaDB: KILL {};\n", b.pid, b.pid));
+            s.push_str(&format!(
+                "  SELECT pg_terminate_backend({});   -- MySQL/MariaDB: KILL {};\n",
+                b.pid, b.pid
+            ));
         }
     }
     if rolled_back {
@@ -200,7 +216,10 @@ fn lock_message(statement: &str, waited: Duration, blockers: &[Blocker], rolled_
     } else if executed.is_empty() {
         s.push_str("nothing had run before it: the database is unchanged");
     } else {
-        s.push_str(&format!("{} statement(s) had already run and remain:", executed.len()));
+        s.push_str(&format!(
+            "{} statement(s) had already run and remain:",
+            executed.len()
+        ));
         for e in executed {
             s.push_str(&format!("\n  {};", one_line(e)));
         }
@@ -229,7 +248,10 @@ pub struct Engine {
 enum Target {
     /// The second field keeps an in-memory database alive as long as the engine.
     #[cfg(feature = "sqlite")]
-    Sqlite(sqlite::Target, #[allow(dead_code)] Option<Arc<std::sync::Mutex<sqlite::SqliteSession>>>),
+    Sqlite(
+        sqlite::Target,
+        #[allow(dead_code)] Option<Arc<std::sync::Mutex<sqlite::SqliteSession>>>,
+    ),
     #[cfg(feature = "postgres")]
     Postgres(String),
     #[cfg(feature = "mysql")]
@@ -240,7 +262,9 @@ enum Target {
 
 impl fmt::Debug for Engine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Engine").field("url", &self.url.display()).finish()
+        f.debug_struct("Engine")
+            .field("url", &self.url.display())
+            .finish()
     }
 }
 
@@ -249,7 +273,11 @@ impl Engine {
     /// in-memory SQLite database is opened to live as long as the engine.
     pub fn from_url(url: &str) -> Result<Engine, EngineError> {
         let parsed = DbUrl::parse(url)?;
-        let missing = |driver, feature| EngineError::DriverMissing { url: parsed.display(), driver, feature };
+        let missing = |driver, feature| EngineError::DriverMissing {
+            url: parsed.display(),
+            driver,
+            feature,
+        };
         let target = match &parsed {
             DbUrl::SqliteFile(_p) => {
                 #[cfg(feature = "sqlite")]
@@ -263,8 +291,10 @@ impl Engine {
                 #[cfg(feature = "sqlite")]
                 {
                     let t = sqlite::Target::new_memory();
-                    let keeper = sqlite::connect(&t)
-                        .map_err(|source| EngineError::Connect { url: parsed.display(), source })?;
+                    let keeper = sqlite::connect(&t).map_err(|source| EngineError::Connect {
+                        url: parsed.display(),
+                        source,
+                    })?;
                     Target::Sqlite(t, Some(Arc::new(std::sync::Mutex::new(keeper))))
                 }
                 #[cfg(not(feature = "sqlite"))]
@@ -288,7 +318,11 @@ impl Engine {
             }
         };
         let _ = &missing;
-        Ok(Engine { url: parsed, target, open_transactions: Arc::new(AtomicUsize::new(0)) })
+        Ok(Engine {
+            url: parsed,
+            target,
+            open_transactions: Arc::new(AtomicUsize::new(0)),
+        })
     }
 
     /// An engine for the URL in the `DATABASE_URL` environment variable.
@@ -319,14 +353,19 @@ impl Engine {
     pub(crate) fn keep_schemas(&self, _schemas: &[String]) -> Result<(), DbError> {
         #[cfg(feature = "sqlite")]
         if let Target::Sqlite(_, Some(keeper)) = &self.target {
-            let mut k = keeper.lock().map_err(|_| DbError::msg("the in-memory database's keeper is poisoned"))?;
+            let mut k = keeper
+                .lock()
+                .map_err(|_| DbError::msg("the in-memory database's keeper is poisoned"))?;
             k.prepare_schemas(_schemas)?;
         }
         Ok(())
     }
 
     pub(crate) fn session(&self) -> Result<Box<dyn Session>, EngineError> {
-        let err = |source| EngineError::Connect { url: self.url.display(), source };
+        let err = |source| EngineError::Connect {
+            url: self.url.display(),
+            source,
+        };
         match &self.target {
             #[cfg(feature = "sqlite")]
             Target::Sqlite(t, _) => Ok(Box::new(sqlite::connect(t).map_err(err)?)),
@@ -341,7 +380,11 @@ impl Engine {
     /// A new connection, for your own statements and transactions. While
     /// it is inside a transaction, [`Engine::drop_all`] refuses to run.
     pub fn connect(&self) -> Result<Connection, EngineError> {
-        Ok(Connection { session: self.session()?, open: self.open_transactions.clone(), in_transaction: false })
+        Ok(Connection {
+            session: self.session()?,
+            open: self.open_transactions.clone(),
+            in_transaction: false,
+        })
     }
 }
 
@@ -356,7 +399,9 @@ pub struct Connection {
 
 impl fmt::Debug for Connection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Connection").field("in_transaction", &self.in_transaction).finish()
+        f.debug_struct("Connection")
+            .field("in_transaction", &self.in_transaction)
+            .finish()
     }
 }
 
@@ -374,7 +419,9 @@ impl Connection {
     /// Starts a transaction.
     pub fn begin(&mut self) -> Result<(), DbError> {
         if self.in_transaction {
-            return Err(DbError::msg("a transaction is already open on this connection"));
+            return Err(DbError::msg(
+                "a transaction is already open on this connection",
+            ));
         }
         self.session.begin()?;
         self.in_transaction = true;

@@ -47,7 +47,10 @@ fn text(v: &Value) -> Option<String> {
 
 fn rows(conn: &mut Conn, sql: &str) -> Result<Rows, DbError> {
     let rows: Vec<mysql::Row> = conn.query(sql).map_err(map_err)?;
-    Ok(rows.into_iter().map(|r| r.unwrap().iter().map(text).collect()).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| r.unwrap().iter().map(text).collect())
+        .collect())
 }
 
 fn literal(s: &str) -> String {
@@ -99,7 +102,11 @@ impl Session for MySqlSession {
             literal(name)
         );
         let n = rows(&mut self.conn, &sql)?;
-        Ok(n.first().and_then(|r| r.first()).cloned().flatten().is_some_and(|v| v != "0"))
+        Ok(n.first()
+            .and_then(|r| r.first())
+            .cloned()
+            .flatten()
+            .is_some_and(|v| v != "0"))
     }
 
     fn backend_pid(&mut self) -> Option<u64> {
@@ -108,7 +115,9 @@ impl Session for MySqlSession {
 
     fn blockers(&mut self, tables: &[(Option<String>, String)]) -> Vec<Blocker> {
         let me = self.conn.connection_id();
-        let Ok(mut other) = Conn::new(self.opts.clone()) else { return Vec::new() };
+        let Ok(mut other) = Conn::new(self.opts.clone()) else {
+            return Vec::new();
+        };
         let to_blocker = |r: &Vec<Option<String>>| {
             Some(Blocker {
                 pid: r.first()?.as_ref()?.parse().ok()?,
@@ -142,6 +151,8 @@ impl Session for MySqlSession {
              concat(t.trx_started, ' (transaction start)'), p.INFO FROM information_schema.INNODB_TRX t \
              JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id WHERE p.ID <> {me} ORDER BY p.ID"
         );
-        rows(&mut other, &sql).map(|r| r.iter().filter_map(to_blocker).collect()).unwrap_or_default()
+        rows(&mut other, &sql)
+            .map(|r| r.iter().filter_map(to_blocker).collect())
+            .unwrap_or_default()
     }
 }

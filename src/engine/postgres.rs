@@ -43,7 +43,8 @@ struct Watch {
 }
 
 pub(crate) fn connect(url: &str) -> Result<PgSession, DbError> {
-    let mut config = Config::from_str(url).map_err(|e| DbError::msg(format!("invalid PostgreSQL URL: {e}")))?;
+    let mut config =
+        Config::from_str(url).map_err(|e| DbError::msg(format!("invalid PostgreSQL URL: {e}")))?;
     if config.get_application_name().is_none() {
         config.application_name("nomenclator");
     }
@@ -51,7 +52,12 @@ pub(crate) fn connect(url: &str) -> Result<PgSession, DbError> {
         config.connect_timeout(Duration::from_secs(10));
     }
     let client = config.connect(NoTls).map_err(map_err)?;
-    Ok(PgSession { client, config, pid: None, watch: None })
+    Ok(PgSession {
+        client,
+        config,
+        pid: None,
+        watch: None,
+    })
 }
 
 fn map_err(e: postgres::Error) -> DbError {
@@ -62,7 +68,11 @@ fn map_err(e: postgres::Error) -> DbError {
                 message.push_str(&format!(" ({d})"));
             }
             let code = db.code().code().to_owned();
-            DbError { lock_timeout: code == "55P03", message, code: Some(code) }
+            DbError {
+                lock_timeout: code == "55P03",
+                message,
+                code: Some(code),
+            }
         }
         None => DbError::msg(e.to_string()),
     }
@@ -91,7 +101,11 @@ fn quote(ident: &str) -> String {
 impl PgSession {
     fn pid(&mut self) -> Option<u32> {
         if self.pid.is_none() {
-            self.pid = self.client.query_one("SELECT pg_backend_pid()", &[]).ok().map(|r| r.get::<_, i32>(0) as u32);
+            self.pid = self
+                .client
+                .query_one("SELECT pg_backend_pid()", &[])
+                .ok()
+                .map(|r| r.get::<_, i32>(0) as u32);
         }
         self.pid
     }
@@ -109,7 +123,10 @@ impl PgSession {
             let mut client: Option<Client> = None;
             while !w.stop.load(Ordering::Relaxed) {
                 std::thread::sleep(Duration::from_millis(100));
-                let waiting = w.running_since.lock().map(|s| s.is_some_and(|t| t.elapsed() > Duration::from_millis(80)));
+                let waiting = w
+                    .running_since
+                    .lock()
+                    .map(|s| s.is_some_and(|t| t.elapsed() > Duration::from_millis(80)));
                 if !waiting.unwrap_or(false) {
                     continue;
                 }
@@ -171,7 +188,9 @@ impl Session for PgSession {
         Ok(msgs
             .into_iter()
             .filter_map(|m| match m {
-                SimpleQueryMessage::Row(r) => Some((0..r.len()).map(|i| r.get(i).map(str::to_owned)).collect()),
+                SimpleQueryMessage::Row(r) => {
+                    Some((0..r.len()).map(|i| r.get(i).map(str::to_owned)).collect())
+                }
                 _ => None,
             })
             .collect())
@@ -233,7 +252,12 @@ impl Session for PgSession {
                 None => quote(t),
             })
             .collect();
-        let Ok(mut other) = self.config.connect(NoTls) else { return Vec::new() };
-        other.query(BLOCKERS_BY_TABLE, &[&pid, &names]).map(to_blockers).unwrap_or_default()
+        let Ok(mut other) = self.config.connect(NoTls) else {
+            return Vec::new();
+        };
+        other
+            .query(BLOCKERS_BY_TABLE, &[&pid, &names])
+            .map(to_blockers)
+            .unwrap_or_default()
     }
 }

@@ -27,7 +27,12 @@ pub struct RunOptions {
 
 impl Default for RunOptions {
     fn default() -> Self {
-        RunOptions { checkfirst: false, lock_timeout: Some(Duration::from_secs(5)), max_identifier_length: None, database: None }
+        RunOptions {
+            checkfirst: false,
+            lock_timeout: Some(Duration::from_secs(5)),
+            max_identifier_length: None,
+            database: None,
+        }
     }
 }
 
@@ -74,29 +79,48 @@ pub struct RunReport {
 
 impl RunReport {
     fn of_kind(&self, kind: StepKind) -> Vec<&Executed> {
-        self.executed.iter().filter(|e| e.kind == Some(kind)).collect()
+        self.executed
+            .iter()
+            .filter(|e| e.kind == Some(kind))
+            .collect()
     }
 
     /// The tables created, in order.
     pub fn created_tables(&self) -> Vec<TableRef> {
-        self.of_kind(StepKind::CreateTable).into_iter().filter_map(|e| e.table.clone()).collect()
+        self.of_kind(StepKind::CreateTable)
+            .into_iter()
+            .filter_map(|e| e.table.clone())
+            .collect()
     }
 
     /// The tables dropped, in order.
     pub fn dropped_tables(&self) -> Vec<TableRef> {
-        self.of_kind(StepKind::DropTable).into_iter().filter_map(|e| e.table.clone()).collect()
+        self.of_kind(StepKind::DropTable)
+            .into_iter()
+            .filter_map(|e| e.table.clone())
+            .collect()
     }
 
     /// One line: what was done, where, how long it took.
     pub fn summary(&self) -> String {
-        let (verb, tables) = if self.drop { ("dropped", self.dropped_tables().len()) } else { ("created", self.created_tables().len()) };
+        let (verb, tables) = if self.drop {
+            ("dropped", self.dropped_tables().len())
+        } else {
+            ("created", self.created_tables().len())
+        };
         let mut s = format!("{verb} {tables} table(s)");
         if !self.drop {
             let ix = self.of_kind(StepKind::CreateIndex).len();
             let fk = self.of_kind(StepKind::AddConstraint).len();
             s.push_str(&format!(", {ix} index(es), {fk} deferred constraint(s)"));
         }
-        let views = self.of_kind(if self.drop { StepKind::DropView } else { StepKind::CreateView }).len();
+        let views = self
+            .of_kind(if self.drop {
+                StepKind::DropView
+            } else {
+                StepKind::CreateView
+            })
+            .len();
         if views > 0 {
             s.push_str(&format!(", {views} view(s)"));
         }
@@ -104,7 +128,11 @@ impl RunReport {
             s.push_str(&format!(
                 "; {} table(s) {}",
                 self.skipped.len(),
-                if self.drop { "were not there" } else { "already existed" }
+                if self.drop {
+                    "were not there"
+                } else {
+                    "already existed"
+                }
             ));
         }
         s.push_str(&format!(
@@ -126,7 +154,11 @@ enum Mode {
 impl Engine {
     /// create_all: creates every table, index, constraint and view of `md`
     /// in dependency order, firing its DDL events as the statements run.
-    pub fn create_all(&self, md: &mut MetaData, options: &RunOptions) -> Result<RunReport, EngineError> {
+    pub fn create_all(
+        &self,
+        md: &mut MetaData,
+        options: &RunOptions,
+    ) -> Result<RunReport, EngineError> {
         self.run(Mode::Create, md, options, &mut |_| {})
     }
 
@@ -144,7 +176,11 @@ impl Engine {
     /// reverse dependency order, firing its DDL events. Fails at once with
     /// [`EngineError::OpenTransaction`] while a [`Connection`](super::Connection)
     /// of this engine is inside a transaction.
-    pub fn drop_all(&self, md: &mut MetaData, options: &RunOptions) -> Result<RunReport, EngineError> {
+    pub fn drop_all(
+        &self,
+        md: &mut MetaData,
+        options: &RunOptions,
+    ) -> Result<RunReport, EngineError> {
         self.run(Mode::Drop, md, options, &mut |_| {})
     }
 
@@ -184,18 +220,28 @@ impl Engine {
             checkfirst: options.checkfirst,
         };
         if ddl.database.is_none() && !session.transactional_ddl() {
-            ddl.database = session.query("SELECT DATABASE()").ok().and_then(|r| r.first()?.first()?.clone());
+            ddl.database = session
+                .query("SELECT DATABASE()")
+                .ok()
+                .and_then(|r| r.first()?.first()?.clone());
         }
         let plan = match mode {
             Mode::Create => create_plan(md, dialect, &ddl)?,
             Mode::Drop => drop_plan(md, dialect, &ddl)?,
         };
-        let mut schemas: Vec<String> = md.tables().iter().filter_map(|t| t.schema_opt().map(str::to_owned)).collect();
+        let mut schemas: Vec<String> = md
+            .tables()
+            .iter()
+            .filter_map(|t| t.schema_opt().map(str::to_owned))
+            .collect();
         schemas.extend(md.views().iter().filter_map(|v| v.schema.clone()));
         schemas.sort();
         schemas.dedup();
-        self.keep_schemas(&schemas).map_err(db("preparing schemas"))?;
-        session.prepare_schemas(&schemas).map_err(db("preparing schemas"))?;
+        self.keep_schemas(&schemas)
+            .map_err(db("preparing schemas"))?;
+        session
+            .prepare_schemas(&schemas)
+            .map_err(db("preparing schemas"))?;
 
         let transactional = session.transactional_ddl();
         if transactional {
@@ -218,16 +264,27 @@ impl Engine {
         } else {
             (plan, Vec::new())
         };
-        let tables: Vec<(Option<String>, String)> =
-            md.tables().iter().map(|t| (t.schema_opt().map(str::to_owned), t.name().to_owned())).collect();
+        let tables: Vec<(Option<String>, String)> = md
+            .tables()
+            .iter()
+            .map(|t| (t.schema_opt().map(str::to_owned), t.name().to_owned()))
+            .collect();
 
         let sql_steps: Vec<Executed> = plan
             .steps
             .iter()
             .filter_map(|s| match s {
-                Step::Sql { sql, kind, table, object } => {
-                    Some(Executed { sql: sql.clone(), kind: Some(*kind), table: table.clone(), object: object.clone() })
-                }
+                Step::Sql {
+                    sql,
+                    kind,
+                    table,
+                    object,
+                } => Some(Executed {
+                    sql: sql.clone(),
+                    kind: Some(*kind),
+                    table: table.clone(),
+                    object: object.clone(),
+                }),
                 Step::Event { .. } => None,
             })
             .collect();
@@ -291,7 +348,11 @@ impl Engine {
                         waited: options.lock_timeout.unwrap_or_default(),
                         blockers,
                         rolled_back: transactional,
-                        executed: if transactional { Vec::new() } else { executed.into_iter().map(|e| e.sql).collect() },
+                        executed: if transactional {
+                            Vec::new()
+                        } else {
+                            executed.into_iter().map(|e| e.sql).collect()
+                        },
                     });
                 }
                 if transactional {
@@ -306,7 +367,12 @@ impl Engine {
                     });
                 }
                 let undo = undo(md, dialect, &ddl, mode, &executed);
-                Err(EngineError::Partial { statement, source, executed: executed.into_iter().map(|e| e.sql).collect(), undo })
+                Err(EngineError::Partial {
+                    statement,
+                    source,
+                    executed: executed.into_iter().map(|e| e.sql).collect(),
+                    undo,
+                })
             }
         }
     }
@@ -340,12 +406,21 @@ impl Executor for SessionExecutor<'_> {
                 self.next += 1;
                 s.clone()
             }
-            _ => Executed { sql: sql.to_owned(), kind: None, table: None, object: None },
+            _ => Executed {
+                sql: sql.to_owned(),
+                kind: None,
+                table: None,
+                object: None,
+            },
         };
         match self.session.execute(sql) {
             Ok(()) => {
                 self.executed.push(meta);
-                (self.progress)(&Progress { done: self.executed.len(), total: self.total, statement: one_line(sql) });
+                (self.progress)(&Progress {
+                    done: self.executed.len(),
+                    total: self.total,
+                    statement: one_line(sql),
+                });
                 Ok(())
             }
             Err(e) => {
@@ -357,7 +432,12 @@ impl Executor for SessionExecutor<'_> {
 }
 
 /// Removes the steps checkfirst skips; returns the plan and the skipped tables.
-fn checkfirst(session: &mut dyn Session, md: &MetaData, plan: Plan, mode: Mode) -> Result<(Plan, Vec<TableRef>), DbError> {
+fn checkfirst(
+    session: &mut dyn Session,
+    md: &MetaData,
+    plan: Plan,
+    mode: Mode,
+) -> Result<(Plan, Vec<TableRef>), DbError> {
     let mut skip: HashSet<TableRef> = HashSet::new();
     let mut skipped = Vec::new();
     for t in md.tables() {
@@ -381,16 +461,32 @@ fn checkfirst(session: &mut dyn Session, md: &MetaData, plan: Plan, mode: Mode) 
             Step::Event { table: Some(t), .. } => !skip.contains(t),
             Step::Event { table: None, .. } => true,
             Step::Sql { table: Some(t), .. } => !skip.contains(t),
-            Step::Sql { kind: StepKind::CreateView | StepKind::DropView, object: Some(v), .. } => !skip_views.contains(v),
+            Step::Sql {
+                kind: StepKind::CreateView | StepKind::DropView,
+                object: Some(v),
+                ..
+            } => !skip_views.contains(v),
             Step::Sql { .. } => true,
         })
         .collect();
-    Ok((Plan { dialect: plan.dialect, steps }, skipped))
+    Ok((
+        Plan {
+            dialect: plan.dialect,
+            steps,
+        },
+        skipped,
+    ))
 }
 
 /// Statements that undo `executed` on a database without transactional DDL,
 /// in the order to run them.
-fn undo(md: &MetaData, dialect: &dyn Dialect, ddl: &DdlOptions, mode: Mode, executed: &[Executed]) -> Vec<String> {
+fn undo(
+    md: &MetaData,
+    dialect: &dyn Dialect,
+    ddl: &DdlOptions,
+    mode: Mode,
+    executed: &[Executed],
+) -> Vec<String> {
     let mirror = match mode {
         Mode::Create => drop_plan(md, dialect, ddl),
         Mode::Drop => create_plan(md, dialect, ddl),
@@ -400,30 +496,54 @@ fn undo(md: &MetaData, dialect: &dyn Dialect, ddl: &DdlOptions, mode: Mode, exec
             p.steps
                 .into_iter()
                 .filter_map(|s| match s {
-                    Step::Sql { sql, kind, table, object } => Some(Executed { sql, kind: Some(kind), table, object }),
+                    Step::Sql {
+                        sql,
+                        kind,
+                        table,
+                        object,
+                    } => Some(Executed {
+                        sql,
+                        kind: Some(kind),
+                        table,
+                        object,
+                    }),
                     Step::Event { .. } => None,
                 })
                 .collect()
         })
         .unwrap_or_default();
     let find = |kind: StepKind, e: &Executed| {
-        mirror.iter().find(|m| m.kind == Some(kind) && m.table == e.table && m.object == e.object).map(|m| m.sql.clone())
+        mirror
+            .iter()
+            .find(|m| m.kind == Some(kind) && m.table == e.table && m.object == e.object)
+            .map(|m| m.sql.clone())
     };
     let manual = |e: &Executed| format!("-- no automatic undo for: {}", one_line(&e.sql));
     let mut out = Vec::new();
     match mode {
         Mode::Create => {
-            let created: HashSet<&TableRef> =
-                executed.iter().filter(|e| e.kind == Some(StepKind::CreateTable)).filter_map(|e| e.table.as_ref()).collect();
+            let created: HashSet<&TableRef> = executed
+                .iter()
+                .filter(|e| e.kind == Some(StepKind::CreateTable))
+                .filter_map(|e| e.table.as_ref())
+                .collect();
             // Constraints first (they may tie tables together), then the rest in reverse.
-            for e in executed.iter().rev().filter(|e| e.kind == Some(StepKind::AddConstraint)) {
+            for e in executed
+                .iter()
+                .rev()
+                .filter(|e| e.kind == Some(StepKind::AddConstraint))
+            {
                 out.push(find(StepKind::DropConstraint, e).unwrap_or_else(|| manual(e)));
             }
             for e in executed.iter().rev() {
                 match e.kind {
                     Some(StepKind::AddConstraint) | Some(StepKind::Comment) => {}
-                    Some(StepKind::CreateTable) => out.push(find(StepKind::DropTable, e).unwrap_or_else(|| manual(e))),
-                    Some(StepKind::CreateView) => out.push(find(StepKind::DropView, e).unwrap_or_else(|| manual(e))),
+                    Some(StepKind::CreateTable) => {
+                        out.push(find(StepKind::DropTable, e).unwrap_or_else(|| manual(e)))
+                    }
+                    Some(StepKind::CreateView) => {
+                        out.push(find(StepKind::DropView, e).unwrap_or_else(|| manual(e)))
+                    }
                     Some(StepKind::CreateIndex) => {
                         if e.table.as_ref().is_some_and(|t| created.contains(t)) {
                             continue; // goes with its table
@@ -441,17 +561,29 @@ fn undo(md: &MetaData, dialect: &dyn Dialect, ddl: &DdlOptions, mode: Mode, exec
                         // The table, then its indexes and comments, as create_all makes them.
                         for m in mirror.iter().filter(|m| {
                             m.table == e.table
-                                && matches!(m.kind, Some(StepKind::CreateTable | StepKind::CreateIndex | StepKind::Comment))
+                                && matches!(
+                                    m.kind,
+                                    Some(
+                                        StepKind::CreateTable
+                                            | StepKind::CreateIndex
+                                            | StepKind::Comment
+                                    )
+                                )
                         }) {
                             out.push(m.sql.clone());
                         }
                     }
-                    Some(StepKind::DropView) => out.push(find(StepKind::CreateView, e).unwrap_or_else(|| manual(e))),
+                    Some(StepKind::DropView) => {
+                        out.push(find(StepKind::CreateView, e).unwrap_or_else(|| manual(e)))
+                    }
                     Some(StepKind::DropConstraint) => {}
                     _ => out.push(manual(e)),
                 }
             }
-            for e in executed.iter().filter(|e| e.kind == Some(StepKind::DropConstraint)) {
+            for e in executed
+                .iter()
+                .filter(|e| e.kind == Some(StepKind::DropConstraint))
+            {
                 out.push(find(StepKind::AddConstraint, e).unwrap_or_else(|| manual(e)));
             }
         }
@@ -459,9 +591,26 @@ fn undo(md: &MetaData, dialect: &dyn Dialect, ddl: &DdlOptions, mode: Mode, exec
     out
 }
 
-fn drop_index(md: &MetaData, dialect: &dyn Dialect, ddl: &DdlOptions, e: &Executed) -> Option<String> {
+fn drop_index(
+    md: &MetaData,
+    dialect: &dyn Dialect,
+    ddl: &DdlOptions,
+    e: &Executed,
+) -> Option<String> {
     let t = md.get(e.table.as_ref()?)?;
     let rules = dialect.name_rules(ddl.max_identifier_length);
-    let ix = t.indexes().iter().find(|ix| rules.finalize(&ix.name, String::new).ok().flatten().as_deref() == e.object.as_deref())?;
-    crate::ddl::Statement::DropIndex { table: t, index: ix }.to_sql(dialect, ddl).ok()
+    let ix = t.indexes().iter().find(|ix| {
+        rules
+            .finalize(&ix.name, String::new)
+            .ok()
+            .flatten()
+            .as_deref()
+            == e.object.as_deref()
+    })?;
+    crate::ddl::Statement::DropIndex {
+        table: t,
+        index: ix,
+    }
+    .to_sql(dialect, ddl)
+    .ok()
 }

@@ -19,7 +19,11 @@ pub struct DbError {
 
 impl DbError {
     pub(crate) fn msg(message: impl Into<String>) -> Self {
-        DbError { message: message.into(), code: None, lock_timeout: false }
+        DbError {
+            message: message.into(),
+            code: None,
+            lock_timeout: false,
+        }
     }
 }
 
@@ -68,7 +72,11 @@ impl fmt::Display for Blocker {
         }
         if let Some(q) = self.query.as_deref().filter(|q| !q.is_empty()) {
             let q: String = q.split_whitespace().collect::<Vec<_>>().join(" ");
-            let q = if q.chars().count() > 200 { format!("{}...", q.chars().take(200).collect::<String>()) } else { q };
+            let q = if q.chars().count() > 200 {
+                format!("{}...", q.chars().take(200).collect::<String>())
+            } else {
+                q
+            };
             write!(f, ", last query: {q}")?;
         }
         Ok(())

@@ -26,7 +26,11 @@ impl Target {
     /// A fresh in-memory target, unique in this process.
     pub(crate) fn new_memory() -> Target {
         static NEXT: AtomicU64 = AtomicU64::new(0);
-        Target::Memory(format!("nomenclator-mem-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)))
+        Target::Memory(format!(
+            "nomenclator-mem-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ))
     }
 
     fn open_path(&self, schema: Option<&str>) -> String {
@@ -41,8 +45,14 @@ impl Target {
 
 /// `dir/shop.db` + `s` → `dir/shop.s.db`.
 fn schema_file(p: &Path, schema: &str) -> PathBuf {
-    let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let ext = p.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_else(|| "db".into());
+    let stem = p
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = p
+        .extension()
+        .map(|e| e.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "db".into());
     p.with_file_name(format!("{stem}.{schema}.{ext}"))
 }
 
@@ -52,14 +62,19 @@ pub(crate) struct SqliteSession {
 }
 
 pub(crate) fn connect(target: &Target) -> Result<SqliteSession, DbError> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_URI;
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_URI;
     let conn = match target {
         Target::File(p) => Connection::open(p),
         Target::Memory(_) => Connection::open_with_flags(target.open_path(None), flags),
     }
     .map_err(map_err)?;
     conn.busy_timeout(Duration::from_secs(5)).map_err(map_err)?;
-    Ok(SqliteSession { conn, target: target.clone() })
+    Ok(SqliteSession {
+        conn,
+        target: target.clone(),
+    })
 }
 
 fn map_err(e: rusqlite::Error) -> DbError {
@@ -102,7 +117,9 @@ impl Session for SqliteSession {
                     ValueRef::Null => None,
                     ValueRef::Integer(v) => Some(v.to_string()),
                     ValueRef::Real(v) => Some(v.to_string()),
-                    ValueRef::Text(t) | ValueRef::Blob(t) => Some(String::from_utf8_lossy(t).into_owned()),
+                    ValueRef::Text(t) | ValueRef::Blob(t) => {
+                        Some(String::from_utf8_lossy(t).into_owned())
+                    }
                 });
             }
             out.push(r);
@@ -130,14 +147,19 @@ impl Session for SqliteSession {
     }
 
     fn prepare_schemas(&mut self, schemas: &[String]) -> Result<(), DbError> {
-        let attached: Vec<String> =
-            self.query("PRAGMA database_list")?.into_iter().filter_map(|r| r.get(1).cloned().flatten()).collect();
+        let attached: Vec<String> = self
+            .query("PRAGMA database_list")?
+            .into_iter()
+            .filter_map(|r| r.get(1).cloned().flatten())
+            .collect();
         for s in schemas {
             if attached.iter().any(|a| a.eq_ignore_ascii_case(s)) {
                 continue;
             }
             let path = self.target.open_path(Some(s));
-            self.conn.execute(&format!("ATTACH DATABASE ?1 AS {}", quote(s)), [path]).map_err(map_err)?;
+            self.conn
+                .execute(&format!("ATTACH DATABASE ?1 AS {}", quote(s)), [path])
+                .map_err(map_err)?;
         }
         Ok(())
     }
@@ -147,7 +169,10 @@ impl Session for SqliteSession {
             "SELECT count(*) FROM {}.sqlite_master WHERE type IN ('table', 'view') AND name = ?1",
             quote(schema.unwrap_or("main"))
         );
-        let n: i64 = self.conn.query_row(&sql, [name], |r| r.get(0)).map_err(map_err)?;
+        let n: i64 = self
+            .conn
+            .query_row(&sql, [name], |r| r.get(0))
+            .map_err(map_err)?;
         Ok(n > 0)
     }
 
@@ -166,7 +191,10 @@ mod tests {
 
     #[test]
     fn schema_files_sit_next_to_the_database() {
-        assert_eq!(schema_file(Path::new("/x/shop.db"), "s1"), PathBuf::from("/x/shop.s1.db"));
+        assert_eq!(
+            schema_file(Path::new("/x/shop.db"), "s1"),
+            PathBuf::from("/x/shop.s1.db")
+        );
     }
 
     #[test]

@@ -21,18 +21,28 @@ impl DbUrl {
     /// Parses a URL; the scheme decides the driver.
     pub fn parse(url: &str) -> Result<DbUrl, EngineError> {
         let url = url.trim();
-        let bad = |why: &str| EngineError::Url { url: redact(url), reason: why.to_owned() };
+        let bad = |why: &str| EngineError::Url {
+            url: redact(url),
+            reason: why.to_owned(),
+        };
         if url == "sqlite::memory:" || url == "sqlite://:memory:" || url == "sqlite://" {
             return Ok(DbUrl::SqliteMemory);
         }
-        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
             if path.is_empty() {
-                return Err(bad("no file: use sqlite://path/to/file.db or sqlite::memory:"));
+                return Err(bad(
+                    "no file: use sqlite://path/to/file.db or sqlite::memory:",
+                ));
             }
             return Ok(DbUrl::SqliteFile(PathBuf::from(path)));
         }
         let Some((scheme, rest)) = url.split_once("://") else {
-            return Err(bad("not a URL: use sqlite://FILE, sqlite::memory:, postgres://... or mysql://..."));
+            return Err(bad(
+                "not a URL: use sqlite://FILE, sqlite::memory:, postgres://... or mysql://...",
+            ));
         };
         if rest.is_empty() {
             return Err(bad("no host or database after the scheme"));
@@ -67,7 +77,9 @@ impl DbUrl {
 
 /// Replaces the password of `scheme://user:password@host` with `***`.
 pub(crate) fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
     let (auth, host) = match rest.rfind('@') {
         Some(i) => (&rest[..i], &rest[i..]),
         None => return url.to_owned(),
@@ -84,19 +96,43 @@ mod tests {
 
     #[test]
     fn parses_every_form() {
-        assert_eq!(DbUrl::parse("sqlite::memory:").unwrap(), DbUrl::SqliteMemory);
-        assert_eq!(DbUrl::parse("sqlite://shop.db").unwrap(), DbUrl::SqliteFile("shop.db".into()));
-        assert_eq!(DbUrl::parse("sqlite:///tmp/a.db").unwrap(), DbUrl::SqliteFile("/tmp/a.db".into()));
-        assert_eq!(DbUrl::parse("postgresql://u@h/db").unwrap().dialect_name(), "postgresql");
-        assert_eq!(DbUrl::parse("mariadb://root@h:3306/t").unwrap(), DbUrl::MySql("mysql://root@h:3306/t".into()));
-        assert!(DbUrl::parse("oracle://x").unwrap_err().to_string().contains("unknown scheme"));
+        assert_eq!(
+            DbUrl::parse("sqlite::memory:").unwrap(),
+            DbUrl::SqliteMemory
+        );
+        assert_eq!(
+            DbUrl::parse("sqlite://shop.db").unwrap(),
+            DbUrl::SqliteFile("shop.db".into())
+        );
+        assert_eq!(
+            DbUrl::parse("sqlite:///tmp/a.db").unwrap(),
+            DbUrl::SqliteFile("/tmp/a.db".into())
+        );
+        assert_eq!(
+            DbUrl::parse("postgresql://u@h/db").unwrap().dialect_name(),
+            "postgresql"
+        );
+        assert_eq!(
+            DbUrl::parse("mariadb://root@h:3306/t").unwrap(),
+            DbUrl::MySql("mysql://root@h:3306/t".into())
+        );
+        assert!(DbUrl::parse("oracle://x")
+            .unwrap_err()
+            .to_string()
+            .contains("unknown scheme"));
         assert!(DbUrl::parse("shop.db").is_err());
     }
 
     #[test]
     fn hides_passwords() {
-        assert_eq!(redact("postgres://bob:secret@h:5432/db"), "postgres://bob:***@h:5432/db");
+        assert_eq!(
+            redact("postgres://bob:secret@h:5432/db"),
+            "postgres://bob:***@h:5432/db"
+        );
         assert_eq!(redact("postgres://bob@h/db"), "postgres://bob@h/db");
-        assert_eq!(DbUrl::parse("mysql://a:b@h/d").unwrap().display(), "mysql://a:***@h/d");
+        assert_eq!(
+            DbUrl::parse("mysql://a:b@h/d").unwrap().display(),
+            "mysql://a:***@h/d"
+        );
     }
 }

@@ -74,7 +74,9 @@ pub struct EventBus {
 
 impl std::fmt::Debug for EventBus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EventBus").field("listeners", &self.entries.len()).finish()
+        f.debug_struct("EventBus")
+            .field("listeners", &self.entries.len())
+            .finish()
     }
 }
 
@@ -88,8 +90,17 @@ impl EventBus {
     pub fn register(&mut self, listener: Box<dyn Listener>, options: ListenOptions) -> ListenerId {
         let id = ListenerId(self.next);
         self.next += 1;
-        let pos = self.entries.partition_point(|e| e.options.phase <= options.phase);
-        self.entries.insert(pos, Entry { id, options, listener });
+        let pos = self
+            .entries
+            .partition_point(|e| e.options.phase <= options.phase);
+        self.entries.insert(
+            pos,
+            Entry {
+                id,
+                options,
+                listener,
+            },
+        );
         id
     }
 
@@ -155,7 +166,11 @@ impl EventBus {
     }
 
     /// Calls one listener by id, if it is still registered.
-    pub(crate) fn call_one<R>(&mut self, id: ListenerId, call: impl FnOnce(&mut dyn Listener) -> R) -> Option<R> {
+    pub(crate) fn call_one<R>(
+        &mut self,
+        id: ListenerId,
+        call: impl FnOnce(&mut dyn Listener) -> R,
+    ) -> Option<R> {
         let entry = self.entries.iter_mut().find(|e| e.id == id)?;
         Some(call(entry.listener.as_mut()))
     }

@@ -233,7 +233,12 @@ pub struct DdlEvent<'a> {
 impl<'a> DdlEvent<'a> {
     /// A new event (used by plans and tests).
     pub fn new(kind: EventKind, table: Option<&'a Table>, dialect: &'a str) -> Self {
-        DdlEvent { kind, table, dialect, statements: Vec::new() }
+        DdlEvent {
+            kind,
+            table,
+            dialect,
+            statements: Vec::new(),
+        }
     }
 
     /// Adds a statement to run at this point (SQL for the event's dialect, without a trailing `;`).
@@ -286,7 +291,10 @@ pub trait Listener: DynClone + Send + Sync {
     }
 
     /// A column joined a primary key made from column flags.
-    fn primary_key_column_added(&mut self, _event: &mut PrimaryKeyColumnAdded<'_>) -> ListenerResult {
+    fn primary_key_column_added(
+        &mut self,
+        _event: &mut PrimaryKeyColumnAdded<'_>,
+    ) -> ListenerResult {
         Ok(())
     }
 
@@ -315,7 +323,8 @@ impl<L: Listener + Clone> Listener for Option<L> {
         self.as_mut().map_or(Ok(()), |l| l.index_attached(e))
     }
     fn primary_key_column_added(&mut self, e: &mut PrimaryKeyColumnAdded<'_>) -> ListenerResult {
-        self.as_mut().map_or(Ok(()), |l| l.primary_key_column_added(e))
+        self.as_mut()
+            .map_or(Ok(()), |l| l.primary_key_column_added(e))
     }
     fn ddl(&mut self, e: &mut DdlEvent<'_>) -> ListenerResult {
         self.as_mut().map_or(Ok(()), |l| l.ddl(e))
@@ -324,7 +333,8 @@ impl<L: Listener + Clone> Listener for Option<L> {
 
 impl<L: Listener + Clone> Listener for Vec<L> {
     fn interest(&self) -> Interest {
-        self.iter().fold(Interest::NONE, |acc, l| Interest(acc.0 | l.interest().0))
+        self.iter()
+            .fold(Interest::NONE, |acc, l| Interest(acc.0 | l.interest().0))
     }
     fn table_attached(&mut self, e: &mut TableAttached<'_>) -> ListenerResult {
         self.iter_mut().try_for_each(|l| l.table_attached(e))
@@ -339,7 +349,8 @@ impl<L: Listener + Clone> Listener for Vec<L> {
         self.iter_mut().try_for_each(|l| l.index_attached(e))
     }
     fn primary_key_column_added(&mut self, e: &mut PrimaryKeyColumnAdded<'_>) -> ListenerResult {
-        self.iter_mut().try_for_each(|l| l.primary_key_column_added(e))
+        self.iter_mut()
+            .try_for_each(|l| l.primary_key_column_added(e))
     }
     fn ddl(&mut self, e: &mut DdlEvent<'_>) -> ListenerResult {
         self.iter_mut().try_for_each(|l| l.ddl(e))

@@ -29,7 +29,8 @@ mod listener;
 
 pub use bus::{EventBus, ListenOptions, ListenerId, Phase};
 pub use listener::{
-    on_column, on_constraint, on_ddl, on_index, on_table, Catalog, ColumnAttached, ConstraintAttached, DdlEvent,
-    EventKind, IndexAttached, Interest, Listener, ListenerError, ListenerResult, OnColumn, OnConstraint, OnDdl,
-    OnIndex, OnTable, PrimaryKeyColumnAdded, TableAttached,
+    on_column, on_constraint, on_ddl, on_index, on_table, Catalog, ColumnAttached,
+    ConstraintAttached, DdlEvent, EventKind, IndexAttached, Interest, Listener, ListenerError,
+    ListenerResult, OnColumn, OnConstraint, OnDdl, OnIndex, OnTable, PrimaryKeyColumnAdded,
+    TableAttached,
 };

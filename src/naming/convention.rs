@@ -109,7 +109,9 @@ impl NamingConvention {
 
     /// SQLAlchemy's default: `ix = "ix_%(column_0_label)s"`.
     pub fn sqlalchemy_default() -> Self {
-        Self::new().with(Kind::Index, "ix_%(column_0_label)s").expect("the default template parses")
+        Self::new()
+            .with(Kind::Index, "ix_%(column_0_label)s")
+            .expect("the default template parses")
     }
 
     /// Adds a provider of custom tokens (before the templates that use them).
@@ -119,9 +121,18 @@ impl NamingConvention {
 
     /// Sets the template for `kind`, checking its tokens.
     pub fn set(&mut self, kind: Kind, template: &str) -> Result<(), NamingError> {
-        let t = Template::parse(template).map_err(|e| NamingError::Template { origin: None, key: kind, error: e })?;
+        let t = Template::parse(template).map_err(|e| NamingError::Template {
+            origin: None,
+            key: kind,
+            error: e,
+        })?;
         t.check_tokens(kind, |name| self.providers.iter().any(|p| p.provides(name)))
-            .map_err(|message| NamingError::Token { origin: None, key: kind, template: template.to_owned(), message })?;
+            .map_err(|message| NamingError::Token {
+                origin: None,
+                key: kind,
+                template: template.to_owned(),
+                message,
+            })?;
         self.templates[kind.slot()] = Some(Arc::new(t));
         Ok(())
     }
@@ -148,7 +159,11 @@ impl NamingConvention {
     }
 
     /// Renders `template` for the object described by `cx`.
-    pub fn render(&self, template: &Template, cx: &TokenContext<'_>) -> Result<String, NamingError> {
+    pub fn render(
+        &self,
+        template: &Template,
+        cx: &TokenContext<'_>,
+    ) -> Result<String, NamingError> {
         let mut out = String::new();
         for part in template.parts() {
             match part {
@@ -156,12 +171,14 @@ impl NamingConvention {
                 Part::Token(tok, spec) => {
                     let v = self.value(tok, template, cx)?;
                     match spec {
-                        Some(spec) => out.push_str(&apply_spec(spec, &v).map_err(|m| NamingError::Token {
-                            origin: None,
-                            key: cx.kind,
-                            template: template.source().to_owned(),
-                            message: m,
-                        })?),
+                        Some(spec) => {
+                            out.push_str(&apply_spec(spec, &v).map_err(|m| NamingError::Token {
+                                origin: None,
+                                key: cx.kind,
+                                template: template.source().to_owned(),
+                                message: m,
+                            })?)
+                        }
                         None => out.push_str(&v),
                     }
                 }
@@ -170,7 +187,12 @@ impl NamingConvention {
         Ok(out)
     }
 
-    fn value(&self, tok: &Token, template: &Template, cx: &TokenContext<'_>) -> Result<String, NamingError> {
+    fn value(
+        &self,
+        tok: &Token,
+        template: &Template,
+        cx: &TokenContext<'_>,
+    ) -> Result<String, NamingError> {
         let joined = |vals: Vec<String>, sel: Selector| match sel {
             Selector::Concat => vals.concat(),
             _ => vals.join("_"),
@@ -188,9 +210,22 @@ impl NamingConvention {
                     })
                 }
             },
-            Token::ReferredTableName => cx.foreign_key.map(|fk| fk.referred_table.name.clone()).unwrap_or_default(),
-            Token::Column(attr, Selector::At(i)) => cx.columns.get(*i).map(|c| cx.column_value(c, *attr)).unwrap_or_default(),
-            Token::Column(attr, sel) => joined(cx.columns.iter().map(|c| cx.column_value(c, *attr)).collect(), *sel),
+            Token::ReferredTableName => cx
+                .foreign_key
+                .map(|fk| fk.referred_table.name.clone())
+                .unwrap_or_default(),
+            Token::Column(attr, Selector::At(i)) => cx
+                .columns
+                .get(*i)
+                .map(|c| cx.column_value(c, *attr))
+                .unwrap_or_default(),
+            Token::Column(attr, sel) => joined(
+                cx.columns
+                    .iter()
+                    .map(|c| cx.column_value(c, *attr))
+                    .collect(),
+                *sel,
+            ),
             Token::ReferredColumn(sel) => {
                 let cols = cx.referred_columns.unwrap_or(&[]);
                 match sel {
@@ -213,12 +248,16 @@ impl NamingConvention {
                 }
             }
             Token::Custom(name) => {
-                let p = self.providers.iter().find(|p| p.provides(name)).ok_or_else(|| NamingError::Token {
-                    origin: None,
-                    key: cx.kind,
-                    template: template.source().to_owned(),
-                    message: format!("no plugin provides token {name:?}"),
-                })?;
+                let p = self
+                    .providers
+                    .iter()
+                    .find(|p| p.provides(name))
+                    .ok_or_else(|| NamingError::Token {
+                        origin: None,
+                        key: cx.kind,
+                        template: template.source().to_owned(),
+                        message: format!("no plugin provides token {name:?}"),
+                    })?;
                 p.resolve(name, cx).map_err(|message| NamingError::Token {
                     origin: None,
                     key: cx.kind,

@@ -22,8 +22,16 @@ impl std::fmt::Display for ObjectDesc {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.kind {
             None => write!(f, "table \"{}\"", self.table),
-            Some(k) if self.columns.is_empty() => write!(f, "{} on table \"{}\"", k.describe(), self.table),
-            Some(k) => write!(f, "{} on table \"{}\" ({})", k.describe(), self.table, self.columns.join(", ")),
+            Some(k) if self.columns.is_empty() => {
+                write!(f, "{} on table \"{}\"", k.describe(), self.table)
+            }
+            Some(k) => write!(
+                f,
+                "{} on table \"{}\" ({})",
+                k.describe(),
+                self.table,
+                self.columns.join(", ")
+            ),
         }
     }
 }
@@ -119,7 +127,9 @@ impl NamingError {
     /// Records where the convention came from (a pack file or document).
     pub fn with_origin(mut self, o: impl Into<String>) -> Self {
         match &mut self {
-            NamingError::Template { origin, .. } | NamingError::Token { origin, .. } => *origin = Some(o.into()),
+            NamingError::Template { origin, .. } | NamingError::Token { origin, .. } => {
+                *origin = Some(o.into())
+            }
             _ => {}
         }
         self
@@ -131,7 +141,9 @@ impl NamingError {
 pub(crate) fn abbrev(s: &str) -> std::borrow::Cow<'_, str> {
     const KEEP: usize = 100;
     match s.char_indices().nth(KEEP) {
-        Some((end, _)) if s.len() > 2 * KEEP => format!("{}... ({} bytes in all)", &s[..end], s.len()).into(),
+        Some((end, _)) if s.len() > 2 * KEEP => {
+            format!("{}... ({} bytes in all)", &s[..end], s.len()).into()
+        }
         _ => s.into(),
     }
 }

@@ -6,8 +6,8 @@ use super::convention::{NamingConvention, TokenContext};
 use super::error::NamingError;
 use super::template::{Template, Token};
 use crate::events::{
-    Catalog, ConstraintAttached, EventKind, IndexAttached, Interest, Listener, ListenerError, ListenerResult,
-    PrimaryKeyColumnAdded,
+    Catalog, ConstraintAttached, EventKind, IndexAttached, Interest, Listener, ListenerError,
+    ListenerResult, PrimaryKeyColumnAdded,
 };
 use crate::schema::{Constraint, Kind, Name, Table};
 
@@ -37,7 +37,12 @@ impl ConventionHandler {
     }
 
     /// Applies the template (if any) to `name`.
-    fn apply(&self, template: &Template, name: &mut Name, mut cx: TokenContext<'_>) -> Result<(), NamingError> {
+    fn apply(
+        &self,
+        template: &Template,
+        name: &mut Name,
+        mut cx: TokenContext<'_>,
+    ) -> Result<(), NamingError> {
         let explicit = match &*name {
             Name::Final(_) => return Ok(()),
             Name::Pending => None,
@@ -47,7 +52,10 @@ impl ConventionHandler {
         };
         cx.explicit_name = explicit.clone();
         let generated = self.convention.render(template, &cx)?;
-        *name = Name::Generated { name: generated, explicit };
+        *name = Name::Generated {
+            name: generated,
+            explicit,
+        };
         Ok(())
     }
 
@@ -55,9 +63,16 @@ impl ConventionHandler {
         names.iter().filter_map(|n| table.column_named(n)).collect()
     }
 
-    fn name_constraint(&self, table: &Table, c: &mut Constraint, catalog: &Catalog<'_>) -> Result<Option<crate::schema::TableRef>, NamingError> {
+    fn name_constraint(
+        &self,
+        table: &Table,
+        c: &mut Constraint,
+        catalog: &Catalog<'_>,
+    ) -> Result<Option<crate::schema::TableRef>, NamingError> {
         let kind = c.kind();
-        let Some(template) = self.convention.template(kind) else { return Ok(None) };
+        let Some(template) = self.convention.template(kind) else {
+            return Ok(None);
+        };
         let columns = Self::columns(table, c.columns());
         let (fk, referred) = match &*c {
             Constraint::ForeignKey(fk) => {
@@ -68,9 +83,14 @@ impl ConventionHandler {
                     // for built-in tokens and for plugins' tokens alike
                     // (`TokenContext::referred_columns`); wait for that table if a token may need them.
                     let custom = template.tokens().any(|t| matches!(t, Token::Custom(_)));
-                    match catalog.table(&fk.referred_table).and_then(Table::primary_key) {
+                    match catalog
+                        .table(&fk.referred_table)
+                        .and_then(Table::primary_key)
+                    {
                         Some(pk) => Some(pk.columns()),
-                        None if template.uses_referred_columns() || custom => return Ok(Some(fk.referred_table.clone())),
+                        None if template.uses_referred_columns() || custom => {
+                            return Ok(Some(fk.referred_table.clone()))
+                        }
                         None => None,
                     }
                 };
@@ -116,7 +136,9 @@ impl Listener for ConventionHandler {
     }
 
     fn index_attached(&mut self, event: &mut IndexAttached<'_>) -> ListenerResult {
-        let Some(template) = self.convention.template(Kind::Index) else { return Ok(()) };
+        let Some(template) = self.convention.template(Kind::Index) else {
+            return Ok(());
+        };
         let cx = TokenContext {
             table: event.table,
             kind: Kind::Index,
@@ -126,11 +148,17 @@ impl Listener for ConventionHandler {
             referred_columns: None,
             check_sql: None,
         };
-        self.apply(template, &mut event.index.name, cx).map_err(ListenerError::from_error)
+        self.apply(template, &mut event.index.name, cx)
+            .map_err(ListenerError::from_error)
     }
 
-    fn primary_key_column_added(&mut self, event: &mut PrimaryKeyColumnAdded<'_>) -> ListenerResult {
-        let Some(template) = self.convention.template(Kind::PrimaryKey) else { return Ok(()) };
+    fn primary_key_column_added(
+        &mut self,
+        event: &mut PrimaryKeyColumnAdded<'_>,
+    ) -> ListenerResult {
+        let Some(template) = self.convention.template(Kind::PrimaryKey) else {
+            return Ok(());
+        };
         if !event.primary_key.name.is_generated() {
             return Ok(());
         }
@@ -143,6 +171,7 @@ impl Listener for ConventionHandler {
             referred_columns: None,
             check_sql: None,
         };
-        self.apply(template, &mut event.primary_key.name, cx).map_err(ListenerError::from_error)
+        self.apply(template, &mut event.primary_key.name, cx)
+            .map_err(ListenerError::from_error)
     }
 }

@@ -22,21 +22,33 @@ pub struct IdentifierLimit {
 
 impl IdentifierLimit {
     /// No limit (SQLite).
-    pub const NONE: IdentifierLimit = IdentifierLimit { max: None, unit: LengthUnit::Chars };
+    pub const NONE: IdentifierLimit = IdentifierLimit {
+        max: None,
+        unit: LengthUnit::Chars,
+    };
 
     /// A limit in bytes.
     pub fn bytes(max: usize) -> Self {
-        IdentifierLimit { max: Some(max), unit: LengthUnit::Bytes }
+        IdentifierLimit {
+            max: Some(max),
+            unit: LengthUnit::Bytes,
+        }
     }
 
     /// A limit in characters.
     pub fn chars(max: usize) -> Self {
-        IdentifierLimit { max: Some(max), unit: LengthUnit::Chars }
+        IdentifierLimit {
+            max: Some(max),
+            unit: LengthUnit::Chars,
+        }
     }
 
     /// The same unit with another maximum (`--max-identifier-length`).
     pub fn with_max(self, max: usize) -> Self {
-        IdentifierLimit { max: Some(max), unit: self.unit }
+        IdentifierLimit {
+            max: Some(max),
+            unit: self.unit,
+        }
     }
 
     /// The length of `s` in this limit's unit.
@@ -69,7 +81,9 @@ impl IdentifierLimit {
     /// assert_eq!(IdentifierLimit::chars(15).shorten("uq_user_dataData2Data3"), "uq_user_2769");
     /// ```
     pub fn shorten(&self, s: &str) -> String {
-        let Some(max) = self.max else { return s.to_owned() };
+        let Some(max) = self.max else {
+            return s.to_owned();
+        };
         if self.length(s) <= max {
             return s.to_owned();
         }

@@ -58,19 +58,32 @@ fn ser_kind<S: serde::Serializer>(k: &Kind, s: S) -> Result<S::Ok, S::Error> {
 impl NameRules {
     /// The final name of `name`: generated names shortened to the limit,
     /// explicit and final names checked against it.
-    pub fn finalize(&self, name: &Name, what: impl FnOnce() -> String) -> Result<Option<String>, NamingError> {
+    pub fn finalize(
+        &self,
+        name: &Name,
+        what: impl FnOnce() -> String,
+    ) -> Result<Option<String>, NamingError> {
         match name {
             Name::Pending => Ok(None),
             Name::Generated { name, .. } => Ok(Some(self.limit.shorten(name))),
             Name::Explicit(n) | Name::Final(n) => {
-                self.check_length(n, what, ", or let a naming convention make (and shorten) it")?;
+                self.check_length(
+                    n,
+                    what,
+                    ", or let a naming convention make (and shorten) it",
+                )?;
                 Ok(Some(n.clone()))
             }
         }
     }
 
     /// Checks a table, column or explicit name against the limit.
-    pub fn check_length(&self, name: &str, what: impl FnOnce() -> String, hint: &'static str) -> Result<(), NamingError> {
+    pub fn check_length(
+        &self,
+        name: &str,
+        what: impl FnOnce() -> String,
+        hint: &'static str,
+    ) -> Result<(), NamingError> {
         if self.limit.fits(name) {
             return Ok(());
         }
@@ -94,25 +107,40 @@ pub fn final_names(md: &MetaData, rules: &NameRules) -> Result<Vec<NamedObject>,
     let ns = &rules.namespaces;
     let mut per_schema: HashMap<(Option<String>, String), ObjectDesc> = HashMap::new();
     let schema_of = |s: &Option<String>| s.clone().or_else(|| ns.default_schema.map(str::to_owned));
-    let collide = |name: &str, first: &ObjectDesc, second: ObjectDesc, scope: String| NamingError::Collision {
-        name: name.to_owned(),
-        first: Box::new(first.clone()),
-        second: Box::new(second),
-        scope,
-        dialect: rules.dialect.clone(),
+    let collide = |name: &str, first: &ObjectDesc, second: ObjectDesc, scope: String| {
+        NamingError::Collision {
+            name: name.to_owned(),
+            first: Box::new(first.clone()),
+            second: Box::new(second),
+            scope,
+            dialect: rules.dialect.clone(),
+        }
     };
     for v in md.views() {
         if ns.tables_in_schema_namespace {
-            let d = ObjectDesc { table: TableRef::new(v.schema.as_deref(), &v.name), kind: None, columns: vec![] };
+            let d = ObjectDesc {
+                table: TableRef::new(v.schema.as_deref(), &v.name),
+                kind: None,
+                columns: vec![],
+            };
             per_schema.insert((schema_of(&v.schema), v.name.clone()), d);
         }
     }
     for t in md.tables() {
         let key = t.key();
         if ns.tables_in_schema_namespace {
-            let d = ObjectDesc { table: key.clone(), kind: None, columns: vec![] };
+            let d = ObjectDesc {
+                table: key.clone(),
+                kind: None,
+                columns: vec![],
+            };
             if let Some(first) = per_schema.get(&(schema_of(&t.schema), t.name.clone())) {
-                return Err(collide(&t.name, first, d, "tables, views and indexes share one namespace per schema".into()));
+                return Err(collide(
+                    &t.name,
+                    first,
+                    d,
+                    "tables, views and indexes share one namespace per schema".into(),
+                ));
             }
             per_schema.insert((schema_of(&t.schema), t.name.clone()), d);
         }
@@ -120,12 +148,17 @@ pub fn final_names(md: &MetaData, rules: &NameRules) -> Result<Vec<NamedObject>,
     // Objects are remembered by their position in `out`; their description
     // is only built for an error (cloning it for every object cost a third
     // of this function on large schemas).
-    let desc_of = |o: &NamedObject| ObjectDesc { table: TableRef::new(o.schema.as_deref(), &o.table), kind: Some(o.kind), columns: o.columns.clone() };
+    let desc_of = |o: &NamedObject| ObjectDesc {
+        table: TableRef::new(o.schema.as_deref(), &o.table),
+        kind: Some(o.kind),
+        columns: o.columns.clone(),
+    };
     let mut per_schema_obj: HashMap<(Option<String>, String), usize> = HashMap::new();
     let mut per_table: HashMap<String, usize> = HashMap::new();
     for t in md.tables() {
         per_table.clear();
-        let mut items: Vec<(Kind, &Name, &[String], Option<bool>)> = Vec::with_capacity(t.constraints().len() + t.indexes().len() + 1);
+        let mut items: Vec<(Kind, &Name, &[String], Option<bool>)> =
+            Vec::with_capacity(t.constraints().len() + t.indexes().len() + 1);
         if let Some(pk) = t.primary_key() {
             items.push((Kind::PrimaryKey, &pk.name, pk.columns(), None));
         }
@@ -136,25 +169,62 @@ pub fn final_names(md: &MetaData, rules: &NameRules) -> Result<Vec<NamedObject>,
             items.push((Kind::Index, &ix.name, ix.columns(), Some(ix.is_unique())));
         }
         for (kind, name, columns, unique) in items {
-            let final_name = rules.finalize(name, || ObjectDesc { table: t.key(), kind: Some(kind), columns: columns.to_vec() }.to_string())?;
+            let final_name = rules.finalize(name, || {
+                ObjectDesc {
+                    table: t.key(),
+                    kind: Some(kind),
+                    columns: columns.to_vec(),
+                }
+                .to_string()
+            })?;
             if kind == Kind::Index && final_name.is_none() {
-                return Err(NamingError::IndexWithoutName { table: t.key(), columns: columns.to_vec() });
+                return Err(NamingError::IndexWithoutName {
+                    table: t.key(),
+                    columns: columns.to_vec(),
+                });
             }
             let idx = out.len();
-            out.push(NamedObject { schema: t.schema.clone(), table: t.name.clone(), kind, columns: columns.to_vec(), name: final_name, unique });
-            let Some(n) = out[idx].name.as_deref() else { continue };
+            out.push(NamedObject {
+                schema: t.schema.clone(),
+                table: t.name.clone(),
+                kind,
+                columns: columns.to_vec(),
+                name: final_name,
+                unique,
+            });
+            let Some(n) = out[idx].name.as_deref() else {
+                continue;
+            };
             if ns.per_table.contains(&kind) {
                 if let Some(&first) = per_table.get(n) {
-                    return Err(collide(n, &desc_of(&out[first]), desc_of(&out[idx]), format!("names of {} must differ within a table", kinds(ns.per_table))));
+                    return Err(collide(
+                        n,
+                        &desc_of(&out[first]),
+                        desc_of(&out[idx]),
+                        format!(
+                            "names of {} must differ within a table",
+                            kinds(ns.per_table)
+                        ),
+                    ));
                 }
                 per_table.insert(n.to_owned(), idx);
             }
             if ns.per_schema.contains(&kind) {
                 let k = (schema_of(&t.schema), n.to_owned());
-                let first = per_schema.get(&k).cloned().or_else(|| per_schema_obj.get(&k).map(|&f| desc_of(&out[f])));
+                let first = per_schema
+                    .get(&k)
+                    .cloned()
+                    .or_else(|| per_schema_obj.get(&k).map(|&f| desc_of(&out[f])));
                 if let Some(first) = first {
-                    let what = if ns.tables_in_schema_namespace { "tables and " } else { "" };
-                    let scope = format!("{what}names of {} share one namespace per schema", kinds(ns.per_schema));
+                    let what = if ns.tables_in_schema_namespace {
+                        "tables and "
+                    } else {
+                        ""
+                    };
+                    let scope = format!(
+                        "{what}names of {} share one namespace per schema",
+                        kinds(ns.per_schema)
+                    );
                     return Err(collide(n, &first, desc_of(&out[idx]), scope));
                 }
                 per_schema_obj.insert(k, idx);

@@ -13,9 +13,18 @@ use crate::schema::Kind;
 
 /// The packs compiled into the library, from the repository's `conventions/` folder.
 const BUILTIN: &[(&str, &str)] = &[
-    ("sqlalchemy", include_str!("../../conventions/sqlalchemy.toml")),
-    ("postgresql", include_str!("../../conventions/postgresql.toml")),
-    ("alembic-short", include_str!("../../conventions/alembic-short.toml")),
+    (
+        "sqlalchemy",
+        include_str!("../../conventions/sqlalchemy.toml"),
+    ),
+    (
+        "postgresql",
+        include_str!("../../conventions/postgresql.toml"),
+    ),
+    (
+        "alembic-short",
+        include_str!("../../conventions/alembic-short.toml"),
+    ),
     ("digest", include_str!("../../conventions/digest.toml")),
 ];
 
@@ -120,12 +129,23 @@ impl Pack {
     /// Parses pack text; `origin` names it in errors.
     pub fn parse(text: &str, origin: &str, dir: Option<PathBuf>) -> Result<Pack, PackError> {
         let f: PackFile = toml::from_str(text).map_err(|e| {
-            let (line, column) = e.span().map(|s| crate::document::line_col(text, s.start)).unwrap_or((1, 1));
-            PackError::Parse { origin: origin.to_owned(), line, column, message: e.message().to_owned() }
+            let (line, column) = e
+                .span()
+                .map(|s| crate::document::line_col(text, s.start))
+                .unwrap_or((1, 1));
+            PackError::Parse {
+                origin: origin.to_owned(),
+                line,
+                column,
+                message: e.message().to_owned(),
+            }
         })?;
         for key in f.naming_convention.keys() {
             if key.parse::<Kind>().is_err() {
-                return Err(PackError::UnknownKey { origin: origin.to_owned(), key: key.clone() });
+                return Err(PackError::UnknownKey {
+                    origin: origin.to_owned(),
+                    key: key.clone(),
+                });
             }
         }
         Ok(Pack {
@@ -146,22 +166,31 @@ impl Pack {
                 Some(b) if Path::new(spec).is_relative() => b.join(spec),
                 _ => PathBuf::from(spec),
             };
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| PackError::Io { path: path.display().to_string(), message: e.to_string() })?;
+            let text = std::fs::read_to_string(&path).map_err(|e| PackError::Io {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })?;
             let dir = path.parent().map(Path::to_path_buf);
             Pack::parse(&text, &path.display().to_string(), dir)
         } else {
-            let text = BUILTIN.iter().find(|(n, _)| *n == spec).map(|(_, t)| *t).ok_or_else(|| PackError::UnknownPack {
-                name: spec.to_owned(),
-                available: BUILTIN.iter().map(|(n, _)| (*n).to_owned()).collect(),
-            })?;
+            let text = BUILTIN
+                .iter()
+                .find(|(n, _)| *n == spec)
+                .map(|(_, t)| *t)
+                .ok_or_else(|| PackError::UnknownPack {
+                    name: spec.to_owned(),
+                    available: BUILTIN.iter().map(|(n, _)| (*n).to_owned()).collect(),
+                })?;
             Pack::parse(text, &format!("built-in pack {spec:?}"), None)
         }
     }
 
     /// Every built-in pack.
     pub fn builtin() -> Vec<Pack> {
-        BUILTIN.iter().filter_map(|(n, _)| Pack::load(n, None).ok()).collect()
+        BUILTIN
+            .iter()
+            .filter_map(|(n, _)| Pack::load(n, None).ok())
+            .collect()
     }
 }
 
@@ -211,14 +240,25 @@ impl ConventionSet {
     }
 
     /// Applies inline templates (a document's `naming_convention`).
-    pub fn add_inline(&mut self, templates: &BTreeMap<String, String>, origin: &str) -> Result<(), PackError> {
+    pub fn add_inline(
+        &mut self,
+        templates: &BTreeMap<String, String>,
+        origin: &str,
+    ) -> Result<(), PackError> {
         self.apply(templates, origin)
     }
 
-    fn apply(&mut self, templates: &BTreeMap<String, String>, origin: &str) -> Result<(), PackError> {
+    fn apply(
+        &mut self,
+        templates: &BTreeMap<String, String>,
+        origin: &str,
+    ) -> Result<(), PackError> {
         self.any = true;
         for (key, t) in templates {
-            let kind = key.parse::<Kind>().map_err(|_| PackError::UnknownKey { origin: origin.to_owned(), key: key.clone() })?;
+            let kind = key.parse::<Kind>().map_err(|_| PackError::UnknownKey {
+                origin: origin.to_owned(),
+                key: key.clone(),
+            })?;
             self.templates.insert(kind, (t.clone(), origin.to_owned()));
         }
         Ok(())
@@ -226,7 +266,10 @@ impl ConventionSet {
 
     /// Builds the convention, taking token providers from the plugins the packs need.
     /// Returns the plugins too, so their listeners can be registered.
-    pub fn build(&self, registry: &Plugins) -> Result<(NamingConvention, Vec<Arc<dyn Plugin>>), PackError> {
+    pub fn build(
+        &self,
+        registry: &Plugins,
+    ) -> Result<(NamingConvention, Vec<Arc<dyn Plugin>>), PackError> {
         let mut conv = NamingConvention::new();
         let mut used: Vec<Arc<dyn Plugin>> = Vec::new();
         for (name, origin) in &self.plugins {
@@ -244,7 +287,8 @@ impl ConventionSet {
             used.push(plugin);
         }
         for (kind, (t, origin)) in &self.templates {
-            conv.set(*kind, t).map_err(|e| e.with_origin(origin.clone()))?;
+            conv.set(*kind, t)
+                .map_err(|e| e.with_origin(origin.clone()))?;
         }
         Ok((conv, used))
     }

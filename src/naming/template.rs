@@ -47,7 +47,8 @@ pub enum Token {
 }
 
 static COLUMN_TOKEN: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"^(referred_)?column_(?:(0N)|(0_N)|(\d+))_(name|key|label)$").expect("valid token pattern")
+    Regex::new(r"^(referred_)?column_(?:(0N)|(0_N)|(\d+))_(name|key|label)$")
+        .expect("valid token pattern")
 });
 
 impl Token {
@@ -148,7 +149,11 @@ pub struct Template {
 impl Template {
     /// Parses a template.
     pub fn parse(source: &str) -> Result<Template, TemplateError> {
-        let err = |position: usize, message: String| TemplateError { template: source.to_owned(), position, message };
+        let err = |position: usize, message: String| TemplateError {
+            template: source.to_owned(),
+            position,
+            message,
+        };
         let bytes = source.as_bytes();
         let mut parts = Vec::new();
         let mut lit = String::new();
@@ -162,7 +167,11 @@ impl Template {
                         continue;
                     }
                     if bytes.get(i + 1) != Some(&b'(') {
-                        return Err(err(i, "a '%' must start %(token)s; write %% for a literal percent sign".into()));
+                        return Err(err(
+                            i,
+                            "a '%' must start %(token)s; write %% for a literal percent sign"
+                                .into(),
+                        ));
                     }
                     let close = source[i + 2..]
                         .find(')')
@@ -196,15 +205,28 @@ impl Template {
                             let c = source[j..].chars().next().unwrap_or('?');
                             return Err(err(j, format!("unsupported conversion '%{c}' after %({name}); only 's' is supported")));
                         }
-                        None => return Err(err(i, format!("%({name}) has no conversion; write %({name})s"))),
+                        None => {
+                            return Err(err(
+                                i,
+                                format!("%({name}) has no conversion; write %({name})s"),
+                            ))
+                        }
                     }
                     let token = Self::token(name).map_err(|m| err(i, m))?;
                     let spec = if width.is_empty() && precision.is_empty() {
                         None
                     } else {
                         let align = if left { "<" } else { ">" };
-                        let w = if width.is_empty() { String::new() } else { format!("{align}{width}") };
-                        let p = if precision.is_empty() { String::new() } else { format!(".{precision}") };
+                        let w = if width.is_empty() {
+                            String::new()
+                        } else {
+                            format!("{align}{width}")
+                        };
+                        let p = if precision.is_empty() {
+                            String::new()
+                        } else {
+                            format!(".{precision}")
+                        };
                         Some(format!("{w}{p}"))
                     };
                     Self::flush(&mut lit, &mut parts);
@@ -229,7 +251,8 @@ impl Template {
                     };
                     let token = Self::token(name).map_err(|m| err(i, m))?;
                     if let Some(spec) = &spec {
-                        apply_spec(spec, "x").map_err(|m| err(i, format!("bad format spec {spec:?}: {m}")))?;
+                        apply_spec(spec, "x")
+                            .map_err(|m| err(i, format!("bad format spec {spec:?}: {m}")))?;
                     }
                     Self::flush(&mut lit, &mut parts);
                     parts.push(Part::Token(token, spec.filter(|s| !s.is_empty())));
@@ -241,7 +264,10 @@ impl Template {
                         i += 2;
                         continue;
                     }
-                    return Err(err(i, "single '}' has no matching '{'; write }} for a literal brace".into()));
+                    return Err(err(
+                        i,
+                        "single '}' has no matching '{'; write }} for a literal brace".into(),
+                    ));
                 }
                 _ => {
                     let ch = source[i..].chars().next().expect("in bounds");
@@ -251,7 +277,10 @@ impl Template {
             }
         }
         Self::flush(&mut lit, &mut parts);
-        Ok(Template { source: source.to_owned(), parts })
+        Ok(Template {
+            source: source.to_owned(),
+            parts,
+        })
     }
 
     fn token(name: &str) -> Result<Token, String> {
@@ -259,7 +288,9 @@ impl Template {
             return Err("empty token name".into());
         }
         if !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
-            return Err(format!("token name {name:?} may only contain letters, digits and '_'"));
+            return Err(format!(
+                "token name {name:?} may only contain letters, digits and '_'"
+            ));
         }
         Ok(Token::parse(name))
     }
@@ -303,7 +334,10 @@ impl Template {
     pub fn check_tokens(&self, kind: Kind, is_custom: impl Fn(&str) -> bool) -> Result<(), String> {
         for t in self.tokens() {
             if t.is_foreign_key_only() && kind != Kind::ForeignKey {
-                return Err(format!("token {t} only applies to foreign keys (convention key fk), not {}", kind.key()));
+                return Err(format!(
+                    "token {t} only applies to foreign keys (convention key fk), not {}",
+                    kind.key()
+                ));
             }
             if let Token::Custom(name) = t {
                 if !is_custom(name) {

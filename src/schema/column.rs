@@ -43,7 +43,9 @@ impl ColumnType {
         let t = text.trim();
         let lower = t.to_ascii_lowercase();
         let (head, args) = match lower.find('(') {
-            Some(i) if lower.ends_with(')') => (lower[..i].trim(), Some(&lower[i + 1..lower.len() - 1])),
+            Some(i) if lower.ends_with(')') => {
+                (lower[..i].trim(), Some(&lower[i + 1..lower.len() - 1]))
+            }
             _ => (lower.as_str(), None),
         };
         let nums = |a: &str| -> Option<Vec<u32>> {
@@ -78,7 +80,10 @@ impl ColumnType {
 
     /// Whether this is one of the integer types.
     pub fn is_integer(&self) -> bool {
-        matches!(self, ColumnType::Integer | ColumnType::BigInt | ColumnType::SmallInt)
+        matches!(
+            self,
+            ColumnType::Integer | ColumnType::BigInt | ColumnType::SmallInt
+        )
     }
 }
 

@@ -15,7 +15,10 @@ pub struct TableRef {
 impl TableRef {
     /// A reference to `name` in `schema`.
     pub fn new(schema: Option<&str>, name: &str) -> Self {
-        TableRef { schema: schema.map(str::to_owned), name: name.to_owned() }
+        TableRef {
+            schema: schema.map(str::to_owned),
+            name: name.to_owned(),
+        }
     }
 
     /// Parses `"table"` or `"schema.table"`.
@@ -109,7 +112,11 @@ impl PrimaryKey {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        PrimaryKey { name: Name::Pending, columns: columns.into_iter().map(Into::into).collect(), origin: Origin::Table }
+        PrimaryKey {
+            name: Name::Pending,
+            columns: columns.into_iter().map(Into::into).collect(),
+            origin: Origin::Table,
+        }
     }
 
     /// Sets the name.
@@ -232,7 +239,11 @@ impl Unique {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        Unique { name: Name::Pending, columns: columns.into_iter().map(Into::into).collect(), origin: Origin::Table }
+        Unique {
+            name: Name::Pending,
+            columns: columns.into_iter().map(Into::into).collect(),
+            origin: Origin::Table,
+        }
     }
 
     /// Sets the name.
@@ -259,7 +270,11 @@ pub struct Check {
 impl Check {
     /// A check constraint on the SQL expression.
     pub fn new(sql: impl Into<String>) -> Self {
-        Check { name: Name::Pending, sql: sql.into(), origin: Origin::Table }
+        Check {
+            name: Name::Pending,
+            sql: sql.into(),
+            origin: Origin::Table,
+        }
     }
 
     /// Sets the name.
@@ -299,7 +314,12 @@ impl Index {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        Index { name: Name::Pending, columns: columns.into_iter().map(Into::into).collect(), unique: false, origin: Origin::Table }
+        Index {
+            name: Name::Pending,
+            columns: columns.into_iter().map(Into::into).collect(),
+            unique: false,
+            origin: Origin::Table,
+        }
     }
 
     /// Sets the name.

@@ -102,15 +102,22 @@ pub enum SchemaError {
 }
 
 fn in_table(t: &Option<TableRef>) -> String {
-    t.as_ref().map(|t| format!(" in table \"{t}\"")).unwrap_or_default()
+    t.as_ref()
+        .map(|t| format!(" in table \"{t}\""))
+        .unwrap_or_default()
 }
 
 fn suggest(s: &Option<String>) -> String {
-    s.as_ref().map(|s| format!(" (did you mean \"{s}\"?)")).unwrap_or_default()
+    s.as_ref()
+        .map(|s| format!(" (did you mean \"{s}\"?)"))
+        .unwrap_or_default()
 }
 
 /// The closest candidate to `wanted`, if it is close enough to be a likely typo.
-pub(crate) fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub(crate) fn closest<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     candidates
         .into_iter()
         .map(|c| (strsim::damerau_levenshtein(wanted, c), c))

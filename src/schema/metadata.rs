@@ -8,8 +8,8 @@ use super::constraint::{Constraint, ForeignKey, Index, Origin, PrimaryKey, Table
 use super::error::{closest, SchemaError};
 use super::table::{CustomDdl, Item, Table, View};
 use crate::events::{
-    Catalog, ColumnAttached, ConstraintAttached, DdlEvent, EventBus, EventKind, IndexAttached, ListenOptions, Listener,
-    ListenerId, Phase, PrimaryKeyColumnAdded, TableAttached,
+    Catalog, ColumnAttached, ConstraintAttached, DdlEvent, EventBus, EventKind, IndexAttached,
+    ListenOptions, Listener, ListenerId, Phase, PrimaryKeyColumnAdded, TableAttached,
 };
 use crate::naming::{ConventionHandler, NamingConvention};
 use crate::Error;
@@ -99,7 +99,9 @@ impl MetaData {
         }
         let convention = Arc::new(convention);
         let handler = ConventionHandler::new(convention.clone());
-        let id = self.bus.register(Box::new(handler), ListenOptions::new().phase(Phase::Naming));
+        let id = self
+            .bus
+            .register(Box::new(handler), ListenOptions::new().phase(Phase::Naming));
         self.convention = Some((id, convention));
     }
 
@@ -114,12 +116,20 @@ impl MetaData {
     }
 
     /// Registers a listener with options (phase, one table, once).
-    pub fn listen_with(&mut self, listener: impl Listener + 'static, options: ListenOptions) -> ListenerId {
+    pub fn listen_with(
+        &mut self,
+        listener: impl Listener + 'static,
+        options: ListenOptions,
+    ) -> ListenerId {
         self.bus.register(Box::new(listener), options)
     }
 
     /// Registers a boxed listener with options.
-    pub fn listen_boxed(&mut self, listener: Box<dyn Listener>, options: ListenOptions) -> ListenerId {
+    pub fn listen_boxed(
+        &mut self,
+        listener: Box<dyn Listener>,
+        options: ListenOptions,
+    ) -> ListenerId {
         self.bus.register(listener, options)
     }
 
@@ -216,37 +226,90 @@ impl MetaData {
     /// Adds a table, replaying its attachments in declaration order and
     /// firing events. On any error the metadata is left without the table.
     pub fn add_table(&mut self, table: Table) -> Result<&Table, Error> {
-        let table = if table.attached { table.to_detached() } else { table };
+        let table = if table.attached {
+            table.to_detached()
+        } else {
+            table
+        };
         if table.name.is_empty() {
-            return Err(SchemaError::EmptyName { what: "table", table: None }.into());
+            return Err(SchemaError::EmptyName {
+                what: "table",
+                table: None,
+            }
+            .into());
         }
         if table.schema.as_deref() == Some("") {
-            return Err(SchemaError::EmptyName { what: "schema", table: Some(table.key()) }.into());
+            return Err(SchemaError::EmptyName {
+                what: "schema",
+                table: Some(table.key()),
+            }
+            .into());
         }
         let key = table.key();
         if self.index.contains_key(&key) {
             return Err(SchemaError::DuplicateTable(key).into());
         }
-        let Table { name, schema, comment, columns, primary_key, constraints, indexes, ddl, log, .. } = table;
-        let mut shell = Table { name, schema, comment, ddl, attached: true, ..Default::default() };
+        let Table {
+            name,
+            schema,
+            comment,
+            columns,
+            primary_key,
+            constraints,
+            indexes,
+            ddl,
+            log,
+            ..
+        } = table;
+        let mut shell = Table {
+            name,
+            schema,
+            comment,
+            ddl,
+            attached: true,
+            ..Default::default()
+        };
         shell.columns.reserve(columns.len());
         let mut columns: Vec<Option<Column>> = columns.into_iter().map(Some).collect();
         let mut constraints: Vec<Option<Constraint>> = constraints.into_iter().map(Some).collect();
         let mut indexes: Vec<Option<Index>> = indexes.into_iter().map(Some).collect();
         let mut primary_key = primary_key;
 
-        let mut att = Attach { tables: &self.tables, index: &self.index, bus: &mut self.bus, deferrals: Vec::new(), slot: None };
+        let mut att = Attach {
+            tables: &self.tables,
+            index: &self.index,
+            bus: &mut self.bus,
+            deferrals: Vec::new(),
+            slot: None,
+        };
         {
             let catalog = att.catalog(None);
-            let mut ev = TableAttached { table: &mut shell, catalog };
-            att.bus.fire(EventKind::TableAttached, Some(&key), |l| (l.table_attached(&mut ev), None::<()>))?;
+            let mut ev = TableAttached {
+                table: &mut shell,
+                catalog,
+            };
+            att.bus.fire(EventKind::TableAttached, Some(&key), |l| {
+                (l.table_attached(&mut ev), None::<()>)
+            })?;
         }
         for item in log {
             match item {
-                Item::Column(i) => att.column(&mut shell, columns[i].take().expect("each item replays once"))?,
-                Item::PrimaryKey => att.constraint(&mut shell, primary_key.take().expect("one primary key").into())?,
-                Item::Constraint(i) => att.constraint(&mut shell, constraints[i].take().expect("each item replays once"))?,
-                Item::Index(i) => att.index(&mut shell, indexes[i].take().expect("each item replays once"))?,
+                Item::Column(i) => att.column(
+                    &mut shell,
+                    columns[i].take().expect("each item replays once"),
+                )?,
+                Item::PrimaryKey => att.constraint(
+                    &mut shell,
+                    primary_key.take().expect("one primary key").into(),
+                )?,
+                Item::Constraint(i) => att.constraint(
+                    &mut shell,
+                    constraints[i].take().expect("each item replays once"),
+                )?,
+                Item::Index(i) => att.index(
+                    &mut shell,
+                    indexes[i].take().expect("each item replays once"),
+                )?,
             }
         }
         let deferrals = att.deferrals;
@@ -276,13 +339,16 @@ impl MetaData {
     }
 
     fn retry_deferrals(&mut self, awaited: Option<&TableRef>) -> Result<(), Error> {
-        let (ready, rest): (Vec<_>, Vec<_>) =
-            std::mem::take(&mut self.deferrals).into_iter().partition(|d| awaited.is_none_or(|a| &d.awaited == a));
+        let (ready, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.deferrals)
+            .into_iter()
+            .partition(|d| awaited.is_none_or(|a| &d.awaited == a));
         self.deferrals = rest;
         let mut again = Vec::new();
         let mut first_err = None;
         for d in ready {
-            let Some(&ti) = self.index.get(&d.table) else { continue };
+            let Some(&ti) = self.index.get(&d.table) else {
+                continue;
+            };
             let mut table = std::mem::take(&mut self.tables[ti]);
             let mut c = match d.slot {
                 Slot::PrimaryKey => match table.primary_key.take() {
@@ -295,9 +361,22 @@ impl MetaData {
                 Slot::Constraint(i) => table.constraints.remove(i),
             };
             let (result, defer) = {
-                let catalog = Catalog { tables: &self.tables, index: &self.index, current: Some(&table), slot: Some(ti) };
-                let mut ev = ConstraintAttached { table: &table, constraint: &mut c, catalog, retry: true, defer: None };
-                let r = self.bus.call_one(d.listener, |l| l.constraint_attached(&mut ev));
+                let catalog = Catalog {
+                    tables: &self.tables,
+                    index: &self.index,
+                    current: Some(&table),
+                    slot: Some(ti),
+                };
+                let mut ev = ConstraintAttached {
+                    table: &table,
+                    constraint: &mut c,
+                    catalog,
+                    retry: true,
+                    defer: None,
+                };
+                let r = self
+                    .bus
+                    .call_one(d.listener, |l| l.constraint_attached(&mut ev));
                 (r, ev.defer.take())
             };
             match (d.slot, c) {
@@ -318,8 +397,15 @@ impl MetaData {
         } else if let Some(d) = again.first() {
             // Nothing more will arrive: the awaited table is missing or has no key.
             return Err(match self.get(&d.awaited) {
-                None => SchemaError::UnknownTable { table: d.table.clone(), referred: d.awaited.clone(), suggestion: None },
-                Some(_) => SchemaError::NoReferredKey { table: d.table.clone(), referred: d.awaited.clone() },
+                None => SchemaError::UnknownTable {
+                    table: d.table.clone(),
+                    referred: d.awaited.clone(),
+                    suggestion: None,
+                },
+                Some(_) => SchemaError::NoReferredKey {
+                    table: d.table.clone(),
+                    referred: d.awaited.clone(),
+                },
             }
             .into());
         }
@@ -342,19 +428,36 @@ impl MetaData {
 
     /// The columns a foreign key refers to: its declared ones, or the referred
     /// table's primary key.
-    pub fn referred_columns<'a>(&'a self, table: &Table, fk: &'a ForeignKey) -> Result<&'a [String], SchemaError> {
+    pub fn referred_columns<'a>(
+        &'a self,
+        table: &Table,
+        fk: &'a ForeignKey,
+    ) -> Result<&'a [String], SchemaError> {
         let r = &fk.referred_table;
         let Some(target) = self.get(r) else {
             return Err(SchemaError::UnknownTable {
                 table: table.key(),
                 referred: r.clone(),
-                suggestion: closest(&r.to_string(), self.tables.iter().map(|t| t.full_name()).collect::<Vec<_>>().iter().map(String::as_str)),
+                suggestion: closest(
+                    &r.to_string(),
+                    self.tables
+                        .iter()
+                        .map(|t| t.full_name())
+                        .collect::<Vec<_>>()
+                        .iter()
+                        .map(String::as_str),
+                ),
             });
         };
         let cols: &[String] = if fk.referred_columns.is_empty() {
             match &target.primary_key {
                 Some(pk) => &pk.columns,
-                None => return Err(SchemaError::NoReferredKey { table: table.key(), referred: r.clone() }),
+                None => {
+                    return Err(SchemaError::NoReferredKey {
+                        table: table.key(),
+                        referred: r.clone(),
+                    })
+                }
             }
         } else {
             for c in &fk.referred_columns {
@@ -382,10 +485,22 @@ impl MetaData {
 
     /// Fires a DDL event for the metadata (`table` is `None`) or one table,
     /// and returns the statements listeners added.
-    pub fn fire_ddl(&mut self, kind: EventKind, table: Option<&TableRef>, dialect: &str) -> Result<Vec<String>, Error> {
-        let MetaData { tables, index, bus, .. } = self;
+    pub fn fire_ddl(
+        &mut self,
+        kind: EventKind,
+        table: Option<&TableRef>,
+        dialect: &str,
+    ) -> Result<Vec<String>, Error> {
+        let MetaData {
+            tables, index, bus, ..
+        } = self;
         let t = match table {
-            Some(r) => Some(index.get(r).map(|&i| &tables[i]).ok_or_else(|| SchemaError::NoSuchTable(r.clone()))?),
+            Some(r) => Some(
+                index
+                    .get(r)
+                    .map(|&i| &tables[i])
+                    .ok_or_else(|| SchemaError::NoSuchTable(r.clone()))?,
+            ),
             None => None,
         };
         let mut ev = DdlEvent::new(kind, t, dialect);
@@ -413,7 +528,10 @@ impl TableMut<'_> {
     }
 
     /// Attaches a constraint.
-    pub fn add_constraint(&mut self, constraint: impl Into<Constraint>) -> Result<&mut Self, Error> {
+    pub fn add_constraint(
+        &mut self,
+        constraint: impl Into<Constraint>,
+    ) -> Result<&mut Self, Error> {
         let c = constraint.into();
         self.with(|att, t| att.constraint(t, c))
     }
@@ -435,11 +553,20 @@ impl TableMut<'_> {
         self
     }
 
-    fn with(&mut self, f: impl FnOnce(&mut Attach<'_>, &mut Table) -> Result<(), Error>) -> Result<&mut Self, Error> {
+    fn with(
+        &mut self,
+        f: impl FnOnce(&mut Attach<'_>, &mut Table) -> Result<(), Error>,
+    ) -> Result<&mut Self, Error> {
         let md = &mut *self.md;
         let mut table = std::mem::take(&mut md.tables[self.idx]);
         let backup = table.clone();
-        let mut att = Attach { tables: &md.tables, index: &md.index, bus: &mut md.bus, deferrals: Vec::new(), slot: Some(self.idx) };
+        let mut att = Attach {
+            tables: &md.tables,
+            index: &md.index,
+            bus: &mut md.bus,
+            deferrals: Vec::new(),
+            slot: Some(self.idx),
+        };
         let r = f(&mut att, &mut table);
         let deferrals = att.deferrals;
         match r {
@@ -470,12 +597,25 @@ impl<'a> Attach<'a> {
     where
         'a: 'b,
     {
-        Catalog { tables: self.tables, index: self.index, current, slot: self.slot }
+        Catalog {
+            tables: self.tables,
+            index: self.index,
+            current,
+            slot: self.slot,
+        }
     }
 
-    fn check_columns(table: &Table, what: &str, columns: &[String], may_be_empty: bool) -> Result<(), SchemaError> {
+    fn check_columns(
+        table: &Table,
+        what: &str,
+        columns: &[String],
+        may_be_empty: bool,
+    ) -> Result<(), SchemaError> {
         if columns.is_empty() && !may_be_empty {
-            return Err(SchemaError::NoColumns { table: table.key(), what: what.to_owned() });
+            return Err(SchemaError::NoColumns {
+                table: table.key(),
+                what: what.to_owned(),
+            });
         }
         for c in columns {
             if !table.by_name.contains_key(c) {
@@ -493,17 +633,31 @@ impl<'a> Attach<'a> {
     fn column(&mut self, table: &mut Table, mut col: Column) -> Result<(), Error> {
         let key = table.key();
         if col.name.is_empty() {
-            return Err(SchemaError::EmptyName { what: "column", table: Some(key) }.into());
+            return Err(SchemaError::EmptyName {
+                what: "column",
+                table: Some(key),
+            }
+            .into());
         }
         if table.by_name.contains_key(&col.name) {
-            return Err(SchemaError::DuplicateColumn { table: key, column: col.name }.into());
+            return Err(SchemaError::DuplicateColumn {
+                table: key,
+                column: col.name,
+            }
+            .into());
         }
         let check = col.check.take();
         let reference = col.references.take();
         {
             let catalog = self.catalog(Some(table));
-            let mut ev = ColumnAttached { table, column: &mut col, catalog };
-            self.bus.fire(EventKind::ColumnAttached, Some(&key), |l| (l.column_attached(&mut ev), None::<()>))?;
+            let mut ev = ColumnAttached {
+                table,
+                column: &mut col,
+                catalog,
+            };
+            self.bus.fire(EventKind::ColumnAttached, Some(&key), |l| {
+                (l.column_attached(&mut ev), None::<()>)
+            })?;
         }
         let name = col.name.clone();
         let (pk, ix, uq) = (col.primary_key, col.index, col.unique);
@@ -514,10 +668,19 @@ impl<'a> Attach<'a> {
         }
         let origin = Origin::Column(name.clone());
         if ix {
-            let index = Index { name: Default::default(), columns: vec![name.clone()], unique: uq, origin: origin.clone() };
+            let index = Index {
+                name: Default::default(),
+                columns: vec![name.clone()],
+                unique: uq,
+                origin: origin.clone(),
+            };
             self.index(table, index)?;
         } else if uq {
-            let u = Unique { name: Default::default(), columns: vec![name.clone()], origin: origin.clone() };
+            let u = Unique {
+                name: Default::default(),
+                columns: vec![name.clone()],
+                origin: origin.clone(),
+            };
             self.constraint(table, u.into())?;
         }
         if let Some(r) = reference {
@@ -543,7 +706,11 @@ impl<'a> Attach<'a> {
     fn primary_key_column(&mut self, table: &mut Table, column: &str) -> Result<(), Error> {
         match table.primary_key.take() {
             None => {
-                let pk = PrimaryKey { name: Default::default(), columns: vec![column.to_owned()], origin: Origin::Column(column.to_owned()) };
+                let pk = PrimaryKey {
+                    name: Default::default(),
+                    columns: vec![column.to_owned()],
+                    origin: Origin::Column(column.to_owned()),
+                };
                 self.constraint(table, pk.into())
             }
             Some(mut pk) if pk.is_implicit() => {
@@ -551,8 +718,15 @@ impl<'a> Attach<'a> {
                 let key = table.key();
                 let r = {
                     let catalog = self.catalog(Some(table));
-                    let mut ev = PrimaryKeyColumnAdded { table, primary_key: &mut pk, catalog };
-                    self.bus.fire(EventKind::PrimaryKeyColumnAdded, Some(&key), |l| (l.primary_key_column_added(&mut ev), None::<()>))
+                    let mut ev = PrimaryKeyColumnAdded {
+                        table,
+                        primary_key: &mut pk,
+                        catalog,
+                    };
+                    self.bus
+                        .fire(EventKind::PrimaryKeyColumnAdded, Some(&key), |l| {
+                            (l.primary_key_column_added(&mut ev), None::<()>)
+                        })
                 };
                 table.primary_key = Some(pk);
                 r.map(|_| ()).map_err(Into::into)
@@ -564,7 +738,12 @@ impl<'a> Attach<'a> {
                 if ok {
                     Ok(())
                 } else {
-                    Err(SchemaError::PrimaryKeyConflict { table: table.key(), existing, new: vec![column.to_owned()] }.into())
+                    Err(SchemaError::PrimaryKeyConflict {
+                        table: table.key(),
+                        existing,
+                        new: vec![column.to_owned()],
+                    }
+                    .into())
                 }
             }
         }
@@ -577,18 +756,29 @@ impl<'a> Attach<'a> {
             Constraint::PrimaryKey(pk) => {
                 Self::check_columns(table, what, &pk.columns, false)?;
                 if let Some(existing) = &table.primary_key {
-                    let same = existing.columns.len() == pk.columns.len() && pk.columns.iter().all(|c| existing.columns.contains(c));
+                    let same = existing.columns.len() == pk.columns.len()
+                        && pk.columns.iter().all(|c| existing.columns.contains(c));
                     if !(existing.is_implicit() && same) {
-                        return Err(SchemaError::PrimaryKeyConflict { table: key, existing: existing.columns.clone(), new: pk.columns.clone() }.into());
+                        return Err(SchemaError::PrimaryKeyConflict {
+                            table: key,
+                            existing: existing.columns.clone(),
+                            new: pk.columns.clone(),
+                        }
+                        .into());
                     }
                 }
             }
             Constraint::ForeignKey(fk) => {
                 Self::check_columns(table, what, &fk.columns, false)?;
                 if fk.referred_table.name.is_empty() {
-                    return Err(SchemaError::EmptyName { what: "referred table", table: Some(key) }.into());
+                    return Err(SchemaError::EmptyName {
+                        what: "referred table",
+                        table: Some(key),
+                    }
+                    .into());
                 }
-                if !fk.referred_columns.is_empty() && fk.referred_columns.len() != fk.columns.len() {
+                if !fk.referred_columns.is_empty() && fk.referred_columns.len() != fk.columns.len()
+                {
                     return Err(SchemaError::ForeignKeyColumnCount {
                         table: key,
                         referred: fk.referred_table.clone(),
@@ -607,18 +797,30 @@ impl<'a> Attach<'a> {
         }
         let deferred = {
             let catalog = self.catalog(Some(table));
-            let mut ev = ConstraintAttached { table, constraint: &mut c, catalog, retry: false, defer: None };
-            self.bus.fire(EventKind::ConstraintAttached, Some(&key), |l| {
-                let r = l.constraint_attached(&mut ev);
-                (r, ev.defer.take())
-            })?
+            let mut ev = ConstraintAttached {
+                table,
+                constraint: &mut c,
+                catalog,
+                retry: false,
+                defer: None,
+            };
+            self.bus
+                .fire(EventKind::ConstraintAttached, Some(&key), |l| {
+                    let r = l.constraint_attached(&mut ev);
+                    (r, ev.defer.take())
+                })?
         };
         let slot = match c {
             Constraint::PrimaryKey(_) => Slot::PrimaryKey,
             _ => Slot::Constraint(table.constraints.len()),
         };
         for (listener, awaited) in deferred {
-            self.deferrals.push(Deferral { listener, table: key.clone(), slot, awaited });
+            self.deferrals.push(Deferral {
+                listener,
+                table: key.clone(),
+                slot,
+                awaited,
+            });
         }
         match c {
             Constraint::PrimaryKey(pk) => table.primary_key = Some(pk),
@@ -632,8 +834,14 @@ impl<'a> Attach<'a> {
         Self::check_columns(table, "index", &index.columns, false)?;
         {
             let catalog = self.catalog(Some(table));
-            let mut ev = IndexAttached { table, index: &mut index, catalog };
-            self.bus.fire(EventKind::IndexAttached, Some(&key), |l| (l.index_attached(&mut ev), None::<()>))?;
+            let mut ev = IndexAttached {
+                table,
+                index: &mut index,
+                catalog,
+            };
+            self.bus.fire(EventKind::IndexAttached, Some(&key), |l| {
+                (l.index_attached(&mut ev), None::<()>)
+            })?;
         }
         table.indexes.push(index);
         Ok(())

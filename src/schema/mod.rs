@@ -11,10 +11,12 @@ mod name;
 mod table;
 
 pub use column::{Column, ColumnType};
-pub use constraint::{Check, Constraint, ForeignKey, Index, Origin, PrimaryKey, Reference, TableRef, Unique};
+pub use constraint::{
+    Check, Constraint, ForeignKey, Index, Origin, PrimaryKey, Reference, TableRef, Unique,
+};
+pub(crate) use error::closest;
 pub use error::SchemaError;
 pub use kind::{Kind, UnknownKind};
 pub use metadata::{MetaData, TableMut};
 pub use name::Name;
 pub use table::{CustomDdl, DdlWhen, Table, View};
-pub(crate) use error::closest;

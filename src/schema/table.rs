@@ -48,7 +48,11 @@ pub struct CustomDdl {
 impl CustomDdl {
     /// A statement for every dialect.
     pub fn new(when: DdlWhen, sql: impl Into<String>) -> Self {
-        CustomDdl { when, sql: sql.into(), dialects: Vec::new() }
+        CustomDdl {
+            when,
+            sql: sql.into(),
+            dialects: Vec::new(),
+        }
     }
 
     /// Restricts the statement to the given dialects.
@@ -110,7 +114,10 @@ pub struct Table {
 impl Table {
     /// A detached table with no schema.
     pub fn new(name: impl Into<String>) -> Self {
-        Table { name: name.into(), ..Default::default() }
+        Table {
+            name: name.into(),
+            ..Default::default()
+        }
     }
 
     /// Sets the schema.
@@ -152,14 +159,20 @@ impl Table {
     /// Records a column of a detached table. Problems (duplicates, unknown
     /// columns) are reported when the table is added to a metadata.
     pub fn push_column(&mut self, column: Column) {
-        debug_assert!(!self.attached, "use MetaData::table_mut to change an attached table");
+        debug_assert!(
+            !self.attached,
+            "use MetaData::table_mut to change an attached table"
+        );
         self.log.push(Item::Column(self.columns.len()));
         self.columns.push(column);
     }
 
     /// Records a constraint of a detached table.
     pub fn push_constraint(&mut self, constraint: Constraint) {
-        debug_assert!(!self.attached, "use MetaData::table_mut to change an attached table");
+        debug_assert!(
+            !self.attached,
+            "use MetaData::table_mut to change an attached table"
+        );
         match constraint {
             Constraint::PrimaryKey(pk) if self.primary_key.is_none() => {
                 self.log.push(Item::PrimaryKey);
@@ -174,7 +187,10 @@ impl Table {
 
     /// Records an index of a detached table.
     pub fn push_index(&mut self, index: Index) {
-        debug_assert!(!self.attached, "use MetaData::table_mut to change an attached table");
+        debug_assert!(
+            !self.attached,
+            "use MetaData::table_mut to change an attached table"
+        );
         self.log.push(Item::Index(self.indexes.len()));
         self.indexes.push(index);
     }
@@ -204,7 +220,10 @@ impl Table {
 
     /// The reference that identifies the table in its metadata.
     pub fn key(&self) -> TableRef {
-        TableRef { schema: self.schema.clone(), name: self.name.clone() }
+        TableRef {
+            schema: self.schema.clone(),
+            name: self.name.clone(),
+        }
     }
 
     /// The table's comment.
@@ -247,7 +266,9 @@ impl Table {
 
     /// The foreign keys.
     pub fn foreign_keys(&self) -> impl Iterator<Item = &super::ForeignKey> {
-        self.constraints.iter().filter_map(Constraint::as_foreign_key)
+        self.constraints
+            .iter()
+            .filter_map(Constraint::as_foreign_key)
     }
 
     /// The indexes, in attachment order.

@@ -15,7 +15,10 @@ pub const MY_ADMIN: &str = "mysql://root@127.0.0.1:3306/test";
 /// The corpus document directories, in order.
 pub fn corpus() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/sqlalchemy");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     dirs.sort();
     dirs
 }
@@ -78,12 +81,19 @@ pub fn postgres(test: &str) -> Option<TestDb> {
     let admin = available(PG_ADMIN, "PostgreSQL")?;
     let name = unique(test);
     let mut c = admin.connect().unwrap();
-    c.execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).unwrap();
+    c.execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .unwrap();
     c.execute(&format!("CREATE DATABASE {name}")).unwrap();
     let url = format!("postgres://postgres@127.0.0.1:5432/{name}");
     let mut t = Engine::from_url(&url).unwrap().connect().unwrap();
-    t.execute("CREATE SCHEMA reporting; CREATE SCHEMA s1").unwrap();
-    Some(TestDb { url, name: name.clone(), admin, drop_sql: format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)") })
+    t.execute("CREATE SCHEMA reporting; CREATE SCHEMA s1")
+        .unwrap();
+    Some(TestDb {
+        url,
+        name: name.clone(),
+        admin,
+        drop_sql: format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+    })
 }
 
 /// A MariaDB/MySQL database for one test, plus `<name>_reporting` and `<name>_s1`
@@ -93,13 +103,23 @@ pub fn mariadb(test: &str) -> Option<TestDb> {
     let name = unique(test);
     let mut c = admin.connect().unwrap();
     let mut drop_sql = Vec::new();
-    for db in [name.clone(), format!("{name}_reporting"), format!("{name}_s1")] {
-        c.execute(&format!("DROP DATABASE IF EXISTS `{db}`")).unwrap();
+    for db in [
+        name.clone(),
+        format!("{name}_reporting"),
+        format!("{name}_s1"),
+    ] {
+        c.execute(&format!("DROP DATABASE IF EXISTS `{db}`"))
+            .unwrap();
         c.execute(&format!("CREATE DATABASE `{db}`")).unwrap();
         drop_sql.push(format!("DROP DATABASE IF EXISTS `{db}`"));
     }
     let url = format!("mysql://root@127.0.0.1:3306/{name}");
-    Some(TestDb { url, name, admin, drop_sql: drop_sql.join(";\n") })
+    Some(TestDb {
+        url,
+        name,
+        admin,
+        drop_sql: drop_sql.join(";\n"),
+    })
 }
 
 /// On MySQL a schema is a database shared by the whole server: give the
@@ -119,18 +139,37 @@ pub fn rename_schemas(json: &str, prefix: &str) -> String {
     };
     let fix = |v: &mut serde_json::Value, key: &str, whole: bool| {
         if let Some(s) = v.get(key).and_then(|s| s.as_str()) {
-            let renamed = if whole { rename(s).filter(|r| !r.contains('.')) } else { rename(s) };
+            let renamed = if whole {
+                rename(s).filter(|r| !r.contains('.'))
+            } else {
+                rename(s)
+            };
             if let Some(r) = renamed {
                 v[key] = serde_json::Value::String(r);
             }
         }
     };
-    for t in doc.get_mut("tables").and_then(|v| v.as_array_mut()).into_iter().flatten() {
+    for t in doc
+        .get_mut("tables")
+        .and_then(|v| v.as_array_mut())
+        .into_iter()
+        .flatten()
+    {
         fix(t, "schema", true);
-        for fk in t.get_mut("foreign_keys").and_then(|v| v.as_array_mut()).into_iter().flatten() {
+        for fk in t
+            .get_mut("foreign_keys")
+            .and_then(|v| v.as_array_mut())
+            .into_iter()
+            .flatten()
+        {
             fix(fk, "references", false);
         }
-        for c in t.get_mut("columns").and_then(|v| v.as_array_mut()).into_iter().flatten() {
+        for c in t
+            .get_mut("columns")
+            .and_then(|v| v.as_array_mut())
+            .into_iter()
+            .flatten()
+        {
             fix(c, "references", false);
         }
     }
@@ -158,17 +197,27 @@ pub fn my_leftovers(db: &TestDb) -> Rows {
 /// unnamed foreign key in a cycle cannot be dropped): such a document cannot
 /// be cleaned up by drop_all, so the round trip skips it.
 pub fn drop_refused(md: &MetaData, engine: &Engine) -> bool {
-    nomenclator::ddl::drop_plan(md, engine.dialect(), &nomenclator::ddl::DdlOptions::default()).is_err()
+    nomenclator::ddl::drop_plan(
+        md,
+        engine.dialect(),
+        &nomenclator::ddl::DdlOptions::default(),
+    )
+    .is_err()
 }
 
 /// Two tables, `child` referring to `parent`, under the default convention.
 pub fn two_tables() -> MetaData {
     let mut md = MetaData::new();
-    md.add_table(Table::new("parent").column(Column::new("id", "integer").primary_key())).unwrap();
+    md.add_table(Table::new("parent").column(Column::new("id", "integer").primary_key()))
+        .unwrap();
     md.add_table(
         Table::new("child")
             .column(Column::new("id", "integer").primary_key())
-            .column(Column::new("parent_id", "integer").index().references(Reference::parse("parent.id").unwrap())),
+            .column(
+                Column::new("parent_id", "integer")
+                    .index()
+                    .references(Reference::parse("parent.id").unwrap()),
+            ),
     )
     .unwrap();
     md

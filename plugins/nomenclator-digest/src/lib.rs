@@ -35,7 +35,8 @@ use std::sync::Arc;
 
 use md5::{Digest, Md5};
 use nomenclator::events::{
-    ConstraintAttached, EventKind, IndexAttached, Interest, ListenOptions, Listener, ListenerError, ListenerResult,
+    ConstraintAttached, EventKind, IndexAttached, Interest, ListenOptions, Listener, ListenerError,
+    ListenerResult,
 };
 use nomenclator::{Constraint, Plugin, TokenContext, TokenProvider};
 
@@ -66,7 +67,11 @@ pub fn digest_input(cx: &TokenContext<'_>) -> String {
     let mut parts = vec![
         cx.table().full_name(),
         cx.kind().key().to_owned(),
-        cx.columns().iter().map(|c| c.name()).collect::<Vec<_>>().join(","),
+        cx.columns()
+            .iter()
+            .map(|c| c.name())
+            .collect::<Vec<_>>()
+            .join(","),
     ];
     if let Some(r) = cx.referred_table() {
         parts.push(r.to_string());
