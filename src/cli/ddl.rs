@@ -84,13 +84,13 @@ pub(crate) fn run_graph(a: &GraphArgs, plugins: &Plugins) -> Result<(), Failure>
     let md = load(&a.doc, plugins)?;
     let sorted = sort_tables_and_constraints(&md, true)
         .map_err(|e| Failure(format!("{}: {e}", a.doc.file.display())))?;
-    let id = |r: &TableRef| {
-        sorted
-            .tables
-            .iter()
-            .position(|x| x == r)
-            .map_or_else(String::new, |i| format!("t{i}"))
-    };
+    let ids: std::collections::HashMap<&TableRef, usize> = sorted
+        .tables
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r, i))
+        .collect();
+    let id = |r: &TableRef| ids.get(r).map_or_else(String::new, |i| format!("t{i}"));
     let mut out = String::new();
     match a.format {
         GraphFormat::Dot => out.push_str("digraph schema {\n  rankdir=RL;\n  node [shape=box];\n"),

@@ -1,5 +1,7 @@
 //! Whole create and drop scripts as plans of steps, and running them.
 
+use std::collections::HashMap;
+
 use super::error::DdlError;
 use super::sort::sort_tables_and_constraints;
 use super::statement::{render_custom_ddl, Statement};
@@ -260,14 +262,16 @@ pub fn create_plan(
         md.custom_ddl(),
         None,
     )?;
+    let mut deferred_by_table: HashMap<&TableRef, Vec<usize>> = HashMap::new();
+    for x in &sorted.deferred {
+        deferred_by_table
+            .entry(&x.table)
+            .or_default()
+            .push(x.constraint);
+    }
     for r in &sorted.tables {
         let t = md.get(r).expect("sorted tables exist");
-        let deferred: Vec<usize> = sorted
-            .deferred
-            .iter()
-            .filter(|x| &x.table == r)
-            .map(|x| x.constraint)
-            .collect();
+        let deferred = deferred_by_table.remove(r).unwrap_or_default();
         b.event(
             EventKind::BeforeCreate,
             DdlWhen::BeforeCreate,

@@ -9,7 +9,9 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap};
 
-use petgraph::algo::tarjan_scc;
+// kosaraju_scc walks the graph with an explicit stack; tarjan_scc recurses
+// and overflows the stack on long dependency chains (100,000 tables).
+use petgraph::algo::kosaraju_scc;
 use petgraph::graphmap::DiGraphMap;
 
 use super::error::DdlError;
@@ -50,18 +52,8 @@ pub fn sorted_tables(md: &MetaData) -> Vec<TableRef> {
 /// foreign keys cannot be dropped by name, so they stay in the order (as
 /// SQLAlchemy does); one still left in a cycle cannot be dropped at all.
 pub(crate) fn sort_for_drop(md: &MetaData, can_alter: bool) -> Result<SortResult, DdlError> {
-    sort_tables_and_constraints(md, can_alter)?;
-    let (tables, ignored) = sort(md, can_alter, true);
-    let deferred = if can_alter {
-        ignored.clone()
-    } else {
-        Vec::new()
-    };
-    Ok(SortResult {
-        tables,
-        deferred,
-        ignored,
-    })
+    check_references(md)?;
+    Ok(result(md, can_alter, true))
 }
 
 /// Tables in creation order and the foreign keys to add after them: those
@@ -69,6 +61,11 @@ pub(crate) fn sort_for_drop(md: &MetaData, can_alter: bool) -> Result<SortResult
 /// stay inline and only the order breaks the cycle). Fails when a foreign key
 /// refers to a table the metadata lacks.
 pub fn sort_tables_and_constraints(md: &MetaData, can_alter: bool) -> Result<SortResult, DdlError> {
+    check_references(md)?;
+    Ok(result(md, can_alter, false))
+}
+
+fn check_references(md: &MetaData) -> Result<(), DdlError> {
     for t in md.tables() {
         for fk in t.foreign_keys() {
             if md.get(fk.referred_table()).is_none() {
@@ -80,17 +77,21 @@ pub fn sort_tables_and_constraints(md: &MetaData, can_alter: bool) -> Result<Sor
             }
         }
     }
-    let (tables, ignored) = sort(md, can_alter, false);
+    Ok(())
+}
+
+fn result(md: &MetaData, can_alter: bool, keep_unnamed: bool) -> SortResult {
+    let (tables, ignored) = sort(md, can_alter, keep_unnamed);
     let deferred = if can_alter {
         ignored.clone()
     } else {
         Vec::new()
     };
-    Ok(SortResult {
+    SortResult {
         tables,
         deferred,
         ignored,
-    })
+    }
 }
 
 type Key = (Option<String>, String);
@@ -107,11 +108,6 @@ fn sort(
             tables[i].name().to_owned(),
         )
     };
-    let index_of = |r: &TableRef| {
-        tables
-            .iter()
-            .position(|t| t.schema_opt() == r.schema.as_deref() && t.name() == r.name)
-    };
 
     // Edges referred -> referring, for each foreign key (not self-references).
     let mut edges: Vec<(usize, usize, usize)> = Vec::new(); // (from, to, constraint position)
@@ -121,7 +117,7 @@ fn sort(
             let Some(fk) = k.as_foreign_key() else {
                 continue;
             };
-            let Some(ri) = index_of(fk.referred_table()) else {
+            let Some(ri) = md.position(fk.referred_table()) else {
                 continue;
             };
             if ri == ti {
@@ -145,7 +141,7 @@ fn sort(
     // form cycles: leave them out of the order.
     let mut component = vec![usize::MAX; tables.len()];
     let mut members: Vec<Vec<usize>> = Vec::new();
-    for (n, scc) in tarjan_scc(&g).into_iter().enumerate() {
+    for (n, scc) in kosaraju_scc(&g).into_iter().enumerate() {
         for &i in &scc {
             component[i] = n;
         }
@@ -174,7 +170,9 @@ fn sort(
         .map(|i| Reverse((key(i), i)))
         .collect();
     let mut order = Vec::with_capacity(tables.len());
+    let mut rank = vec![usize::MAX; tables.len()];
     while let Some(Reverse((_, i))) = ready.pop() {
+        rank[i] = order.len();
         order.push(tables[i].key());
         for &j in &out_edges[i] {
             indegree[j] -= 1;
@@ -183,7 +181,8 @@ fn sort(
             }
         }
     }
-    let mut ignored: Vec<DeferredForeignKey> = ignored
+    ignored.sort_by_key(|&(ti, ci, _)| (rank[ti], ci));
+    let ignored: Vec<DeferredForeignKey> = ignored
         .into_iter()
         .map(|(ti, ci, cycle)| DeferredForeignKey {
             table: tables[ti].key(),
@@ -191,7 +190,5 @@ fn sort(
             cycle: cycle.into_iter().map(|i| tables[i].key()).collect(),
         })
         .collect();
-    let pos = |r: &TableRef| order.iter().position(|x| x == r).unwrap_or(usize::MAX);
-    ignored.sort_by_key(|d| (pos(&d.table), d.constraint));
     (order, ignored)
 }

@@ -177,6 +177,11 @@ impl MetaData {
         self.index.get(r).map(|&i| &self.tables[i])
     }
 
+    /// The position of the table with this reference in [`tables`](Self::tables).
+    pub(crate) fn position(&self, r: &TableRef) -> Option<usize> {
+        self.index.get(r).copied()
+    }
+
     /// A handle to change an attached table; every change fires events.
     pub fn table_mut(&mut self, r: &TableRef) -> Option<TableMut<'_>> {
         let idx = *self.index.get(r)?;
