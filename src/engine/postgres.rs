@@ -94,10 +94,6 @@ fn to_blockers(rows: Vec<postgres::Row>) -> Vec<Blocker> {
         .collect()
 }
 
-fn quote(ident: &str) -> String {
-    format!("\"{}\"", ident.replace('"', "\"\""))
-}
-
 impl PgSession {
     fn pid(&mut self) -> Option<u32> {
         if self.pid.is_none() {
@@ -247,10 +243,7 @@ impl Session for PgSession {
         let pid = self.pid().unwrap_or(0) as i32;
         let names: Vec<String> = tables
             .iter()
-            .map(|(s, t)| match s {
-                Some(s) => format!("{}.{}", quote(s), quote(t)),
-                None => quote(t),
-            })
+            .map(|(s, t)| PostgreSql.qualified(s.as_deref(), t))
             .collect();
         let Ok(mut other) = self.config.connect(NoTls) else {
             return Vec::new();

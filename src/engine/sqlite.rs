@@ -88,10 +88,6 @@ fn map_err(e: rusqlite::Error) -> DbError {
     }
 }
 
-fn quote(ident: &str) -> String {
-    format!("\"{}\"", ident.replace('"', "\"\""))
-}
-
 impl Session for SqliteSession {
     fn dialect(&self) -> &'static dyn Dialect {
         &Sqlite
@@ -158,7 +154,10 @@ impl Session for SqliteSession {
             }
             let path = self.target.open_path(Some(s));
             self.conn
-                .execute(&format!("ATTACH DATABASE ?1 AS {}", quote(s)), [path])
+                .execute(
+                    &format!("ATTACH DATABASE ?1 AS {}", Sqlite.quote(s)),
+                    [path],
+                )
                 .map_err(map_err)?;
         }
         Ok(())
@@ -167,7 +166,7 @@ impl Session for SqliteSession {
     fn relation_exists(&mut self, schema: Option<&str>, name: &str) -> Result<bool, DbError> {
         let sql = format!(
             "SELECT count(*) FROM {}.sqlite_master WHERE type IN ('table', 'view') AND name = ?1",
-            quote(schema.unwrap_or("main"))
+            Sqlite.quote(schema.unwrap_or("main"))
         );
         let n: i64 = self
             .conn
