@@ -7,7 +7,7 @@ use super::sort::sort_tables_and_constraints;
 use super::statement::{render_custom_ddl, Statement};
 use crate::dialect::{CommentStyle, Dialect};
 use crate::events::EventKind;
-use crate::naming::{check_identifier_lengths, final_names};
+use crate::naming::{check_identifier_lengths, final_names, NameRules};
 use crate::schema::{CustomDdl, DdlWhen, MetaData, Table, TableRef};
 
 /// Options for rendering DDL.
@@ -173,10 +173,27 @@ pub fn run_plan(
 struct Builder<'a> {
     d: &'a dyn Dialect,
     options: &'a DdlOptions,
+    rules: NameRules,
     steps: Vec<Step>,
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'a> {
+    fn new(d: &'a dyn Dialect, options: &'a DdlOptions) -> Self {
+        Builder {
+            d,
+            options,
+            rules: d.name_rules(options.max_identifier_length),
+            steps: Vec::new(),
+        }
+    }
+
+    /// The final name of a constraint or index of `t` for this dialect.
+    fn final_name(&self, t: &Table, name: &crate::Name) -> Result<Option<String>, DdlError> {
+        Ok(self
+            .rules
+            .finalize(name, || format!("constraint of table \"{}\"", t.key()))?)
+    }
+
     fn sql(
         &mut self,
         st: Statement<'_>,
@@ -229,16 +246,6 @@ fn prepare(md: &MetaData, d: &dyn Dialect, options: &DdlOptions) -> Result<(), c
     Ok(())
 }
 
-fn final_name(
-    d: &dyn Dialect,
-    options: &DdlOptions,
-    t: &Table,
-    name: &crate::Name,
-) -> Result<Option<String>, DdlError> {
-    Ok(d.name_rules(options.max_identifier_length)
-        .finalize(name, || format!("constraint of table \"{}\"", t.key()))?)
-}
-
 /// The create plan (create_all): metadata `before_create`; for each table in
 /// dependency order its `before_create`, `CREATE TABLE`, indexes, comments
 /// and `after_create`; then the deferred foreign keys by `ALTER TABLE`; the
@@ -251,11 +258,7 @@ pub fn create_plan(
     prepare(md, dialect, options)?;
     let caps = dialect.capabilities();
     let sorted = sort_tables_and_constraints(md, caps.alter_add_constraint)?;
-    let mut b = Builder {
-        d: dialect,
-        options,
-        steps: Vec::new(),
-    };
+    let mut b = Builder::new(dialect, options);
     b.event(
         EventKind::BeforeCreate,
         DdlWhen::BeforeCreate,
@@ -289,7 +292,7 @@ pub fn create_plan(
             Some(t.name().to_owned()),
         )?;
         for ix in t.indexes() {
-            let name = final_name(dialect, options, t, &ix.name)?;
+            let name = b.final_name(t, &ix.name)?;
             b.sql(
                 Statement::CreateIndex {
                     table: t,
@@ -331,7 +334,7 @@ pub fn create_plan(
     for x in &sorted.deferred {
         let t = md.get(&x.table).expect("deferred tables exist");
         let k = &t.constraints()[x.constraint];
-        let name = final_name(dialect, options, t, k.name())?;
+        let name = b.final_name(t, k.name())?;
         b.sql(
             Statement::AddConstraint {
                 table: t,
@@ -375,11 +378,7 @@ pub fn drop_plan(
     prepare(md, dialect, options)?;
     let caps = dialect.capabilities();
     let sorted = super::sort::sort_for_drop(md, caps.alter_add_constraint)?;
-    let mut b = Builder {
-        d: dialect,
-        options,
-        steps: Vec::new(),
-    };
+    let mut b = Builder::new(dialect, options);
     b.event(
         EventKind::BeforeDrop,
         DdlWhen::BeforeDrop,
@@ -397,7 +396,7 @@ pub fn drop_plan(
     for x in &sorted.deferred {
         let t = md.get(&x.table).expect("deferred tables exist");
         let k = &t.constraints()[x.constraint];
-        let Some(name) = final_name(dialect, options, t, k.name())? else {
+        let Some(name) = b.final_name(t, k.name())? else {
             let cycle = if x.cycle.is_empty() {
                 vec![
                     x.table.clone(),

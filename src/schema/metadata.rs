@@ -286,6 +286,7 @@ impl MetaData {
             bus: &mut self.bus,
             deferrals: Vec::new(),
             slot: None,
+            key: key.clone(),
         };
         {
             let catalog = att.catalog(None);
@@ -571,6 +572,7 @@ impl TableMut<'_> {
             bus: &mut md.bus,
             deferrals: Vec::new(),
             slot: Some(self.idx),
+            key: table.key(),
         };
         let r = f(&mut att, &mut table);
         let deferrals = att.deferrals;
@@ -595,6 +597,9 @@ struct Attach<'a> {
     bus: &'a mut EventBus,
     deferrals: Vec<Deferral>,
     slot: Option<usize>,
+    /// The key of the table being attached to, made once per table rather
+    /// than for every column, constraint and index.
+    key: TableRef,
 }
 
 impl<'a> Attach<'a> {
@@ -636,17 +641,16 @@ impl<'a> Attach<'a> {
     }
 
     fn column(&mut self, table: &mut Table, mut col: Column) -> Result<(), Error> {
-        let key = table.key();
         if col.name.is_empty() {
             return Err(SchemaError::EmptyName {
                 what: "column",
-                table: Some(key),
+                table: Some(self.key.clone()),
             }
             .into());
         }
         if table.by_name.contains_key(&col.name) {
             return Err(SchemaError::DuplicateColumn {
-                table: key,
+                table: self.key.clone(),
                 column: col.name,
             }
             .into());
@@ -660,9 +664,10 @@ impl<'a> Attach<'a> {
                 column: &mut col,
                 catalog,
             };
-            self.bus.fire(EventKind::ColumnAttached, Some(&key), |l| {
-                (l.column_attached(&mut ev), None::<()>)
-            })?;
+            self.bus
+                .fire(EventKind::ColumnAttached, Some(&self.key), |l| {
+                    (l.column_attached(&mut ev), None::<()>)
+                })?;
         }
         let name = col.name.clone();
         let (pk, ix, uq) = (col.primary_key, col.index, col.unique);
@@ -720,7 +725,7 @@ impl<'a> Attach<'a> {
             }
             Some(mut pk) if pk.is_implicit() => {
                 pk.columns.push(column.to_owned());
-                let key = table.key();
+
                 let r = {
                     let catalog = self.catalog(Some(table));
                     let mut ev = PrimaryKeyColumnAdded {
@@ -729,7 +734,7 @@ impl<'a> Attach<'a> {
                         catalog,
                     };
                     self.bus
-                        .fire(EventKind::PrimaryKeyColumnAdded, Some(&key), |l| {
+                        .fire(EventKind::PrimaryKeyColumnAdded, Some(&self.key), |l| {
                             (l.primary_key_column_added(&mut ev), None::<()>)
                         })
                 };
@@ -755,7 +760,6 @@ impl<'a> Attach<'a> {
     }
 
     fn constraint(&mut self, table: &mut Table, mut c: Constraint) -> Result<(), Error> {
-        let key = table.key();
         let what = c.kind().describe();
         match &c {
             Constraint::PrimaryKey(pk) => {
@@ -765,7 +769,7 @@ impl<'a> Attach<'a> {
                         && pk.columns.iter().all(|c| existing.columns.contains(c));
                     if !(existing.is_implicit() && same) {
                         return Err(SchemaError::PrimaryKeyConflict {
-                            table: key,
+                            table: self.key.clone(),
                             existing: existing.columns.clone(),
                             new: pk.columns.clone(),
                         }
@@ -778,14 +782,14 @@ impl<'a> Attach<'a> {
                 if fk.referred_table.name.is_empty() {
                     return Err(SchemaError::EmptyName {
                         what: "referred table",
-                        table: Some(key),
+                        table: Some(self.key.clone()),
                     }
                     .into());
                 }
                 if !fk.referred_columns.is_empty() && fk.referred_columns.len() != fk.columns.len()
                 {
                     return Err(SchemaError::ForeignKeyColumnCount {
-                        table: key,
+                        table: self.key.clone(),
                         referred: fk.referred_table.clone(),
                         local: fk.columns.len(),
                         referred_count: fk.referred_columns.len(),
@@ -810,7 +814,7 @@ impl<'a> Attach<'a> {
                 defer: None,
             };
             self.bus
-                .fire(EventKind::ConstraintAttached, Some(&key), |l| {
+                .fire(EventKind::ConstraintAttached, Some(&self.key), |l| {
                     let r = l.constraint_attached(&mut ev);
                     (r, ev.defer.take())
                 })?
@@ -822,7 +826,7 @@ impl<'a> Attach<'a> {
         for (listener, awaited) in deferred {
             self.deferrals.push(Deferral {
                 listener,
-                table: key.clone(),
+                table: self.key.clone(),
                 slot,
                 awaited,
             });
@@ -835,7 +839,6 @@ impl<'a> Attach<'a> {
     }
 
     fn index(&mut self, table: &mut Table, mut index: Index) -> Result<(), Error> {
-        let key = table.key();
         Self::check_columns(table, "index", &index.columns, false)?;
         {
             let catalog = self.catalog(Some(table));
@@ -844,9 +847,10 @@ impl<'a> Attach<'a> {
                 index: &mut index,
                 catalog,
             };
-            self.bus.fire(EventKind::IndexAttached, Some(&key), |l| {
-                (l.index_attached(&mut ev), None::<()>)
-            })?;
+            self.bus
+                .fire(EventKind::IndexAttached, Some(&self.key), |l| {
+                    (l.index_attached(&mut ev), None::<()>)
+                })?;
         }
         table.indexes.push(index);
         Ok(())
