@@ -161,11 +161,7 @@ mod ddl_postgresql {
         bencher.bench_local(|| script(&md));
     }
 
-    // Ignored by default: the dependency sort (src/ddl/sort.rs) recurses once
-    // per table of a foreign-key chain and overflows the stack at 100,000
-    // tables (see docs/performance.md). Run with `-- --include-ignored`.
     #[divan::bench(args = [100_000], sample_count = 3, sample_size = 1)]
-    #[ignore]
     fn create_script_large(bencher: divan::Bencher, n: usize) {
         let md = build(tables(n), 0);
         bencher.bench_local(|| script(&md));
