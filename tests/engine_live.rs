@@ -120,37 +120,7 @@ fn checkfirst_twice_is_a_no_op_on_postgres_and_mariadb() {
     .into_iter()
     .flatten()
     {
-        let engine = db.engine();
-        let mut md = two_tables();
-        let opts = RunOptions {
-            checkfirst: true,
-            ..RunOptions::default()
-        };
-        assert_eq!(
-            engine
-                .create_all(&mut md, &opts)
-                .unwrap()
-                .created_tables()
-                .len(),
-            2
-        );
-        let again = engine.create_all(&mut md, &opts).unwrap();
-        assert!(
-            again.executed.is_empty(),
-            "{}: {:?}",
-            db.url,
-            again.executed
-        );
-        assert_eq!(again.skipped.len(), 2);
-        assert_eq!(
-            engine
-                .drop_all(&mut md, &opts)
-                .unwrap()
-                .dropped_tables()
-                .len(),
-            2
-        );
-        assert!(engine.drop_all(&mut md, &opts).unwrap().executed.is_empty());
+        engine_support::assert_checkfirst_twice_is_a_no_op(&db.engine(), &db.url);
     }
 }
 

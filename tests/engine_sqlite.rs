@@ -58,32 +58,7 @@ fn every_corpus_document_is_created_and_dropped_leaving_nothing() {
 #[test]
 fn checkfirst_twice_is_a_no_op() {
     let engine = Engine::from_url("sqlite::memory:").unwrap();
-    let mut md = two_tables();
-    let opts = RunOptions {
-        checkfirst: true,
-        ..RunOptions::default()
-    };
-    assert_eq!(
-        engine
-            .create_all(&mut md, &opts)
-            .unwrap()
-            .created_tables()
-            .len(),
-        2
-    );
-    let again = engine.create_all(&mut md, &opts).unwrap();
-    assert!(again.executed.is_empty(), "{:?}", again.executed);
-    assert_eq!(again.skipped.len(), 2);
-    assert_eq!(
-        engine
-            .drop_all(&mut md, &opts)
-            .unwrap()
-            .dropped_tables()
-            .len(),
-        2
-    );
-    let again = engine.drop_all(&mut md, &opts).unwrap();
-    assert!(again.executed.is_empty());
+    engine_support::assert_checkfirst_twice_is_a_no_op(&engine, "sqlite::memory:");
     assert!(sqlite_objects(&engine).is_empty());
 }
 

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use nomenclator::document::{load_path, LoadOptions};
-use nomenclator::engine::{Engine, Rows};
+use nomenclator::engine::{Engine, Rows, RunOptions};
 use nomenclator::{Column, MetaData, Reference, Table};
 
 pub const PG_ADMIN: &str = "postgres://postgres@127.0.0.1:5432/test";
@@ -221,4 +221,23 @@ pub fn two_tables() -> MetaData {
     )
     .unwrap();
     md
+}
+
+/// With `checkfirst`, creates [`two_tables`] twice and drops them twice on
+/// `engine`: the second create and the second drop must run nothing.
+pub fn assert_checkfirst_twice_is_a_no_op(engine: &Engine, label: &str) {
+    let mut md = two_tables();
+    let opts = RunOptions {
+        checkfirst: true,
+        ..RunOptions::default()
+    };
+    let created = engine.create_all(&mut md, &opts).unwrap();
+    assert_eq!(created.created_tables().len(), 2, "{label}");
+    let again = engine.create_all(&mut md, &opts).unwrap();
+    assert!(again.executed.is_empty(), "{label}: {:?}", again.executed);
+    assert_eq!(again.skipped.len(), 2, "{label}");
+    let dropped = engine.drop_all(&mut md, &opts).unwrap();
+    assert_eq!(dropped.dropped_tables().len(), 2, "{label}");
+    let again = engine.drop_all(&mut md, &opts).unwrap();
+    assert!(again.executed.is_empty(), "{label}: {:?}", again.executed);
 }
