@@ -18,8 +18,9 @@ use nomenclator::{Column, MetaData, Table};
 use proptest::prelude::*;
 
 const PIECES: &[&str] = &[
-    "a", "id", "user", "order", "select", "table", "group", "\"", "'", "`", "[", "]", " ", "-", ".", "%", "(", ")", "{", "}",
-    "é", "中文", "🎉", "ß", "Ünï", "_", "0", "\\", ";", "--", "/*", "$", "Upper",
+    "a", "id", "user", "order", "select", "table", "group", "\"", "'", "`", "[", "]", " ", "-",
+    ".", "%", "(", ")", "{", "}", "é", "中文", "🎉", "ß", "Ünï", "_", "0", "\\", ";", "--", "/*",
+    "$", "Upper",
 ];
 
 fn ident() -> impl Strategy<Value = String> {
@@ -33,15 +34,23 @@ fn ci() -> bool {
 /// The create statements for a table `t` with columns `id` and `c`.
 fn statements(dialect: &str, t: &str, c: &str) -> Vec<String> {
     let mut md = MetaData::new();
-    md.add_table(Table::new(t).column(Column::new("id", "integer").primary_key()).column(Column::new(c, "varchar(20)")))
-        .expect("a valid table");
+    md.add_table(
+        Table::new(t)
+            .column(Column::new("id", "integer").primary_key())
+            .column(Column::new(c, "varchar(20)")),
+    )
+    .expect("a valid table");
     let d = by_name(dialect).expect("dialect");
     let plan = create_plan(&md, d, &DdlOptions::default()).expect("plan");
     plan.statements().map(str::to_owned).collect()
 }
 
 fn config() -> ProptestConfig {
-    ProptestConfig { cases: 32, failure_persistence: None, ..ProptestConfig::default() }
+    ProptestConfig {
+        cases: 32,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
 }
 
 fn distinct(t: &str, c: &str) -> bool {
@@ -110,7 +119,10 @@ fn postgresql_round_trip() {
 fn mariadb_round_trip() {
     use mysql::prelude::Queryable;
     let url = "mysql://root@127.0.0.1:3306/test";
-    let conn = match mysql::Opts::from_url(url).map_err(|e| e.to_string()).and_then(|o| mysql::Conn::new(o).map_err(|e| e.to_string())) {
+    let conn = match mysql::Opts::from_url(url)
+        .map_err(|e| e.to_string())
+        .and_then(|o| mysql::Conn::new(o).map_err(|e| e.to_string()))
+    {
         Ok(c) => c,
         Err(e) if !ci() => return eprintln!("skipped: MariaDB unreachable at {url}: {e}"),
         Err(e) => panic!("MariaDB unreachable at {url}: {e}"),
