@@ -80,6 +80,49 @@ fn rule_2_no_name_no_template_stays_unnamed() {
     );
 }
 
+/// As SQLAlchemy (`if newname:`): a template that renders an empty string
+/// names nothing. Found by tests/properties.rs: two primary keys named `""`
+/// used to collide.
+#[test]
+fn a_template_that_renders_nothing_names_nothing() {
+    let mut md = MetaData::with_convention(conv(&[
+        (Kind::PrimaryKey, "%(column_99_name)s"),
+        (Kind::Unique, "%(column_5_key)s"),
+    ]));
+    for t in ["a", "b"] {
+        md.add_table(
+            Table::new(t)
+                .column(Column::new("id", "integer").primary_key())
+                .column(Column::new("x", "text").unique())
+                .column(Column::new("y", "text"))
+                .constraint(Unique::new(["y"]).named(format!("uq_kept_{t}"))),
+        )
+        .unwrap();
+    }
+    // Growing an implicit key re-renders it; still nothing, still unnamed.
+    md.table_mut(&TableRef::new(None, "b"))
+        .unwrap()
+        .add_column(Column::new("id2", "integer").primary_key())
+        .unwrap();
+    let t = md.table("b").unwrap();
+    assert!(t.primary_key().unwrap().name.is_pending());
+    assert_eq!(t.constraints()[1].name(), &Name::explicit("uq_kept_b"));
+    assert_eq!(
+        names(&md, "postgresql")
+            .into_iter()
+            .map(|(k, _, n)| (k, n))
+            .collect::<Vec<_>>(),
+        vec![
+            (Kind::PrimaryKey, None),
+            (Kind::Unique, None),
+            (Kind::Unique, s("uq_kept_a")),
+            (Kind::PrimaryKey, None),
+            (Kind::Unique, None),
+            (Kind::Unique, s("uq_kept_b")),
+        ]
+    );
+}
+
 #[test]
 fn rule_2_an_index_must_have_a_name() {
     let mut md = MetaData::with_convention(NamingConvention::new());

@@ -52,6 +52,12 @@ impl ConventionHandler {
         };
         cx.explicit_name = explicit.clone();
         let generated = self.convention.render(template, &cx)?;
+        if generated.is_empty() {
+            // As SQLAlchemy (`if newname:`): a template that renders nothing
+            // names nothing; the object keeps the name it was given, if any.
+            name.reset();
+            return Ok(());
+        }
         *name = Name::Generated {
             name: generated,
             explicit,
