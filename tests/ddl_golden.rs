@@ -1,7 +1,7 @@
 //! Golden DDL per dialect: each statement kind, hostile identifiers, cycles
 //! with and without use_alter, views and custom DDL with dialect filters.
 
-use nomenclator::ddl::{create_plan, drop_plan, DdlOptions};
+use nomenclator::ddl::{create_plan, create_script, drop_plan, drop_script, DdlOptions};
 use nomenclator::dialect;
 use nomenclator::document::{load_str, Format, LoadOptions};
 
@@ -120,4 +120,48 @@ fn golden() {
         insta::assert_snapshot!(format!("{}_create", d.name()), create);
         insta::assert_snapshot!(format!("{}_drop", d.name()), drop);
     }
+}
+
+/// `create_script`/`drop_script` render straight into one string; they must
+/// give exactly the plan's script, or the same error, for every document.
+#[test]
+fn direct_scripts_match_plans() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/sqlalchemy");
+    let mut docs = vec![("golden.toml".to_owned(), DOC.to_owned(), Format::Toml)];
+    for entry in std::fs::read_dir(&root).expect("corpus present") {
+        let dir = entry.expect("corpus entry").path();
+        let (file, format) = if dir.join("schema.json").exists() {
+            (dir.join("schema.json"), Format::Json)
+        } else {
+            (dir.join("schema.toml"), Format::Toml)
+        };
+        let text = std::fs::read_to_string(&file).expect("corpus document");
+        docs.push((file.display().to_string(), text, format));
+    }
+    assert!(docs.len() > 300, "{} documents", docs.len());
+    let mut compared = 0;
+    for (name, text, format) in &docs {
+        let Ok(md) = load_str(text, *format, name, None, &LoadOptions::default()) else {
+            continue;
+        };
+        for d in dialect::all() {
+            let o = DdlOptions::default();
+            let plan = create_plan(&md, d, &o).map(|p| p.script());
+            let direct = create_script(&md, d, &o);
+            match (&plan, &direct) {
+                (Ok(p), Ok(s)) => assert_eq!(p, s, "{name} {} create", d.name()),
+                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{name} {}", d.name()),
+                _ => panic!("{name} {}: plan {plan:?}, script {direct:?}", d.name()),
+            }
+            let plan = drop_plan(&md, d, &o).map(|p| p.script());
+            let direct = drop_script(&md, d, &o);
+            match (&plan, &direct) {
+                (Ok(p), Ok(s)) => assert_eq!(p, s, "{name} {} drop", d.name()),
+                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{name} {}", d.name()),
+                _ => panic!("{name} {}: plan {plan:?}, script {direct:?}", d.name()),
+            }
+            compared += 1;
+        }
+    }
+    assert!(compared > 800, "{compared} document/dialect pairs compared");
 }

@@ -3,7 +3,7 @@
 use clap::{Args, ValueEnum};
 
 use super::{emit, load, DialectArgs, DocArgs, Failure};
-use crate::ddl::{create_plan, drop_plan, sort_tables_and_constraints, DdlOptions};
+use crate::ddl::{create_script, drop_script, sort_tables_and_constraints, DdlOptions};
 use crate::schema::TableRef;
 use crate::Plugins;
 
@@ -29,13 +29,18 @@ pub(crate) fn run_ddl(a: &DdlArgs, plugins: &Plugins) -> Result<(), Failure> {
         checkfirst: false,
     };
     let d = a.dialect.dialect;
-    let plan = if a.drop {
-        drop_plan(&md, d, &options)
+    let script = if a.drop {
+        drop_script(&md, d, &options)
     } else {
-        create_plan(&md, d, &options)
+        create_script(&md, d, &options)
     };
-    let plan = plan.map_err(|e| Failure(format!("{}: {e}", a.doc.file.display())))?;
-    emit(&plan.script())
+    let script = script.map_err(|e| Failure(format!("{}: {e}", a.doc.file.display())))?;
+    let result = emit(&script);
+    // The process ends here: freeing every table and string one by one
+    // would only delay the exit (the system takes the memory back at once).
+    std::mem::forget(md);
+    std::mem::forget(script);
+    result
 }
 
 #[derive(Args, Debug)]

@@ -28,7 +28,8 @@ mod statement;
 
 pub use error::DdlError;
 pub use plan::{
-    create_plan, drop_plan, run_plan, DdlOptions, Executor, MockExecutor, Plan, Step, StepKind,
+    create_plan, create_script, drop_plan, drop_script, run_plan, DdlOptions, Executor,
+    MockExecutor, Plan, Step, StepKind,
 };
 pub use sort::{sort_tables_and_constraints, sorted_tables, DeferredForeignKey, SortResult};
 pub use statement::{render_custom_ddl, Statement};

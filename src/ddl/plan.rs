@@ -1,13 +1,15 @@
 //! Whole create and drop scripts as plans of steps, and running them.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use super::error::DdlError;
 use super::sort::sort_tables_and_constraints;
 use super::statement::{render_custom_ddl, Statement};
 use crate::dialect::{CommentStyle, Dialect};
 use crate::events::EventKind;
-use crate::naming::{check_identifier_lengths, final_names, NameRules};
+use crate::naming::{check_final_names, check_identifier_lengths, NameRules};
 use crate::schema::{CustomDdl, DdlWhen, MetaData, Table, TableRef};
 
 /// Options for rendering DDL.
@@ -170,25 +172,37 @@ pub fn run_plan(
     Ok(done)
 }
 
+/// Where a [`Builder`] puts its statements.
+enum Output {
+    /// Plan steps, events included.
+    Steps(Vec<Step>),
+    /// The offline script, as [`Plan::script`] writes it.
+    Script(String),
+}
+
 struct Builder<'a> {
     d: &'a dyn Dialect,
     options: &'a DdlOptions,
     rules: NameRules,
-    steps: Vec<Step>,
+    out: Output,
 }
 
 impl<'a> Builder<'a> {
-    fn new(d: &'a dyn Dialect, options: &'a DdlOptions) -> Self {
+    fn new(d: &'a dyn Dialect, options: &'a DdlOptions, out: Output) -> Self {
         Builder {
             d,
             options,
             rules: d.name_rules(options.max_identifier_length),
-            steps: Vec::new(),
+            out,
         }
     }
 
     /// The final name of a constraint or index of `t` for this dialect.
-    fn final_name(&self, t: &Table, name: &crate::Name) -> Result<Option<String>, DdlError> {
+    fn final_name<'n>(
+        &self,
+        t: &Table,
+        name: &'n crate::Name,
+    ) -> Result<Option<Cow<'n, str>>, DdlError> {
         Ok(self
             .rules
             .finalize(name, || format!("constraint of table \"{}\"", t.key()))?)
@@ -199,15 +213,26 @@ impl<'a> Builder<'a> {
         st: Statement<'_>,
         kind: StepKind,
         table: Option<&Table>,
-        object: Option<String>,
+        object: Option<Cow<'_, str>>,
     ) -> Result<(), DdlError> {
-        let sql = st.to_sql(self.d, self.options)?;
-        self.steps.push(Step::Sql {
-            sql,
-            kind,
-            table: table.map(Table::key),
-            object,
-        });
+        match &mut self.out {
+            Output::Steps(steps) => {
+                let sql = st.to_sql(self.d, self.options)?;
+                steps.push(Step::Sql {
+                    sql,
+                    kind,
+                    table: table.map(Table::key),
+                    object: object.map(Cow::into_owned),
+                });
+            }
+            Output::Script(out) => {
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                st.write_sql(self.d, self.options, out)?;
+                out.push_str(";\n");
+            }
+        }
         Ok(())
     }
 
@@ -218,23 +243,38 @@ impl<'a> Builder<'a> {
         ddl: &[CustomDdl],
         table: Option<&Table>,
     ) -> Result<(), DdlError> {
-        self.steps.push(Step::Event {
-            kind,
-            table: table.map(Table::key),
-        });
+        if let Output::Steps(steps) = &mut self.out {
+            steps.push(Step::Event {
+                kind,
+                table: table.map(Table::key),
+            });
+        }
         for c in ddl
             .iter()
             .filter(|c| c.when == when && c.applies_to(self.d.name()))
         {
             let sql = render_custom_ddl(c, table, self.d)?;
-            self.steps.push(Step::Sql {
-                sql,
-                kind: StepKind::Custom,
-                table: table.map(Table::key),
-                object: None,
-            });
+            self.sql(Statement::Custom(sql), StepKind::Custom, table, None)?;
         }
         Ok(())
+    }
+
+    fn into_plan(self) -> Plan {
+        let steps = match self.out {
+            Output::Steps(steps) => steps,
+            Output::Script(_) => Vec::new(),
+        };
+        Plan {
+            dialect: self.d.name(),
+            steps,
+        }
+    }
+
+    fn into_script(self) -> String {
+        match self.out {
+            Output::Script(s) => s,
+            Output::Steps(_) => String::new(),
+        }
     }
 }
 
@@ -242,7 +282,7 @@ fn prepare(md: &MetaData, d: &dyn Dialect, options: &DdlOptions) -> Result<(), c
     md.validate()?;
     let rules = d.name_rules(options.max_identifier_length);
     check_identifier_lengths(md, &rules)?;
-    final_names(md, &rules)?;
+    check_final_names(md, &rules)?;
     Ok(())
 }
 
@@ -255,17 +295,54 @@ pub fn create_plan(
     dialect: &dyn Dialect,
     options: &DdlOptions,
 ) -> Result<Plan, crate::Error> {
+    let b = Builder::new(dialect, options, Output::Steps(Vec::new()));
+    Ok(build_create(md, b)?.into_plan())
+}
+
+/// The create script: what `create_plan(..)?.script()` gives, rendered
+/// straight into one string without the plan's steps (what `nomenclator ddl`
+/// prints; several times faster on large schemas).
+///
+/// ```
+/// use nomenclator::{Column, MetaData, Table};
+/// use nomenclator::ddl::{create_plan, create_script, DdlOptions};
+/// use nomenclator::dialect::PostgreSql;
+///
+/// let mut md = MetaData::new();
+/// md.add_table(Table::new("t").column(Column::new("id", "integer").primary_key()))?;
+/// let options = DdlOptions::default();
+/// let script = create_script(&md, &PostgreSql, &options)?;
+/// assert_eq!(script, "CREATE TABLE t (\n\tid SERIAL NOT NULL,\n\tPRIMARY KEY (id)\n);\n");
+/// assert_eq!(script, create_plan(&md, &PostgreSql, &options)?.script());
+/// # Ok::<(), nomenclator::Error>(())
+/// ```
+pub fn create_script(
+    md: &MetaData,
+    dialect: &dyn Dialect,
+    options: &DdlOptions,
+) -> Result<String, crate::Error> {
+    let b = Builder::new(dialect, options, Output::Script(script_buffer(md)));
+    Ok(build_create(md, b)?.into_script())
+}
+
+/// An output buffer for a script: about 1 KiB per table, so that a large
+/// script is not copied as it grows (pages never written cost no memory).
+fn script_buffer(md: &MetaData) -> String {
+    String::with_capacity(md.len().saturating_mul(1024).saturating_add(4096))
+}
+
+fn build_create<'a>(md: &MetaData, mut b: Builder<'a>) -> Result<Builder<'a>, crate::Error> {
+    let (dialect, options) = (b.d, b.options);
     prepare(md, dialect, options)?;
     let caps = dialect.capabilities();
     let sorted = sort_tables_and_constraints(md, caps.alter_add_constraint)?;
-    let mut b = Builder::new(dialect, options);
     b.event(
         EventKind::BeforeCreate,
         DdlWhen::BeforeCreate,
         md.custom_ddl(),
         None,
     )?;
-    let mut deferred_by_table: HashMap<&TableRef, Vec<usize>> = HashMap::new();
+    let mut deferred_by_table: HashMap<&TableRef, Vec<usize>> = HashMap::default();
     for x in &sorted.deferred {
         deferred_by_table
             .entry(&x.table)
@@ -289,7 +366,7 @@ pub fn create_plan(
             },
             StepKind::CreateTable,
             Some(t),
-            Some(t.name().to_owned()),
+            Some(Cow::Borrowed(t.name())),
         )?;
         for ix in t.indexes() {
             let name = b.final_name(t, &ix.name)?;
@@ -351,7 +428,7 @@ pub fn create_plan(
             Statement::CreateView(v),
             StepKind::CreateView,
             None,
-            Some(v.name.clone()),
+            Some(Cow::Borrowed(v.name.as_str())),
         )?;
     }
     b.event(
@@ -360,10 +437,7 @@ pub fn create_plan(
         md.custom_ddl(),
         None,
     )?;
-    Ok(Plan {
-        dialect: dialect.name(),
-        steps: b.steps,
-    })
+    Ok(b)
 }
 
 /// The drop plan (drop_all), the mirror of [`create_plan`]: metadata
@@ -375,10 +449,26 @@ pub fn drop_plan(
     dialect: &dyn Dialect,
     options: &DdlOptions,
 ) -> Result<Plan, crate::Error> {
+    let b = Builder::new(dialect, options, Output::Steps(Vec::new()));
+    Ok(build_drop(md, b)?.into_plan())
+}
+
+/// The drop script: what `drop_plan(..)?.script()` gives, rendered straight
+/// into one string (see [`create_script`]).
+pub fn drop_script(
+    md: &MetaData,
+    dialect: &dyn Dialect,
+    options: &DdlOptions,
+) -> Result<String, crate::Error> {
+    let b = Builder::new(dialect, options, Output::Script(script_buffer(md)));
+    Ok(build_drop(md, b)?.into_script())
+}
+
+fn build_drop<'a>(md: &MetaData, mut b: Builder<'a>) -> Result<Builder<'a>, crate::Error> {
+    let (dialect, options) = (b.d, b.options);
     prepare(md, dialect, options)?;
     let caps = dialect.capabilities();
     let sorted = super::sort::sort_for_drop(md, caps.alter_add_constraint)?;
-    let mut b = Builder::new(dialect, options);
     b.event(
         EventKind::BeforeDrop,
         DdlWhen::BeforeDrop,
@@ -390,7 +480,7 @@ pub fn drop_plan(
             Statement::DropView(v),
             StepKind::DropView,
             None,
-            Some(v.name.clone()),
+            Some(Cow::Borrowed(v.name.as_str())),
         )?;
     }
     for x in &sorted.deferred {
@@ -436,7 +526,7 @@ pub fn drop_plan(
             Statement::DropTable { table: t },
             StepKind::DropTable,
             Some(t),
-            Some(t.name().to_owned()),
+            Some(Cow::Borrowed(t.name())),
         )?;
         b.event(
             EventKind::AfterDrop,
@@ -451,8 +541,5 @@ pub fn drop_plan(
         md.custom_ddl(),
         None,
     )?;
-    Ok(Plan {
-        dialect: dialect.name(),
-        steps: b.steps,
-    })
+    Ok(b)
 }

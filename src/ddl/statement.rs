@@ -1,5 +1,7 @@
 //! DDL statements as data, each rendered for a dialect.
 
+use std::borrow::Cow;
+
 use crate::dialect::{CommentStyle, Dialect};
 use crate::naming::{NameRules, NamingError};
 use crate::schema::{
@@ -107,65 +109,30 @@ impl<'a> Statement<'a> {
 
     /// The statement for `dialect`, without a trailing `;`.
     pub fn to_sql(&self, dialect: &dyn Dialect, options: &DdlOptions) -> Result<String, DdlError> {
+        let mut out = String::new();
+        self.write_sql(dialect, options, &mut out)?;
+        Ok(out)
+    }
+
+    /// Appends the statement for `dialect` (without a trailing `;`) to `out`.
+    /// On error `out` is left as it was.
+    pub fn write_sql(
+        &self,
+        dialect: &dyn Dialect,
+        options: &DdlOptions,
+        out: &mut String,
+    ) -> Result<(), DdlError> {
+        let start = out.len();
         let r = Renderer {
             d: dialect,
             options,
             rules: dialect.name_rules(options.max_identifier_length),
         };
-        match self {
-            Statement::CreateTable {
-                table,
-                metadata,
-                deferred,
-            } => r.create_table(table, *metadata, deferred),
-            Statement::DropTable { table } => Ok(format!("DROP TABLE {}", r.table_name(table))),
-            Statement::CreateIndex { table, index } => r.create_index(table, index),
-            Statement::DropIndex { table, index } => r.drop_index(table, index),
-            Statement::AddConstraint {
-                table,
-                constraint,
-                metadata,
-            } => {
-                if !dialect.capabilities().alter_add_constraint {
-                    return Err(DdlError::Unsupported {
-                        dialect: dialect.name(),
-                        what: format!("cannot add a constraint to table \"{}\" with ALTER TABLE; declare it in CREATE TABLE", table.key()),
-                    });
-                }
-                let clause = r.constraint_clause(table, constraint, *metadata)?;
-                Ok(format!("ALTER TABLE {} ADD {clause}", r.table_name(table)))
-            }
-            Statement::DropConstraint { table, constraint } => r.drop_constraint(table, constraint),
-            Statement::CreateView(v) => Ok(format!(
-                "CREATE VIEW {} AS {}",
-                dialect.qualified(v.schema.as_deref(), &v.name),
-                v.sql
-            )),
-            Statement::DropView(v) => Ok(format!(
-                "DROP VIEW {}",
-                dialect.qualified(v.schema.as_deref(), &v.name)
-            )),
-            Statement::CommentOnTable { table } => {
-                r.comment_statements_only()?;
-                let text = table.comment_text().unwrap_or_default();
-                Ok(format!(
-                    "COMMENT ON TABLE {} IS {}",
-                    r.table_name(table),
-                    dialect.string_literal(text)
-                ))
-            }
-            Statement::CommentOnColumn { table, column } => {
-                r.comment_statements_only()?;
-                let text = column.comment_text().unwrap_or_default();
-                Ok(format!(
-                    "COMMENT ON COLUMN {}.{} IS {}",
-                    r.table_name(table),
-                    dialect.quote(column.name()),
-                    dialect.string_literal(text)
-                ))
-            }
-            Statement::Custom(sql) => Ok(sql.clone()),
+        let result = r.statement(self, out);
+        if result.is_err() {
+            out.truncate(start);
         }
+        result
     }
 }
 
@@ -225,6 +192,7 @@ pub fn render_custom_ddl(
     Ok(out)
 }
 
+/// Renders statements by appending to one output string.
 struct Renderer<'o> {
     d: &'o dyn Dialect,
     options: &'o DdlOptions,
@@ -232,28 +200,109 @@ struct Renderer<'o> {
 }
 
 impl Renderer<'_> {
-    fn table_name(&self, t: &Table) -> String {
-        self.d.qualified(t.schema_opt(), t.name())
+    fn statement(&self, st: &Statement<'_>, out: &mut String) -> Result<(), DdlError> {
+        let d = self.d;
+        match st {
+            Statement::CreateTable {
+                table,
+                metadata,
+                deferred,
+            } => self.create_table(table, *metadata, deferred, out)?,
+            Statement::DropTable { table } => {
+                out.push_str("DROP TABLE ");
+                self.table_name(table, out);
+            }
+            Statement::CreateIndex { table, index } => self.create_index(table, index, out)?,
+            Statement::DropIndex { table, index } => self.drop_index(table, index, out)?,
+            Statement::AddConstraint {
+                table,
+                constraint,
+                metadata,
+            } => {
+                if !d.capabilities().alter_add_constraint {
+                    return Err(DdlError::Unsupported {
+                        dialect: d.name(),
+                        what: format!("cannot add a constraint to table \"{}\" with ALTER TABLE; declare it in CREATE TABLE", table.key()),
+                    });
+                }
+                out.push_str("ALTER TABLE ");
+                self.table_name(table, out);
+                out.push_str(" ADD ");
+                self.constraint_clause(table, constraint, *metadata, out)?;
+            }
+            Statement::DropConstraint { table, constraint } => {
+                self.drop_constraint(table, constraint, out)?
+            }
+            Statement::CreateView(v) => {
+                out.push_str("CREATE VIEW ");
+                d.push_qualified(out, v.schema.as_deref(), &v.name);
+                out.push_str(" AS ");
+                out.push_str(&v.sql);
+            }
+            Statement::DropView(v) => {
+                out.push_str("DROP VIEW ");
+                d.push_qualified(out, v.schema.as_deref(), &v.name);
+            }
+            Statement::CommentOnTable { table } => {
+                self.comment_statements_only()?;
+                out.push_str("COMMENT ON TABLE ");
+                self.table_name(table, out);
+                out.push_str(" IS ");
+                d.push_string_literal(out, table.comment_text().unwrap_or_default());
+            }
+            Statement::CommentOnColumn { table, column } => {
+                self.comment_statements_only()?;
+                out.push_str("COMMENT ON COLUMN ");
+                self.table_name(table, out);
+                out.push('.');
+                d.push_quoted(out, column.name());
+                out.push_str(" IS ");
+                d.push_string_literal(out, column.comment_text().unwrap_or_default());
+            }
+            Statement::Custom(sql) => out.push_str(sql),
+        }
+        Ok(())
     }
 
-    fn cols(&self, cols: &[String]) -> String {
-        cols.iter()
-            .map(|c| self.d.quote(c))
-            .collect::<Vec<_>>()
-            .join(", ")
+    fn table_name(&self, t: &Table, out: &mut String) {
+        self.d.push_qualified(out, t.schema_opt(), t.name());
     }
 
-    fn name(&self, t: &Table, name: &Name, what: &str) -> Result<Option<String>, DdlError> {
+    /// The quoted columns, separated by `, `.
+    fn cols(&self, cols: &[String], out: &mut String) {
+        for (i, c) in cols.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            self.d.push_quoted(out, c);
+        }
+    }
+
+    fn name<'n>(
+        &self,
+        t: &Table,
+        name: &'n Name,
+        what: &str,
+    ) -> Result<Option<Cow<'n, str>>, DdlError> {
         Ok(self
             .rules
             .finalize(name, || format!("{what} of table \"{}\"", t.key()))?)
     }
 
-    fn constraint_prefix(&self, t: &Table, name: &Name, what: &str) -> Result<String, DdlError> {
-        Ok(match self.name(t, name, what)? {
-            Some(n) => format!("CONSTRAINT {} ", self.d.quote(&n)),
-            None => String::new(),
-        })
+    /// `CONSTRAINT name ` for a named constraint; nothing for an unnamed one.
+    fn constraint_prefix(
+        &self,
+        t: &Table,
+        name: &Name,
+        what: &str,
+        out: &mut String,
+    ) -> Result<(), DdlError> {
+        if let Some(n) = self.name(t, name, what)? {
+            out.push_str("CONSTRAINT ");
+            self.d.push_quoted(out, &n);
+            out.push(' ');
+        }
+        Ok(())
     }
 
     fn comment_statements_only(&self) -> Result<(), DdlError> {
@@ -280,14 +329,16 @@ impl Renderer<'_> {
         (integer && !in_fk && c.server_default().is_none()).then_some(c)
     }
 
-    fn column_type(
+    /// The column's type, or for an untyped column in a foreign key, the
+    /// referred column's type.
+    fn column_type<'t>(
         &self,
-        t: &Table,
-        c: &Column,
-        md: Option<&MetaData>,
-    ) -> Result<ColumnType, DdlError> {
+        t: &'t Table,
+        c: &'t Column,
+        md: Option<&'t MetaData>,
+    ) -> Result<&'t ColumnType, DdlError> {
         if let Some(ty) = c.column_type() {
-            return Ok(ty.clone());
+            return Ok(ty);
         }
         for fk in t.foreign_keys() {
             if let Some(i) = fk.columns().iter().position(|x| x == c.name()) {
@@ -298,7 +349,7 @@ impl Renderer<'_> {
                         if let Some(ty) =
                             target.column_named(&cols[i]).and_then(Column::column_type)
                         {
-                            return Ok(ty.clone());
+                            return Ok(ty);
                         }
                     }
                 }
@@ -327,9 +378,9 @@ impl Renderer<'_> {
             let Ok(ty) = self.column_type(t, c, md) else {
                 continue;
             };
-            let lower = ty.to_string().to_ascii_lowercase();
-            let long = matches!(ty, ColumnType::Text | ColumnType::Blob | ColumnType::Json)
-                || [
+            let long = match ty {
+                ColumnType::Text | ColumnType::Blob | ColumnType::Json => true,
+                ColumnType::Other(s) => [
                     "tinytext",
                     "mediumtext",
                     "longtext",
@@ -337,7 +388,10 @@ impl Renderer<'_> {
                     "mediumblob",
                     "longblob",
                 ]
-                .contains(&lower.as_str());
+                .iter()
+                .any(|x| x.eq_ignore_ascii_case(s)),
+                _ => false,
+            };
             if long {
                 return Err(DdlError::PrefixLengthNeeded {
                     dialect: self.d.name(),
@@ -356,36 +410,51 @@ impl Renderer<'_> {
         t: &Table,
         md: Option<&MetaData>,
         deferred: &[usize],
-    ) -> Result<String, DdlError> {
-        let caps = self.d.capabilities();
+        out: &mut String,
+    ) -> Result<(), DdlError> {
+        let d = self.d;
+        let caps = d.capabilities();
         let auto = self.auto_increment_column(t);
-        let mut items = Vec::new();
+        out.push_str("CREATE TABLE ");
+        self.table_name(t, out);
+        out.push_str(" (");
+        if let (Some(text), CommentStyle::SqlComment) = (t.comment_text(), caps.comments) {
+            out.push_str(" /* ");
+            out.push_str(&text.replace("*/", "* /"));
+            out.push_str(" */");
+        }
+        out.push_str("\n\t");
         // Column-level checks that go to the table level.
         let mut late_checks = Vec::new();
-        for c in t.columns() {
+        for (ci, c) in t.columns().iter().enumerate() {
+            if ci > 0 {
+                out.push_str(",\n\t");
+            }
             let ty = self.column_type(t, c, md)?;
             let is_auto = auto.is_some_and(|a| std::ptr::eq(a, c));
             let ty_sql = if is_auto {
-                self.d.auto_increment_type_sql(&ty)?
+                d.auto_increment_type_sql(ty)?
             } else {
-                self.d.type_sql(&ty)?
+                d.type_sql(ty)?
             };
-            let mut s = format!("{} {ty_sql}", self.d.quote(c.name()));
+            d.push_quoted(out, c.name());
+            out.push(' ');
+            out.push_str(&ty_sql);
             if let Some(def) = c.server_default() {
-                s.push_str(" DEFAULT ");
-                s.push_str(def);
+                out.push_str(" DEFAULT ");
+                out.push_str(def);
             }
             let in_pk = t
                 .primary_key()
                 .is_some_and(|pk| pk.columns().iter().any(|x| x == c.name()));
             if !c.is_nullable() || in_pk {
-                s.push_str(" NOT NULL");
+                out.push_str(" NOT NULL");
             }
             if let (true, crate::dialect::AutoIncrement::Keyword(k)) =
                 (is_auto, caps.auto_increment)
             {
-                s.push(' ');
-                s.push_str(k);
+                out.push(' ');
+                out.push_str(k);
             }
             for (i, k) in t.constraints().iter().enumerate() {
                 let Constraint::Check(ck) = k else { continue };
@@ -393,56 +462,59 @@ impl Renderer<'_> {
                     continue;
                 }
                 match self.name(t, &ck.name, "check constraint")? {
-                    None => s.push_str(&format!(" CHECK ({})", ck.sql())),
-                    Some(n) if caps.inline_named_column_checks => s.push_str(&format!(
-                        " CONSTRAINT {} CHECK ({})",
-                        self.d.quote(&n),
-                        ck.sql()
-                    )),
-                    Some(_) => late_checks.push(i),
+                    None => {}
+                    Some(n) if caps.inline_named_column_checks => {
+                        out.push_str(" CONSTRAINT ");
+                        d.push_quoted(out, &n);
+                    }
+                    Some(_) => {
+                        late_checks.push(i);
+                        continue;
+                    }
                 }
+                out.push_str(" CHECK (");
+                out.push_str(ck.sql());
+                out.push(')');
             }
             if let Some(text) = c.comment_text() {
                 match caps.comments {
                     CommentStyle::Inline => {
-                        s.push_str(&format!(" COMMENT {}", self.d.string_literal(text)))
+                        out.push_str(" COMMENT ");
+                        d.push_string_literal(out, text);
                     }
                     CommentStyle::SqlComment => {
-                        s.push_str(&format!(" /* {} */", text.replace("*/", "* /")))
+                        out.push_str(" /* ");
+                        out.push_str(&text.replace("*/", "* /"));
+                        out.push_str(" */");
                     }
                     CommentStyle::Statements => {}
                 }
             }
-            items.push(s);
         }
         if let Some(pk) = t.primary_key() {
             self.check_keyable(t, pk.columns(), || "primary key".into(), md)?;
-            let prefix = self.constraint_prefix(t, &pk.name, "primary key")?;
-            items.push(format!("{prefix}PRIMARY KEY ({})", self.cols(pk.columns())));
+            out.push_str(",\n\t");
+            self.constraint_prefix(t, &pk.name, "primary key", out)?;
+            out.push_str("PRIMARY KEY (");
+            self.cols(pk.columns(), out);
+            out.push(')');
         }
         for (i, k) in t.constraints().iter().enumerate() {
             match k {
                 Constraint::ForeignKey(_) if deferred.contains(&i) => {}
                 Constraint::Check(ck) if ck.column().is_some() && !late_checks.contains(&i) => {}
-                k => items.push(self.constraint_clause(t, k, md)?),
+                k => {
+                    out.push_str(",\n\t");
+                    self.constraint_clause(t, k, md, out)?;
+                }
             }
         }
-        let mut sql = format!(
-            "CREATE TABLE {} (\n\t{}\n)",
-            self.table_name(t),
-            items.join(",\n\t")
-        );
+        out.push_str("\n)");
         if let (Some(text), CommentStyle::Inline) = (t.comment_text(), caps.comments) {
-            sql.push_str(&format!(" COMMENT={}", self.d.string_literal(text)));
+            out.push_str(" COMMENT=");
+            d.push_string_literal(out, text);
         }
-        if let (Some(text), CommentStyle::SqlComment) = (t.comment_text(), caps.comments) {
-            sql = sql.replacen(
-                " (\n",
-                &format!(" ( /* {} */\n", text.replace("*/", "* /")),
-                1,
-            );
-        }
-        Ok(sql)
+        Ok(())
     }
 
     fn constraint_clause(
@@ -450,30 +522,31 @@ impl Renderer<'_> {
         t: &Table,
         k: &Constraint,
         md: Option<&MetaData>,
-    ) -> Result<String, DdlError> {
-        Ok(match k {
+        out: &mut String,
+    ) -> Result<(), DdlError> {
+        match k {
             Constraint::PrimaryKey(pk) => {
-                format!(
-                    "{}PRIMARY KEY ({})",
-                    self.constraint_prefix(t, &pk.name, "primary key")?,
-                    self.cols(pk.columns())
-                )
+                self.constraint_prefix(t, &pk.name, "primary key", out)?;
+                out.push_str("PRIMARY KEY (");
+                self.cols(pk.columns(), out);
+                out.push(')');
             }
             Constraint::Unique(uq) => {
                 self.check_keyable(t, uq.columns(), || "unique constraint".into(), md)?;
-                format!(
-                    "{}UNIQUE ({})",
-                    self.constraint_prefix(t, &uq.name, "unique constraint")?,
-                    self.cols(uq.columns())
-                )
+                self.constraint_prefix(t, &uq.name, "unique constraint", out)?;
+                out.push_str("UNIQUE (");
+                self.cols(uq.columns(), out);
+                out.push(')');
             }
-            Constraint::Check(ck) => format!(
-                "{}CHECK ({})",
-                self.constraint_prefix(t, &ck.name, "check constraint")?,
-                ck.sql()
-            ),
-            Constraint::ForeignKey(fk) => self.foreign_key(t, fk, md)?,
-        })
+            Constraint::Check(ck) => {
+                self.constraint_prefix(t, &ck.name, "check constraint", out)?;
+                out.push_str("CHECK (");
+                out.push_str(ck.sql());
+                out.push(')');
+            }
+            Constraint::ForeignKey(fk) => self.foreign_key(t, fk, md, out)?,
+        }
+        Ok(())
     }
 
     fn foreign_key(
@@ -481,31 +554,34 @@ impl Renderer<'_> {
         t: &Table,
         fk: &ForeignKey,
         md: Option<&MetaData>,
-    ) -> Result<String, DdlError> {
-        let caps = self.d.capabilities();
+        out: &mut String,
+    ) -> Result<(), DdlError> {
+        let d = self.d;
+        let caps = d.capabilities();
         let err = |reason: String| DdlError::Reference {
             table: t.key(),
             columns: fk.columns().to_vec(),
             reason,
         };
-        let referred_cols: Vec<String> = match (fk.declared_referred_columns(), md) {
-            (_, Some(md)) => md.referred_columns(t, fk).map_err(|e| err(e.to_string()))?.to_vec(),
+        let referred_cols: &[String] = match (fk.declared_referred_columns(), md) {
+            (_, Some(md)) => md.referred_columns(t, fk).map_err(|e| err(e.to_string()))?,
             ([], None) => {
                 return Err(err("it refers to the primary key of its table implicitly; render it with the metadata (Statement::CreateTable { metadata: Some(..), .. })".into()))
             }
-            (cols, None) => cols.to_vec(),
+            (cols, None) => cols,
         };
         let r = fk.referred_table();
-        let target = if !caps.schema_qualified_references {
-            self.d.quote(&r.name)
+        // The schema that qualifies the referred table, if any.
+        let target_schema = if !caps.schema_qualified_references {
+            None
         } else if let Some(s) = &r.schema {
-            self.d.qualified(Some(s), &r.name)
+            Some(s.as_str())
         } else if let (Some(own), true) = (t.schema_opt(), caps.references_resolve_in_own_schema) {
             match &self.options.database {
-                Some(db) => self.d.qualified(Some(db), &r.name),
+                Some(db) => Some(db.as_str()),
                 None => {
                     return Err(DdlError::DatabaseNeeded {
-                        dialect: self.d.name(),
+                        dialect: d.name(),
                         table: t.key(),
                         schema: own.to_owned(),
                         referred: r.clone(),
@@ -513,24 +589,28 @@ impl Renderer<'_> {
                 }
             }
         } else {
-            self.d.quote(&r.name)
+            None
         };
-        let mut s = format!(
-            "{}FOREIGN KEY ({}) REFERENCES {target} ({})",
-            self.constraint_prefix(t, &fk.name, "foreign key")?,
-            self.cols(fk.columns()),
-            self.cols(&referred_cols)
-        );
+        self.constraint_prefix(t, &fk.name, "foreign key", out)?;
+        out.push_str("FOREIGN KEY (");
+        self.cols(fk.columns(), out);
+        out.push_str(") REFERENCES ");
+        d.push_qualified(out, target_schema, &r.name);
+        out.push_str(" (");
+        self.cols(referred_cols, out);
+        out.push(')');
         if let Some(a) = &fk.on_delete {
-            s.push_str(&format!(" ON DELETE {a}"));
+            out.push_str(" ON DELETE ");
+            out.push_str(a);
         }
         if let Some(a) = &fk.on_update {
-            s.push_str(&format!(" ON UPDATE {a}"));
+            out.push_str(" ON UPDATE ");
+            out.push_str(a);
         }
-        Ok(s)
+        Ok(())
     }
 
-    fn index_name(&self, t: &Table, ix: &Index) -> Result<String, DdlError> {
+    fn index_name<'n>(&self, t: &Table, ix: &'n Index) -> Result<Cow<'n, str>, DdlError> {
         match self.name(t, &ix.name, "index")? {
             Some(n) => Ok(n),
             None => Err(NamingError::IndexWithoutName {
@@ -541,41 +621,45 @@ impl Renderer<'_> {
         }
     }
 
-    fn create_index(&self, t: &Table, ix: &Index) -> Result<String, DdlError> {
+    fn create_index(&self, t: &Table, ix: &Index, out: &mut String) -> Result<(), DdlError> {
+        let d = self.d;
         let name = self.index_name(t, ix)?;
         self.check_keyable(t, ix.columns(), || format!("index \"{name}\""), None)?;
-        let unique = if ix.is_unique() { "UNIQUE " } else { "" };
-        let (ix_name, table) = if self.d.capabilities().index_schema_on_index_name {
-            (
-                self.d.qualified(t.schema_opt(), &name),
-                self.d.quote(t.name()),
-            )
+        out.push_str(if ix.is_unique() {
+            "CREATE UNIQUE INDEX "
         } else {
-            (self.d.quote(&name), self.table_name(t))
-        };
-        Ok(format!(
-            "CREATE {unique}INDEX {ix_name} ON {table} ({})",
-            self.cols(ix.columns())
-        ))
-    }
-
-    fn drop_index(&self, t: &Table, ix: &Index) -> Result<String, DdlError> {
-        let name = self.index_name(t, ix)?;
-        if self.d.capabilities().drop_index_on_table {
-            Ok(format!(
-                "DROP INDEX {} ON {}",
-                self.d.quote(&name),
-                self.table_name(t)
-            ))
+            "CREATE INDEX "
+        });
+        if d.capabilities().index_schema_on_index_name {
+            d.push_qualified(out, t.schema_opt(), &name);
+            out.push_str(" ON ");
+            d.push_quoted(out, t.name());
         } else {
-            Ok(format!(
-                "DROP INDEX {}",
-                self.d.qualified(t.schema_opt(), &name)
-            ))
+            d.push_quoted(out, &name);
+            out.push_str(" ON ");
+            self.table_name(t, out);
         }
+        out.push_str(" (");
+        self.cols(ix.columns(), out);
+        out.push(')');
+        Ok(())
     }
 
-    fn drop_constraint(&self, t: &Table, k: &Constraint) -> Result<String, DdlError> {
+    fn drop_index(&self, t: &Table, ix: &Index, out: &mut String) -> Result<(), DdlError> {
+        let d = self.d;
+        let name = self.index_name(t, ix)?;
+        out.push_str("DROP INDEX ");
+        if d.capabilities().drop_index_on_table {
+            d.push_quoted(out, &name);
+            out.push_str(" ON ");
+            self.table_name(t, out);
+        } else {
+            d.push_qualified(out, t.schema_opt(), &name);
+        }
+        Ok(())
+    }
+
+    fn drop_constraint(&self, t: &Table, k: &Constraint, out: &mut String) -> Result<(), DdlError> {
         let caps = self.d.capabilities();
         let what = k.kind().describe();
         let Some(name) = self.name(t, k.name(), what)? else {
@@ -594,14 +678,15 @@ impl Renderer<'_> {
                 what: format!("cannot drop {what} \"{name}\" of table \"{}\" with ALTER TABLE; drop the table", t.key()),
             });
         }
-        let clause = match k {
+        out.push_str("ALTER TABLE ");
+        self.table_name(t, out);
+        out.push(' ');
+        out.push_str(match k {
             Constraint::ForeignKey(_) => caps.drop_foreign_key,
             _ => "DROP CONSTRAINT",
-        };
-        Ok(format!(
-            "ALTER TABLE {} {clause} {}",
-            self.table_name(t),
-            self.d.quote(&name)
-        ))
+        });
+        out.push(' ');
+        self.d.push_quoted(out, &name);
+        Ok(())
     }
 }

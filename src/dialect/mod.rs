@@ -109,31 +109,44 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
 
     /// Whether `word` is reserved (case-insensitive).
     fn is_reserved(&self, word: &str) -> bool {
-        self.reserved_words()
-            .binary_search(&word.to_lowercase().as_str())
-            .is_ok()
+        with_lower_case(word, |w| self.reserved_words().binary_search(&w).is_ok())
     }
 
     /// Whether `name` must be quoted: reserved words, characters other than
     /// ASCII letters, digits, `_` and `$` (or a leading digit or `$`), and on
     /// dialects that fold unquoted names, upper case.
     fn needs_quoting(&self, name: &str) -> bool {
-        let mut chars = name.chars();
-        let legal_start = matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_');
-        let legal = legal_start && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
-        !legal
-            || self.is_reserved(name)
-            || (self.capabilities().folds_to_lower_case
-                && name.chars().any(|c| c.is_ascii_uppercase()))
+        let bytes = name.as_bytes();
+        let legal_start = matches!(bytes.first(), Some(b) if b.is_ascii_alphabetic() || *b == b'_');
+        if !legal_start {
+            return true;
+        }
+        let mut upper = false;
+        for &b in &bytes[1..] {
+            if !(b.is_ascii_alphanumeric() || b == b'_' || b == b'$') {
+                return true;
+            }
+            upper |= b.is_ascii_uppercase();
+        }
+        upper |= bytes[0].is_ascii_uppercase();
+        (upper && self.capabilities().folds_to_lower_case) || self.is_reserved(name)
     }
 
     /// `name` as an identifier, quoted only when needed, embedded quotes doubled.
     fn quote(&self, name: &str) -> String {
+        let mut out = String::with_capacity(name.len() + 2);
+        self.push_quoted(&mut out, name);
+        out
+    }
+
+    /// Appends `name` to `out` as [`quote`](Dialect::quote) spells it.
+    fn push_quoted(&self, out: &mut String, name: &str) {
         if !self.needs_quoting(name) {
-            return name.to_owned();
+            out.push_str(name);
+            return;
         }
         let q = self.capabilities().quote;
-        let mut out = String::with_capacity(name.len() + 2);
+        out.reserve(name.len() + 2);
         out.push(q);
         for c in name.chars() {
             if c == q {
@@ -142,29 +155,43 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
             out.push(c);
         }
         out.push(q);
-        out
     }
 
     /// `schema.name`, each part quoted as needed.
     fn qualified(&self, schema: Option<&str>, name: &str) -> String {
-        match schema {
-            Some(s) => format!("{}.{}", self.quote(s), self.quote(name)),
-            None => self.quote(name),
+        let mut out = String::new();
+        self.push_qualified(&mut out, schema, name);
+        out
+    }
+
+    /// Appends `schema.name` to `out` as [`qualified`](Dialect::qualified) spells it.
+    fn push_qualified(&self, out: &mut String, schema: Option<&str>, name: &str) {
+        if let Some(s) = schema {
+            self.push_quoted(out, s);
+            out.push('.');
         }
+        self.push_quoted(out, name);
     }
 
     /// `text` as a string literal.
     fn string_literal(&self, text: &str) -> String {
-        let mut out = String::from("'");
+        let mut out = String::with_capacity(text.len() + 2);
+        self.push_string_literal(&mut out, text);
+        out
+    }
+
+    /// Appends `text` to `out` as [`string_literal`](Dialect::string_literal) spells it.
+    fn push_string_literal(&self, out: &mut String, text: &str) {
+        let backslash = self.capabilities().backslash_escapes;
+        out.push('\'');
         for c in text.chars() {
             match c {
                 '\'' => out.push_str("''"),
-                '\\' if self.capabilities().backslash_escapes => out.push_str("\\\\"),
+                '\\' if backslash => out.push_str("\\\\"),
                 c => out.push(c),
             }
         }
         out.push('\'');
-        out
     }
 
     /// The dialect's spelling of a portable type; other type text passes unchanged.
@@ -181,6 +208,35 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
             (AutoIncrement::IntegerRowId, _) => Ok("INTEGER".into()),
             _ => self.type_sql(ty),
         }
+    }
+}
+
+/// Calls `f` with `word` in ASCII lower case, made on the stack; `false`
+/// for words longer than any reserved word.
+fn with_lower_case(word: &str, f: impl FnOnce(&str) -> bool) -> bool {
+    let mut buf = [0u8; 32];
+    let Some(lower) = buf.get_mut(..word.len()) else {
+        return false;
+    };
+    lower.copy_from_slice(word.as_bytes());
+    lower.make_ascii_lowercase();
+    // ASCII lower-casing keeps UTF-8 valid.
+    std::str::from_utf8(lower).is_ok_and(f)
+}
+
+/// A dialect's reserved words as a hash set, for [`Dialect::is_reserved`]
+/// overrides: every rendered identifier is looked up.
+pub(crate) struct ReservedSet(once_cell::sync::Lazy<rustc_hash::FxHashSet<&'static str>>);
+
+impl ReservedSet {
+    /// A set made from `words` on first use.
+    pub(crate) const fn new(make: fn() -> rustc_hash::FxHashSet<&'static str>) -> Self {
+        ReservedSet(once_cell::sync::Lazy::new(make))
+    }
+
+    /// Whether `word` is in the set, case-insensitively.
+    pub(crate) fn contains(&self, word: &str) -> bool {
+        with_lower_case(word, |w| self.0.contains(w))
     }
 }
 

@@ -1,6 +1,6 @@
 //! MySQL 8 and MariaDB 10.11.
 
-use super::{AutoIncrement, Capabilities, CommentStyle, Dialect};
+use super::{AutoIncrement, Capabilities, CommentStyle, Dialect, ReservedSet};
 use crate::ddl::DdlError;
 use crate::naming::{IdentifierLimit, Namespaces};
 use crate::schema::{ColumnType, Kind};
@@ -279,6 +279,8 @@ static RESERVED: &[&str] = &[
     "zerofill",
 ];
 
+static RESERVED_SET: ReservedSet = ReservedSet::new(|| RESERVED.iter().copied().collect());
+
 impl Dialect for MySql {
     fn name(&self) -> &'static str {
         "mysql"
@@ -322,6 +324,10 @@ impl Dialect for MySql {
 
     fn reserved_words(&self) -> &'static [&'static str] {
         RESERVED
+    }
+
+    fn is_reserved(&self, word: &str) -> bool {
+        RESERVED_SET.contains(word)
     }
 
     fn type_sql(&self, ty: &ColumnType) -> Result<String, DdlError> {

@@ -1,6 +1,6 @@
 //! PostgreSQL 15.
 
-use super::{AutoIncrement, Capabilities, CommentStyle, Dialect};
+use super::{AutoIncrement, Capabilities, CommentStyle, Dialect, ReservedSet};
 use crate::ddl::DdlError;
 use crate::naming::{IdentifierLimit, Namespaces};
 use crate::schema::{ColumnType, Kind};
@@ -115,6 +115,8 @@ static RESERVED: &[&str] = &[
     "with",
 ];
 
+static RESERVED_SET: ReservedSet = ReservedSet::new(|| RESERVED.iter().copied().collect());
+
 impl Dialect for PostgreSql {
     fn name(&self) -> &'static str {
         "postgresql"
@@ -163,6 +165,10 @@ impl Dialect for PostgreSql {
 
     fn reserved_words(&self) -> &'static [&'static str] {
         RESERVED
+    }
+
+    fn is_reserved(&self, word: &str) -> bool {
+        RESERVED_SET.contains(word)
     }
 
     fn type_sql(&self, ty: &ColumnType) -> Result<String, DdlError> {

@@ -1,6 +1,6 @@
 //! SQLite 3.
 
-use super::{AutoIncrement, Capabilities, CommentStyle, Dialect};
+use super::{AutoIncrement, Capabilities, CommentStyle, Dialect, ReservedSet};
 use crate::naming::{IdentifierLimit, Namespaces};
 use crate::schema::Kind;
 
@@ -160,6 +160,8 @@ static RESERVED: &[&str] = &[
     "without",
 ];
 
+static RESERVED_SET: ReservedSet = ReservedSet::new(|| RESERVED.iter().copied().collect());
+
 impl Dialect for Sqlite {
     fn name(&self) -> &'static str {
         "sqlite"
@@ -201,5 +203,9 @@ impl Dialect for Sqlite {
 
     fn reserved_words(&self) -> &'static [&'static str] {
         RESERVED
+    }
+
+    fn is_reserved(&self, word: &str) -> bool {
+        RESERVED_SET.contains(word)
     }
 }

@@ -1,6 +1,8 @@
 //! Loading a document into a metadata.
 
-use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
 
 use super::error::{DocumentError, Place};
@@ -209,9 +211,9 @@ impl Loader<'_> {
     }
 
     fn validate(&self, doc: &DocFile) -> Result<(), DocumentError> {
-        let mut tables: HashMap<TableRef, &DocTable> = HashMap::new();
+        let mut tables: HashMap<(Option<&str>, &str), &DocTable> = HashMap::default();
         for (i, t) in doc.tables.iter().enumerate() {
-            let p = format!("tables[{i}]");
+            let p = TablePath(i);
             if t.name.is_empty() {
                 return Err(self.at(
                     format!("{p}.name"),
@@ -226,8 +228,8 @@ impl Loader<'_> {
                     "remove `schema` or give a name",
                 ));
             }
-            let key = TableRef::new(t.schema.as_deref(), &t.name);
-            if tables.insert(key.clone(), t).is_some() {
+            if tables.insert((t.schema.as_deref(), &t.name), t).is_some() {
+                let key = TableRef::new(t.schema.as_deref(), &t.name);
                 return Err(self.at(
                     format!("{p}.name"),
                     format!("table \"{key}\" is defined twice"),
@@ -237,7 +239,7 @@ impl Loader<'_> {
         }
         let find_table = |r: &TableRef| find_table(&tables, r);
         for (i, t) in doc.tables.iter().enumerate() {
-            let p = format!("tables[{i}]");
+            let p = TablePath(i);
             if t.columns.is_empty() {
                 return Err(self.at(
                     format!("{p}.columns"),
@@ -245,10 +247,10 @@ impl Loader<'_> {
                     "a table needs at least one column",
                 ));
             }
-            let mut names = HashSet::new();
-            let mut keys = HashSet::new();
+            let mut names = HashSet::with_capacity_and_hasher(t.columns.len(), Default::default());
+            let mut keys = HashSet::with_capacity_and_hasher(t.columns.len(), Default::default());
             for (j, c) in t.columns.iter().enumerate() {
-                let cp = format!("{p}.columns[{j}]");
+                let cp = ColumnPath(i, j);
                 if c.name.is_empty() {
                     return Err(self.at(
                         format!("{cp}.name"),
@@ -277,47 +279,49 @@ impl Loader<'_> {
                         "give each column a distinct key",
                     ));
                 }
-                self.validate_column(&cp, c, &find_table)?;
+                self.validate_column(cp, c, &find_table)?;
             }
             let has = |col: &str| t.columns.iter().any(|c| c.name == col);
-            let check_cols =
-                |path: String, cols: &[String], what: &str| -> Result<(), DocumentError> {
-                    if cols.is_empty() {
-                        return Err(self.at(
-                            path,
-                            format!("{what} has no columns"),
-                            "list at least one column",
-                        ));
-                    }
-                    for (k, c) in cols.iter().enumerate() {
-                        if !has(c) {
-                            let sugg =
-                                crate::schema_closest(c, t.columns.iter().map(|c| c.name.as_str()));
-                            let keyed =
-                                t.columns
-                                    .iter()
-                                    .find(|x| x.key.as_deref() == Some(c))
-                                    .map(|x| {
-                                        format!(
+            let check_cols = |path: fmt::Arguments<'_>,
+                              cols: &[String],
+                              what: &str|
+             -> Result<(), DocumentError> {
+                if cols.is_empty() {
+                    return Err(self.at(
+                        path.to_string(),
+                        format!("{what} has no columns"),
+                        "list at least one column",
+                    ));
+                }
+                for (k, c) in cols.iter().enumerate() {
+                    if !has(c) {
+                        let sugg =
+                            crate::schema_closest(c, t.columns.iter().map(|c| c.name.as_str()));
+                        let keyed =
+                            t.columns
+                                .iter()
+                                .find(|x| x.key.as_deref() == Some(c))
+                                .map(|x| {
+                                    format!(
                                     " (column \"{}\" has this key; constraints list column names)",
                                     x.name
                                 )
-                                    });
-                            let hint = keyed
-                                .or(sugg.map(|s| format!(" (did you mean \"{s}\"?)")))
-                                .unwrap_or_default();
-                            return Err(self.at(
-                                format!("{path}[{k}]"),
-                                format!("table \"{}\" has no column \"{c}\"{hint}", t.name),
-                                "",
-                            ));
-                        }
+                                });
+                        let hint = keyed
+                            .or(sugg.map(|s| format!(" (did you mean \"{s}\"?)")))
+                            .unwrap_or_default();
+                        return Err(self.at(
+                            format!("{path}[{k}]"),
+                            format!("table \"{}\" has no column \"{c}\"{hint}", t.name),
+                            "",
+                        ));
                     }
-                    Ok(())
-                };
+                }
+                Ok(())
+            };
             if let Some(pk) = &t.primary_key {
                 check_cols(
-                    format!("{p}.primary_key.columns"),
+                    format_args!("{p}.primary_key.columns"),
                     &pk.columns,
                     "primary key",
                 )?;
@@ -340,13 +344,17 @@ impl Loader<'_> {
             }
             for (k, u) in t.uniques.iter().enumerate() {
                 check_cols(
-                    format!("{p}.uniques[{k}].columns"),
+                    format_args!("{p}.uniques[{k}].columns"),
                     &u.columns,
                     "unique constraint",
                 )?;
             }
             for (k, ix) in t.indexes.iter().enumerate() {
-                check_cols(format!("{p}.indexes[{k}].columns"), &ix.columns, "index")?;
+                check_cols(
+                    format_args!("{p}.indexes[{k}].columns"),
+                    &ix.columns,
+                    "index",
+                )?;
             }
             for (k, ck) in t.checks.iter().enumerate() {
                 if ck.sql.trim().is_empty() {
@@ -358,8 +366,8 @@ impl Loader<'_> {
                 }
             }
             for (k, fk) in t.foreign_keys.iter().enumerate() {
-                let fp = format!("{p}.foreign_keys[{k}]");
-                check_cols(format!("{fp}.columns"), &fk.columns, "foreign key")?;
+                let fp = ForeignKeyPath(i, k);
+                check_cols(format_args!("{fp}.columns"), &fk.columns, "foreign key")?;
                 let r = TableRef::parse(&fk.references).ok_or_else(|| {
                     self.at(
                         format!("{fp}.references"),
@@ -399,7 +407,7 @@ impl Loader<'_> {
                         Some(pk) => pk,
                         None => {
                             return Err(self.at(
-                                fp.clone(),
+                                fp.to_string(),
                                 format!("table \"{r}\" has no primary key to refer to"),
                                 "list `referred_columns`",
                             ))
@@ -408,7 +416,7 @@ impl Loader<'_> {
                 };
                 if referred.len() != fk.columns.len() {
                     return Err(self.at(
-                        fp.clone(),
+                        fp.to_string(),
                         format!(
                             "foreign key has {} column(s) but refers to {} column(s) of \"{r}\"",
                             fk.columns.len(),
@@ -420,7 +428,7 @@ impl Loader<'_> {
                 self.action(|| format!("{fp}.on_delete"), fk.on_delete.as_deref())?;
                 self.action(|| format!("{fp}.on_update"), fk.on_update.as_deref())?;
             }
-            self.validate_ddl(&format!("{p}.ddl"), &t.ddl)?;
+            self.validate_ddl(format_args!("{p}.ddl"), &t.ddl)?;
         }
         for (i, v) in doc.views.iter().enumerate() {
             if v.name.is_empty() {
@@ -438,12 +446,12 @@ impl Loader<'_> {
                 ));
             }
         }
-        self.validate_ddl("ddl", &doc.ddl)
+        self.validate_ddl(format_args!("ddl"), &doc.ddl)
     }
 
     fn validate_column<'t>(
         &self,
-        cp: &str,
+        cp: ColumnPath,
         c: &DocColumn,
         find_table: &dyn Fn(&TableRef) -> Result<&'t DocTable, String>,
     ) -> Result<(), DocumentError> {
@@ -530,7 +538,7 @@ impl Loader<'_> {
         }
     }
 
-    fn validate_ddl(&self, p: &str, ddl: &[DocDdl]) -> Result<(), DocumentError> {
+    fn validate_ddl(&self, p: fmt::Arguments<'_>, ddl: &[DocDdl]) -> Result<(), DocumentError> {
         for (k, d) in ddl.iter().enumerate() {
             if DdlWhen::parse(&d.when).is_none() {
                 return Err(self.at(
@@ -678,11 +686,15 @@ impl Loader<'_> {
 }
 
 fn find_table<'t>(
-    tables: &HashMap<TableRef, &'t DocTable>,
+    tables: &HashMap<(Option<&str>, &str), &'t DocTable>,
     r: &TableRef,
 ) -> Result<&'t DocTable, String> {
-    tables.get(r).copied().ok_or_else(|| {
-        let all: Vec<String> = tables.keys().map(|k| k.to_string()).collect();
+    let key = (r.schema.as_deref(), r.name.as_str());
+    tables.get(&key).copied().ok_or_else(|| {
+        let all: Vec<String> = tables
+            .keys()
+            .map(|&(s, n)| TableRef::new(s, n).to_string())
+            .collect();
         let sugg = crate::schema_closest(&r.to_string(), all.iter().map(String::as_str));
         format!(
             "table \"{r}\" is not defined{}",
@@ -818,6 +830,36 @@ fn table(t: DocTable) -> Table {
         table = table.ddl(ddl(d));
     }
     table
+}
+
+/// `tables[i]`, formatted only for an error message.
+#[derive(Clone, Copy)]
+struct TablePath(usize);
+
+impl fmt::Display for TablePath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "tables[{}]", self.0)
+    }
+}
+
+/// `tables[i].columns[j]`, formatted only for an error message.
+#[derive(Clone, Copy)]
+struct ColumnPath(usize, usize);
+
+impl fmt::Display for ColumnPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "tables[{}].columns[{}]", self.0, self.1)
+    }
+}
+
+/// `tables[i].foreign_keys[k]`, formatted only for an error message.
+#[derive(Clone, Copy)]
+struct ForeignKeyPath(usize, usize);
+
+impl fmt::Display for ForeignKeyPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "tables[{}].foreign_keys[{}]", self.0, self.1)
+    }
 }
 
 /// Removes serde_json's " at line X column Y" suffix (the place is reported apart).

@@ -1,6 +1,6 @@
 //! The listener trait and the events it receives.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 
 use dyn_clone::DynClone;

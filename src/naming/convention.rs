@@ -61,14 +61,6 @@ impl<'a> TokenContext<'a> {
             None => format!("{}_{}", self.table.name, c.name),
         }
     }
-
-    fn column_value(&self, c: &Column, attr: ColumnAttr) -> String {
-        match attr {
-            ColumnAttr::Name => c.name.clone(),
-            ColumnAttr::Key => c.key_or_name().to_owned(),
-            ColumnAttr::Label => self.label(c),
-        }
-    }
 }
 
 /// Supplies the values of custom tokens (a plugin's contribution to templates).
@@ -168,39 +160,48 @@ impl NamingConvention {
         for part in template.parts() {
             match part {
                 Part::Literal(s) => out.push_str(s),
-                Part::Token(tok, spec) => {
-                    let v = self.value(tok, template, cx)?;
-                    match spec {
-                        Some(spec) => {
-                            out.push_str(&apply_spec(spec, &v).map_err(|m| NamingError::Token {
-                                origin: None,
-                                key: cx.kind,
-                                template: template.source().to_owned(),
-                                message: m,
-                            })?)
-                        }
-                        None => out.push_str(&v),
-                    }
+                Part::Token(tok, None) => self.push_value(tok, template, cx, &mut out)?,
+                Part::Token(tok, Some(spec)) => {
+                    let mut v = String::new();
+                    self.push_value(tok, template, cx, &mut v)?;
+                    out.push_str(&apply_spec(spec, &v).map_err(|m| NamingError::Token {
+                        origin: None,
+                        key: cx.kind,
+                        template: template.source().to_owned(),
+                        message: m,
+                    })?)
                 }
             }
         }
         Ok(out)
     }
 
-    fn value(
+    /// Appends the value of `tok` to `out` (written in place: templates are
+    /// rendered for every constraint and index attached).
+    fn push_value(
         &self,
         tok: &Token,
         template: &Template,
         cx: &TokenContext<'_>,
-    ) -> Result<String, NamingError> {
-        let joined = |vals: Vec<String>, sel: Selector| match sel {
-            Selector::Concat => vals.concat(),
-            _ => vals.join("_"),
+        out: &mut String,
+    ) -> Result<(), NamingError> {
+        let push_all = |vals: &mut dyn Iterator<Item = &str>, sel: Selector, out: &mut String| {
+            for (i, v) in vals.enumerate() {
+                if i > 0 && sel != Selector::Concat {
+                    out.push('_');
+                }
+                out.push_str(v);
+            }
         };
-        Ok(match tok {
-            Token::TableName => cx.table.name.clone(),
+        let push_column = |c: &Column, attr: ColumnAttr, out: &mut String| match attr {
+            ColumnAttr::Name => out.push_str(&c.name),
+            ColumnAttr::Key => out.push_str(c.key_or_name()),
+            ColumnAttr::Label => out.push_str(&cx.label(c)),
+        };
+        match tok {
+            Token::TableName => out.push_str(&cx.table.name),
             Token::ConstraintName => match cx.explicit_name.as_deref() {
-                Some(n) => n.to_owned(),
+                Some(n) => out.push_str(n),
                 None => {
                     return Err(NamingError::ConstraintNameRequired {
                         table: cx.table.key(),
@@ -210,27 +211,29 @@ impl NamingConvention {
                     })
                 }
             },
-            Token::ReferredTableName => cx
-                .foreign_key
-                .map(|fk| fk.referred_table.name.clone())
-                .unwrap_or_default(),
-            Token::Column(attr, Selector::At(i)) => cx
-                .columns
-                .get(*i)
-                .map(|c| cx.column_value(c, *attr))
-                .unwrap_or_default(),
-            Token::Column(attr, sel) => joined(
-                cx.columns
-                    .iter()
-                    .map(|c| cx.column_value(c, *attr))
-                    .collect(),
-                *sel,
-            ),
+            Token::ReferredTableName => {
+                if let Some(fk) = cx.foreign_key {
+                    out.push_str(&fk.referred_table.name);
+                }
+            }
+            Token::Column(attr, Selector::At(i)) => {
+                if let Some(c) = cx.columns.get(*i) {
+                    push_column(c, *attr, out);
+                }
+            }
+            Token::Column(attr, sel) => {
+                for (i, c) in cx.columns.iter().enumerate() {
+                    if i > 0 && *sel != Selector::Concat {
+                        out.push('_');
+                    }
+                    push_column(c, *attr, out);
+                }
+            }
             Token::ReferredColumn(sel) => {
                 let cols = cx.referred_columns.unwrap_or(&[]);
                 match sel {
                     Selector::At(i) => match cols.get(*i) {
-                        Some(c) => c.clone(),
+                        Some(c) => out.push_str(c),
                         None => {
                             return Err(NamingError::Token {
                                 origin: None,
@@ -244,7 +247,7 @@ impl NamingConvention {
                             })
                         }
                     },
-                    _ => joined(cols.to_vec(), *sel),
+                    _ => push_all(&mut cols.iter().map(String::as_str), *sel, out),
                 }
             }
             Token::Custom(name) => {
@@ -258,13 +261,15 @@ impl NamingConvention {
                         template: template.source().to_owned(),
                         message: format!("no plugin provides token {name:?}"),
                     })?;
-                p.resolve(name, cx).map_err(|message| NamingError::Token {
+                let v = p.resolve(name, cx).map_err(|message| NamingError::Token {
                     origin: None,
                     key: cx.kind,
                     template: template.source().to_owned(),
                     message: format!("token {name}: {message}"),
-                })?
+                })?;
+                out.push_str(&v);
             }
-        })
+        }
+        Ok(())
     }
 }

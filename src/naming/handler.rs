@@ -36,18 +36,19 @@ impl ConventionHandler {
         ConventionHandler { convention }
     }
 
-    /// Applies the template (if any) to `name`.
+    /// The name `template` gives an object now called `current`, or `None`
+    /// to leave it as it is.
     fn apply(
         &self,
         template: &Template,
-        name: &mut Name,
+        current: &Name,
         mut cx: TokenContext<'_>,
-    ) -> Result<(), NamingError> {
-        let explicit = match &*name {
-            Name::Final(_) => return Ok(()),
+    ) -> Result<Option<Name>, NamingError> {
+        let explicit = match current {
+            Name::Final(_) => return Ok(None),
             Name::Pending => None,
             Name::Explicit(e) if template.uses_constraint_name() => Some(e.clone()),
-            Name::Explicit(_) => return Ok(()),
+            Name::Explicit(_) => return Ok(None),
             Name::Generated { explicit, .. } => explicit.clone(),
         };
         cx.explicit_name = explicit.clone();
@@ -55,14 +56,14 @@ impl ConventionHandler {
         if generated.is_empty() {
             // As SQLAlchemy (`if newname:`): a template that renders nothing
             // names nothing; the object keeps the name it was given, if any.
-            name.reset();
-            return Ok(());
+            let mut kept = current.clone();
+            kept.reset();
+            return Ok(Some(kept));
         }
-        *name = Name::Generated {
+        Ok(Some(Name::Generated {
             name: generated,
             explicit,
-        };
-        Ok(())
+        }))
     }
 
     fn columns<'a>(table: &'a Table, names: &[String]) -> Vec<&'a crate::schema::Column> {
@@ -100,25 +101,28 @@ impl ConventionHandler {
                         None => None,
                     }
                 };
-                (Some(fk.clone()), referred.map(<[String]>::to_vec))
+                (Some(fk), referred)
             }
             _ => (None, None),
         };
         let check_sql = match &*c {
-            Constraint::Check(ck) => Some(ck.sql().to_owned()),
+            Constraint::Check(ck) => Some(ck.sql()),
             _ => None,
         };
-        let check_sql = check_sql.as_deref();
         let cx = TokenContext {
             table,
             kind,
             columns,
             explicit_name: None,
-            foreign_key: fk.as_ref(),
-            referred_columns: referred.as_deref(),
+            foreign_key: fk,
+            referred_columns: referred,
             check_sql,
         };
-        self.apply(template, c.name_mut(), cx)?;
+        // The new name is made while the constraint is borrowed for the
+        // tokens, then stored.
+        if let Some(name) = self.apply(template, c.name(), cx)? {
+            *c.name_mut() = name;
+        }
         Ok(None)
     }
 }
@@ -154,8 +158,13 @@ impl Listener for ConventionHandler {
             referred_columns: None,
             check_sql: None,
         };
-        self.apply(template, &mut event.index.name, cx)
-            .map_err(ListenerError::from_error)
+        if let Some(name) = self
+            .apply(template, &event.index.name, cx)
+            .map_err(ListenerError::from_error)?
+        {
+            event.index.name = name;
+        }
+        Ok(())
     }
 
     fn primary_key_column_added(
@@ -177,7 +186,12 @@ impl Listener for ConventionHandler {
             referred_columns: None,
             check_sql: None,
         };
-        self.apply(template, &mut event.primary_key.name, cx)
-            .map_err(ListenerError::from_error)
+        if let Some(name) = self
+            .apply(template, &event.primary_key.name, cx)
+            .map_err(ListenerError::from_error)?
+        {
+            event.primary_key.name = name;
+        }
+        Ok(())
     }
 }

@@ -1,5 +1,7 @@
 //! Identifier length limits and SQLAlchemy's MD5 shortening.
 
+use std::borrow::Cow;
+
 use md5::{Digest, Md5};
 
 /// What an identifier limit counts.
@@ -69,7 +71,7 @@ impl IdentifierLimit {
 
     /// Whether `s` fits.
     pub fn fits(&self, s: &str) -> bool {
-        self.max.is_none_or(|m| self.length(s) <= m)
+        self.max.is_none_or(|m| s.len() <= m || self.length(s) <= m)
     }
 
     /// Shortens a generated name as SQLAlchemy does: the first `max - 8`
@@ -80,12 +82,13 @@ impl IdentifierLimit {
     /// use nomenclator::IdentifierLimit;
     /// assert_eq!(IdentifierLimit::chars(15).shorten("uq_user_dataData2Data3"), "uq_user_2769");
     /// ```
-    pub fn shorten(&self, s: &str) -> String {
+    pub fn shorten<'s>(&self, s: &'s str) -> Cow<'s, str> {
         let Some(max) = self.max else {
-            return s.to_owned();
+            return Cow::Borrowed(s);
         };
-        if self.length(s) <= max {
-            return s.to_owned();
+        // A name within `max` bytes is within `max` characters too.
+        if s.len() <= max || self.length(s) <= max {
+            return Cow::Borrowed(s);
         }
         let budget = max.saturating_sub(8);
         let mut prefix_end = 0;
@@ -103,6 +106,11 @@ impl IdentifierLimit {
         }
         let digest = Md5::digest(s.as_bytes());
         // The last four hex digits are the last two bytes.
-        format!("{}_{:02x}{:02x}", &s[..prefix_end], digest[14], digest[15])
+        Cow::Owned(format!(
+            "{}_{:02x}{:02x}",
+            &s[..prefix_end],
+            digest[14],
+            digest[15]
+        ))
     }
 }

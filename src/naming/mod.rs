@@ -19,6 +19,8 @@ pub(crate) use error::abbrev;
 pub use error::{NamingError, ObjectDesc};
 pub use handler::ConventionHandler;
 pub use limits::{IdentifierLimit, LengthUnit};
-pub use names::{check_identifier_lengths, final_names, NameRules, NamedObject, Namespaces};
+pub use names::{
+    check_final_names, check_identifier_lengths, final_names, NameRules, NamedObject, Namespaces,
+};
 pub use pack::{ConventionSet, Pack, PackError};
 pub use template::{ColumnAttr, Part, Selector, Template, TemplateError, Token};

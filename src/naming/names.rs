@@ -1,12 +1,14 @@
 //! Final names for a dialect: shortening, length checks and collision detection.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::Serialize;
 
 use super::error::{NamingError, ObjectDesc};
 use super::limits::IdentifierLimit;
-use crate::schema::{Kind, MetaData, Name, TableRef};
+use crate::schema::{Kind, MetaData, Name, Table, TableRef};
 
 /// Which names must be distinct from which, on one database.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,11 +60,11 @@ fn ser_kind<S: serde::Serializer>(k: &Kind, s: S) -> Result<S::Ok, S::Error> {
 impl NameRules {
     /// The final name of `name`: generated names shortened to the limit,
     /// explicit and final names checked against it.
-    pub fn finalize(
+    pub fn finalize<'n>(
         &self,
-        name: &Name,
+        name: &'n Name,
         what: impl FnOnce() -> String,
-    ) -> Result<Option<String>, NamingError> {
+    ) -> Result<Option<Cow<'n, str>>, NamingError> {
         match name {
             Name::Pending => Ok(None),
             Name::Generated { name, .. } => Ok(Some(self.limit.shorten(name))),
@@ -72,7 +74,7 @@ impl NameRules {
                     what,
                     ", or let a naming convention make (and shorten) it",
                 )?;
-                Ok(Some(n.clone()))
+                Ok(Some(Cow::Borrowed(n)))
             }
         }
     }
@@ -104,134 +106,150 @@ impl NameRules {
 /// order). Fails on names over the limit, unnamed indexes and collisions.
 pub fn final_names(md: &MetaData, rules: &NameRules) -> Result<Vec<NamedObject>, NamingError> {
     let mut out = Vec::new();
-    let ns = &rules.namespaces;
-    let mut per_schema: HashMap<(Option<String>, String), ObjectDesc> = HashMap::new();
-    let schema_of = |s: &Option<String>| s.clone().or_else(|| ns.default_schema.map(str::to_owned));
-    let collide = |name: &str, first: &ObjectDesc, second: ObjectDesc, scope: String| {
-        NamingError::Collision {
-            name: name.to_owned(),
-            first: Box::new(first.clone()),
-            second: Box::new(second),
-            scope,
-            dialect: rules.dialect.clone(),
-        }
-    };
-    for v in md.views() {
-        if ns.tables_in_schema_namespace {
-            let d = ObjectDesc {
-                table: TableRef::new(v.schema.as_deref(), &v.name),
+    visit_final_names(md, rules, |t, kind, columns, unique, name| {
+        out.push(NamedObject {
+            schema: t.schema.clone(),
+            table: t.name.clone(),
+            kind,
+            columns: columns.to_vec(),
+            name: name.map(str::to_owned),
+            unique,
+        });
+    })?;
+    Ok(out)
+}
+
+/// Checks what [`final_names`] checks (limits, unnamed indexes, collisions)
+/// without listing the names: DDL calls this before rendering.
+pub fn check_final_names(md: &MetaData, rules: &NameRules) -> Result<(), NamingError> {
+    visit_final_names(md, rules, |_, _, _, _, _| {})
+}
+
+/// Where a name was first seen, kept by reference; described only for a
+/// collision error.
+#[derive(Clone, Copy)]
+enum Seen<'m> {
+    Relation(Option<&'m str>, &'m str),
+    Object(&'m Table, Kind, &'m [String]),
+}
+
+impl Seen<'_> {
+    fn desc(self) -> ObjectDesc {
+        match self {
+            Seen::Relation(schema, name) => ObjectDesc {
+                table: TableRef::new(schema, name),
                 kind: None,
                 columns: vec![],
-            };
-            per_schema.insert((schema_of(&v.schema), v.name.clone()), d);
+            },
+            Seen::Object(t, kind, columns) => ObjectDesc {
+                table: t.key(),
+                kind: Some(kind),
+                columns: columns.to_vec(),
+            },
         }
     }
-    for t in md.tables() {
-        let key = t.key();
-        if ns.tables_in_schema_namespace {
-            let d = ObjectDesc {
-                table: key.clone(),
-                kind: None,
-                columns: vec![],
-            };
-            if let Some(first) = per_schema.get(&(schema_of(&t.schema), t.name.clone())) {
+}
+
+/// Calls `f` for every constraint and index of `md` with its final name,
+/// in [`final_names`] order, after checking it. Names are borrowed from the
+/// metadata; only shortened names are new strings.
+fn visit_final_names<'m>(
+    md: &'m MetaData,
+    rules: &NameRules,
+    mut f: impl FnMut(&'m Table, Kind, &'m [String], Option<bool>, Option<&str>),
+) -> Result<(), NamingError> {
+    let ns = &rules.namespaces;
+    let schema_of = |s: &'m Option<String>| s.as_deref().or(ns.default_schema);
+    let collide =
+        |name: &str, first: Seen<'_>, second: Seen<'_>, scope: String| NamingError::Collision {
+            name: name.to_owned(),
+            first: Box::new(first.desc()),
+            second: Box::new(second.desc()),
+            scope,
+            dialect: rules.dialect.clone(),
+        };
+    let mut per_schema: HashMap<(Option<&'m str>, Cow<'m, str>), Seen<'m>> = HashMap::default();
+    if ns.tables_in_schema_namespace {
+        for v in md.views() {
+            let seen = Seen::Relation(v.schema.as_deref(), &v.name);
+            per_schema.insert((schema_of(&v.schema), Cow::Borrowed(&v.name)), seen);
+        }
+        for t in md.tables() {
+            let seen = Seen::Relation(t.schema.as_deref(), &t.name);
+            let key = (schema_of(&t.schema), Cow::Borrowed(t.name.as_str()));
+            if let Some(&first) = per_schema.get(&key) {
                 return Err(collide(
                     &t.name,
                     first,
-                    d,
+                    seen,
                     "tables, views and indexes share one namespace per schema".into(),
                 ));
             }
-            per_schema.insert((schema_of(&t.schema), t.name.clone()), d);
+            per_schema.insert(key, seen);
         }
     }
-    // Objects are remembered by their position in `out`; their description
-    // is only built for an error (cloning it for every object cost a third
-    // of this function on large schemas).
-    let desc_of = |o: &NamedObject| ObjectDesc {
-        table: TableRef::new(o.schema.as_deref(), &o.table),
-        kind: Some(o.kind),
-        columns: o.columns.clone(),
+    let per_table_scope = || {
+        format!(
+            "names of {} must differ within a table",
+            kinds(ns.per_table)
+        )
     };
-    let mut per_schema_obj: HashMap<(Option<String>, String), usize> = HashMap::new();
-    let mut per_table: HashMap<String, usize> = HashMap::new();
+    let per_schema_scope = || {
+        let what = if ns.tables_in_schema_namespace {
+            "tables and "
+        } else {
+            ""
+        };
+        format!(
+            "{what}names of {} share one namespace per schema",
+            kinds(ns.per_schema)
+        )
+    };
+    let mut per_table: HashMap<Cow<'m, str>, Seen<'m>> = HashMap::default();
     for t in md.tables() {
         per_table.clear();
-        let mut items: Vec<(Kind, &Name, &[String], Option<bool>)> =
-            Vec::with_capacity(t.constraints().len() + t.indexes().len() + 1);
-        if let Some(pk) = t.primary_key() {
-            items.push((Kind::PrimaryKey, &pk.name, pk.columns(), None));
-        }
-        for c in t.constraints() {
-            items.push((c.kind(), c.name(), c.columns(), None));
-        }
-        for ix in t.indexes() {
-            items.push((Kind::Index, &ix.name, ix.columns(), Some(ix.is_unique())));
-        }
-        for (kind, name, columns, unique) in items {
-            let final_name = rules.finalize(name, || {
-                ObjectDesc {
-                    table: t.key(),
-                    kind: Some(kind),
-                    columns: columns.to_vec(),
+        let pk = t
+            .primary_key()
+            .map(|pk| (Kind::PrimaryKey, &pk.name, pk.columns(), None));
+        let constraints = t
+            .constraints()
+            .iter()
+            .map(|c| (c.kind(), c.name(), c.columns(), None));
+        let indexes = t
+            .indexes()
+            .iter()
+            .map(|ix| (Kind::Index, &ix.name, ix.columns(), Some(ix.is_unique())));
+        for (kind, name, columns, unique) in pk.into_iter().chain(constraints).chain(indexes) {
+            let final_name =
+                rules.finalize(name, || Seen::Object(t, kind, columns).desc().to_string())?;
+            let Some(n) = final_name else {
+                if kind == Kind::Index {
+                    return Err(NamingError::IndexWithoutName {
+                        table: t.key(),
+                        columns: columns.to_vec(),
+                    });
                 }
-                .to_string()
-            })?;
-            if kind == Kind::Index && final_name.is_none() {
-                return Err(NamingError::IndexWithoutName {
-                    table: t.key(),
-                    columns: columns.to_vec(),
-                });
-            }
-            let idx = out.len();
-            out.push(NamedObject {
-                schema: t.schema.clone(),
-                table: t.name.clone(),
-                kind,
-                columns: columns.to_vec(),
-                name: final_name,
-                unique,
-            });
-            let Some(n) = out[idx].name.as_deref() else {
+                f(t, kind, columns, unique, None);
                 continue;
             };
+            f(t, kind, columns, unique, Some(&n));
+            let seen = Seen::Object(t, kind, columns);
             if ns.per_table.contains(&kind) {
-                if let Some(&first) = per_table.get(n) {
-                    return Err(collide(
-                        n,
-                        &desc_of(&out[first]),
-                        desc_of(&out[idx]),
-                        format!(
-                            "names of {} must differ within a table",
-                            kinds(ns.per_table)
-                        ),
-                    ));
+                if let Some(&first) = per_table.get(&n) {
+                    return Err(collide(&n, first, seen, per_table_scope()));
                 }
-                per_table.insert(n.to_owned(), idx);
+                per_table.insert(n.clone(), seen);
             }
             if ns.per_schema.contains(&kind) {
-                let k = (schema_of(&t.schema), n.to_owned());
-                let first = per_schema
-                    .get(&k)
-                    .cloned()
-                    .or_else(|| per_schema_obj.get(&k).map(|&f| desc_of(&out[f])));
-                if let Some(first) = first {
-                    let what = if ns.tables_in_schema_namespace {
-                        "tables and "
-                    } else {
-                        ""
-                    };
-                    let scope = format!(
-                        "{what}names of {} share one namespace per schema",
-                        kinds(ns.per_schema)
-                    );
-                    return Err(collide(n, &first, desc_of(&out[idx]), scope));
+                let key = (schema_of(&t.schema), n);
+                if let Some(&first) = per_schema.get(&key) {
+                    return Err(collide(&key.1, first, seen, per_schema_scope()));
                 }
-                per_schema_obj.insert(k, idx);
+                per_schema.insert(key, seen);
             }
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Checks schema, table, view and column names against the limit. DDL calls

@@ -133,8 +133,10 @@ pub struct Column {
     pub(crate) unique: bool,
     pub(crate) index: bool,
     pub(crate) default: Option<String>,
-    pub(crate) references: Option<Reference>,
-    pub(crate) check: Option<Check>,
+    // Boxed: they are moved out into constraints when the column is attached,
+    // and inline they would make every attached column twice as large.
+    pub(crate) references: Option<Box<Reference>>,
+    pub(crate) check: Option<Box<Check>>,
     pub(crate) comment: Option<String>,
 }
 
@@ -201,13 +203,13 @@ impl Column {
 
     /// Adds a single-column foreign key to the referenced column.
     pub fn references(mut self, reference: Reference) -> Self {
-        self.references = Some(reference);
+        self.references = Some(Box::new(reference));
         self
     }
 
     /// Adds a column-level check constraint.
     pub fn check(mut self, check: Check) -> Self {
-        self.check = Some(check);
+        self.check = Some(Box::new(check));
         self
     }
 

@@ -1,6 +1,6 @@
 //! The metadata: a collection of tables with an event bus.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use super::column::Column;
@@ -83,7 +83,7 @@ impl MetaData {
     pub fn without_convention() -> Self {
         MetaData {
             tables: Vec::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
             bus: EventBus::new(),
             views: Vec::new(),
             ddl: Vec::new(),
@@ -274,7 +274,19 @@ impl MetaData {
             attached: true,
             ..Default::default()
         };
-        shell.columns.reserve(columns.len());
+        // Room for exactly what the replay adds (columns' flags become
+        // constraints and indexes), so no vector is grown and left half empty.
+        shell.columns.reserve_exact(columns.len());
+        let from_flags = |f: fn(&Column) -> bool| columns.iter().filter(|c| f(c)).count();
+        shell.constraints.reserve_exact(
+            constraints.len()
+                + from_flags(|c| c.unique && !c.index)
+                + from_flags(|c| c.references.is_some())
+                + from_flags(|c| c.check.is_some()),
+        );
+        shell
+            .indexes
+            .reserve_exact(indexes.len() + from_flags(|c| c.index));
         let mut columns: Vec<Option<Column>> = columns.into_iter().map(Some).collect();
         let mut constraints: Vec<Option<Constraint>> = constraints.into_iter().map(Some).collect();
         let mut indexes: Vec<Option<Index>> = indexes.into_iter().map(Some).collect();
@@ -628,7 +640,7 @@ impl<'a> Attach<'a> {
             });
         }
         for c in columns {
-            if !table.by_name.contains_key(c) {
+            if table.column_named(c).is_none() {
                 return Err(SchemaError::UnknownColumn {
                     table: table.key(),
                     what: what.to_owned(),
@@ -648,7 +660,7 @@ impl<'a> Attach<'a> {
             }
             .into());
         }
-        if table.by_name.contains_key(&col.name) {
+        if table.column_named(&col.name).is_some() {
             return Err(SchemaError::DuplicateColumn {
                 table: self.key.clone(),
                 column: col.name,
@@ -671,8 +683,7 @@ impl<'a> Attach<'a> {
         }
         let name = col.name.clone();
         let (pk, ix, uq) = (col.primary_key, col.index, col.unique);
-        table.by_name.insert(name.clone(), table.columns.len());
-        table.columns.push(col);
+        table.push_attached_column(col);
         if pk {
             self.primary_key_column(table, &name)?;
         }
@@ -694,6 +705,7 @@ impl<'a> Attach<'a> {
             self.constraint(table, u.into())?;
         }
         if let Some(r) = reference {
+            let r = *r;
             let fk = ForeignKey {
                 name: Default::default(),
                 columns: vec![name.clone()],
@@ -706,7 +718,8 @@ impl<'a> Attach<'a> {
             };
             self.constraint(table, fk.into())?;
         }
-        if let Some(mut ck) = check {
+        if let Some(ck) = check {
+            let mut ck = *ck;
             ck.origin = origin;
             self.constraint(table, ck.into())?;
         }

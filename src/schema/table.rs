@@ -1,6 +1,6 @@
 //! Tables, views and custom DDL.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::column::Column;
 use super::constraint::{Constraint, Index, PrimaryKey, TableRef};
@@ -252,6 +252,25 @@ impl Table {
             return self.columns.iter().find(|c| c.name == name);
         }
         self.by_name.get(name).map(|&i| &self.columns[i])
+    }
+
+    /// Appends an attached column, indexing names by hash only for wide
+    /// tables (a scan of a few names is faster than hashing, and the map
+    /// would cost every table a copy of its column names).
+    pub(crate) fn push_attached_column(&mut self, col: Column) {
+        const WIDE: usize = 16;
+        if !self.by_name.is_empty() {
+            self.by_name.insert(col.name.clone(), self.columns.len());
+        } else if self.columns.len() + 1 >= WIDE {
+            self.by_name = self
+                .columns
+                .iter()
+                .chain(std::iter::once(&col))
+                .enumerate()
+                .map(|(i, c)| (c.name.clone(), i))
+                .collect();
+        }
+        self.columns.push(col);
     }
 
     /// The primary key, if any.
