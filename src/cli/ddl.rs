@@ -2,8 +2,10 @@
 
 use clap::{Args, ValueEnum};
 
-use super::{emit, load, DialectArgs, DocArgs, Failure};
-use crate::ddl::{create_script, drop_script, sort_tables_and_constraints, DdlOptions};
+use super::{emit, emit_all, load, DialectArgs, DocArgs, Failure};
+use crate::ddl::{
+    create_script_pieces, drop_script_pieces, sort_tables_and_constraints, DdlOptions,
+};
 use crate::schema::TableRef;
 use crate::Plugins;
 
@@ -30,12 +32,12 @@ pub(crate) fn run_ddl(a: &DdlArgs, plugins: &Plugins) -> Result<(), Failure> {
     };
     let d = a.dialect.dialect;
     let script = if a.drop {
-        drop_script(&md, d, &options)
+        drop_script_pieces(&md, d, &options)
     } else {
-        create_script(&md, d, &options)
+        create_script_pieces(&md, d, &options)
     };
     let script = script.map_err(|e| Failure(format!("{}: {e}", a.doc.file.display())))?;
-    let result = emit(&script);
+    let result = emit_all(&script);
     // The process ends here: freeing every table and string one by one
     // would only delay the exit (the system takes the memory back at once).
     std::mem::forget(md);

@@ -90,8 +90,18 @@ pub(crate) fn load(args: &DocArgs, plugins: &Plugins) -> Result<MetaData, Failur
 
 /// Writes to standard output, treating a closed pipe as success.
 pub(crate) fn emit(text: &str) -> Result<(), Failure> {
+    emit_all(std::slice::from_ref(&text))
+}
+
+/// Writes the pieces to standard output one after the other, treating a
+/// closed pipe as success.
+pub(crate) fn emit_all(pieces: &[impl AsRef<str>]) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    let written = pieces
+        .iter()
+        .try_for_each(|p| out.write_all(p.as_ref().as_bytes()))
+        .and_then(|()| out.flush());
+    match written {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             Err(Failure(format!("cannot write output: {e}")))
         }

@@ -31,5 +31,6 @@ pub use plan::{
     create_plan, create_script, drop_plan, drop_script, run_plan, DdlOptions, Executor,
     MockExecutor, Plan, Step, StepKind,
 };
+pub(crate) use plan::{create_script_pieces, drop_script_pieces};
 pub use sort::{sort_tables_and_constraints, sorted_tables, DeferredForeignKey, SortResult};
 pub use statement::{render_custom_ddl, Statement};

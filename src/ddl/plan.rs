@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use rustc_hash::FxHashMap as HashMap;
 
 use super::error::DdlError;
-use super::sort::sort_tables_and_constraints;
+use super::sort::{order_for_create, order_for_drop};
 use super::statement::{render_custom_ddl, Statement};
 use crate::dialect::{CommentStyle, Dialect};
 use crate::events::EventKind;
@@ -176,8 +176,9 @@ pub fn run_plan(
 enum Output {
     /// Plan steps, events included.
     Steps(Vec<Step>),
-    /// The offline script, as [`Plan::script`] writes it.
-    Script(String),
+    /// The offline script, as [`Plan::script`] writes it, in pieces of
+    /// about [`SCRIPT_PIECE`] bytes (a large script is never copied to grow).
+    Script(Vec<String>),
 }
 
 struct Builder<'a> {
@@ -225,8 +226,16 @@ impl<'a> Builder<'a> {
                     object: object.map(Cow::into_owned),
                 });
             }
-            Output::Script(out) => {
-                if !out.is_empty() {
+            Output::Script(pieces) => {
+                let first = pieces.is_empty();
+                let out = match pieces.last_mut() {
+                    Some(last) if last.len() < SCRIPT_PIECE => last,
+                    _ => {
+                        pieces.push(String::with_capacity(SCRIPT_PIECE + SCRIPT_PIECE / 4));
+                        pieces.last_mut().expect("just pushed")
+                    }
+                };
+                if !first {
                     out.push('\n');
                 }
                 st.write_sql(self.d, self.options, out)?;
@@ -270,19 +279,28 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn into_script(self) -> String {
+    fn into_script(self) -> Vec<String> {
         match self.out {
-            Output::Script(s) => s,
-            Output::Steps(_) => String::new(),
+            Output::Script(pieces) => pieces,
+            Output::Steps(_) => Vec::new(),
         }
     }
 }
 
 fn prepare(md: &MetaData, d: &dyn Dialect, options: &DdlOptions) -> Result<(), crate::Error> {
+    prepare_tables(md, d, options)?;
+    check_final_names(md, &d.name_rules(options.max_identifier_length))?;
+    Ok(())
+}
+
+/// What [`prepare`] checks before names: references and identifier lengths.
+fn prepare_tables(
+    md: &MetaData,
+    d: &dyn Dialect,
+    options: &DdlOptions,
+) -> Result<(), crate::Error> {
     md.validate()?;
-    let rules = d.name_rules(options.max_identifier_length);
-    check_identifier_lengths(md, &rules)?;
-    check_final_names(md, &rules)?;
+    check_identifier_lengths(md, &d.name_rules(options.max_identifier_length))?;
     Ok(())
 }
 
@@ -321,37 +339,40 @@ pub fn create_script(
     dialect: &dyn Dialect,
     options: &DdlOptions,
 ) -> Result<String, crate::Error> {
-    let b = Builder::new(dialect, options, Output::Script(script_buffer(md)));
+    Ok(create_script_pieces(md, dialect, options)?.concat())
+}
+
+/// [`create_script`] in pieces to be written one after the other (what the
+/// command line prints: the script is never held in one string).
+pub(crate) fn create_script_pieces(
+    md: &MetaData,
+    dialect: &dyn Dialect,
+    options: &DdlOptions,
+) -> Result<Vec<String>, crate::Error> {
+    let b = Builder::new(dialect, options, Output::Script(Vec::new()));
     Ok(build_create(md, b)?.into_script())
 }
 
-/// An output buffer for a script: about 1 KiB per table, so that a large
-/// script is not copied as it grows (pages never written cost no memory).
-fn script_buffer(md: &MetaData) -> String {
-    String::with_capacity(md.len().saturating_mul(1024).saturating_add(4096))
-}
+/// The size of a script piece (see [`Output::Script`]).
+const SCRIPT_PIECE: usize = 256 * 1024;
 
-fn build_create<'a>(md: &MetaData, mut b: Builder<'a>) -> Result<Builder<'a>, crate::Error> {
-    let (dialect, options) = (b.d, b.options);
-    prepare(md, dialect, options)?;
-    let caps = dialect.capabilities();
-    let sorted = sort_tables_and_constraints(md, caps.alter_add_constraint)?;
-    b.event(
-        EventKind::BeforeCreate,
-        DdlWhen::BeforeCreate,
-        md.custom_ddl(),
-        None,
-    )?;
-    let mut deferred_by_table: HashMap<&TableRef, Vec<usize>> = HashMap::default();
-    for x in &sorted.deferred {
-        deferred_by_table
-            .entry(&x.table)
-            .or_default()
-            .push(x.constraint);
-    }
-    for r in &sorted.tables {
-        let t = md.get(r).expect("sorted tables exist");
-        let deferred = deferred_by_table.remove(r).unwrap_or_default();
+/// From this many tables, a script is rendered on two threads.
+const PARALLEL_TABLES: usize = 512;
+
+/// The statements of the tables at positions `order`, in that order: for
+/// each, its `before_create`, `CREATE TABLE`, indexes, comments and
+/// `after_create`.
+fn create_tables(
+    b: &mut Builder<'_>,
+    md: &MetaData,
+    order: &[usize],
+    deferred_by_table: &HashMap<usize, Vec<usize>>,
+) -> Result<(), DdlError> {
+    let caps = b.d.capabilities();
+    let tables = md.tables();
+    for &ti in order {
+        let t = &tables[ti];
+        let deferred = deferred_by_table.get(&ti).cloned().unwrap_or_default();
         b.event(
             EventKind::BeforeCreate,
             DdlWhen::BeforeCreate,
@@ -408,8 +429,70 @@ fn build_create<'a>(md: &MetaData, mut b: Builder<'a>) -> Result<Builder<'a>, cr
             Some(t),
         )?;
     }
+    Ok(())
+}
+
+fn build_create<'a>(md: &MetaData, mut b: Builder<'a>) -> Result<Builder<'a>, crate::Error> {
+    let (dialect, options) = (b.d, b.options);
+    // A large script is rendered on two threads; the names are checked on
+    // the second one meanwhile (their errors still come first).
+    let parallel = matches!(b.out, Output::Script(_)) && md.len() >= PARALLEL_TABLES;
+    if parallel {
+        prepare_tables(md, dialect, options)?;
+    } else {
+        prepare(md, dialect, options)?;
+    }
+    let caps = dialect.capabilities();
+    let sorted = order_for_create(md, caps.alter_add_constraint)?;
+    b.event(
+        EventKind::BeforeCreate,
+        DdlWhen::BeforeCreate,
+        md.custom_ddl(),
+        None,
+    )?;
+    let mut deferred_by_table: HashMap<usize, Vec<usize>> = HashMap::default();
     for x in &sorted.deferred {
-        let t = md.get(&x.table).expect("deferred tables exist");
+        deferred_by_table
+            .entry(x.table)
+            .or_default()
+            .push(x.constraint);
+    }
+    let tables = md.tables();
+    if parallel {
+        // Each table's statements depend on nothing rendered before them:
+        // the two parts are rendered at once. The second thread also checks
+        // the names, which costs about a third of rendering: it renders less.
+        let (first, second) = sorted.tables.split_at(sorted.tables.len() * 5 / 8);
+        // One empty piece: the second half does not start the script.
+        let mut other = Builder {
+            out: Output::Script(vec![String::new()]),
+            rules: b.rules.clone(),
+            ..b
+        };
+        let (names, r1, r2) = std::thread::scope(|s| {
+            let h = s.spawn(|| {
+                let names = check_final_names(md, &other.rules);
+                let r2 = match names {
+                    Ok(()) => create_tables(&mut other, md, second, &deferred_by_table),
+                    Err(_) => Ok(()),
+                };
+                (names, r2)
+            });
+            let r1 = create_tables(&mut b, md, first, &deferred_by_table);
+            let (names, r2) = h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            (names, r1, r2)
+        });
+        names?;
+        r1?;
+        r2?;
+        if let (Output::Script(mine), Output::Script(theirs)) = (&mut b.out, other.out) {
+            mine.extend(theirs);
+        }
+    } else {
+        create_tables(&mut b, md, &sorted.tables, &deferred_by_table)?;
+    }
+    for x in &sorted.deferred {
+        let t = &tables[x.table];
         let k = &t.constraints()[x.constraint];
         let name = b.final_name(t, k.name())?;
         b.sql(
@@ -460,7 +543,16 @@ pub fn drop_script(
     dialect: &dyn Dialect,
     options: &DdlOptions,
 ) -> Result<String, crate::Error> {
-    let b = Builder::new(dialect, options, Output::Script(script_buffer(md)));
+    Ok(drop_script_pieces(md, dialect, options)?.concat())
+}
+
+/// [`drop_script`] in pieces (see [`create_script_pieces`]).
+pub(crate) fn drop_script_pieces(
+    md: &MetaData,
+    dialect: &dyn Dialect,
+    options: &DdlOptions,
+) -> Result<Vec<String>, crate::Error> {
+    let b = Builder::new(dialect, options, Output::Script(Vec::new()));
     Ok(build_drop(md, b)?.into_script())
 }
 
@@ -468,7 +560,7 @@ fn build_drop<'a>(md: &MetaData, mut b: Builder<'a>) -> Result<Builder<'a>, crat
     let (dialect, options) = (b.d, b.options);
     prepare(md, dialect, options)?;
     let caps = dialect.capabilities();
-    let sorted = super::sort::sort_for_drop(md, caps.alter_add_constraint)?;
+    let sorted = order_for_drop(md, caps.alter_add_constraint)?;
     b.event(
         EventKind::BeforeDrop,
         DdlWhen::BeforeDrop,
@@ -483,23 +575,24 @@ fn build_drop<'a>(md: &MetaData, mut b: Builder<'a>) -> Result<Builder<'a>, crat
             Some(Cow::Borrowed(v.name.as_str())),
         )?;
     }
+    let tables = md.tables();
     for x in &sorted.deferred {
-        let t = md.get(&x.table).expect("deferred tables exist");
+        let t = &tables[x.table];
         let k = &t.constraints()[x.constraint];
         let Some(name) = b.final_name(t, k.name())? else {
             let cycle = if x.cycle.is_empty() {
                 vec![
-                    x.table.clone(),
+                    t.key(),
                     k.as_foreign_key()
                         .map(|f| f.referred_table().clone())
-                        .unwrap_or_else(|| x.table.clone()),
+                        .unwrap_or_else(|| t.key()),
                 ]
             } else {
-                x.cycle.clone()
+                x.cycle.iter().map(|&i| tables[i].key()).collect()
             };
             return Err(DdlError::UnnamedForeignKeyInCycle {
                 cycle,
-                table: x.table.clone(),
+                table: t.key(),
                 columns: k.columns().to_vec(),
             }
             .into());
@@ -514,8 +607,8 @@ fn build_drop<'a>(md: &MetaData, mut b: Builder<'a>) -> Result<Builder<'a>, crat
             Some(name),
         )?;
     }
-    for r in sorted.tables.iter().rev() {
-        let t = md.get(r).expect("sorted tables exist");
+    for &ti in sorted.tables.iter().rev() {
+        let t = &tables[ti];
         b.event(
             EventKind::BeforeDrop,
             DdlWhen::BeforeDrop,

@@ -7,12 +7,13 @@
 //! without one first), then name, so the order is deterministic.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, BinaryHeap};
+use std::collections::BinaryHeap;
 
 // kosaraju_scc walks the graph with an explicit stack; tarjan_scc recurses
 // and overflows the stack on long dependency chains (100,000 tables).
 use petgraph::algo::kosaraju_scc;
-use petgraph::graphmap::DiGraphMap;
+use petgraph::graph::{Graph, NodeIndex};
+use petgraph::Directed;
 
 use super::error::DdlError;
 use crate::schema::{MetaData, TableRef};
@@ -45,15 +46,21 @@ pub struct SortResult {
 /// `use_alter` are ignored for the order. Never fails: references to unknown
 /// tables are ignored.
 pub fn sorted_tables(md: &MetaData) -> Vec<TableRef> {
-    sort(md, true, false).0
+    order(md, true, false).refs(md).0
 }
 
 /// As [`sort_tables_and_constraints`], for dropping: unnamed `use_alter`
 /// foreign keys cannot be dropped by name, so they stay in the order (as
 /// SQLAlchemy does); one still left in a cycle cannot be dropped at all.
-pub(crate) fn sort_for_drop(md: &MetaData, can_alter: bool) -> Result<SortResult, DdlError> {
+pub(crate) fn order_for_drop(md: &MetaData, can_alter: bool) -> Result<Order, DdlError> {
     check_references(md)?;
-    Ok(result(md, can_alter, true))
+    Ok(order(md, can_alter, true).for_dialect(can_alter))
+}
+
+/// [`sort_tables_and_constraints`] by position: what plans use.
+pub(crate) fn order_for_create(md: &MetaData, can_alter: bool) -> Result<Order, DdlError> {
+    check_references(md)?;
+    Ok(order(md, can_alter, false).for_dialect(can_alter))
 }
 
 /// Tables in creation order and the foreign keys to add after them: those
@@ -62,7 +69,17 @@ pub(crate) fn sort_for_drop(md: &MetaData, can_alter: bool) -> Result<SortResult
 /// refers to a table the metadata lacks.
 pub fn sort_tables_and_constraints(md: &MetaData, can_alter: bool) -> Result<SortResult, DdlError> {
     check_references(md)?;
-    Ok(result(md, can_alter, false))
+    let (tables, ignored) = order(md, can_alter, false).refs(md);
+    let deferred = if can_alter {
+        ignored.clone()
+    } else {
+        Vec::new()
+    };
+    Ok(SortResult {
+        tables,
+        deferred,
+        ignored,
+    })
 }
 
 fn check_references(md: &MetaData) -> Result<(), DdlError> {
@@ -80,34 +97,62 @@ fn check_references(md: &MetaData) -> Result<(), DdlError> {
     Ok(())
 }
 
-fn result(md: &MetaData, can_alter: bool, keep_unnamed: bool) -> SortResult {
-    let (tables, ignored) = sort(md, can_alter, keep_unnamed);
-    let deferred = if can_alter {
-        ignored.clone()
-    } else {
-        Vec::new()
-    };
-    SortResult {
-        tables,
-        deferred,
-        ignored,
+/// A foreign key left out of the order, by position.
+#[derive(Clone, Debug)]
+pub(crate) struct Ignored {
+    /// The table's position in `MetaData::tables()`.
+    pub(crate) table: usize,
+    /// The foreign key's position in that table's `constraints()`.
+    pub(crate) constraint: usize,
+    /// The positions of the tables of its cycle, sorted by (schema, name);
+    /// empty when it is only marked `use_alter`.
+    pub(crate) cycle: Vec<usize>,
+}
+
+/// The dependency order by table position (no names are copied).
+#[derive(Clone, Debug)]
+pub(crate) struct Order {
+    /// Table positions in creation order.
+    pub(crate) tables: Vec<usize>,
+    /// Foreign keys to add by `ALTER TABLE` after all tables.
+    pub(crate) deferred: Vec<Ignored>,
+}
+
+impl Order {
+    /// Keeps the ignored keys as deferred only where the dialect can alter.
+    fn for_dialect(mut self, can_alter: bool) -> Order {
+        if !can_alter {
+            self.deferred.clear();
+        }
+        self
+    }
+
+    /// The tables and ignored keys as references.
+    fn refs(self, md: &MetaData) -> (Vec<TableRef>, Vec<DeferredForeignKey>) {
+        let tables = md.tables();
+        let order = self.tables.iter().map(|&i| tables[i].key()).collect();
+        let ignored = self
+            .deferred
+            .into_iter()
+            .map(|x| DeferredForeignKey {
+                table: tables[x.table].key(),
+                constraint: x.constraint,
+                cycle: x.cycle.iter().map(|&i| tables[i].key()).collect(),
+            })
+            .collect();
+        (order, ignored)
     }
 }
 
-type Key = (Option<String>, String);
+/// What breaks ties between tables ready at once: (schema, name).
+type TieKey<'m> = (Option<&'m str>, &'m str);
 
-fn sort(
-    md: &MetaData,
-    use_alter: bool,
-    keep_unnamed: bool,
-) -> (Vec<TableRef>, Vec<DeferredForeignKey>) {
+/// The order with every ignored foreign key in `deferred`.
+fn order(md: &MetaData, use_alter: bool, keep_unnamed: bool) -> Order {
     let tables = md.tables();
-    let key = |i: usize| -> Key {
-        (
-            tables[i].schema_opt().map(str::to_owned),
-            tables[i].name().to_owned(),
-        )
-    };
+    let n = tables.len();
+    // Ties go to the smallest (schema, name); tables without a schema first.
+    let key = |i: usize| (tables[i].schema_opt(), tables[i].name());
 
     // Edges referred -> referring, for each foreign key (not self-references).
     let mut edges: Vec<(usize, usize, usize)> = Vec::new(); // (from, to, constraint position)
@@ -124,71 +169,84 @@ fn sort(
                 continue;
             }
             if fk.use_alter && use_alter && !(keep_unnamed && fk.name.as_str().is_none()) {
-                ignored.push((ti, ci, Vec::new()));
+                ignored.push(Ignored {
+                    table: ti,
+                    constraint: ci,
+                    cycle: Vec::new(),
+                });
                 continue;
             }
             edges.push((ri, ti, ci));
         }
     }
-    let mut g = DiGraphMap::<usize, ()>::new();
-    for i in 0..tables.len() {
-        g.add_node(i);
+    let mut g = Graph::<(), (), Directed, u32>::with_capacity(n, edges.len());
+    for _ in 0..n {
+        g.add_node(());
     }
     for &(a, b, _) in &edges {
-        g.add_edge(a, b, ());
+        g.add_edge(NodeIndex::new(a), NodeIndex::new(b), ());
     }
     // Foreign keys whose two tables are in one strongly connected component
     // form cycles: leave them out of the order.
-    let mut component = vec![usize::MAX; tables.len()];
+    let mut component = vec![usize::MAX; n];
     let mut members: Vec<Vec<usize>> = Vec::new();
-    for (n, scc) in kosaraju_scc(&g).into_iter().enumerate() {
+    for (c, scc) in kosaraju_scc(&g).into_iter().enumerate() {
+        let mut scc: Vec<usize> = scc.into_iter().map(NodeIndex::index).collect();
         for &i in &scc {
-            component[i] = n;
+            component[i] = c;
         }
-        members.push(scc);
+        if scc.len() > 1 {
+            scc.sort_by_key(|&i| key(i));
+            members.push(scc);
+        } else {
+            members.push(Vec::new());
+        }
     }
-    let mut kept = Vec::new();
+    drop(g);
+    let mut kept = Vec::with_capacity(edges.len());
     for (a, b, ci) in edges {
         if component[a] == component[b] {
-            let mut cycle: Vec<usize> = members[component[a]].clone();
-            cycle.sort_by_key(|&i| key(i));
-            ignored.push((b, ci, cycle));
+            ignored.push(Ignored {
+                table: b,
+                constraint: ci,
+                cycle: members[component[a]].clone(),
+            });
         } else {
             kept.push((a, b));
         }
     }
     // Kahn's algorithm, smallest (schema, name) first among the ready tables.
-    let mut indegree = vec![0usize; tables.len()];
-    let mut out_edges: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); tables.len()];
-    for (a, b) in kept {
-        if out_edges[a].insert(b) {
-            indegree[b] += 1;
-        }
+    // Out-edges as one sorted list with offsets per table.
+    kept.sort_unstable();
+    kept.dedup();
+    let mut start = vec![0usize; n + 1];
+    let mut indegree = vec![0usize; n];
+    for &(a, b) in &kept {
+        start[a + 1] += 1;
+        indegree[b] += 1;
     }
-    let mut ready: BinaryHeap<Reverse<(Key, usize)>> = (0..tables.len())
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    let mut ready: BinaryHeap<Reverse<(TieKey<'_>, usize)>> = (0..n)
         .filter(|&i| indegree[i] == 0)
         .map(|i| Reverse((key(i), i)))
         .collect();
-    let mut order = Vec::with_capacity(tables.len());
-    let mut rank = vec![usize::MAX; tables.len()];
+    let mut order = Vec::with_capacity(n);
+    let mut rank = vec![usize::MAX; n];
     while let Some(Reverse((_, i))) = ready.pop() {
         rank[i] = order.len();
-        order.push(tables[i].key());
-        for &j in &out_edges[i] {
+        order.push(i);
+        for &(_, j) in &kept[start[i]..start[i + 1]] {
             indegree[j] -= 1;
             if indegree[j] == 0 {
                 ready.push(Reverse((key(j), j)));
             }
         }
     }
-    ignored.sort_by_key(|&(ti, ci, _)| (rank[ti], ci));
-    let ignored: Vec<DeferredForeignKey> = ignored
-        .into_iter()
-        .map(|(ti, ci, cycle)| DeferredForeignKey {
-            table: tables[ti].key(),
-            constraint: ci,
-            cycle: cycle.into_iter().map(|i| tables[i].key()).collect(),
-        })
-        .collect();
-    (order, ignored)
+    ignored.sort_by_key(|x| (rank[x.table], x.constraint));
+    Order {
+        tables: order,
+        deferred: ignored,
+    }
 }

@@ -1,5 +1,6 @@
 //! Loading a document into a metadata.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -7,7 +8,8 @@ use std::path::{Path, PathBuf};
 
 use super::error::{DocumentError, Place};
 use super::locate::{line_col, toml_line_col};
-use super::model::{DocColumn, DocDdl, DocFile, DocTable};
+use super::model::{DocColumn, DocDdl, DocFile, DocTable, DocView, StringOrList, Text};
+use super::stream;
 use crate::naming::{ConventionSet, NamingConvention, NamingError, PackError};
 use crate::plugin::Plugins;
 use crate::schema::{
@@ -28,16 +30,22 @@ pub enum Format {
 impl Format {
     /// The format for a path: by extension, else by the first character of `text`.
     pub fn detect(path: Option<&Path>, text: &str) -> Format {
-        match path
-            .and_then(|p| p.extension())
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
-            Some("json") => Format::Json,
-            Some("toml") => Format::Toml,
-            _ if text.trim_start().starts_with(['{', '[']) => Format::Json,
-            _ => Format::Toml,
+        match path.and_then(Format::by_extension) {
+            Some(f) => f,
+            None if text.trim_start().starts_with(['{', '[']) => Format::Json,
+            None => Format::Toml,
+        }
+    }
+
+    /// The format a path's extension names (`.json`, `.toml`), if any.
+    pub fn by_extension(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?;
+        if ext.eq_ignore_ascii_case("json") {
+            Some(Format::Json)
+        } else if ext.eq_ignore_ascii_case("toml") {
+            Some(Format::Toml)
+        } else {
+            None
         }
     }
 }
@@ -106,10 +114,18 @@ pub fn load_str(
             Some("a document needs at least `tables`".into()),
         ));
     }
+    if let Some(md) = loader.load_streaming(base, options) {
+        return Ok(md);
+    }
+    // Something is wrong (or naming settings follow the tables): the full
+    // passes find it again and say where.
     let doc = loader.parse()?;
     loader.validate(&doc)?;
     loader.build(doc, base, options)
 }
+
+/// How many parsed tables may wait for the loading thread.
+const STREAM_BUFFER: usize = 64;
 
 struct Loader<'a> {
     text: &'a str,
@@ -117,7 +133,7 @@ struct Loader<'a> {
     file: &'a str,
 }
 
-impl Loader<'_> {
+impl<'a> Loader<'a> {
     fn err(&self, path: Option<String>, message: String, help: Option<String>) -> DocumentError {
         let line_col = match (self.format, &path) {
             (Format::Toml, Some(p)) => toml_line_col(self.text, p),
@@ -143,16 +159,16 @@ impl Loader<'_> {
         )
     }
 
-    fn parse(&self) -> Result<DocFile, DocumentError> {
+    fn parse(&self) -> Result<DocFile<'a>, DocumentError> {
         match self.format {
             Format::Json => {
                 // Fast path: plain serde_json. Path tracking costs about as
                 // much as parsing itself, so it only runs again on an error.
-                if let Ok(d) = serde_json::from_str::<DocFile>(self.text) {
+                if let Ok(d) = serde_json::from_str::<DocFile<'a>>(self.text) {
                     return Ok(d);
                 }
                 let mut de = serde_json::Deserializer::from_str(self.text);
-                let r: Result<DocFile, _> = serde_path_to_error::deserialize(&mut de);
+                let r: Result<DocFile<'a>, _> = serde_path_to_error::deserialize(&mut de);
                 if let Ok(d) = r {
                     return de.end().map(|()| d).map_err(|e| DocumentError {
                         file: self.file.to_owned(),
@@ -182,7 +198,7 @@ impl Loader<'_> {
                 })
             }
             Format::Toml => {
-                if let Ok(d) = toml::from_str::<DocFile>(self.text) {
+                if let Ok(d) = toml::from_str::<DocFile<'a>>(self.text) {
                     return Ok(d);
                 }
                 let de =
@@ -239,142 +255,178 @@ impl Loader<'_> {
         }
         let find_table = |r: &TableRef| find_table(&tables, r);
         for (i, t) in doc.tables.iter().enumerate() {
-            let p = TablePath(i);
-            if t.columns.is_empty() {
+            self.validate_table(i, t, Some(&find_table))?;
+        }
+        for (i, v) in doc.views.iter().enumerate() {
+            self.validate_view(i, v)?;
+        }
+        self.validate_ddl(format_args!("ddl"), &doc.ddl)
+    }
+
+    fn validate_view(&self, i: usize, v: &DocView) -> Result<(), DocumentError> {
+        if v.name.is_empty() {
+            return Err(self.at(
+                format!("views[{i}].name"),
+                "view name is empty".into(),
+                "give the view a name",
+            ));
+        }
+        if v.sql.trim().is_empty() {
+            return Err(self.at(
+                format!("views[{i}].sql"),
+                "view has empty `sql`".into(),
+                "give the SELECT the view stands for",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Checks one table of the document. With `find_table`, references to
+    /// other tables are checked too.
+    fn validate_table<'t>(
+        &self,
+        i: usize,
+        t: &DocTable<'_>,
+        find_table: Option<FindTable<'_, 't>>,
+    ) -> Result<(), DocumentError> {
+        let p = TablePath(i);
+        if t.columns.is_empty() {
+            return Err(self.at(
+                format!("{p}.columns"),
+                format!("table \"{}\" has no columns", t.name),
+                "a table needs at least one column",
+            ));
+        }
+        let mut names = HashSet::with_capacity_and_hasher(t.columns.len(), Default::default());
+        let mut keys = HashSet::with_capacity_and_hasher(t.columns.len(), Default::default());
+        for (j, c) in t.columns.iter().enumerate() {
+            let cp = ColumnPath(i, j);
+            if c.name.is_empty() {
                 return Err(self.at(
-                    format!("{p}.columns"),
-                    format!("table \"{}\" has no columns", t.name),
-                    "a table needs at least one column",
+                    format!("{cp}.name"),
+                    "column name is empty".into(),
+                    "give the column a name",
                 ));
             }
-            let mut names = HashSet::with_capacity_and_hasher(t.columns.len(), Default::default());
-            let mut keys = HashSet::with_capacity_and_hasher(t.columns.len(), Default::default());
-            for (j, c) in t.columns.iter().enumerate() {
-                let cp = ColumnPath(i, j);
-                if c.name.is_empty() {
-                    return Err(self.at(
-                        format!("{cp}.name"),
-                        "column name is empty".into(),
-                        "give the column a name",
-                    ));
-                }
-                if !names.insert(c.name.as_str()) {
-                    return Err(self.at(
-                        format!("{cp}.name"),
-                        format!(
-                            "column \"{}\" is defined twice in table \"{}\"",
-                            c.name, t.name
-                        ),
-                        "rename or remove one of them",
-                    ));
-                }
-                if !keys.insert(c.key.as_deref().unwrap_or(&c.name)) {
-                    return Err(self.at(
-                        format!("{cp}.key"),
-                        format!(
-                            "column key \"{}\" is used twice in table \"{}\"",
-                            c.key.as_deref().unwrap_or(&c.name),
-                            t.name
-                        ),
-                        "give each column a distinct key",
-                    ));
-                }
-                self.validate_column(cp, c, &find_table)?;
+            if !names.insert(c.name.as_str()) {
+                return Err(self.at(
+                    format!("{cp}.name"),
+                    format!(
+                        "column \"{}\" is defined twice in table \"{}\"",
+                        c.name, t.name
+                    ),
+                    "rename or remove one of them",
+                ));
             }
-            let has = |col: &str| t.columns.iter().any(|c| c.name == col);
-            let check_cols = |path: fmt::Arguments<'_>,
-                              cols: &[String],
-                              what: &str|
-             -> Result<(), DocumentError> {
-                if cols.is_empty() {
+            if !keys.insert(c.key.as_deref().unwrap_or(&c.name)) {
+                return Err(self.at(
+                    format!("{cp}.key"),
+                    format!(
+                        "column key \"{}\" is used twice in table \"{}\"",
+                        c.key.as_deref().unwrap_or(&c.name),
+                        t.name
+                    ),
+                    "give each column a distinct key",
+                ));
+            }
+            self.validate_column(cp, c, find_table)?;
+        }
+        let has = |col: &str| t.columns.iter().any(|c| c.name == col);
+        let check_cols = |path: fmt::Arguments<'_>,
+                          cols: &[Text<'_>],
+                          what: &str|
+         -> Result<(), DocumentError> {
+            if cols.is_empty() {
+                return Err(self.at(
+                    path.to_string(),
+                    format!("{what} has no columns"),
+                    "list at least one column",
+                ));
+            }
+            for (k, c) in cols.iter().enumerate() {
+                if !has(c) {
+                    let sugg = crate::schema_closest(c, t.columns.iter().map(|c| c.name.as_str()));
+                    let keyed = t
+                        .columns
+                        .iter()
+                        .find(|x| x.key.as_deref() == Some(c))
+                        .map(|x| {
+                            format!(
+                                " (column \"{}\" has this key; constraints list column names)",
+                                x.name
+                            )
+                        });
+                    let hint = keyed
+                        .or(sugg.map(|s| format!(" (did you mean \"{s}\"?)")))
+                        .unwrap_or_default();
                     return Err(self.at(
-                        path.to_string(),
-                        format!("{what} has no columns"),
-                        "list at least one column",
-                    ));
-                }
-                for (k, c) in cols.iter().enumerate() {
-                    if !has(c) {
-                        let sugg =
-                            crate::schema_closest(c, t.columns.iter().map(|c| c.name.as_str()));
-                        let keyed =
-                            t.columns
-                                .iter()
-                                .find(|x| x.key.as_deref() == Some(c))
-                                .map(|x| {
-                                    format!(
-                                    " (column \"{}\" has this key; constraints list column names)",
-                                    x.name
-                                )
-                                });
-                        let hint = keyed
-                            .or(sugg.map(|s| format!(" (did you mean \"{s}\"?)")))
-                            .unwrap_or_default();
-                        return Err(self.at(
-                            format!("{path}[{k}]"),
-                            format!("table \"{}\" has no column \"{c}\"{hint}", t.name),
-                            "",
-                        ));
-                    }
-                }
-                Ok(())
-            };
-            if let Some(pk) = &t.primary_key {
-                check_cols(
-                    format_args!("{p}.primary_key.columns"),
-                    &pk.columns,
-                    "primary key",
-                )?;
-                let flagged: Vec<&str> = t
-                    .columns
-                    .iter()
-                    .filter(|c| c.primary_key)
-                    .map(|c| c.name.as_str())
-                    .collect();
-                if !flagged.is_empty()
-                    && (flagged.len() != pk.columns.len()
-                        || !flagged.iter().all(|f| pk.columns.iter().any(|c| c == f)))
-                {
-                    return Err(self.at(
-                        format!("{p}.primary_key"),
-                        format!("table \"{}\" declares primary key columns ({}) by column flags and ({}) in `primary_key`", t.name, flagged.join(", "), pk.columns.join(", ")),
-                        "declare the primary key once",
+                        format!("{path}[{k}]"),
+                        format!("table \"{}\" has no column \"{c}\"{hint}", t.name),
+                        "",
                     ));
                 }
             }
-            for (k, u) in t.uniques.iter().enumerate() {
-                check_cols(
-                    format_args!("{p}.uniques[{k}].columns"),
-                    &u.columns,
-                    "unique constraint",
-                )?;
+            Ok(())
+        };
+        if let Some(pk) = &t.primary_key {
+            check_cols(
+                format_args!("{p}.primary_key.columns"),
+                &pk.columns,
+                "primary key",
+            )?;
+            let flagged: Vec<&str> = t
+                .columns
+                .iter()
+                .filter(|c| c.primary_key)
+                .map(|c| c.name.as_str())
+                .collect();
+            if !flagged.is_empty()
+                && (flagged.len() != pk.columns.len()
+                    || !flagged.iter().all(|f| pk.columns.iter().any(|c| c == f)))
+            {
+                return Err(self.at(
+                    format!("{p}.primary_key"),
+                    format!("table \"{}\" declares primary key columns ({}) by column flags and ({}) in `primary_key`", t.name, flagged.join(", "), join(&pk.columns)),
+                    "declare the primary key once",
+                ));
             }
-            for (k, ix) in t.indexes.iter().enumerate() {
-                check_cols(
-                    format_args!("{p}.indexes[{k}].columns"),
-                    &ix.columns,
-                    "index",
-                )?;
+        }
+        for (k, u) in t.uniques.iter().enumerate() {
+            check_cols(
+                format_args!("{p}.uniques[{k}].columns"),
+                &u.columns,
+                "unique constraint",
+            )?;
+        }
+        for (k, ix) in t.indexes.iter().enumerate() {
+            check_cols(
+                format_args!("{p}.indexes[{k}].columns"),
+                &ix.columns,
+                "index",
+            )?;
+        }
+        for (k, ck) in t.checks.iter().enumerate() {
+            if ck.sql.trim().is_empty() {
+                return Err(self.at(
+                    format!("{p}.checks[{k}].sql"),
+                    "check constraint has empty `sql`".into(),
+                    "give the SQL expression to check",
+                ));
             }
-            for (k, ck) in t.checks.iter().enumerate() {
-                if ck.sql.trim().is_empty() {
-                    return Err(self.at(
-                        format!("{p}.checks[{k}].sql"),
-                        "check constraint has empty `sql`".into(),
-                        "give the SQL expression to check",
-                    ));
-                }
-            }
-            for (k, fk) in t.foreign_keys.iter().enumerate() {
-                let fp = ForeignKeyPath(i, k);
-                check_cols(format_args!("{fp}.columns"), &fk.columns, "foreign key")?;
-                let r = TableRef::parse(&fk.references).ok_or_else(|| {
-                    self.at(
-                        format!("{fp}.references"),
-                        format!("cannot read reference {:?}", fk.references),
-                        "write \"table\" or \"schema.table\"",
-                    )
-                })?;
+        }
+        for (k, fk) in t.foreign_keys.iter().enumerate() {
+            let fp = ForeignKeyPath(i, k);
+            check_cols(format_args!("{fp}.columns"), &fk.columns, "foreign key")?;
+            let r = TableRef::parse(&fk.references).ok_or_else(|| {
+                self.at(
+                    format!("{fp}.references"),
+                    format!("cannot read reference {:?}", fk.references),
+                    "write \"table\" or \"schema.table\"",
+                )
+            })?;
+            // Checks against the referred table (the streaming loader leaves them
+            // to the metadata, and falls back to this pass on any error).
+            if let Some(find_table) = find_table {
                 let target = find_table(&r).map_err(|m| {
                     self.at(
                         format!("{fp}.references"),
@@ -382,7 +434,8 @@ impl Loader<'_> {
                         "define the table, or correct the reference",
                     )
                 })?;
-                let referred: Vec<String> = match &fk.referred_columns {
+                // How many columns the key refers to.
+                let referred: usize = match &fk.referred_columns {
                     Some(cols) => {
                         for (m, c) in cols.iter().enumerate() {
                             if !target.columns.iter().any(|x| &x.name == c) {
@@ -401,9 +454,9 @@ impl Loader<'_> {
                                 ));
                             }
                         }
-                        cols.clone()
+                        cols.len()
                     }
-                    None => match pk_of(target) {
+                    None => match pk_len(target) {
                         Some(pk) => pk,
                         None => {
                             return Err(self.at(
@@ -414,46 +467,38 @@ impl Loader<'_> {
                         }
                     },
                 };
-                if referred.len() != fk.columns.len() {
+                if referred != fk.columns.len() {
                     return Err(self.at(
                         fp.to_string(),
                         format!(
                             "foreign key has {} column(s) but refers to {} column(s) of \"{r}\"",
                             fk.columns.len(),
-                            referred.len()
+                            referred
                         ),
                         "give as many `referred_columns` as `columns`",
                     ));
                 }
-                self.action(|| format!("{fp}.on_delete"), fk.on_delete.as_deref())?;
-                self.action(|| format!("{fp}.on_update"), fk.on_update.as_deref())?;
+            } else if fk
+                .referred_columns
+                .as_ref()
+                .is_some_and(|c| c.len() != fk.columns.len())
+            {
+                // An empty list would mean "the primary key" to the metadata:
+                // refuse it here; the full pass words the message.
+                return Err(self.at(fp.to_string(), "referred column count".into(), ""));
             }
-            self.validate_ddl(format_args!("{p}.ddl"), &t.ddl)?;
+            self.action(|| format!("{fp}.on_delete"), fk.on_delete.as_deref())?;
+            self.action(|| format!("{fp}.on_update"), fk.on_update.as_deref())?;
         }
-        for (i, v) in doc.views.iter().enumerate() {
-            if v.name.is_empty() {
-                return Err(self.at(
-                    format!("views[{i}].name"),
-                    "view name is empty".into(),
-                    "give the view a name",
-                ));
-            }
-            if v.sql.trim().is_empty() {
-                return Err(self.at(
-                    format!("views[{i}].sql"),
-                    "view has empty `sql`".into(),
-                    "give the SELECT the view stands for",
-                ));
-            }
-        }
-        self.validate_ddl(format_args!("ddl"), &doc.ddl)
+        self.validate_ddl(format_args!("{p}.ddl"), &t.ddl)?;
+        Ok(())
     }
 
     fn validate_column<'t>(
         &self,
         cp: ColumnPath,
-        c: &DocColumn,
-        find_table: &dyn Fn(&TableRef) -> Result<&'t DocTable, String>,
+        c: &DocColumn<'_>,
+        find_table: Option<FindTable<'_, 't>>,
     ) -> Result<(), DocumentError> {
         if let Some(r) = &c.references {
             let reference = Reference::parse(r).ok_or_else(|| {
@@ -463,29 +508,31 @@ impl Loader<'_> {
                     "write \"table.column\" or \"schema.table.column\"",
                 )
             })?;
-            let target = find_table(&reference.table).map_err(|m| {
-                self.at(
-                    format!("{cp}.references"),
-                    m,
-                    "define the table, or correct the reference",
-                )
-            })?;
-            if !target.columns.iter().any(|x| x.name == reference.column) {
-                let sugg = crate::schema_closest(
-                    &reference.column,
-                    target.columns.iter().map(|c| c.name.as_str()),
-                );
-                return Err(self.at(
-                    format!("{cp}.references"),
-                    format!(
-                        "table \"{}\" has no column \"{}\"{}",
-                        reference.table,
-                        reference.column,
-                        sugg.map(|s| format!(" (did you mean \"{s}\"?)"))
-                            .unwrap_or_default()
-                    ),
-                    "",
-                ));
+            if let Some(find_table) = find_table {
+                let target = find_table(&reference.table).map_err(|m| {
+                    self.at(
+                        format!("{cp}.references"),
+                        m,
+                        "define the table, or correct the reference",
+                    )
+                })?;
+                if !target.columns.iter().any(|x| x.name == reference.column) {
+                    let sugg = crate::schema_closest(
+                        &reference.column,
+                        target.columns.iter().map(|c| c.name.as_str()),
+                    );
+                    return Err(self.at(
+                        format!("{cp}.references"),
+                        format!(
+                            "table \"{}\" has no column \"{}\"{}",
+                            reference.table,
+                            reference.column,
+                            sugg.map(|s| format!(" (did you mean \"{s}\"?)"))
+                                .unwrap_or_default()
+                        ),
+                        "",
+                    ));
+                }
             }
         } else if c.on_delete.is_some() || c.on_update.is_some() {
             let key = if c.on_delete.is_some() {
@@ -562,12 +609,13 @@ impl Loader<'_> {
 
     fn conventions(
         &self,
-        doc: &DocFile,
+        conventions: Option<&StringOrList>,
+        naming_convention: Option<&BTreeMap<String, String>>,
         base: Option<&Path>,
         options: &LoadOptions,
     ) -> Result<(NamingConvention, Vec<std::sync::Arc<dyn crate::Plugin>>), DocumentError> {
         let mut set = ConventionSet::new();
-        if let Some(list) = &doc.conventions {
+        if let Some(list) = conventions {
             for (j, spec) in list.0.iter().enumerate() {
                 let path = if list.1 {
                     "conventions".to_owned()
@@ -578,7 +626,7 @@ impl Loader<'_> {
                     .map_err(|e| self.pack_err(Some(path), e))?;
             }
         }
-        if let Some(nc) = &doc.naming_convention {
+        if let Some(nc) = naming_convention {
             set.add_inline(nc, "naming_convention")
                 .map_err(|e| self.pack_err(None, e))?;
         }
@@ -636,19 +684,90 @@ impl Loader<'_> {
         }
     }
 
+    /// Loads by streaming (see the module documentation); `None` on any
+    /// problem, which the full passes then report.
+    fn load_streaming(&self, base: Option<&Path>, options: &LoadOptions) -> Option<MetaData> {
+        let (tx, rx) = std::sync::mpsc::sync_channel(STREAM_BUFFER);
+        std::thread::scope(|s| {
+            let (text, format) = (self.text, self.format);
+            // The parsing thread also checks each table; this thread
+            // converts and attaches it: about even shares of the work.
+            let check = |i: usize, t: &DocTable<'_>| self.validate_table(i, t, None).is_ok();
+            let parser = s.spawn(move || stream::parse(text, format, &check, tx));
+            // `receive` owns the receiver: if it stops early, the parser's
+            // next send fails and it stops too.
+            let md = self.receive(rx, base, options);
+            let rest = parser.join().ok()?.ok()?;
+            let mut md = md?;
+            if rest.naming_after_tables {
+                return None;
+            }
+            for (i, v) in rest.views.iter().enumerate() {
+                self.validate_view(i, v).ok()?;
+            }
+            self.validate_ddl(format_args!("ddl"), &rest.ddl).ok()?;
+            for v in rest.views {
+                md.add_view(View {
+                    name: v.name,
+                    schema: v.schema,
+                    sql: v.sql,
+                });
+            }
+            for d in &rest.ddl {
+                md.add_ddl(ddl(d));
+            }
+            md.resolve_deferred().ok()?;
+            md.validate().ok()?;
+            Some(md)
+        })
+    }
+
+    /// The loading side of [`load_streaming`](Self::load_streaming): checks
+    /// each table as it arrives and adds it to the metadata.
+    fn receive(
+        &self,
+        rx: std::sync::mpsc::Receiver<stream::Msg<'a>>,
+        base: Option<&Path>,
+        options: &LoadOptions,
+    ) -> Option<MetaData> {
+        let mut md = None;
+        for msg in rx {
+            match msg {
+                stream::Msg::Head {
+                    conventions,
+                    naming_convention,
+                } => {
+                    let (convention, plugins) = self
+                        .conventions(
+                            conventions.as_ref(),
+                            naming_convention.as_ref(),
+                            base,
+                            options,
+                        )
+                        .ok()?;
+                    md = Some(new_metadata(convention, &plugins));
+                }
+                stream::Msg::Table(t) => {
+                    md.as_mut()?.add_table(table(*t)).ok()?;
+                }
+            }
+        }
+        md
+    }
+
     fn build(
         &self,
         doc: DocFile,
         base: Option<&Path>,
         options: &LoadOptions,
     ) -> Result<MetaData, DocumentError> {
-        let (convention, plugins) = self.conventions(&doc, base, options)?;
-        let mut md = MetaData::with_convention(convention);
-        for p in plugins {
-            for (l, opts) in p.listeners() {
-                md.listen_boxed(l, opts);
-            }
-        }
+        let (convention, plugins) = self.conventions(
+            doc.conventions.as_ref(),
+            doc.naming_convention.as_ref(),
+            base,
+            options,
+        )?;
+        let mut md = new_metadata(convention, &plugins);
         for v in &doc.views {
             md.add_view(View {
                 name: v.name.clone(),
@@ -685,10 +804,27 @@ impl Loader<'_> {
     }
 }
 
+/// Looks up a table of the document by reference (a message if it is missing).
+type FindTable<'f, 't> = &'f dyn Fn(&TableRef) -> Result<&'t DocTable<'t>, String>;
+
+/// A metadata with `convention` and the listeners of `plugins`.
+fn new_metadata(
+    convention: NamingConvention,
+    plugins: &[std::sync::Arc<dyn crate::Plugin>],
+) -> MetaData {
+    let mut md = MetaData::with_convention(convention);
+    for p in plugins {
+        for (l, opts) in p.listeners() {
+            md.listen_boxed(l, opts);
+        }
+    }
+    md
+}
+
 fn find_table<'t>(
-    tables: &HashMap<(Option<&str>, &str), &'t DocTable>,
+    tables: &HashMap<(Option<&str>, &str), &'t DocTable<'t>>,
     r: &TableRef,
-) -> Result<&'t DocTable, String> {
+) -> Result<&'t DocTable<'t>, String> {
     let key = (r.schema.as_deref(), r.name.as_str());
     tables.get(&key).copied().ok_or_else(|| {
         let all: Vec<String> = tables
@@ -704,23 +840,24 @@ fn find_table<'t>(
     })
 }
 
-fn pk_of(t: &DocTable) -> Option<Vec<String>> {
+/// The number of primary-key columns of `t`, if it has a primary key.
+fn pk_len(t: &DocTable<'_>) -> Option<usize> {
     match &t.primary_key {
-        Some(pk) => Some(pk.columns.clone()),
+        Some(pk) => Some(pk.columns.len()),
         None => {
-            let cols: Vec<String> = t
-                .columns
-                .iter()
-                .filter(|c| c.primary_key)
-                .map(|c| c.name.clone())
-                .collect();
-            (!cols.is_empty()).then_some(cols)
+            let n = t.columns.iter().filter(|c| c.primary_key).count();
+            (n > 0).then_some(n)
         }
     }
 }
 
-fn name(n: Option<String>, convention: Option<bool>) -> Name {
-    Name::from_parts(n, convention.unwrap_or(true))
+/// Column names separated by `, `, for messages.
+fn join(cols: &[Text<'_>]) -> String {
+    cols.iter().map(Text::as_str).collect::<Vec<_>>().join(", ")
+}
+
+fn name(n: Option<Text<'_>>, convention: Option<bool>) -> Name {
+    Name::from_parts(n.map(Into::into), convention.unwrap_or(true))
 }
 
 fn ddl(d: &DocDdl) -> CustomDdl {
@@ -774,8 +911,8 @@ fn table(t: DocTable) -> Table {
         }
         if let Some(r) = c.references.as_deref().and_then(Reference::parse) {
             let mut r = r;
-            r.on_delete = c.on_delete;
-            r.on_update = c.on_update;
+            r.on_delete = c.on_delete.map(Into::into);
+            r.on_update = c.on_update.map(Into::into);
             col = col.references(r);
         }
         if let Some(ck) = c.check {
@@ -801,8 +938,8 @@ fn table(t: DocTable) -> Table {
         if let Some(rc) = fk.referred_columns {
             f = f.referred_columns(rc);
         }
-        f.on_delete = fk.on_delete;
-        f.on_update = fk.on_update;
+        f.on_delete = fk.on_delete.map(Into::into);
+        f.on_update = fk.on_update.map(Into::into);
         table.push_constraint(f.into());
     }
     for u in t.uniques {

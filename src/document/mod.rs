@@ -1,14 +1,19 @@
 //! The schema document (TOML or JSON) and its loading into a [`MetaData`].
 //!
-//! Loading happens in three passes: serde parses the text into a plain
-//! model (unknown keys are errors); a validation pass checks references,
-//! duplicates and counts with the exact place of each problem; then the
-//! tables are added to a metadata whose convention handler names them.
+//! Loading streams: a second thread parses the text and hands each table
+//! over as soon as it is read; the calling thread checks it and adds it to
+//! a metadata whose convention handler names it, so parsing and naming
+//! overlap and the parsed document is never held whole. If anything is
+//! wrong, loading starts again in three passes that word the error: serde
+//! parses the whole text into a plain model (unknown keys are errors), a
+//! validation pass checks references, duplicates and counts with the exact
+//! place of each problem, then the tables are added to a metadata.
 
 mod error;
 mod load;
 mod locate;
 mod model;
+mod stream;
 
 pub use error::{DocumentError, Place};
 pub use load::{load_path, load_str, Format, LoadOptions};

@@ -1,10 +1,93 @@
 //! The serde model of the schema document (`spec/schema-format.md`).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+
+/// Text of the document: borrowed from the input where it has no escapes,
+/// so that parsing a large document allocates little.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct Text<'a>(pub Cow<'a, str>);
+
+impl Text<'_> {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The text as an owned string (copied only if it was borrowed).
+    pub fn into_string(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl From<Text<'_>> for String {
+    fn from(t: Text<'_>) -> String {
+        t.into_string()
+    }
+}
+
+impl std::ops::Deref for Text<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Text<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Display for Text<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PartialEq<str> for Text<'_> {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<String> for Text<'_> {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<&str> for Text<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Text<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Text<'a>, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text<'a>, E> {
+                Ok(Text(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Text<'a>, E> {
+                Ok(Text(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V(std::marker::PhantomData))
+    }
+}
 
 /// A string or a list of strings (`conventions`); `single` records which.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,35 +118,42 @@ impl<'de> Deserialize<'de> for StringOrList {
 
 /// A column-level check: a SQL string or `{ sql, name }`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CheckSpec(pub DocCheck);
+pub struct CheckSpec<'a>(pub DocCheck<'a>);
 
-impl<'de> Deserialize<'de> for CheckSpec {
+impl<'de: 'a, 'a> Deserialize<'de> for CheckSpec<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = CheckSpec;
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = CheckSpec<'a>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a SQL expression or a table { sql, name }")
             }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<CheckSpec, E> {
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<CheckSpec<'a>, E> {
                 Ok(CheckSpec(DocCheck {
-                    sql: v.to_owned(),
+                    sql: Text(Cow::Borrowed(v)),
                     name: None,
                     convention: None,
                 }))
             }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<CheckSpec, A::Error> {
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<CheckSpec<'a>, E> {
+                Ok(CheckSpec(DocCheck {
+                    sql: Text(Cow::Owned(v.to_owned())),
+                    name: None,
+                    convention: None,
+                }))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<CheckSpec<'a>, A::Error> {
                 DocCheck::deserialize(de::value::MapAccessDeserializer::new(map)).map(CheckSpec)
             }
         }
-        d.deserialize_any(V)
+        d.deserialize_any(V(std::marker::PhantomData))
     }
 }
 
 /// The whole document.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct DocFile {
+pub struct DocFile<'a> {
     /// Packs to apply, in order.
     #[serde(default)]
     pub conventions: Option<StringOrList>,
@@ -71,7 +161,8 @@ pub struct DocFile {
     #[serde(default)]
     pub naming_convention: Option<BTreeMap<String, String>>,
     /// The tables.
-    pub tables: Vec<DocTable>,
+    #[serde(borrow)]
+    pub tables: Vec<DocTable<'a>>,
     /// Views.
     #[serde(default)]
     pub views: Vec<DocView>,
@@ -83,23 +174,25 @@ pub struct DocFile {
 /// A table.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct DocTable {
-    pub name: String,
-    #[serde(default)]
-    pub schema: Option<String>,
-    #[serde(default)]
-    pub comment: Option<String>,
-    pub columns: Vec<DocColumn>,
-    #[serde(default)]
-    pub primary_key: Option<DocPrimaryKey>,
-    #[serde(default)]
-    pub foreign_keys: Vec<DocForeignKey>,
-    #[serde(default)]
-    pub uniques: Vec<DocUnique>,
-    #[serde(default)]
-    pub checks: Vec<DocCheck>,
-    #[serde(default)]
-    pub indexes: Vec<DocIndex>,
+pub struct DocTable<'a> {
+    #[serde(borrow)]
+    pub name: Text<'a>,
+    #[serde(default, borrow)]
+    pub schema: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    pub comment: Option<Text<'a>>,
+    #[serde(borrow)]
+    pub columns: Vec<DocColumn<'a>>,
+    #[serde(default, borrow)]
+    pub primary_key: Option<DocPrimaryKey<'a>>,
+    #[serde(default, borrow)]
+    pub foreign_keys: Vec<DocForeignKey<'a>>,
+    #[serde(default, borrow)]
+    pub uniques: Vec<DocUnique<'a>>,
+    #[serde(default, borrow)]
+    pub checks: Vec<DocCheck<'a>>,
+    #[serde(default, borrow)]
+    pub indexes: Vec<DocIndex<'a>>,
     #[serde(default)]
     pub ddl: Vec<DocDdl>,
 }
@@ -107,12 +200,13 @@ pub struct DocTable {
 /// A column.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct DocColumn {
-    pub name: String,
-    #[serde(rename = "type", default)]
-    pub ty: Option<String>,
-    #[serde(default)]
-    pub key: Option<String>,
+pub struct DocColumn<'a> {
+    #[serde(borrow)]
+    pub name: Text<'a>,
+    #[serde(rename = "type", default, borrow)]
+    pub ty: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    pub key: Option<Text<'a>>,
     #[serde(default)]
     pub nullable: Option<bool>,
     #[serde(default)]
@@ -121,27 +215,28 @@ pub struct DocColumn {
     pub unique: bool,
     #[serde(default)]
     pub index: bool,
-    #[serde(default)]
-    pub default: Option<String>,
-    #[serde(default)]
-    pub references: Option<String>,
-    #[serde(default)]
-    pub on_delete: Option<String>,
-    #[serde(default)]
-    pub on_update: Option<String>,
-    #[serde(default)]
-    pub check: Option<CheckSpec>,
-    #[serde(default)]
-    pub comment: Option<String>,
+    #[serde(default, borrow)]
+    pub default: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    pub references: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    pub on_delete: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    pub on_update: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    pub check: Option<CheckSpec<'a>>,
+    #[serde(default, borrow)]
+    pub comment: Option<Text<'a>>,
 }
 
 /// A table-level primary key.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct DocPrimaryKey {
-    pub columns: Vec<String>,
-    #[serde(default)]
-    pub name: Option<String>,
+pub struct DocPrimaryKey<'a> {
+    #[serde(borrow)]
+    pub columns: Vec<Text<'a>>,
+    #[serde(default, borrow)]
+    pub name: Option<Text<'a>>,
     #[serde(default)]
     pub convention: Option<bool>,
 }
@@ -149,17 +244,19 @@ pub struct DocPrimaryKey {
 /// A foreign key.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct DocForeignKey {
-    pub columns: Vec<String>,
-    pub references: String,
-    #[serde(default)]
-    pub referred_columns: Option<Vec<String>>,
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default)]
-    pub on_delete: Option<String>,
-    #[serde(default)]
-    pub on_update: Option<String>,
+pub struct DocForeignKey<'a> {
+    #[serde(borrow)]
+    pub columns: Vec<Text<'a>>,
+    #[serde(borrow)]
+    pub references: Text<'a>,
+    #[serde(default, borrow)]
+    pub referred_columns: Option<Vec<Text<'a>>>,
+    #[serde(default, borrow)]
+    pub name: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    pub on_delete: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    pub on_update: Option<Text<'a>>,
     #[serde(default)]
     pub use_alter: bool,
     #[serde(default)]
@@ -169,10 +266,11 @@ pub struct DocForeignKey {
 /// A unique constraint.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct DocUnique {
-    pub columns: Vec<String>,
-    #[serde(default)]
-    pub name: Option<String>,
+pub struct DocUnique<'a> {
+    #[serde(borrow)]
+    pub columns: Vec<Text<'a>>,
+    #[serde(default, borrow)]
+    pub name: Option<Text<'a>>,
     #[serde(default)]
     pub convention: Option<bool>,
 }
@@ -180,10 +278,11 @@ pub struct DocUnique {
 /// A check constraint.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct DocCheck {
-    pub sql: String,
-    #[serde(default)]
-    pub name: Option<String>,
+pub struct DocCheck<'a> {
+    #[serde(borrow)]
+    pub sql: Text<'a>,
+    #[serde(default, borrow)]
+    pub name: Option<Text<'a>>,
     #[serde(default)]
     pub convention: Option<bool>,
 }
@@ -191,10 +290,11 @@ pub struct DocCheck {
 /// An index.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct DocIndex {
-    pub columns: Vec<String>,
-    #[serde(default)]
-    pub name: Option<String>,
+pub struct DocIndex<'a> {
+    #[serde(borrow)]
+    pub columns: Vec<Text<'a>>,
+    #[serde(default, borrow)]
+    pub name: Option<Text<'a>>,
     #[serde(default)]
     pub unique: bool,
     #[serde(default)]

@@ -2,8 +2,6 @@
 
 use std::borrow::Cow;
 
-use rustc_hash::FxHashMap as HashMap;
-
 use serde::Serialize;
 
 use super::error::{NamingError, ObjectDesc};
@@ -125,7 +123,7 @@ pub fn check_final_names(md: &MetaData, rules: &NameRules) -> Result<(), NamingE
     visit_final_names(md, rules, |_, _, _, _, _| {})
 }
 
-/// Where a name was first seen, kept by reference; described only for a
+/// Where a name was seen, kept by reference; described only for a
 /// collision error.
 #[derive(Clone, Copy)]
 enum Seen<'m> {
@@ -150,106 +148,267 @@ impl Seen<'_> {
     }
 }
 
+/// One object's entry in a namespace, for collision detection.
+#[derive(Clone, Copy)]
+struct Entry {
+    /// The hash of the namespace key (scope and name).
+    hash: u64,
+    /// Which object.
+    obj: Obj,
+    /// Position in the order names are checked in (views, tables, then
+    /// each constraint and index, per-table check before per-schema check).
+    seq: u32,
+    /// Views are only recorded; everything else is checked against the
+    /// names recorded before it.
+    checked: bool,
+    /// The entry is in the object's table's namespace, not its schema's.
+    per_table: bool,
+}
+
+/// An object with a name: a view, a table, or a table's constraint or
+/// index (by position in [`items`] order).
+#[derive(Clone, Copy)]
+enum Obj {
+    View(u32),
+    Table(u32),
+    Item(u32, u32),
+}
+
+/// Finds name collisions by sorting hashed entries rather than keeping maps
+/// of every name: a schema of 10,000 tables has 100,000 entries.
+struct Checker<'m, 'r> {
+    md: &'m MetaData,
+    rules: &'r NameRules,
+    entries: Vec<Entry>,
+}
+
+/// The constraints and indexes of `t` in naming order, with their kind,
+/// name, columns and (for indexes) uniqueness.
+fn items(t: &Table) -> impl Iterator<Item = (Kind, &Name, &[String], Option<bool>)> {
+    let pk = t
+        .primary_key()
+        .map(|pk| (Kind::PrimaryKey, &pk.name, pk.columns(), None));
+    let constraints = t
+        .constraints()
+        .iter()
+        .map(|c| (c.kind(), c.name(), c.columns(), None));
+    let indexes = t
+        .indexes()
+        .iter()
+        .map(|ix| (Kind::Index, &ix.name, ix.columns(), Some(ix.is_unique())));
+    pk.into_iter().chain(constraints).chain(indexes)
+}
+
+/// The namespaces a key can live in.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Scope<'m> {
+    Table(u32),
+    Schema(Option<&'m str>),
+}
+
+/// A position as `u32` (schemas beyond 4 billion objects are not a concern,
+/// but they must not wrap silently).
+fn pos(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+impl<'m> Checker<'m, '_> {
+    fn schema_of(&self, s: &'m Option<String>) -> Option<&'m str> {
+        s.as_deref().or(self.rules.namespaces.default_schema)
+    }
+
+    fn push(&mut self, obj: Obj, scope: Scope<'_>, name: &str, checked: bool) {
+        use std::hash::{BuildHasher, Hash, Hasher};
+        let mut h = rustc_hash::FxBuildHasher.build_hasher();
+        scope.hash(&mut h);
+        name.hash(&mut h);
+        self.entries.push(Entry {
+            hash: h.finish(),
+            obj,
+            seq: pos(self.entries.len()),
+            checked,
+            per_table: matches!(scope, Scope::Table(_)),
+        });
+    }
+
+    /// The entry's namespace key and what it names.
+    fn resolve(&self, e: &Entry) -> (Scope<'m>, Cow<'m, str>, Seen<'m>) {
+        match e.obj {
+            Obj::View(i) => {
+                let v = &self.md.views()[i as usize];
+                let seen = Seen::Relation(v.schema.as_deref(), &v.name);
+                (
+                    Scope::Schema(self.schema_of(&v.schema)),
+                    Cow::Borrowed(&v.name),
+                    seen,
+                )
+            }
+            Obj::Table(i) => {
+                let t = &self.md.tables()[i as usize];
+                let seen = Seen::Relation(t.schema.as_deref(), &t.name);
+                (
+                    Scope::Schema(self.schema_of(&t.schema)),
+                    Cow::Borrowed(&t.name),
+                    seen,
+                )
+            }
+            Obj::Item(ti, k) => {
+                let t = &self.md.tables()[ti as usize];
+                let (kind, name, columns, _) = items(t).nth(k as usize).expect("recorded item");
+                let n = self
+                    .rules
+                    .finalize(name, String::new)
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default();
+                let scope = if e.per_table {
+                    Scope::Table(ti)
+                } else {
+                    Scope::Schema(self.schema_of(&t.schema))
+                };
+                (scope, n, Seen::Object(t, kind, columns))
+            }
+        }
+    }
+
+    /// The first collision in checking order, if any.
+    fn first_collision(mut self) -> Option<NamingError> {
+        let mut entries = std::mem::take(&mut self.entries);
+        entries.sort_unstable_by_key(|e| (e.hash, e.seq));
+        let mut best: Option<(Entry, Entry)> = None;
+        for run in entries.chunk_by(|a, b| a.hash == b.hash) {
+            if run.len() < 2 {
+                continue;
+            }
+            // Entries with one hash may still differ in key: compare keys.
+            let keys: Vec<_> = run.iter().map(|e| self.resolve(e)).collect();
+            for (j, e) in run.iter().enumerate() {
+                if !e.checked {
+                    continue;
+                }
+                let earlier = (0..j)
+                    .rev()
+                    .find(|&i| keys[i].0 == keys[j].0 && keys[i].1 == keys[j].1);
+                if let Some(i) = earlier {
+                    if best.is_none_or(|(_, second)| e.seq < second.seq) {
+                        best = Some((run[i], *e));
+                    }
+                    break;
+                }
+            }
+        }
+        let (first, second) = best?;
+        let (scope, name, first_seen) = self.resolve(&first);
+        let (_, _, second_seen) = self.resolve(&second);
+        let ns = &self.rules.namespaces;
+        let scope = match (scope, second.obj) {
+            (_, Obj::Table(_)) => {
+                "tables, views and indexes share one namespace per schema".to_owned()
+            }
+            (Scope::Table(_), _) => format!(
+                "names of {} must differ within a table",
+                kinds(ns.per_table)
+            ),
+            (Scope::Schema(_), _) => {
+                let what = if ns.tables_in_schema_namespace {
+                    "tables and "
+                } else {
+                    ""
+                };
+                format!(
+                    "{what}names of {} share one namespace per schema",
+                    kinds(ns.per_schema)
+                )
+            }
+        };
+        Some(NamingError::Collision {
+            name: name.into_owned(),
+            first: Box::new(first_seen.desc()),
+            second: Box::new(second_seen.desc()),
+            scope,
+            dialect: self.rules.dialect.clone(),
+        })
+    }
+}
+
 /// Calls `f` for every constraint and index of `md` with its final name,
-/// in [`final_names`] order, after checking it. Names are borrowed from the
-/// metadata; only shortened names are new strings.
+/// in [`final_names`] order, after checking its length; then checks that
+/// names which must differ do. Names are borrowed from the metadata; only
+/// shortened names are new strings.
 fn visit_final_names<'m>(
     md: &'m MetaData,
     rules: &NameRules,
     mut f: impl FnMut(&'m Table, Kind, &'m [String], Option<bool>, Option<&str>),
 ) -> Result<(), NamingError> {
     let ns = &rules.namespaces;
-    let schema_of = |s: &'m Option<String>| s.as_deref().or(ns.default_schema);
-    let collide =
-        |name: &str, first: Seen<'_>, second: Seen<'_>, scope: String| NamingError::Collision {
-            name: name.to_owned(),
-            first: Box::new(first.desc()),
-            second: Box::new(second.desc()),
-            scope,
-            dialect: rules.dialect.clone(),
-        };
-    let mut per_schema: HashMap<(Option<&'m str>, Cow<'m, str>), Seen<'m>> = HashMap::default();
+    // At most two entries per object, one per view and table: room for all.
+    let objects: usize = md
+        .tables()
+        .iter()
+        .map(|t| {
+            1 + 2
+                * (usize::from(t.primary_key().is_some())
+                    + t.constraints().len()
+                    + t.indexes().len())
+        })
+        .sum();
+    let mut c = Checker {
+        md,
+        rules,
+        entries: Vec::with_capacity(objects + md.views().len()),
+    };
     if ns.tables_in_schema_namespace {
-        for v in md.views() {
-            let seen = Seen::Relation(v.schema.as_deref(), &v.name);
-            per_schema.insert((schema_of(&v.schema), Cow::Borrowed(&v.name)), seen);
+        for (i, v) in md.views().iter().enumerate() {
+            let scope = Scope::Schema(c.schema_of(&v.schema));
+            c.push(Obj::View(pos(i)), scope, &v.name, false);
         }
-        for t in md.tables() {
-            let seen = Seen::Relation(t.schema.as_deref(), &t.name);
-            let key = (schema_of(&t.schema), Cow::Borrowed(t.name.as_str()));
-            if let Some(&first) = per_schema.get(&key) {
-                return Err(collide(
-                    &t.name,
-                    first,
-                    seen,
-                    "tables, views and indexes share one namespace per schema".into(),
-                ));
-            }
-            per_schema.insert(key, seen);
+        for (i, t) in md.tables().iter().enumerate() {
+            let scope = Scope::Schema(c.schema_of(&t.schema));
+            c.push(Obj::Table(pos(i)), scope, &t.name, true);
         }
     }
-    let per_table_scope = || {
-        format!(
-            "names of {} must differ within a table",
-            kinds(ns.per_table)
-        )
-    };
-    let per_schema_scope = || {
-        let what = if ns.tables_in_schema_namespace {
-            "tables and "
-        } else {
-            ""
-        };
-        format!(
-            "{what}names of {} share one namespace per schema",
-            kinds(ns.per_schema)
-        )
-    };
-    let mut per_table: HashMap<Cow<'m, str>, Seen<'m>> = HashMap::default();
-    for t in md.tables() {
-        per_table.clear();
-        let pk = t
-            .primary_key()
-            .map(|pk| (Kind::PrimaryKey, &pk.name, pk.columns(), None));
-        let constraints = t
-            .constraints()
-            .iter()
-            .map(|c| (c.kind(), c.name(), c.columns(), None));
-        let indexes = t
-            .indexes()
-            .iter()
-            .map(|ix| (Kind::Index, &ix.name, ix.columns(), Some(ix.is_unique())));
-        for (kind, name, columns, unique) in pk.into_iter().chain(constraints).chain(indexes) {
+    // A name over the limit or an unnamed index stops the walk; a collision
+    // among the names before it is reported first, as a walk checking each
+    // name as it goes would.
+    let mut stopped = None;
+    'tables: for (ti, t) in md.tables().iter().enumerate() {
+        for (k, (kind, name, columns, unique)) in items(t).enumerate() {
             let final_name =
-                rules.finalize(name, || Seen::Object(t, kind, columns).desc().to_string())?;
+                match rules.finalize(name, || Seen::Object(t, kind, columns).desc().to_string()) {
+                    Ok(n) => n,
+                    Err(e) => {
+                        stopped = Some(e);
+                        break 'tables;
+                    }
+                };
             let Some(n) = final_name else {
                 if kind == Kind::Index {
-                    return Err(NamingError::IndexWithoutName {
+                    stopped = Some(NamingError::IndexWithoutName {
                         table: t.key(),
                         columns: columns.to_vec(),
                     });
+                    break 'tables;
                 }
                 f(t, kind, columns, unique, None);
                 continue;
             };
             f(t, kind, columns, unique, Some(&n));
-            let seen = Seen::Object(t, kind, columns);
+            let obj = Obj::Item(pos(ti), pos(k));
             if ns.per_table.contains(&kind) {
-                if let Some(&first) = per_table.get(&n) {
-                    return Err(collide(&n, first, seen, per_table_scope()));
-                }
-                per_table.insert(n.clone(), seen);
+                c.push(obj, Scope::Table(pos(ti)), &n, true);
             }
             if ns.per_schema.contains(&kind) {
-                let key = (schema_of(&t.schema), n);
-                if let Some(&first) = per_schema.get(&key) {
-                    return Err(collide(&key.1, first, seen, per_schema_scope()));
-                }
-                per_schema.insert(key, seen);
+                c.push(obj, Scope::Schema(c.schema_of(&t.schema)), &n, true);
             }
         }
     }
-    Ok(())
+    if let Some(e) = c.first_collision() {
+        return Err(e);
+    }
+    match stopped {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }
 
 /// Checks schema, table, view and column names against the limit. DDL calls

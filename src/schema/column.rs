@@ -41,31 +41,43 @@ impl ColumnType {
     /// Parses type text: portable names case-insensitively, anything else as [`ColumnType::Other`].
     pub fn parse(text: &str) -> ColumnType {
         let t = text.trim();
-        let lower = t.to_ascii_lowercase();
-        let (head, args) = match lower.find('(') {
-            Some(i) if lower.ends_with(')') => {
-                (lower[..i].trim(), Some(&lower[i + 1..lower.len() - 1]))
-            }
-            _ => (lower.as_str(), None),
+        let (head, args) = match t.find('(') {
+            Some(i) if t.ends_with(')') => (t[..i].trim(), Some(&t[i + 1..t.len() - 1])),
+            _ => (t, None),
         };
-        let nums = |a: &str| -> Option<Vec<u32>> {
-            a.split(',').map(|p| p.trim().parse::<u32>().ok()).collect()
+        // The head in lower case, on the stack (every column's type is parsed).
+        let mut buf = [0u8; 16];
+        let Some(lower) = buf.get_mut(..head.len()) else {
+            return ColumnType::Other(t.to_owned());
+        };
+        lower.copy_from_slice(head.as_bytes());
+        lower.make_ascii_lowercase();
+        let head = std::str::from_utf8(lower).unwrap_or_default();
+        // One or two comma-separated numbers.
+        let nums = |a: &str| -> Option<(u32, Option<u32>)> {
+            let mut parts = a.split(',').map(|p| p.trim().parse::<u32>().ok());
+            let first = parts.next()??;
+            let second = match parts.next() {
+                None => None,
+                Some(n) => Some(n?),
+            };
+            parts.next().is_none().then_some((first, second))
         };
         match (head, args) {
             ("integer", None) => ColumnType::Integer,
             ("bigint", None) => ColumnType::BigInt,
             ("smallint", None) => ColumnType::SmallInt,
             ("varchar", None) => ColumnType::Varchar(None),
-            ("varchar", Some(a)) => match nums(a).as_deref() {
-                Some([n]) => ColumnType::Varchar(Some(*n)),
+            ("varchar", Some(a)) => match nums(a) {
+                Some((n, None)) => ColumnType::Varchar(Some(n)),
                 _ => ColumnType::Other(t.to_owned()),
             },
             ("text", None) => ColumnType::Text,
             ("boolean", None) => ColumnType::Boolean,
             ("numeric", None) => ColumnType::Numeric(None),
-            ("numeric", Some(a)) => match nums(a).as_deref() {
-                Some([p, s]) => ColumnType::Numeric(Some((*p, *s))),
-                Some([p]) => ColumnType::Numeric(Some((*p, 0))),
+            ("numeric", Some(a)) => match nums(a) {
+                Some((p, Some(s))) => ColumnType::Numeric(Some((p, s))),
+                Some((p, None)) => ColumnType::Numeric(Some((p, 0))),
                 _ => ColumnType::Other(t.to_owned()),
             },
             ("float", None) => ColumnType::Float,
@@ -126,18 +138,26 @@ impl From<&str> for ColumnType {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Column {
     pub(crate) name: String,
-    pub(crate) key: Option<String>,
     pub(crate) ty: Option<ColumnType>,
     pub(crate) nullable: Option<bool>,
     pub(crate) primary_key: bool,
     pub(crate) unique: bool,
     pub(crate) index: bool,
-    pub(crate) default: Option<String>,
-    // Boxed: they are moved out into constraints when the column is attached,
-    // and inline they would make every attached column twice as large.
-    pub(crate) references: Option<Box<Reference>>,
-    pub(crate) check: Option<Box<Check>>,
-    pub(crate) comment: Option<String>,
+    /// What most columns lack, boxed so that a plain column stays small
+    /// (a schema holds tens of thousands of them).
+    pub(crate) extra: Option<Box<ColumnExtra>>,
+}
+
+/// The rarer parts of a [`Column`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct ColumnExtra {
+    key: Option<String>,
+    default: Option<String>,
+    comment: Option<String>,
+    /// Moved out into a foreign key when the column is attached.
+    references: Option<Reference>,
+    /// Moved out into a check constraint when the column is attached.
+    check: Option<Check>,
 }
 
 impl Column {
@@ -145,16 +165,12 @@ impl Column {
     pub fn new(name: impl Into<String>, ty: impl Into<ColumnType>) -> Self {
         Column {
             name: name.into(),
-            key: None,
             ty: Some(ty.into()),
             nullable: None,
             primary_key: false,
             unique: false,
             index: false,
-            default: None,
-            references: None,
-            check: None,
-            comment: None,
+            extra: None,
         }
     }
 
@@ -165,9 +181,35 @@ impl Column {
         c
     }
 
+    fn extra_mut(&mut self) -> &mut ColumnExtra {
+        self.extra.get_or_insert_with(Default::default)
+    }
+
+    /// Whether the column declares a reference (before it is attached).
+    pub(crate) fn has_reference(&self) -> bool {
+        self.extra.as_ref().is_some_and(|e| e.references.is_some())
+    }
+
+    /// Whether the column declares a check (before it is attached).
+    pub(crate) fn has_check(&self) -> bool {
+        self.extra.as_ref().is_some_and(|e| e.check.is_some())
+    }
+
+    /// Takes the declared reference and check out, for attachment.
+    pub(crate) fn take_reference_and_check(&mut self) -> (Option<Reference>, Option<Check>) {
+        let Some(e) = self.extra.as_mut() else {
+            return (None, None);
+        };
+        let taken = (e.references.take(), e.check.take());
+        if e.key.is_none() && e.default.is_none() && e.comment.is_none() {
+            self.extra = None;
+        }
+        taken
+    }
+
     /// Sets the key used by `column_X_key` tokens (default: the name).
     pub fn key(mut self, key: impl Into<String>) -> Self {
-        self.key = Some(key.into());
+        self.extra_mut().key = Some(key.into());
         self
     }
 
@@ -197,25 +239,25 @@ impl Column {
 
     /// Sets a raw SQL server default.
     pub fn default_sql(mut self, sql: impl Into<String>) -> Self {
-        self.default = Some(sql.into());
+        self.extra_mut().default = Some(sql.into());
         self
     }
 
     /// Adds a single-column foreign key to the referenced column.
     pub fn references(mut self, reference: Reference) -> Self {
-        self.references = Some(Box::new(reference));
+        self.extra_mut().references = Some(reference);
         self
     }
 
     /// Adds a column-level check constraint.
     pub fn check(mut self, check: Check) -> Self {
-        self.check = Some(Box::new(check));
+        self.extra_mut().check = Some(check);
         self
     }
 
     /// Sets the column's comment.
     pub fn comment(mut self, comment: impl Into<String>) -> Self {
-        self.comment = Some(comment.into());
+        self.extra_mut().comment = Some(comment.into());
         self
     }
 
@@ -226,7 +268,10 @@ impl Column {
 
     /// The column's key: the explicit key, or the name.
     pub fn key_or_name(&self) -> &str {
-        self.key.as_deref().unwrap_or(&self.name)
+        self.extra
+            .as_ref()
+            .and_then(|e| e.key.as_deref())
+            .unwrap_or(&self.name)
     }
 
     /// The column's type, if it has one.
@@ -257,16 +302,16 @@ impl Column {
 
     /// The raw SQL server default, if any.
     pub fn server_default(&self) -> Option<&str> {
-        self.default.as_deref()
+        self.extra.as_ref().and_then(|e| e.default.as_deref())
     }
 
     /// The column's comment, if any.
     pub fn comment_text(&self) -> Option<&str> {
-        self.comment.as_deref()
+        self.extra.as_ref().and_then(|e| e.comment.as_deref())
     }
 
     /// Sets the comment in place (for listeners).
     pub fn set_comment(&mut self, comment: impl Into<String>) {
-        self.comment = Some(comment.into());
+        self.extra_mut().comment = Some(comment.into());
     }
 }

@@ -281,8 +281,8 @@ impl MetaData {
         shell.constraints.reserve_exact(
             constraints.len()
                 + from_flags(|c| c.unique && !c.index)
-                + from_flags(|c| c.references.is_some())
-                + from_flags(|c| c.check.is_some()),
+                + from_flags(Column::has_reference)
+                + from_flags(Column::has_check),
         );
         shell
             .indexes
@@ -667,8 +667,7 @@ impl<'a> Attach<'a> {
             }
             .into());
         }
-        let check = col.check.take();
-        let reference = col.references.take();
+        let (reference, check) = col.take_reference_and_check();
         {
             let catalog = self.catalog(Some(table));
             let mut ev = ColumnAttached {
@@ -705,7 +704,6 @@ impl<'a> Attach<'a> {
             self.constraint(table, u.into())?;
         }
         if let Some(r) = reference {
-            let r = *r;
             let fk = ForeignKey {
                 name: Default::default(),
                 columns: vec![name.clone()],
@@ -718,8 +716,7 @@ impl<'a> Attach<'a> {
             };
             self.constraint(table, fk.into())?;
         }
-        if let Some(ck) = check {
-            let mut ck = *ck;
+        if let Some(mut ck) = check {
             ck.origin = origin;
             self.constraint(table, ck.into())?;
         }
