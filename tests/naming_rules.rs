@@ -667,3 +667,77 @@ fn names_equal_up_to_the_limit_get_distinct_digests() {
     assert_ne!(n[0].2, n[1].2);
     assert!(n.iter().all(|o| o.2.as_ref().unwrap().len() == 60));
 }
+
+/// The DDL error for `md` on `dialect`, as text (`None` if DDL is made).
+fn ddl_error(md: &MetaData, d: &str) -> Option<String> {
+    let dialect = dialect::by_name(d).unwrap();
+    nomenclator::ddl::create_plan(md, dialect, &Default::default())
+        .err()
+        .map(|e| e.to_string())
+}
+
+#[test]
+fn mysql_refuses_identifiers_outside_the_bmp_or_ending_in_a_space() {
+    let emoji_table = {
+        let mut md = MetaData::new();
+        md.add_table(Table::new("party 🎉").column(Column::new("id", "integer")))
+            .unwrap();
+        md
+    };
+    let e = ddl_error(&emoji_table, "mysql").expect("refused on mysql");
+    assert!(e.contains("table name \"party 🎉\""), "{e}");
+    assert!(e.contains("outside the Basic Multilingual Plane"), "{e}");
+    assert!(e.contains("mysql refuses"), "{e}");
+    assert_eq!(ddl_error(&emoji_table, "postgresql"), None);
+    assert_eq!(ddl_error(&emoji_table, "sqlite"), None);
+
+    let mut md = MetaData::new();
+    md.add_table(Table::new("t").column(Column::new("name ", "integer")))
+        .unwrap();
+    let e = ddl_error(&md, "mysql").expect("refused on mysql");
+    assert!(
+        e.contains("column of table \"t\" name \"name \" ends with a space"),
+        "{e}"
+    );
+    assert_eq!(ddl_error(&md, "postgresql"), None);
+}
+
+#[test]
+fn mysql_checks_constraint_names_after_shortening() {
+    // An explicit constraint name with an emoji is refused; a generated
+    // name whose emoji is cut away by shortening is fine.
+    let mut md = MetaData::new();
+    md.add_table(
+        Table::new("t")
+            .column(Column::new("a", "integer"))
+            .constraint(Unique::new(["a"]).named(Name::explicit("uq 🎉"))),
+    )
+    .unwrap();
+    let e = ddl_error(&md, "mysql").expect("refused on mysql");
+    assert!(e.contains("\"uq 🎉\""), "{e}");
+    assert_eq!(ddl_error(&md, "postgresql"), None);
+
+    let long = format!("ix_{}_🎉", "x".repeat(70));
+    let mut md = MetaData::new();
+    md.add_table(Table::new("t").column(Column::new("a", "integer")).index(
+        Index::new(["a"]).named(Name::Generated {
+            name: long.clone(),
+            explicit: None,
+        }),
+    ))
+    .unwrap();
+    assert_eq!(ddl_error(&md, "mysql"), None, "the emoji is past the cut");
+    // Listing names is not DDL: SQLAlchemy lists them too.
+    assert!(final_names(&md, &rules("mysql")).is_ok());
+}
+
+#[test]
+fn nul_characters_are_refused_everywhere() {
+    let mut md = MetaData::new();
+    md.add_table(Table::new("a\0b").column(Column::new("id", "integer")))
+        .unwrap();
+    for d in ["postgresql", "sqlite", "mysql"] {
+        let e = ddl_error(&md, d).expect("refused");
+        assert!(e.contains("NUL"), "{d}: {e}");
+    }
+}

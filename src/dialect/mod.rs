@@ -14,7 +14,7 @@ pub use postgresql::PostgreSql;
 pub use sqlite::Sqlite;
 
 use crate::ddl::DdlError;
-use crate::naming::{IdentifierLimit, NameRules, Namespaces};
+use crate::naming::{IdentifierChars, IdentifierLimit, NameRules, Namespaces};
 use crate::schema::ColumnType;
 
 /// How an auto-increment integer primary key is written.
@@ -104,7 +104,13 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
             dialect: self.name().to_owned(),
             limit,
             namespaces: self.namespaces(),
+            chars: self.identifier_chars(),
         }
+    }
+
+    /// The characters identifiers may hold, even quoted. Default: any but NUL.
+    fn identifier_chars(&self) -> IdentifierChars {
+        IdentifierChars::AnyButNul
     }
 
     /// Whether `word` is reserved (case-insensitive).

@@ -2,7 +2,7 @@
 
 use super::{AutoIncrement, Capabilities, CommentStyle, Dialect, ReservedSet};
 use crate::ddl::DdlError;
-use crate::naming::{IdentifierLimit, Namespaces};
+use crate::naming::{IdentifierChars, IdentifierLimit, Namespaces};
 use crate::schema::{ColumnType, Kind};
 
 /// MySQL and MariaDB: identifiers up to 64 characters, backtick quoting,
@@ -328,6 +328,10 @@ impl Dialect for MySql {
 
     fn is_reserved(&self, word: &str) -> bool {
         RESERVED_SET.contains(word)
+    }
+
+    fn identifier_chars(&self) -> IdentifierChars {
+        IdentifierChars::BmpWithoutTrailingSpace
     }
 
     fn type_sql(&self, ty: &ColumnType) -> Result<String, DdlError> {

@@ -81,6 +81,18 @@ pub enum NamingError {
         /// Its columns.
         columns: Vec<String>,
     },
+    /// An identifier with characters the dialect refuses.
+    #[error("{what} name {:?} {problem}, which {dialect} refuses in identifiers; rename it", abbrev(.name))]
+    BadCharacters {
+        /// What it names.
+        what: String,
+        /// The name.
+        name: String,
+        /// What is wrong with it.
+        problem: &'static str,
+        /// The dialect.
+        dialect: String,
+    },
     /// An explicit name, or a table or column name, over the dialect's limit.
     #[error("{what} name \"{}\" is {length} {unit} long, over the {dialect} limit of {limit}; shorten it{hint}", abbrev(.name))]
     TooLong {

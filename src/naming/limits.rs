@@ -114,3 +114,44 @@ impl IdentifierLimit {
         ))
     }
 }
+
+/// Which characters a dialect accepts in identifiers, even quoted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IdentifierChars {
+    /// Any character but NUL (PostgreSQL, SQLite).
+    AnyButNul,
+    /// Characters of the Basic Multilingual Plane but NUL, and no trailing
+    /// space (MySQL and MariaDB store identifiers in 3-byte UTF-8 and strip
+    /// trailing spaces from names).
+    BmpWithoutTrailingSpace,
+}
+
+impl IdentifierChars {
+    /// What is wrong with `name` under these rules, if anything.
+    ///
+    /// ```
+    /// use nomenclator::naming::IdentifierChars;
+    /// let mysql = IdentifierChars::BmpWithoutTrailingSpace;
+    /// assert_eq!(mysql.problem("café"), None);
+    /// assert!(mysql.problem("party 🎉").is_some());
+    /// assert!(mysql.problem("name ").is_some());
+    /// assert_eq!(IdentifierChars::AnyButNul.problem("party 🎉"), None);
+    /// ```
+    pub fn problem(self, name: &str) -> Option<&'static str> {
+        if name.contains('\0') {
+            return Some("contains a NUL character");
+        }
+        match self {
+            IdentifierChars::AnyButNul => None,
+            IdentifierChars::BmpWithoutTrailingSpace => {
+                if name.chars().any(|c| u32::from(c) > 0xFFFF) {
+                    Some("contains a character outside the Basic Multilingual Plane (such as an emoji)")
+                } else if name.ends_with(' ') {
+                    Some("ends with a space")
+                } else {
+                    None
+                }
+            }
+        }
+    }
+}

@@ -18,7 +18,7 @@ pub use convention::{NamingConvention, TokenContext, TokenProvider};
 pub(crate) use error::abbrev;
 pub use error::{NamingError, ObjectDesc};
 pub use handler::ConventionHandler;
-pub use limits::{IdentifierLimit, LengthUnit};
+pub use limits::{IdentifierChars, IdentifierLimit, LengthUnit};
 pub use names::{
     check_final_names, check_identifier_lengths, final_names, NameRules, NamedObject, Namespaces,
 };

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use super::error::{NamingError, ObjectDesc};
-use super::limits::IdentifierLimit;
+use super::limits::{IdentifierChars, IdentifierLimit};
 use crate::schema::{Kind, MetaData, Name, Table, TableRef};
 
 /// Which names must be distinct from which, on one database.
@@ -30,6 +30,8 @@ pub struct NameRules {
     pub limit: IdentifierLimit,
     /// The namespaces.
     pub namespaces: Namespaces,
+    /// The characters identifiers may hold.
+    pub chars: IdentifierChars,
 }
 
 /// One constraint or index with its final name, as `nomenclator names` prints it.
@@ -74,6 +76,23 @@ impl NameRules {
                 )?;
                 Ok(Some(Cow::Borrowed(n)))
             }
+        }
+    }
+
+    /// Checks a name against the characters the dialect accepts.
+    pub fn check_chars(
+        &self,
+        name: &str,
+        what: impl FnOnce() -> String,
+    ) -> Result<(), NamingError> {
+        match self.chars.problem(name) {
+            None => Ok(()),
+            Some(problem) => Err(NamingError::BadCharacters {
+                what: what(),
+                name: name.to_owned(),
+                problem,
+                dialect: self.dialect.clone(),
+            }),
         }
     }
 
@@ -411,23 +430,49 @@ fn visit_final_names<'m>(
     }
 }
 
-/// Checks schema, table, view and column names against the limit. DDL calls
-/// this before rendering: PostgreSQL would silently cut a longer name.
+/// Checks schema, table, view and column names against the limit, and
+/// every identifier against the characters the dialect accepts. DDL calls
+/// this before rendering: PostgreSQL would silently cut a longer name, and
+/// MySQL refuses an emoji or a trailing space only when the statement runs.
 /// ([`final_names`] does not: it lists constraint and index names, which
 /// SQLAlchemy reports for such documents too.)
 pub fn check_identifier_lengths(md: &MetaData, rules: &NameRules) -> Result<(), NamingError> {
     let hint = "; the database would cut or refuse it";
+    let check = |name: &str, what: &dyn Fn() -> String| -> Result<(), NamingError> {
+        rules.check_length(name, what, hint)?;
+        rules.check_chars(name, what)
+    };
     for t in md.tables() {
         if let Some(s) = &t.schema {
-            rules.check_length(s, || "schema".into(), hint)?;
+            check(s, &|| "schema".into())?;
         }
-        rules.check_length(&t.name, || "table".into(), hint)?;
+        check(&t.name, &|| "table".into())?;
         for c in t.columns() {
-            rules.check_length(&c.name, || format!("column of table \"{}\"", t.key()), hint)?;
+            check(&c.name, &|| format!("column of table \"{}\"", t.key()))?;
+        }
+        if rules.chars == IdentifierChars::AnyButNul {
+            // Constraint names are made of table and column names, already
+            // checked, and of template text (no NUL can be typed there).
+            continue;
+        }
+        for (kind, name, columns, _) in items(t) {
+            let raw = match name {
+                Name::Pending => continue,
+                Name::Generated { name, .. } | Name::Explicit(name) | Name::Final(name) => name,
+            };
+            // Shortening keeps a prefix and ends in hex digits: only a name
+            // with a problem before it needs its final form checked.
+            if rules.chars.problem(raw).is_none() {
+                continue;
+            }
+            let what = || Seen::Object(t, kind, columns).desc().to_string();
+            if let Some(n) = rules.finalize(name, what)? {
+                rules.check_chars(&n, what)?;
+            }
         }
     }
     for v in md.views() {
-        rules.check_length(&v.name, || "view".into(), hint)?;
+        check(&v.name, &|| "view".into())?;
     }
     Ok(())
 }
