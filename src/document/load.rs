@@ -124,8 +124,8 @@ pub fn load_str(
     loader.build(doc, base, options)
 }
 
-/// How many parsed tables may wait for the loading thread.
-const STREAM_BUFFER: usize = 64;
+/// How many batches of parsed tables may wait for the loading thread.
+const STREAM_BUFFER: usize = 4;
 
 struct Loader<'a> {
     text: &'a str,
@@ -747,8 +747,11 @@ impl<'a> Loader<'a> {
                         .ok()?;
                     md = Some(new_metadata(convention, &plugins));
                 }
-                stream::Msg::Table(t) => {
-                    md.as_mut()?.add_table(table(*t)).ok()?;
+                stream::Msg::Tables(batch) => {
+                    let md = md.as_mut()?;
+                    for t in batch {
+                        md.add_table(table(t)).ok()?;
+                    }
                 }
             }
         }
@@ -884,6 +887,15 @@ fn table(t: DocTable) -> Table {
         table = table.comment(c);
     }
     let table_pk = t.primary_key.is_some();
+    // Room for everything below, so no list grows step by step.
+    let constraints =
+        usize::from(table_pk) + t.foreign_keys.len() + t.uniques.len() + t.checks.len();
+    table.columns.reserve_exact(t.columns.len());
+    table.constraints.reserve_exact(constraints);
+    table.indexes.reserve_exact(t.indexes.len());
+    table
+        .log
+        .reserve_exact(t.columns.len() + constraints + t.indexes.len());
     for c in t.columns {
         let mut col = match &c.ty {
             Some(ty) => Column::new(c.name, ColumnType::parse(ty)),

@@ -19,13 +19,16 @@ pub(crate) enum Msg<'a> {
         conventions: Option<StringOrList>,
         naming_convention: Option<BTreeMap<String, String>>,
     },
-    /// The next table, already checked by the parsing thread (boxed: a
-    /// table is large, and the channel holds a few dozen messages).
-    Table(Box<DocTable<'a>>),
+    /// The next tables, already checked by the parsing thread (sent a few
+    /// at a time: each send may wake the other thread).
+    Tables(Vec<DocTable<'a>>),
 }
 
 /// Checks a parsed table by its position in the document (`false`: it is wrong).
 pub(crate) type Check<'c> = &'c (dyn Fn(usize, &DocTable<'_>) -> bool + Sync);
+
+/// How many tables go in one message.
+const BATCH: usize = 16;
 
 /// Everything but the tables, returned when the parse ends.
 #[derive(Default)]
@@ -162,15 +165,22 @@ impl<'de: 'a, 'a> Visitor<'de> for TablesSeed<'_, 'a, '_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut i = 0;
+        let mut batch = Vec::with_capacity(BATCH);
+        let stopped = || de::Error::custom("stopped");
         while let Some(t) = seq.next_element::<DocTable<'a>>()? {
             if !(self.check)(i, &t) {
                 return Err(de::Error::custom("invalid table"));
             }
-            if self.tx.send(Msg::Table(Box::new(t))).is_err() {
-                // The receiver stopped (it found an error): so do we.
-                return Err(de::Error::custom("stopped"));
-            }
+            batch.push(t);
             i += 1;
+            if batch.len() == BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                // An error means the receiver stopped (it found a problem).
+                self.tx.send(Msg::Tables(full)).map_err(|_| stopped())?;
+            }
+        }
+        if !batch.is_empty() {
+            self.tx.send(Msg::Tables(batch)).map_err(|_| stopped())?;
         }
         Ok(())
     }

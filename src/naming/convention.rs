@@ -156,7 +156,8 @@ impl NamingConvention {
         template: &Template,
         cx: &TokenContext<'_>,
     ) -> Result<String, NamingError> {
-        let mut out = String::new();
+        // Room for the template's text and a few names: one allocation.
+        let mut out = String::with_capacity(template.source().len() + 48);
         for part in template.parts() {
             match part {
                 Part::Literal(s) => out.push_str(s),
