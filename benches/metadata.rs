@@ -150,11 +150,17 @@ mod ddl_postgresql {
 
     fn script(md: &MetaData) -> String {
         let dialect = nomenclator::dialect::by_name("postgresql").expect("postgresql");
+        nomenclator::ddl::create_script(md, dialect, &DdlOptions::default()).expect("script")
+    }
+
+    fn plan(md: &MetaData) -> String {
+        let dialect = nomenclator::dialect::by_name("postgresql").expect("postgresql");
         create_plan(md, dialect, &DdlOptions::default())
             .expect("plan")
             .script()
     }
 
+    /// What `nomenclator ddl` renders: straight into the script.
     #[divan::bench(args = [1_000, 10_000], sample_count = 10)]
     fn create_script(bencher: divan::Bencher, n: usize) {
         let md = build(tables(n), 0);
@@ -165,5 +171,12 @@ mod ddl_postgresql {
     fn create_script_large(bencher: divan::Bencher, n: usize) {
         let md = build(tables(n), 0);
         bencher.bench_local(|| script(&md));
+    }
+
+    /// The plan with its steps (what `apply` runs), then its script.
+    #[divan::bench(args = [1_000, 10_000], sample_count = 10)]
+    fn create_plan_script(bencher: divan::Bencher, n: usize) {
+        let md = build(tables(n), 0);
+        bencher.bench_local(|| plan(&md));
     }
 }

@@ -266,6 +266,31 @@ fn templates_that_never_close() {
     }
 }
 
+/// Found by the `template_parser` fuzz target: a width of billions padded
+/// the name to gigabytes and the process died out of memory.
+#[test]
+fn templates_with_huge_widths() {
+    let d = tempfile::tempdir().unwrap();
+    for (i, t) in [
+        "uq_{table_name:4311111111111111111}",
+        "uq_{table_name:>999999999}",
+        "uq_%(table_name)999999999s",
+        "uq_%(table_name)-.99999999999999999999999s",
+        "uq_{table_name:.300}",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let f = with_template(&d, &format!("wide{i}.json"), t);
+        rejected(NAMES, &f, &["naming_convention", "over the limit of 255"]);
+    }
+    // Widths that make sense still work.
+    let f = with_template(&d, "fine.json", "uq_{table_name:_<8}");
+    let out = run(NAMES, &f, 10);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(out.stdout.contains("uq_t_______"), "{}", out.stdout);
+}
+
 #[test]
 fn templates_that_recurse() {
     let d = tempfile::tempdir().unwrap();

@@ -1,5 +1,6 @@
 //! Bytes → `load_str` in both formats: any input gives a metadata or an
-//! error, never a panic, a stack overflow or a hang.
+//! error, never a panic, a stack overflow or a hang; a metadata gives names
+//! within each dialect's limit, and DDL (create and drop scripts) or an error.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -18,6 +19,10 @@ fuzz_target!(|data: &[u8]| {
                         assert!(rules.limit.fits(n), "{n:?} over the {dialect} limit");
                     }
                 }
+                let d = nomenclator::dialect::by_name(dialect).expect("dialect");
+                let options = nomenclator::ddl::DdlOptions::default();
+                let _ = nomenclator::ddl::create_script(&md, d, &options);
+                let _ = nomenclator::ddl::drop_script(&md, d, &options);
             }
         }
     }

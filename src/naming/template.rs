@@ -213,6 +213,9 @@ impl Template {
                         }
                     }
                     let token = Self::token(name).map_err(|m| err(i, m))?;
+                    check_spec_numbers(width)
+                        .and_then(|()| check_spec_numbers(precision))
+                        .map_err(|m| err(i, format!("bad format for %({name}): {m}")))?;
                     let spec = if width.is_empty() && precision.is_empty() {
                         None
                     } else {
@@ -358,8 +361,30 @@ impl fmt::Display for Template {
     }
 }
 
+/// The largest width or precision a format spec may give: names are at
+/// most 64 characters on MySQL, so more is a mistake, and an unbounded
+/// width would pad a name to gigabytes.
+pub(crate) const MAX_SPEC_NUMBER: u64 = 255;
+
+/// Checks the numbers (width, precision) of a format spec against [`MAX_SPEC_NUMBER`].
+fn check_spec_numbers(spec: &str) -> Result<(), String> {
+    for digits in spec.split(|c: char| !c.is_ascii_digit()).filter(|d| !d.is_empty()) {
+        match digits.parse::<u64>() {
+            Ok(n) if n <= MAX_SPEC_NUMBER => {}
+            _ => {
+                return Err(format!(
+                    "width or precision {} is over the limit of {MAX_SPEC_NUMBER}",
+                    crate::naming::abbrev(digits)
+                ))
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Formats `value` with a strfmt format spec (Python's format-spec mini-language for strings).
 pub(crate) fn apply_spec(spec: &str, value: &str) -> Result<String, String> {
+    check_spec_numbers(spec)?;
     let key = format!("v:{spec}");
     let mut out = String::new();
     let mut f = strfmt::Formatter::from_str(&key, &mut out).map_err(|e| e.to_string())?;
