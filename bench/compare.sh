@@ -21,6 +21,7 @@ SA_RUNS=${3:-3}
 FORMAT=${FORMAT:-json}
 BIG=$((N * 10))
 WORK=${WORK:-$(mktemp -d)}
+mkdir -p "$WORK"
 
 cargo build --release --quiet --bin nomenclator --example generate
 BIN=target/release/nomenclator

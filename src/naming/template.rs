@@ -368,7 +368,10 @@ pub(crate) const MAX_SPEC_NUMBER: u64 = 255;
 
 /// Checks the numbers (width, precision) of a format spec against [`MAX_SPEC_NUMBER`].
 fn check_spec_numbers(spec: &str) -> Result<(), String> {
-    for digits in spec.split(|c: char| !c.is_ascii_digit()).filter(|d| !d.is_empty()) {
+    for digits in spec
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|d| !d.is_empty())
+    {
         match digits.parse::<u64>() {
             Ok(n) if n <= MAX_SPEC_NUMBER => {}
             _ => {
