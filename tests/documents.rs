@@ -257,3 +257,45 @@ fn the_example_document_loads() {
     let md = load_path(&fixture("example.toml"), &LoadOptions::default()).unwrap();
     assert_eq!(md.len(), 2);
 }
+
+/// Loading streams tables as they are parsed; naming settings that come
+/// after the tables must still apply (the loader starts again in full),
+/// and a table may refer to one defined after it.
+#[test]
+fn naming_settings_after_the_tables_and_forward_references() {
+    let json = r#"{
+        "tables": [
+            { "name": "child", "columns": [
+                { "name": "id", "type": "integer", "primary_key": true },
+                { "name": "parent_id", "type": "integer", "references": "parent.id" } ] },
+            { "name": "parent", "columns": [ { "name": "id", "type": "integer", "primary_key": true } ] }
+        ],
+        "naming_convention": { "fk": "fk_%(table_name)s_%(referred_table_name)s", "pk": "pk_%(table_name)s" }
+    }"#;
+    let toml = r#"
+[[tables]]
+name = "child"
+columns = [ { name = "id", type = "integer", primary_key = true },
+            { name = "parent_id", type = "integer", references = "parent.id" } ]
+
+[[tables]]
+name = "parent"
+columns = [ { name = "id", type = "integer", primary_key = true } ]
+
+[naming_convention]
+fk = "fk_%(table_name)s_%(referred_table_name)s"
+pk = "pk_%(table_name)s"
+"#;
+    for (text, format) in [(json, Format::Json), (toml, Format::Toml)] {
+        let md = load_str(text, format, "doc", None, &LoadOptions::default())
+            .unwrap_or_else(|e| panic!("{format:?}: {e}"));
+        let child = md.table("child").expect("child");
+        let fk = child.foreign_keys().next().expect("a foreign key");
+        assert_eq!(fk.name.as_str(), Some("fk_child_parent"), "{format:?}");
+        let pk = md
+            .table("parent")
+            .and_then(|t| t.primary_key())
+            .expect("pk");
+        assert_eq!(pk.name.as_str(), Some("pk_parent"), "{format:?}");
+    }
+}
