@@ -122,6 +122,19 @@ fn golden() {
     }
 }
 
+/// The plan's script and the direct script are the same text, or the same error.
+fn same_script(
+    what: &str,
+    plan: Result<String, nomenclator::Error>,
+    direct: Result<String, nomenclator::Error>,
+) {
+    match (&plan, &direct) {
+        (Ok(p), Ok(s)) => assert_eq!(p, s, "{what}"),
+        (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{what}"),
+        _ => panic!("{what}: plan {plan:?}, script {direct:?}"),
+    }
+}
+
 /// `create_script`/`drop_script` render straight into one string; they must
 /// give exactly the plan's script, or the same error, for every document.
 #[test]
@@ -146,20 +159,17 @@ fn direct_scripts_match_plans() {
         };
         for d in dialect::all() {
             let o = DdlOptions::default();
-            let plan = create_plan(&md, d, &o).map(|p| p.script());
-            let direct = create_script(&md, d, &o);
-            match (&plan, &direct) {
-                (Ok(p), Ok(s)) => assert_eq!(p, s, "{name} {} create", d.name()),
-                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{name} {}", d.name()),
-                _ => panic!("{name} {}: plan {plan:?}, script {direct:?}", d.name()),
-            }
-            let plan = drop_plan(&md, d, &o).map(|p| p.script());
-            let direct = drop_script(&md, d, &o);
-            match (&plan, &direct) {
-                (Ok(p), Ok(s)) => assert_eq!(p, s, "{name} {} drop", d.name()),
-                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{name} {}", d.name()),
-                _ => panic!("{name} {}: plan {plan:?}, script {direct:?}", d.name()),
-            }
+            let what = format!("{name} {}", d.name());
+            same_script(
+                &format!("{what} create"),
+                create_plan(&md, d, &o).map(|p| p.script()),
+                create_script(&md, d, &o),
+            );
+            same_script(
+                &format!("{what} drop"),
+                drop_plan(&md, d, &o).map(|p| p.script()),
+                drop_script(&md, d, &o),
+            );
             compared += 1;
         }
     }
