@@ -464,23 +464,32 @@ fn build_create<'a>(md: &MetaData, mut b: Builder<'a>) -> Result<Builder<'a>, cr
         // the names, which costs about a third of rendering: it renders less.
         let (first, second) = sorted.tables.split_at(sorted.tables.len() * 5 / 8);
         // One empty piece: the second half does not start the script.
-        let mut other = Builder {
+        let other = Builder {
             out: Output::Script(vec![String::new()]),
             rules: b.rules.clone(),
             ..b
         };
-        let (names, r1, r2) = std::thread::scope(|s| {
-            let h = s.spawn(|| {
-                let names = check_final_names(md, &other.rules);
-                let r2 = match names {
-                    Ok(()) => create_tables(&mut other, md, second, &deferred_by_table),
-                    Err(_) => Ok(()),
-                };
-                (names, r2)
-            });
+        let second_part = |mut other: Builder<'a>| {
+            let names = check_final_names(md, &other.rules);
+            let r2 = match names {
+                Ok(()) => create_tables(&mut other, md, second, &deferred_by_table),
+                Err(_) => Ok(()),
+            };
+            (names, r2, other)
+        };
+        let (names, r1, r2, other) = std::thread::scope(|s| {
+            let spawned = std::thread::Builder::new().spawn_scoped(s, move || second_part(other));
             let r1 = create_tables(&mut b, md, first, &deferred_by_table);
-            let (names, r2) = h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-            (names, r1, r2)
+            let (names, r2, other) = match spawned {
+                Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                // No thread to be had: the second part here, after the first.
+                Err(_) => second_part(Builder {
+                    out: Output::Script(vec![String::new()]),
+                    rules: b.rules.clone(),
+                    ..b
+                }),
+            };
+            (names, r1, r2, other)
         });
         names?;
         r1?;

@@ -693,7 +693,10 @@ impl<'a> Loader<'a> {
             // The parsing thread also checks each table; this thread
             // converts and attaches it: about even shares of the work.
             let check = |i: usize, t: &DocTable<'_>| self.validate_table(i, t, None).is_ok();
-            let parser = s.spawn(move || stream::parse(text, format, &check, tx));
+            // No thread to be had: the full passes, on this one.
+            let parser = std::thread::Builder::new()
+                .spawn_scoped(s, move || stream::parse(text, format, &check, tx))
+                .ok()?;
             // `receive` owns the receiver: if it stops early, the parser's
             // next send fails and it stops too.
             let md = self.receive(rx, base, options);
