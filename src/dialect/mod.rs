@@ -91,8 +91,8 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
     /// What the dialect can do.
     fn capabilities(&self) -> Capabilities;
 
-    /// The dialect's reserved words, in lower case and sorted.
-    fn reserved_words(&self) -> &'static [&'static str];
+    /// The dialect's reserved words.
+    fn reserved_words(&self) -> &'static ReservedWords;
 
     /// The naming rules for this dialect, optionally with another maximum length.
     fn name_rules(&self, max_identifier_length: Option<usize>) -> NameRules {
@@ -115,7 +115,7 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
 
     /// Whether `word` is reserved (case-insensitive).
     fn is_reserved(&self, word: &str) -> bool {
-        with_lower_case(word, |w| self.reserved_words().binary_search(&w).is_ok())
+        self.reserved_words().contains(word)
     }
 
     /// Whether `name` must be quoted: reserved words, characters other than
@@ -230,19 +230,47 @@ fn with_lower_case(word: &str, f: impl FnOnce(&str) -> bool) -> bool {
     std::str::from_utf8(lower).is_ok_and(f)
 }
 
-/// A dialect's reserved words as a hash set, for [`Dialect::is_reserved`]
-/// overrides: every rendered identifier is looked up.
-pub(crate) struct ReservedSet(once_cell::sync::Lazy<rustc_hash::FxHashSet<&'static str>>);
+/// A dialect's reserved words, in lower case, looked up case-insensitively
+/// through a hash set made on first use (every rendered identifier is
+/// looked up).
+///
+/// ```
+/// use nomenclator::dialect::ReservedWords;
+/// static WORDS: ReservedWords = ReservedWords::new(&["select", "table"]);
+/// assert!(WORDS.contains("TABLE"));
+/// assert!(!WORDS.contains("tables"));
+/// ```
+pub struct ReservedWords {
+    words: &'static [&'static str],
+    set: once_cell::sync::OnceCell<rustc_hash::FxHashSet<&'static str>>,
+}
 
-impl ReservedSet {
-    /// A set made from `words` on first use.
-    pub(crate) const fn new(make: fn() -> rustc_hash::FxHashSet<&'static str>) -> Self {
-        ReservedSet(once_cell::sync::Lazy::new(make))
+impl ReservedWords {
+    /// The words of `words` (lower case).
+    pub const fn new(words: &'static [&'static str]) -> Self {
+        ReservedWords {
+            words,
+            set: once_cell::sync::OnceCell::new(),
+        }
     }
 
-    /// Whether `word` is in the set, case-insensitively.
-    pub(crate) fn contains(&self, word: &str) -> bool {
-        with_lower_case(word, |w| self.0.contains(w))
+    /// The words, as given.
+    pub fn words(&self) -> &'static [&'static str] {
+        self.words
+    }
+
+    /// Whether `word` is one of them, case-insensitively.
+    pub fn contains(&self, word: &str) -> bool {
+        let set = self
+            .set
+            .get_or_init(|| self.words.iter().copied().collect());
+        with_lower_case(word, |w| set.contains(w))
+    }
+}
+
+impl std::fmt::Debug for ReservedWords {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.words).finish()
     }
 }
 
@@ -296,7 +324,7 @@ mod tests {
     #[test]
     fn reserved_lists_are_sorted_lower_case() {
         for d in all() {
-            let w = d.reserved_words();
+            let w = d.reserved_words().words();
             assert!(w.windows(2).all(|p| p[0] < p[1]), "{}", d.name());
             assert!(w.iter().all(|s| *s == s.to_lowercase()), "{}", d.name());
         }

@@ -1,6 +1,6 @@
 //! MySQL 8 and MariaDB 10.11.
 
-use super::{AutoIncrement, Capabilities, CommentStyle, Dialect, ReservedSet};
+use super::{AutoIncrement, Capabilities, CommentStyle, Dialect, ReservedWords};
 use crate::ddl::DdlError;
 use crate::naming::{IdentifierChars, IdentifierLimit, Namespaces};
 use crate::schema::{ColumnType, Kind};
@@ -11,7 +11,7 @@ use crate::schema::{ColumnType, Kind};
 pub struct MySql;
 
 /// Reserved words of MySQL 8.0 (and MariaDB 10.11).
-static RESERVED: &[&str] = &[
+static RESERVED: ReservedWords = ReservedWords::new(&[
     "accessible",
     "add",
     "all",
@@ -277,9 +277,7 @@ static RESERVED: &[&str] = &[
     "xor",
     "year_month",
     "zerofill",
-];
-
-static RESERVED_SET: ReservedSet = ReservedSet::new(|| RESERVED.iter().copied().collect());
+]);
 
 impl Dialect for MySql {
     fn name(&self) -> &'static str {
@@ -322,12 +320,8 @@ impl Dialect for MySql {
         }
     }
 
-    fn reserved_words(&self) -> &'static [&'static str] {
-        RESERVED
-    }
-
-    fn is_reserved(&self, word: &str) -> bool {
-        RESERVED_SET.contains(word)
+    fn reserved_words(&self) -> &'static ReservedWords {
+        &RESERVED
     }
 
     fn identifier_chars(&self) -> IdentifierChars {

@@ -1,6 +1,6 @@
 //! PostgreSQL 15.
 
-use super::{AutoIncrement, Capabilities, CommentStyle, Dialect, ReservedSet};
+use super::{AutoIncrement, Capabilities, CommentStyle, Dialect, ReservedWords};
 use crate::ddl::DdlError;
 use crate::naming::{IdentifierLimit, Namespaces};
 use crate::schema::{ColumnType, Kind};
@@ -11,7 +11,7 @@ use crate::schema::{ColumnType, Kind};
 pub struct PostgreSql;
 
 /// Reserved key words (PostgreSQL 15, appendix C, and those SQLAlchemy quotes).
-static RESERVED: &[&str] = &[
+static RESERVED: ReservedWords = ReservedWords::new(&[
     "all",
     "analyse",
     "analyze",
@@ -113,9 +113,7 @@ static RESERVED: &[&str] = &[
     "where",
     "window",
     "with",
-];
-
-static RESERVED_SET: ReservedSet = ReservedSet::new(|| RESERVED.iter().copied().collect());
+]);
 
 impl Dialect for PostgreSql {
     fn name(&self) -> &'static str {
@@ -163,12 +161,8 @@ impl Dialect for PostgreSql {
         }
     }
 
-    fn reserved_words(&self) -> &'static [&'static str] {
-        RESERVED
-    }
-
-    fn is_reserved(&self, word: &str) -> bool {
-        RESERVED_SET.contains(word)
+    fn reserved_words(&self) -> &'static ReservedWords {
+        &RESERVED
     }
 
     fn type_sql(&self, ty: &ColumnType) -> Result<String, DdlError> {

@@ -1,6 +1,6 @@
 //! SQLite 3.
 
-use super::{AutoIncrement, Capabilities, CommentStyle, Dialect, ReservedSet};
+use super::{AutoIncrement, Capabilities, CommentStyle, Dialect, ReservedWords};
 use crate::naming::{IdentifierLimit, Namespaces};
 use crate::schema::Kind;
 
@@ -10,7 +10,7 @@ use crate::schema::Kind;
 pub struct Sqlite;
 
 /// SQLite's keywords (`sqlite3_keyword_name`).
-static RESERVED: &[&str] = &[
+static RESERVED: ReservedWords = ReservedWords::new(&[
     "abort",
     "action",
     "add",
@@ -158,9 +158,7 @@ static RESERVED: &[&str] = &[
     "window",
     "with",
     "without",
-];
-
-static RESERVED_SET: ReservedSet = ReservedSet::new(|| RESERVED.iter().copied().collect());
+]);
 
 impl Dialect for Sqlite {
     fn name(&self) -> &'static str {
@@ -201,11 +199,7 @@ impl Dialect for Sqlite {
         }
     }
 
-    fn reserved_words(&self) -> &'static [&'static str] {
-        RESERVED
-    }
-
-    fn is_reserved(&self, word: &str) -> bool {
-        RESERVED_SET.contains(word)
+    fn reserved_words(&self) -> &'static ReservedWords {
+        &RESERVED
     }
 }
