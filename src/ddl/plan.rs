@@ -268,6 +268,17 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
+    /// A script builder for statements that come after this one's: its
+    /// first statement is not the script's first (one empty piece says so).
+    fn continuation(&self) -> Builder<'a> {
+        Builder {
+            d: self.d,
+            options: self.options,
+            rules: self.rules.clone(),
+            out: Output::Script(vec![String::new()]),
+        }
+    }
+
     fn into_plan(self) -> Plan {
         let steps = match self.out {
             Output::Steps(steps) => steps,
@@ -463,12 +474,7 @@ fn build_create<'a>(md: &MetaData, mut b: Builder<'a>) -> Result<Builder<'a>, cr
         // the two parts are rendered at once. The second thread also checks
         // the names, which costs about a third of rendering: it renders less.
         let (first, second) = sorted.tables.split_at(sorted.tables.len() * 5 / 8);
-        // One empty piece: the second half does not start the script.
-        let other = Builder {
-            out: Output::Script(vec![String::new()]),
-            rules: b.rules.clone(),
-            ..b
-        };
+        let other = b.continuation();
         let second_part = |mut other: Builder<'a>| {
             let names = check_final_names(md, &other.rules);
             let r2 = match names {
@@ -483,11 +489,7 @@ fn build_create<'a>(md: &MetaData, mut b: Builder<'a>) -> Result<Builder<'a>, cr
             let (names, r2, other) = match spawned {
                 Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
                 // No thread to be had: the second part here, after the first.
-                Err(_) => second_part(Builder {
-                    out: Output::Script(vec![String::new()]),
-                    rules: b.rules.clone(),
-                    ..b
-                }),
+                Err(_) => second_part(b.continuation()),
             };
             (names, r1, r2, other)
         });

@@ -257,10 +257,15 @@ impl<'a> Loader<'a> {
         for (i, t) in doc.tables.iter().enumerate() {
             self.validate_table(i, t, Some(&find_table))?;
         }
-        for (i, v) in doc.views.iter().enumerate() {
+        self.validate_rest(&doc.views, &doc.ddl)
+    }
+
+    /// Checks the views and the metadata-level DDL.
+    fn validate_rest(&self, views: &[DocView], ddl: &[DocDdl]) -> Result<(), DocumentError> {
+        for (i, v) in views.iter().enumerate() {
             self.validate_view(i, v)?;
         }
-        self.validate_ddl(format_args!("ddl"), &doc.ddl)
+        self.validate_ddl(format_args!("ddl"), ddl)
     }
 
     fn validate_view(&self, i: usize, v: &DocView) -> Result<(), DocumentError> {
@@ -705,23 +710,9 @@ impl<'a> Loader<'a> {
             if rest.naming_after_tables {
                 return None;
             }
-            for (i, v) in rest.views.iter().enumerate() {
-                self.validate_view(i, v).ok()?;
-            }
-            self.validate_ddl(format_args!("ddl"), &rest.ddl).ok()?;
-            for v in rest.views {
-                md.add_view(View {
-                    name: v.name,
-                    schema: v.schema,
-                    sql: v.sql,
-                });
-            }
-            for d in &rest.ddl {
-                md.add_ddl(ddl(d));
-            }
-            md.resolve_deferred().ok()?;
-            md.validate().ok()?;
-            Some(md)
+            self.validate_rest(&rest.views, &rest.ddl).ok()?;
+            add_rest(&mut md, rest.views, &rest.ddl);
+            self.finish(md).ok()
         })
     }
 
@@ -774,23 +765,23 @@ impl<'a> Loader<'a> {
             options,
         )?;
         let mut md = new_metadata(convention, &plugins);
-        for v in &doc.views {
-            md.add_view(View {
-                name: v.name.clone(),
-                schema: v.schema.clone(),
-                sql: v.sql.clone(),
-            });
-        }
-        for d in &doc.ddl {
-            md.add_ddl(ddl(d));
-        }
+        let DocFile {
+            tables, views, ddl, ..
+        } = doc;
+        add_rest(&mut md, views, &ddl);
         // Tables are moved out of the document, not cloned: each one's text
         // is freed as soon as it is in the metadata.
-        for (i, t) in doc.tables.into_iter().enumerate() {
+        for (i, t) in tables.into_iter().enumerate() {
             let table = table(t);
             md.add_table(table)
                 .map_err(|e| self.model_err(format!("tables[{i}]"), e))?;
         }
+        self.finish(md)
+    }
+
+    /// Names what waited for a later table, then checks references between
+    /// tables: the last step of either way of loading.
+    fn finish(&self, mut md: MetaData) -> Result<MetaData, DocumentError> {
         md.resolve_deferred()
             .map_err(|e| self.model_err(String::new(), e))?;
         md.validate()
@@ -812,6 +803,20 @@ impl<'a> Loader<'a> {
 
 /// Looks up a table of the document by reference (a message if it is missing).
 type FindTable<'f, 't> = &'f dyn Fn(&TableRef) -> Result<&'t DocTable<'t>, String>;
+
+/// Adds the document's views and metadata-level DDL to `md`.
+fn add_rest(md: &mut MetaData, views: Vec<DocView>, ddl_list: &[DocDdl]) {
+    for v in views {
+        md.add_view(View {
+            name: v.name,
+            schema: v.schema,
+            sql: v.sql,
+        });
+    }
+    for d in ddl_list {
+        md.add_ddl(ddl(d));
+    }
+}
 
 /// A metadata with `convention` and the listeners of `plugins`.
 fn new_metadata(

@@ -252,24 +252,22 @@ impl<'m> Checker<'m, '_> {
 
     /// The entry's namespace key and what it names.
     fn resolve(&self, e: &Entry) -> (Scope<'m>, Cow<'m, str>, Seen<'m>) {
+        // A view or table: its schema's namespace, under its own name.
+        let relation = |schema: &'m Option<String>, name: &'m str| {
+            (
+                Scope::Schema(self.schema_of(schema)),
+                Cow::Borrowed(name),
+                Seen::Relation(schema.as_deref(), name),
+            )
+        };
         match e.obj {
             Obj::View(i) => {
                 let v = &self.md.views()[i as usize];
-                let seen = Seen::Relation(v.schema.as_deref(), &v.name);
-                (
-                    Scope::Schema(self.schema_of(&v.schema)),
-                    Cow::Borrowed(&v.name),
-                    seen,
-                )
+                relation(&v.schema, &v.name)
             }
             Obj::Table(i) => {
                 let t = &self.md.tables()[i as usize];
-                let seen = Seen::Relation(t.schema.as_deref(), &t.name);
-                (
-                    Scope::Schema(self.schema_of(&t.schema)),
-                    Cow::Borrowed(&t.name),
-                    seen,
-                )
+                relation(&t.schema, &t.name)
             }
             Obj::Item(ti, k) => {
                 let t = &self.md.tables()[ti as usize];
