@@ -262,24 +262,7 @@ fn postgres_drop_all_with_an_open_transaction_of_the_same_engine_fails_at_once()
         return;
     };
     let engine = db.engine();
-    let mut md = two_tables();
-    engine.create_all(&mut md, &RunOptions::default()).unwrap();
-    let mut conn = engine.connect().unwrap();
-    conn.begin().unwrap();
-    conn.query("SELECT * FROM parent").unwrap();
-    let started = Instant::now();
-    let err = engine
-        .drop_all(&mut md, &RunOptions::default())
-        .unwrap_err();
-    assert!(
-        started.elapsed() < Duration::from_secs(1),
-        "{:?}",
-        started.elapsed()
-    );
-    assert!(
-        matches!(err, EngineError::OpenTransaction { open: 1 }),
-        "{err:?}"
-    );
+    let (mut md, conn) = engine_support::assert_drop_fails_inside_a_transaction(&engine);
     drop(conn); // rolls back
     assert_eq!(engine.open_transactions(), 0);
     engine.drop_all(&mut md, &RunOptions::default()).unwrap();

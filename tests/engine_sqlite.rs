@@ -5,7 +5,6 @@ mod engine_support;
 use engine_support::two_tables;
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use nomenclator::engine::{Engine, EngineError, RunOptions};
@@ -145,21 +144,7 @@ fn drop_all_with_an_open_transaction_of_the_same_engine_fails_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let engine =
         Engine::from_url(&format!("sqlite://{}", dir.path().join("x.db").display())).unwrap();
-    let mut md = two_tables();
-    engine.create_all(&mut md, &RunOptions::default()).unwrap();
-    let mut conn = engine.connect().unwrap();
-    conn.begin().unwrap();
-    conn.query("SELECT * FROM parent").unwrap();
-    let started = Instant::now();
-    let err = engine
-        .drop_all(&mut md, &RunOptions::default())
-        .unwrap_err();
-    assert!(started.elapsed() < Duration::from_secs(1));
-    assert!(
-        matches!(err, EngineError::OpenTransaction { open: 1 }),
-        "{err:?}"
-    );
-    assert!(err.to_string().contains("inside a transaction"));
+    let (mut md, mut conn) = engine_support::assert_drop_fails_inside_a_transaction(&engine);
     conn.commit().unwrap();
     assert_eq!(
         engine

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use nomenclator::document::{load_path, LoadOptions};
-use nomenclator::engine::{Engine, Rows, RunOptions};
+use nomenclator::engine::{Connection, Engine, EngineError, Rows, RunOptions};
 use nomenclator::{Column, MetaData, Reference, Table};
 
 pub const PG_ADMIN: &str = "postgres://postgres@127.0.0.1:5432/test";
@@ -240,4 +240,31 @@ pub fn assert_checkfirst_twice_is_a_no_op(engine: &Engine, label: &str) {
     assert_eq!(dropped.dropped_tables().len(), 2, "{label}");
     let again = engine.drop_all(&mut md, &opts).unwrap();
     assert!(again.executed.is_empty(), "{label}: {:?}", again.executed);
+}
+
+/// Creates [`two_tables`] on `engine`, opens a transaction on one of its
+/// connections that reads `parent`, and checks that `drop_all` then fails at
+/// once (well under a second) saying a transaction is open. Returns the
+/// metadata and the connection, still inside its transaction.
+pub fn assert_drop_fails_inside_a_transaction(engine: &Engine) -> (MetaData, Connection) {
+    let mut md = two_tables();
+    engine.create_all(&mut md, &RunOptions::default()).unwrap();
+    let mut conn = engine.connect().unwrap();
+    conn.begin().unwrap();
+    conn.query("SELECT * FROM parent").unwrap();
+    let started = std::time::Instant::now();
+    let err = engine
+        .drop_all(&mut md, &RunOptions::default())
+        .unwrap_err();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        matches!(err, EngineError::OpenTransaction { open: 1 }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("inside a transaction"), "{err}");
+    (md, conn)
 }
