@@ -254,7 +254,8 @@ impl Template {
                     };
                     let token = Self::token(name).map_err(|m| err(i, m))?;
                     if let Some(spec) = &spec {
-                        apply_spec(spec, "x")
+                        check_spec_numbers(spec)
+                            .and_then(|()| apply_spec(spec, "x"))
                             .map_err(|m| err(i, format!("bad format spec {spec:?}: {m}")))?;
                     }
                     Self::flush(&mut lit, &mut parts);
@@ -386,8 +387,9 @@ fn check_spec_numbers(spec: &str) -> Result<(), String> {
 }
 
 /// Formats `value` with a strfmt format spec (Python's format-spec mini-language for strings).
+/// [`Template::parse`] has checked the spec's numbers ([`check_spec_numbers`]):
+/// this runs for every name a template with a spec makes.
 pub(crate) fn apply_spec(spec: &str, value: &str) -> Result<String, String> {
-    check_spec_numbers(spec)?;
     let key = format!("v:{spec}");
     let mut out = String::new();
     let mut f = strfmt::Formatter::from_str(&key, &mut out).map_err(|e| e.to_string())?;
