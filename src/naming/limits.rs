@@ -71,6 +71,7 @@ impl IdentifierLimit {
 
     /// Whether `s` fits.
     pub fn fits(&self, s: &str) -> bool {
+        // A name within `max` bytes is within `max` characters too.
         self.max.is_none_or(|m| s.len() <= m || self.length(s) <= m)
     }
 
@@ -83,13 +84,9 @@ impl IdentifierLimit {
     /// assert_eq!(IdentifierLimit::chars(15).shorten("uq_user_dataData2Data3"), "uq_user_2769");
     /// ```
     pub fn shorten<'s>(&self, s: &'s str) -> Cow<'s, str> {
-        let Some(max) = self.max else {
+        let Some(max) = self.max.filter(|_| !self.fits(s)) else {
             return Cow::Borrowed(s);
         };
-        // A name within `max` bytes is within `max` characters too.
-        if s.len() <= max || self.length(s) <= max {
-            return Cow::Borrowed(s);
-        }
         let budget = max.saturating_sub(8);
         let mut prefix_end = 0;
         let mut used = 0;
