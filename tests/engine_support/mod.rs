@@ -205,6 +205,43 @@ pub fn drop_refused(md: &MetaData, engine: &Engine) -> bool {
     .is_err()
 }
 
+/// What became of one document in [`create_and_drop`].
+pub enum RoundTrip {
+    /// The dialect cannot drop it (see [`drop_refused`]): not tried.
+    Skipped,
+    /// The dialect refused to create it offline (the message): nothing ran.
+    Refused(String),
+    /// Created, every table, then dropped.
+    Ran,
+}
+
+/// Creates `md` on `engine` and drops it again, checking with `leftovers`
+/// (what the database still holds) that a refusal leaves nothing and that
+/// the drop leaves nothing; `label` names the document in failures.
+pub fn create_and_drop(
+    md: &mut MetaData,
+    engine: &Engine,
+    label: &str,
+    leftovers: impl Fn() -> Rows,
+) -> RoundTrip {
+    if drop_refused(md, engine) {
+        return RoundTrip::Skipped;
+    }
+    match engine.create_all(md, &RunOptions::default()) {
+        Ok(r) => assert_eq!(r.created_tables().len(), md.len(), "{label}"),
+        Err(EngineError::Plan(e)) => {
+            assert!(leftovers().is_empty(), "{label}: {:?}", leftovers());
+            return RoundTrip::Refused(format!("{label}: {e}"));
+        }
+        Err(e) => panic!("{label}: {e}"),
+    }
+    engine
+        .drop_all(md, &RunOptions::default())
+        .unwrap_or_else(|e| panic!("{label}: {e}"));
+    assert!(leftovers().is_empty(), "{label}: {:?}", leftovers());
+    RoundTrip::Ran
+}
+
 /// Two tables, `child` referring to `parent`, under the default convention.
 pub fn two_tables() -> MetaData {
     let mut md = MetaData::new();
