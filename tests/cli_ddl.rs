@@ -168,3 +168,36 @@ fn unknown_dialect_is_a_usage_error() {
         .assert()
         .code(2);
 }
+
+/// A document can come through a pipe (which cannot be mapped like a
+/// file): a large one gives the same script as the file.
+#[test]
+fn ddl_reads_a_large_document_from_a_pipe() {
+    let tables: Vec<String> = (0..3_000)
+        .map(|i| {
+            format!(
+                r#"{{"name": "t{i}", "comment": "{}", "columns": [{{"name": "id", "type": "integer", "primary_key": true}}]}}"#,
+                "padding ".repeat(50)
+            )
+        })
+        .collect();
+    let text = format!(r#"{{"tables": [{}]}}"#, tables.join(",\n"));
+    assert!(text.len() > 1 << 20);
+    let dir = tempfile::TempDir::new().unwrap();
+    let file = doc(&dir, &text);
+    let from_file = nomenclator()
+        .args(["ddl", "--dialect", "postgresql"])
+        .arg(&file)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(from_file.starts_with(b"CREATE TABLE"));
+    nomenclator()
+        .args(["ddl", "--dialect", "postgresql", "/dev/stdin"])
+        .write_stdin(text)
+        .assert()
+        .success()
+        .stdout(predicate::eq(from_file));
+}

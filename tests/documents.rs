@@ -299,3 +299,65 @@ pk = "pk_%(table_name)s"
         assert_eq!(pk.name.as_str(), Some("pk_parent"), "{format:?}");
     }
 }
+
+/// A JSON document of `n` tables with long comments (over a mebibyte from a
+/// few thousand tables, so that the file is mapped, not read).
+fn bulky_document(n: usize) -> String {
+    let tables: Vec<String> = (0..n)
+        .map(|i| {
+            format!(
+                r#"{{"name": "t{i}", "comment": "{}", "columns": [
+                    {{"name": "id", "type": "integer", "primary_key": true}},
+                    {{"name": "code", "type": "varchar(20)", "unique": true}}]}}"#,
+                "padding ".repeat(40)
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"conventions": "sqlalchemy", "tables": [{}]}}"#,
+        tables.join(",\n")
+    )
+}
+
+/// A large file loads to the same schema as its text, and a bad byte in it
+/// is reported with its offset and line, as in a small file.
+#[test]
+fn large_files_load_as_their_text() {
+    use nomenclator::ddl::{create_script, DdlOptions};
+    let text = bulky_document(4_000);
+    assert!(text.len() > 1 << 20, "{} bytes", text.len());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.json");
+    std::fs::write(&path, &text).unwrap();
+    let script = |md: &nomenclator::MetaData| {
+        create_script(
+            md,
+            &nomenclator::dialect::PostgreSql,
+            &DdlOptions::default(),
+        )
+        .unwrap()
+    };
+    let from_file = load_path(&path, &LoadOptions::default()).expect("the file loads");
+    let from_text = load_str(
+        &text,
+        Format::Json,
+        "big.json",
+        None,
+        &LoadOptions::default(),
+    )
+    .expect("the text loads");
+    assert_eq!(from_file.len(), 4_000);
+    assert_eq!(script(&from_file), script(&from_text));
+
+    let mut bytes = text.into_bytes();
+    let at = bytes.len() - 100;
+    bytes[at] = 0xff;
+    let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
+    std::fs::write(&path, &bytes).unwrap();
+    let err = match load_path(&path, &LoadOptions::default()) {
+        Err(e) => e.to_string(),
+        Ok(_) => panic!("a bad byte loaded"),
+    };
+    assert!(err.contains(&format!("bad byte at offset {at}")), "{err}");
+    assert!(err.contains(&format!(":{line}:")), "{err}");
+}

@@ -177,7 +177,8 @@ enum Output {
     /// Plan steps, events included.
     Steps(Vec<Step>),
     /// The offline script, as [`Plan::script`] writes it, in pieces of
-    /// about [`SCRIPT_PIECE`] bytes (a large script is never copied to grow).
+    /// [`SCRIPT_PIECE`] bytes, nearly full (a large script is never copied
+    /// to grow, and holds little spare capacity).
     Script(Vec<String>),
 }
 
@@ -229,9 +230,9 @@ impl<'a> Builder<'a> {
             Output::Script(pieces) => {
                 let first = pieces.is_empty();
                 let out = match pieces.last_mut() {
-                    Some(last) if last.len() < SCRIPT_PIECE => last,
+                    Some(last) if last.capacity() - last.len() >= PIECE_ROOM => last,
                     _ => {
-                        pieces.push(String::with_capacity(SCRIPT_PIECE + SCRIPT_PIECE / 4));
+                        pieces.push(String::with_capacity(SCRIPT_PIECE));
                         pieces.last_mut().expect("just pushed")
                     }
                 };
@@ -366,6 +367,10 @@ pub(crate) fn create_script_pieces(
 
 /// The size of a script piece (see [`Output::Script`]).
 const SCRIPT_PIECE: usize = 256 * 1024;
+
+/// A statement starts a new piece when less room than this is left in the
+/// last one (most statements are far shorter; a longer one grows its piece).
+const PIECE_ROOM: usize = 4 * 1024;
 
 /// From this many tables, a script is rendered on two threads.
 const PARALLEL_TABLES: usize = 512;

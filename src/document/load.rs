@@ -69,9 +69,14 @@ const ACTIONS: &[&str] = &[
 const DIALECTS: &[&str] = &["postgresql", "postgres", "sqlite", "mysql", "mariadb"];
 
 /// Loads a document file.
+///
+/// A large regular file is mapped into memory rather than copied: the
+/// loader borrows its strings from the text, and the mapping costs neither
+/// the copy nor heap memory kept until the process ends. (As with any
+/// mapped file, the document must not be truncated while it is read.)
 pub fn load_path(path: &Path, options: &LoadOptions) -> Result<MetaData, DocumentError> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| DocumentError {
+    let bytes = DocumentBytes::open(path).map_err(|e| DocumentError {
         file: file.clone(),
         place: Place {
             path: None,
@@ -80,9 +85,9 @@ pub fn load_path(path: &Path, options: &LoadOptions) -> Result<MetaData, Documen
         message: format!("cannot read the document: {e}"),
         help: None,
     })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let text = String::from_utf8_lossy(&e.into_bytes()[..at]).into_owned();
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        let text = String::from_utf8_lossy(&bytes[..at]);
         DocumentError {
             file: file.clone(),
             place: Place {
@@ -93,8 +98,46 @@ pub fn load_path(path: &Path, options: &LoadOptions) -> Result<MetaData, Documen
             help: Some("save the file as UTF-8".into()),
         }
     })?;
-    let format = Format::detect(Some(path), &text);
-    load_str(&text, format, &file, path.parent(), options)
+    let format = Format::detect(Some(path), text);
+    load_str(text, format, &file, path.parent(), options)
+}
+
+/// The bytes of a document file: mapped when it is a large regular file,
+/// read otherwise (small files, pipes, anything that cannot be mapped).
+enum DocumentBytes {
+    Mapped(memmap2::Mmap),
+    Read(Vec<u8>),
+}
+
+impl DocumentBytes {
+    /// From this size a file is mapped instead of read.
+    const MAP_FROM: u64 = 1 << 20;
+
+    fn open(path: &Path) -> std::io::Result<Self> {
+        let f = std::fs::File::open(path)?;
+        let meta = f.metadata()?;
+        if meta.is_file() && meta.len() >= Self::MAP_FROM {
+            // SAFETY: the map is read-only and private to this process; it
+            // is undefined only if another process changes the file while
+            // it is loaded, the condition every mapped reader documents.
+            if let Ok(map) = unsafe { memmap2::MmapOptions::new().map(&f) } {
+                return Ok(DocumentBytes::Mapped(map));
+            }
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+        std::io::Read::read_to_end(&mut &f, &mut bytes)?;
+        Ok(DocumentBytes::Read(bytes))
+    }
+}
+
+impl std::ops::Deref for DocumentBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            DocumentBytes::Mapped(m) => m,
+            DocumentBytes::Read(v) => v,
+        }
+    }
 }
 
 /// Loads a document from text; `file` names it in errors and `base` is

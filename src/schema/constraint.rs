@@ -114,7 +114,7 @@ impl PrimaryKey {
     {
         PrimaryKey {
             name: Name::Pending,
-            columns: columns.into_iter().map(Into::into).collect(),
+            columns: column_names(columns),
             origin: Origin::Table,
         }
     }
@@ -163,7 +163,7 @@ impl ForeignKey {
     {
         ForeignKey {
             name: Name::Pending,
-            columns: columns.into_iter().map(Into::into).collect(),
+            columns: column_names(columns),
             referred_table: table,
             referred_columns: Vec::new(),
             on_delete: None,
@@ -179,7 +179,7 @@ impl ForeignKey {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.referred_columns = columns.into_iter().map(Into::into).collect();
+        self.referred_columns = column_names(columns);
         self
     }
 
@@ -241,7 +241,7 @@ impl Unique {
     {
         Unique {
             name: Name::Pending,
-            columns: columns.into_iter().map(Into::into).collect(),
+            columns: column_names(columns),
             origin: Origin::Table,
         }
     }
@@ -316,7 +316,7 @@ impl Index {
     {
         Index {
             name: Name::Pending,
-            columns: columns.into_iter().map(Into::into).collect(),
+            columns: column_names(columns),
             unique: false,
             origin: Origin::Table,
         }
@@ -446,4 +446,17 @@ impl From<Check> for Constraint {
     fn from(c: Check) -> Self {
         Constraint::Check(c)
     }
+}
+
+/// Column names as owned strings, holding no spare capacity: a schema keeps
+/// tens of thousands of these lists (and a list collected in place from a
+/// parsed document's vector would keep that vector's capacity).
+fn column_names<I, S>(columns: I) -> Vec<String>
+where
+    I: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    let mut names: Vec<String> = columns.into_iter().map(Into::into).collect();
+    names.shrink_to_fit();
+    names
 }
