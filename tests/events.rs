@@ -599,3 +599,40 @@ fn explicit_primary_key_is_not_renamed_by_later_pk_columns() {
         Name::Explicit("my_pk".into())
     );
 }
+
+/// Tables are found by schema and name (a table in a schema is not the one
+/// of the same name without), and still after another table is removed
+/// and a removed one is added again.
+#[test]
+fn tables_are_found_by_schema_and_name_across_removals() {
+    let mut md = MetaData::new();
+    for (schema, name) in [(None, "a"), (Some("s"), "a"), (None, "b"), (None, "c")] {
+        let mut t = Table::new(name).column(Column::new("id", "integer").primary_key());
+        if let Some(s) = schema {
+            t = t.schema(s);
+        }
+        md.add_table(t).unwrap();
+    }
+    let schema_of =
+        |md: &MetaData, s: Option<&str>, n: &str| md.table_in(s, n).map(|t| t.key().to_string());
+    assert_eq!(schema_of(&md, Some("s"), "a").as_deref(), Some("s.a"));
+    assert_eq!(schema_of(&md, None, "a").as_deref(), Some("a"));
+    assert_eq!(schema_of(&md, Some("t"), "a"), None);
+
+    let removed = md.remove_table(&TableRef::new(None, "a")).unwrap();
+    assert!(md.table("a").is_none());
+    assert_eq!(md.len(), 3);
+    for (s, n) in [(Some("s"), "a"), (None, "b"), (None, "c")] {
+        let t = md.table_in(s, n).expect("still there after a removal");
+        assert_eq!((t.schema_opt(), t.name()), (s, n));
+    }
+    assert!(md.table_mut(&TableRef::new(None, "c")).is_some());
+
+    md.add_table(removed).unwrap();
+    assert_eq!(md.tables().last().map(Table::name), Some("a"));
+    assert_eq!(md.table("a").map(Table::name), Some("a"));
+    assert!(matches!(
+        md.add_table(Table::new("b").column(Column::new("id", "integer"))),
+        Err(Error::Schema(SchemaError::DuplicateTable(_)))
+    ));
+}

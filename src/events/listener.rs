@@ -1,6 +1,5 @@
 //! The listener trait and the events it receives.
 
-use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 
 use dyn_clone::DynClone;
@@ -127,7 +126,7 @@ pub type ListenerResult = Result<(), ListenerError>;
 #[derive(Clone, Copy)]
 pub struct Catalog<'a> {
     pub(crate) tables: &'a [Table],
-    pub(crate) index: &'a HashMap<TableRef, usize>,
+    pub(crate) index: &'a crate::schema::TableIndex,
     pub(crate) current: Option<&'a Table>,
     /// Where `current` sits in `tables` (taken out while it changes).
     pub(crate) slot: Option<usize>,
@@ -141,7 +140,8 @@ impl<'a> Catalog<'a> {
                 return Some(cur);
             }
         }
-        self.index.get(r).map(|&i| &self.tables[i])
+        let i = self.index.get(self.tables, r.schema.as_deref(), &r.name)?;
+        Some(&self.tables[i])
     }
 
     /// Every table already in the metadata, in declaration order (a table

@@ -1,12 +1,12 @@
 //! The metadata: a collection of tables with an event bus.
 
-use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use super::column::Column;
 use super::constraint::{Constraint, ForeignKey, Index, Origin, PrimaryKey, TableRef, Unique};
 use super::error::{closest, SchemaError};
 use super::table::{CustomDdl, Item, Table, View};
+use super::table_index::TableIndex;
 use crate::events::{
     Catalog, ColumnAttached, ConstraintAttached, DdlEvent, EventBus, EventKind, IndexAttached,
     ListenOptions, Listener, ListenerId, Phase, PrimaryKeyColumnAdded, TableAttached,
@@ -52,7 +52,7 @@ struct Deferral {
 #[derive(Clone, Debug)]
 pub struct MetaData {
     tables: Vec<Table>,
-    index: HashMap<TableRef, usize>,
+    index: TableIndex,
     bus: EventBus,
     views: Vec<View>,
     ddl: Vec<CustomDdl>,
@@ -83,7 +83,7 @@ impl MetaData {
     pub fn without_convention() -> Self {
         MetaData {
             tables: Vec::new(),
-            index: HashMap::default(),
+            index: TableIndex::default(),
             bus: EventBus::new(),
             views: Vec::new(),
             ddl: Vec::new(),
@@ -164,40 +164,37 @@ impl MetaData {
 
     /// The table with this name and no schema.
     pub fn table(&self, name: &str) -> Option<&Table> {
-        self.get(&TableRef::new(None, name))
+        self.table_in(None, name)
     }
 
     /// The table with this schema and name.
     pub fn table_in(&self, schema: Option<&str>, name: &str) -> Option<&Table> {
-        self.get(&TableRef::new(schema, name))
+        let i = self.index.get(&self.tables, schema, name)?;
+        Some(&self.tables[i])
     }
 
     /// The table with this reference.
     pub fn get(&self, r: &TableRef) -> Option<&Table> {
-        self.index.get(r).map(|&i| &self.tables[i])
+        self.table_in(r.schema.as_deref(), &r.name)
     }
 
     /// The position of the table with this reference in [`tables`](Self::tables).
     pub(crate) fn position(&self, r: &TableRef) -> Option<usize> {
-        self.index.get(r).copied()
+        self.index.get(&self.tables, r.schema.as_deref(), &r.name)
     }
 
     /// A handle to change an attached table; every change fires events.
     pub fn table_mut(&mut self, r: &TableRef) -> Option<TableMut<'_>> {
-        let idx = *self.index.get(r)?;
+        let idx = self.position(r)?;
         Some(TableMut { md: self, idx })
     }
 
     /// Removes a table and returns it detached. Foreign keys of other tables
     /// that refer to it are left as they are (and fail validation).
     pub fn remove_table(&mut self, r: &TableRef) -> Option<Table> {
-        let idx = self.index.remove(r)?;
+        let idx = self.position(r)?;
         let t = self.tables.remove(idx);
-        for v in self.index.values_mut() {
-            if *v > idx {
-                *v -= 1;
-            }
-        }
+        self.index.rebuild(&self.tables);
         self.deferrals.retain(|d| &d.table != r);
         Some(t.to_detached())
     }
@@ -251,7 +248,7 @@ impl MetaData {
             .into());
         }
         let key = table.key();
-        if self.index.contains_key(&key) {
+        if self.position(&key).is_some() {
             return Err(SchemaError::DuplicateTable(key).into());
         }
         let Table {
@@ -332,8 +329,8 @@ impl MetaData {
         }
         let deferrals = att.deferrals;
         let idx = self.tables.len();
-        self.index.insert(key.clone(), idx);
         self.tables.push(shell);
+        self.index.insert(&self.tables, idx);
         self.deferrals.extend(deferrals);
         if self.deferrals.iter().any(|d| d.awaited == key) {
             self.retry_deferrals(Some(&key))?;
@@ -364,7 +361,7 @@ impl MetaData {
         let mut again = Vec::new();
         let mut first_err = None;
         for d in ready {
-            let Some(&ti) = self.index.get(&d.table) else {
+            let Some(ti) = self.position(&d.table) else {
                 continue;
             };
             let mut table = std::mem::take(&mut self.tables[ti]);
@@ -515,8 +512,8 @@ impl MetaData {
         let t = match table {
             Some(r) => Some(
                 index
-                    .get(r)
-                    .map(|&i| &tables[i])
+                    .get(tables, r.schema.as_deref(), &r.name)
+                    .map(|i| &tables[i])
                     .ok_or_else(|| SchemaError::NoSuchTable(r.clone()))?,
             ),
             None => None,
@@ -605,7 +602,7 @@ impl TableMut<'_> {
 /// The attachment machinery shared by `add_table` and `TableMut`.
 struct Attach<'a> {
     tables: &'a [Table],
-    index: &'a HashMap<TableRef, usize>,
+    index: &'a TableIndex,
     bus: &'a mut EventBus,
     deferrals: Vec<Deferral>,
     slot: Option<usize>,

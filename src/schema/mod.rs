@@ -9,6 +9,7 @@ mod kind;
 mod metadata;
 mod name;
 mod table;
+mod table_index;
 
 pub use column::{Column, ColumnType};
 pub use constraint::{
@@ -20,3 +21,4 @@ pub use kind::{Kind, UnknownKind};
 pub use metadata::{MetaData, TableMut};
 pub use name::Name;
 pub use table::{CustomDdl, DdlWhen, Table, View};
+pub(crate) use table_index::TableIndex;
