@@ -175,3 +175,69 @@ fn direct_scripts_match_plans() {
     }
     assert!(compared > 800, "{compared} document/dialect pairs compared");
 }
+
+/// A JSON document of `n` tables, each referring to the one before it (and,
+/// with `cycle`, the first referring to the last, so that every table is in
+/// one cycle).
+fn chain_document(n: usize, cycle: bool) -> String {
+    let tables: Vec<String> = (0..n)
+        .map(|i| {
+            let parent = match (i, cycle) {
+                (0, false) => String::new(),
+                (0, true) => format!(r#", "references": "t{:05}.id""#, n - 1),
+                _ => format!(r#", "references": "t{:05}.id""#, i - 1),
+            };
+            format!(
+                r#"{{"name": "t{i:05}", "columns": [
+                    {{"name": "id", "type": "integer", "primary_key": true}},
+                    {{"name": "parent_id", "type": "integer"{parent}}},
+                    {{"name": "code", "type": "varchar(20)", "unique": true}},
+                    {{"name": "amount", "type": "numeric(12,2)",
+                     "check": {{"sql": "amount >= 0", "name": "amount_positive"}}}}],
+                  "indexes": [{{"columns": ["code", "amount"]}}]}}"#
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"conventions": "sqlalchemy", "tables": [{}]}}"#,
+        tables.join(",\n")
+    )
+}
+
+/// Large scripts are rendered in pieces on two threads: the pieces, joined,
+/// must be exactly the plan's script (rendered in order on one thread), with
+/// and without a cycle among the tables.
+#[test]
+fn large_scripts_match_plans() {
+    for cycle in [false, true] {
+        let text = chain_document(1_500, cycle);
+        let md = load_str(
+            &text,
+            Format::Json,
+            "chain.json",
+            None,
+            &LoadOptions::default(),
+        )
+        .expect("chain document loads");
+        for d in dialect::all() {
+            let o = DdlOptions::default();
+            let what = format!("chain (cycle: {cycle}) {}", d.name());
+            let script = create_script(&md, d, &o);
+            let len = script.as_ref().map_or(0, String::len);
+            assert!(
+                len > 512 * 1024,
+                "{what}: {len} bytes is not several pieces"
+            );
+            same_script(
+                &format!("{what} create"),
+                create_plan(&md, d, &o).map(|p| p.script()),
+                script,
+            );
+            same_script(
+                &format!("{what} drop"),
+                drop_plan(&md, d, &o).map(|p| p.script()),
+                drop_script(&md, d, &o),
+            );
+        }
+    }
+}

@@ -16,7 +16,7 @@ use petgraph::graph::{Graph, NodeIndex};
 use petgraph::Directed;
 
 use super::error::DdlError;
-use crate::schema::{MetaData, TableRef};
+use crate::schema::{MetaData, Table, TableRef};
 
 /// A foreign key left out of the dependency order.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -151,11 +151,14 @@ type TieKey<'m> = (Option<&'m str>, &'m str);
 fn order(md: &MetaData, use_alter: bool, keep_unnamed: bool) -> Order {
     let tables = md.tables();
     let n = tables.len();
-    // Ties go to the smallest (schema, name); tables without a schema first.
-    let key = |i: usize| (tables[i].schema_opt(), tables[i].name());
 
     // Edges referred -> referring, for each foreign key (not self-references).
-    let mut edges: Vec<(usize, usize, usize)> = Vec::new(); // (from, to, constraint position)
+    let fks = tables
+        .iter()
+        .flat_map(|t| t.constraints())
+        .filter(|k| k.as_foreign_key().is_some())
+        .count();
+    let mut edges: Vec<Edge> = Vec::with_capacity(fks);
     let mut ignored = Vec::new();
     for (ti, t) in tables.iter().enumerate() {
         for (ci, k) in t.constraints().iter().enumerate() {
@@ -176,18 +179,98 @@ fn order(md: &MetaData, use_alter: bool, keep_unnamed: bool) -> Order {
                 });
                 continue;
             }
-            edges.push((ri, ti, ci));
+            edges.push(Edge {
+                from: ri,
+                to: ti,
+                constraint: ci,
+            });
         }
     }
+    // Most schemas have no cycle: then every edge is kept and the first
+    // ordering is the answer. Otherwise the edges inside strongly connected
+    // components are left out and the rest ordered again.
+    edges.sort_unstable_by_key(|e| (e.from, e.to));
+    let (order, rank) = match kahn(tables, &edges) {
+        Ok(done) => done,
+        Err(()) => {
+            ignored.extend(cycle_edges(n, &mut edges, |i| tie_key(tables, i)));
+            kahn(tables, &edges).expect("no cycle is left once cycle edges are out")
+        }
+    };
+    ignored.sort_by_key(|x| (rank[x.table], x.constraint));
+    Order {
+        tables: order,
+        deferred: ignored,
+    }
+}
+
+/// A foreign key as an edge from the referred table to the referring one.
+#[derive(Clone, Copy, Debug)]
+struct Edge {
+    from: usize,
+    to: usize,
+    /// The foreign key's position in the referring table's constraints.
+    constraint: usize,
+}
+
+/// Ties go to the smallest (schema, name); tables without a schema first.
+fn tie_key(tables: &[Table], i: usize) -> TieKey<'_> {
+    (tables[i].schema_opt(), tables[i].name())
+}
+
+/// Kahn's algorithm over `edges` (sorted by `from`), the smallest
+/// (schema, name) first among the ready tables: the positions in order and
+/// each table's rank in it, or `Err` if a cycle leaves tables unordered.
+fn kahn(tables: &[Table], edges: &[Edge]) -> Result<(Vec<usize>, Vec<usize>), ()> {
+    let n = tables.len();
+    // Out-edges as one sorted list with offsets per table.
+    let mut start = vec![0usize; n + 1];
+    let mut indegree = vec![0usize; n];
+    for e in edges {
+        start[e.from + 1] += 1;
+        indegree[e.to] += 1;
+    }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    let mut ready: BinaryHeap<Reverse<(TieKey<'_>, usize)>> = (0..n)
+        .filter(|&i| indegree[i] == 0)
+        .map(|i| Reverse((tie_key(tables, i), i)))
+        .collect();
+    let mut order = Vec::with_capacity(n);
+    let mut rank = vec![usize::MAX; n];
+    while let Some(Reverse((_, i))) = ready.pop() {
+        rank[i] = order.len();
+        order.push(i);
+        for e in &edges[start[i]..start[i + 1]] {
+            indegree[e.to] -= 1;
+            if indegree[e.to] == 0 {
+                ready.push(Reverse((tie_key(tables, e.to), e.to)));
+            }
+        }
+    }
+    if order.len() == n {
+        Ok((order, rank))
+    } else {
+        Err(())
+    }
+}
+
+/// Takes out of `edges` those whose two tables are in one strongly
+/// connected component (they form cycles) and returns them as ignored
+/// foreign keys, each with its cycle's tables sorted by `key`.
+fn cycle_edges<'m>(
+    n: usize,
+    edges: &mut Vec<Edge>,
+    key: impl Fn(usize) -> TieKey<'m>,
+) -> Vec<Ignored> {
     let mut g = Graph::<(), (), Directed, u32>::with_capacity(n, edges.len());
     for _ in 0..n {
         g.add_node(());
     }
-    for &(a, b, _) in &edges {
-        g.add_edge(NodeIndex::new(a), NodeIndex::new(b), ());
+    for e in edges.iter() {
+        g.add_edge(NodeIndex::new(e.from), NodeIndex::new(e.to), ());
     }
-    // Foreign keys whose two tables are in one strongly connected component
-    // form cycles: leave them out of the order.
     let mut component = vec![usize::MAX; n];
     let mut members: Vec<Vec<usize>> = Vec::new();
     for (c, scc) in kosaraju_scc(&g).into_iter().enumerate() {
@@ -202,51 +285,17 @@ fn order(md: &MetaData, use_alter: bool, keep_unnamed: bool) -> Order {
             members.push(Vec::new());
         }
     }
-    drop(g);
-    let mut kept = Vec::with_capacity(edges.len());
-    for (a, b, ci) in edges {
-        if component[a] == component[b] {
+    let mut ignored = Vec::new();
+    edges.retain(|e| {
+        let inside = component[e.from] == component[e.to];
+        if inside {
             ignored.push(Ignored {
-                table: b,
-                constraint: ci,
-                cycle: members[component[a]].clone(),
+                table: e.to,
+                constraint: e.constraint,
+                cycle: members[component[e.from]].clone(),
             });
-        } else {
-            kept.push((a, b));
         }
-    }
-    // Kahn's algorithm, smallest (schema, name) first among the ready tables.
-    // Out-edges as one sorted list with offsets per table.
-    kept.sort_unstable();
-    kept.dedup();
-    let mut start = vec![0usize; n + 1];
-    let mut indegree = vec![0usize; n];
-    for &(a, b) in &kept {
-        start[a + 1] += 1;
-        indegree[b] += 1;
-    }
-    for i in 0..n {
-        start[i + 1] += start[i];
-    }
-    let mut ready: BinaryHeap<Reverse<(TieKey<'_>, usize)>> = (0..n)
-        .filter(|&i| indegree[i] == 0)
-        .map(|i| Reverse((key(i), i)))
-        .collect();
-    let mut order = Vec::with_capacity(n);
-    let mut rank = vec![usize::MAX; n];
-    while let Some(Reverse((_, i))) = ready.pop() {
-        rank[i] = order.len();
-        order.push(i);
-        for &(_, j) in &kept[start[i]..start[i + 1]] {
-            indegree[j] -= 1;
-            if indegree[j] == 0 {
-                ready.push(Reverse((key(j), j)));
-            }
-        }
-    }
-    ignored.sort_by_key(|x| (rank[x.table], x.constraint));
-    Order {
-        tables: order,
-        deferred: ignored,
-    }
+        !inside
+    });
+    ignored
 }
