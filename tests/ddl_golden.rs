@@ -241,3 +241,34 @@ fn large_scripts_match_plans() {
         }
     }
 }
+
+/// A foreign key to a table the metadata lacks: the sort and the scripts
+/// refuse it, naming the table; `sorted_tables` still orders every table.
+#[test]
+fn references_to_missing_tables_are_refused_by_the_sort() {
+    use nomenclator::ddl::{sort_tables_and_constraints, sorted_tables};
+    use nomenclator::{Column, ForeignKey, MetaData, Table, TableRef};
+    let mut md = MetaData::new();
+    md.add_table(Table::new("a").column(Column::new("id", "integer").primary_key()))
+        .unwrap();
+    md.add_table(
+        Table::new("b")
+            .column(Column::new("id", "integer").primary_key())
+            .column(Column::new("a_id", "integer"))
+            .column(Column::new("gone_id", "integer"))
+            .constraint(ForeignKey::new(["a_id"], TableRef::new(None, "a")))
+            .constraint(ForeignKey::new(["gone_id"], TableRef::new(None, "gone"))),
+    )
+    .unwrap();
+    let names: Vec<String> = sorted_tables(&md).iter().map(|t| t.to_string()).collect();
+    assert_eq!(names, ["a", "b"]);
+    let err = sort_tables_and_constraints(&md, true)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("\"gone\" does not exist"), "{err}");
+    for d in dialect::all() {
+        let o = DdlOptions::default();
+        let err = create_script(&md, d, &o).unwrap_err().to_string();
+        assert!(err.contains("gone"), "{}: {err}", d.name());
+    }
+}

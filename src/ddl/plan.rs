@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use rustc_hash::FxHashMap as HashMap;
 
 use super::error::DdlError;
-use super::sort::{order_for_create, order_for_drop};
+use super::sort::{order_for_create, order_for_drop, Order};
 use super::statement::{render_custom_ddl, Statement};
 use crate::dialect::{CommentStyle, Dialect};
 use crate::events::EventKind;
@@ -449,64 +449,106 @@ fn create_tables(
 }
 
 fn build_create<'a>(md: &MetaData, mut b: Builder<'a>) -> Result<Builder<'a>, crate::Error> {
-    let (dialect, options) = (b.d, b.options);
-    // A large script is rendered on two threads; the names are checked on
-    // the second one meanwhile (their errors still come first).
-    let parallel = matches!(b.out, Output::Script(_)) && md.len() >= PARALLEL_TABLES;
-    if parallel {
-        prepare_tables(md, dialect, options)?;
-    } else {
-        prepare(md, dialect, options)?;
+    if matches!(b.out, Output::Script(_)) && md.len() >= PARALLEL_TABLES {
+        if let Some(sorted) = build_create_parallel(md, &mut b) {
+            return finish_create(md, b, &sorted?);
+        }
     }
-    let caps = dialect.capabilities();
-    let sorted = order_for_create(md, caps.alter_add_constraint)?;
+    let (dialect, options) = (b.d, b.options);
+    prepare(md, dialect, options)?;
+    let sorted = order_for_create(md, dialect.capabilities().alter_add_constraint)?;
     b.event(
         EventKind::BeforeCreate,
         DdlWhen::BeforeCreate,
         md.custom_ddl(),
         None,
     )?;
-    let mut deferred_by_table: HashMap<usize, Vec<usize>> = HashMap::default();
+    let deferred_by_table = deferred_by_table(&sorted);
+    create_tables(&mut b, md, &sorted.tables, &deferred_by_table)?;
+    finish_create(md, b, &sorted)
+}
+
+/// The deferred foreign keys of each table, by position.
+fn deferred_by_table(sorted: &Order) -> HashMap<usize, Vec<usize>> {
+    let mut by_table: HashMap<usize, Vec<usize>> = HashMap::default();
     for x in &sorted.deferred {
-        deferred_by_table
-            .entry(x.table)
-            .or_default()
-            .push(x.constraint);
+        by_table.entry(x.table).or_default().push(x.constraint);
     }
-    let tables = md.tables();
-    if parallel {
-        // Each table's statements depend on nothing rendered before them:
-        // the two parts are rendered at once. The second thread also checks
-        // the names, which costs about a third of rendering: it renders less.
-        let (first, second) = sorted.tables.split_at(sorted.tables.len() * 5 / 8);
-        let other = b.continuation();
-        let second_part = |mut other: Builder<'a>| {
+    by_table
+}
+
+/// What [`build_create`] does up to the last table, on two threads: the
+/// second checks the names while this one checks the tables and sorts
+/// them; then each renders half of the tables. Errors come in the order of
+/// the one-thread way: tables, names, order, statements. Gives the order,
+/// or `None` if no thread could be started (nothing is done then).
+fn build_create_parallel(
+    md: &MetaData,
+    b: &mut Builder<'_>,
+) -> Option<Result<Order, crate::Error>> {
+    let (dialect, options) = (b.d, b.options);
+    let can_alter = dialect.capabilities().alter_add_constraint;
+    // The second half of the order and the deferred keys, once known.
+    let (work, work_rx) =
+        std::sync::mpsc::sync_channel::<(Vec<usize>, HashMap<usize, Vec<usize>>)>(1);
+    let mut other = b.continuation();
+    let (prepared, names, rendered, other) = std::thread::scope(|s| {
+        let second = move || {
             let names = check_final_names(md, &other.rules);
-            let r2 = match names {
-                Ok(()) => create_tables(&mut other, md, second, &deferred_by_table),
-                Err(_) => Ok(()),
-            };
-            (names, r2, other)
+            let mut rendered = Ok(());
+            if names.is_ok() {
+                if let Ok((tables, deferred)) = work_rx.recv() {
+                    rendered = create_tables(&mut other, md, &tables, &deferred);
+                }
+            }
+            (names, rendered, other)
         };
-        let (names, r1, r2, other) = std::thread::scope(|s| {
-            let spawned = std::thread::Builder::new().spawn_scoped(s, move || second_part(other));
-            let r1 = create_tables(&mut b, md, first, &deferred_by_table);
-            let (names, r2, other) = match spawned {
-                Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-                // No thread to be had: the second part here, after the first.
-                Err(_) => second_part(b.continuation()),
-            };
-            (names, r1, r2, other)
-        });
+        let helper = std::thread::Builder::new().spawn_scoped(s, second).ok()?;
+        let prepared =
+            prepare_tables(md, dialect, options).map(|()| order_for_create(md, can_alter));
+        let mut rendered = Ok(());
+        if let Ok(Ok(sorted)) = &prepared {
+            let by_table = deferred_by_table(sorted);
+            let (first, second) = sorted.tables.split_at(sorted.tables.len() / 2);
+            // The helper is gone only if the names are wrong: no rendering then.
+            if work.send((second.to_vec(), by_table.clone())).is_ok() {
+                rendered = b
+                    .event(
+                        EventKind::BeforeCreate,
+                        DdlWhen::BeforeCreate,
+                        md.custom_ddl(),
+                        None,
+                    )
+                    .and_then(|()| create_tables(b, md, first, &by_table));
+            }
+        }
+        drop(work);
+        let (names, theirs, other) = helper
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        Some((prepared, names, rendered.and(theirs), other))
+    })?;
+    let result = (|| {
+        let sorted = prepared?;
         names?;
-        r1?;
-        r2?;
+        let sorted = sorted?;
+        rendered?;
         if let (Output::Script(mine), Output::Script(theirs)) = (&mut b.out, other.out) {
             mine.extend(theirs);
         }
-    } else {
-        create_tables(&mut b, md, &sorted.tables, &deferred_by_table)?;
-    }
+        Ok(sorted)
+    })();
+    Some(result)
+}
+
+/// The end of a create script, after the tables: the deferred foreign
+/// keys, the views and the metadata's `after_create`.
+fn finish_create<'a>(
+    md: &MetaData,
+    mut b: Builder<'a>,
+    sorted: &Order,
+) -> Result<Builder<'a>, crate::Error> {
+    let tables = md.tables();
     for x in &sorted.deferred {
         let t = &tables[x.table];
         let k = &t.constraints()[x.constraint];

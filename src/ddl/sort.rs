@@ -16,7 +16,7 @@ use petgraph::graph::{Graph, NodeIndex};
 use petgraph::Directed;
 
 use super::error::DdlError;
-use crate::schema::{MetaData, Table, TableRef};
+use crate::schema::{ForeignKey, MetaData, Table, TableRef};
 
 /// A foreign key left out of the dependency order.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,21 +46,21 @@ pub struct SortResult {
 /// `use_alter` are ignored for the order. Never fails: references to unknown
 /// tables are ignored.
 pub fn sorted_tables(md: &MetaData) -> Vec<TableRef> {
-    order(md, true, false).refs(md).0
+    order(md, true, false, false)
+        .map(|o| o.refs(md).0)
+        .unwrap_or_default()
 }
 
 /// As [`sort_tables_and_constraints`], for dropping: unnamed `use_alter`
 /// foreign keys cannot be dropped by name, so they stay in the order (as
 /// SQLAlchemy does); one still left in a cycle cannot be dropped at all.
 pub(crate) fn order_for_drop(md: &MetaData, can_alter: bool) -> Result<Order, DdlError> {
-    check_references(md)?;
-    Ok(order(md, can_alter, true).for_dialect(can_alter))
+    Ok(order(md, can_alter, true, true)?.for_dialect(can_alter))
 }
 
 /// [`sort_tables_and_constraints`] by position: what plans use.
 pub(crate) fn order_for_create(md: &MetaData, can_alter: bool) -> Result<Order, DdlError> {
-    check_references(md)?;
-    Ok(order(md, can_alter, false).for_dialect(can_alter))
+    Ok(order(md, can_alter, false, true)?.for_dialect(can_alter))
 }
 
 /// Tables in creation order and the foreign keys to add after them: those
@@ -68,8 +68,7 @@ pub(crate) fn order_for_create(md: &MetaData, can_alter: bool) -> Result<Order, 
 /// stay inline and only the order breaks the cycle). Fails when a foreign key
 /// refers to a table the metadata lacks.
 pub fn sort_tables_and_constraints(md: &MetaData, can_alter: bool) -> Result<SortResult, DdlError> {
-    check_references(md)?;
-    let (tables, ignored) = order(md, can_alter, false).refs(md);
+    let (tables, ignored) = order(md, can_alter, false, true)?.refs(md);
     let deferred = if can_alter {
         ignored.clone()
     } else {
@@ -82,19 +81,13 @@ pub fn sort_tables_and_constraints(md: &MetaData, can_alter: bool) -> Result<Sor
     })
 }
 
-fn check_references(md: &MetaData) -> Result<(), DdlError> {
-    for t in md.tables() {
-        for fk in t.foreign_keys() {
-            if md.get(fk.referred_table()).is_none() {
-                return Err(DdlError::Reference {
-                    table: t.key(),
-                    columns: fk.columns().to_vec(),
-                    reason: format!("table \"{}\" does not exist", fk.referred_table()),
-                });
-            }
-        }
+/// The error for a foreign key of `t` to a table the metadata lacks.
+fn unknown_table(t: &Table, fk: &ForeignKey) -> DdlError {
+    DdlError::Reference {
+        table: t.key(),
+        columns: fk.columns().to_vec(),
+        reason: format!("table \"{}\" does not exist", fk.referred_table()),
     }
-    Ok(())
 }
 
 /// A foreign key left out of the order, by position.
@@ -147,8 +140,15 @@ impl Order {
 /// What breaks ties between tables ready at once: (schema, name).
 type TieKey<'m> = (Option<&'m str>, &'m str);
 
-/// The order with every ignored foreign key in `deferred`.
-fn order(md: &MetaData, use_alter: bool, keep_unnamed: bool) -> Order {
+/// The order with every ignored foreign key in `deferred`. With
+/// `refuse_unknown`, a foreign key to a table the metadata lacks is an error
+/// (the first one, in declaration order); otherwise it is left out.
+fn order(
+    md: &MetaData,
+    use_alter: bool,
+    keep_unnamed: bool,
+    refuse_unknown: bool,
+) -> Result<Order, DdlError> {
     let tables = md.tables();
     let n = tables.len();
 
@@ -166,6 +166,9 @@ fn order(md: &MetaData, use_alter: bool, keep_unnamed: bool) -> Order {
                 continue;
             };
             let Some(ri) = md.position(fk.referred_table()) else {
+                if refuse_unknown {
+                    return Err(unknown_table(t, fk));
+                }
                 continue;
             };
             if ri == ti {
@@ -198,10 +201,10 @@ fn order(md: &MetaData, use_alter: bool, keep_unnamed: bool) -> Order {
         }
     };
     ignored.sort_by_key(|x| (rank[x.table], x.constraint));
-    Order {
+    Ok(Order {
         tables: order,
         deferred: ignored,
-    }
+    })
 }
 
 /// A foreign key as an edge from the referred table to the referring one.
