@@ -636,3 +636,43 @@ fn tables_are_found_by_schema_and_name_across_removals() {
         Err(Error::Schema(SchemaError::DuplicateTable(_)))
     ));
 }
+
+/// `validate` is remembered only until the tables change: a foreign key
+/// added to a valid metadata, or the removal of the table it refers to,
+/// is found by the next call.
+#[test]
+fn validation_is_redone_after_changes() {
+    let mut md = MetaData::new();
+    md.add_table(Table::new("a").column(Column::new("id", "integer").primary_key()))
+        .unwrap();
+    md.add_table(
+        Table::new("b")
+            .column(Column::new("id", "integer").primary_key())
+            .column(Column::new("a_id", "integer"))
+            .column(Column::new("c_id", "integer"))
+            .constraint(ForeignKey::new(["a_id"], TableRef::new(None, "a"))),
+    )
+    .unwrap();
+    md.validate().unwrap();
+    md.validate().unwrap();
+
+    md.table_mut(&TableRef::new(None, "b"))
+        .unwrap()
+        .add_constraint(ForeignKey::new(["c_id"], TableRef::new(None, "c")))
+        .unwrap();
+    assert!(
+        matches!(md.validate(), Err(SchemaError::UnknownTable { .. })),
+        "a new foreign key to a missing table"
+    );
+    md.add_table(Table::new("c").column(Column::new("id", "integer").primary_key()))
+        .unwrap();
+    md.validate().unwrap();
+
+    md.remove_table(&TableRef::new(None, "a")).unwrap();
+    assert!(
+        matches!(md.validate(), Err(SchemaError::UnknownTable { .. })),
+        "the referred table was removed"
+    );
+    let copy = md.clone();
+    assert!(copy.validate().is_err(), "a clone keeps what is known");
+}

@@ -89,16 +89,18 @@ impl ConventionHandler {
                     // Undeclared referred columns are the referred table's primary key,
                     // for built-in tokens and for plugins' tokens alike
                     // (`TokenContext::referred_columns`); wait for that table if a token may need them.
+                    // No lookup when no token can ask for them.
                     let custom = template.tokens().any(|t| matches!(t, Token::Custom(_)));
-                    match catalog
-                        .table(&fk.referred_table)
-                        .and_then(Table::primary_key)
-                    {
-                        Some(pk) => Some(pk.columns()),
-                        None if template.uses_referred_columns() || custom => {
-                            return Ok(Some(fk.referred_table.clone()))
+                    if !(template.uses_referred_columns() || custom) {
+                        None
+                    } else {
+                        match catalog
+                            .table(&fk.referred_table)
+                            .and_then(Table::primary_key)
+                        {
+                            Some(pk) => Some(pk.columns()),
+                            None => return Ok(Some(fk.referred_table.clone())),
                         }
-                        None => None,
                     }
                 };
                 (Some(fk), referred)

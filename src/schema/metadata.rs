@@ -1,5 +1,6 @@
 //! The metadata: a collection of tables with an event bus.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use super::column::Column;
@@ -58,6 +59,18 @@ pub struct MetaData {
     ddl: Vec<CustomDdl>,
     deferrals: Vec<Deferral>,
     convention: Option<(ListenerId, Arc<NamingConvention>)>,
+    validated: Validated,
+}
+
+/// Whether [`MetaData::validate`] passed since tables last changed: a
+/// loaded metadata is validated once, not again by each plan made from it.
+#[derive(Debug, Default)]
+struct Validated(AtomicBool);
+
+impl Clone for Validated {
+    fn clone(&self) -> Self {
+        Validated(AtomicBool::new(self.0.load(Ordering::Relaxed)))
+    }
 }
 
 impl Default for MetaData {
@@ -89,6 +102,7 @@ impl MetaData {
             ddl: Vec::new(),
             deferrals: Vec::new(),
             convention: None,
+            validated: Validated::default(),
         }
     }
 
@@ -185,6 +199,7 @@ impl MetaData {
 
     /// A handle to change an attached table; every change fires events.
     pub fn table_mut(&mut self, r: &TableRef) -> Option<TableMut<'_>> {
+        *self.validated.0.get_mut() = false;
         let idx = self.position(r)?;
         Some(TableMut { md: self, idx })
     }
@@ -192,6 +207,7 @@ impl MetaData {
     /// Removes a table and returns it detached. Foreign keys of other tables
     /// that refer to it are left as they are (and fail validation).
     pub fn remove_table(&mut self, r: &TableRef) -> Option<Table> {
+        *self.validated.0.get_mut() = false;
         let idx = self.position(r)?;
         let t = self.tables.remove(idx);
         self.index.rebuild(&self.tables);
@@ -228,6 +244,7 @@ impl MetaData {
     /// Adds a table, replaying its attachments in declaration order and
     /// firing events. On any error the metadata is left without the table.
     pub fn add_table(&mut self, table: Table) -> Result<&Table, Error> {
+        *self.validated.0.get_mut() = false;
         let table = if table.attached {
             table.to_detached()
         } else {
@@ -433,11 +450,15 @@ impl MetaData {
     /// Checks what can only be checked once every table is known: foreign
     /// keys refer to existing tables and columns, with matching counts.
     pub fn validate(&self) -> Result<(), SchemaError> {
+        if self.validated.0.load(Ordering::Relaxed) {
+            return Ok(());
+        }
         for t in &self.tables {
             for fk in t.foreign_keys() {
                 self.referred_columns(t, fk)?;
             }
         }
+        self.validated.0.store(true, Ordering::Relaxed);
         Ok(())
     }
 
