@@ -1,6 +1,6 @@
 //! Streaming parse: the document's tables are handed over one by one as the
 //! parser reaches them, so a large document is never held whole in memory
-//! and the tables can be checked and attached while the rest is parsed.
+//! and the tables can be attached while the rest is parsed.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -11,21 +11,23 @@ use serde::Deserialize;
 
 use super::load::Format;
 use super::model::{DocDdl, DocTable, DocView, StringOrList};
+use crate::schema::Table;
 
 /// What the parser hands over, in document order.
-pub(crate) enum Msg<'a> {
+pub(crate) enum Msg {
     /// The naming settings seen before `tables` (sent once, before the first table).
     Head {
         conventions: Option<StringOrList>,
         naming_convention: Option<BTreeMap<String, String>>,
     },
-    /// The next tables, already checked by the parsing thread (sent a few
-    /// at a time: each send may wake the other thread).
-    Tables(Vec<DocTable<'a>>),
+    /// The next tables, already checked and built by the parsing thread
+    /// (sent a few at a time: each send may wake the other thread).
+    Tables(Vec<Table>),
 }
 
-/// Checks a parsed table by its position in the document (`false`: it is wrong).
-pub(crate) type Check<'c> = &'c (dyn Fn(usize, &DocTable<'_>) -> bool + Sync);
+/// Checks a parsed table by its position in the document and builds it
+/// (`None`: it is wrong).
+pub(crate) type Check<'c> = &'c (dyn Fn(usize, DocTable<'_>) -> Option<Table> + Sync);
 
 /// How many tables go in one message.
 const BATCH: usize = 16;
@@ -47,11 +49,11 @@ pub(crate) struct Stopped;
 
 /// Parses `text`, sending each table to `tx` as soon as it is read and
 /// checked.
-pub(crate) fn parse<'a>(
-    text: &'a str,
+pub(crate) fn parse(
+    text: &str,
     format: Format,
     check: Check<'_>,
-    tx: SyncSender<Msg<'a>>,
+    tx: SyncSender<Msg>,
 ) -> Result<Rest, Stopped> {
     let seed = FileSeed { tx, check };
     match format {
@@ -78,12 +80,12 @@ enum Field {
     Ddl,
 }
 
-struct FileSeed<'a, 'c> {
-    tx: SyncSender<Msg<'a>>,
+struct FileSeed<'c> {
+    tx: SyncSender<Msg>,
     check: Check<'c>,
 }
 
-impl<'de: 'a, 'a> DeserializeSeed<'de> for FileSeed<'a, '_> {
+impl<'de> DeserializeSeed<'de> for FileSeed<'_> {
     type Value = Rest;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Rest, D::Error> {
@@ -91,7 +93,7 @@ impl<'de: 'a, 'a> DeserializeSeed<'de> for FileSeed<'a, '_> {
     }
 }
 
-impl<'de: 'a, 'a> Visitor<'de> for FileSeed<'a, '_> {
+impl<'de> Visitor<'de> for FileSeed<'_> {
     type Value = Rest;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -143,12 +145,12 @@ impl<'de: 'a, 'a> Visitor<'de> for FileSeed<'a, '_> {
     }
 }
 
-struct TablesSeed<'s, 'a, 'c> {
-    tx: &'s SyncSender<Msg<'a>>,
+struct TablesSeed<'s, 'c> {
+    tx: &'s SyncSender<Msg>,
     check: Check<'c>,
 }
 
-impl<'de: 'a, 'a> DeserializeSeed<'de> for TablesSeed<'_, 'a, '_> {
+impl<'de> DeserializeSeed<'de> for TablesSeed<'_, '_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
@@ -156,7 +158,7 @@ impl<'de: 'a, 'a> DeserializeSeed<'de> for TablesSeed<'_, 'a, '_> {
     }
 }
 
-impl<'de: 'a, 'a> Visitor<'de> for TablesSeed<'_, 'a, '_> {
+impl<'de> Visitor<'de> for TablesSeed<'_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -167,10 +169,10 @@ impl<'de: 'a, 'a> Visitor<'de> for TablesSeed<'_, 'a, '_> {
         let mut i = 0;
         let mut batch = Vec::with_capacity(BATCH);
         let stopped = || de::Error::custom("stopped");
-        while let Some(t) = seq.next_element::<DocTable<'a>>()? {
-            if !(self.check)(i, &t) {
+        while let Some(t) = seq.next_element::<DocTable<'de>>()? {
+            let Some(t) = (self.check)(i, t) else {
                 return Err(de::Error::custom("invalid table"));
-            }
+            };
             batch.push(t);
             i += 1;
             if batch.len() == BATCH {
