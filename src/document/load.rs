@@ -738,11 +738,9 @@ impl<'a> Loader<'a> {
         let (tx, rx) = std::sync::mpsc::sync_channel(STREAM_BUFFER);
         std::thread::scope(|s| {
             let (text, format) = (self.text, self.format);
-            // The parsing thread also checks and builds each table; this
-            // thread attaches it (events and naming): about even shares.
-            let check = |i: usize, t: DocTable<'_>| {
-                self.validate_table(i, &t, None).ok().map(|()| table(t))
-            };
+            // The parsing thread also checks each table; this thread
+            // converts and attaches it: about even shares of the work.
+            let check = |i: usize, t: &DocTable<'_>| self.validate_table(i, t, None).is_ok();
             // No thread to be had: the full passes, on this one.
             let parser = std::thread::Builder::new()
                 .spawn_scoped(s, move || stream::parse(text, format, &check, tx))
@@ -765,7 +763,7 @@ impl<'a> Loader<'a> {
     /// each table as it arrives and adds it to the metadata.
     fn receive(
         &self,
-        rx: std::sync::mpsc::Receiver<stream::Msg>,
+        rx: std::sync::mpsc::Receiver<stream::Msg<'a>>,
         base: Option<&Path>,
         options: &LoadOptions,
     ) -> Option<MetaData> {
@@ -789,7 +787,7 @@ impl<'a> Loader<'a> {
                 stream::Msg::Tables(batch) => {
                     let md = md.as_mut()?;
                     for t in batch {
-                        md.add_table(t).ok()?;
+                        md.add_table(table(t)).ok()?;
                     }
                 }
             }

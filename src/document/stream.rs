@@ -1,6 +1,6 @@
 //! Streaming parse: the document's tables are handed over one by one as the
 //! parser reaches them, so a large document is never held whole in memory
-//! and the tables can be attached while the rest is parsed.
+//! and the tables can be checked and attached while the rest is parsed.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -11,23 +11,21 @@ use serde::Deserialize;
 
 use super::load::Format;
 use super::model::{DocDdl, DocTable, DocView, StringOrList};
-use crate::schema::Table;
 
 /// What the parser hands over, in document order.
-pub(crate) enum Msg {
+pub(crate) enum Msg<'a> {
     /// The naming settings seen before `tables` (sent once, before the first table).
     Head {
         conventions: Option<StringOrList>,
         naming_convention: Option<BTreeMap<String, String>>,
     },
-    /// The next tables, already checked and built by the parsing thread
-    /// (sent a few at a time: each send may wake the other thread).
-    Tables(Vec<Table>),
+    /// The next tables, already checked by the parsing thread (sent a few
+    /// at a time: each send may wake the other thread).
+    Tables(Vec<DocTable<'a>>),
 }
 
-/// Checks a parsed table by its position in the document and builds it
-/// (`None`: it is wrong).
-pub(crate) type Check<'c> = &'c (dyn Fn(usize, DocTable<'_>) -> Option<Table> + Sync);
+/// Checks a parsed table by its position in the document (`false`: it is wrong).
+pub(crate) type Check<'c> = &'c (dyn Fn(usize, &DocTable<'_>) -> bool + Sync);
 
 /// How many tables go in one message.
 const BATCH: usize = 16;
@@ -49,11 +47,11 @@ pub(crate) struct Stopped;
 
 /// Parses `text`, sending each table to `tx` as soon as it is read and
 /// checked.
-pub(crate) fn parse(
-    text: &str,
+pub(crate) fn parse<'a>(
+    text: &'a str,
     format: Format,
     check: Check<'_>,
-    tx: SyncSender<Msg>,
+    tx: SyncSender<Msg<'a>>,
 ) -> Result<Rest, Stopped> {
     let seed = FileSeed { tx, check };
     match format {
@@ -80,12 +78,12 @@ enum Field {
     Ddl,
 }
 
-struct FileSeed<'c> {
-    tx: SyncSender<Msg>,
+struct FileSeed<'a, 'c> {
+    tx: SyncSender<Msg<'a>>,
     check: Check<'c>,
 }
 
-impl<'de> DeserializeSeed<'de> for FileSeed<'_> {
+impl<'de: 'a, 'a> DeserializeSeed<'de> for FileSeed<'a, '_> {
     type Value = Rest;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Rest, D::Error> {
@@ -93,7 +91,7 @@ impl<'de> DeserializeSeed<'de> for FileSeed<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for FileSeed<'_> {
+impl<'de: 'a, 'a> Visitor<'de> for FileSeed<'a, '_> {
     type Value = Rest;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -145,12 +143,12 @@ impl<'de> Visitor<'de> for FileSeed<'_> {
     }
 }
 
-struct TablesSeed<'s, 'c> {
-    tx: &'s SyncSender<Msg>,
+struct TablesSeed<'s, 'a, 'c> {
+    tx: &'s SyncSender<Msg<'a>>,
     check: Check<'c>,
 }
 
-impl<'de> DeserializeSeed<'de> for TablesSeed<'_, '_> {
+impl<'de: 'a, 'a> DeserializeSeed<'de> for TablesSeed<'_, 'a, '_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
@@ -158,7 +156,7 @@ impl<'de> DeserializeSeed<'de> for TablesSeed<'_, '_> {
     }
 }
 
-impl<'de> Visitor<'de> for TablesSeed<'_, '_> {
+impl<'de: 'a, 'a> Visitor<'de> for TablesSeed<'_, 'a, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -169,10 +167,10 @@ impl<'de> Visitor<'de> for TablesSeed<'_, '_> {
         let mut i = 0;
         let mut batch = Vec::with_capacity(BATCH);
         let stopped = || de::Error::custom("stopped");
-        while let Some(t) = seq.next_element::<DocTable<'de>>()? {
-            let Some(t) = (self.check)(i, t) else {
+        while let Some(t) = seq.next_element::<DocTable<'a>>()? {
+            if !(self.check)(i, &t) {
                 return Err(de::Error::custom("invalid table"));
-            };
+            }
             batch.push(t);
             i += 1;
             if batch.len() == BATCH {
