@@ -448,7 +448,8 @@ impl MetaData {
     }
 
     /// Checks what can only be checked once every table is known: foreign
-    /// keys refer to existing tables and columns, with matching counts.
+    /// keys refer to existing tables and columns, with matching counts. A
+    /// second call is free until the tables change.
     pub fn validate(&self) -> Result<(), SchemaError> {
         if self.validated.0.load(Ordering::Relaxed) {
             return Ok(());
