@@ -643,16 +643,14 @@ fn tables_are_found_by_schema_and_name_across_removals() {
 #[test]
 fn validation_is_redone_after_changes() {
     let mut md = MetaData::new();
-    md.add_table(Table::new("a").column(Column::new("id", "integer").primary_key()))
+    let key = || Column::new("id", "integer").primary_key();
+    let to = |r: &str| Reference::parse(r).unwrap();
+    md.add_table(Table::new("a").column(key())).unwrap();
+    let b = Table::new("b")
+        .column(key())
+        .column(Column::new("c_id", "integer"));
+    md.add_table(b.column(Column::new("a_id", "integer").references(to("a.id"))))
         .unwrap();
-    md.add_table(
-        Table::new("b")
-            .column(Column::new("id", "integer").primary_key())
-            .column(Column::new("a_id", "integer"))
-            .column(Column::new("c_id", "integer"))
-            .constraint(ForeignKey::new(["a_id"], TableRef::new(None, "a"))),
-    )
-    .unwrap();
     md.validate().unwrap();
     md.validate().unwrap();
 
@@ -664,8 +662,7 @@ fn validation_is_redone_after_changes() {
         matches!(md.validate(), Err(SchemaError::UnknownTable { .. })),
         "a new foreign key to a missing table"
     );
-    md.add_table(Table::new("c").column(Column::new("id", "integer").primary_key()))
-        .unwrap();
+    md.add_table(Table::new("c").column(key())).unwrap();
     md.validate().unwrap();
 
     md.remove_table(&TableRef::new(None, "a")).unwrap();
