@@ -479,7 +479,7 @@ fn deferred_by_table(sorted: &Order) -> HashMap<usize, Vec<usize>> {
 
 /// What [`build_create`] does up to the last table, on two threads: the
 /// second checks the names while this one checks the tables and sorts
-/// them; then each renders half of the tables. Errors come in the order of
+/// them; then each renders part of the tables. Errors come in the order of
 /// the one-thread way: tables, names, order, statements. Gives the order,
 /// or `None` if no thread could be started (nothing is done then).
 fn build_create_parallel(
@@ -509,7 +509,10 @@ fn build_create_parallel(
         let mut rendered = Ok(());
         if let Ok(Ok(sorted)) = &prepared {
             let by_table = deferred_by_table(sorted);
-            let (first, second) = sorted.tables.split_at(sorted.tables.len() / 2);
+            // The helper has checked the names meanwhile (about 15 % of
+            // the instructions of this stage, against 5 % for validating and
+            // sorting here): this thread renders three fifths.
+            let (first, second) = sorted.tables.split_at(sorted.tables.len() * 3 / 5);
             // The helper is gone only if the names are wrong: no rendering then.
             if work.send((second.to_vec(), by_table.clone())).is_ok() {
                 rendered = b
