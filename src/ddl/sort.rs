@@ -165,7 +165,8 @@ fn order(
             let Some(fk) = k.as_foreign_key() else {
                 continue;
             };
-            let Some(ri) = md.position(fk.referred_table()) else {
+            let found = md.referred_position(ti, ci);
+            let Some(ri) = found.or_else(|| md.position(fk.referred_table())) else {
                 if refuse_unknown {
                     return Err(unknown_table(t, fk));
                 }

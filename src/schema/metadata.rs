@@ -1,7 +1,6 @@
 //! The metadata: a collection of tables with an event bus.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::column::Column;
 use super::constraint::{Constraint, ForeignKey, Index, Origin, PrimaryKey, TableRef, Unique};
@@ -59,19 +58,23 @@ pub struct MetaData {
     ddl: Vec<CustomDdl>,
     deferrals: Vec<Deferral>,
     convention: Option<(ListenerId, Arc<NamingConvention>)>,
-    validated: Validated,
+    resolved: OnceLock<Resolved>,
 }
 
-/// Whether [`MetaData::validate`] passed since tables last changed: a
-/// loaded metadata is validated once, not again by each plan made from it.
-#[derive(Debug, Default)]
-struct Validated(AtomicBool);
-
-impl Clone for Validated {
-    fn clone(&self) -> Self {
-        Validated(AtomicBool::new(self.0.load(Ordering::Relaxed)))
-    }
+/// What the last passing [`MetaData::validate`] found, kept until the
+/// tables change: where each foreign key's referred table sits. A loaded
+/// metadata is then validated once, and plans made from it neither check
+/// it again nor look referred tables up by name.
+#[derive(Clone, Debug)]
+struct Resolved {
+    /// Where each table's entries start in `targets` (one more at the end).
+    start: Vec<usize>,
+    /// For each table's constraints in order: the position of a foreign
+    /// key's referred table, or `NOT_A_KEY` for other constraints.
+    targets: Vec<u32>,
 }
+
+const NOT_A_KEY: u32 = u32::MAX;
 
 impl Default for MetaData {
     fn default() -> Self {
@@ -102,7 +105,7 @@ impl MetaData {
             ddl: Vec::new(),
             deferrals: Vec::new(),
             convention: None,
-            validated: Validated::default(),
+            resolved: OnceLock::new(),
         }
     }
 
@@ -199,7 +202,7 @@ impl MetaData {
 
     /// A handle to change an attached table; every change fires events.
     pub fn table_mut(&mut self, r: &TableRef) -> Option<TableMut<'_>> {
-        *self.validated.0.get_mut() = false;
+        self.resolved = OnceLock::new();
         let idx = self.position(r)?;
         Some(TableMut { md: self, idx })
     }
@@ -207,7 +210,7 @@ impl MetaData {
     /// Removes a table and returns it detached. Foreign keys of other tables
     /// that refer to it are left as they are (and fail validation).
     pub fn remove_table(&mut self, r: &TableRef) -> Option<Table> {
-        *self.validated.0.get_mut() = false;
+        self.resolved = OnceLock::new();
         let idx = self.position(r)?;
         let t = self.tables.remove(idx);
         self.index.rebuild(&self.tables);
@@ -244,7 +247,7 @@ impl MetaData {
     /// Adds a table, replaying its attachments in declaration order and
     /// firing events. On any error the metadata is left without the table.
     pub fn add_table(&mut self, table: Table) -> Result<&Table, Error> {
-        *self.validated.0.get_mut() = false;
+        self.resolved = OnceLock::new();
         let table = if table.attached {
             table.to_detached()
         } else {
@@ -451,16 +454,54 @@ impl MetaData {
     /// keys refer to existing tables and columns, with matching counts. A
     /// second call is free until the tables change.
     pub fn validate(&self) -> Result<(), SchemaError> {
-        if self.validated.0.load(Ordering::Relaxed) {
+        if self.resolved.get().is_some() {
             return Ok(());
         }
+        let mut start = Vec::with_capacity(self.tables.len() + 1);
+        let mut targets = Vec::with_capacity(self.tables.iter().map(|t| t.constraints.len()).sum());
         for t in &self.tables {
-            for fk in t.foreign_keys() {
-                self.referred_columns(t, fk)?;
+            start.push(targets.len());
+            for c in &t.constraints {
+                targets.push(match c {
+                    Constraint::ForeignKey(fk) => {
+                        let (target, _) = self.resolve(t, fk)?;
+                        u32::try_from(target).unwrap_or(NOT_A_KEY)
+                    }
+                    _ => NOT_A_KEY,
+                });
             }
         }
-        self.validated.0.store(true, Ordering::Relaxed);
+        start.push(targets.len());
+        let _ = self.resolved.set(Resolved { start, targets });
         Ok(())
+    }
+
+    /// The position of the table that the foreign key at `constraint` of
+    /// the table at `table` refers to, if a passing [`validate`](Self::validate)
+    /// found it and no table changed since.
+    pub(crate) fn referred_position(&self, table: usize, constraint: usize) -> Option<usize> {
+        let r = self.resolved.get()?;
+        let at = r.start.get(table)? + constraint;
+        if at >= *r.start.get(table + 1)? {
+            return None;
+        }
+        match r.targets[at] {
+            NOT_A_KEY => None,
+            p => Some(p as usize),
+        }
+    }
+
+    /// [`referred_position`](Self::referred_position) for a table and
+    /// foreign key given by reference (found by address: they must be this
+    /// metadata's own).
+    fn resolved_target(&self, table: &Table, fk: &ForeignKey) -> Option<usize> {
+        self.resolved.get()?;
+        let ti = position_in(&self.tables, table)?;
+        let ci = table
+            .constraints
+            .iter()
+            .position(|c| matches!(c, Constraint::ForeignKey(f) if std::ptr::eq(f, fk)))?;
+        self.referred_position(ti, ci)
     }
 
     /// The columns a foreign key refers to: its declared ones, or the referred
@@ -470,8 +511,26 @@ impl MetaData {
         table: &Table,
         fk: &'a ForeignKey,
     ) -> Result<&'a [String], SchemaError> {
+        // Checked already: the key's own columns, or the target's primary key.
+        if let Some(p) = self.resolved_target(table, fk) {
+            match (&fk.referred_columns[..], &self.tables[p].primary_key) {
+                ([], Some(pk)) => return Ok(&pk.columns),
+                ([], None) => {}
+                (cols, _) => return Ok(cols),
+            }
+        }
+        Ok(self.resolve(table, fk)?.1)
+    }
+
+    /// Finds the table a foreign key refers to and the columns it refers to
+    /// there, checking both.
+    fn resolve<'a>(
+        &'a self,
+        table: &Table,
+        fk: &'a ForeignKey,
+    ) -> Result<(usize, &'a [String]), SchemaError> {
         let r = &fk.referred_table;
-        let Some(target) = self.get(r) else {
+        let Some(at) = self.position(r) else {
             return Err(SchemaError::UnknownTable {
                 table: table.key(),
                 referred: r.clone(),
@@ -486,6 +545,7 @@ impl MetaData {
                 ),
             });
         };
+        let target = &self.tables[at];
         let cols: &[String] = if fk.referred_columns.is_empty() {
             match &target.primary_key {
                 Some(pk) => &pk.columns,
@@ -517,7 +577,7 @@ impl MetaData {
                 referred_count: cols.len(),
             });
         }
-        Ok(cols)
+        Ok((at, cols))
     }
 
     /// Fires a DDL event for the metadata (`table` is `None`) or one table,
@@ -884,4 +944,16 @@ impl<'a> Attach<'a> {
         table.indexes.push(index);
         Ok(())
     }
+}
+
+/// The position of `item` in `slice`, if it is one of its elements (by
+/// address, not by value).
+fn position_in<T>(slice: &[T], item: &T) -> Option<usize> {
+    let size = std::mem::size_of::<T>();
+    let offset = (item as *const T as usize).checked_sub(slice.as_ptr() as usize)?;
+    if size == 0 || offset % size != 0 {
+        return None;
+    }
+    let i = offset / size;
+    (i < slice.len() && std::ptr::eq(&slice[i], item)).then_some(i)
 }
