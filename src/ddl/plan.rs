@@ -219,7 +219,8 @@ impl<'a> Builder<'a> {
     ) -> Result<(), DdlError> {
         match &mut self.out {
             Output::Steps(steps) => {
-                let sql = st.to_sql(self.d, self.options)?;
+                let mut sql = String::new();
+                st.write_sql_with(self.d, self.options, &self.rules, &mut sql)?;
                 steps.push(Step::Sql {
                     sql,
                     kind,
@@ -239,7 +240,7 @@ impl<'a> Builder<'a> {
                 if !first {
                     out.push('\n');
                 }
-                st.write_sql(self.d, self.options, out)?;
+                st.write_sql_with(self.d, self.options, &self.rules, out)?;
                 out.push_str(";\n");
             }
         }
@@ -299,20 +300,18 @@ impl<'a> Builder<'a> {
     }
 }
 
-fn prepare(md: &MetaData, d: &dyn Dialect, options: &DdlOptions) -> Result<(), crate::Error> {
-    prepare_tables(md, d, options)?;
-    check_final_names(md, &d.name_rules(options.max_identifier_length))?;
+/// Checks what must hold before any statement is rendered under `rules`:
+/// references, identifier lengths, then final names.
+fn prepare(md: &MetaData, rules: &NameRules) -> Result<(), crate::Error> {
+    prepare_tables(md, rules)?;
+    check_final_names(md, rules)?;
     Ok(())
 }
 
 /// What [`prepare`] checks before names: references and identifier lengths.
-fn prepare_tables(
-    md: &MetaData,
-    d: &dyn Dialect,
-    options: &DdlOptions,
-) -> Result<(), crate::Error> {
+fn prepare_tables(md: &MetaData, rules: &NameRules) -> Result<(), crate::Error> {
     md.validate()?;
-    check_identifier_lengths(md, &d.name_rules(options.max_identifier_length))?;
+    check_identifier_lengths(md, rules)?;
     Ok(())
 }
 
@@ -454,9 +453,8 @@ fn build_create<'a>(md: &MetaData, mut b: Builder<'a>) -> Result<Builder<'a>, cr
             return finish_create(md, b, &sorted?);
         }
     }
-    let (dialect, options) = (b.d, b.options);
-    prepare(md, dialect, options)?;
-    let sorted = order_for_create(md, dialect.capabilities().alter_add_constraint)?;
+    prepare(md, &b.rules)?;
+    let sorted = order_for_create(md, b.d.capabilities().alter_add_constraint)?;
     b.event(
         EventKind::BeforeCreate,
         DdlWhen::BeforeCreate,
@@ -486,8 +484,7 @@ fn build_create_parallel(
     md: &MetaData,
     b: &mut Builder<'_>,
 ) -> Option<Result<Order, crate::Error>> {
-    let (dialect, options) = (b.d, b.options);
-    let can_alter = dialect.capabilities().alter_add_constraint;
+    let can_alter = b.d.capabilities().alter_add_constraint;
     // The second half of the order and the deferred keys, once known.
     let (work, work_rx) =
         std::sync::mpsc::sync_channel::<(Vec<usize>, HashMap<usize, Vec<usize>>)>(1);
@@ -504,8 +501,7 @@ fn build_create_parallel(
             (names, rendered, other)
         };
         let helper = std::thread::Builder::new().spawn_scoped(s, second).ok()?;
-        let prepared =
-            prepare_tables(md, dialect, options).map(|()| order_for_create(md, can_alter));
+        let prepared = prepare_tables(md, &b.rules).map(|()| order_for_create(md, can_alter));
         let mut rendered = Ok(());
         if let Ok(Ok(sorted)) = &prepared {
             let by_table = deferred_by_table(sorted);
@@ -618,9 +614,8 @@ pub(crate) fn drop_script_pieces(
 }
 
 fn build_drop<'a>(md: &MetaData, mut b: Builder<'a>) -> Result<Builder<'a>, crate::Error> {
-    let (dialect, options) = (b.d, b.options);
-    prepare(md, dialect, options)?;
-    let caps = dialect.capabilities();
+    prepare(md, &b.rules)?;
+    let caps = b.d.capabilities();
     let sorted = order_for_drop(md, caps.alter_add_constraint)?;
     b.event(
         EventKind::BeforeDrop,

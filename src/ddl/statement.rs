@@ -122,11 +122,24 @@ impl<'a> Statement<'a> {
         options: &DdlOptions,
         out: &mut String,
     ) -> Result<(), DdlError> {
+        let rules = dialect.name_rules(options.max_identifier_length);
+        self.write_sql_with(dialect, options, &rules, out)
+    }
+
+    /// [`write_sql`](Self::write_sql) with the dialect's naming rules made
+    /// already (a plan renders many statements under the same rules).
+    pub(crate) fn write_sql_with(
+        &self,
+        dialect: &dyn Dialect,
+        options: &DdlOptions,
+        rules: &NameRules,
+        out: &mut String,
+    ) -> Result<(), DdlError> {
         let start = out.len();
         let r = Renderer {
             d: dialect,
             options,
-            rules: dialect.name_rules(options.max_identifier_length),
+            rules,
         };
         let result = r.statement(self, out);
         if result.is_err() {
@@ -196,7 +209,7 @@ pub fn render_custom_ddl(
 struct Renderer<'o> {
     d: &'o dyn Dialect,
     options: &'o DdlOptions,
-    rules: NameRules,
+    rules: &'o NameRules,
 }
 
 impl Renderer<'_> {
