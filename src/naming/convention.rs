@@ -186,14 +186,6 @@ impl NamingConvention {
         cx: &TokenContext<'_>,
         out: &mut String,
     ) -> Result<(), NamingError> {
-        let push_all = |vals: &mut dyn Iterator<Item = &str>, sel: Selector, out: &mut String| {
-            for (i, v) in vals.enumerate() {
-                if i > 0 && sel != Selector::Concat {
-                    out.push('_');
-                }
-                out.push_str(v);
-            }
-        };
         let push_column = |c: &Column, attr: ColumnAttr, out: &mut String| match attr {
             ColumnAttr::Name => out.push_str(&c.name),
             ColumnAttr::Key => out.push_str(c.key_or_name()),
@@ -223,12 +215,7 @@ impl NamingConvention {
                 }
             }
             Token::Column(attr, sel) => {
-                for (i, c) in cx.columns.iter().enumerate() {
-                    if i > 0 && *sel != Selector::Concat {
-                        out.push('_');
-                    }
-                    push_column(c, *attr, out);
-                }
+                push_joined(&cx.columns, *sel, out, |c, out| push_column(c, *attr, out))
             }
             Token::ReferredColumn(sel) => {
                 let cols = cx.referred_columns.unwrap_or(&[]);
@@ -248,7 +235,7 @@ impl NamingConvention {
                             })
                         }
                     },
-                    _ => push_all(&mut cols.iter().map(String::as_str), *sel, out),
+                    _ => push_joined(cols, *sel, out, |c, out| out.push_str(c)),
                 }
             }
             Token::Custom(name) => {
@@ -272,5 +259,22 @@ impl NamingConvention {
             }
         }
         Ok(())
+    }
+}
+
+/// Appends each of `items` with `push`, joined with `_` (nothing between
+/// them for [`Selector::Concat`]): the `column_0N_*` and `column_0_N_*`
+/// forms of a token.
+fn push_joined<T>(
+    items: &[T],
+    sel: Selector,
+    out: &mut String,
+    mut push: impl FnMut(&T, &mut String),
+) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 && sel != Selector::Concat {
+            out.push('_');
+        }
+        push(item, out);
     }
 }
