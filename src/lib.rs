@@ -57,6 +57,7 @@ pub mod naming;
 pub mod plugin;
 pub mod schema;
 pub mod testing;
+mod text;
 
 #[cfg(feature = "cli")]
 pub mod cli;

@@ -217,19 +217,6 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
     }
 }
 
-/// Calls `f` with `word` in ASCII lower case, made on the stack; `false`
-/// for words longer than any reserved word.
-fn with_lower_case(word: &str, f: impl FnOnce(&str) -> bool) -> bool {
-    let mut buf = [0u8; 32];
-    let Some(lower) = buf.get_mut(..word.len()) else {
-        return false;
-    };
-    lower.copy_from_slice(word.as_bytes());
-    lower.make_ascii_lowercase();
-    // ASCII lower-casing keeps UTF-8 valid.
-    std::str::from_utf8(lower).is_ok_and(f)
-}
-
 /// A dialect's reserved words, in lower case, looked up case-insensitively
 /// through a hash set made on first use (every rendered identifier is
 /// looked up).
@@ -264,7 +251,9 @@ impl ReservedWords {
         let set = self
             .set
             .get_or_init(|| self.words.iter().copied().collect());
-        with_lower_case(word, |w| set.contains(w))
+        // A word longer than the lower-casing buffer is longer than any
+        // reserved word (checked by a test below).
+        crate::text::with_ascii_lowercase(word, |w| set.contains(w)).unwrap_or(false)
     }
 }
 
@@ -327,6 +316,11 @@ mod tests {
             let w = d.reserved_words().words();
             assert!(w.windows(2).all(|p| p[0] < p[1]), "{}", d.name());
             assert!(w.iter().all(|s| *s == s.to_lowercase()), "{}", d.name());
+            assert!(
+                w.iter().all(|s| s.len() <= crate::text::LOWERCASE_MAX),
+                "{}: a reserved word longer than the lower-casing buffer",
+                d.name()
+            );
         }
     }
 

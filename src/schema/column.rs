@@ -45,14 +45,14 @@ impl ColumnType {
             Some(i) if t.ends_with(')') => (t[..i].trim(), Some(&t[i + 1..t.len() - 1])),
             _ => (t, None),
         };
-        // The head in lower case, on the stack (every column's type is parsed).
-        let mut buf = [0u8; 16];
-        let Some(lower) = buf.get_mut(..head.len()) else {
-            return ColumnType::Other(t.to_owned());
-        };
-        lower.copy_from_slice(head.as_bytes());
-        lower.make_ascii_lowercase();
-        let head = std::str::from_utf8(lower).unwrap_or_default();
+        // A head longer than the lower-casing buffer names no portable type.
+        crate::text::with_ascii_lowercase(head, |head| Self::portable(head, args, t))
+            .unwrap_or_else(|| ColumnType::Other(t.to_owned()))
+    }
+
+    /// The portable type `head` (lower case) with `args` names, else `t` as
+    /// [`ColumnType::Other`].
+    fn portable(head: &str, args: Option<&str>, t: &str) -> ColumnType {
         // One or two comma-separated numbers.
         let nums = |a: &str| -> Option<(u32, Option<u32>)> {
             let mut parts = a.split(',').map(|p| p.trim().parse::<u32>().ok());
