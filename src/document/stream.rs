@@ -123,8 +123,11 @@ impl<'de: 'a, 'a> Visitor<'de> for FileSeed<'a, '_> {
                     tables_seen = true;
                     self.tx
                         .send(Msg::Head {
-                            conventions: conventions.clone(),
-                            naming_convention: naming_convention.clone(),
+                            // Not needed here again: a second `conventions`
+                            // is a duplicate key, one after the tables a
+                            // fallback (`naming_after_tables`).
+                            conventions: conventions.take(),
+                            naming_convention: naming_convention.take(),
                         })
                         .map_err(|_| de::Error::custom("stopped"))?;
                     map.next_value_seed(TablesSeed {
