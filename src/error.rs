@@ -10,7 +10,7 @@ use crate::schema::SchemaError;
 pub enum Error {
     /// The schema cannot be built as declared.
     #[error(transparent)]
-    Schema(#[from] SchemaError),
+    Schema(SchemaError),
     /// A name cannot be made or used.
     #[error(transparent)]
     Naming(#[from] NamingError),
@@ -26,6 +26,17 @@ pub enum Error {
     /// A listener rejected an attachment or stopped a plan.
     #[error("a listener refused: {0}")]
     Listener(ListenerError),
+}
+
+impl From<SchemaError> for Error {
+    /// A listener's refusal is told as what it is (a naming error, a
+    /// listener's own); other schema errors stay schema errors.
+    fn from(e: SchemaError) -> Self {
+        match e {
+            SchemaError::Listener(l) => l.into(),
+            e => Error::Schema(e),
+        }
+    }
 }
 
 impl From<DocumentError> for Error {

@@ -38,8 +38,9 @@
 //! # Ok::<(), nomenclator::Error>(())
 //! ```
 //!
-//! Layers, in one direction: [`schema`] (the model, no SQL) → [`naming`]
-//! and [`events`] → [`dialect`] (rendering) → execution.
+//! Layers, in one direction: [`schema`] and [`events`] (the model, no SQL)
+//! → [`naming`] → [`sql`] (statements as data) → [`dialect`] (writing SQL)
+//! → [`ddl`] (plans) → [`engine`] (databases) → the command line.
 
 #![warn(missing_docs)]
 // Errors are structured (which table, which constraint, which token) and
@@ -56,6 +57,7 @@ pub mod events;
 pub mod naming;
 pub mod plugin;
 pub mod schema;
+pub mod sql;
 pub mod testing;
 mod text;
 
@@ -63,14 +65,14 @@ mod text;
 pub mod cli;
 
 pub use error::Error;
-pub use events::{Listener, ListenerId};
+pub use events::{EventKind, Listener, ListenerId};
 pub use naming::{
     final_names, IdentifierLimit, NamedObject, NamingConvention, TokenContext, TokenProvider,
 };
 pub use plugin::{Plugin, Plugins};
 pub use schema::{
-    Check, Column, ColumnType, Constraint, ForeignKey, Index, Kind, MetaData, Name, PrimaryKey,
-    Reference, Table, TableRef, Unique,
+    Check, Column, ColumnType, Constraint, CustomDdl, DialectKind, ForeignKey, Index, Kind,
+    MetaData, Name, PrimaryKey, Reference, ReferentialAction, Table, TableRef, Unique, View,
 };
 
 pub(crate) use schema::closest as schema_closest;

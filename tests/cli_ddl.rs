@@ -1,5 +1,7 @@
 //! `nomenclator ddl`, `sort` and `graph` as scripts call them (spec/cli.md).
 
+#![allow(clippy::result_large_err)]
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 

@@ -1,5 +1,7 @@
 //! `nomenclator names` (spec/cli.md), and the public test helper `assert_names!`.
 
+#![allow(clippy::result_large_err)]
+
 use std::path::PathBuf;
 
 use assert_cmd::Command;

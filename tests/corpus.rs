@@ -2,6 +2,8 @@
 //! SQLAlchemy 2.1's (compared as multisets; checks without columns), and a
 //! refusal wherever SQLAlchemy refused.
 
+#![allow(clippy::result_large_err)]
+
 use std::path::{Path, PathBuf};
 
 use nomenclator::document::{load_path, LoadOptions};

@@ -16,7 +16,7 @@ use nomenclator::ddl::{
 use nomenclator::dialect::{self, Dialect};
 use nomenclator::document::{load_path, LoadOptions};
 use nomenclator::naming::NamingError;
-use nomenclator::{Error, MetaData};
+use nomenclator::MetaData;
 use serde_json::Value;
 
 struct Doc {
@@ -106,11 +106,15 @@ fn needs_database(md: &MetaData) -> bool {
 /// The create plan, and the drop plan unless it is refused because an
 /// unnamed foreign key in a cycle could not be dropped by name (checked
 /// here: that foreign key exists and has no name).
-fn plans(md: &MetaData, d: &dyn Dialect, o: &DdlOptions) -> Result<(Plan, Option<Plan>), Error> {
+fn plans<'d>(
+    md: &MetaData,
+    d: &'d dyn Dialect,
+    o: &DdlOptions,
+) -> Result<(Plan<'d>, Option<Plan<'d>>), DdlError> {
     let create = create_plan(md, d, o)?;
     match drop_plan(md, d, o) {
         Ok(p) => Ok((create, Some(p))),
-        Err(Error::Ddl(e)) => match &*e {
+        Err(e) => match &e {
             DdlError::UnnamedForeignKeyInCycle {
                 table,
                 columns,
@@ -123,20 +127,19 @@ fn plans(md: &MetaData, d: &dyn Dialect, o: &DdlOptions) -> Result<(Plan, Option
                     .any(|fk| fk.columns() == columns.as_slice() && fk.name.as_str().is_none()));
                 Ok((create, None))
             }
-            _ => Err(Error::Ddl(e)),
+            _ => Err(e),
         },
-        Err(e) => Err(e),
     }
 }
 
 /// The plan, or `None` when the document is refused for a documented reason
 /// (checked independently here); panics on any other outcome.
-fn plan_or_refusal(
+fn plan_or_refusal<'d>(
     doc: &Doc,
-    d: &dyn Dialect,
+    d: &'d dyn Dialect,
     o: &DdlOptions,
     failures: &mut Vec<String>,
-) -> Option<(Plan, Option<Plan>)> {
+) -> Option<(Plan<'d>, Option<Plan<'d>>)> {
     let id = format!("{}/{}", doc.id, d.name());
     let Some(md) = &doc.md else {
         if doc.expected[d.name()].get("error").is_none() {
@@ -153,7 +156,7 @@ fn plan_or_refusal(
     }
     if too_long(md, d) {
         match got {
-            Err(Error::Naming(NamingError::TooLong { .. })) => {}
+            Err(DdlError::Naming(NamingError::TooLong { .. })) => {}
             other => failures.push(format!(
                 "{id}: a name is over the limit, expected a TooLong refusal, got {:?}",
                 other.err()
@@ -167,7 +170,7 @@ fn plan_or_refusal(
         && o.database.is_none()
     {
         match got {
-            Err(Error::Ddl(e)) if matches!(*e, DdlError::DatabaseNeeded { .. }) => {}
+            Err(DdlError::DatabaseNeeded { .. }) => {}
             other => failures.push(format!(
                 "{id}: expected the DatabaseNeeded refusal, got {:?}",
                 other.err()
@@ -273,7 +276,7 @@ fn sqlite_corpus() {
             v
         };
         let id = format!("{}/sqlite", doc.id);
-        if let Err(e) = conn.execute_batch(&create.script()) {
+        if let Err(e) = conn.execute_batch(&create.script().unwrap()) {
             failures.push(format!("{id}: create failed: {e}"));
             continue;
         }
@@ -288,7 +291,7 @@ fn sqlite_corpus() {
             ran += 1;
             continue;
         };
-        if let Err(e) = conn.execute_batch(&drop.script()) {
+        if let Err(e) = conn.execute_batch(&drop.script().unwrap()) {
             failures.push(format!("{id}: drop failed: {e}"));
             continue;
         }
@@ -331,7 +334,8 @@ fn postgresql_corpus() {
                 tx.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS \"{s}\""))
                     .map_err(|e| e.to_string())?;
             }
-            for st in create.statements() {
+            for st in create.sql().map_err(|e| e.to_string())? {
+                let st = st.as_str();
                 tx.batch_execute(st)
                     .map_err(|e| format!("{id}: {e:?}\n  {st}"))?;
             }
@@ -368,7 +372,8 @@ fn postgresql_corpus() {
             let (named, unnamed) = expected(&doc, "postgresql", &["ix"]);
             same_names(&format!("{id} ix"), &ix, &named, unnamed)?;
             let Some(drop) = &drop else { return Ok(()) };
-            for st in drop.statements() {
+            for st in drop.sql().map_err(|e| e.to_string())? {
+                let st = st.as_str();
                 tx.batch_execute(st)
                     .map_err(|e| format!("{id} drop: {e:?}\n  {st}"))?;
             }
@@ -446,7 +451,8 @@ fn mysql_corpus() {
             .map(|t| (schema_of(t), t.name().to_owned()))
             .collect();
         let result = (|| -> Result<(), String> {
-            for st in create.statements() {
+            for st in create.sql().map_err(|e| e.to_string())? {
+                let st = st.as_str();
                 conn.query_drop(st)
                     .map_err(|e| format!("{id}: {e}\n  {st}"))?;
             }
@@ -533,7 +539,8 @@ fn mysql_corpus() {
                 }
             }
             let Some(drop) = &drop else { return Ok(()) };
-            for st in drop.statements() {
+            for st in drop.sql().map_err(|e| e.to_string())? {
+                let st = st.as_str();
                 conn.query_drop(st)
                     .map_err(|e| format!("{id} drop: {e}\n  {st}"))?;
             }

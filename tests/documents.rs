@@ -2,6 +2,8 @@
 //! (line:col for TOML and where JSON gives one, the key path) and what is wrong.
 //! Fixtures are in tests/fixtures/bad/.
 
+#![allow(clippy::result_large_err)]
+
 use std::path::PathBuf;
 
 use nomenclator::document::{load_path, load_str, DocumentError, Format, LoadOptions};

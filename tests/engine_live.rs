@@ -2,6 +2,8 @@
 //! in a database of its own). In CI (`CI` set) they must run; elsewhere they
 //! skip, saying why, when a server is unreachable.
 
+#![allow(clippy::result_large_err)]
+
 mod engine_support;
 
 use std::time::{Duration, Instant};
@@ -12,7 +14,8 @@ use engine_support::{
 };
 use nomenclator::document::{load_str, Format, LoadOptions};
 use nomenclator::engine::{Engine, EngineError, RunOptions};
-use nomenclator::schema::{CustomDdl, DdlWhen};
+use nomenclator::events::EventKind;
+use nomenclator::schema::CustomDdl;
 
 #[test]
 fn postgres_every_corpus_document_leaves_nothing_behind() {
@@ -99,7 +102,7 @@ fn a_failing_last_statement_rolls_back_on_postgres() {
         return;
     };
     let mut md = two_tables();
-    md.add_ddl(CustomDdl::new(DdlWhen::AfterCreate, "THIS IS NOT SQL"));
+    md.add_ddl(CustomDdl::new(EventKind::AfterCreate, "THIS IS NOT SQL"));
     let err = db
         .engine()
         .create_all(&mut md, &RunOptions::default())
@@ -115,7 +118,7 @@ fn a_failing_last_statement_on_mariadb_reports_what_ran_and_how_to_undo_it() {
         return;
     };
     let mut md = two_tables();
-    md.add_ddl(CustomDdl::new(DdlWhen::AfterCreate, "THIS IS NOT SQL"));
+    md.add_ddl(CustomDdl::new(EventKind::AfterCreate, "THIS IS NOT SQL"));
     let engine = db.engine();
     let err = engine
         .create_all(&mut md, &RunOptions::default())

@@ -1,5 +1,7 @@
 //! Engine tests on embedded SQLite: no server needed.
 
+#![allow(clippy::result_large_err)]
+
 mod engine_support;
 
 use engine_support::two_tables;
@@ -9,7 +11,8 @@ use std::sync::{Arc, Mutex};
 use assert_cmd::Command;
 use nomenclator::engine::{Engine, EngineError, RunOptions};
 use nomenclator::events::on_ddl;
-use nomenclator::schema::{CustomDdl, DdlWhen};
+use nomenclator::events::EventKind;
+use nomenclator::schema::CustomDdl;
 
 fn sqlite_objects(engine: &Engine) -> Vec<String> {
     let mut c = engine.connect().unwrap();
@@ -65,7 +68,7 @@ fn checkfirst_twice_is_a_no_op() {
 fn a_failing_last_statement_leaves_nothing_behind() {
     let engine = Engine::from_url("sqlite::memory:").unwrap();
     let mut md = two_tables();
-    md.add_ddl(CustomDdl::new(DdlWhen::AfterCreate, "THIS IS NOT SQL"));
+    md.add_ddl(CustomDdl::new(EventKind::AfterCreate, "THIS IS NOT SQL"));
     let err = engine
         .create_all(&mut md, &RunOptions::default())
         .unwrap_err();
@@ -114,10 +117,10 @@ fn ddl_events_fire_in_order_around_real_statements() {
             "after_create *"
         ]
     );
-    assert!(report
-        .executed
-        .iter()
-        .any(|e| e.kind.is_none() && e.sql.contains("INSERT")));
+    assert!(report.executed.iter().any(|e| matches!(
+        e.statement,
+        nomenclator::sql::Statement::Custom { .. }
+    ) && e.sql.contains("INSERT")));
     let rows = engine
         .connect()
         .unwrap()

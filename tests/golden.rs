@@ -4,6 +4,8 @@
 //! status and the MD5 of standard output with `tests/golden/outputs.tsv`
 //! (written by `tests/golden/make.sh` from the binary of commit cefbe06).
 
+#![allow(clippy::result_large_err)]
+
 use std::path::Path;
 
 use md5::{Digest, Md5};
@@ -49,6 +51,11 @@ fn offline_output_is_unchanged() {
         failures.is_empty(),
         "{} of {compared} outputs changed:\n{}",
         failures.len(),
-        failures.iter().take(5).cloned().collect::<Vec<_>>().join("\n")
+        failures
+            .iter()
+            .take(5)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }

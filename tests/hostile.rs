@@ -3,6 +3,8 @@
 //! but valid input, with the correct result. Each run has a wall-clock
 //! guard; the guards are generous because tests run the debug build.
 
+#![allow(clippy::result_large_err)]
+
 use std::path::PathBuf;
 use std::time::Duration;
 

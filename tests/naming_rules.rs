@@ -2,6 +2,8 @@
 //! collisions (spec/naming.md). Shortened names were computed independently:
 //! `python3 -c 'import hashlib; n="..."; print(n[:limit-8] + "_" + hashlib.md5(n.encode()).hexdigest()[-4:])'`.
 
+#![allow(clippy::result_large_err)]
+
 use nomenclator::dialect::{self, Dialect};
 use nomenclator::document::{load_str, Format, LoadOptions};
 use nomenclator::naming::{NameRules, NamingError};
@@ -190,6 +192,7 @@ fn rule_5_unnamed_with_constraint_name_template_is_an_error() {
                 .column(Column::new("age", "integer"))
                 .constraint(Check::new("age > 0")),
         )
+        .map_err(nomenclator::Error::from)
         .unwrap_err();
     match &err {
         Error::Naming(NamingError::ConstraintNameRequired { table, kind, .. }) => {
@@ -276,6 +279,7 @@ fn explicitly_named_primary_key_gets_a_constraint_name_template() {
     let mut md = MetaData::with_convention(c());
     let err = md
         .add_table(Table::new("u").column(Column::new("id", "integer").primary_key()))
+        .map_err(nomenclator::Error::from)
         .unwrap_err();
     assert!(
         matches!(

@@ -2,6 +2,8 @@
 //! document's `conventions`, its inline `naming_convention` and
 //! `LoadOptions::conventions` (the command line's `--conventions`) combine.
 
+#![allow(clippy::result_large_err)]
+
 use std::path::Path;
 
 use nomenclator::document::{load_path, load_str, Format, LoadOptions};

@@ -5,6 +5,8 @@
 //! (see the plugin's crate docs); the expected digests were computed apart with
 //! `python3 -c 'import hashlib; print(hashlib.md5(b"book|uq|isbn").hexdigest()[:8])'`.
 
+#![allow(clippy::result_large_err)]
+
 use nomenclator::document::{load_str, Format, LoadOptions};
 use nomenclator::events::ListenOptions;
 use nomenclator::naming::ConventionSet;
@@ -163,6 +165,7 @@ fn strict_refuses_an_unnamed_constraint() {
                 .column(Column::new("id", "integer").primary_key())
                 .column(Column::new("email", "text").unique()),
         )
+        .map_err(nomenclator::Error::from)
         .unwrap_err();
     assert!(matches!(err, Error::Listener(_)), "{err:?}");
     let shown = err.to_string();

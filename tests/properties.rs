@@ -3,6 +3,8 @@
 //! every final name fits its dialect's limit, and `final_names` reports
 //! collisions instead of returning duplicate names within a namespace.
 
+#![allow(clippy::result_large_err)]
+
 use std::collections::HashSet;
 
 use nomenclator::dialect::by_name;

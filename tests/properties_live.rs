@@ -49,7 +49,7 @@ fn try_statements(dialect: &str, t: &str, c: &str) -> Result<Vec<String>, nomenc
     .expect("a valid table");
     let d = by_name(dialect).expect("dialect");
     let plan = create_plan(&md, d, &DdlOptions::default())?;
-    Ok(plan.statements().map(str::to_owned).collect())
+    Ok(plan.sql()?)
 }
 
 fn config() -> ProptestConfig {

@@ -3,9 +3,7 @@
 use clap::{Args, ValueEnum};
 
 use super::{emit, emit_all, load, DialectArgs, DocArgs, Failure};
-use crate::ddl::{
-    create_script_pieces, drop_script_pieces, sort_tables_and_constraints, DdlOptions,
-};
+use crate::ddl::{create_plan, drop_plan, sort_tables_and_constraints, DdlOptions};
 use crate::schema::TableRef;
 use crate::Plugins;
 
@@ -31,18 +29,15 @@ pub(crate) fn run_ddl(a: &DdlArgs, plugins: &Plugins) -> Result<(), Failure> {
         checkfirst: false,
     };
     let d = a.dialect.dialect;
-    let script = if a.drop {
-        drop_script_pieces(&md, d, &options)
+    let plan = if a.drop {
+        drop_plan(&md, d, &options)
     } else {
-        create_script_pieces(&md, d, &options)
+        create_plan(&md, d, &options)
     };
-    let script = script.map_err(|e| Failure(format!("{}: {e}", a.doc.file.display())))?;
-    let result = emit_all(&script);
-    // The process ends here: freeing every table and string one by one
-    // would only delay the exit (the system takes the memory back at once).
-    std::mem::forget(md);
-    std::mem::forget(script);
-    result
+    let script = plan
+        .and_then(|p| p.script())
+        .map_err(|e| Failure(format!("{}: {e}", a.doc.file.display())))?;
+    emit_all(&[script])
 }
 
 #[derive(Args, Debug)]

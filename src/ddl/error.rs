@@ -14,14 +14,6 @@ pub enum DdlError {
         /// The column.
         column: String,
     },
-    /// A type needs a length on this dialect.
-    #[error("{dialect}: type {ty} needs a length, for example varchar(255)")]
-    LengthNeeded {
-        /// The dialect.
-        dialect: &'static str,
-        /// The type as declared.
-        ty: String,
-    },
     /// An index or key on a TEXT/BLOB/JSON column would need a prefix length.
     #[error("{dialect}: the {what} of table \"{table}\" covers column \"{column}\" of type {ty}; {dialect} can only index such a column with a prefix length, which nomenclator does not write: use varchar(n), or create the index in custom DDL")]
     PrefixLengthNeeded {
@@ -77,17 +69,15 @@ pub enum DdlError {
         /// What is wrong.
         reason: String,
     },
-    /// The dialect cannot do this.
-    #[error("{dialect}: {what}")]
-    Unsupported {
-        /// The dialect.
-        dialect: &'static str,
-        /// What it cannot do, and what to do instead.
-        what: String,
-    },
+    /// The dialect cannot write a statement.
+    #[error(transparent)]
+    Dialect(#[from] crate::dialect::DialectError),
     /// A constraint or index name cannot be used.
     #[error(transparent)]
     Naming(#[from] crate::naming::NamingError),
+    /// The model is inconsistent (a foreign key to a missing table, ...).
+    #[error(transparent)]
+    Schema(#[from] crate::schema::SchemaError),
     /// A statement failed when executed.
     #[error("statement failed: {source}\n  statement: {sql}")]
     Execution {

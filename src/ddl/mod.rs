@@ -1,36 +1,40 @@
-//! DDL: statements as data, dependency order, and create/drop plans.
+//! DDL plans: dependency order, and the create and drop plans of a whole
+//! metadata as [`Statement`](crate::sql::Statement)s.
 //!
-//! A [`Statement`] renders for one [`Dialect`](crate::dialect::Dialect);
 //! [`sort`] orders tables by their foreign keys and splits out those that
-//! must be added after all tables; [`create_plan`] and [`drop_plan`] build the
-//! whole script for a [`MetaData`](crate::MetaData), with its DDL events, and
-//! [`run_plan`] runs it through an [`Executor`] such as [`MockExecutor`].
+//! must be added after all tables; [`create_plan`] and [`drop_plan`] build
+//! the [`Plan`] for a [`MetaData`](crate::MetaData) and a dialect — every
+//! statement as data, with its final names, and the DDL events between
+//! them — and [`run_plan`] runs it through an [`Executor`] such as
+//! [`MockExecutor`]. SQL is written by the plan's dialect only when the
+//! plan is rendered ([`Plan::script`]) or run.
 //!
 //! ```
 //! use nomenclator::{Column, MetaData, Table};
-//! use nomenclator::ddl::{DdlOptions, Statement};
+//! use nomenclator::ddl::{create_plan, DdlOptions};
 //! use nomenclator::dialect::PostgreSql;
+//! use nomenclator::sql::Statement;
 //!
 //! let mut md = MetaData::new();
 //! md.add_table(Table::new("user").column(Column::new("id", "integer").primary_key()))?;
-//! let create = Statement::create_table(md.table("user").unwrap());
+//! let plan = create_plan(&md, &PostgreSql, &DdlOptions::default())?;
+//! let create = plan.statements().next().unwrap();
+//! assert!(matches!(create, Statement::CreateTable(_)));
 //! assert_eq!(
-//!     create.to_sql(&PostgreSql, &DdlOptions::default())?,
-//!     "CREATE TABLE \"user\" (\n\tid SERIAL NOT NULL,\n\tPRIMARY KEY (id)\n)"
+//!     plan.script()?,
+//!     "CREATE TABLE \"user\" (\n\tid SERIAL NOT NULL,\n\tPRIMARY KEY (id)\n);\n"
 //! );
-//! # Ok::<(), nomenclator::Error>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod build;
 mod error;
 mod plan;
 pub mod sort;
-mod statement;
 
-pub use error::DdlError;
-pub use plan::{
-    create_plan, create_script, drop_plan, drop_script, run_plan, DdlOptions, Executor,
-    MockExecutor, Plan, Step, StepKind,
+pub use build::{
+    create_plan, create_script, drop_plan, drop_script, render_custom_ddl, DdlOptions,
 };
-pub(crate) use plan::{create_script_pieces, drop_script_pieces};
+pub use error::DdlError;
+pub use plan::{run_plan, Executor, MockExecutor, Plan, Step};
 pub use sort::{sort_tables_and_constraints, sorted_tables, DeferredForeignKey, SortResult};
-pub use statement::{render_custom_ddl, Statement};

@@ -9,13 +9,35 @@ mod mysql;
 mod postgresql;
 mod sqlite;
 
-pub use mysql::MySql;
+pub use mysql::{MariaDb, MySql};
 pub use postgresql::PostgreSql;
 pub use sqlite::Sqlite;
 
-use crate::ddl::DdlError;
 use crate::naming::{IdentifierChars, IdentifierLimit, NameRules, Namespaces};
-use crate::schema::ColumnType;
+use crate::schema::{ColumnType, DialectKind, TableRef};
+use crate::sql::{ColumnDef, ConstraintDef, CreateIndex, CreateTable, ForeignKeyDef, Statement};
+
+/// A statement that this dialect cannot write.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DialectError {
+    /// A type needs a length on this dialect.
+    #[error("{dialect}: type {ty} needs a length, for example varchar(255)")]
+    LengthNeeded {
+        /// The dialect.
+        dialect: &'static str,
+        /// The type as written.
+        ty: String,
+    },
+    /// The dialect has no such statement.
+    #[error("{dialect}: {what}")]
+    Unsupported {
+        /// The dialect.
+        dialect: &'static str,
+        /// What it cannot do.
+        what: String,
+    },
+}
 
 /// How an auto-increment integer primary key is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,10 +99,18 @@ pub struct Capabilities {
     pub backslash_escapes: bool,
 }
 
-/// A SQL dialect.
+/// A SQL dialect: what differs between databases, as data (limits,
+/// namespaces, [`Capabilities`], reserved words), and the writing of
+/// [`Statement`]s, in default methods that a dialect overrides where it
+/// differs.
 pub trait Dialect: Send + Sync + std::fmt::Debug {
-    /// The dialect's name: `postgresql`, `sqlite` or `mysql`.
-    fn name(&self) -> &'static str;
+    /// Which database this is.
+    fn kind(&self) -> DialectKind;
+
+    /// The dialect's name: `postgresql`, `sqlite`, `mysql` or `mariadb`.
+    fn name(&self) -> &'static str {
+        self.kind().name()
+    }
 
     /// The longest constraint or index name the dialect accepts.
     fn identifier_limit(&self) -> IdentifierLimit;
@@ -201,12 +231,12 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
     }
 
     /// The dialect's spelling of a portable type; other type text passes unchanged.
-    fn type_sql(&self, ty: &ColumnType) -> Result<String, DdlError> {
+    fn type_sql(&self, ty: &ColumnType) -> Result<String, DialectError> {
         default_type_sql(self, ty)
     }
 
     /// The type of an auto-increment primary-key column of type `ty`.
-    fn auto_increment_type_sql(&self, ty: &ColumnType) -> Result<String, DdlError> {
+    fn auto_increment_type_sql(&self, ty: &ColumnType) -> Result<String, DialectError> {
         match (self.capabilities().auto_increment, ty) {
             (AutoIncrement::SerialTypes, ColumnType::Integer) => Ok("SERIAL".into()),
             (AutoIncrement::SerialTypes, ColumnType::BigInt) => Ok("BIGSERIAL".into()),
@@ -215,6 +245,310 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
             _ => self.type_sql(ty),
         }
     }
+
+    /// `statement` as SQL, without a trailing `;`.
+    fn to_sql(&self, statement: &Statement) -> Result<String, DialectError> {
+        let mut out = String::new();
+        self.write_statement(statement, &mut out)?;
+        Ok(out)
+    }
+
+    /// Appends `statement` (without a trailing `;`) to `out`; on error
+    /// `out` is left as it was.
+    fn write_statement(&self, statement: &Statement, out: &mut String) -> Result<(), DialectError> {
+        let start = out.len();
+        let result = self.write_statement_body(statement, out);
+        if result.is_err() {
+            out.truncate(start);
+        }
+        result
+    }
+
+    /// What [`write_statement`](Dialect::write_statement) writes, each
+    /// kind of statement through its own method.
+    fn write_statement_body(
+        &self,
+        statement: &Statement,
+        out: &mut String,
+    ) -> Result<(), DialectError> {
+        match statement {
+            Statement::CreateTable(c) => self.write_create_table(c, out)?,
+            Statement::DropTable { table, .. } => {
+                out.push_str("DROP TABLE ");
+                self.push_table(out, table);
+            }
+            Statement::CreateIndex(ix) => self.write_create_index(ix, out)?,
+            Statement::DropIndex { index } => self.write_drop_index(index, out)?,
+            Statement::AddConstraint { table, constraint } => {
+                if !self.capabilities().alter_add_constraint {
+                    return Err(self.unsupported(format!(
+                        "cannot add a constraint to table \"{table}\" with ALTER TABLE; declare it in CREATE TABLE"
+                    )));
+                }
+                out.push_str("ALTER TABLE ");
+                self.push_table(out, table);
+                out.push_str(" ADD ");
+                self.write_constraint(constraint, out)?;
+            }
+            Statement::DropConstraint { table, constraint } => {
+                self.write_drop_constraint(table, constraint, out)?
+            }
+            Statement::CreateView(v) => {
+                out.push_str("CREATE VIEW ");
+                self.push_qualified(out, v.schema.as_deref(), &v.name);
+                out.push_str(" AS ");
+                out.push_str(&v.sql);
+            }
+            Statement::DropView(v) => {
+                out.push_str("DROP VIEW ");
+                self.push_qualified(out, v.schema.as_deref(), &v.name);
+            }
+            Statement::Comment {
+                table,
+                column,
+                text,
+            } => {
+                if self.capabilities().comments != CommentStyle::Statements {
+                    return Err(self.unsupported(
+                        "has no COMMENT ON statement; comments are rendered in CREATE TABLE".into(),
+                    ));
+                }
+                out.push_str(match column {
+                    None => "COMMENT ON TABLE ",
+                    Some(_) => "COMMENT ON COLUMN ",
+                });
+                self.push_table(out, table);
+                if let Some(c) = column {
+                    out.push('.');
+                    self.push_quoted(out, c);
+                }
+                out.push_str(" IS ");
+                self.push_string_literal(out, text);
+            }
+            Statement::Custom { sql, .. } => out.push_str(sql),
+        }
+        Ok(())
+    }
+
+    /// `CREATE TABLE` with its columns, then its table-level constraints.
+    fn write_create_table(&self, c: &CreateTable, out: &mut String) -> Result<(), DialectError> {
+        let caps = self.capabilities();
+        out.push_str("CREATE TABLE ");
+        self.push_table(out, &c.table);
+        out.push_str(" (");
+        if let (Some(text), CommentStyle::SqlComment) = (&c.comment, caps.comments) {
+            push_sql_comment(out, text);
+        }
+        out.push_str("\n\t");
+        for (i, col) in c.columns.iter().enumerate() {
+            if i > 0 {
+                out.push_str(",\n\t");
+            }
+            self.write_column(col, out)?;
+        }
+        for k in &c.constraints {
+            out.push_str(",\n\t");
+            self.write_constraint(k, out)?;
+        }
+        out.push_str("\n)");
+        if let (Some(text), CommentStyle::Inline) = (&c.comment, caps.comments) {
+            out.push_str(" COMMENT=");
+            self.push_string_literal(out, text);
+        }
+        Ok(())
+    }
+
+    /// A column definition: name, type, default, `NOT NULL`, the
+    /// auto-increment keyword, inline checks and comment.
+    fn write_column(&self, c: &ColumnDef, out: &mut String) -> Result<(), DialectError> {
+        let caps = self.capabilities();
+        let ty = if c.auto_increment {
+            self.auto_increment_type_sql(&c.ty)?
+        } else {
+            self.type_sql(&c.ty)?
+        };
+        self.push_quoted(out, &c.name);
+        out.push(' ');
+        out.push_str(&ty);
+        if let Some(def) = &c.default {
+            out.push_str(" DEFAULT ");
+            out.push_str(def);
+        }
+        if c.not_null {
+            out.push_str(" NOT NULL");
+        }
+        if let (true, AutoIncrement::Keyword(k)) = (c.auto_increment, caps.auto_increment) {
+            out.push(' ');
+            out.push_str(k);
+        }
+        for ck in &c.checks {
+            if let Some(n) = &ck.name {
+                out.push_str(" CONSTRAINT ");
+                self.push_quoted(out, n);
+            }
+            out.push_str(" CHECK (");
+            out.push_str(&ck.sql);
+            out.push(')');
+        }
+        if let Some(text) = &c.comment {
+            match caps.comments {
+                CommentStyle::Inline => {
+                    out.push_str(" COMMENT ");
+                    self.push_string_literal(out, text);
+                }
+                CommentStyle::SqlComment => push_sql_comment(out, text),
+                CommentStyle::Statements => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// A constraint clause, as in `CREATE TABLE` and `ALTER TABLE ... ADD`.
+    fn write_constraint(&self, k: &ConstraintDef, out: &mut String) -> Result<(), DialectError> {
+        if let Some(n) = k.name() {
+            out.push_str("CONSTRAINT ");
+            self.push_quoted(out, n);
+            out.push(' ');
+        }
+        match k {
+            ConstraintDef::PrimaryKey { columns, .. } => {
+                out.push_str("PRIMARY KEY (");
+                self.push_columns(out, columns);
+                out.push(')');
+            }
+            ConstraintDef::Unique { columns, .. } => {
+                out.push_str("UNIQUE (");
+                self.push_columns(out, columns);
+                out.push(')');
+            }
+            ConstraintDef::Check(ck) => {
+                out.push_str("CHECK (");
+                out.push_str(&ck.sql);
+                out.push(')');
+            }
+            ConstraintDef::ForeignKey(fk) => self.write_foreign_key(fk, out)?,
+        }
+        Ok(())
+    }
+
+    /// `FOREIGN KEY (...) REFERENCES t (...)` with its actions (the
+    /// `CONSTRAINT name` before it is written by the caller).
+    fn write_foreign_key(&self, fk: &ForeignKeyDef, out: &mut String) -> Result<(), DialectError> {
+        out.push_str("FOREIGN KEY (");
+        self.push_columns(out, &fk.columns);
+        out.push_str(") REFERENCES ");
+        self.push_table(out, &fk.referred_table);
+        out.push_str(" (");
+        self.push_columns(out, &fk.referred_columns);
+        out.push(')');
+        if let Some(a) = fk.on_delete {
+            out.push_str(" ON DELETE ");
+            out.push_str(a.sql());
+        }
+        if let Some(a) = fk.on_update {
+            out.push_str(" ON UPDATE ");
+            out.push_str(a.sql());
+        }
+        Ok(())
+    }
+
+    /// `CREATE [UNIQUE] INDEX`.
+    fn write_create_index(&self, ix: &CreateIndex, out: &mut String) -> Result<(), DialectError> {
+        out.push_str(if ix.unique {
+            "CREATE UNIQUE INDEX "
+        } else {
+            "CREATE INDEX "
+        });
+        if self.capabilities().index_schema_on_index_name {
+            self.push_qualified(out, ix.table.schema.as_deref(), &ix.name);
+            out.push_str(" ON ");
+            self.push_quoted(out, &ix.table.name);
+        } else {
+            self.push_quoted(out, &ix.name);
+            out.push_str(" ON ");
+            self.push_table(out, &ix.table);
+        }
+        out.push_str(" (");
+        self.push_columns(out, &ix.columns);
+        out.push(')');
+        Ok(())
+    }
+
+    /// `DROP INDEX`.
+    fn write_drop_index(&self, ix: &CreateIndex, out: &mut String) -> Result<(), DialectError> {
+        out.push_str("DROP INDEX ");
+        if self.capabilities().drop_index_on_table {
+            self.push_quoted(out, &ix.name);
+            out.push_str(" ON ");
+            self.push_table(out, &ix.table);
+        } else {
+            self.push_qualified(out, ix.table.schema.as_deref(), &ix.name);
+        }
+        Ok(())
+    }
+
+    /// `ALTER TABLE ... DROP CONSTRAINT` (the foreign-key clause of
+    /// [`Capabilities::drop_foreign_key`] for a foreign key).
+    fn write_drop_constraint(
+        &self,
+        table: &TableRef,
+        k: &ConstraintDef,
+        out: &mut String,
+    ) -> Result<(), DialectError> {
+        let caps = self.capabilities();
+        let what = k.kind().describe();
+        let Some(name) = k.name() else {
+            return Err(self.unsupported(format!(
+                "cannot drop the unnamed {what} ({}) of table \"{table}\": give it a name",
+                k.columns().join(", "),
+            )));
+        };
+        if !caps.alter_add_constraint {
+            return Err(self.unsupported(format!(
+                "cannot drop {what} \"{name}\" of table \"{table}\" with ALTER TABLE; drop the table"
+            )));
+        }
+        out.push_str("ALTER TABLE ");
+        self.push_table(out, table);
+        out.push(' ');
+        out.push_str(match k {
+            ConstraintDef::ForeignKey(_) => caps.drop_foreign_key,
+            _ => "DROP CONSTRAINT",
+        });
+        out.push(' ');
+        self.push_quoted(out, name);
+        Ok(())
+    }
+
+    /// Appends a table's qualified name.
+    fn push_table(&self, out: &mut String, table: &TableRef) {
+        self.push_qualified(out, table.schema.as_deref(), &table.name);
+    }
+
+    /// Appends quoted column names separated by `, `.
+    fn push_columns(&self, out: &mut String, columns: &[String]) {
+        for (i, c) in columns.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            self.push_quoted(out, c);
+        }
+    }
+
+    /// The error for what this dialect cannot do.
+    fn unsupported(&self, what: String) -> DialectError {
+        DialectError::Unsupported {
+            dialect: self.name(),
+            what,
+        }
+    }
+}
+
+/// Appends ` /* text */`, with `*/` in the text broken up.
+fn push_sql_comment(out: &mut String, text: &str) {
+    out.push_str(" /* ");
+    out.push_str(&text.replace("*/", "* /"));
+    out.push_str(" */");
 }
 
 /// A dialect's reserved words, in lower case, looked up case-insensitively
@@ -264,14 +598,17 @@ impl std::fmt::Debug for ReservedWords {
 }
 
 /// The common spelling of the portable types, for dialects overriding only some.
-pub fn default_type_sql<D: Dialect + ?Sized>(d: &D, ty: &ColumnType) -> Result<String, DdlError> {
+pub fn default_type_sql<D: Dialect + ?Sized>(
+    d: &D,
+    ty: &ColumnType,
+) -> Result<String, DialectError> {
     Ok(match ty {
         ColumnType::Integer => "INTEGER".into(),
         ColumnType::BigInt => "BIGINT".into(),
         ColumnType::SmallInt => "SMALLINT".into(),
         ColumnType::Varchar(Some(n)) => format!("VARCHAR({n})"),
         ColumnType::Varchar(None) if d.capabilities().varchar_needs_length => {
-            return Err(DdlError::LengthNeeded {
+            return Err(DialectError::LengthNeeded {
                 dialect: d.name(),
                 ty: ty.to_string(),
             })
@@ -291,19 +628,24 @@ pub fn default_type_sql<D: Dialect + ?Sized>(d: &D, ty: &ColumnType) -> Result<S
     })
 }
 
-/// The dialect with this name or alias (`postgresql`/`postgres`, `sqlite`, `mysql`/`mariadb`).
+/// The dialect with this name or alias (`postgresql`/`postgres`, `sqlite`, `mysql`, `mariadb`).
 pub fn by_name(name: &str) -> Option<&'static dyn Dialect> {
-    match name.to_ascii_lowercase().as_str() {
-        "postgresql" | "postgres" => Some(&PostgreSql),
-        "sqlite" => Some(&Sqlite),
-        "mysql" | "mariadb" => Some(&MySql),
-        _ => None,
+    name.parse().ok().map(for_kind)
+}
+
+/// The built-in dialect of a kind.
+pub fn for_kind(kind: DialectKind) -> &'static dyn Dialect {
+    match kind {
+        DialectKind::PostgreSql => &PostgreSql,
+        DialectKind::Sqlite => &Sqlite,
+        DialectKind::MySql => &MySql,
+        DialectKind::MariaDb => &MariaDb,
     }
 }
 
 /// Every dialect.
-pub fn all() -> [&'static dyn Dialect; 3] {
-    [&PostgreSql, &Sqlite, &MySql]
+pub fn all() -> [&'static dyn Dialect; 4] {
+    [&PostgreSql, &Sqlite, &MySql, &MariaDb]
 }
 
 #[cfg(test)]

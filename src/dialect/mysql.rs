@@ -1,9 +1,9 @@
 //! MySQL 8 and MariaDB 10.11.
 
+use super::DialectError;
 use super::{AutoIncrement, Capabilities, CommentStyle, Dialect, ReservedWords};
-use crate::ddl::DdlError;
 use crate::naming::{IdentifierChars, IdentifierLimit, Namespaces};
-use crate::schema::{ColumnType, Kind};
+use crate::schema::{ColumnType, DialectKind, Kind};
 
 /// MySQL and MariaDB: identifiers up to 64 characters, backtick quoting,
 /// `AUTO_INCREMENT`, inline `COMMENT`, schemas are databases.
@@ -280,8 +280,8 @@ static RESERVED: ReservedWords = ReservedWords::new(&[
 ]);
 
 impl Dialect for MySql {
-    fn name(&self) -> &'static str {
-        "mysql"
+    fn kind(&self) -> DialectKind {
+        DialectKind::MySql
     }
 
     fn identifier_limit(&self) -> IdentifierLimit {
@@ -328,12 +328,48 @@ impl Dialect for MySql {
         IdentifierChars::BmpWithoutTrailingSpace
     }
 
-    fn type_sql(&self, ty: &ColumnType) -> Result<String, DdlError> {
+    fn type_sql(&self, ty: &ColumnType) -> Result<String, DialectError> {
         Ok(match ty {
             ColumnType::Boolean => "BOOL".into(),
             // TIMESTAMP would add automatic defaults and end in 2038.
             ColumnType::Timestamp => "DATETIME".into(),
             other => return super::default_type_sql(self, other),
         })
+    }
+}
+
+/// MariaDB: written as [`MySql`] is (the two differ in what they name
+/// themselves and in a few statements, which this dialect overrides as
+/// they are needed), with its own [`DialectKind`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct MariaDb;
+
+impl Dialect for MariaDb {
+    fn kind(&self) -> DialectKind {
+        DialectKind::MariaDb
+    }
+
+    fn identifier_limit(&self) -> IdentifierLimit {
+        MySql.identifier_limit()
+    }
+
+    fn namespaces(&self) -> Namespaces {
+        MySql.namespaces()
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        MySql.capabilities()
+    }
+
+    fn reserved_words(&self) -> &'static ReservedWords {
+        MySql.reserved_words()
+    }
+
+    fn identifier_chars(&self) -> IdentifierChars {
+        MySql.identifier_chars()
+    }
+
+    fn type_sql(&self, ty: &ColumnType) -> Result<String, DialectError> {
+        MySql.type_sql(ty)
     }
 }

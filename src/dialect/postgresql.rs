@@ -1,9 +1,9 @@
 //! PostgreSQL 15.
 
+use super::DialectError;
 use super::{AutoIncrement, Capabilities, CommentStyle, Dialect, ReservedWords};
-use crate::ddl::DdlError;
 use crate::naming::{IdentifierLimit, Namespaces};
-use crate::schema::{ColumnType, Kind};
+use crate::schema::{ColumnType, DialectKind, Kind};
 
 /// PostgreSQL: identifiers up to 63 bytes (NAMEDATALEN − 1), `SERIAL` keys,
 /// `COMMENT ON` statements, names quoted only when needed.
@@ -116,8 +116,8 @@ static RESERVED: ReservedWords = ReservedWords::new(&[
 ]);
 
 impl Dialect for PostgreSql {
-    fn name(&self) -> &'static str {
-        "postgresql"
+    fn kind(&self) -> DialectKind {
+        DialectKind::PostgreSql
     }
 
     fn identifier_limit(&self) -> IdentifierLimit {
@@ -165,7 +165,7 @@ impl Dialect for PostgreSql {
         &RESERVED
     }
 
-    fn type_sql(&self, ty: &ColumnType) -> Result<String, DdlError> {
+    fn type_sql(&self, ty: &ColumnType) -> Result<String, DialectError> {
         Ok(match ty {
             ColumnType::Blob => "BYTEA".into(),
             ColumnType::Uuid => "UUID".into(),

@@ -2,7 +2,7 @@
 
 use super::{AutoIncrement, Capabilities, CommentStyle, Dialect, ReservedWords};
 use crate::naming::{IdentifierLimit, Namespaces};
-use crate::schema::Kind;
+use crate::schema::{DialectKind, Kind};
 
 /// SQLite: no identifier limit; index names are unique per database; foreign
 /// keys always inline; schemas are attached databases.
@@ -161,8 +161,8 @@ static RESERVED: ReservedWords = ReservedWords::new(&[
 ]);
 
 impl Dialect for Sqlite {
-    fn name(&self) -> &'static str {
-        "sqlite"
+    fn kind(&self) -> DialectKind {
+        DialectKind::Sqlite
     }
 
     fn identifier_limit(&self) -> IdentifierLimit {

@@ -10,10 +10,11 @@ use super::error::{DocumentError, Place};
 use super::locate::{line_col, toml_line_col};
 use super::model::{DocColumn, DocDdl, DocFile, DocTable, DocView, StringOrList, Text};
 use super::stream;
+use crate::events::EventKind;
 use crate::naming::{ConventionSet, NamingConvention, NamingError, PackError};
 use crate::plugin::Plugins;
 use crate::schema::{
-    Check, Column, ColumnType, CustomDdl, DdlWhen, ForeignKey, Index, Name, PrimaryKey, Reference,
+    Check, Column, ColumnType, CustomDdl, ForeignKey, Index, Name, PrimaryKey, Reference,
     SchemaError, Table, TableRef, Unique, View,
 };
 use crate::{Error, MetaData};
@@ -549,7 +550,7 @@ impl<'a> Loader<'a> {
         find_table: Option<FindTable<'_, 't>>,
     ) -> Result<(), DocumentError> {
         if let Some(r) = &c.references {
-            let reference = Reference::parse(r).ok_or_else(|| {
+            let reference = Reference::parse(r).map_err(|_| {
                 self.at(
                     format!("{cp}.references"),
                     format!("cannot read reference {r:?}"),
@@ -635,7 +636,7 @@ impl<'a> Loader<'a> {
 
     fn validate_ddl(&self, p: fmt::Arguments<'_>, ddl: &[DocDdl]) -> Result<(), DocumentError> {
         for (k, d) in ddl.iter().enumerate() {
-            if DdlWhen::parse(&d.when).is_none() {
+            if EventKind::parse_ddl(&d.when).is_none() {
                 return Err(self.at(
                     format!("{p}[{k}].when"),
                     format!("unknown DDL event {:?}", d.when),
@@ -817,7 +818,7 @@ impl<'a> Loader<'a> {
         for (i, t) in tables.into_iter().enumerate() {
             let table = table(t);
             md.add_table(table)
-                .map_err(|e| self.model_err(format!("tables[{i}]"), e))?;
+                .map_err(|e| self.model_err(format!("tables[{i}]"), e.into()))?;
         }
         self.finish(md)
     }
@@ -826,9 +827,9 @@ impl<'a> Loader<'a> {
     /// tables: the last step of either way of loading.
     fn finish(&self, mut md: MetaData) -> Result<MetaData, DocumentError> {
         md.resolve_deferred()
-            .map_err(|e| self.model_err(String::new(), e))?;
+            .map_err(|e| self.model_err(String::new(), e.into()))?;
         md.validate()
-            .map_err(|e| self.model_err(String::new(), Error::Schema(e)))?;
+            .map_err(|e| self.model_err(String::new(), e.into()))?;
         Ok(md)
     }
 
@@ -915,18 +916,10 @@ fn name(n: Option<Text<'_>>, convention: Option<bool>) -> Name {
 }
 
 fn ddl(d: &DocDdl) -> CustomDdl {
-    let when = DdlWhen::parse(&d.when).expect("validated");
-    let dialects = d
-        .dialects
-        .iter()
-        .flatten()
-        .map(|s| canonical_dialect(s))
-        .collect::<Vec<_>>();
+    // Checked by `validate_ddl`: the event and the dialects are known.
+    let when = EventKind::parse_ddl(&d.when).unwrap_or(EventKind::AfterCreate);
+    let dialects = d.dialects.iter().flatten().filter_map(|s| s.parse().ok());
     CustomDdl::new(when, d.sql.clone()).only_for(dialects)
-}
-
-fn canonical_dialect(s: &str) -> String {
-    crate::dialect::by_name(s).map_or_else(|| s.to_owned(), |d| d.name().to_owned())
 }
 
 fn table(t: DocTable) -> Table {
@@ -972,10 +965,10 @@ fn table(t: DocTable) -> Table {
         if let Some(d) = c.default {
             col = col.default_sql(d);
         }
-        if let Some(r) = c.references.as_deref().and_then(Reference::parse) {
-            let mut r = r;
-            r.on_delete = c.on_delete.map(Into::into);
-            r.on_update = c.on_update.map(Into::into);
+        if let Some(Ok(mut r)) = c.references.as_deref().map(Reference::parse) {
+            // Checked by `validate_column`: the actions are known.
+            r.on_delete = c.on_delete.and_then(|a| a.as_str().parse().ok());
+            r.on_update = c.on_update.and_then(|a| a.as_str().parse().ok());
             col = col.references(r);
         }
         if let Some(ck) = c.check {
@@ -1001,8 +994,8 @@ fn table(t: DocTable) -> Table {
         if let Some(rc) = fk.referred_columns {
             f = f.referred_columns(rc);
         }
-        f.on_delete = fk.on_delete.map(Into::into);
-        f.on_update = fk.on_update.map(Into::into);
+        f.on_delete = fk.on_delete.and_then(|a| a.as_str().parse().ok());
+        f.on_update = fk.on_update.and_then(|a| a.as_str().parse().ok());
         table.push_constraint(f.into());
     }
     for u in t.uniques {

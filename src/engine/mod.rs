@@ -104,7 +104,7 @@ pub enum EngineError {
     },
     /// The plan could not be built, or a listener stopped it; nothing ran or everything was rolled back.
     #[error("{0}")]
-    Plan(#[source] crate::Error),
+    Plan(#[source] crate::ddl::DdlError),
     /// A statement failed on a transactional database; everything was rolled back.
     #[error("{statement_desc} failed: {source}\n  statement: {statement}\nrolled back: the database is as it was before ({ran} statement(s) undone)")]
     RolledBack {
@@ -153,8 +153,8 @@ pub enum EngineError {
     },
 }
 
-impl From<crate::Error> for EngineError {
-    fn from(e: crate::Error) -> Self {
+impl From<crate::ddl::DdlError> for EngineError {
+    fn from(e: crate::ddl::DdlError) -> Self {
         EngineError::Plan(e)
     }
 }

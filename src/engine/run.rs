@@ -6,9 +6,10 @@ use std::time::{Duration, Instant};
 
 use super::session::{DbError, Session};
 use super::{one_line, Engine, EngineError};
-use crate::ddl::{create_plan, drop_plan, run_plan, DdlOptions, Executor, Plan, Step, StepKind};
+use crate::ddl::{create_plan, drop_plan, run_plan, DdlOptions, Executor, Plan, Step};
 use crate::dialect::Dialect;
 use crate::schema::{MetaData, TableRef};
+use crate::sql::Statement;
 
 /// Options of [`Engine::create_all`] and [`Engine::drop_all`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,14 +40,11 @@ impl Default for RunOptions {
 /// One statement that ran.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Executed {
-    /// The statement.
+    /// The statement, as data (`Statement::Custom` for custom DDL and for
+    /// what a DDL-event listener added).
+    pub statement: Statement,
+    /// The SQL that ran.
     pub sql: String,
-    /// What it did; `None` for a statement a DDL-event listener added.
-    pub kind: Option<StepKind>,
-    /// The table it concerns.
-    pub table: Option<TableRef>,
-    /// The table, view, index or constraint it created or dropped.
-    pub object: Option<String>,
 }
 
 /// Where a run is, for progress displays.
@@ -78,26 +76,29 @@ pub struct RunReport {
 }
 
 impl RunReport {
-    fn of_kind(&self, kind: StepKind) -> Vec<&Executed> {
-        self.executed
-            .iter()
-            .filter(|e| e.kind == Some(kind))
-            .collect()
+    fn count(&self, pick: impl Fn(&Statement) -> bool) -> usize {
+        self.executed.iter().filter(|e| pick(&e.statement)).count()
     }
 
     /// The tables created, in order.
     pub fn created_tables(&self) -> Vec<TableRef> {
-        self.of_kind(StepKind::CreateTable)
-            .into_iter()
-            .filter_map(|e| e.table.clone())
+        self.executed
+            .iter()
+            .filter_map(|e| match &e.statement {
+                Statement::CreateTable(c) => Some(c.table.clone()),
+                _ => None,
+            })
             .collect()
     }
 
     /// The tables dropped, in order.
     pub fn dropped_tables(&self) -> Vec<TableRef> {
-        self.of_kind(StepKind::DropTable)
-            .into_iter()
-            .filter_map(|e| e.table.clone())
+        self.executed
+            .iter()
+            .filter_map(|e| match &e.statement {
+                Statement::DropTable { table, .. } => Some(table.clone()),
+                _ => None,
+            })
             .collect()
     }
 
@@ -110,17 +111,15 @@ impl RunReport {
         };
         let mut s = format!("{verb} {tables} table(s)");
         if !self.drop {
-            let ix = self.of_kind(StepKind::CreateIndex).len();
-            let fk = self.of_kind(StepKind::AddConstraint).len();
+            let ix = self.count(|s| matches!(s, Statement::CreateIndex(_)));
+            let fk = self.count(|s| matches!(s, Statement::AddConstraint { .. }));
             s.push_str(&format!(", {ix} index(es), {fk} deferred constraint(s)"));
         }
-        let views = self
-            .of_kind(if self.drop {
-                StepKind::DropView
-            } else {
-                StepKind::CreateView
-            })
-            .len();
+        let views = self.count(|s| match s {
+            Statement::DropView(_) => self.drop,
+            Statement::CreateView(_) => !self.drop,
+            _ => false,
+        });
         if views > 0 {
             s.push_str(&format!(", {views} view(s)"));
         }
@@ -270,29 +269,9 @@ impl Engine {
             .map(|t| (t.schema_opt().map(str::to_owned), t.name().to_owned()))
             .collect();
 
-        let sql_steps: Vec<Executed> = plan
-            .steps
-            .iter()
-            .filter_map(|s| match s {
-                Step::Sql {
-                    sql,
-                    kind,
-                    table,
-                    object,
-                } => Some(Executed {
-                    sql: sql.clone(),
-                    kind: Some(*kind),
-                    table: table.clone(),
-                    object: object.clone(),
-                }),
-                Step::Event { .. } => None,
-            })
-            .collect();
-        let total = sql_steps.len();
+        let total = plan.statements().count();
         let mut exec = SessionExecutor {
             session: session.as_mut(),
-            steps: sql_steps,
-            next: 0,
             executed: Vec::new(),
             failure: None,
             total,
@@ -321,7 +300,7 @@ impl Engine {
                 })
             }
             Err(plan_error) => {
-                let Some((statement, source)) = failure else {
+                let Some((failed, statement, source)) = failure else {
                     // A listener stopped the plan.
                     if transactional {
                         let _ = session.rollback();
@@ -330,7 +309,7 @@ impl Engine {
                     if executed.is_empty() {
                         return Err(EngineError::Plan(plan_error));
                     }
-                    let undo = undo(md, dialect, &ddl, mode, &executed);
+                    let undo = undo(dialect, mode, &executed);
                     return Err(EngineError::Partial {
                         statement: "(a DDL-event listener stopped the run)".into(),
                         source: DbError::msg(plan_error.to_string()),
@@ -360,13 +339,13 @@ impl Engine {
                         return Err(db(&format!("ROLLBACK after {source}"))(e));
                     }
                     return Err(EngineError::RolledBack {
-                        statement_desc: describe(&statement),
+                        statement_desc: failed.describe(),
                         statement,
                         source,
                         ran: executed.len(),
                     });
                 }
-                let undo = undo(md, dialect, &ddl, mode, &executed);
+                let undo = undo(dialect, mode, &executed);
                 Err(EngineError::Partial {
                     statement,
                     source,
@@ -378,44 +357,28 @@ impl Engine {
     }
 }
 
-/// `CREATE TABLE foo` from the statement's first words.
-fn describe(sql: &str) -> String {
-    let words: Vec<&str> = sql.split_whitespace().take(3).collect();
-    let w = words.join(" ");
-    if w.is_empty() {
-        "statement".into()
-    } else {
-        w.trim_end_matches('(').trim().to_owned()
-    }
-}
-
+/// Runs each statement on the session, keeping what ran and what failed.
 struct SessionExecutor<'a> {
     session: &'a mut dyn Session,
-    steps: Vec<Executed>,
-    next: usize,
     executed: Vec<Executed>,
-    failure: Option<(String, DbError)>,
+    /// The statement that failed, its SQL and the database's error.
+    failure: Option<(Statement, String, DbError)>,
     total: usize,
     progress: &'a mut dyn FnMut(&Progress),
 }
 
 impl Executor for SessionExecutor<'_> {
-    fn execute(&mut self, sql: &str) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-        let meta = match self.steps.get(self.next) {
-            Some(s) if s.sql == sql => {
-                self.next += 1;
-                s.clone()
-            }
-            _ => Executed {
-                sql: sql.to_owned(),
-                kind: None,
-                table: None,
-                object: None,
-            },
-        };
+    fn execute(
+        &mut self,
+        statement: &Statement,
+        sql: &str,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         match self.session.execute(sql) {
             Ok(()) => {
-                self.executed.push(meta);
+                self.executed.push(Executed {
+                    statement: statement.clone(),
+                    sql: sql.to_owned(),
+                });
                 (self.progress)(&Progress {
                     done: self.executed.len(),
                     total: self.total,
@@ -424,7 +387,7 @@ impl Executor for SessionExecutor<'_> {
                 Ok(())
             }
             Err(e) => {
-                self.failure = Some((sql.to_owned(), e.clone()));
+                self.failure = Some((statement.clone(), sql.to_owned(), e.clone()));
                 Err(Box::new(e))
             }
         }
@@ -432,12 +395,12 @@ impl Executor for SessionExecutor<'_> {
 }
 
 /// Removes the steps checkfirst skips; returns the plan and the skipped tables.
-fn checkfirst(
+fn checkfirst<'d>(
     session: &mut dyn Session,
     md: &MetaData,
-    plan: Plan,
+    plan: Plan<'d>,
     mode: Mode,
-) -> Result<(Plan, Vec<TableRef>), DbError> {
+) -> Result<(Plan<'d>, Vec<TableRef>), DbError> {
     let mut skip: HashSet<TableRef> = HashSet::new();
     let mut skipped = Vec::new();
     for t in md.tables() {
@@ -460,13 +423,10 @@ fn checkfirst(
         .filter(|s| match s {
             Step::Event { table: Some(t), .. } => !skip.contains(t),
             Step::Event { table: None, .. } => true,
-            Step::Sql { table: Some(t), .. } => !skip.contains(t),
-            Step::Sql {
-                kind: StepKind::CreateView | StepKind::DropView,
-                object: Some(v),
-                ..
-            } => !skip_views.contains(v),
-            Step::Sql { .. } => true,
+            Step::Statement(Statement::CreateView(v) | Statement::DropView(v)) => {
+                !skip_views.contains(&v.name)
+            }
+            Step::Statement(st) => st.table().is_none_or(|t| !skip.contains(t)),
         })
         .collect();
     Ok((
@@ -479,138 +439,59 @@ fn checkfirst(
 }
 
 /// Statements that undo `executed` on a database without transactional DDL,
-/// in the order to run them.
-fn undo(
-    md: &MetaData,
-    dialect: &dyn Dialect,
-    ddl: &DdlOptions,
-    mode: Mode,
-    executed: &[Executed],
-) -> Vec<String> {
-    let mirror = match mode {
-        Mode::Create => drop_plan(md, dialect, ddl),
-        Mode::Drop => create_plan(md, dialect, ddl),
-    };
-    let mirror: Vec<Executed> = mirror
-        .map(|p| {
-            p.steps
-                .into_iter()
-                .filter_map(|s| match s {
-                    Step::Sql {
-                        sql,
-                        kind,
-                        table,
-                        object,
-                    } => Some(Executed {
-                        sql,
-                        kind: Some(kind),
-                        table,
-                        object,
-                    }),
-                    Step::Event { .. } => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let find = |kind: StepKind, e: &Executed| {
-        mirror
-            .iter()
-            .find(|m| m.kind == Some(kind) && m.table == e.table && m.object == e.object)
-            .map(|m| m.sql.clone())
-    };
+/// in the order to run them: each statement's inverse, foreign keys added
+/// by `ALTER TABLE` undone first, and what goes with a dropped table (its
+/// indexes, comments) not undone on its own.
+fn undo(dialect: &dyn Dialect, mode: Mode, executed: &[Executed]) -> Vec<String> {
     let manual = |e: &Executed| format!("-- no automatic undo for: {}", one_line(&e.sql));
     let mut out = Vec::new();
+    let mut push =
+        |e: &Executed| match e.statement.inverse() {
+            Some(inverse) => {
+                for st in inverse {
+                    out.push(dialect.to_sql(&st).unwrap_or_else(|err| {
+                        format!("-- cannot undo ({err}): {}", one_line(&e.sql))
+                    }));
+                }
+            }
+            None => out.push(manual(e)),
+        };
     match mode {
         Mode::Create => {
             let created: HashSet<&TableRef> = executed
                 .iter()
-                .filter(|e| e.kind == Some(StepKind::CreateTable))
-                .filter_map(|e| e.table.as_ref())
+                .filter_map(|e| match &e.statement {
+                    Statement::CreateTable(c) => Some(&c.table),
+                    _ => None,
+                })
                 .collect();
             // Constraints first (they may tie tables together), then the rest in reverse.
-            for e in executed
-                .iter()
-                .rev()
-                .filter(|e| e.kind == Some(StepKind::AddConstraint))
-            {
-                out.push(find(StepKind::DropConstraint, e).unwrap_or_else(|| manual(e)));
+            for e in executed.iter().rev() {
+                if let Statement::AddConstraint { .. } = e.statement {
+                    push(e);
+                }
             }
             for e in executed.iter().rev() {
-                match e.kind {
-                    Some(StepKind::AddConstraint) | Some(StepKind::Comment) => {}
-                    Some(StepKind::CreateTable) => {
-                        out.push(find(StepKind::DropTable, e).unwrap_or_else(|| manual(e)))
-                    }
-                    Some(StepKind::CreateView) => {
-                        out.push(find(StepKind::DropView, e).unwrap_or_else(|| manual(e)))
-                    }
-                    Some(StepKind::CreateIndex) => {
-                        if e.table.as_ref().is_some_and(|t| created.contains(t)) {
-                            continue; // goes with its table
-                        }
-                        out.push(drop_index(md, dialect, ddl, e).unwrap_or_else(|| manual(e)));
-                    }
-                    _ => out.push(manual(e)),
+                match &e.statement {
+                    Statement::AddConstraint { .. } | Statement::Comment { .. } => {}
+                    // Goes with its table.
+                    Statement::CreateIndex(ix) if created.contains(&ix.table) => {}
+                    _ => push(e),
                 }
             }
         }
         Mode::Drop => {
             for e in executed.iter().rev() {
-                match e.kind {
-                    Some(StepKind::DropTable) => {
-                        // The table, then its indexes and comments, as create_all makes them.
-                        for m in mirror.iter().filter(|m| {
-                            m.table == e.table
-                                && matches!(
-                                    m.kind,
-                                    Some(
-                                        StepKind::CreateTable
-                                            | StepKind::CreateIndex
-                                            | StepKind::Comment
-                                    )
-                                )
-                        }) {
-                            out.push(m.sql.clone());
-                        }
-                    }
-                    Some(StepKind::DropView) => {
-                        out.push(find(StepKind::CreateView, e).unwrap_or_else(|| manual(e)))
-                    }
-                    Some(StepKind::DropConstraint) => {}
-                    _ => out.push(manual(e)),
+                if !matches!(e.statement, Statement::DropConstraint { .. }) {
+                    push(e);
                 }
             }
-            for e in executed
-                .iter()
-                .filter(|e| e.kind == Some(StepKind::DropConstraint))
-            {
-                out.push(find(StepKind::AddConstraint, e).unwrap_or_else(|| manual(e)));
+            for e in executed {
+                if let Statement::DropConstraint { .. } = e.statement {
+                    push(e);
+                }
             }
         }
     }
     out
-}
-
-fn drop_index(
-    md: &MetaData,
-    dialect: &dyn Dialect,
-    ddl: &DdlOptions,
-    e: &Executed,
-) -> Option<String> {
-    let t = md.get(e.table.as_ref()?)?;
-    let rules = dialect.name_rules(ddl.max_identifier_length);
-    let ix = t.indexes().iter().find(|ix| {
-        rules
-            .finalize(&ix.name, String::new)
-            .ok()
-            .flatten()
-            .as_deref()
-            == e.object.as_deref()
-    })?;
-    crate::ddl::Statement::DropIndex {
-        table: t,
-        index: ix,
-    }
-    .to_sql(dialect, ddl)
-    .ok()
 }

@@ -1,6 +1,7 @@
 //! The event bus owned by a metadata.
 
-use super::listener::{EventKind, Listener, ListenerError};
+use super::kind::EventKind;
+use super::listener::{Listener, ListenerError};
 use crate::schema::TableRef;
 
 /// Identifies a registered listener; pass it to

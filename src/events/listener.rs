@@ -4,77 +4,8 @@ use std::fmt;
 
 use dyn_clone::DynClone;
 
-use crate::schema::{Column, Constraint, Index, PrimaryKey, Table, TableRef};
-
-/// The kinds of event a listener can receive.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum EventKind {
-    /// A table joined a metadata.
-    TableAttached,
-    /// A column was attached to a table.
-    ColumnAttached,
-    /// A constraint (pk, fk, uq, ck) was attached to a table.
-    ConstraintAttached,
-    /// An index was attached to a table.
-    IndexAttached,
-    /// A column was added to a primary key made from column flags.
-    PrimaryKeyColumnAdded,
-    /// Before the create statements of the metadata or of a table.
-    BeforeCreate,
-    /// After the create statements of the metadata or of a table.
-    AfterCreate,
-    /// Before the drop statements of the metadata or of a table.
-    BeforeDrop,
-    /// After the drop statements of the metadata or of a table.
-    AfterDrop,
-}
-
-impl EventKind {
-    fn bit(self) -> u16 {
-        1 << (self as u16)
-    }
-
-    /// The event's name in snake case, as used in documents (`before_create`, ...).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventKind::TableAttached => "table_attached",
-            EventKind::ColumnAttached => "column_attached",
-            EventKind::ConstraintAttached => "constraint_attached",
-            EventKind::IndexAttached => "index_attached",
-            EventKind::PrimaryKeyColumnAdded => "primary_key_column_added",
-            EventKind::BeforeCreate => "before_create",
-            EventKind::AfterCreate => "after_create",
-            EventKind::BeforeDrop => "before_drop",
-            EventKind::AfterDrop => "after_drop",
-        }
-    }
-}
-
-/// A set of event kinds a listener wants to receive.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Interest(u16);
-
-impl Interest {
-    /// Every event.
-    pub const ALL: Interest = Interest(u16::MAX);
-    /// No event.
-    pub const NONE: Interest = Interest(0);
-
-    /// Only the given kind.
-    pub fn only(kind: EventKind) -> Self {
-        Interest(kind.bit())
-    }
-
-    /// This set plus `kind`.
-    pub fn with(self, kind: EventKind) -> Self {
-        Interest(self.0 | kind.bit())
-    }
-
-    /// Whether `kind` is in the set.
-    pub fn contains(self, kind: EventKind) -> bool {
-        self.0 & kind.bit() != 0
-    }
-}
+use super::kind::{EventKind, Interest};
+use crate::schema::{Column, Constraint, DialectKind, Index, PrimaryKey, Table, TableRef};
 
 /// The error a listener returns to reject an attachment or stop a plan.
 ///
@@ -225,14 +156,14 @@ pub struct DdlEvent<'a> {
     pub kind: EventKind,
     /// The table, or `None` for the whole metadata.
     pub table: Option<&'a Table>,
-    /// The dialect the statements are rendered for (`postgresql`, `sqlite`, `mysql`).
-    pub dialect: &'a str,
+    /// The dialect the statements are rendered for.
+    pub dialect: DialectKind,
     pub(crate) statements: Vec<String>,
 }
 
 impl<'a> DdlEvent<'a> {
     /// A new event (used by plans and tests).
-    pub fn new(kind: EventKind, table: Option<&'a Table>, dialect: &'a str) -> Self {
+    pub fn new(kind: EventKind, table: Option<&'a Table>, dialect: DialectKind) -> Self {
         DdlEvent {
             kind,
             table,
@@ -334,7 +265,7 @@ impl<L: Listener + Clone> Listener for Option<L> {
 impl<L: Listener + Clone> Listener for Vec<L> {
     fn interest(&self) -> Interest {
         self.iter()
-            .fold(Interest::NONE, |acc, l| Interest(acc.0 | l.interest().0))
+            .fold(Interest::NONE, |acc, l| acc.union(l.interest()))
     }
     fn table_attached(&mut self, e: &mut TableAttached<'_>) -> ListenerResult {
         self.iter_mut().try_for_each(|l| l.table_attached(e))

@@ -25,12 +25,13 @@
 //! plan runs.
 
 mod bus;
+mod kind;
 mod listener;
 
 pub use bus::{EventBus, ListenOptions, ListenerId, Phase};
+pub use kind::{EventKind, Interest};
 pub use listener::{
     on_column, on_constraint, on_ddl, on_index, on_table, Catalog, ColumnAttached,
-    ConstraintAttached, DdlEvent, EventKind, IndexAttached, Interest, Listener, ListenerError,
-    ListenerResult, OnColumn, OnConstraint, OnDdl, OnIndex, OnTable, PrimaryKeyColumnAdded,
-    TableAttached,
+    ConstraintAttached, DdlEvent, IndexAttached, Listener, ListenerError, ListenerResult, OnColumn,
+    OnConstraint, OnDdl, OnIndex, OnTable, PrimaryKeyColumnAdded, TableAttached,
 };

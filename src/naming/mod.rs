@@ -10,6 +10,7 @@ mod convention;
 mod error;
 mod handler;
 mod limits;
+mod metadata;
 mod names;
 mod pack;
 mod template;

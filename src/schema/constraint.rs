@@ -1,7 +1,85 @@
 //! Constraints and indexes.
 
+use std::fmt;
+use std::str::FromStr;
+
 use super::kind::Kind;
 use super::name::Name;
+
+/// What a foreign key does when the referred row is deleted or updated.
+///
+/// ```
+/// use nomenclator::ReferentialAction;
+/// assert_eq!("set null".parse::<ReferentialAction>(), Ok(ReferentialAction::SetNull));
+/// assert_eq!(ReferentialAction::NoAction.to_string(), "NO ACTION");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ReferentialAction {
+    /// `CASCADE`: delete or update the referring rows too.
+    Cascade,
+    /// `SET NULL`.
+    SetNull,
+    /// `SET DEFAULT`.
+    SetDefault,
+    /// `RESTRICT`: refuse at once.
+    Restrict,
+    /// `NO ACTION`: refuse at the end of the statement (the default).
+    NoAction,
+}
+
+impl ReferentialAction {
+    /// Every action.
+    pub const ALL: [ReferentialAction; 5] = [
+        ReferentialAction::Cascade,
+        ReferentialAction::SetNull,
+        ReferentialAction::SetDefault,
+        ReferentialAction::Restrict,
+        ReferentialAction::NoAction,
+    ];
+
+    /// The SQL spelling: `CASCADE`, `SET NULL`, `SET DEFAULT`, `RESTRICT`, `NO ACTION`.
+    pub fn sql(self) -> &'static str {
+        match self {
+            ReferentialAction::Cascade => "CASCADE",
+            ReferentialAction::SetNull => "SET NULL",
+            ReferentialAction::SetDefault => "SET DEFAULT",
+            ReferentialAction::Restrict => "RESTRICT",
+            ReferentialAction::NoAction => "NO ACTION",
+        }
+    }
+}
+
+impl fmt::Display for ReferentialAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.sql())
+    }
+}
+
+/// Text that is not a referential action.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown referential action {0:?}: use CASCADE, SET NULL, SET DEFAULT, RESTRICT or NO ACTION"
+)]
+pub struct UnknownAction(pub String);
+
+impl FromStr for ReferentialAction {
+    type Err = UnknownAction;
+
+    /// Parses an action case-insensitively, with any run of spaces or
+    /// underscores between its words (`set null`, `SET_NULL`).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let words: Vec<String> = s
+            .split(|c: char| c.is_whitespace() || c == '_')
+            .filter(|w| !w.is_empty())
+            .map(str::to_ascii_uppercase)
+            .collect();
+        let joined = words.join(" ");
+        Self::ALL
+            .into_iter()
+            .find(|a| a.sql() == joined)
+            .ok_or_else(|| UnknownAction(s.to_owned()))
+    }
+}
 
 /// A reference to a table, optionally in a schema.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -49,24 +127,40 @@ pub struct Reference {
     /// The referenced column's name.
     pub column: String,
     /// `ON DELETE` action.
-    pub on_delete: Option<String>,
+    pub on_delete: Option<ReferentialAction>,
     /// `ON UPDATE` action.
-    pub on_update: Option<String>,
+    pub on_update: Option<ReferentialAction>,
+}
+
+/// Why text is not a `table.column` or `schema.table.column` reference.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{text:?} is not a column reference: {reason}; write \"table.column\" or \"schema.table.column\"")]
+pub struct ReferenceError {
+    /// The text.
+    pub text: String,
+    /// What is wrong with it.
+    pub reason: &'static str,
 }
 
 impl Reference {
-    /// Parses `"table.column"` or `"schema.table.column"`.
-    pub fn parse(text: &str) -> Option<Self> {
+    /// Parses `"table.column"` or `"schema.table.column"`; the error says
+    /// what is wrong.
+    pub fn parse(text: &str) -> Result<Self, ReferenceError> {
+        let err = |reason| ReferenceError {
+            text: text.to_owned(),
+            reason,
+        };
         let parts: Vec<&str> = text.split('.').collect();
         let (schema, table, column) = match parts.as_slice() {
+            [_] => return Err(err("it has no column (no \".\")")),
             [t, c] => (None, *t, *c),
             [s, t, c] => (Some(*s), *t, *c),
-            _ => return None,
+            _ => return Err(err("it has more than three dot-separated parts")),
         };
         if table.is_empty() || column.is_empty() || schema.is_some_and(str::is_empty) {
-            return None;
+            return Err(err("a part is empty"));
         }
-        Some(Reference {
+        Ok(Reference {
             table: TableRef::new(schema, table),
             column: column.to_owned(),
             on_delete: None,
@@ -75,14 +169,14 @@ impl Reference {
     }
 
     /// Sets the `ON DELETE` action.
-    pub fn on_delete(mut self, action: impl Into<String>) -> Self {
-        self.on_delete = Some(action.into());
+    pub fn on_delete(mut self, action: ReferentialAction) -> Self {
+        self.on_delete = Some(action);
         self
     }
 
     /// Sets the `ON UPDATE` action.
-    pub fn on_update(mut self, action: impl Into<String>) -> Self {
-        self.on_update = Some(action.into());
+    pub fn on_update(mut self, action: ReferentialAction) -> Self {
+        self.on_update = Some(action);
         self
     }
 }
@@ -145,9 +239,9 @@ pub struct ForeignKey {
     pub(crate) referred_table: TableRef,
     pub(crate) referred_columns: Vec<String>,
     /// `ON DELETE` action.
-    pub on_delete: Option<String>,
+    pub on_delete: Option<ReferentialAction>,
     /// `ON UPDATE` action.
-    pub on_update: Option<String>,
+    pub on_update: Option<ReferentialAction>,
     /// Whether it is created with `ALTER TABLE` after all tables.
     pub use_alter: bool,
     pub(crate) origin: Origin,
@@ -196,14 +290,14 @@ impl ForeignKey {
     }
 
     /// Sets `ON DELETE`.
-    pub fn on_delete(mut self, action: impl Into<String>) -> Self {
-        self.on_delete = Some(action.into());
+    pub fn on_delete(mut self, action: ReferentialAction) -> Self {
+        self.on_delete = Some(action);
         self
     }
 
     /// Sets `ON UPDATE`.
-    pub fn on_update(mut self, action: impl Into<String>) -> Self {
-        self.on_update = Some(action.into());
+    pub fn on_update(mut self, action: ReferentialAction) -> Self {
+        self.on_update = Some(action);
         self
     }
 

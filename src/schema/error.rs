@@ -1,9 +1,10 @@
 //! Errors of the schema model.
 
 use super::constraint::TableRef;
+use crate::events::ListenerError;
 
 /// A schema that cannot be built as declared.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum SchemaError {
     /// A table, column or schema name is empty.
     #[error("{what} has an empty name{}", in_table(.table))]
@@ -99,6 +100,10 @@ pub enum SchemaError {
     /// The table is not in the metadata.
     #[error("table \"{0}\" is not defined")]
     NoSuchTable(TableRef),
+    /// A listener (the naming-convention handler, or one of yours)
+    /// refused an attachment or a DDL event.
+    #[error(transparent)]
+    Listener(#[from] ListenerError),
 }
 
 fn in_table(t: &Option<TableRef>) -> String {

@@ -1,9 +1,11 @@
 //! The metadata: a collection of tables with an event bus.
 
+use std::any::Any;
 use std::sync::{Arc, OnceLock};
 
 use super::column::Column;
 use super::constraint::{Constraint, ForeignKey, Index, Origin, PrimaryKey, TableRef, Unique};
+use super::dialect_kind::DialectKind;
 use super::error::{closest, SchemaError};
 use super::table::{CustomDdl, Item, Table, View};
 use super::table_index::TableIndex;
@@ -11,8 +13,9 @@ use crate::events::{
     Catalog, ColumnAttached, ConstraintAttached, DdlEvent, EventBus, EventKind, IndexAttached,
     ListenOptions, Listener, ListenerId, Phase, PrimaryKeyColumnAdded, TableAttached,
 };
-use crate::naming::{ConventionHandler, NamingConvention};
-use crate::Error;
+
+/// What a fallible attachment returns.
+type Result<T, E = SchemaError> = std::result::Result<T, E>;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Slot {
@@ -57,7 +60,9 @@ pub struct MetaData {
     views: Vec<View>,
     ddl: Vec<CustomDdl>,
     deferrals: Vec<Deferral>,
-    convention: Option<(ListenerId, Arc<NamingConvention>)>,
+    /// The naming-convention handler's listener and the convention it
+    /// applies (kept opaque here: the naming layer sits above this one).
+    convention: Option<(ListenerId, Arc<dyn Any + Send + Sync>)>,
     resolved: OnceLock<Resolved>,
 }
 
@@ -76,26 +81,9 @@ struct Resolved {
 
 const NOT_A_KEY: u32 = u32::MAX;
 
-impl Default for MetaData {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl MetaData {
-    /// A metadata with SQLAlchemy's default convention, `ix = "ix_%(column_0_label)s"`.
-    pub fn new() -> Self {
-        Self::with_convention(NamingConvention::sqlalchemy_default())
-    }
-
-    /// A metadata whose naming-convention handler uses `convention`.
-    pub fn with_convention(convention: NamingConvention) -> Self {
-        let mut md = Self::without_convention();
-        md.set_convention(convention);
-        md
-    }
-
-    /// A metadata with no naming-convention handler at all.
+    /// A metadata with no naming-convention handler at all (the naming
+    /// layer adds [`MetaData::new`] and [`MetaData::with_convention`]).
     pub fn without_convention() -> Self {
         MetaData {
             tables: Vec::new(),
@@ -109,21 +97,25 @@ impl MetaData {
         }
     }
 
-    /// Replaces the naming convention for attachments from now on.
-    pub fn set_convention(&mut self, convention: NamingConvention) {
+    /// Registers `handler` in the naming phase in place of the previous
+    /// naming handler, remembering `convention` as what it applies.
+    pub(crate) fn replace_naming_handler(
+        &mut self,
+        handler: Box<dyn Listener>,
+        convention: Arc<dyn Any + Send + Sync>,
+    ) {
         if let Some((id, _)) = self.convention.take() {
             self.bus.remove(id);
         }
-        let convention = Arc::new(convention);
-        let handler = ConventionHandler::new(convention.clone());
         let id = self
             .bus
-            .register(Box::new(handler), ListenOptions::new().phase(Phase::Naming));
+            .register(handler, ListenOptions::new().phase(Phase::Naming));
         self.convention = Some((id, convention));
     }
 
-    /// The naming convention, if a handler is registered.
-    pub fn convention(&self) -> Option<&NamingConvention> {
+    /// What the naming handler applies, as given to
+    /// [`replace_naming_handler`](Self::replace_naming_handler).
+    pub(crate) fn naming_data(&self) -> Option<&(dyn Any + Send + Sync)> {
         self.convention.as_ref().map(|(_, c)| c.as_ref())
     }
 
@@ -240,13 +232,13 @@ impl MetaData {
 
     /// Copies a table of another metadata into this one, where this
     /// metadata's convention names it anew. Listeners of this metadata fire.
-    pub fn copy_table(&mut self, table: &Table) -> Result<&Table, Error> {
+    pub fn copy_table(&mut self, table: &Table) -> Result<&Table> {
         self.add_table(table.to_detached())
     }
 
     /// Adds a table, replaying its attachments in declaration order and
     /// firing events. On any error the metadata is left without the table.
-    pub fn add_table(&mut self, table: Table) -> Result<&Table, Error> {
+    pub fn add_table(&mut self, table: Table) -> Result<&Table> {
         self.resolved = OnceLock::new();
         let table = if table.attached {
             table.to_detached()
@@ -257,19 +249,17 @@ impl MetaData {
             return Err(SchemaError::EmptyName {
                 what: "table",
                 table: None,
-            }
-            .into());
+            });
         }
         if table.schema.as_deref() == Some("") {
             return Err(SchemaError::EmptyName {
                 what: "schema",
                 table: Some(table.key()),
-            }
-            .into());
+            });
         }
         let key = table.key();
         if self.position(&key).is_some() {
-            return Err(SchemaError::DuplicateTable(key).into());
+            return Err(SchemaError::DuplicateTable(key));
         }
         let Table {
             name,
@@ -361,7 +351,7 @@ impl MetaData {
     /// Retries every deferred naming once more with all tables present.
     /// Plans and name listings call this; call it yourself after building
     /// tables whose foreign keys refer forward.
-    pub fn resolve_deferred(&mut self) -> Result<(), Error> {
+    pub fn resolve_deferred(&mut self) -> Result<()> {
         if self.deferrals.is_empty() {
             return Ok(());
         }
@@ -373,7 +363,7 @@ impl MetaData {
         !self.deferrals.is_empty()
     }
 
-    fn retry_deferrals(&mut self, awaited: Option<&TableRef>) -> Result<(), Error> {
+    fn retry_deferrals(&mut self, awaited: Option<&TableRef>) -> Result<()> {
         let (ready, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.deferrals)
             .into_iter()
             .partition(|d| awaited.is_none_or(|a| &d.awaited == a));
@@ -441,8 +431,7 @@ impl MetaData {
                     table: d.table.clone(),
                     referred: d.awaited.clone(),
                 },
-            }
-            .into());
+            });
         }
         match first_err {
             Some(e) => Err(e.into()),
@@ -586,8 +575,8 @@ impl MetaData {
         &mut self,
         kind: EventKind,
         table: Option<&TableRef>,
-        dialect: &str,
-    ) -> Result<Vec<String>, Error> {
+        dialect: DialectKind,
+    ) -> Result<Vec<String>> {
         let MetaData {
             tables, index, bus, ..
         } = self;
@@ -620,21 +609,18 @@ impl TableMut<'_> {
     }
 
     /// Attaches a column (and the constraints its flags declare).
-    pub fn add_column(&mut self, column: Column) -> Result<&mut Self, Error> {
+    pub fn add_column(&mut self, column: Column) -> Result<&mut Self> {
         self.with(|att, t| att.column(t, column))
     }
 
     /// Attaches a constraint.
-    pub fn add_constraint(
-        &mut self,
-        constraint: impl Into<Constraint>,
-    ) -> Result<&mut Self, Error> {
+    pub fn add_constraint(&mut self, constraint: impl Into<Constraint>) -> Result<&mut Self> {
         let c = constraint.into();
         self.with(|att, t| att.constraint(t, c))
     }
 
     /// Attaches an index.
-    pub fn add_index(&mut self, index: Index) -> Result<&mut Self, Error> {
+    pub fn add_index(&mut self, index: Index) -> Result<&mut Self> {
         self.with(|att, t| att.index(t, index))
     }
 
@@ -652,8 +638,8 @@ impl TableMut<'_> {
 
     fn with(
         &mut self,
-        f: impl FnOnce(&mut Attach<'_>, &mut Table) -> Result<(), Error>,
-    ) -> Result<&mut Self, Error> {
+        f: impl FnOnce(&mut Attach<'_>, &mut Table) -> Result<()>,
+    ) -> Result<&mut Self> {
         let md = &mut *self.md;
         let mut table = std::mem::take(&mut md.tables[self.idx]);
         let backup = table.clone();
@@ -731,20 +717,18 @@ impl<'a> Attach<'a> {
         Ok(())
     }
 
-    fn column(&mut self, table: &mut Table, mut col: Column) -> Result<(), Error> {
+    fn column(&mut self, table: &mut Table, mut col: Column) -> Result<()> {
         if col.name.is_empty() {
             return Err(SchemaError::EmptyName {
                 what: "column",
                 table: Some(self.key.clone()),
-            }
-            .into());
+            });
         }
         if table.column_named(&col.name).is_some() {
             return Err(SchemaError::DuplicateColumn {
                 table: self.key.clone(),
                 column: col.name,
-            }
-            .into());
+            });
         }
         let (reference, check) = col.take_reference_and_check();
         {
@@ -802,7 +786,7 @@ impl<'a> Attach<'a> {
         Ok(())
     }
 
-    fn primary_key_column(&mut self, table: &mut Table, column: &str) -> Result<(), Error> {
+    fn primary_key_column(&mut self, table: &mut Table, column: &str) -> Result<()> {
         match table.primary_key.take() {
             None => {
                 let pk = PrimaryKey {
@@ -841,14 +825,13 @@ impl<'a> Attach<'a> {
                         table: table.key(),
                         existing,
                         new: vec![column.to_owned()],
-                    }
-                    .into())
+                    })
                 }
             }
         }
     }
 
-    fn constraint(&mut self, table: &mut Table, mut c: Constraint) -> Result<(), Error> {
+    fn constraint(&mut self, table: &mut Table, mut c: Constraint) -> Result<()> {
         let what = c.kind().describe();
         match &c {
             Constraint::PrimaryKey(pk) => {
@@ -861,8 +844,7 @@ impl<'a> Attach<'a> {
                             table: self.key.clone(),
                             existing: existing.columns.clone(),
                             new: pk.columns.clone(),
-                        }
-                        .into());
+                        });
                     }
                 }
             }
@@ -872,8 +854,7 @@ impl<'a> Attach<'a> {
                     return Err(SchemaError::EmptyName {
                         what: "referred table",
                         table: Some(self.key.clone()),
-                    }
-                    .into());
+                    });
                 }
                 if !fk.referred_columns.is_empty() && fk.referred_columns.len() != fk.columns.len()
                 {
@@ -882,8 +863,7 @@ impl<'a> Attach<'a> {
                         referred: fk.referred_table.clone(),
                         local: fk.columns.len(),
                         referred_count: fk.referred_columns.len(),
-                    }
-                    .into());
+                    });
                 }
             }
             Constraint::Unique(u) => Self::check_columns(table, what, &u.columns, false)?,
@@ -927,7 +907,7 @@ impl<'a> Attach<'a> {
         Ok(())
     }
 
-    fn index(&mut self, table: &mut Table, mut index: Index) -> Result<(), Error> {
+    fn index(&mut self, table: &mut Table, mut index: Index) -> Result<()> {
         Self::check_columns(table, "index", &index.columns, false)?;
         {
             let catalog = self.catalog(Some(table));

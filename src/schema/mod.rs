@@ -4,6 +4,7 @@
 
 mod column;
 mod constraint;
+mod dialect_kind;
 mod error;
 mod kind;
 mod metadata;
@@ -13,12 +14,14 @@ mod table_index;
 
 pub use column::{Column, ColumnType};
 pub use constraint::{
-    Check, Constraint, ForeignKey, Index, Origin, PrimaryKey, Reference, TableRef, Unique,
+    Check, Constraint, ForeignKey, Index, Origin, PrimaryKey, Reference, ReferenceError,
+    ReferentialAction, TableRef, Unique, UnknownAction,
 };
+pub use dialect_kind::{DialectKind, UnknownDialect};
 pub(crate) use error::closest;
 pub use error::SchemaError;
 pub use kind::{Kind, UnknownKind};
 pub use metadata::{MetaData, TableMut};
 pub use name::Name;
-pub use table::{CustomDdl, DdlWhen, Table, View};
+pub use table::{CustomDdl, Table, View};
 pub(crate) use table_index::TableIndex;

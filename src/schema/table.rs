@@ -4,32 +4,8 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::column::Column;
 use super::constraint::{Constraint, Index, PrimaryKey, TableRef};
-
-/// When a custom DDL statement runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum DdlWhen {
-    /// Before the create statements.
-    BeforeCreate,
-    /// After the create statements.
-    AfterCreate,
-    /// Before the drop statements.
-    BeforeDrop,
-    /// After the drop statements.
-    AfterDrop,
-}
-
-impl DdlWhen {
-    /// Parses `before_create`, `after_create`, `before_drop` or `after_drop`.
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "before_create" => DdlWhen::BeforeCreate,
-            "after_create" => DdlWhen::AfterCreate,
-            "before_drop" => DdlWhen::BeforeDrop,
-            "after_drop" => DdlWhen::AfterDrop,
-            _ => return None,
-        })
-    }
-}
+use super::dialect_kind::DialectKind;
+use crate::events::EventKind;
 
 /// A custom DDL statement run at a DDL event (SQLAlchemy's `DDL`).
 ///
@@ -37,17 +13,19 @@ impl DdlWhen {
 /// replaced by the table's quoted name, schema and qualified name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CustomDdl {
-    /// The event it runs at.
-    pub when: DdlWhen,
+    /// The DDL event it runs at: one of [`EventKind::DDL`] (at any other
+    /// kind it never runs).
+    pub when: EventKind,
     /// The statement.
     pub sql: String,
     /// The dialects it is for; empty means all.
-    pub dialects: Vec<String>,
+    pub dialects: Vec<DialectKind>,
 }
 
 impl CustomDdl {
-    /// A statement for every dialect.
-    pub fn new(when: DdlWhen, sql: impl Into<String>) -> Self {
+    /// A statement for every dialect, run at `when` (a DDL event:
+    /// `BeforeCreate`, `AfterCreate`, `BeforeDrop` or `AfterDrop`).
+    pub fn new(when: EventKind, sql: impl Into<String>) -> Self {
         CustomDdl {
             when,
             sql: sql.into(),
@@ -55,19 +33,15 @@ impl CustomDdl {
         }
     }
 
-    /// Restricts the statement to the given dialects.
-    pub fn only_for<I, S>(mut self, dialects: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.dialects = dialects.into_iter().map(Into::into).collect();
+    /// Restricts the statement to the given dialects (`MySql` includes MariaDB).
+    pub fn only_for(mut self, dialects: impl IntoIterator<Item = DialectKind>) -> Self {
+        self.dialects = dialects.into_iter().collect();
         self
     }
 
-    /// Whether it applies to the dialect named `dialect`.
-    pub fn applies_to(&self, dialect: &str) -> bool {
-        self.dialects.is_empty() || self.dialects.iter().any(|d| d == dialect)
+    /// Whether it runs on `dialect`.
+    pub fn applies_to(&self, dialect: DialectKind) -> bool {
+        self.dialects.is_empty() || self.dialects.iter().any(|d| d.includes(dialect))
     }
 }
 

@@ -1,0 +1,606 @@
+//! Create and drop plans of a whole metadata: the statements of each table
+//! with final names, resolved types and references, in dependency order.
+
+use rustc_hash::FxHashMap as HashMap;
+
+use super::error::DdlError;
+use super::plan::{Plan, Step};
+use super::sort::{order_for_create, order_for_drop, Order};
+use crate::dialect::{CommentStyle, Dialect};
+use crate::events::EventKind;
+use crate::naming::{check_final_names, check_identifier_lengths, NameRules, NamingError};
+use crate::schema::{
+    Column, ColumnType, Constraint, CustomDdl, ForeignKey, Index, MetaData, Name, Table, TableRef,
+};
+use crate::sql::{
+    CheckDef, ColumnDef, ConstraintDef, CreateIndex, CreateTable, ForeignKeyDef, Statement, ViewDef,
+};
+
+/// Options for building plans.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DdlOptions {
+    /// Overrides the dialect's limit on constraint and index names.
+    pub max_identifier_length: Option<usize>,
+    /// MySQL: the database that holds the tables without a schema, so that a
+    /// table in a schema (another database) can refer to them.
+    pub database: Option<String>,
+    /// Skip objects that already exist (decided by the executing engine from
+    /// each statement's table and object).
+    pub checkfirst: bool,
+}
+
+/// The create plan (create_all): metadata `before_create`; for each table in
+/// dependency order its `before_create`, `CREATE TABLE`, indexes, comments
+/// and `after_create`; then the deferred foreign keys by `ALTER TABLE`; the
+/// views; metadata `after_create`. Custom DDL is placed at its event.
+///
+/// ```
+/// use nomenclator::{Column, MetaData, Table};
+/// use nomenclator::ddl::{create_plan, DdlOptions};
+/// use nomenclator::dialect::PostgreSql;
+///
+/// let mut md = MetaData::new();
+/// md.add_table(Table::new("t").column(Column::new("id", "integer").primary_key()))?;
+/// let plan = create_plan(&md, &PostgreSql, &DdlOptions::default())?;
+/// assert_eq!(plan.script()?, "CREATE TABLE t (\n\tid SERIAL NOT NULL,\n\tPRIMARY KEY (id)\n);\n");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn create_plan<'d>(
+    md: &MetaData,
+    dialect: &'d dyn Dialect,
+    options: &DdlOptions,
+) -> Result<Plan<'d>, DdlError> {
+    let mut b = Builder::new(md, dialect, options)?;
+    let sorted = order_for_create(md, dialect.capabilities().alter_add_constraint)?;
+    let deferred = deferred_by_table(&sorted);
+    b.event(EventKind::BeforeCreate, md.custom_ddl(), None)?;
+    let tables = md.tables();
+    for &ti in &sorted.tables {
+        let t = &tables[ti];
+        b.event(EventKind::BeforeCreate, t.custom_ddl(), Some(t))?;
+        let statements = b.table_statements(t, deferred.get(&ti).map_or(&[], Vec::as_slice))?;
+        b.steps.extend(statements.into_iter().map(Step::Statement));
+        b.event(EventKind::AfterCreate, t.custom_ddl(), Some(t))?;
+    }
+    for x in &sorted.deferred {
+        let t = &tables[x.table];
+        let constraint = b.constraint(t, &t.constraints()[x.constraint])?;
+        b.push(Statement::AddConstraint {
+            table: t.key(),
+            constraint,
+        });
+    }
+    for v in md.views() {
+        b.push(Statement::CreateView(view(v)));
+    }
+    b.event(EventKind::AfterCreate, md.custom_ddl(), None)?;
+    Ok(b.into_plan())
+}
+
+/// The drop plan (drop_all), the mirror of [`create_plan`]: metadata
+/// `before_drop`; views; the deferred foreign keys (which must have names);
+/// tables in reverse dependency order, each between its `before_drop` and
+/// `after_drop`; metadata `after_drop`. Each `DROP TABLE` carries the
+/// statements that would create the table again (its inverse).
+pub fn drop_plan<'d>(
+    md: &MetaData,
+    dialect: &'d dyn Dialect,
+    options: &DdlOptions,
+) -> Result<Plan<'d>, DdlError> {
+    let mut b = Builder::new(md, dialect, options)?;
+    let sorted = order_for_drop(md, dialect.capabilities().alter_add_constraint)?;
+    let deferred = deferred_by_table(&sorted);
+    b.event(EventKind::BeforeDrop, md.custom_ddl(), None)?;
+    for v in md.views().iter().rev() {
+        b.push(Statement::DropView(view(v)));
+    }
+    let tables = md.tables();
+    for x in &sorted.deferred {
+        let t = &tables[x.table];
+        let k = &t.constraints()[x.constraint];
+        if b.final_name(t, k.name(), k.kind().describe())?.is_none() {
+            let cycle = if x.cycle.is_empty() {
+                vec![
+                    t.key(),
+                    k.as_foreign_key()
+                        .map(|f| f.referred_table().clone())
+                        .unwrap_or_else(|| t.key()),
+                ]
+            } else {
+                x.cycle.iter().map(|&i| tables[i].key()).collect()
+            };
+            return Err(DdlError::UnnamedForeignKeyInCycle {
+                cycle,
+                table: t.key(),
+                columns: k.columns().to_vec(),
+            });
+        }
+        // Dropping needs only the name; the full definition (for the
+        // inverse) may need what a drop does not (MySQL's --database).
+        let constraint = match b.constraint(t, k) {
+            Ok(c) => c,
+            Err(_) => b.foreign_key_as_declared(t, k)?,
+        };
+        b.push(Statement::DropConstraint {
+            table: t.key(),
+            constraint,
+        });
+    }
+    for &ti in sorted.tables.iter().rev() {
+        let t = &tables[ti];
+        b.event(EventKind::BeforeDrop, t.custom_ddl(), Some(t))?;
+        // What would create the table again; a table that this dialect
+        // cannot create (a drop needs none of it) has no inverse.
+        let restore = b
+            .table_statements(t, deferred.get(&ti).map_or(&[], Vec::as_slice))
+            .unwrap_or_default();
+        b.push(Statement::DropTable {
+            table: t.key(),
+            restore,
+        });
+        b.event(EventKind::AfterDrop, t.custom_ddl(), Some(t))?;
+    }
+    b.event(EventKind::AfterDrop, md.custom_ddl(), None)?;
+    Ok(b.into_plan())
+}
+
+/// The create script: what `create_plan(..)?.script()` gives.
+pub fn create_script(
+    md: &MetaData,
+    dialect: &dyn Dialect,
+    options: &DdlOptions,
+) -> Result<String, DdlError> {
+    create_plan(md, dialect, options)?.script()
+}
+
+/// The drop script: what `drop_plan(..)?.script()` gives.
+pub fn drop_script(
+    md: &MetaData,
+    dialect: &dyn Dialect,
+    options: &DdlOptions,
+) -> Result<String, DdlError> {
+    drop_plan(md, dialect, options)?.script()
+}
+
+/// The deferred foreign keys of each table, by position.
+fn deferred_by_table(sorted: &Order) -> HashMap<usize, Vec<usize>> {
+    let mut by_table: HashMap<usize, Vec<usize>> = HashMap::default();
+    for x in &sorted.deferred {
+        by_table.entry(x.table).or_default().push(x.constraint);
+    }
+    by_table
+}
+
+fn view(v: &crate::schema::View) -> ViewDef {
+    ViewDef {
+        schema: v.schema.clone(),
+        name: v.name.clone(),
+        sql: v.sql.clone(),
+    }
+}
+
+/// Makes the statements of one plan.
+struct Builder<'a, 'd> {
+    md: &'a MetaData,
+    d: &'d dyn Dialect,
+    options: &'a DdlOptions,
+    rules: NameRules,
+    steps: Vec<Step>,
+}
+
+impl<'a, 'd> Builder<'a, 'd> {
+    /// Checks what must hold before any statement is made: references,
+    /// identifier lengths, then final names.
+    fn new(
+        md: &'a MetaData,
+        d: &'d dyn Dialect,
+        options: &'a DdlOptions,
+    ) -> Result<Self, DdlError> {
+        let rules = d.name_rules(options.max_identifier_length);
+        md.validate()?;
+        check_identifier_lengths(md, &rules)?;
+        check_final_names(md, &rules)?;
+        Ok(Builder {
+            md,
+            d,
+            options,
+            rules,
+            steps: Vec::new(),
+        })
+    }
+
+    fn into_plan(self) -> Plan<'d> {
+        Plan {
+            dialect: self.d,
+            steps: self.steps,
+        }
+    }
+
+    fn push(&mut self, st: Statement) {
+        self.steps.push(Step::Statement(st));
+    }
+
+    /// The event, then the custom DDL of `ddl` that runs at it on this dialect.
+    fn event(
+        &mut self,
+        kind: EventKind,
+        ddl: &[CustomDdl],
+        table: Option<&Table>,
+    ) -> Result<(), DdlError> {
+        self.steps.push(Step::Event {
+            kind,
+            table: table.map(Table::key),
+        });
+        for c in ddl
+            .iter()
+            .filter(|c| c.when == kind && c.applies_to(self.d.kind()))
+        {
+            let sql = render_custom_ddl(c, table, self.d)?;
+            self.push(Statement::Custom {
+                sql,
+                table: table.map(Table::key),
+            });
+        }
+        Ok(())
+    }
+
+    /// The final name of a constraint or index of `t` for this dialect.
+    fn final_name(&self, t: &Table, name: &Name, what: &str) -> Result<Option<String>, DdlError> {
+        Ok(self
+            .rules
+            .finalize(name, || format!("{what} of table \"{}\"", t.key()))?
+            .map(|n| n.into_owned()))
+    }
+
+    /// `CREATE TABLE`, its indexes and its comments (where comments are
+    /// statements). The foreign keys at positions `deferred` are left out.
+    fn table_statements(&self, t: &Table, deferred: &[usize]) -> Result<Vec<Statement>, DdlError> {
+        let mut out = Vec::with_capacity(1 + t.indexes().len());
+        out.push(Statement::CreateTable(self.create_table(t, deferred)?));
+        for ix in t.indexes() {
+            out.push(Statement::CreateIndex(self.index(t, ix)?));
+        }
+        if self.d.capabilities().comments == CommentStyle::Statements {
+            if let Some(text) = t.comment_text() {
+                out.push(Statement::Comment {
+                    table: t.key(),
+                    column: None,
+                    text: text.to_owned(),
+                });
+            }
+            for c in t.columns() {
+                if let Some(text) = c.comment_text() {
+                    out.push(Statement::Comment {
+                        table: t.key(),
+                        column: Some(c.name().to_owned()),
+                        text: text.to_owned(),
+                    });
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn create_table(&self, t: &Table, deferred: &[usize]) -> Result<CreateTable, DdlError> {
+        let caps = self.d.capabilities();
+        let auto = auto_increment_column(t);
+        let mut late_checks = Vec::new();
+        let mut columns = Vec::with_capacity(t.columns().len());
+        for c in t.columns() {
+            let ty = self.column_type(t, c, Some(self.md))?;
+            if matches!(ty, ColumnType::Varchar(None)) && caps.varchar_needs_length {
+                return Err(crate::dialect::DialectError::LengthNeeded {
+                    dialect: self.d.name(),
+                    ty: ty.to_string(),
+                }
+                .into());
+            }
+            let in_pk = t
+                .primary_key()
+                .is_some_and(|pk| pk.columns().iter().any(|x| x == c.name()));
+            let mut checks = Vec::new();
+            for (i, k) in t.constraints().iter().enumerate() {
+                let Constraint::Check(ck) = k else { continue };
+                if ck.column() != Some(c.name()) {
+                    continue;
+                }
+                let name = self.final_name(t, &ck.name, "check constraint")?;
+                if name.is_some() && !caps.inline_named_column_checks {
+                    late_checks.push(i);
+                    continue;
+                }
+                checks.push(CheckDef {
+                    name,
+                    sql: ck.sql().to_owned(),
+                });
+            }
+            columns.push(ColumnDef {
+                name: c.name().to_owned(),
+                ty: ty.clone(),
+                auto_increment: auto.is_some_and(|a| std::ptr::eq(a, c)),
+                default: c.server_default().map(str::to_owned),
+                not_null: !c.is_nullable() || in_pk,
+                checks,
+                comment: c.comment_text().map(str::to_owned),
+            });
+        }
+        let mut constraints = Vec::new();
+        if let Some(pk) = t.primary_key() {
+            self.check_keyable(t, pk.columns(), || "primary key".into(), Some(self.md))?;
+            constraints.push(ConstraintDef::PrimaryKey {
+                name: self.final_name(t, &pk.name, "primary key")?,
+                columns: pk.columns().to_vec(),
+            });
+        }
+        for (i, k) in t.constraints().iter().enumerate() {
+            match k {
+                Constraint::ForeignKey(_) if deferred.contains(&i) => {}
+                Constraint::Check(ck) if ck.column().is_some() && !late_checks.contains(&i) => {}
+                k => constraints.push(self.constraint(t, k)?),
+            }
+        }
+        Ok(CreateTable {
+            table: t.key(),
+            comment: t.comment_text().map(str::to_owned),
+            columns,
+            constraints,
+        })
+    }
+
+    /// A constraint of `t` as data, checked for this dialect.
+    fn constraint(&self, t: &Table, k: &Constraint) -> Result<ConstraintDef, DdlError> {
+        Ok(match k {
+            Constraint::PrimaryKey(pk) => ConstraintDef::PrimaryKey {
+                name: self.final_name(t, &pk.name, "primary key")?,
+                columns: pk.columns().to_vec(),
+            },
+            Constraint::Unique(uq) => {
+                self.check_keyable(
+                    t,
+                    uq.columns(),
+                    || "unique constraint".into(),
+                    Some(self.md),
+                )?;
+                ConstraintDef::Unique {
+                    name: self.final_name(t, &uq.name, "unique constraint")?,
+                    columns: uq.columns().to_vec(),
+                }
+            }
+            Constraint::Check(ck) => ConstraintDef::Check(CheckDef {
+                name: self.final_name(t, &ck.name, "check constraint")?,
+                sql: ck.sql().to_owned(),
+            }),
+            Constraint::ForeignKey(fk) => ConstraintDef::ForeignKey(self.foreign_key(t, fk)?),
+        })
+    }
+
+    fn foreign_key(&self, t: &Table, fk: &ForeignKey) -> Result<ForeignKeyDef, DdlError> {
+        let caps = self.d.capabilities();
+        let referred_columns =
+            self.md
+                .referred_columns(t, fk)
+                .map_err(|e| DdlError::Reference {
+                    table: t.key(),
+                    columns: fk.columns().to_vec(),
+                    reason: e.to_string(),
+                })?;
+        let r = fk.referred_table();
+        // The schema that qualifies the referred table, if any.
+        let target_schema = if !caps.schema_qualified_references {
+            None
+        } else if let Some(s) = &r.schema {
+            Some(s.clone())
+        } else if let (Some(own), true) = (t.schema_opt(), caps.references_resolve_in_own_schema) {
+            match &self.options.database {
+                Some(db) => Some(db.clone()),
+                None => {
+                    return Err(DdlError::DatabaseNeeded {
+                        dialect: self.d.name(),
+                        table: t.key(),
+                        schema: own.to_owned(),
+                        referred: r.clone(),
+                    })
+                }
+            }
+        } else {
+            None
+        };
+        Ok(ForeignKeyDef {
+            name: self.final_name(t, &fk.name, "foreign key")?,
+            columns: fk.columns().to_vec(),
+            referred_table: TableRef {
+                schema: target_schema,
+                name: r.name.clone(),
+            },
+            referred_columns: referred_columns.to_vec(),
+            on_delete: fk.on_delete,
+            on_update: fk.on_update,
+        })
+    }
+
+    /// A foreign key with its referred table as declared, for a drop whose
+    /// full definition cannot be made.
+    fn foreign_key_as_declared(
+        &self,
+        t: &Table,
+        k: &Constraint,
+    ) -> Result<ConstraintDef, DdlError> {
+        let Constraint::ForeignKey(fk) = k else {
+            return self.constraint(t, k);
+        };
+        Ok(ConstraintDef::ForeignKey(ForeignKeyDef {
+            name: self.final_name(t, &fk.name, "foreign key")?,
+            columns: fk.columns().to_vec(),
+            referred_table: fk.referred_table().clone(),
+            referred_columns: self
+                .md
+                .referred_columns(t, fk)
+                .map(<[String]>::to_vec)
+                .unwrap_or_default(),
+            on_delete: fk.on_delete,
+            on_update: fk.on_update,
+        }))
+    }
+
+    fn index(&self, t: &Table, ix: &Index) -> Result<CreateIndex, DdlError> {
+        let Some(name) = self.final_name(t, &ix.name, "index")? else {
+            return Err(NamingError::IndexWithoutName {
+                table: t.key(),
+                columns: ix.columns().to_vec(),
+            }
+            .into());
+        };
+        self.check_keyable(t, ix.columns(), || format!("index \"{name}\""), None)?;
+        Ok(CreateIndex {
+            table: t.key(),
+            name,
+            columns: ix.columns().to_vec(),
+            unique: ix.is_unique(),
+        })
+    }
+
+    /// The column's type, or for an untyped column in a foreign key, the
+    /// referred column's type.
+    fn column_type<'t>(
+        &self,
+        t: &'t Table,
+        c: &'t Column,
+        md: Option<&'t MetaData>,
+    ) -> Result<&'t ColumnType, DdlError> {
+        if let Some(ty) = c.column_type() {
+            return Ok(ty);
+        }
+        for fk in t.foreign_keys() {
+            let Some(i) = fk.columns().iter().position(|x| x == c.name()) else {
+                continue;
+            };
+            let Some(md) = md else { continue };
+            if let (Some(target), Ok(cols)) =
+                (md.get(fk.referred_table()), md.referred_columns(t, fk))
+            {
+                if let Some(ty) = target.column_named(&cols[i]).and_then(Column::column_type) {
+                    return Ok(ty);
+                }
+            }
+        }
+        Err(DdlError::UntypedColumn {
+            table: t.key(),
+            column: c.name().to_owned(),
+        })
+    }
+
+    /// On dialects that cannot key a TEXT/BLOB/JSON column without a
+    /// prefix length, an error for such a column among `cols`.
+    fn check_keyable(
+        &self,
+        t: &Table,
+        cols: &[String],
+        what: impl Fn() -> String,
+        md: Option<&MetaData>,
+    ) -> Result<(), DdlError> {
+        if !self.d.capabilities().text_keys_need_prefix {
+            return Ok(());
+        }
+        for col in cols {
+            let Some(c) = t.column_named(col) else {
+                continue;
+            };
+            let Ok(ty) = self.column_type(t, c, md) else {
+                continue;
+            };
+            let long = match ty {
+                ColumnType::Text | ColumnType::Blob | ColumnType::Json => true,
+                ColumnType::Other(s) => [
+                    "tinytext",
+                    "mediumtext",
+                    "longtext",
+                    "tinyblob",
+                    "mediumblob",
+                    "longblob",
+                ]
+                .iter()
+                .any(|x| x.eq_ignore_ascii_case(s)),
+                _ => false,
+            };
+            if long {
+                return Err(DdlError::PrefixLengthNeeded {
+                    dialect: self.d.name(),
+                    table: t.key(),
+                    what: what(),
+                    column: col.clone(),
+                    ty: ty.to_string(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The column that auto-increments, by SQLAlchemy's rule: the only
+/// primary-key column, of an integer type, not in a foreign key, without
+/// a server default.
+fn auto_increment_column(t: &Table) -> Option<&Column> {
+    let pk = t.primary_key()?;
+    let [col] = pk.columns() else { return None };
+    let c = t.column_named(col)?;
+    let integer = c.column_type().is_some_and(ColumnType::is_integer);
+    let in_fk = t
+        .foreign_keys()
+        .any(|fk| fk.columns().iter().any(|x| x == col));
+    (integer && !in_fk && c.server_default().is_none()).then_some(c)
+}
+
+/// A custom DDL statement for `dialect`: `%(table)s`, `%(schema)s` and
+/// `%(fullname)s` replaced by the quoted name, schema and schema-qualified
+/// name of `table`, and `%%` by `%`. Tokens need a table; a table without a
+/// schema has no `%(schema)s`.
+pub fn render_custom_ddl(
+    ddl: &CustomDdl,
+    table: Option<&Table>,
+    dialect: &dyn Dialect,
+) -> Result<String, DdlError> {
+    let err = |reason: String| DdlError::CustomDdl {
+        sql: ddl.sql.clone(),
+        reason,
+    };
+    let mut out = String::with_capacity(ddl.sql.len());
+    let mut rest = ddl.sql.as_str();
+    while let Some(i) = rest.find('%') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        if let Some(r) = rest.strip_prefix("%%") {
+            out.push('%');
+            rest = r;
+            continue;
+        }
+        let token = ["table", "schema", "fullname"]
+            .into_iter()
+            .find(|t| rest.starts_with(&format!("%({t})s")));
+        let Some(token) = token else {
+            out.push('%');
+            rest = &rest[1..];
+            continue;
+        };
+        let Some(t) = table else {
+            return Err(err(format!(
+                "%({token})s needs a table; metadata-level DDL has none"
+            )));
+        };
+        match token {
+            "table" => dialect.push_quoted(&mut out, t.name()),
+            "fullname" => dialect.push_qualified(&mut out, t.schema_opt(), t.name()),
+            _ => match t.schema_opt() {
+                Some(s) => dialect.push_quoted(&mut out, s),
+                None => {
+                    return Err(err(format!(
+                        "%(schema)s: table \"{}\" has no schema",
+                        t.key()
+                    )))
+                }
+            },
+        }
+        rest = &rest[token.len() + 4..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}

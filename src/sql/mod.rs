@@ -1,0 +1,337 @@
+//! DDL statements as data.
+//!
+//! A [`Statement`] holds everything needed to write it — final names,
+//! resolved types and references — and nothing of the [`MetaData`] it was
+//! made from, so a plan of statements can be kept, inspected, inverted and
+//! run after the metadata has changed. SQL text is written only at the end,
+//! by a [`Dialect`](crate::dialect::Dialect)'s `write_statement`.
+//!
+//! Statements are made by the plans of `crate::ddl` (which decide, for a
+//! dialect, what goes inline and what is added later) or by hand:
+//!
+//! ```
+//! use nomenclator::sql::{ColumnDef, CreateTable, Statement};
+//! use nomenclator::dialect::{Dialect, PostgreSql};
+//! use nomenclator::{ColumnType, TableRef};
+//!
+//! let st = Statement::CreateTable(CreateTable {
+//!     table: TableRef::new(None, "note"),
+//!     comment: None,
+//!     columns: vec![ColumnDef::new("body", ColumnType::Text)],
+//!     constraints: vec![],
+//! });
+//! assert_eq!(PostgreSql.to_sql(&st)?, "CREATE TABLE note (\n\tbody TEXT\n)");
+//! assert_eq!(st.object(), Some("note"));
+//! # Ok::<(), nomenclator::dialect::DialectError>(())
+//! ```
+//!
+//! [`MetaData`]: crate::MetaData
+
+use crate::schema::{ColumnType, Kind, ReferentialAction, TableRef};
+
+/// One DDL statement, as data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Statement {
+    /// `CREATE TABLE` with its columns and inline constraints.
+    CreateTable(CreateTable),
+    /// `DROP TABLE`.
+    DropTable {
+        /// The table.
+        table: TableRef,
+        /// What re-creates the table as it was (its `CREATE TABLE`, indexes
+        /// and comments), when the plan knew it: the inverse of the drop.
+        restore: Vec<Statement>,
+    },
+    /// `CREATE [UNIQUE] INDEX`.
+    CreateIndex(CreateIndex),
+    /// `DROP INDEX`.
+    DropIndex {
+        /// The index, as it was created (its inverse).
+        index: CreateIndex,
+    },
+    /// `ALTER TABLE ... ADD` a constraint.
+    AddConstraint {
+        /// The table.
+        table: TableRef,
+        /// The constraint.
+        constraint: ConstraintDef,
+    },
+    /// `ALTER TABLE ... DROP CONSTRAINT` (`DROP FOREIGN KEY` on MySQL).
+    DropConstraint {
+        /// The table.
+        table: TableRef,
+        /// The constraint as it was (it has a name: an unnamed constraint cannot be dropped).
+        constraint: ConstraintDef,
+    },
+    /// `CREATE VIEW ... AS ...`.
+    CreateView(ViewDef),
+    /// `DROP VIEW`.
+    DropView(ViewDef),
+    /// `COMMENT ON TABLE` or `COMMENT ON COLUMN` (dialects whose comments
+    /// are statements of their own).
+    Comment {
+        /// The table.
+        table: TableRef,
+        /// The column, or `None` for the table itself.
+        column: Option<String>,
+        /// The comment.
+        text: String,
+    },
+    /// A statement given as SQL: custom DDL, or one a DDL-event listener added.
+    Custom {
+        /// The statement, without `;`.
+        sql: String,
+        /// The table whose event it belongs to, if any.
+        table: Option<TableRef>,
+    },
+}
+
+/// `CREATE TABLE`: columns, then table-level constraints in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreateTable {
+    /// The table.
+    pub table: TableRef,
+    /// The table's comment.
+    pub comment: Option<String>,
+    /// The columns, in order.
+    pub columns: Vec<ColumnDef>,
+    /// The table-level constraints, in order (the primary key first).
+    pub constraints: Vec<ConstraintDef>,
+}
+
+/// A column of a `CREATE TABLE`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ColumnDef {
+    /// The name.
+    pub name: String,
+    /// The type (resolved: a foreign-key column without one has the referred column's).
+    pub ty: ColumnType,
+    /// The column is the table's auto-incrementing key (`SERIAL`, `AUTO_INCREMENT`).
+    pub auto_increment: bool,
+    /// The server default, as raw SQL.
+    pub default: Option<String>,
+    /// `NOT NULL`.
+    pub not_null: bool,
+    /// Checks written in the column definition.
+    pub checks: Vec<CheckDef>,
+    /// The column's comment.
+    pub comment: Option<String>,
+}
+
+impl ColumnDef {
+    /// A nullable column with no default, check or comment.
+    pub fn new(name: impl Into<String>, ty: ColumnType) -> Self {
+        ColumnDef {
+            name: name.into(),
+            ty,
+            auto_increment: false,
+            default: None,
+            not_null: false,
+            checks: Vec::new(),
+            comment: None,
+        }
+    }
+}
+
+/// A check constraint: an optional name and a raw SQL expression.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckDef {
+    /// The final name, or `None` to let the database choose.
+    pub name: Option<String>,
+    /// The expression.
+    pub sql: String,
+}
+
+/// A foreign key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ForeignKeyDef {
+    /// The final name, or `None` to let the database choose.
+    pub name: Option<String>,
+    /// The local columns.
+    pub columns: Vec<String>,
+    /// The referred table, qualified as the statement must write it.
+    pub referred_table: TableRef,
+    /// The referred columns.
+    pub referred_columns: Vec<String>,
+    /// `ON DELETE`.
+    pub on_delete: Option<ReferentialAction>,
+    /// `ON UPDATE`.
+    pub on_update: Option<ReferentialAction>,
+}
+
+/// A table constraint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConstraintDef {
+    /// `PRIMARY KEY (...)`.
+    PrimaryKey {
+        /// The final name, or `None`.
+        name: Option<String>,
+        /// The columns.
+        columns: Vec<String>,
+    },
+    /// `UNIQUE (...)`.
+    Unique {
+        /// The final name, or `None`.
+        name: Option<String>,
+        /// The columns.
+        columns: Vec<String>,
+    },
+    /// `CHECK (...)`.
+    Check(CheckDef),
+    /// `FOREIGN KEY (...) REFERENCES ...`.
+    ForeignKey(ForeignKeyDef),
+}
+
+impl ConstraintDef {
+    /// The constraint's final name, if it has one.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            ConstraintDef::PrimaryKey { name, .. } | ConstraintDef::Unique { name, .. } => {
+                name.as_deref()
+            }
+            ConstraintDef::Check(c) => c.name.as_deref(),
+            ConstraintDef::ForeignKey(f) => f.name.as_deref(),
+        }
+    }
+
+    /// The kind of constraint.
+    pub fn kind(&self) -> Kind {
+        match self {
+            ConstraintDef::PrimaryKey { .. } => Kind::PrimaryKey,
+            ConstraintDef::Unique { .. } => Kind::Unique,
+            ConstraintDef::Check(_) => Kind::Check,
+            ConstraintDef::ForeignKey(_) => Kind::ForeignKey,
+        }
+    }
+
+    /// The columns it covers (none for a check).
+    pub fn columns(&self) -> &[String] {
+        match self {
+            ConstraintDef::PrimaryKey { columns, .. } | ConstraintDef::Unique { columns, .. } => {
+                columns
+            }
+            ConstraintDef::Check(_) => &[],
+            ConstraintDef::ForeignKey(f) => &f.columns,
+        }
+    }
+}
+
+/// `CREATE [UNIQUE] INDEX name ON table (columns)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreateIndex {
+    /// The table.
+    pub table: TableRef,
+    /// The final name.
+    pub name: String,
+    /// The columns.
+    pub columns: Vec<String>,
+    /// `UNIQUE`.
+    pub unique: bool,
+}
+
+/// A view: `CREATE VIEW name AS sql`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ViewDef {
+    /// The schema, if any.
+    pub schema: Option<String>,
+    /// The name.
+    pub name: String,
+    /// The query.
+    pub sql: String,
+}
+
+impl Statement {
+    /// The table the statement concerns, if any.
+    pub fn table(&self) -> Option<&TableRef> {
+        match self {
+            Statement::CreateTable(c) => Some(&c.table),
+            Statement::DropTable { table, .. }
+            | Statement::AddConstraint { table, .. }
+            | Statement::DropConstraint { table, .. }
+            | Statement::Comment { table, .. } => Some(table),
+            Statement::CreateIndex(ix) | Statement::DropIndex { index: ix } => Some(&ix.table),
+            Statement::CreateView(_) | Statement::DropView(_) => None,
+            Statement::Custom { table, .. } => table.as_ref(),
+        }
+    }
+
+    /// The name of the table, view, index or constraint it creates or
+    /// drops (`None` for an unnamed constraint, a comment or custom SQL).
+    pub fn object(&self) -> Option<&str> {
+        match self {
+            Statement::CreateTable(c) => Some(&c.table.name),
+            Statement::DropTable { table, .. } => Some(&table.name),
+            Statement::CreateIndex(ix) | Statement::DropIndex { index: ix } => Some(&ix.name),
+            Statement::AddConstraint { constraint, .. }
+            | Statement::DropConstraint { constraint, .. } => constraint.name(),
+            Statement::CreateView(v) | Statement::DropView(v) => Some(&v.name),
+            Statement::Comment { .. } | Statement::Custom { .. } => None,
+        }
+    }
+
+    /// Whether the statement may run inside a transaction. Every statement
+    /// of today's plans may; statements that must run outside one (SQLite's
+    /// `PRAGMA foreign_keys`, PostgreSQL's `CREATE INDEX CONCURRENTLY`) say
+    /// `false`, and engines run them between transactions.
+    pub fn transactional(&self) -> bool {
+        true
+    }
+
+    /// The statements that undo this one, in the order to run them, or
+    /// `None` when it cannot be undone from what it holds (custom SQL, a
+    /// comment, a table dropped without its definition).
+    pub fn inverse(&self) -> Option<Vec<Statement>> {
+        Some(match self {
+            Statement::CreateTable(c) => vec![Statement::DropTable {
+                table: c.table.clone(),
+                restore: vec![self.clone()],
+            }],
+            Statement::DropTable { restore, .. } if !restore.is_empty() => restore.clone(),
+            Statement::CreateIndex(ix) => vec![Statement::DropIndex { index: ix.clone() }],
+            Statement::DropIndex { index } => vec![Statement::CreateIndex(index.clone())],
+            Statement::AddConstraint { table, constraint } if constraint.name().is_some() => {
+                vec![Statement::DropConstraint {
+                    table: table.clone(),
+                    constraint: constraint.clone(),
+                }]
+            }
+            Statement::DropConstraint { table, constraint } => vec![Statement::AddConstraint {
+                table: table.clone(),
+                constraint: constraint.clone(),
+            }],
+            Statement::CreateView(v) => vec![Statement::DropView(v.clone())],
+            Statement::DropView(v) => vec![Statement::CreateView(v.clone())],
+            _ => return None,
+        })
+    }
+
+    /// A short description: `CREATE TABLE note`, `DROP INDEX ix_note_body`.
+    pub fn describe(&self) -> String {
+        let (verb, what) = match self {
+            Statement::CreateTable(c) => ("CREATE TABLE", c.table.to_string()),
+            Statement::DropTable { table, .. } => ("DROP TABLE", table.to_string()),
+            Statement::CreateIndex(ix) => ("CREATE INDEX", ix.name.clone()),
+            Statement::DropIndex { index } => ("DROP INDEX", index.name.clone()),
+            Statement::AddConstraint { table, constraint } => (
+                "ALTER TABLE",
+                format!("{table} ADD {}", constraint.kind().describe()),
+            ),
+            Statement::DropConstraint { table, constraint } => (
+                "ALTER TABLE",
+                format!("{table} DROP {}", constraint.kind().describe()),
+            ),
+            Statement::CreateView(v) => ("CREATE VIEW", v.name.clone()),
+            Statement::DropView(v) => ("DROP VIEW", v.name.clone()),
+            Statement::Comment { table, .. } => ("COMMENT ON", table.to_string()),
+            Statement::Custom { sql, .. } => {
+                let words: Vec<&str> = sql.split_whitespace().take(3).collect();
+                return match words.join(" ").trim_end_matches('(').trim() {
+                    "" => "statement".into(),
+                    w => w.to_owned(),
+                };
+            }
+        };
+        format!("{verb} {what}")
+    }
+}
