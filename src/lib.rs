@@ -61,9 +61,6 @@ pub mod sql;
 pub mod testing;
 mod text;
 
-#[cfg(feature = "cli")]
-pub mod cli;
-
 pub use error::Error;
 pub use events::{EventKind, Listener, ListenerId};
 pub use naming::{

@@ -14,7 +14,8 @@ pub const MY_ADMIN: &str = "mysql://root@127.0.0.1:3306/test";
 
 /// The corpus document directories, in order.
 pub fn corpus() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/sqlalchemy");
+    let root =
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("tests/corpus/sqlalchemy");
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
         .unwrap()
         .map(|e| e.unwrap().path())

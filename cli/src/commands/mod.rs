@@ -14,9 +14,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::dialect::{self, Dialect};
-use crate::document::{load_path, LoadOptions};
-use crate::{MetaData, Plugins};
+use nomenclator::dialect::{self, Dialect};
+use nomenclator::document::{load_path, LoadOptions};
+use nomenclator::{MetaData, Plugins};
 
 /// Schema definitions whose constraint and index names are never left to chance.
 #[derive(Parser, Debug)]

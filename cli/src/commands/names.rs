@@ -3,8 +3,8 @@
 use clap::{Args, ValueEnum};
 
 use super::{emit, load, DialectArgs, DocArgs, Failure};
-use crate::naming::{final_names, NamedObject, Pack};
-use crate::Plugins;
+use nomenclator::naming::{final_names, NamedObject, Pack};
+use nomenclator::Plugins;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub(crate) enum Format {

@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 use clap::Args;
 
 use super::{emit, load, DocArgs, Failure};
-use crate::engine::{Engine, Progress, RunOptions, RunReport};
-use crate::naming::final_names;
-use crate::Plugins;
+use nomenclator::engine::{Engine, Progress, RunOptions, RunReport};
+use nomenclator::naming::final_names;
+use nomenclator::Plugins;
 
 #[derive(Args, Debug)]
 pub(crate) struct DbArgs {
@@ -110,7 +110,7 @@ pub(crate) fn drop(a: &DbArgs, plugins: &Plugins) -> Result<(), Failure> {
 }
 
 /// The tables created, each with its constraints' and indexes' final names.
-fn created(report: &RunReport, names: &[crate::NamedObject]) -> String {
+fn created(report: &RunReport, names: &[nomenclator::NamedObject]) -> String {
     let mut out = String::new();
     for t in report.created_tables() {
         out.push_str(&format!("created table {t}\n"));

@@ -191,7 +191,7 @@ fn apply_without_url_uses_a_sqlite_file_next_to_the_document() {
     let dir = tempfile::tempdir().unwrap();
     let doc = dir.path().join("shop.toml");
     std::fs::copy(
-        concat!(env!("CARGO_MANIFEST_DIR"), "/examples/shop.toml"),
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/shop.toml"),
         &doc,
     )
     .unwrap();

@@ -3,9 +3,9 @@
 use clap::{Args, ValueEnum};
 
 use super::{emit, emit_all, load, DialectArgs, DocArgs, Failure};
-use crate::ddl::{create_plan, drop_plan, sort_tables_and_constraints, DdlOptions};
-use crate::schema::TableRef;
-use crate::Plugins;
+use nomenclator::ddl::{create_plan, drop_plan, sort_tables_and_constraints, DdlOptions};
+use nomenclator::schema::TableRef;
+use nomenclator::Plugins;
 
 #[derive(Args, Debug)]
 pub(crate) struct DdlArgs {
