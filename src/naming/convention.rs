@@ -101,9 +101,9 @@ impl NamingConvention {
 
     /// SQLAlchemy's default: `ix = "ix_%(column_0_label)s"`.
     pub fn sqlalchemy_default() -> Self {
-        Self::new()
-            .with(Kind::Index, "ix_%(column_0_label)s")
-            .expect("the default template parses")
+        let mut c = Self::new();
+        c.templates[Kind::Index.slot()] = Some(Arc::new(Template::sqlalchemy_default_index()));
+        c
     }
 
     /// Adds a provider of custom tokens (before the templates that use them).

@@ -2,6 +2,7 @@
 
 use super::template::TemplateError;
 use crate::schema::{Kind, TableRef};
+use crate::text::abbrev;
 
 fn fmt_origin(o: &Option<String>) -> String {
     o.as_ref().map(|o| format!("{o}: ")).unwrap_or_default()
@@ -145,17 +146,5 @@ impl NamingError {
             _ => {}
         }
         self
-    }
-}
-
-/// `s`, or for a huge input (a 1 MB identifier, a 100 KB template) its first
-/// 100 characters and its size, so that an error message stays readable.
-pub(crate) fn abbrev(s: &str) -> std::borrow::Cow<'_, str> {
-    const KEEP: usize = 100;
-    match s.char_indices().nth(KEEP) {
-        Some((end, _)) if s.len() > 2 * KEEP => {
-            format!("{}... ({} bytes in all)", &s[..end], s.len()).into()
-        }
-        _ => s.into(),
     }
 }
