@@ -1,77 +1,12 @@
-//! Naming conventions: a template per kind, token values and custom token providers.
+//! Naming conventions: a template per kind, and rendering them.
 
 use std::fmt;
 use std::sync::Arc;
 
 use super::error::NamingError;
 use super::template::{apply_spec, ColumnAttr, Part, Selector, Template, Token};
-use crate::schema::{Column, ForeignKey, Kind, Table, TableRef};
-
-/// What a template is rendered against: the table, the constraint's kind,
-/// its columns, its explicit name and, for foreign keys, what it refers to.
-pub struct TokenContext<'a> {
-    pub(crate) table: &'a Table,
-    pub(crate) kind: Kind,
-    pub(crate) columns: Vec<&'a Column>,
-    pub(crate) explicit_name: Option<String>,
-    pub(crate) foreign_key: Option<&'a ForeignKey>,
-    pub(crate) referred_columns: Option<&'a [String]>,
-    pub(crate) check_sql: Option<&'a str>,
-}
-
-impl<'a> TokenContext<'a> {
-    /// The table the object belongs to.
-    pub fn table(&self) -> &'a Table {
-        self.table
-    }
-
-    /// The kind of object being named.
-    pub fn kind(&self) -> Kind {
-        self.kind
-    }
-
-    /// The object's columns (a foreign key's local columns; a column-level check's column).
-    pub fn columns(&self) -> &[&'a Column] {
-        &self.columns
-    }
-
-    /// The explicit name, if the user gave one.
-    pub fn explicit_name(&self) -> Option<&str> {
-        self.explicit_name.as_deref()
-    }
-
-    /// The referred table, for foreign keys.
-    pub fn referred_table(&self) -> Option<&'a TableRef> {
-        self.foreign_key.map(|fk| &fk.referred_table)
-    }
-
-    /// The referred column names, for foreign keys (declared, or the referred primary key).
-    pub fn referred_columns(&self) -> Option<&'a [String]> {
-        self.referred_columns
-    }
-
-    /// The SQL expression, for check constraints.
-    pub fn check_sql(&self) -> Option<&'a str> {
-        self.check_sql
-    }
-
-    fn label(&self, c: &Column) -> String {
-        match &self.table.schema {
-            Some(s) => format!("{}_{}_{}", s.replace('.', "_"), self.table.name, c.name),
-            None => format!("{}_{}", self.table.name, c.name),
-        }
-    }
-}
-
-/// Supplies the values of custom tokens (a plugin's contribution to templates).
-pub trait TokenProvider: Send + Sync {
-    /// Whether this provider knows `token`.
-    fn provides(&self, token: &str) -> bool;
-
-    /// The value of `token` for the object described by `context`; an `Err`
-    /// carries a message saying why it has none.
-    fn resolve(&self, token: &str, context: &TokenContext<'_>) -> Result<String, String>;
-}
+use super::token::{TokenContext, TokenProvider};
+use crate::schema::{Column, Kind};
 
 /// A naming convention: at most one template per [`Kind`], and the token
 /// providers its custom tokens come from.
@@ -167,7 +102,7 @@ impl NamingConvention {
                     self.push_value(tok, template, cx, &mut v)?;
                     out.push_str(&apply_spec(spec, &v).map_err(|m| NamingError::Token {
                         origin: None,
-                        key: cx.kind,
+                        key: cx.kind(),
                         template: template.source().to_owned(),
                         message: m,
                     })?)
@@ -192,44 +127,44 @@ impl NamingConvention {
             ColumnAttr::Label => out.push_str(&cx.label(c)),
         };
         match tok {
-            Token::TableName => out.push_str(&cx.table.name),
-            Token::ConstraintName => match cx.explicit_name.as_deref() {
+            Token::TableName => out.push_str(cx.table().name()),
+            Token::ConstraintName => match cx.explicit_name() {
                 Some(n) => out.push_str(n),
                 None => {
                     return Err(NamingError::ConstraintNameRequired {
-                        table: cx.table.key(),
-                        kind: cx.kind,
-                        columns: cx.columns.iter().map(|c| c.name.clone()).collect(),
+                        table: cx.table().key(),
+                        kind: cx.kind(),
+                        columns: cx.columns().iter().map(|c| c.name.clone()).collect(),
                         template: template.source().to_owned(),
                     })
                 }
             },
             Token::ReferredTableName => {
-                if let Some(fk) = cx.foreign_key {
-                    out.push_str(&fk.referred_table.name);
+                if let Some(t) = cx.referred_table() {
+                    out.push_str(&t.name);
                 }
             }
             Token::Column(attr, Selector::At(i)) => {
-                if let Some(c) = cx.columns.get(*i) {
+                if let Some(c) = cx.columns().get(*i) {
                     push_column(c, *attr, out);
                 }
             }
             Token::Column(attr, sel) => {
-                push_joined(&cx.columns, *sel, out, |c, out| push_column(c, *attr, out))
+                push_joined(cx.columns(), *sel, out, |c, out| push_column(c, *attr, out))
             }
             Token::ReferredColumn(sel) => {
-                let cols = cx.referred_columns.unwrap_or(&[]);
+                let cols = cx.referred_columns().unwrap_or(&[]);
                 match sel {
                     Selector::At(i) => match cols.get(*i) {
                         Some(c) => out.push_str(c),
                         None => {
                             return Err(NamingError::Token {
                                 origin: None,
-                                key: cx.kind,
+                                key: cx.kind(),
                                 template: template.source().to_owned(),
                                 message: format!(
                                     "{tok}: the foreign key of table \"{}\" has only {} referred column(s)",
-                                    cx.table.key(),
+                                    cx.table().key(),
                                     cols.len()
                                 ),
                             })
@@ -245,16 +180,18 @@ impl NamingConvention {
                     .find(|p| p.provides(name))
                     .ok_or_else(|| NamingError::Token {
                         origin: None,
-                        key: cx.kind,
+                        key: cx.kind(),
                         template: template.source().to_owned(),
                         message: format!("no plugin provides token {name:?}"),
                     })?;
-                let v = p.resolve(name, cx).map_err(|message| NamingError::Token {
-                    origin: None,
-                    key: cx.kind,
-                    template: template.source().to_owned(),
-                    message: format!("token {name}: {message}"),
-                })?;
+                let v = p
+                    .resolve(name, cx)
+                    .map_err(|error| NamingError::TokenValue {
+                        origin: None,
+                        key: cx.kind(),
+                        template: template.source().to_owned(),
+                        error,
+                    })?;
                 out.push_str(&v);
             }
         }

@@ -1,6 +1,7 @@
 //! Errors of the naming layer.
 
 use super::template::TemplateError;
+use super::token::TokenError;
 use crate::schema::{Kind, TableRef};
 use crate::text::abbrev;
 
@@ -61,6 +62,19 @@ pub enum NamingError {
         template: String,
         /// What is wrong.
         message: String,
+    },
+    /// A custom token without a value for the object being named (its
+    /// provider's [`TokenError`]).
+    #[error("{}naming convention key {key} = {:?}: {error}", fmt_origin(.origin), abbrev(.template))]
+    TokenValue {
+        /// The pack file or document it comes from.
+        origin: Option<String>,
+        /// The convention key.
+        key: Kind,
+        /// The template.
+        template: String,
+        /// The token and why it has no value.
+        error: TokenError,
     },
     /// Rule 5: `constraint_name` in the template and no name on the constraint.
     #[error("naming convention including %(constraint_name)s requires that the constraint is explicitly named: unnamed {} on table \"{table}\"{} under {} = {template:?}; give it a name, or use a template without constraint_name", .kind.describe(), cols(.columns), .kind.key())]
@@ -140,9 +154,9 @@ impl NamingError {
     /// Records where the convention came from (a pack file or document).
     pub fn with_origin(mut self, o: impl Into<String>) -> Self {
         match &mut self {
-            NamingError::Template { origin, .. } | NamingError::Token { origin, .. } => {
-                *origin = Some(o.into())
-            }
+            NamingError::Template { origin, .. }
+            | NamingError::Token { origin, .. }
+            | NamingError::TokenValue { origin, .. } => *origin = Some(o.into()),
             _ => {}
         }
         self

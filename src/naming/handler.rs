@@ -2,9 +2,10 @@
 
 use std::sync::Arc;
 
-use super::convention::{NamingConvention, TokenContext};
+use super::convention::NamingConvention;
 use super::error::NamingError;
 use super::template::{Template, Token};
+use super::token::TokenContext;
 use crate::events::{
     Catalog, ConstraintAttached, EventKind, IndexAttached, Interest, Listener, ListenerError,
     ListenerResult, PrimaryKeyColumnAdded,
@@ -42,16 +43,19 @@ impl ConventionHandler {
         &self,
         template: &Template,
         current: &Name,
-        mut cx: TokenContext<'_>,
+        cx: TokenContext<'_>,
     ) -> Result<Option<Name>, NamingError> {
         let explicit = match current {
             Name::Final(_) => return Ok(None),
             Name::Pending => None,
-            Name::Explicit(e) if template.uses_constraint_name() => Some(e.clone()),
+            Name::Explicit(e) if template.uses_constraint_name() => Some(e.as_str()),
             Name::Explicit(_) => return Ok(None),
-            Name::Generated { explicit, .. } => explicit.clone(),
+            Name::Generated { explicit, .. } => explicit.as_deref(),
         };
-        cx.explicit_name = explicit.clone();
+        let cx = match explicit {
+            Some(e) => cx.with_explicit_name(e),
+            None => cx,
+        };
         let generated = self.convention.render(template, &cx)?;
         if generated.is_empty() {
             // As SQLAlchemy (`if newname:`): a template that renders nothing
@@ -62,12 +66,8 @@ impl ConventionHandler {
         }
         Ok(Some(Name::Generated {
             name: generated,
-            explicit,
+            explicit: explicit.map(str::to_owned),
         }))
-    }
-
-    fn columns<'a>(table: &'a Table, names: &[String]) -> Vec<&'a crate::schema::Column> {
-        names.iter().filter_map(|n| table.column_named(n)).collect()
     }
 
     fn name_constraint(
@@ -80,7 +80,6 @@ impl ConventionHandler {
         let Some(template) = self.convention.template(kind) else {
             return Ok(None);
         };
-        let columns = Self::columns(table, c.columns());
         let (fk, referred) = match &*c {
             Constraint::ForeignKey(fk) => {
                 let referred: Option<&[String]> = if !fk.referred_columns.is_empty() {
@@ -111,15 +110,16 @@ impl ConventionHandler {
             Constraint::Check(ck) => Some(ck.sql()),
             _ => None,
         };
-        let cx = TokenContext {
-            table,
-            kind,
-            columns,
-            explicit_name: None,
-            foreign_key: fk,
-            referred_columns: referred,
-            check_sql,
-        };
+        let mut cx = TokenContext::new(table, kind).with_column_names(c.columns());
+        if let Some(fk) = fk {
+            cx = cx.with_referred_table(&fk.referred_table);
+        }
+        if let Some(r) = referred {
+            cx = cx.with_referred_columns(r);
+        }
+        if let Some(sql) = check_sql {
+            cx = cx.with_check_sql(sql);
+        }
         // The new name is made while the constraint is borrowed for the
         // tokens, then stored.
         if let Some(name) = self.apply(template, c.name(), cx)? {
@@ -151,15 +151,8 @@ impl Listener for ConventionHandler {
         let Some(template) = self.convention.template(Kind::Index) else {
             return Ok(());
         };
-        let cx = TokenContext {
-            table: event.table,
-            kind: Kind::Index,
-            columns: Self::columns(event.table, &event.index.columns),
-            explicit_name: None,
-            foreign_key: None,
-            referred_columns: None,
-            check_sql: None,
-        };
+        let cx =
+            TokenContext::new(event.table, Kind::Index).with_column_names(&event.index.columns);
         if let Some(name) = self
             .apply(template, &event.index.name, cx)
             .map_err(ListenerError::from_error)?
@@ -179,15 +172,8 @@ impl Listener for ConventionHandler {
         if !event.primary_key.name.is_generated() {
             return Ok(());
         }
-        let cx = TokenContext {
-            table: event.table,
-            kind: Kind::PrimaryKey,
-            columns: Self::columns(event.table, &event.primary_key.columns),
-            explicit_name: None,
-            foreign_key: None,
-            referred_columns: None,
-            check_sql: None,
-        };
+        let cx = TokenContext::new(event.table, Kind::PrimaryKey)
+            .with_column_names(&event.primary_key.columns);
         if let Some(name) = self
             .apply(template, &event.primary_key.name, cx)
             .map_err(ListenerError::from_error)?

@@ -11,8 +11,8 @@
 //! The plugin API ([`Plugin`], [`Plugins`]) belongs to it: a plugin's
 //! contributions are token providers and listeners, and convention packs
 //! name the plugins they need, so packs, plugins and conventions form one
-//! layer. Within it, files depend one way: templates, then conventions,
-//! the handler, plugins, and packs.
+//! layer. Within it, files depend one way: templates and tokens, then
+//! conventions, the handler, plugins, and packs.
 
 mod convention;
 mod error;
@@ -23,8 +23,9 @@ mod names;
 mod pack;
 mod plugin;
 mod template;
+mod token;
 
-pub use convention::{NamingConvention, TokenContext, TokenProvider};
+pub use convention::NamingConvention;
 pub use error::{NamingError, ObjectDesc};
 pub use handler::ConventionHandler;
 pub use limits::{IdentifierChars, IdentifierLimit, LengthUnit};
@@ -34,5 +35,6 @@ pub use names::{
 pub use pack::{ConventionSet, Pack, PackError};
 pub use plugin::{Plugin, Plugins};
 pub use template::{ColumnAttr, Part, Selector, Template, TemplateError, Token};
+pub use token::{TokenContext, TokenError, TokenProvider};
 
 pub(crate) use crate::text::abbrev;

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::convention::TokenProvider;
+use super::token::TokenProvider;
 use crate::events::{ListenOptions, Listener};
 
 /// A plugin: a named bundle of token providers and listeners.
