@@ -67,8 +67,8 @@ pub mod cli;
 pub use error::Error;
 pub use events::{EventKind, Listener, ListenerId};
 pub use naming::{
-    final_names, IdentifierLimit, NamedObject, NamingConvention, TokenContext, TokenError,
-    TokenProvider,
+    final_names, IdentifierLimit, NamedObject, NamingConvention, ObjectRef, TokenContext,
+    TokenError, TokenProvider,
 };
 pub use plugin::{Plugin, Plugins};
 pub use schema::{

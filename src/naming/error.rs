@@ -76,6 +76,17 @@ pub enum NamingError {
         /// The token and why it has no value.
         error: TokenError,
     },
+    /// A foreign key's template needs its referred columns, the key declares
+    /// none, and the primary key they default to is unknown.
+    #[error("foreign key on table \"{table}\"{} refers to the primary key of table \"{referred}\", which is not known (the table was not given or has no primary key); declare the referred columns or give the referred table", cols(.columns))]
+    ReferredKeyUnknown {
+        /// The table of the foreign key.
+        table: TableRef,
+        /// Its local columns.
+        columns: Vec<String>,
+        /// The referred table.
+        referred: Box<TableRef>,
+    },
     /// Rule 5: `constraint_name` in the template and no name on the constraint.
     #[error("naming convention including %(constraint_name)s requires that the constraint is explicitly named: unnamed {} on table \"{table}\"{} under {} = {template:?}; give it a name, or use a template without constraint_name", .kind.describe(), cols(.columns), .kind.key())]
     ConstraintNameRequired {

@@ -2,7 +2,10 @@
 //! plugins, identifier limits and final names.
 //!
 //! Naming is not built into tables: it is one listener
-//! ([`ConventionHandler`]) on the metadata's attach events. Names are
+//! ([`ConventionHandler`]) on the metadata's attach events, and the name a
+//! convention gives an object is a pure function of the object and its
+//! table ([`NamingConvention::name_for`]), which the handler applies and
+//! reflection or lint can ask without attaching anything. Names are
 //! generated in full; each dialect shortens them to its limit when they are
 //! finalised ([`final_names`]), so one metadata serves every dialect.
 //!
@@ -12,7 +15,8 @@
 //! contributions are token providers and listeners, and convention packs
 //! name the plugins they need, so packs, plugins and conventions form one
 //! layer. Within it, files depend one way: templates and tokens, then
-//! conventions, the handler, plugins, and packs.
+//! conventions, the handler (and the [`MetaData`](crate::MetaData)
+//! constructors that install it), plugins, and packs.
 
 mod convention;
 mod error;
@@ -25,7 +29,7 @@ mod plugin;
 mod template;
 mod token;
 
-pub use convention::NamingConvention;
+pub use convention::{NamingConvention, ObjectRef};
 pub use error::{NamingError, ObjectDesc};
 pub use handler::ConventionHandler;
 pub use limits::{IdentifierChars, IdentifierLimit, LengthUnit};
