@@ -64,7 +64,8 @@ mod text;
 pub use error::Error;
 pub use events::{EventKind, Listener, ListenerId};
 pub use naming::{
-    final_names, IdentifierLimit, NamedObject, NamingConvention, TokenContext, TokenProvider,
+    final_names, IdentifierLimit, NamedObject, NamingConvention, ObjectRef, TokenContext,
+    TokenError, TokenProvider,
 };
 pub use plugin::{Plugin, Plugins};
 pub use schema::{

@@ -1,74 +1,12 @@
-//! The plugin API: plugins add custom tokens and listeners.
+//! The plugin API: [`Plugin`] and the [`Plugins`] registry.
 //!
-//! A plugin is registered by name in a [`Plugins`] registry. A convention
-//! pack lists the plugins it needs (`plugins = ["digest"]`); building the
-//! pack's convention takes each plugin's [`TokenProvider`] and its listeners
-//! are registered on the metadata. There is no global registry.
+//! They are defined in the naming layer ([`naming`](crate::naming)) and
+//! re-exported here and at the crate root. A plugin contributes token
+//! providers to naming conventions and listeners to the metadata's events;
+//! a convention pack names the plugins it needs, so building a pack's
+//! convention ([`ConventionSet::build`](crate::naming::ConventionSet::build))
+//! looks them up. Plugins are therefore part of the naming layer rather
+//! than above it: above it, the packs that name them would have to move
+//! out of the naming layer too.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
-use crate::events::{ListenOptions, Listener};
-use crate::naming::TokenProvider;
-
-/// A plugin: a named bundle of token providers and listeners.
-pub trait Plugin: Send + Sync {
-    /// The name packs use to ask for it.
-    fn name(&self) -> &str;
-
-    /// What it adds, in a sentence.
-    fn description(&self) -> &str {
-        ""
-    }
-
-    /// The provider of the plugin's custom tokens, if any.
-    fn token_provider(&self) -> Option<Arc<dyn TokenProvider>> {
-        None
-    }
-
-    /// The listeners to register on a metadata that uses the plugin.
-    fn listeners(&self) -> Vec<(Box<dyn Listener>, ListenOptions)> {
-        Vec::new()
-    }
-}
-
-/// A registry of plugins by name.
-#[derive(Clone, Default)]
-pub struct Plugins {
-    map: BTreeMap<String, Arc<dyn Plugin>>,
-}
-
-impl std::fmt::Debug for Plugins {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list().entries(self.map.keys()).finish()
-    }
-}
-
-impl Plugins {
-    /// An empty registry.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Registers a plugin under its name, replacing one of the same name.
-    pub fn register(&mut self, plugin: impl Plugin + 'static) -> &mut Self {
-        self.map.insert(plugin.name().to_owned(), Arc::new(plugin));
-        self
-    }
-
-    /// Builder form of [`register`](Self::register).
-    pub fn with(mut self, plugin: impl Plugin + 'static) -> Self {
-        self.register(plugin);
-        self
-    }
-
-    /// The plugin with this name.
-    pub fn get(&self, name: &str) -> Option<Arc<dyn Plugin>> {
-        self.map.get(name).cloned()
-    }
-
-    /// The registered names, sorted.
-    pub fn names(&self) -> Vec<String> {
-        self.map.keys().cloned().collect()
-    }
-}
+pub use crate::naming::{Plugin, Plugins};

@@ -542,6 +542,27 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
             what,
         }
     }
+
+    /// The portable type that the type spelling `text` of this dialect stands
+    /// for, where the two are the same; any other text is
+    /// [`ColumnType::Other`] holding `text` unchanged.
+    ///
+    /// It reads what [`type_sql`](Dialect::type_sql) writes and what the
+    /// server's catalog reports for it, so that
+    /// `parse_type(&type_sql(t)?) == t` for every portable type. Default:
+    /// [`default_parse_type`], the reverse of [`default_type_sql`].
+    fn parse_type(&self, text: &str) -> ColumnType {
+        default_parse_type(text)
+    }
+
+    /// The portable type of a column whose catalog type is `text` and which
+    /// carries the check `check`, when the two together stand for one type
+    /// (MariaDB keeps `JSON` as `longtext` with `CHECK (json_valid(col))`);
+    /// `None` for an ordinary check. Default: `None`.
+    fn parse_checked_type(&self, text: &str, column: &str, check: &str) -> Option<ColumnType> {
+        let _ = (text, column, check);
+        None
+    }
 }
 
 /// Appends ` /* text */`, with `*/` in the text broken up.
@@ -646,6 +667,91 @@ pub fn for_kind(kind: DialectKind) -> &'static dyn Dialect {
 /// Every dialect.
 pub fn all() -> [&'static dyn Dialect; 4] {
     [&PostgreSql, &Sqlite, &MySql, &MariaDb]
+}
+
+// Reading types back: the reverse of `type_sql`, for `Dialect::parse_type`.
+
+/// The portable type written as `text` in the default spelling
+/// ([`default_type_sql`]), or named by a portable type name (`uuid`);
+/// anything else is [`ColumnType::Other`] holding `text` unchanged.
+/// Case and spacing do not matter.
+///
+/// ```
+/// use nomenclator::dialect::default_parse_type;
+/// use nomenclator::ColumnType;
+/// assert_eq!(default_parse_type("NUMERIC(10, 2)"), ColumnType::Numeric(Some((10, 2))));
+/// assert_eq!(default_parse_type("CHAR(32)"), ColumnType::Uuid);
+/// assert_eq!(default_parse_type("point"), ColumnType::Other("point".into()));
+/// ```
+pub fn default_parse_type(text: &str) -> ColumnType {
+    use ColumnType as T;
+    parse_type_with(text, |name, args| {
+        Some(match (name, args) {
+            ("integer", []) => T::Integer,
+            ("bigint", []) => T::BigInt,
+            ("smallint", []) => T::SmallInt,
+            ("varchar", []) => T::Varchar(None),
+            ("varchar", &[n]) => T::Varchar(Some(n)),
+            ("text", []) => T::Text,
+            ("boolean", []) => T::Boolean,
+            ("numeric", args) => numeric(args)?,
+            ("float", []) => T::Float,
+            ("date", []) => T::Date,
+            ("timestamp", []) => T::Timestamp,
+            ("blob", []) => T::Blob,
+            ("uuid", []) | ("char", [32]) => T::Uuid,
+            ("json", []) => T::Json,
+            _ => return None,
+        })
+    })
+}
+
+/// Reads `text` as a type name with optional numbers in parentheses
+/// (`character varying(40)`, `numeric(10, 2)`) and asks `portable` for the
+/// type that name (lower case, words joined by one space) and those numbers
+/// (empty without parentheses) stand for; [`ColumnType::Other`] holding
+/// `text` unchanged when the text has another shape or `portable` says `None`.
+pub(crate) fn parse_type_with(
+    text: &str,
+    portable: impl FnOnce(&str, &[u32]) -> Option<ColumnType>,
+) -> ColumnType {
+    type_parts(text)
+        .and_then(|(name, args)| portable(&name, &args))
+        .unwrap_or_else(|| ColumnType::Other(text.to_owned()))
+}
+
+/// `text`'s name in lower case with single spaces, and the numbers in its
+/// parentheses; `None` unless the parentheses, if any, close the text and
+/// hold only comma-separated numbers, or without a name.
+fn type_parts(text: &str) -> Option<(String, Vec<u32>)> {
+    let t = text.trim();
+    let (name, args) = match t.split_once('(') {
+        None => (t, Vec::new()),
+        Some((name, rest)) => {
+            let inner = rest.strip_suffix(')')?;
+            let args = inner
+                .split(',')
+                .map(|n| n.trim().parse::<u32>().ok())
+                .collect::<Option<Vec<u32>>>()?;
+            (name, args)
+        }
+    };
+    let name = name
+        .split_whitespace()
+        .map(str::to_ascii_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!name.is_empty()).then_some((name, args))
+}
+
+/// `numeric`, `numeric(p)` (scale 0) or `numeric(p, s)`.
+pub(crate) fn numeric(args: &[u32]) -> Option<ColumnType> {
+    match *args {
+        [] => Some(ColumnType::Numeric(None)),
+        [p] => Some(ColumnType::Numeric(Some((p, 0)))),
+        [p, s] => Some(ColumnType::Numeric(Some((p, s)))),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

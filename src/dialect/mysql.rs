@@ -328,6 +328,10 @@ impl Dialect for MySql {
         IdentifierChars::BmpWithoutTrailingSpace
     }
 
+    fn parse_type(&self, text: &str) -> ColumnType {
+        parse_type(text)
+    }
+
     fn type_sql(&self, ty: &ColumnType) -> Result<String, DialectError> {
         Ok(match ty {
             ColumnType::Boolean => "BOOL".into(),
@@ -371,5 +375,83 @@ impl Dialect for MariaDb {
 
     fn type_sql(&self, ty: &ColumnType) -> Result<String, DialectError> {
         MySql.type_sql(ty)
+    }
+
+    fn parse_type(&self, text: &str) -> ColumnType {
+        parse_type(text)
+    }
+
+    fn parse_checked_type(&self, text: &str, column: &str, check: &str) -> Option<ColumnType> {
+        parse_checked_type(text, column, check)
+    }
+}
+
+// Reading types back (`Dialect::parse_type`).
+
+/// MySQL's and MariaDB's spelling of a type, read back: what [`MySql`]
+/// writes and what `information_schema.COLUMNS.COLUMN_TYPE` reports for it
+/// (`int(11)`, `tinyint(1)`, `decimal(10,2)`, `datetime`, ...). Display
+/// widths of integer types are ignored.
+///
+/// Lossy, because the server has no type of its own for them: `tinyint(1)`
+/// reads as boolean (`BOOL` is stored as it), `char(32)` as uuid (the
+/// spelling of uuid here), `longtext` and `longblob` as text and blob, and
+/// `double` as float. `NUMERIC` without precision is stored as
+/// `decimal(10,0)` and reads back so. `timestamp` (which MySQL updates by
+/// itself) and unsigned types are other types.
+fn parse_type(text: &str) -> ColumnType {
+    use ColumnType as T;
+    super::parse_type_with(text, |name, args| {
+        let width = args.len() <= 1;
+        Some(match (name, args) {
+            ("int" | "integer", _) if width => T::Integer,
+            ("bigint", _) if width => T::BigInt,
+            ("smallint", _) if width => T::SmallInt,
+            ("tinyint", [1]) | ("bool" | "boolean", []) => T::Boolean,
+            ("varchar", []) => T::Varchar(None),
+            ("varchar", &[n]) => T::Varchar(Some(n)),
+            ("text" | "longtext", []) => T::Text,
+            ("decimal" | "numeric", args) => super::numeric(args)?,
+            ("float" | "double" | "double precision", []) => T::Float,
+            ("date", []) => T::Date,
+            ("datetime", []) => T::Timestamp,
+            ("blob" | "longblob", []) => T::Blob,
+            ("char", [32]) => T::Uuid,
+            ("json", []) => T::Json,
+            _ => return None,
+        })
+    })
+}
+
+/// MariaDB's `JSON`: `longtext` with the check `json_valid(<column>)`.
+fn parse_checked_type(text: &str, column: &str, check: &str) -> Option<ColumnType> {
+    let longtext = text.trim().eq_ignore_ascii_case("longtext");
+    (longtext && is_json_valid(check, column)).then_some(ColumnType::Json)
+}
+
+/// Whether `check` is `json_valid(column)`, the column quoted or not, in
+/// any case and spacing, in parentheses or not.
+fn is_json_valid(check: &str, column: &str) -> bool {
+    let mut c = check.trim();
+    while let Some(inner) = c.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+        c = inner.trim();
+    }
+    let Some(open) = c.find('(') else {
+        return false;
+    };
+    let (function, rest) = c.split_at(open);
+    if !function.trim_end().eq_ignore_ascii_case("json_valid") {
+        return false;
+    }
+    let Some(arg) = rest
+        .strip_prefix('(')
+        .and_then(|r| r.strip_suffix(')'))
+        .map(str::trim)
+    else {
+        return false;
+    };
+    match arg.strip_prefix('`').and_then(|a| a.strip_suffix('`')) {
+        Some(quoted) => quoted.replace("``", "`") == column,
+        None => arg == column,
     }
 }

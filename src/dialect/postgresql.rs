@@ -165,6 +165,10 @@ impl Dialect for PostgreSql {
         &RESERVED
     }
 
+    fn parse_type(&self, text: &str) -> ColumnType {
+        parse_type(text)
+    }
+
     fn type_sql(&self, ty: &ColumnType) -> Result<String, DialectError> {
         Ok(match ty {
             ColumnType::Blob => "BYTEA".into(),
@@ -173,4 +177,35 @@ impl Dialect for PostgreSql {
             other => return super::default_type_sql(self, other),
         })
     }
+}
+
+// Reading types back (`Dialect::parse_type`).
+
+/// PostgreSQL's spelling of a type, read back: what [`PostgreSql`] writes
+/// and what `format_type` and `information_schema` report for it
+/// (`character varying(40)`, `int4`, `double precision`, `timestamp without
+/// time zone`, ...). Nothing is lossy: each portable type has one
+/// PostgreSQL type. `real`, `timestamp with time zone`, `jsonb` and types
+/// with a precision (`timestamp(3)`) are other types.
+fn parse_type(text: &str) -> ColumnType {
+    use ColumnType as T;
+    super::parse_type_with(text, |name, args| {
+        Some(match (name, args) {
+            ("integer" | "int" | "int4", []) => T::Integer,
+            ("bigint" | "int8", []) => T::BigInt,
+            ("smallint" | "int2", []) => T::SmallInt,
+            ("character varying" | "varchar", []) => T::Varchar(None),
+            ("character varying" | "varchar", &[n]) => T::Varchar(Some(n)),
+            ("text", []) => T::Text,
+            ("boolean" | "bool", []) => T::Boolean,
+            ("numeric" | "decimal", args) => super::numeric(args)?,
+            ("double precision" | "float8" | "float", []) => T::Float,
+            ("date", []) => T::Date,
+            ("timestamp without time zone" | "timestamp", []) => T::Timestamp,
+            ("bytea", []) => T::Blob,
+            ("uuid", []) => T::Uuid,
+            ("json", []) => T::Json,
+            _ => return None,
+        })
+    })
 }

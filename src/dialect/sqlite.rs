@@ -2,7 +2,7 @@
 
 use super::{AutoIncrement, Capabilities, CommentStyle, Dialect, ReservedWords};
 use crate::naming::{IdentifierLimit, Namespaces};
-use crate::schema::{DialectKind, Kind};
+use crate::schema::{ColumnType, DialectKind, Kind};
 
 /// SQLite: no identifier limit; index names are unique per database; foreign
 /// keys always inline; schemas are attached databases.
@@ -202,4 +202,25 @@ impl Dialect for Sqlite {
     fn reserved_words(&self) -> &'static ReservedWords {
         &RESERVED
     }
+
+    fn parse_type(&self, text: &str) -> ColumnType {
+        parse_type(text)
+    }
+}
+
+// Reading types back (`Dialect::parse_type`).
+
+/// SQLite's declared type of a column, read back. SQLite keeps the type
+/// text of `CREATE TABLE` as written (`PRAGMA table_info`), and [`Sqlite`]
+/// writes the default spelling, so the default reading applies
+/// ([`default_parse_type`](super::default_parse_type)), `CHAR(32)` as uuid
+/// included.
+///
+/// Lossy: an auto-increment primary key of any integer type is written
+/// `INTEGER` (to alias the row id) and reads back as integer. A declared
+/// type says nothing of what is stored: SQLite has no boolean, date or
+/// uuid storage, and `BOOLEAN` reads back as boolean only because the
+/// declaration says so.
+fn parse_type(text: &str) -> ColumnType {
+    super::default_parse_type(text)
 }

@@ -1,7 +1,9 @@
 //! Errors of the naming layer.
 
 use super::template::TemplateError;
+use super::token::TokenError;
 use crate::schema::{Kind, TableRef};
+use crate::text::abbrev;
 
 fn fmt_origin(o: &Option<String>) -> String {
     o.as_ref().map(|o| format!("{o}: ")).unwrap_or_default()
@@ -60,6 +62,30 @@ pub enum NamingError {
         template: String,
         /// What is wrong.
         message: String,
+    },
+    /// A custom token without a value for the object being named (its
+    /// provider's [`TokenError`]).
+    #[error("{}naming convention key {key} = {:?}: {error}", fmt_origin(.origin), abbrev(.template))]
+    TokenValue {
+        /// The pack file or document it comes from.
+        origin: Option<String>,
+        /// The convention key.
+        key: Kind,
+        /// The template.
+        template: String,
+        /// The token and why it has no value.
+        error: TokenError,
+    },
+    /// A foreign key's template needs its referred columns, the key declares
+    /// none, and the primary key they default to is unknown.
+    #[error("foreign key on table \"{table}\"{} refers to the primary key of table \"{referred}\", which is not known (the table was not given or has no primary key); declare the referred columns or give the referred table", cols(.columns))]
+    ReferredKeyUnknown {
+        /// The table of the foreign key.
+        table: TableRef,
+        /// Its local columns.
+        columns: Vec<String>,
+        /// The referred table.
+        referred: Box<TableRef>,
     },
     /// Rule 5: `constraint_name` in the template and no name on the constraint.
     #[error("naming convention including %(constraint_name)s requires that the constraint is explicitly named: unnamed {} on table \"{table}\"{} under {} = {template:?}; give it a name, or use a template without constraint_name", .kind.describe(), cols(.columns), .kind.key())]
@@ -139,23 +165,11 @@ impl NamingError {
     /// Records where the convention came from (a pack file or document).
     pub fn with_origin(mut self, o: impl Into<String>) -> Self {
         match &mut self {
-            NamingError::Template { origin, .. } | NamingError::Token { origin, .. } => {
-                *origin = Some(o.into())
-            }
+            NamingError::Template { origin, .. }
+            | NamingError::Token { origin, .. }
+            | NamingError::TokenValue { origin, .. } => *origin = Some(o.into()),
             _ => {}
         }
         self
-    }
-}
-
-/// `s`, or for a huge input (a 1 MB identifier, a 100 KB template) its first
-/// 100 characters and its size, so that an error message stays readable.
-pub(crate) fn abbrev(s: &str) -> std::borrow::Cow<'_, str> {
-    const KEEP: usize = 100;
-    match s.char_indices().nth(KEEP) {
-        Some((end, _)) if s.len() > 2 * KEEP => {
-            format!("{}... ({} bytes in all)", &s[..end], s.len()).into()
-        }
-        _ => s.into(),
     }
 }

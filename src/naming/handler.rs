@@ -2,29 +2,26 @@
 
 use std::sync::Arc;
 
-use super::convention::{NamingConvention, TokenContext};
+use super::convention::NamingConvention;
 use super::error::NamingError;
-use super::template::{Template, Token};
 use crate::events::{
     Catalog, ConstraintAttached, EventKind, IndexAttached, Interest, Listener, ListenerError,
     ListenerResult, PrimaryKeyColumnAdded,
 };
-use crate::schema::{Constraint, Kind, Name, Table};
+use crate::schema::{Constraint, Table, TableRef};
 
-/// The listener that fills in constraint and index names from a
-/// [`NamingConvention`], following the six rules of `spec/naming.md`:
+/// The listener that names constraints and indexes as they are attached,
+/// with [`NamingConvention::name_for`] (which follows the six rules of the
+/// naming specification).
 ///
-/// 1. no name and a template: the template names it;
-/// 2. no name and no template: it stays unnamed (an index without a name is
-///    reported when names are finalised);
-/// 3. an explicit name and a template without `constraint_name`: kept;
-/// 4. an explicit name and a template with `constraint_name`: the template applies;
-/// 5. no name and a template with `constraint_name`: an error;
-/// 6. a [`Final`](Name::Final) name: untouched.
+/// Around it, the handler decides when to ask:
 ///
-/// A foreign key whose template needs referred columns it has not declared
-/// (they default to the referred table's primary key) is deferred until that
-/// table joins the metadata.
+/// - a foreign key whose name needs the referred table's primary key
+///   ([`NamingConvention::needs_referred_table`]) is deferred until that
+///   table has joined the metadata with a primary key;
+/// - a primary key made from column flags is named when its first column
+///   is attached, and named again as columns join it only if the convention
+///   named it (an explicit or database-chosen name stays).
 #[derive(Clone)]
 pub struct ConventionHandler {
     convention: Arc<NamingConvention>,
@@ -36,95 +33,24 @@ impl ConventionHandler {
         ConventionHandler { convention }
     }
 
-    /// The name `template` gives an object now called `current`, or `None`
-    /// to leave it as it is.
-    fn apply(
-        &self,
-        template: &Template,
-        current: &Name,
-        mut cx: TokenContext<'_>,
-    ) -> Result<Option<Name>, NamingError> {
-        let explicit = match current {
-            Name::Final(_) => return Ok(None),
-            Name::Pending => None,
-            Name::Explicit(e) if template.uses_constraint_name() => Some(e.clone()),
-            Name::Explicit(_) => return Ok(None),
-            Name::Generated { explicit, .. } => explicit.clone(),
-        };
-        cx.explicit_name = explicit.clone();
-        let generated = self.convention.render(template, &cx)?;
-        if generated.is_empty() {
-            // As SQLAlchemy (`if newname:`): a template that renders nothing
-            // names nothing; the object keeps the name it was given, if any.
-            let mut kept = current.clone();
-            kept.reset();
-            return Ok(Some(kept));
-        }
-        Ok(Some(Name::Generated {
-            name: generated,
-            explicit,
-        }))
-    }
-
-    fn columns<'a>(table: &'a Table, names: &[String]) -> Vec<&'a crate::schema::Column> {
-        names.iter().filter_map(|n| table.column_named(n)).collect()
-    }
-
+    /// Names `c`, or returns the table to wait for.
     fn name_constraint(
         &self,
         table: &Table,
         c: &mut Constraint,
         catalog: &Catalog<'_>,
-    ) -> Result<Option<crate::schema::TableRef>, NamingError> {
-        let kind = c.kind();
-        let Some(template) = self.convention.template(kind) else {
-            return Ok(None);
-        };
-        let columns = Self::columns(table, c.columns());
-        let (fk, referred) = match &*c {
-            Constraint::ForeignKey(fk) => {
-                let referred: Option<&[String]> = if !fk.referred_columns.is_empty() {
-                    Some(&fk.referred_columns)
-                } else {
-                    // Undeclared referred columns are the referred table's primary key,
-                    // for built-in tokens and for plugins' tokens alike
-                    // (`TokenContext::referred_columns`); wait for that table if a token may need them.
-                    // No lookup when no token can ask for them.
-                    let custom = template.tokens().any(|t| matches!(t, Token::Custom(_)));
-                    if !(template.uses_referred_columns() || custom) {
-                        None
-                    } else {
-                        match catalog
-                            .table(&fk.referred_table)
-                            .and_then(Table::primary_key)
-                        {
-                            Some(pk) => Some(pk.columns()),
-                            None => return Ok(Some(fk.referred_table.clone())),
-                        }
-                    }
-                };
-                (Some(fk), referred)
+    ) -> Result<Option<TableRef>, NamingError> {
+        let mut referred = None;
+        if let Some(fk) = c.as_foreign_key() {
+            if self.convention.needs_referred_table(fk) {
+                match catalog.table(&fk.referred_table) {
+                    Some(t) if t.primary_key().is_some() => referred = Some(t),
+                    _ => return Ok(Some(fk.referred_table.clone())),
+                }
             }
-            _ => (None, None),
-        };
-        let check_sql = match &*c {
-            Constraint::Check(ck) => Some(ck.sql()),
-            _ => None,
-        };
-        let cx = TokenContext {
-            table,
-            kind,
-            columns,
-            explicit_name: None,
-            foreign_key: fk,
-            referred_columns: referred,
-            check_sql,
-        };
-        // The new name is made while the constraint is borrowed for the
-        // tokens, then stored.
-        if let Some(name) = self.apply(template, c.name(), cx)? {
-            *c.name_mut() = name;
         }
+        let name = self.convention.name_for(table, &*c, referred)?;
+        *c.name_mut() = name;
         Ok(None)
     }
 }
@@ -148,24 +74,11 @@ impl Listener for ConventionHandler {
     }
 
     fn index_attached(&mut self, event: &mut IndexAttached<'_>) -> ListenerResult {
-        let Some(template) = self.convention.template(Kind::Index) else {
-            return Ok(());
-        };
-        let cx = TokenContext {
-            table: event.table,
-            kind: Kind::Index,
-            columns: Self::columns(event.table, &event.index.columns),
-            explicit_name: None,
-            foreign_key: None,
-            referred_columns: None,
-            check_sql: None,
-        };
-        if let Some(name) = self
-            .apply(template, &event.index.name, cx)
-            .map_err(ListenerError::from_error)?
-        {
-            event.index.name = name;
-        }
+        let name = self
+            .convention
+            .name_for(event.table, &*event.index, None)
+            .map_err(ListenerError::from_error)?;
+        event.index.name = name;
         Ok(())
     }
 
@@ -173,27 +86,14 @@ impl Listener for ConventionHandler {
         &mut self,
         event: &mut PrimaryKeyColumnAdded<'_>,
     ) -> ListenerResult {
-        let Some(template) = self.convention.template(Kind::PrimaryKey) else {
-            return Ok(());
-        };
         if !event.primary_key.name.is_generated() {
             return Ok(());
         }
-        let cx = TokenContext {
-            table: event.table,
-            kind: Kind::PrimaryKey,
-            columns: Self::columns(event.table, &event.primary_key.columns),
-            explicit_name: None,
-            foreign_key: None,
-            referred_columns: None,
-            check_sql: None,
-        };
-        if let Some(name) = self
-            .apply(template, &event.primary_key.name, cx)
-            .map_err(ListenerError::from_error)?
-        {
-            event.primary_key.name = name;
-        }
+        let name = self
+            .convention
+            .name_for(event.table, &*event.primary_key, None)
+            .map_err(ListenerError::from_error)?;
+        event.primary_key.name = name;
         Ok(())
     }
 }

@@ -250,8 +250,10 @@ impl<'m> Checker<'m, '_> {
         });
     }
 
-    /// The entry's namespace key and what it names.
-    fn resolve(&self, e: &Entry) -> (Scope<'m>, Cow<'m, str>, Seen<'m>) {
+    /// The entry's namespace key and what it names. Entries are pushed only
+    /// for objects of `md`, so this is never `None`; if it were, the entry
+    /// would collide with nothing.
+    fn resolve(&self, e: &Entry) -> Option<(Scope<'m>, Cow<'m, str>, Seen<'m>)> {
         // A view or table: its schema's namespace, under its own name.
         let relation = |schema: &'m Option<String>, name: &'m str| {
             (
@@ -260,18 +262,18 @@ impl<'m> Checker<'m, '_> {
                 Seen::Relation(schema.as_deref(), name),
             )
         };
-        match e.obj {
+        Some(match e.obj {
             Obj::View(i) => {
-                let v = &self.md.views()[i as usize];
+                let v = self.md.views().get(i as usize)?;
                 relation(&v.schema, &v.name)
             }
             Obj::Table(i) => {
-                let t = &self.md.tables()[i as usize];
+                let t = self.md.tables().get(i as usize)?;
                 relation(&t.schema, &t.name)
             }
             Obj::Item(ti, k) => {
-                let t = &self.md.tables()[ti as usize];
-                let (kind, name, columns, _) = items(t).nth(k as usize).expect("recorded item");
+                let t = self.md.tables().get(ti as usize)?;
+                let (kind, name, columns, _) = items(t).nth(k as usize)?;
                 let n = self
                     .rules
                     .finalize(name, String::new)
@@ -285,7 +287,7 @@ impl<'m> Checker<'m, '_> {
                 };
                 (scope, n, Seen::Object(t, kind, columns))
             }
-        }
+        })
     }
 
     /// The first collision in checking order, if any.
@@ -303,9 +305,14 @@ impl<'m> Checker<'m, '_> {
                 if !e.checked {
                     continue;
                 }
-                let earlier = (0..j)
-                    .rev()
-                    .find(|&i| keys[i].0 == keys[j].0 && keys[i].1 == keys[j].1);
+                let Some((scope, name, _)) = &keys[j] else {
+                    continue;
+                };
+                let earlier = (0..j).rev().find(|&i| {
+                    keys[i]
+                        .as_ref()
+                        .is_some_and(|(s, n, _)| s == scope && n == name)
+                });
                 if let Some(i) = earlier {
                     if best.is_none_or(|(_, second)| e.seq < second.seq) {
                         best = Some((run[i], *e));
@@ -315,8 +322,8 @@ impl<'m> Checker<'m, '_> {
             }
         }
         let (first, second) = best?;
-        let (scope, name, first_seen) = self.resolve(&first);
-        let (_, _, second_seen) = self.resolve(&second);
+        let (scope, name, first_seen) = self.resolve(&first)?;
+        let (_, _, second_seen) = self.resolve(&second)?;
         let ns = &self.rules.namespaces;
         let scope = match (scope, second.obj) {
             (_, Obj::Table(_)) => {

@@ -8,8 +8,9 @@ use serde::Deserialize;
 
 use super::convention::NamingConvention;
 use super::error::NamingError;
-use crate::plugin::{Plugin, Plugins};
+use super::plugin::{Plugin, Plugins};
 use crate::schema::Kind;
+use crate::text::line_col;
 
 /// The packs compiled into the library, from the repository's `conventions/` folder.
 const BUILTIN: &[(&str, &str)] = &[
@@ -129,10 +130,7 @@ impl Pack {
     /// Parses pack text; `origin` names it in errors.
     pub fn parse(text: &str, origin: &str, dir: Option<PathBuf>) -> Result<Pack, PackError> {
         let f: PackFile = toml::from_str(text).map_err(|e| {
-            let (line, column) = e
-                .span()
-                .map(|s| crate::document::line_col(text, s.start))
-                .unwrap_or((1, 1));
+            let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
             PackError::Parse {
                 origin: origin.to_owned(),
                 line,

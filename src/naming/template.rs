@@ -2,10 +2,8 @@
 
 use std::fmt;
 
-use once_cell::sync::Lazy;
-use regex::Regex;
-
 use crate::schema::Kind;
+use crate::text::abbrev;
 
 /// Which column value a column token reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -46,11 +44,6 @@ pub enum Token {
     Custom(String),
 }
 
-static COLUMN_TOKEN: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"^(referred_)?column_(?:(0N)|(0_N)|(\d+))_(name|key|label)$")
-        .expect("valid token pattern")
-});
-
 impl Token {
     /// Parses a built-in token name; anything else is [`Token::Custom`].
     pub fn parse(name: &str) -> Token {
@@ -60,29 +53,38 @@ impl Token {
             "referred_table_name" => return Token::ReferredTableName,
             _ => {}
         }
-        if let Some(c) = COLUMN_TOKEN.captures(name) {
-            let sel = if c.get(2).is_some() {
-                Selector::Concat
-            } else if c.get(3).is_some() {
-                Selector::Joined
-            } else {
-                match c[4].parse::<usize>() {
-                    Ok(i) => Selector::At(i),
-                    Err(_) => return Token::Custom(name.to_owned()),
-                }
-            };
-            let attr = match &c[5] {
-                "name" => ColumnAttr::Name,
-                "key" => ColumnAttr::Key,
-                _ => ColumnAttr::Label,
-            };
-            return match (c.get(1).is_some(), attr) {
-                (false, a) => Token::Column(a, sel),
-                (true, ColumnAttr::Name) => Token::ReferredColumn(sel),
-                (true, _) => Token::Custom(name.to_owned()),
-            };
+        match Self::parse_column(name) {
+            Some((false, attr, sel)) => Token::Column(attr, sel),
+            Some((true, ColumnAttr::Name, sel)) => Token::ReferredColumn(sel),
+            _ => Token::Custom(name.to_owned()),
         }
-        Token::Custom(name.to_owned())
+    }
+
+    /// Reads `[referred_]column_<0N|0_N|digits>_<name|key|label>`: whether
+    /// it is `referred_`, the attribute and the selector.
+    fn parse_column(name: &str) -> Option<(bool, ColumnAttr, Selector)> {
+        let (referred, rest) = match name.strip_prefix("referred_") {
+            Some(rest) => (true, rest),
+            None => (false, name),
+        };
+        let rest = rest.strip_prefix("column_")?;
+        let (sel, attr) = rest.rsplit_once('_')?;
+        let attr = match attr {
+            "name" => ColumnAttr::Name,
+            "key" => ColumnAttr::Key,
+            "label" => ColumnAttr::Label,
+            _ => return None,
+        };
+        let sel = match sel {
+            "0N" => Selector::Concat,
+            "0_N" => Selector::Joined,
+            digits if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
+                // Too many digits for a position: no built-in token.
+                Selector::At(digits.parse().ok()?)
+            }
+            _ => return None,
+        };
+        Some((referred, attr, sel))
     }
 
     /// Whether the token only makes sense for foreign keys.
@@ -125,7 +127,7 @@ pub enum Part {
 
 /// Why a template does not parse.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("template {:?}: {message} at position {position}", super::error::abbrev(.template))]
+#[error("template {:?}: {message} at position {position}", abbrev(.template))]
 pub struct TemplateError {
     /// The template text.
     pub template: String,
@@ -274,7 +276,11 @@ impl Template {
                     ));
                 }
                 _ => {
-                    let ch = source[i..].chars().next().expect("in bounds");
+                    // `i` is always where a character starts: every step
+                    // above moves past ASCII bytes, this one past a character.
+                    let Some(ch) = source.get(i..).and_then(|r| r.chars().next()) else {
+                        break;
+                    };
                     lit.push(ch);
                     i += ch.len_utf8();
                 }
@@ -285,6 +291,18 @@ impl Template {
             source: source.to_owned(),
             parts,
         })
+    }
+
+    /// SQLAlchemy's default index template, `ix_%(column_0_label)s`, made
+    /// without parsing (equal to what [`parse`](Self::parse) makes of it).
+    pub(crate) fn sqlalchemy_default_index() -> Template {
+        Template {
+            source: "ix_%(column_0_label)s".to_owned(),
+            parts: vec![
+                Part::Literal("ix_".to_owned()),
+                Part::Token(Token::Column(ColumnAttr::Label, Selector::At(0)), None),
+            ],
+        }
     }
 
     fn token(name: &str) -> Result<Token, String> {
@@ -378,7 +396,7 @@ fn check_spec_numbers(spec: &str) -> Result<(), String> {
             _ => {
                 return Err(format!(
                     "width or precision {} is over the limit of {MAX_SPEC_NUMBER}",
-                    crate::naming::abbrev(digits)
+                    abbrev(digits)
                 ))
             }
         }
@@ -395,4 +413,53 @@ pub(crate) fn apply_spec(spec: &str, value: &str) -> Result<String, String> {
     let mut f = strfmt::Formatter::from_str(&key, &mut out).map_err(|e| e.to_string())?;
     f.str(value).map_err(|e| e.to_string())?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_index_template_is_what_parsing_makes() {
+        let made = Template::sqlalchemy_default_index();
+        assert_eq!(Template::parse(made.source()), Ok(made));
+    }
+
+    #[test]
+    fn column_tokens() {
+        use ColumnAttr::*;
+        for (name, token) in [
+            ("column_0_name", Token::Column(Name, Selector::At(0))),
+            ("column_12_key", Token::Column(Key, Selector::At(12))),
+            ("column_0N_label", Token::Column(Label, Selector::Concat)),
+            ("column_0_N_name", Token::Column(Name, Selector::Joined)),
+            (
+                "referred_column_3_name",
+                Token::ReferredColumn(Selector::At(3)),
+            ),
+            (
+                "referred_column_0_N_name",
+                Token::ReferredColumn(Selector::Joined),
+            ),
+        ] {
+            assert_eq!(Token::parse(name), token, "{name}");
+            assert_eq!(token.to_string(), name);
+        }
+        for custom in [
+            "referred_column_0_key",
+            "column__name",
+            "column_0_size",
+            "column_x_name",
+            "column_0n_name",
+            "column_\u{663}_name",
+            "column_99999999999999999999999_name",
+            "my_column_0_name",
+        ] {
+            assert_eq!(
+                Token::parse(custom),
+                Token::Custom(custom.into()),
+                "{custom}"
+            );
+        }
+    }
 }

@@ -38,7 +38,7 @@ use nomenclator::events::{
     ConstraintAttached, EventKind, IndexAttached, Interest, ListenOptions, Listener, ListenerError,
     ListenerResult,
 };
-use nomenclator::{Constraint, Plugin, TokenContext, TokenProvider};
+use nomenclator::{Constraint, Plugin, TokenContext, TokenError, TokenProvider};
 
 /// The `digest` plugin: digest tokens for templates.
 #[derive(Clone, Copy, Debug, Default)]
@@ -88,16 +88,17 @@ impl TokenProvider for DigestTokens {
         matches!(token, "digest" | "digest4" | "digest16")
     }
 
-    fn resolve(&self, token: &str, cx: &TokenContext<'_>) -> Result<String, String> {
+    fn resolve(&self, token: &str, cx: &TokenContext<'_>) -> Result<String, TokenError> {
         let len = match token {
             "digest4" => 4,
             "digest16" => 16,
             "digest" => 8,
-            other => return Err(format!("unknown token {other}")),
+            other => return Err(TokenError::new(other, format!("unknown token {other}"))),
         };
         let hash = Md5::digest(digest_input(cx).as_bytes());
-        let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
-        Ok(hex[..len].to_owned())
+        let mut hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+        hex.truncate(len);
+        Ok(hex)
     }
 }
 

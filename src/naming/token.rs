@@ -1,0 +1,197 @@
+//! What tokens are resolved against, and custom tokens: [`TokenContext`],
+//! [`TokenProvider`] and [`TokenError`].
+
+use crate::schema::{Column, Kind, Table, TableRef};
+
+/// What a template is rendered against: the table, the object's kind, its
+/// columns, its explicit name and, for foreign keys, what it refers to.
+///
+/// The convention handler makes one for every object it names; plugins and
+/// tests can make their own, no [`MetaData`](crate::MetaData) needed.
+///
+/// ```
+/// use nomenclator::{Column, Kind, NamingConvention, Table, TableRef, TokenContext};
+///
+/// let table = Table::new("order_line")
+///     .column(Column::new("order_id", "integer"))
+///     .column(Column::new("product_id", "integer"));
+/// let orders = TableRef::new(None, "orders");
+/// let cx = TokenContext::new(&table, Kind::ForeignKey)
+///     .with_columns(&table.columns()[..1])
+///     .with_referred_table(&orders);
+///
+/// let convention = NamingConvention::new()
+///     .with(Kind::ForeignKey, "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s")?;
+/// let template = convention.template(Kind::ForeignKey).expect("set above");
+/// assert_eq!(convention.render(template, &cx)?, "fk_order_line_order_id_orders");
+/// # Ok::<(), nomenclator::naming::NamingError>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct TokenContext<'a> {
+    table: &'a Table,
+    kind: Kind,
+    columns: Vec<&'a Column>,
+    explicit_name: Option<&'a str>,
+    referred_table: Option<&'a TableRef>,
+    referred_columns: Option<&'a [String]>,
+    check_sql: Option<&'a str>,
+}
+
+impl<'a> TokenContext<'a> {
+    /// A context for an object of `kind` on `table`, with no columns, no
+    /// explicit name, nothing referred to and no check expression.
+    pub fn new(table: &'a Table, kind: Kind) -> Self {
+        TokenContext {
+            table,
+            kind,
+            columns: Vec::new(),
+            explicit_name: None,
+            referred_table: None,
+            referred_columns: None,
+            check_sql: None,
+        }
+    }
+
+    /// Sets the object's columns, in order.
+    pub fn with_columns(mut self, columns: impl IntoIterator<Item = &'a Column>) -> Self {
+        self.columns = columns.into_iter().collect();
+        self
+    }
+
+    /// Sets the object's columns by name, as found on the table; a name the
+    /// table lacks is left out (as when the object is attached).
+    pub fn with_column_names<S: AsRef<str>>(mut self, names: &[S]) -> Self {
+        let table = self.table;
+        self.columns = names
+            .iter()
+            .filter_map(|n| table.column_named(n.as_ref()))
+            .collect();
+        self
+    }
+
+    /// Sets the explicit name, the value of `constraint_name`.
+    pub fn with_explicit_name(mut self, name: &'a str) -> Self {
+        self.explicit_name = Some(name);
+        self
+    }
+
+    /// Sets the referred table, for a foreign key.
+    pub fn with_referred_table(mut self, table: &'a TableRef) -> Self {
+        self.referred_table = Some(table);
+        self
+    }
+
+    /// Sets the referred columns, for a foreign key.
+    pub fn with_referred_columns(mut self, columns: &'a [String]) -> Self {
+        self.referred_columns = Some(columns);
+        self
+    }
+
+    /// Sets the SQL expression, for a check constraint.
+    pub fn with_check_sql(mut self, sql: &'a str) -> Self {
+        self.check_sql = Some(sql);
+        self
+    }
+
+    /// The table the object belongs to.
+    pub fn table(&self) -> &'a Table {
+        self.table
+    }
+
+    /// The kind of object being named.
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// The object's columns (a foreign key's local columns; a column-level check's column).
+    pub fn columns(&self) -> &[&'a Column] {
+        &self.columns
+    }
+
+    /// The explicit name, if the user gave one.
+    pub fn explicit_name(&self) -> Option<&'a str> {
+        self.explicit_name
+    }
+
+    /// The referred table, for foreign keys.
+    pub fn referred_table(&self) -> Option<&'a TableRef> {
+        self.referred_table
+    }
+
+    /// The referred column names, for foreign keys (declared, or the referred primary key).
+    pub fn referred_columns(&self) -> Option<&'a [String]> {
+        self.referred_columns
+    }
+
+    /// The SQL expression, for check constraints.
+    pub fn check_sql(&self) -> Option<&'a str> {
+        self.check_sql
+    }
+
+    /// `<table>_<column>`, or `<schema>_<table>_<column>`: the value of `column_X_label`.
+    pub(crate) fn label(&self, c: &Column) -> String {
+        match &self.table.schema {
+            Some(s) => format!("{}_{}_{}", s.replace('.', "_"), self.table.name, c.name),
+            None => format!("{}_{}", self.table.name, c.name),
+        }
+    }
+}
+
+/// Why a custom token has no value for an object.
+///
+/// ```
+/// use nomenclator::naming::TokenError;
+/// let e = TokenError::new("tenant", "the table has no schema");
+/// assert_eq!(e.to_string(), "token tenant: the table has no schema");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("token {token}: {reason}")]
+pub struct TokenError {
+    /// The token.
+    pub token: String,
+    /// Why it has no value.
+    pub reason: String,
+}
+
+impl TokenError {
+    /// An error for `token`, saying why it has no value.
+    pub fn new(token: impl Into<String>, reason: impl Into<String>) -> Self {
+        TokenError {
+            token: token.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// Supplies the values of custom tokens (a plugin's contribution to templates).
+///
+/// ```
+/// use nomenclator::{Column, Kind, Table, TokenContext, TokenProvider};
+/// use nomenclator::naming::TokenError;
+///
+/// /// `%(schema)s`: the table's schema.
+/// struct SchemaToken;
+/// impl TokenProvider for SchemaToken {
+///     fn provides(&self, token: &str) -> bool {
+///         token == "schema"
+///     }
+///     fn resolve(&self, token: &str, cx: &TokenContext<'_>) -> Result<String, TokenError> {
+///         cx.table()
+///             .schema_name()
+///             .map(str::to_owned)
+///             .ok_or_else(|| TokenError::new(token, "the table has no schema"))
+///     }
+/// }
+///
+/// let billing = Table::new("invoice").schema("billing");
+/// let plain = Table::new("invoice");
+/// assert_eq!(SchemaToken.resolve("schema", &TokenContext::new(&billing, Kind::Unique)).unwrap(), "billing");
+/// assert!(SchemaToken.resolve("schema", &TokenContext::new(&plain, Kind::Unique)).is_err());
+/// ```
+pub trait TokenProvider: Send + Sync {
+    /// Whether this provider knows `token`.
+    fn provides(&self, token: &str) -> bool;
+
+    /// The value of `token` for the object described by `context`, or why it has none.
+    fn resolve(&self, token: &str, context: &TokenContext<'_>) -> Result<String, TokenError>;
+}
