@@ -2,8 +2,19 @@
 
 use std::fmt;
 
+use once_cell::sync::Lazy;
+use regex::Regex;
+
 use crate::schema::Kind;
 use crate::text::abbrev;
+
+/// `[referred_]column_<0N|0_N|digits>_<name|key|label>`, compiled once.
+static COLUMN_TOKEN: Lazy<Regex> = Lazy::new(|| {
+    // A constant pattern: `token_pattern_compiles` below proves it valid,
+    // so this cannot fail at run time.
+    Regex::new(r"^(?P<referred>referred_)?column_(?P<sel>0N|0_N|\d+)_(?P<attr>name|key|label)$")
+        .expect("the column-token pattern is valid")
+});
 
 /// Which column value a column token reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -63,28 +74,19 @@ impl Token {
     /// Reads `[referred_]column_<0N|0_N|digits>_<name|key|label>`: whether
     /// it is `referred_`, the attribute and the selector.
     fn parse_column(name: &str) -> Option<(bool, ColumnAttr, Selector)> {
-        let (referred, rest) = match name.strip_prefix("referred_") {
-            Some(rest) => (true, rest),
-            None => (false, name),
-        };
-        let rest = rest.strip_prefix("column_")?;
-        let (sel, attr) = rest.rsplit_once('_')?;
-        let attr = match attr {
+        let c = COLUMN_TOKEN.captures(name)?;
+        let attr = match c.name("attr")?.as_str() {
             "name" => ColumnAttr::Name,
             "key" => ColumnAttr::Key,
-            "label" => ColumnAttr::Label,
-            _ => return None,
+            _ => ColumnAttr::Label,
         };
-        let sel = match sel {
+        let sel = match c.name("sel")?.as_str() {
             "0N" => Selector::Concat,
             "0_N" => Selector::Joined,
-            digits if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
-                // Too many digits for a position: no built-in token.
-                Selector::At(digits.parse().ok()?)
-            }
-            _ => return None,
+            // Too many digits for a position: no built-in token.
+            digits => Selector::At(digits.parse().ok()?),
         };
-        Some((referred, attr, sel))
+        Some((c.name("referred").is_some(), attr, sel))
     }
 
     /// Whether the token only makes sense for foreign keys.
@@ -417,6 +419,13 @@ pub(crate) fn apply_spec(spec: &str, value: &str) -> Result<String, String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn token_pattern_compiles() {
+        assert!(COLUMN_TOKEN.is_match("referred_column_0_N_name"));
+        assert!(!COLUMN_TOKEN.is_match("column_x_name"));
+    }
+
     use super::*;
 
     #[test]
