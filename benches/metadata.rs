@@ -150,7 +150,9 @@ mod ddl_postgresql {
 
     fn script(md: &MetaData) -> String {
         let dialect = nomenclator::dialect::by_name("postgresql").expect("postgresql");
-        nomenclator::ddl::create_script(md, dialect, &DdlOptions::default()).expect("script")
+        nomenclator::ddl::create_script(md, dialect, &DdlOptions::default())
+            .expect("script")
+            .into_string()
     }
 
     fn plan(md: &MetaData) -> usize {

@@ -3,7 +3,7 @@
 
 #![allow(clippy::result_large_err)]
 
-use nomenclator::ddl::{create_plan, drop_plan, DdlOptions};
+use nomenclator::ddl::{create_plan, create_script, drop_plan, drop_script, DdlOptions};
 use nomenclator::dialect;
 use nomenclator::document::{load_str, Format, LoadOptions};
 use nomenclator::sql::Statement;
@@ -265,4 +265,79 @@ fn references_to_missing_tables_are_refused_by_the_sort() {
             .to_string();
         assert!(err.contains("gone"), "{}: {err}", d.name());
     }
+}
+
+/// A JSON document of `n` tables, each referring to the one before it (and,
+/// with `cycle`, the first referring to the last, so that every table is in
+/// one cycle).
+fn chain_document(n: usize, cycle: bool) -> String {
+    let tables: Vec<String> = (0..n)
+        .map(|i| {
+            let parent = match (i, cycle) {
+                (0, false) => String::new(),
+                (0, true) => format!(r#", "references": "t{:05}.id""#, n - 1),
+                _ => format!(r#", "references": "t{:05}.id""#, i - 1),
+            };
+            format!(
+                r#"{{"name": "t{i:05}", "columns": [
+                    {{"name": "id", "type": "integer", "primary_key": true}},
+                    {{"name": "parent_id", "type": "integer"{parent}}},
+                    {{"name": "code", "type": "varchar(20)", "unique": true}},
+                    {{"name": "amount", "type": "numeric(12,2)",
+                     "check": {{"sql": "amount >= 0", "name": "amount_positive"}}}}],
+                  "indexes": [{{"columns": ["code", "amount"]}}]}}"#
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"conventions": "sqlalchemy", "tables": [{}]}}"#,
+        tables.join(",\n")
+    )
+}
+
+/// `create_script`/`drop_script` write the statements as they are made
+/// (for many tables on two threads, in pieces): the text must be exactly
+/// the kept plan's script, or the same error, for every corpus document
+/// and for long chains of tables with and without a cycle.
+#[test]
+fn written_scripts_match_plans() {
+    let mut docs = corpus_documents();
+    for cycle in [false, true] {
+        let text = chain_document(1_500, cycle);
+        let md = load_str(
+            &text,
+            Format::Json,
+            "chain.json",
+            None,
+            &LoadOptions::default(),
+        )
+        .expect("chain document loads");
+        docs.push((format!("chain (cycle: {cycle})"), md));
+    }
+    let mut compared = 0;
+    for (name, md) in &docs {
+        for d in dialect::all() {
+            let o = DdlOptions::default();
+            let what = format!("{name} {}", d.name());
+            let plan = create_plan(md, d, &o).and_then(|p| p.script());
+            let written = create_script(md, d, &o).map(|s| s.into_string());
+            assert_eq!(
+                plan.as_ref().map_err(ToString::to_string),
+                written.as_ref().map_err(ToString::to_string),
+                "{what} create"
+            );
+            let plan = drop_plan(md, d, &o).and_then(|p| p.script());
+            let written = drop_script(md, d, &o).map(|s| s.into_string());
+            assert_eq!(
+                plan.as_ref().map_err(ToString::to_string),
+                written.as_ref().map_err(ToString::to_string),
+                "{what} drop"
+            );
+            compared += 1;
+        }
+    }
+    assert!(
+        compared > 1000,
+        "{compared} document/dialect pairs compared"
+    );
 }

@@ -338,6 +338,7 @@ fn large_files_load_as_their_text() {
             &DdlOptions::default(),
         )
         .unwrap()
+        .into_string()
     };
     let from_file = load_path(&path, &LoadOptions::default()).expect("the file loads");
     let from_text = load_str(

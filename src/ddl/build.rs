@@ -4,7 +4,7 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use super::error::DdlError;
-use super::plan::{Plan, Step};
+use super::plan::{Plan, Script, Step};
 use super::sort::{order_for_create, order_for_drop, Order};
 use crate::dialect::{CommentStyle, Dialect};
 use crate::events::EventKind;
@@ -50,31 +50,8 @@ pub fn create_plan<'d>(
     dialect: &'d dyn Dialect,
     options: &DdlOptions,
 ) -> Result<Plan<'d>, DdlError> {
-    let mut b = Builder::new(md, dialect, options)?;
-    let sorted = order_for_create(md, dialect.capabilities().alter_add_constraint)?;
-    let deferred = deferred_by_table(&sorted);
-    b.event(EventKind::BeforeCreate, md.custom_ddl(), None)?;
-    let tables = md.tables();
-    for &ti in &sorted.tables {
-        let t = &tables[ti];
-        b.event(EventKind::BeforeCreate, t.custom_ddl(), Some(t))?;
-        let statements = b.table_statements(t, deferred.get(&ti).map_or(&[], Vec::as_slice))?;
-        b.steps.extend(statements.into_iter().map(Step::Statement));
-        b.event(EventKind::AfterCreate, t.custom_ddl(), Some(t))?;
-    }
-    for x in &sorted.deferred {
-        let t = &tables[x.table];
-        let constraint = b.constraint(t, &t.constraints()[x.constraint])?;
-        b.push(Statement::AddConstraint {
-            table: t.key(),
-            constraint,
-        });
-    }
-    for v in md.views() {
-        b.push(Statement::CreateView(view(v)));
-    }
-    b.event(EventKind::AfterCreate, md.custom_ddl(), None)?;
-    Ok(b.into_plan())
+    let steps = build_create(md, dialect, options, Vec::new())?;
+    Ok(Plan { dialect, steps })
 }
 
 /// The drop plan (drop_all), the mirror of [`create_plan`]: metadata
@@ -87,12 +64,79 @@ pub fn drop_plan<'d>(
     dialect: &'d dyn Dialect,
     options: &DdlOptions,
 ) -> Result<Plan<'d>, DdlError> {
-    let mut b = Builder::new(md, dialect, options)?;
+    let steps = build_drop(md, dialect, options, Vec::new())?;
+    Ok(Plan { dialect, steps })
+}
+
+/// The create script: what `create_plan(..)?.script()` gives, written as
+/// the plan is made, without keeping its statements (what `nomenclator ddl`
+/// prints; a large schema's plan would take more memory than its script).
+pub fn create_script<'d>(
+    md: &MetaData,
+    dialect: &'d dyn Dialect,
+    options: &DdlOptions,
+) -> Result<Script<'d>, DdlError> {
+    build_create(md, dialect, options, Script::new(dialect))
+}
+
+/// The drop script: what `drop_plan(..)?.script()` gives (see [`create_script`]).
+pub fn drop_script<'d>(
+    md: &MetaData,
+    dialect: &'d dyn Dialect,
+    options: &DdlOptions,
+) -> Result<Script<'d>, DdlError> {
+    build_drop(md, dialect, options, Script::new(dialect))
+}
+
+/// From this many tables, their steps are made on two threads.
+const PARALLEL_TABLES: usize = 512;
+
+fn build_create<S: Sink>(
+    md: &MetaData,
+    dialect: &dyn Dialect,
+    options: &DdlOptions,
+    sink: S,
+) -> Result<S, DdlError> {
+    let mut b = Builder::new(md, dialect, options, sink)?;
+    let sorted = order_for_create(md, dialect.capabilities().alter_add_constraint)?;
+    let deferred = deferred_by_table(&sorted);
+    b.event(EventKind::BeforeCreate, md.custom_ddl(), None)?;
+    let tables = md.tables();
+    b.each_table(&sorted.tables, |b, ti| {
+        let t = &tables[ti];
+        b.event(EventKind::BeforeCreate, t.custom_ddl(), Some(t))?;
+        for st in b.table_statements(t, deferred.get(&ti).map_or(&[], Vec::as_slice))? {
+            b.push(st)?;
+        }
+        b.event(EventKind::AfterCreate, t.custom_ddl(), Some(t))
+    })?;
+    for x in &sorted.deferred {
+        let t = &tables[x.table];
+        let constraint = b.constraint(t, &t.constraints()[x.constraint])?;
+        b.push(Statement::AddConstraint {
+            table: t.key(),
+            constraint,
+        })?;
+    }
+    for v in md.views() {
+        b.push(Statement::CreateView(view(v)))?;
+    }
+    b.event(EventKind::AfterCreate, md.custom_ddl(), None)?;
+    Ok(b.sink)
+}
+
+fn build_drop<S: Sink>(
+    md: &MetaData,
+    dialect: &dyn Dialect,
+    options: &DdlOptions,
+    sink: S,
+) -> Result<S, DdlError> {
+    let mut b = Builder::new(md, dialect, options, sink)?;
     let sorted = order_for_drop(md, dialect.capabilities().alter_add_constraint)?;
     let deferred = deferred_by_table(&sorted);
     b.event(EventKind::BeforeDrop, md.custom_ddl(), None)?;
     for v in md.views().iter().rev() {
-        b.push(Statement::DropView(view(v)));
+        b.push(Statement::DropView(view(v)))?;
     }
     let tables = md.tables();
     for x in &sorted.deferred {
@@ -124,42 +168,82 @@ pub fn drop_plan<'d>(
         b.push(Statement::DropConstraint {
             table: t.key(),
             constraint,
-        });
+        })?;
     }
-    for &ti in sorted.tables.iter().rev() {
+    let reversed: Vec<usize> = sorted.tables.iter().rev().copied().collect();
+    b.each_table(&reversed, |b, ti| {
         let t = &tables[ti];
         b.event(EventKind::BeforeDrop, t.custom_ddl(), Some(t))?;
-        // What would create the table again; a table that this dialect
-        // cannot create (a drop needs none of it) has no inverse.
-        let restore = b
-            .table_statements(t, deferred.get(&ti).map_or(&[], Vec::as_slice))
-            .unwrap_or_default();
+        // What would create the table again, kept by a plan (a script has
+        // no use for it); a table that this dialect cannot create (a drop
+        // needs none of it) has no inverse.
+        let restore = if b.sink.keeps_statements() {
+            b.table_statements(t, deferred.get(&ti).map_or(&[], Vec::as_slice))
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         b.push(Statement::DropTable {
             table: t.key(),
             restore,
-        });
-        b.event(EventKind::AfterDrop, t.custom_ddl(), Some(t))?;
-    }
+        })?;
+        b.event(EventKind::AfterDrop, t.custom_ddl(), Some(t))
+    })?;
     b.event(EventKind::AfterDrop, md.custom_ddl(), None)?;
-    Ok(b.into_plan())
+    Ok(b.sink)
 }
 
-/// The create script: what `create_plan(..)?.script()` gives.
-pub fn create_script(
-    md: &MetaData,
-    dialect: &dyn Dialect,
-    options: &DdlOptions,
-) -> Result<String, DdlError> {
-    create_plan(md, dialect, options)?.script()
+/// Where a plan's steps go as they are made: kept (a [`Plan`]'s steps) or
+/// written at once (a [`Script`]).
+trait Sink: Send + Sized {
+    /// Takes the next step.
+    fn step(&mut self, step: Step) -> Result<(), DdlError>;
+    /// An empty sink for steps that follow this one's (another thread's part).
+    fn fork(&self) -> Self;
+    /// Appends what `later`, a fork of this sink, took.
+    fn join(&mut self, later: Self);
+    /// Whether statements are kept (so that what only their inverses need is worth making).
+    fn keeps_statements(&self) -> bool;
 }
 
-/// The drop script: what `drop_plan(..)?.script()` gives.
-pub fn drop_script(
-    md: &MetaData,
-    dialect: &dyn Dialect,
-    options: &DdlOptions,
-) -> Result<String, DdlError> {
-    drop_plan(md, dialect, options)?.script()
+impl Sink for Vec<Step> {
+    fn step(&mut self, step: Step) -> Result<(), DdlError> {
+        self.push(step);
+        Ok(())
+    }
+
+    fn fork(&self) -> Self {
+        Vec::new()
+    }
+
+    fn join(&mut self, later: Self) {
+        self.extend(later);
+    }
+
+    fn keeps_statements(&self) -> bool {
+        true
+    }
+}
+
+impl Sink for Script<'_> {
+    fn step(&mut self, step: Step) -> Result<(), DdlError> {
+        match step {
+            Step::Statement(st) => self.push(&st),
+            Step::Event { .. } => Ok(()),
+        }
+    }
+
+    fn fork(&self) -> Self {
+        Script::new(self.dialect())
+    }
+
+    fn join(&mut self, later: Self) {
+        self.append(later);
+    }
+
+    fn keeps_statements(&self) -> bool {
+        false
+    }
 }
 
 /// The deferred foreign keys of each table, by position.
@@ -179,22 +263,23 @@ fn view(v: &crate::schema::View) -> ViewDef {
     }
 }
 
-/// Makes the statements of one plan.
-struct Builder<'a, 'd> {
+/// Makes the steps of one plan into a sink.
+struct Builder<'a, S> {
     md: &'a MetaData,
-    d: &'d dyn Dialect,
+    d: &'a dyn Dialect,
     options: &'a DdlOptions,
     rules: NameRules,
-    steps: Vec<Step>,
+    sink: S,
 }
 
-impl<'a, 'd> Builder<'a, 'd> {
+impl<'a, S: Sink> Builder<'a, S> {
     /// Checks what must hold before any statement is made: references,
     /// identifier lengths, then final names.
     fn new(
         md: &'a MetaData,
-        d: &'d dyn Dialect,
+        d: &'a dyn Dialect,
         options: &'a DdlOptions,
+        sink: S,
     ) -> Result<Self, DdlError> {
         let rules = d.name_rules(options.max_identifier_length);
         md.validate()?;
@@ -205,19 +290,52 @@ impl<'a, 'd> Builder<'a, 'd> {
             d,
             options,
             rules,
-            steps: Vec::new(),
+            sink,
         })
     }
 
-    fn into_plan(self) -> Plan<'d> {
-        Plan {
-            dialect: self.d,
-            steps: self.steps,
-        }
+    fn push(&mut self, st: Statement) -> Result<(), DdlError> {
+        self.sink.step(Step::Statement(st))
     }
 
-    fn push(&mut self, st: Statement) {
-        self.steps.push(Step::Statement(st));
+    /// `each` of every table position in `order`, in order; on two threads
+    /// for many tables (the second half into a fork of the sink, joined
+    /// after), all on this one otherwise or if no thread can be had. The
+    /// first error in table order wins, as on one thread.
+    fn each_table(
+        &mut self,
+        order: &[usize],
+        each: impl Fn(&mut Self, usize) -> Result<(), DdlError> + Sync,
+    ) -> Result<(), DdlError> {
+        let serial = |b: &mut Self, part: &[usize]| part.iter().try_for_each(|&ti| each(b, ti));
+        if order.len() < PARALLEL_TABLES {
+            return serial(self, order);
+        }
+        let (first, second) = order.split_at(order.len() / 2);
+        let mut other = Builder {
+            md: self.md,
+            d: self.d,
+            options: self.options,
+            rules: self.rules.clone(),
+            sink: self.sink.fork(),
+        };
+        let (mine, theirs) = std::thread::scope(|s| {
+            let helper = std::thread::Builder::new()
+                .spawn_scoped(s, || serial(&mut other, second).map(|()| other.sink));
+            match helper {
+                Ok(h) => {
+                    let mine = serial(self, first);
+                    let theirs = h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+                    (mine, Some(theirs))
+                }
+                Err(_) => (serial(self, order), None),
+            }
+        });
+        mine?;
+        if let Some(theirs) = theirs {
+            self.sink.join(theirs?);
+        }
+        Ok(())
     }
 
     /// The event, then the custom DDL of `ddl` that runs at it on this dialect.
@@ -227,10 +345,10 @@ impl<'a, 'd> Builder<'a, 'd> {
         ddl: &[CustomDdl],
         table: Option<&Table>,
     ) -> Result<(), DdlError> {
-        self.steps.push(Step::Event {
+        self.sink.step(Step::Event {
             kind,
             table: table.map(Table::key),
-        });
+        })?;
         for c in ddl
             .iter()
             .filter(|c| c.when == kind && c.applies_to(self.d.kind()))
@@ -239,7 +357,7 @@ impl<'a, 'd> Builder<'a, 'd> {
             self.push(Statement::Custom {
                 sql,
                 table: table.map(Table::key),
-            });
+            })?;
         }
         Ok(())
     }

@@ -36,5 +36,5 @@ pub use build::{
     create_plan, create_script, drop_plan, drop_script, render_custom_ddl, DdlOptions,
 };
 pub use error::DdlError;
-pub use plan::{run_plan, Executor, MockExecutor, Plan, Step};
+pub use plan::{run_plan, Executor, MockExecutor, Plan, Script, Step};
 pub use sort::{sort_tables_and_constraints, sorted_tables, DeferredForeignKey, SortResult};

@@ -51,25 +51,11 @@ impl<'d> Plan<'d> {
     /// between statements. Listeners do not run: events add nothing (the
     /// document's custom DDL is already in the plan as statements).
     pub fn script(&self) -> Result<String, DdlError> {
-        let mut out = String::new();
-        self.write_script(&mut out)?;
-        Ok(out)
-    }
-
-    /// Appends [`script`](Self::script) to `out`; on error `out` is left as it was.
-    pub fn write_script(&self, out: &mut String) -> Result<(), DdlError> {
-        let start = out.len();
-        for (i, st) in self.statements().enumerate() {
-            if i > 0 {
-                out.push('\n');
-            }
-            if let Err(e) = self.dialect.write_statement(st, out) {
-                out.truncate(start);
-                return Err(e.into());
-            }
-            out.push_str(";\n");
+        let mut script = Script::new(self.dialect);
+        for st in self.statements() {
+            script.push(st)?;
         }
-        Ok(())
+        Ok(script.into_string())
     }
 
     /// The statements written as SQL, in order (without `;`).
@@ -77,6 +63,90 @@ impl<'d> Plan<'d> {
         self.statements()
             .map(|st| Ok(self.dialect.to_sql(st)?))
             .collect()
+    }
+}
+
+/// A script as `nomenclator ddl` prints it: every statement followed by
+/// `;`, a blank line between statements. It is kept in pieces of about
+/// 256 KiB, so that a large script is never copied to grow.
+#[derive(Clone, Debug)]
+pub struct Script<'d> {
+    dialect: &'d dyn Dialect,
+    pieces: Vec<String>,
+    started: bool,
+}
+
+/// The size of a script piece.
+const PIECE: usize = 256 * 1024;
+
+/// A statement starts a new piece when less room than this is left in the
+/// last one (most statements are far shorter; a longer one grows its piece).
+const PIECE_ROOM: usize = 4 * 1024;
+
+impl<'d> Script<'d> {
+    /// An empty script for `dialect`.
+    pub fn new(dialect: &'d dyn Dialect) -> Self {
+        Script {
+            dialect,
+            pieces: Vec::new(),
+            started: false,
+        }
+    }
+
+    /// The dialect it is written for.
+    pub fn dialect(&self) -> &'d dyn Dialect {
+        self.dialect
+    }
+
+    /// Writes `statement` at the end; on error the script is as it was.
+    pub fn push(&mut self, statement: &Statement) -> Result<(), DdlError> {
+        let piece = match self.pieces.last_mut() {
+            Some(last) if last.capacity() - last.len() >= PIECE_ROOM => last,
+            _ => {
+                self.pieces.push(String::with_capacity(PIECE));
+                let last = self.pieces.len() - 1;
+                &mut self.pieces[last]
+            }
+        };
+        let start = piece.len();
+        if self.started {
+            piece.push('\n');
+        }
+        if let Err(e) = self.dialect.write_statement(statement, piece) {
+            piece.truncate(start);
+            return Err(e.into());
+        }
+        piece.push_str(";\n");
+        self.started = true;
+        Ok(())
+    }
+
+    /// Appends `later`'s statements, as if pushed here.
+    pub fn append(&mut self, mut later: Script<'_>) {
+        if let (true, Some(first)) = (self.started && later.started, later.pieces.first_mut()) {
+            first.insert(0, '\n');
+        }
+        self.started |= later.started;
+        self.pieces.append(&mut later.pieces);
+    }
+
+    /// The script in pieces, to be written one after the other.
+    pub fn pieces(&self) -> &[String] {
+        &self.pieces
+    }
+
+    /// The whole script as one string.
+    pub fn into_string(self) -> String {
+        match <[String; 1]>::try_from(self.pieces) {
+            Ok([one]) => one,
+            Err(pieces) => pieces.concat(),
+        }
+    }
+}
+
+impl std::fmt::Display for Script<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.pieces.iter().try_for_each(|p| f.write_str(p))
     }
 }
 

@@ -3,7 +3,7 @@
 use clap::{Args, ValueEnum};
 
 use super::{emit, emit_all, load, DialectArgs, DocArgs, Failure};
-use nomenclator::ddl::{create_plan, drop_plan, sort_tables_and_constraints, DdlOptions};
+use nomenclator::ddl::{create_script, drop_script, sort_tables_and_constraints, DdlOptions};
 use nomenclator::schema::TableRef;
 use nomenclator::Plugins;
 
@@ -29,15 +29,13 @@ pub(crate) fn run_ddl(a: &DdlArgs, plugins: &Plugins) -> Result<(), Failure> {
         checkfirst: false,
     };
     let d = a.dialect.dialect;
-    let plan = if a.drop {
-        drop_plan(&md, d, &options)
+    let script = if a.drop {
+        drop_script(&md, d, &options)
     } else {
-        create_plan(&md, d, &options)
+        create_script(&md, d, &options)
     };
-    let script = plan
-        .and_then(|p| p.script())
-        .map_err(|e| Failure(format!("{}: {e}", a.doc.file.display())))?;
-    emit_all(&[script])
+    let script = script.map_err(|e| Failure(format!("{}: {e}", a.doc.file.display())))?;
+    emit_all(script.pieces())
 }
 
 #[derive(Args, Debug)]
