@@ -10,7 +10,8 @@ use crate::dialect::{CommentStyle, Dialect};
 use crate::events::EventKind;
 use crate::naming::{check_final_names, check_identifier_lengths, NameRules, NamingError};
 use crate::schema::{
-    Column, ColumnType, Constraint, CustomDdl, ForeignKey, Index, MetaData, Name, Table, TableRef,
+    Column, ColumnType, Constraint, CustomDdl, ForeignKey, Index, MetaData, Name, Resolved, Table,
+    TableRef,
 };
 use crate::sql::{
     CheckDef, ColumnDef, ConstraintDef, CreateIndex, CreateTable, ForeignKeyDef, Statement, ViewDef,
@@ -97,8 +98,9 @@ fn build_create<S: Sink>(
     options: &DdlOptions,
     sink: S,
 ) -> Result<S, DdlError> {
-    let mut b = Builder::new(md, dialect, options, sink)?;
-    let sorted = order_for_create(md, dialect.capabilities().alter_add_constraint)?;
+    let resolved = md.validate()?;
+    let mut b = Builder::new(&resolved, dialect, options, sink)?;
+    let sorted = order_for_create(&resolved, dialect.capabilities().alter_add_constraint)?;
     let deferred = deferred_by_table(&sorted);
     b.event(EventKind::BeforeCreate, md.custom_ddl(), None)?;
     let tables = md.tables();
@@ -131,8 +133,9 @@ fn build_drop<S: Sink>(
     options: &DdlOptions,
     sink: S,
 ) -> Result<S, DdlError> {
-    let mut b = Builder::new(md, dialect, options, sink)?;
-    let sorted = order_for_drop(md, dialect.capabilities().alter_add_constraint)?;
+    let resolved = md.validate()?;
+    let mut b = Builder::new(&resolved, dialect, options, sink)?;
+    let sorted = order_for_drop(&resolved, dialect.capabilities().alter_add_constraint)?;
     let deferred = deferred_by_table(&sorted);
     b.event(EventKind::BeforeDrop, md.custom_ddl(), None)?;
     for v in md.views().iter().rev() {
@@ -266,6 +269,7 @@ fn view(v: &crate::schema::View) -> ViewDef {
 /// Makes the steps of one plan into a sink.
 struct Builder<'a, S> {
     md: &'a MetaData,
+    resolved: &'a Resolved<'a>,
     d: &'a dyn Dialect,
     options: &'a DdlOptions,
     rules: NameRules,
@@ -273,20 +277,21 @@ struct Builder<'a, S> {
 }
 
 impl<'a, S: Sink> Builder<'a, S> {
-    /// Checks what must hold before any statement is made: references,
-    /// identifier lengths, then final names.
+    /// Checks what must hold before any statement is made (references
+    /// were checked by validating): identifier lengths, then final names.
     fn new(
-        md: &'a MetaData,
+        resolved: &'a Resolved<'a>,
         d: &'a dyn Dialect,
         options: &'a DdlOptions,
         sink: S,
     ) -> Result<Self, DdlError> {
+        let md = resolved.metadata();
         let rules = d.name_rules(options.max_identifier_length);
-        md.validate()?;
         check_identifier_lengths(md, &rules)?;
         check_final_names(md, &rules)?;
         Ok(Builder {
             md,
+            resolved,
             d,
             options,
             rules,
@@ -314,6 +319,7 @@ impl<'a, S: Sink> Builder<'a, S> {
         let (first, second) = order.split_at(order.len() / 2);
         let mut other = Builder {
             md: self.md,
+            resolved: self.resolved,
             d: self.d,
             options: self.options,
             rules: self.rules.clone(),
@@ -593,9 +599,10 @@ impl<'a, S: Sink> Builder<'a, S> {
                 continue;
             };
             let Some(md) = md else { continue };
-            if let (Some(target), Ok(cols)) =
-                (md.get(fk.referred_table()), md.referred_columns(t, fk))
-            {
+            if let (Some(target), Ok(cols)) = (
+                md.get(fk.referred_table()),
+                self.resolved.referred_columns(t, fk),
+            ) {
                 if let Some(ty) = target.column_named(&cols[i]).and_then(Column::column_type) {
                     return Ok(ty);
                 }

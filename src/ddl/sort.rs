@@ -16,7 +16,7 @@ use petgraph::graph::{Graph, NodeIndex};
 use petgraph::Directed;
 
 use super::error::DdlError;
-use crate::schema::{ForeignKey, MetaData, Table, TableRef};
+use crate::schema::{ForeignKey, MetaData, Resolved, Table, TableRef};
 
 /// A foreign key left out of the dependency order.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,7 +46,7 @@ pub struct SortResult {
 /// `use_alter` are ignored for the order. Never fails: references to unknown
 /// tables are ignored.
 pub fn sorted_tables(md: &MetaData) -> Vec<TableRef> {
-    order(md, true, false, false)
+    order(md, None, true, false, false)
         .map(|o| o.refs(md).0)
         .unwrap_or_default()
 }
@@ -54,13 +54,18 @@ pub fn sorted_tables(md: &MetaData) -> Vec<TableRef> {
 /// As [`sort_tables_and_constraints`], for dropping: unnamed `use_alter`
 /// foreign keys cannot be dropped by name, so they stay in the order (as
 /// SQLAlchemy does); one still left in a cycle cannot be dropped at all.
-pub(crate) fn order_for_drop(md: &MetaData, can_alter: bool) -> Result<Order, DdlError> {
-    Ok(order(md, can_alter, true, true)?.for_dialect(can_alter))
+pub(crate) fn order_for_drop(resolved: &Resolved<'_>, can_alter: bool) -> Result<Order, DdlError> {
+    let md = resolved.metadata();
+    Ok(order(md, Some(resolved), can_alter, true, true)?.for_dialect(can_alter))
 }
 
 /// [`sort_tables_and_constraints`] by position: what plans use.
-pub(crate) fn order_for_create(md: &MetaData, can_alter: bool) -> Result<Order, DdlError> {
-    Ok(order(md, can_alter, false, true)?.for_dialect(can_alter))
+pub(crate) fn order_for_create(
+    resolved: &Resolved<'_>,
+    can_alter: bool,
+) -> Result<Order, DdlError> {
+    let md = resolved.metadata();
+    Ok(order(md, Some(resolved), can_alter, false, true)?.for_dialect(can_alter))
 }
 
 /// Tables in creation order and the foreign keys to add after them: those
@@ -68,7 +73,7 @@ pub(crate) fn order_for_create(md: &MetaData, can_alter: bool) -> Result<Order, 
 /// stay inline and only the order breaks the cycle). Fails when a foreign key
 /// refers to a table the metadata lacks.
 pub fn sort_tables_and_constraints(md: &MetaData, can_alter: bool) -> Result<SortResult, DdlError> {
-    let (tables, ignored) = order(md, can_alter, false, true)?.refs(md);
+    let (tables, ignored) = order(md, None, can_alter, false, true)?.refs(md);
     let deferred = if can_alter {
         ignored.clone()
     } else {
@@ -145,6 +150,7 @@ type TieKey<'m> = (Option<&'m str>, &'m str);
 /// (the first one, in declaration order); otherwise it is left out.
 fn order(
     md: &MetaData,
+    resolved: Option<&Resolved<'_>>,
     use_alter: bool,
     keep_unnamed: bool,
     refuse_unknown: bool,
@@ -165,7 +171,7 @@ fn order(
             let Some(fk) = k.as_foreign_key() else {
                 continue;
             };
-            let found = md.referred_position(ti, ci);
+            let found = resolved.and_then(|r| r.referred_position(ti, ci));
             let Some(ri) = found.or_else(|| md.position(fk.referred_table())) else {
                 if refuse_unknown {
                     return Err(unknown_table(t, fk));

@@ -1,7 +1,7 @@
 //! The metadata: a collection of tables with an event bus.
 
 use std::any::Any;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use super::column::Column;
 use super::constraint::{Constraint, ForeignKey, Index, Origin, PrimaryKey, TableRef, Unique};
@@ -63,20 +63,66 @@ pub struct MetaData {
     /// The naming-convention handler's listener and the convention it
     /// applies (kept opaque here: the naming layer sits above this one).
     convention: Option<(ListenerId, Arc<dyn Any + Send + Sync>)>,
-    resolved: OnceLock<Resolved>,
 }
 
-/// What the last passing [`MetaData::validate`] found, kept until the
-/// tables change: where each foreign key's referred table sits. A loaded
-/// metadata is then validated once, and plans made from it neither check
-/// it again nor look referred tables up by name.
+/// What [`MetaData::validate`] found, as a value to pass on: where each
+/// foreign key's referred table sits. Plans and the dependency sort read
+/// those positions instead of looking referred tables up by name again.
+/// It borrows the metadata, so the tables cannot change while it lives.
 #[derive(Clone, Debug)]
-struct Resolved {
+pub struct Resolved<'m> {
+    md: &'m MetaData,
     /// Where each table's entries start in `targets` (one more at the end).
     start: Vec<usize>,
     /// For each table's constraints in order: the position of a foreign
     /// key's referred table, or `NOT_A_KEY` for other constraints.
     targets: Vec<u32>,
+}
+
+impl<'m> Resolved<'m> {
+    /// The metadata that was validated.
+    pub fn metadata(&self) -> &'m MetaData {
+        self.md
+    }
+
+    /// The position of the table that the foreign key at `constraint` of
+    /// the table at `table` refers to (`None` for another constraint).
+    pub fn referred_position(&self, table: usize, constraint: usize) -> Option<usize> {
+        let at = self.start.get(table)? + constraint;
+        if at >= *self.start.get(table + 1)? {
+            return None;
+        }
+        match self.targets[at] {
+            NOT_A_KEY => None,
+            p => Some(p as usize),
+        }
+    }
+
+    /// The columns a foreign key of `table` refers to: its declared ones,
+    /// or the referred table's primary key. `table` and `fk` must be the
+    /// metadata's own (they are found by address); others are looked up by
+    /// name, as [`MetaData::referred_columns`] does.
+    pub fn referred_columns(
+        &self,
+        table: &Table,
+        fk: &'m ForeignKey,
+    ) -> Result<&'m [String], SchemaError> {
+        let known = position_in(&self.md.tables, table).and_then(|ti| {
+            let ci = table
+                .constraints
+                .iter()
+                .position(|c| matches!(c, Constraint::ForeignKey(f) if std::ptr::eq(f, fk)))?;
+            self.referred_position(ti, ci)
+        });
+        if let Some(p) = known {
+            match (&fk.referred_columns[..], &self.md.tables[p].primary_key) {
+                ([], Some(pk)) => return Ok(&pk.columns),
+                ([], None) => {}
+                (cols, _) => return Ok(cols),
+            }
+        }
+        self.md.referred_columns(table, fk)
+    }
 }
 
 const NOT_A_KEY: u32 = u32::MAX;
@@ -93,7 +139,6 @@ impl MetaData {
             ddl: Vec::new(),
             deferrals: Vec::new(),
             convention: None,
-            resolved: OnceLock::new(),
         }
     }
 
@@ -194,7 +239,6 @@ impl MetaData {
 
     /// A handle to change an attached table; every change fires events.
     pub fn table_mut(&mut self, r: &TableRef) -> Option<TableMut<'_>> {
-        self.resolved = OnceLock::new();
         let idx = self.position(r)?;
         Some(TableMut { md: self, idx })
     }
@@ -202,7 +246,6 @@ impl MetaData {
     /// Removes a table and returns it detached. Foreign keys of other tables
     /// that refer to it are left as they are (and fail validation).
     pub fn remove_table(&mut self, r: &TableRef) -> Option<Table> {
-        self.resolved = OnceLock::new();
         let idx = self.position(r)?;
         let t = self.tables.remove(idx);
         self.index.rebuild(&self.tables);
@@ -239,7 +282,6 @@ impl MetaData {
     /// Adds a table, replaying its attachments in declaration order and
     /// firing events. On any error the metadata is left without the table.
     pub fn add_table(&mut self, table: Table) -> Result<&Table> {
-        self.resolved = OnceLock::new();
         let table = if table.attached {
             table.to_detached()
         } else {
@@ -440,12 +482,9 @@ impl MetaData {
     }
 
     /// Checks what can only be checked once every table is known: foreign
-    /// keys refer to existing tables and columns, with matching counts. A
-    /// second call is free until the tables change.
-    pub fn validate(&self) -> Result<(), SchemaError> {
-        if self.resolved.get().is_some() {
-            return Ok(());
-        }
+    /// keys refer to existing tables and columns, with matching counts.
+    /// What it found comes back as a [`Resolved`] to pass on.
+    pub fn validate(&self) -> Result<Resolved<'_>, SchemaError> {
         let mut start = Vec::with_capacity(self.tables.len() + 1);
         let mut targets = Vec::with_capacity(self.tables.iter().map(|t| t.constraints.len()).sum());
         for t in &self.tables {
@@ -461,53 +500,20 @@ impl MetaData {
             }
         }
         start.push(targets.len());
-        let _ = self.resolved.set(Resolved { start, targets });
-        Ok(())
-    }
-
-    /// The position of the table that the foreign key at `constraint` of
-    /// the table at `table` refers to, if a passing [`validate`](Self::validate)
-    /// found it and no table changed since.
-    pub(crate) fn referred_position(&self, table: usize, constraint: usize) -> Option<usize> {
-        let r = self.resolved.get()?;
-        let at = r.start.get(table)? + constraint;
-        if at >= *r.start.get(table + 1)? {
-            return None;
-        }
-        match r.targets[at] {
-            NOT_A_KEY => None,
-            p => Some(p as usize),
-        }
-    }
-
-    /// [`referred_position`](Self::referred_position) for a table and
-    /// foreign key given by reference (found by address: they must be this
-    /// metadata's own).
-    fn resolved_target(&self, table: &Table, fk: &ForeignKey) -> Option<usize> {
-        self.resolved.get()?;
-        let ti = position_in(&self.tables, table)?;
-        let ci = table
-            .constraints
-            .iter()
-            .position(|c| matches!(c, Constraint::ForeignKey(f) if std::ptr::eq(f, fk)))?;
-        self.referred_position(ti, ci)
+        Ok(Resolved {
+            md: self,
+            start,
+            targets,
+        })
     }
 
     /// The columns a foreign key refers to: its declared ones, or the referred
-    /// table's primary key.
+    /// table's primary key (looked up by name; see [`Resolved::referred_columns`]).
     pub fn referred_columns<'a>(
         &'a self,
         table: &Table,
         fk: &'a ForeignKey,
     ) -> Result<&'a [String], SchemaError> {
-        // Checked already: the key's own columns, or the target's primary key.
-        if let Some(p) = self.resolved_target(table, fk) {
-            match (&fk.referred_columns[..], &self.tables[p].primary_key) {
-                ([], Some(pk)) => return Ok(&pk.columns),
-                ([], None) => {}
-                (cols, _) => return Ok(cols),
-            }
-        }
         Ok(self.resolve(table, fk)?.1)
     }
 
