@@ -204,6 +204,10 @@ fn order(
         Ok(done) => done,
         Err(()) => {
             ignored.extend(cycle_edges(n, &mut edges, |i| tie_key(tables, i)));
+            // `cycle_edges` took out every edge between two tables of one
+            // strongly connected component; what is left joins components
+            // only, and the graph of components has no cycle, so this
+            // ordering cannot fail.
             kahn(tables, &edges).expect("no cycle is left once cycle edges are out")
         }
     };

@@ -345,7 +345,7 @@ impl Engine {
 
     /// The dialect of the database.
     pub fn dialect(&self) -> &'static dyn Dialect {
-        crate::dialect::by_name(self.url.dialect_name()).expect("every URL maps to a known dialect")
+        crate::dialect::for_kind(self.url.dialect_kind())
     }
 
     /// How many connections of this engine are inside a transaction now.

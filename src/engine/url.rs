@@ -58,10 +58,16 @@ impl DbUrl {
 
     /// The name of the dialect this URL speaks.
     pub fn dialect_name(&self) -> &'static str {
+        self.dialect_kind().name()
+    }
+
+    /// The dialect of the database (`mysql://` serves MySQL and MariaDB alike).
+    pub fn dialect_kind(&self) -> crate::schema::DialectKind {
+        use crate::schema::DialectKind;
         match self {
-            DbUrl::SqliteFile(_) | DbUrl::SqliteMemory => "sqlite",
-            DbUrl::Postgres(_) => "postgresql",
-            DbUrl::MySql(_) => "mysql",
+            DbUrl::SqliteFile(_) | DbUrl::SqliteMemory => DialectKind::Sqlite,
+            DbUrl::Postgres(_) => DialectKind::PostgreSql,
+            DbUrl::MySql(_) => DialectKind::MySql,
         }
     }
 

@@ -359,24 +359,35 @@ impl MetaData {
                 (l.table_attached(&mut ev), None::<()>)
             })?;
         }
+        // The log names each column, constraint and index of the table
+        // exactly once (each push_* records one item), so every slot is
+        // still full when its item comes; an empty one is skipped.
         for item in log {
             match item {
-                Item::Column(i) => att.column(
-                    &mut shell,
-                    columns[i].take().expect("each item replays once"),
-                )?,
-                Item::PrimaryKey => att.constraint(
-                    &mut shell,
-                    primary_key.take().expect("one primary key").into(),
-                )?,
-                Item::Constraint(i) => att.constraint(
-                    &mut shell,
-                    constraints[i].take().expect("each item replays once"),
-                )?,
-                Item::Index(i) => att.index(
-                    &mut shell,
-                    indexes[i].take().expect("each item replays once"),
-                )?,
+                Item::Column(i) => {
+                    let Some(c) = columns.get_mut(i).and_then(Option::take) else {
+                        continue;
+                    };
+                    att.column(&mut shell, c)?
+                }
+                Item::PrimaryKey => {
+                    let Some(pk) = primary_key.take() else {
+                        continue;
+                    };
+                    att.constraint(&mut shell, pk.into())?
+                }
+                Item::Constraint(i) => {
+                    let Some(c) = constraints.get_mut(i).and_then(Option::take) else {
+                        continue;
+                    };
+                    att.constraint(&mut shell, c)?
+                }
+                Item::Index(i) => {
+                    let Some(ix) = indexes.get_mut(i).and_then(Option::take) else {
+                        continue;
+                    };
+                    att.index(&mut shell, ix)?
+                }
             }
         }
         let deferrals = att.deferrals;

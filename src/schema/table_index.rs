@@ -13,7 +13,7 @@ use super::table::Table;
 #[derive(Clone, Debug, Default)]
 pub(crate) struct TableIndex {
     /// Each table's hash and position.
-    positions: HashTable<(u64, u32)>,
+    positions: HashTable<(u64, usize)>,
 }
 
 fn hash(schema: Option<&str>, name: &str) -> u64 {
@@ -27,19 +27,18 @@ impl TableIndex {
         self.positions
             .find(h, |&(th, i)| {
                 th == h && {
-                    let t = &tables[i as usize];
+                    let t = &tables[i];
                     t.name == name && t.schema.as_deref() == schema
                 }
             })
-            .map(|&(_, i)| i as usize)
+            .map(|&(_, i)| i)
     }
 
     /// Indexes `tables[i]`, whose key must not be indexed yet.
     pub(crate) fn insert(&mut self, tables: &[Table], i: usize) {
         let t = &tables[i];
         let h = hash(t.schema.as_deref(), &t.name);
-        let position = u32::try_from(i).expect("fewer than 2^32 tables");
-        self.positions.insert_unique(h, (h, position), |&(h, _)| h);
+        self.positions.insert_unique(h, (h, i), |&(h, _)| h);
     }
 
     /// Indexes `tables` afresh (after a table is removed, positions shift).
