@@ -229,3 +229,44 @@ fn apply_without_url_uses_a_sqlite_file_next_to_the_document() {
     .unwrap();
     assert!(sqlite_objects(&engine).is_empty());
 }
+
+/// A statement that cannot run inside a transaction (`VACUUM`) fails the
+/// whole create unless it is marked so; marked, it runs between two
+/// transactions, and a failure after it rolls back only what followed it,
+/// reported as a partial run with its undo.
+#[test]
+fn statements_outside_the_transaction_run_between_transactions() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("vacuum.db").display());
+    let engine = Engine::from_url(&url).unwrap();
+
+    let mut md = two_tables();
+    md.add_ddl(CustomDdl::new(EventKind::AfterCreate, "VACUUM"));
+    let err = engine
+        .create_all(&mut md, &RunOptions::default())
+        .unwrap_err();
+    assert!(matches!(err, EngineError::RolledBack { .. }), "{err:?}");
+    assert!(sqlite_objects(&engine).is_empty());
+
+    let mut md = two_tables();
+    md.add_ddl(CustomDdl::new(EventKind::AfterCreate, "VACUUM").outside_transaction());
+    let report = engine.create_all(&mut md, &RunOptions::default()).unwrap();
+    assert!(report.executed.iter().any(|e| e.sql == "VACUUM"));
+    assert_eq!(report.created_tables().len(), 2);
+    engine.drop_all(&mut md, &RunOptions::default()).unwrap();
+    assert!(sqlite_objects(&engine).is_empty());
+
+    let mut md = two_tables();
+    md.add_ddl(CustomDdl::new(EventKind::AfterCreate, "VACUUM").outside_transaction());
+    md.add_ddl(CustomDdl::new(EventKind::AfterCreate, "THIS IS NOT SQL"));
+    match engine.create_all(&mut md, &RunOptions::default()) {
+        Err(EngineError::Partial { executed, undo, .. }) => {
+            assert!(executed.iter().any(|s| s.starts_with("CREATE TABLE")));
+            assert_eq!(executed.last().map(String::as_str), Some("VACUUM"));
+            assert!(undo.iter().any(|s| s.starts_with("DROP TABLE")), "{undo:?}");
+        }
+        other => panic!("expected a partial run, got {other:?}"),
+    }
+    // The tables committed before VACUUM are there.
+    assert!(sqlite_objects(&engine).contains(&"parent".to_owned()));
+}

@@ -363,6 +363,7 @@ impl<'a, S: Sink> Builder<'a, S> {
             self.push(Statement::Custom {
                 sql,
                 table: table.map(Table::key),
+                transactional: c.transactional,
             })?;
         }
         Ok(())

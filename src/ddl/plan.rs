@@ -221,6 +221,7 @@ pub fn run_plan(
                     let st = Statement::Custom {
                         sql,
                         table: table.clone(),
+                        transactional: true,
                     };
                     run(&st, &mut done)?;
                 }

@@ -206,7 +206,9 @@ impl Session for PgSession {
 
     fn set_lock_timeout(&mut self, timeout: Duration) -> Result<(), DbError> {
         let ms = timeout.as_millis().max(1);
-        self.execute(&format!("SET LOCAL lock_timeout = '{ms}ms'"))?;
+        // For the session (a run has a connection of its own), so that it
+        // holds across the commits around a statement run outside the transaction.
+        self.execute(&format!("SET lock_timeout = '{ms}ms'"))?;
         self.start_watch();
         Ok(())
     }

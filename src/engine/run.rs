@@ -272,15 +272,39 @@ impl Engine {
         let total = plan.statements().count();
         let mut exec = SessionExecutor {
             session: session.as_mut(),
+            in_transaction: transactional,
             executed: Vec::new(),
+            committed: 0,
             failure: None,
             total,
             progress,
         };
         let result = run_plan(md, &plan, &mut exec);
-        let executed = std::mem::take(&mut exec.executed);
+        let mut executed = std::mem::take(&mut exec.executed);
         let failure = exec.failure.take();
+        let committed = exec.committed;
         drop(exec);
+        // After a statement that ran outside the transaction, what ran
+        // before it stays whatever happens next: the run is then reported
+        // as a partial one, with only those statements and their undo.
+        if result.is_err() && committed > 0 {
+            let _ = session.rollback();
+            executed.truncate(committed);
+            let undo = undo(dialect, mode, &executed);
+            let (statement, source) = match failure {
+                Some((_, sql, e)) => (sql, e),
+                None => (
+                    "(a DDL-event listener stopped the run)".into(),
+                    DbError::msg(result.err().map(|e| e.to_string()).unwrap_or_default()),
+                ),
+            };
+            return Err(EngineError::Partial {
+                statement,
+                source,
+                executed: executed.into_iter().map(|e| e.sql).collect(),
+                undo,
+            });
+        }
 
         match result {
             Ok(_) => {
@@ -360,7 +384,12 @@ impl Engine {
 /// Runs each statement on the session, keeping what ran and what failed.
 struct SessionExecutor<'a> {
     session: &'a mut dyn Session,
+    /// Whether a transaction is open (on databases with transactional DDL).
+    in_transaction: bool,
     executed: Vec<Executed>,
+    /// How many of `executed` are committed: those before the last
+    /// statement that ran outside the transaction, and that one.
+    committed: usize,
     /// The statement that failed, its SQL and the database's error.
     failure: Option<(Statement, String, DbError)>,
     total: usize,
@@ -373,12 +402,30 @@ impl Executor for SessionExecutor<'_> {
         statement: &Statement,
         sql: &str,
     ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-        match self.session.execute(sql) {
+        let alone = self.in_transaction && !statement.transactional();
+        if alone {
+            if let Err(e) = self.session.commit() {
+                self.failure = Some((statement.clone(), "COMMIT".into(), e.clone()));
+                return Err(Box::new(e));
+            }
+            self.committed = self.executed.len();
+        }
+        let ran = self.session.execute(sql);
+        if alone {
+            if let Err(e) = self.session.begin() {
+                self.failure = Some((statement.clone(), "BEGIN".into(), e.clone()));
+                return Err(Box::new(e));
+            }
+        }
+        match ran {
             Ok(()) => {
                 self.executed.push(Executed {
                     statement: statement.clone(),
                     sql: sql.to_owned(),
                 });
+                if alone {
+                    self.committed = self.executed.len();
+                }
                 (self.progress)(&Progress {
                     done: self.executed.len(),
                     total: self.total,

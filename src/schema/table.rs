@@ -20,6 +20,9 @@ pub struct CustomDdl {
     pub sql: String,
     /// The dialects it is for; empty means all.
     pub dialects: Vec<DialectKind>,
+    /// Whether it may run inside the transaction of a create or drop
+    /// (default `true`; see [`CustomDdl::outside_transaction`]).
+    pub transactional: bool,
 }
 
 impl CustomDdl {
@@ -30,7 +33,17 @@ impl CustomDdl {
             when,
             sql: sql.into(),
             dialects: Vec::new(),
+            transactional: true,
         }
+    }
+
+    /// Marks the statement as one that cannot run inside a transaction
+    /// (`VACUUM`, `CREATE INDEX CONCURRENTLY`): an engine commits what ran
+    /// before it, runs it on its own, and goes on in a new transaction. A
+    /// failure after it can then roll back only what followed it.
+    pub fn outside_transaction(mut self) -> Self {
+        self.transactional = false;
+        self
     }
 
     /// Restricts the statement to the given dialects (`MySql` includes MariaDB).

@@ -84,6 +84,9 @@ pub enum Statement {
         sql: String,
         /// The table whose event it belongs to, if any.
         table: Option<TableRef>,
+        /// Whether it may run inside a transaction (`VACUUM`, PostgreSQL's
+        /// `CREATE INDEX CONCURRENTLY` may not).
+        transactional: bool,
     },
 }
 
@@ -270,12 +273,15 @@ impl Statement {
         }
     }
 
-    /// Whether the statement may run inside a transaction. Every statement
-    /// of today's plans may; statements that must run outside one (SQLite's
-    /// `PRAGMA foreign_keys`, PostgreSQL's `CREATE INDEX CONCURRENTLY`) say
-    /// `false`, and engines run them between transactions.
+    /// Whether the statement may run inside a transaction. Statements that
+    /// must run outside one (SQLite's `VACUUM` or `PRAGMA foreign_keys`,
+    /// PostgreSQL's `CREATE INDEX CONCURRENTLY`) say `false`, and engines
+    /// commit what ran before them and run them between transactions.
     pub fn transactional(&self) -> bool {
-        true
+        match self {
+            Statement::Custom { transactional, .. } => *transactional,
+            _ => true,
+        }
     }
 
     /// The statements that undo this one, in the order to run them, or
