@@ -74,3 +74,25 @@ pub use schema::{
 };
 
 pub(crate) use schema::closest as schema_closest;
+
+/// The Rust snippets of the README and of `docs/`, compiled and run as
+/// doc tests so that they cannot go stale.
+#[cfg(doctest)]
+mod doc_snippets {
+    #[doc = include_str!("../README.md")]
+    struct Readme;
+    #[doc = include_str!("../docs/guide.md")]
+    struct Guide;
+    #[doc = include_str!("../docs/reference.md")]
+    struct Reference;
+    #[doc = include_str!("../docs/faq.md")]
+    struct Faq;
+    #[doc = include_str!("../docs/faq-ddl.md")]
+    struct FaqDdl;
+    #[doc = include_str!("../docs/dialects.md")]
+    struct Dialects;
+    #[doc = include_str!("../docs/databases.md")]
+    struct Databases;
+    #[doc = include_str!("../docs/architecture.md")]
+    struct Architecture;
+}
