@@ -90,14 +90,14 @@ fn too_long(md: &MetaData, d: &dyn Dialect) -> bool {
     let lim = d.identifier_limit();
     md.tables().iter().any(|t| {
         !lim.fits(t.name())
-            || t.schema_opt().is_some_and(|s| !lim.fits(s))
+            || t.schema().is_some_and(|s| !lim.fits(s))
             || t.columns().iter().any(|c| !lim.fits(c.name()))
     })
 }
 
 fn needs_database(md: &MetaData) -> bool {
     md.tables().iter().any(|t| {
-        t.schema_opt().is_some()
+        t.schema().is_some()
             && t.foreign_keys()
                 .any(|fk| fk.referred_table().schema.is_none())
     })
@@ -254,7 +254,7 @@ fn sqlite_corpus() {
         };
         let md = doc.md.as_ref().unwrap();
         let conn = rusqlite::Connection::open_in_memory().unwrap();
-        let schemas: BTreeSet<&str> = md.tables().iter().filter_map(|t| t.schema_opt()).collect();
+        let schemas: BTreeSet<&str> = md.tables().iter().filter_map(|t| t.schema()).collect();
         for s in &schemas {
             conn.execute_batch(&format!("ATTACH ':memory:' AS \"{s}\""))
                 .unwrap();
@@ -325,7 +325,7 @@ fn postgresql_corpus() {
         let schemas: Vec<String> = md
             .tables()
             .iter()
-            .map(|t| t.schema_opt().unwrap_or("public").to_owned())
+            .map(|t| t.schema().unwrap_or("public").to_owned())
             .collect();
         let names: Vec<String> = md.tables().iter().map(|t| t.name().to_owned()).collect();
         let mut tx = client.transaction().unwrap();
@@ -433,7 +433,7 @@ fn mysql_corpus() {
         let mut dbs: BTreeSet<String> = md
             .tables()
             .iter()
-            .filter_map(|t| t.schema_opt().map(str::to_owned))
+            .filter_map(|t| t.schema().map(str::to_owned))
             .collect();
         dbs.insert(db.clone());
         conn.query_drop("SET FOREIGN_KEY_CHECKS = 0").unwrap();
@@ -444,7 +444,7 @@ fn mysql_corpus() {
         }
         conn.query_drop("SET FOREIGN_KEY_CHECKS = 1").unwrap();
         conn.query_drop(format!("USE `{db}`")).unwrap();
-        let schema_of = |t: &nomenclator::Table| t.schema_opt().unwrap_or(&db).to_owned();
+        let schema_of = |t: &nomenclator::Table| t.schema().unwrap_or(&db).to_owned();
         let ours: Vec<(String, String)> = md
             .tables()
             .iter()

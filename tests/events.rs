@@ -388,7 +388,7 @@ fn a_rejecting_index_listener() {
 fn listeners_change_comments() {
     let mut md = MetaData::with_convention(convention());
     md.listen(on_table(|e| {
-        if e.table.comment_text().is_none() {
+        if e.table.comment().is_none() {
             e.table.set_comment(format!("table {}", e.table.name()));
         }
         Ok(())
@@ -402,16 +402,16 @@ fn listeners_change_comments() {
         .unwrap();
     md.add_table(
         Table::new("u")
-            .comment("given")
+            .with_comment("given")
             .column(Column::new("b", "integer")),
     )
     .unwrap();
-    assert_eq!(md.table("t").unwrap().comment_text(), Some("table t"));
+    assert_eq!(md.table("t").unwrap().comment(), Some("table t"));
     assert_eq!(
-        md.table("t").unwrap().columns()[0].comment_text(),
+        md.table("t").unwrap().columns()[0].comment(),
         Some("column of t")
     );
-    assert_eq!(md.table("u").unwrap().comment_text(), Some("given"));
+    assert_eq!(md.table("u").unwrap().comment(), Some("given"));
 }
 
 #[test]
@@ -426,13 +426,13 @@ fn table_scoped_listeners() {
         .unwrap();
     md.add_table(
         Table::new("b")
-            .schema("s")
+            .in_schema("s")
             .column(Column::new("x", "integer")),
     )
     .unwrap();
     md.add_table(
         Table::new("a")
-            .schema("s")
+            .in_schema("s")
             .column(Column::new("y", "integer").unique()),
     )
     .unwrap();
@@ -618,7 +618,7 @@ fn tables_are_found_by_schema_and_name_across_removals() {
     for (schema, name) in [(None, "a"), (Some("s"), "a"), (None, "b"), (None, "c")] {
         let mut t = Table::new(name).column(Column::new("id", "integer").primary_key());
         if let Some(s) = schema {
-            t = t.schema(s);
+            t = t.in_schema(s);
         }
         md.add_table(t).unwrap();
     }
@@ -633,7 +633,7 @@ fn tables_are_found_by_schema_and_name_across_removals() {
     assert_eq!(md.len(), 3);
     for (s, n) in [(Some("s"), "a"), (None, "b"), (None, "c")] {
         let t = md.table_in(s, n).expect("still there after a removal");
-        assert_eq!((t.schema_opt(), t.name()), (s, n));
+        assert_eq!((t.schema(), t.name()), (s, n));
     }
     assert!(md.table_mut(&TableRef::new(None, "c")).is_some());
 

@@ -379,7 +379,7 @@ fn a_token_error_names_the_key_and_the_token() {
 #[test]
 fn token_context_is_made_without_a_metadata() {
     let t = Table::new("line")
-        .schema("shop")
+        .in_schema("shop")
         .column(Column::new("order_id", "integer").key("order"))
         .column(Column::new("sku", "text"));
     let orders = TableRef::new(Some("shop"), "orders");

@@ -526,14 +526,14 @@ fn postgresql_index_and_unique_constraint_share_a_namespace() {
     let mut md = MetaData::with_convention(NamingConvention::new());
     md.add_table(
         Table::new("a")
-            .schema("s1")
+            .in_schema("s1")
             .column(Column::new("x", "text"))
             .index(Index::new(["x"]).named("dup")),
     )
     .unwrap();
     md.add_table(
         Table::new("b")
-            .schema("s2")
+            .in_schema("s2")
             .column(Column::new("y", "text"))
             .constraint(Unique::new(["y"]).named("dup")),
     )

@@ -19,7 +19,7 @@ fn account(schema: Option<&str>) -> Table {
         .column(Column::new("first_name", "text").key("fn"))
         .column(Column::new("last", "text"));
     if let Some(s) = schema {
-        t = t.schema(s);
+        t = t.in_schema(s);
     }
     t.constraint(Unique::new(["first_name", "last"]))
 }
@@ -116,7 +116,7 @@ fn customer(schema: Option<&str>) -> Table {
         .column(Column::new("other_id", "integer"))
         .constraint(PrimaryKey::new(["id", "region_code"]));
     if let Some(s) = schema {
-        t = t.schema(s);
+        t = t.in_schema(s);
     }
     t
 }

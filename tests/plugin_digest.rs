@@ -89,7 +89,7 @@ fn digest_tokens_of_other_lengths() {
     let mut md = MetaData::with_convention(conv);
     md.add_table(
         Table::new("book")
-            .schema("lib")
+            .in_schema("lib")
             .column(Column::new("id", "integer").primary_key())
             .column(Column::new("isbn", "text")),
     )

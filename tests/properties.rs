@@ -250,9 +250,7 @@ fn check_names(md: &MetaData, rules: &NameRules) -> Result<(), TestCaseError> {
             if rules.namespaces.tables_in_schema_namespace {
                 for t in md.tables() {
                     per_schema.insert((
-                        t.schema_name()
-                            .map(str::to_owned)
-                            .or(default_schema.clone()),
+                        t.schema().map(str::to_owned).or(default_schema.clone()),
                         t.name().to_owned(),
                     ));
                 }

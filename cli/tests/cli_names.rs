@@ -250,7 +250,7 @@ fn assert_names_helper() {
     .unwrap();
     md.add_table(
         Table::new("login")
-            .schema("auth")
+            .in_schema("auth")
             .column(Column::new("user", "text").unique()),
     )
     .unwrap();

@@ -386,7 +386,7 @@ impl<'a, S: Sink> Builder<'a, S> {
             out.push(Statement::CreateIndex(self.index(t, ix)?));
         }
         if self.d.capabilities().comments == CommentStyle::Statements {
-            if let Some(text) = t.comment_text() {
+            if let Some(text) = t.comment() {
                 out.push(Statement::Comment {
                     table: t.key(),
                     column: None,
@@ -394,7 +394,7 @@ impl<'a, S: Sink> Builder<'a, S> {
                 });
             }
             for c in t.columns() {
-                if let Some(text) = c.comment_text() {
+                if let Some(text) = c.comment() {
                     out.push(Statement::Comment {
                         table: t.key(),
                         column: Some(c.name().to_owned()),
@@ -446,7 +446,7 @@ impl<'a, S: Sink> Builder<'a, S> {
                 default: c.server_default().map(str::to_owned),
                 not_null: !c.is_nullable() || in_pk,
                 checks,
-                comment: c.comment_text().map(str::to_owned),
+                comment: c.comment().map(str::to_owned),
             });
         }
         let mut constraints = Vec::new();
@@ -466,7 +466,7 @@ impl<'a, S: Sink> Builder<'a, S> {
         }
         Ok(CreateTable {
             table: t.key(),
-            comment: t.comment_text().map(str::to_owned),
+            comment: t.comment().map(str::to_owned),
             columns,
             constraints,
         })
@@ -515,7 +515,7 @@ impl<'a, S: Sink> Builder<'a, S> {
             None
         } else if let Some(s) = &r.schema {
             Some(s.clone())
-        } else if let (Some(own), true) = (t.schema_opt(), caps.references_resolve_in_own_schema) {
+        } else if let (Some(own), true) = (t.schema(), caps.references_resolve_in_own_schema) {
             match &self.options.database {
                 Some(db) => Some(db.clone()),
                 None => {
@@ -714,8 +714,8 @@ pub fn render_custom_ddl(
         };
         match token {
             "table" => dialect.push_quoted(&mut out, t.name()),
-            "fullname" => dialect.push_qualified(&mut out, t.schema_opt(), t.name()),
-            _ => match t.schema_opt() {
+            "fullname" => dialect.push_qualified(&mut out, t.schema(), t.name()),
+            _ => match t.schema() {
                 Some(s) => dialect.push_quoted(&mut out, s),
                 None => {
                     return Err(err(format!(

@@ -229,7 +229,7 @@ struct Edge {
 
 /// Ties go to the smallest (schema, name); tables without a schema first.
 fn tie_key(tables: &[Table], i: usize) -> TieKey<'_> {
-    (tables[i].schema_opt(), tables[i].name())
+    (tables[i].schema(), tables[i].name())
 }
 
 /// Kahn's algorithm over `edges` (sorted by `from`), the smallest

@@ -925,10 +925,10 @@ fn ddl(d: &DocDdl) -> CustomDdl {
 fn table(t: DocTable) -> Table {
     let mut table = Table::new(t.name);
     if let Some(s) = t.schema {
-        table = table.schema(s);
+        table = table.in_schema(s);
     }
     if let Some(c) = t.comment {
-        table = table.comment(c);
+        table = table.with_comment(c);
     }
     let table_pk = t.primary_key.is_some();
     // Room for everything below, so no list grows step by step.
@@ -975,7 +975,7 @@ fn table(t: DocTable) -> Table {
             col = col.check(Check::new(ck.0.sql).named(name(ck.0.name, ck.0.convention)));
         }
         if let Some(cm) = c.comment {
-            col = col.comment(cm);
+            col = col.with_comment(cm);
         }
         table.push_column(col);
     }

@@ -231,7 +231,7 @@ impl Engine {
         let mut schemas: Vec<String> = md
             .tables()
             .iter()
-            .filter_map(|t| t.schema_opt().map(str::to_owned))
+            .filter_map(|t| t.schema().map(str::to_owned))
             .collect();
         schemas.extend(md.views().iter().filter_map(|v| v.schema.clone()));
         schemas.sort();
@@ -266,7 +266,7 @@ impl Engine {
         let tables: Vec<(Option<String>, String)> = md
             .tables()
             .iter()
-            .map(|t| (t.schema_opt().map(str::to_owned), t.name().to_owned()))
+            .map(|t| (t.schema().map(str::to_owned), t.name().to_owned()))
             .collect();
 
         let total = plan.statements().count();
@@ -451,7 +451,7 @@ fn checkfirst<'d>(
     let mut skip: HashSet<TableRef> = HashSet::new();
     let mut skipped = Vec::new();
     for t in md.tables() {
-        let exists = session.relation_exists(t.schema_opt(), t.name())?;
+        let exists = session.relation_exists(t.schema(), t.name())?;
         if exists == (mode == Mode::Create) {
             skip.insert(t.key());
             skipped.push(t.key());

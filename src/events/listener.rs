@@ -67,7 +67,7 @@ impl<'a> Catalog<'a> {
     /// The table with this reference, including the table being attached to.
     pub fn table(&self, r: &TableRef) -> Option<&'a Table> {
         if let Some(cur) = self.current {
-            if cur.schema_name() == r.schema.as_deref() && cur.name() == r.name {
+            if cur.schema() == r.schema.as_deref() && cur.name() == r.name {
                 return Some(cur);
             }
         }

@@ -177,13 +177,13 @@ impl TokenError {
 ///     }
 ///     fn resolve(&self, token: &str, cx: &TokenContext<'_>) -> Result<String, TokenError> {
 ///         cx.table()
-///             .schema_name()
+///             .schema()
 ///             .map(str::to_owned)
 ///             .ok_or_else(|| TokenError::new(token, "the table has no schema"))
 ///     }
 /// }
 ///
-/// let billing = Table::new("invoice").schema("billing");
+/// let billing = Table::new("invoice").in_schema("billing");
 /// let plain = Table::new("invoice");
 /// assert_eq!(SchemaToken.resolve("schema", &TokenContext::new(&billing, Kind::Unique)).unwrap(), "billing");
 /// assert!(SchemaToken.resolve("schema", &TokenContext::new(&plain, Kind::Unique)).is_err());

@@ -256,7 +256,7 @@ impl Column {
     }
 
     /// Sets the column's comment.
-    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+    pub fn with_comment(mut self, comment: impl Into<String>) -> Self {
         self.extra_mut().comment = Some(comment.into());
         self
     }
@@ -306,7 +306,7 @@ impl Column {
     }
 
     /// The column's comment, if any.
-    pub fn comment_text(&self) -> Option<&str> {
+    pub fn comment(&self) -> Option<&str> {
         self.extra.as_ref().and_then(|e| e.comment.as_deref())
     }
 

@@ -107,14 +107,15 @@ impl Table {
         }
     }
 
-    /// Sets the schema.
-    pub fn schema(mut self, schema: impl Into<String>) -> Self {
+    /// Puts the table in `schema` (a PostgreSQL schema, a MySQL database, an
+    /// attached SQLite database).
+    pub fn in_schema(mut self, schema: impl Into<String>) -> Self {
         self.schema = Some(schema.into());
         self
     }
 
     /// Sets the comment.
-    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+    pub fn with_comment(mut self, comment: impl Into<String>) -> Self {
         self.comment = Some(comment.into());
         self
     }
@@ -188,12 +189,7 @@ impl Table {
     }
 
     /// The table's schema, if any.
-    pub fn schema_name(&self) -> Option<&str> {
-        self.schema.as_deref()
-    }
-
-    /// The table's schema, if any (alias of [`schema_name`](Self::schema_name)).
-    pub fn schema_opt(&self) -> Option<&str> {
+    pub fn schema(&self) -> Option<&str> {
         self.schema.as_deref()
     }
 
@@ -214,7 +210,7 @@ impl Table {
     }
 
     /// The table's comment.
-    pub fn comment_text(&self) -> Option<&str> {
+    pub fn comment(&self) -> Option<&str> {
         self.comment.as_deref()
     }
 
