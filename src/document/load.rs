@@ -71,13 +71,11 @@ const DIALECTS: &[&str] = &["postgresql", "postgres", "sqlite", "mysql", "mariad
 
 /// Loads a document file.
 ///
-/// A large regular file is mapped into memory rather than copied: the
-/// loader borrows its strings from the text, and the mapping costs neither
-/// the copy nor heap memory kept until the process ends. (As with any
-/// mapped file, the document must not be truncated while it is read.)
+/// The file is read whole before it is parsed, so a file that changes
+/// meanwhile gives either a document or an error, as any other text would.
 pub fn load_path(path: &Path, options: &LoadOptions) -> Result<MetaData, DocumentError> {
     let file = path.display().to_string();
-    let bytes = DocumentBytes::open(path).map_err(|e| DocumentError {
+    let bytes = std::fs::read(path).map_err(|e| DocumentError {
         file: file.clone(),
         place: Place {
             path: None,
@@ -86,59 +84,21 @@ pub fn load_path(path: &Path, options: &LoadOptions) -> Result<MetaData, Documen
         message: format!("cannot read the document: {e}"),
         help: None,
     })?;
-    let text = std::str::from_utf8(&bytes).map_err(|e| {
-        let at = e.valid_up_to();
-        let text = String::from_utf8_lossy(&bytes[..at]);
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let before = String::from_utf8_lossy(e.as_bytes().get(..at).unwrap_or_default());
         DocumentError {
             file: file.clone(),
             place: Place {
                 path: None,
-                line_col: Some(line_col(&text, at)),
+                line_col: Some(line_col(&before, at)),
             },
             message: format!("the document is not valid UTF-8 (bad byte at offset {at})"),
             help: Some("save the file as UTF-8".into()),
         }
     })?;
-    let format = Format::detect(Some(path), text);
-    load_str(text, format, &file, path.parent(), options)
-}
-
-/// The bytes of a document file: mapped when it is a large regular file,
-/// read otherwise (small files, pipes, anything that cannot be mapped).
-enum DocumentBytes {
-    Mapped(memmap2::Mmap),
-    Read(Vec<u8>),
-}
-
-impl DocumentBytes {
-    /// From this size a file is mapped instead of read.
-    const MAP_FROM: u64 = 1 << 20;
-
-    fn open(path: &Path) -> std::io::Result<Self> {
-        let f = std::fs::File::open(path)?;
-        let meta = f.metadata()?;
-        if meta.is_file() && meta.len() >= Self::MAP_FROM {
-            // SAFETY: the map is read-only and private to this process; it
-            // is undefined only if another process changes the file while
-            // it is loaded, the condition every mapped reader documents.
-            if let Ok(map) = unsafe { memmap2::MmapOptions::new().map(&f) } {
-                return Ok(DocumentBytes::Mapped(map));
-            }
-        }
-        let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-        std::io::Read::read_to_end(&mut &f, &mut bytes)?;
-        Ok(DocumentBytes::Read(bytes))
-    }
-}
-
-impl std::ops::Deref for DocumentBytes {
-    type Target = [u8];
-    fn deref(&self) -> &[u8] {
-        match self {
-            DocumentBytes::Mapped(m) => m,
-            DocumentBytes::Read(v) => v,
-        }
-    }
+    let format = Format::detect(Some(path), &text);
+    load_str(&text, format, &file, path.parent(), options)
 }
 
 /// Loads a document from text; `file` names it in errors and `base` is
