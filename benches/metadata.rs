@@ -88,7 +88,7 @@ fn build(tables: Vec<Table>, listeners: usize) -> MetaData {
 }
 
 fn load(text: &str, format: Format) -> MetaData {
-    load_str(text, format, "bench", None, &LoadOptions::default()).expect("valid document")
+    load_str(text, &LoadOptions::new().format(format).name("bench")).expect("valid document")
 }
 
 mod build_metadata {

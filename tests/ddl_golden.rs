@@ -103,10 +103,7 @@ dialects = ["sqlite", "mysql"]
 fn golden() {
     let md = load_str(
         DOC,
-        Format::Toml,
-        "golden.toml",
-        None,
-        &LoadOptions::default(),
+        &LoadOptions::new().format(Format::Toml).name("golden.toml"),
     )
     .expect("document loads");
     for d in dialect::all() {
@@ -136,7 +133,7 @@ fn corpus_documents() -> Vec<(String, nomenclator::MetaData)> {
     }
     docs.into_iter()
         .filter_map(|(name, text, format)| {
-            let md = load_str(&text, format, &name, None, &LoadOptions::default()).ok()?;
+            let md = load_str(&text, &LoadOptions::new().format(format).name(&name)).ok()?;
             Some((name, md))
         })
         .collect()
@@ -306,10 +303,7 @@ fn written_scripts_match_plans() {
         let text = chain_document(1_500, cycle);
         let md = load_str(
             &text,
-            Format::Json,
-            "chain.json",
-            None,
-            &LoadOptions::default(),
+            &LoadOptions::new().format(Format::Json).name("chain.json"),
         )
         .expect("chain document loads");
         docs.push((format!("chain (cycle: {cycle})"), md));

@@ -106,10 +106,7 @@ fn unknown_keys() {
     // Top level too.
     let e = load_str(
         "tabels = []\n",
-        Format::Toml,
-        "x.toml",
-        None,
-        &LoadOptions::default(),
+        &LoadOptions::new().format(Format::Toml).name("x.toml"),
     )
     .unwrap_err();
     has(
@@ -130,14 +127,15 @@ fn missing_tables_and_empty_file() {
     has(&shown, &["empty"]);
     let e = load_str(
         "   \n",
-        Format::Json,
-        "e.json",
-        None,
-        &LoadOptions::default(),
+        &LoadOptions::new().format(Format::Json).name("e.json"),
     )
     .unwrap_err();
     has(&e.to_string(), &["e.json", "empty"]);
-    let e = load_str("{}", Format::Json, "e.json", None, &LoadOptions::default()).unwrap_err();
+    let e = load_str(
+        "{}",
+        &LoadOptions::new().format(Format::Json).name("e.json"),
+    )
+    .unwrap_err();
     has(&e.to_string(), &["e.json", "missing field `tables`"]);
 }
 
@@ -186,7 +184,7 @@ fn missing_columns_with_did_you_mean() {
     );
     // A column reference to a missing column of an existing table.
     let doc = r#"{"tables": [{"name": "p", "columns": [{"name": "id"}]}, {"name": "c", "columns": [{"name": "x", "references": "p.ids"}]}]}"#;
-    let e = load_str(doc, Format::Json, "r.json", None, &LoadOptions::default()).unwrap_err();
+    let e = load_str(doc, &LoadOptions::new().format(Format::Json).name("r.json")).unwrap_err();
     assert_eq!(
         e.place.path.as_deref(),
         Some("tables[1].columns[0].references")
@@ -205,7 +203,11 @@ fn duplicates() {
     has(&shown, &["column \"a\" is defined twice in table \"t\""]);
     // The same table name in two schemas is fine.
     let doc = r#"{"tables": [{"name": "t", "schema": "a", "columns": [{"name": "x"}]}, {"name": "t", "schema": "b", "columns": [{"name": "x"}]}]}"#;
-    assert!(load_str(doc, Format::Json, "ok.json", None, &LoadOptions::default()).is_ok());
+    assert!(load_str(
+        doc,
+        &LoadOptions::new().format(Format::Json).name("ok.json")
+    )
+    .is_ok());
 }
 
 #[test]
@@ -216,10 +218,7 @@ fn empty_names() {
     has(&shown, &["column name is empty"]);
     let e = load_str(
         r#"{"tables": [{"name": "", "columns": [{"name": "a"}]}]}"#,
-        Format::Json,
-        "n.json",
-        None,
-        &LoadOptions::default(),
+        &LoadOptions::new().format(Format::Json).name("n.json"),
     )
     .unwrap_err();
     assert_eq!(e.place.path.as_deref(), Some("tables[0].name"));
@@ -289,7 +288,7 @@ fk = "fk_%(table_name)s_%(referred_table_name)s"
 pk = "pk_%(table_name)s"
 "#;
     for (text, format) in [(json, Format::Json), (toml, Format::Toml)] {
-        let md = load_str(text, format, "doc", None, &LoadOptions::default())
+        let md = load_str(text, &LoadOptions::new().format(format).name("doc"))
             .unwrap_or_else(|e| panic!("{format:?}: {e}"));
         let child = md.table("child").expect("child");
         let fk = child.foreign_keys().next().expect("a foreign key");
@@ -343,10 +342,7 @@ fn large_files_load_as_their_text() {
     let from_file = load_path(&path, &LoadOptions::default()).expect("the file loads");
     let from_text = load_str(
         &text,
-        Format::Json,
-        "big.json",
-        None,
-        &LoadOptions::default(),
+        &LoadOptions::new().format(Format::Json).name("big.json"),
     )
     .expect("the text loads");
     assert_eq!(from_file.len(), 4_000);

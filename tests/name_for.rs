@@ -108,10 +108,7 @@ fn name_for_equals_attaching_over_the_corpus() {
 #[test]
 fn name_for_equals_attaching_with_plugin_tokens() {
     let plugins = Plugins::new().with(DigestPlugin).with(StrictPlugin);
-    let options = LoadOptions {
-        conventions: vec!["digest".into()],
-        plugins,
-    };
+    let options = LoadOptions::new().conventions(["digest"]).plugins(plugins);
     let mut failures = Vec::new();
     let mut compared = 0;
     for doc in documents().iter().take(60) {

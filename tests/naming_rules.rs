@@ -242,7 +242,11 @@ columns = [ { name = "a", type = "integer", check = { sql = "a > 0", name = "raw
 uniques = [ { columns = ["a"], name = "raw_uq", convention = false }, { columns = ["a"], name = "templ" } ]
 checks = [ { sql = "a < 10", name = "small" } ]
 "#;
-    let md = load_str(doc, Format::Toml, "doc.toml", None, &LoadOptions::default()).unwrap();
+    let md = load_str(
+        doc,
+        &LoadOptions::new().format(Format::Toml).name("doc.toml"),
+    )
+    .unwrap();
     let got = names(&md, "sqlite");
     assert!(
         got.contains(&(Kind::Check, vec!["a".into()], s("raw_ck"))),

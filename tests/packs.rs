@@ -401,10 +401,7 @@ fn load_options_conventions_apply_after_the_documents_own() {
         "cli/pk.toml",
         "name = \"cli-pk\"\n[naming_convention]\npk = \"cli_pk_%(table_name)s\"\n",
     );
-    let options = LoadOptions {
-        conventions: vec![pk.to_str().unwrap().to_owned()],
-        plugins: Plugins::new(),
-    };
+    let options = LoadOptions::new().conventions([pk.to_str().unwrap()]);
     let md = load(
         "conventions = \"postgresql\"\nnaming_convention = { pk = \"inline_pk_%(table_name)s\", uq = \"inline_uq_%(column_0_name)s\" }",
         dir.path(),
@@ -420,10 +417,7 @@ fn load_options_conventions_apply_after_the_documents_own() {
         ]
     );
     // A built-in pack by name, on a document with no conventions: the default ix is then gone.
-    let options = LoadOptions {
-        conventions: vec!["sqlalchemy".into()],
-        plugins: Plugins::new(),
-    };
+    let options = LoadOptions::new().conventions(["sqlalchemy"]);
     let md = load("", dir.path(), &options).unwrap();
     assert_eq!(
         doc_names(&md),
@@ -434,10 +428,7 @@ fn load_options_conventions_apply_after_the_documents_own() {
         ]
     );
     // An unknown --conventions pack says where it came from.
-    let options = LoadOptions {
-        conventions: vec!["nope".into()],
-        plugins: Plugins::new(),
-    };
+    let options = LoadOptions::new().conventions(["nope"]);
     let shown = load("", dir.path(), &options).unwrap_err().to_string();
     assert!(
         shown.contains("--conventions") && shown.contains("\"nope\""),
@@ -448,7 +439,7 @@ fn load_options_conventions_apply_after_the_documents_own() {
 #[test]
 fn document_pack_errors() {
     let opts = LoadOptions::default();
-    let err = load_str("conventions = [\"sqlalchemy\", \"nosuch\"]\n[[tables]]\nname = \"t\"\ncolumns = [{ name = \"a\" }]\n", Format::Toml, "d.toml", None, &opts)
+    let err = load_str("conventions = [\"sqlalchemy\", \"nosuch\"]\n[[tables]]\nname = \"t\"\ncolumns = [{ name = \"a\" }]\n", &opts.clone().format(Format::Toml).name("d.toml"))
         .unwrap_err();
     assert_eq!(err.place.path.as_deref(), Some("conventions[1]"));
     assert_eq!(err.place.line_col.map(|l| l.0), Some(1));
@@ -456,10 +447,7 @@ fn document_pack_errors() {
     // Missing plugin: a clear error.
     let err = load_str(
         "conventions = \"digest\"\n[[tables]]\nname = \"t\"\ncolumns = [{ name = \"a\" }]\n",
-        Format::Toml,
-        "d.toml",
-        None,
-        &opts,
+        &opts.clone().format(Format::Toml).name("d.toml"),
     )
     .unwrap_err();
     let shown = err.to_string();
@@ -469,12 +457,12 @@ fn document_pack_errors() {
         "{shown}"
     );
     // Unknown inline key: the place is naming_convention.<key>, with line and column.
-    let err = load_str("[naming_convention]\nfoo = \"x\"\n[[tables]]\nname = \"t\"\ncolumns = [{ name = \"a\" }]\n", Format::Toml, "d.toml", None, &opts)
+    let err = load_str("[naming_convention]\nfoo = \"x\"\n[[tables]]\nname = \"t\"\ncolumns = [{ name = \"a\" }]\n", &opts.clone().format(Format::Toml).name("d.toml"))
         .unwrap_err();
     assert_eq!(err.place.path.as_deref(), Some("naming_convention.foo"));
     assert_eq!(err.place.line_col, Some((2, 1)));
     // Bad inline template: the key and the position.
-    let err = load_str("[naming_convention]\nuq = \"uq_%(table_name\"\n[[tables]]\nname = \"t\"\ncolumns = [{ name = \"a\" }]\n", Format::Toml, "d.toml", None, &opts)
+    let err = load_str("[naming_convention]\nuq = \"uq_%(table_name\"\n[[tables]]\nname = \"t\"\ncolumns = [{ name = \"a\" }]\n", &opts.clone().format(Format::Toml).name("d.toml"))
         .unwrap_err();
     assert_eq!(err.place.path.as_deref(), Some("naming_convention.uq"));
     assert!(err.message.contains("position 3"), "{err}");

@@ -133,11 +133,8 @@ conventions = "digest"
 name = "book"
 columns = [ { name = "id", type = "integer", primary_key = true }, { name = "isbn", type = "text", unique = true } ]
 "#;
-    let opts = LoadOptions {
-        conventions: vec![],
-        plugins: plugins(),
-    };
-    let md = load_str(doc, Format::Toml, "doc.toml", None, &opts).unwrap();
+    let opts = LoadOptions::new().plugins(plugins());
+    let md = load_str(doc, &opts.clone().format(Format::Toml).name("doc.toml")).unwrap();
     assert_names!(
         md,
         "mysql",
@@ -210,11 +207,16 @@ conventions = "strict.toml"
 name = "t"
 columns = [ { name = "id", type = "integer", primary_key = true }, { name = "n", type = "integer", check = "n > 0" } ]
 "#;
-    let opts = LoadOptions {
-        conventions: vec![],
-        plugins: plugins(),
-    };
-    let err = load_str(doc, Format::Toml, "doc.toml", Some(dir.path()), &opts).unwrap_err();
+    let opts = LoadOptions::new().plugins(plugins());
+    let err = load_str(
+        doc,
+        &opts
+            .clone()
+            .format(Format::Toml)
+            .name("doc.toml")
+            .base(dir.path()),
+    )
+    .unwrap_err();
     let shown = err.to_string();
     assert!(
         shown.contains("strict")

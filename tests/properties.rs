@@ -237,7 +237,7 @@ fn load(doc: &Value, format: Format) -> Option<MetaData> {
         Format::Json => doc.to_string(),
         Format::Toml => toml::to_string(doc).expect("no nulls left"),
     };
-    load_str(&text, format, "prop", None, &LoadOptions::default()).ok()
+    load_str(&text, &LoadOptions::new().format(format).name("prop")).ok()
 }
 
 /// Checks the invariants of `final_names` for one dialect and limit.

@@ -51,10 +51,7 @@ fn mariadb_every_corpus_document_leaves_nothing_behind() {
         );
         let loaded = load_str(
             &json,
-            Format::Json,
-            "schema.json",
-            None,
-            &LoadOptions::default(),
+            &LoadOptions::new().format(Format::Json).name("schema.json"),
         );
         let Ok(mut md) = loaded else {
             // Documents the loader refuses as they are are not about databases.

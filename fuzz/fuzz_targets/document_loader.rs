@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let options = LoadOptions::default();
     for format in [Format::Json, Format::Toml] {
-        if let Ok(md) = load_str(text, format, "fuzz", None, &options) {
+        if let Ok(md) = load_str(text, &options.clone().format(format).name("fuzz")) {
             for dialect in ["postgresql", "mysql", "sqlite"] {
                 let rules = nomenclator::dialect::by_name(dialect).expect("dialect").name_rules(None);
                 if let Ok(names) = final_names(&md, &rules) {

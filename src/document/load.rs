@@ -9,56 +9,15 @@ use std::path::{Path, PathBuf};
 use super::error::{DocumentError, Place};
 use super::locate::{line_col, toml_line_col};
 use super::model::{DocColumn, DocDdl, DocFile, DocTable, DocView, StringOrList, Text};
+use super::options::{Format, LoadOptions};
 use super::stream;
 use crate::events::EventKind;
 use crate::naming::{ConventionSet, NamingConvention, NamingError, PackError};
-use crate::plugin::Plugins;
 use crate::schema::{
     Check, Column, ColumnType, CustomDdl, ForeignKey, Index, Name, PrimaryKey, Reference,
     SchemaError, Table, TableRef, Unique, View,
 };
 use crate::{Error, MetaData};
-
-/// The document's syntax.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    /// TOML.
-    Toml,
-    /// JSON.
-    Json,
-}
-
-impl Format {
-    /// The format for a path: by extension, else by the first character of `text`.
-    pub fn detect(path: Option<&Path>, text: &str) -> Format {
-        match path.and_then(Format::by_extension) {
-            Some(f) => f,
-            None if text.trim_start().starts_with(['{', '[']) => Format::Json,
-            None => Format::Toml,
-        }
-    }
-
-    /// The format a path's extension names (`.json`, `.toml`), if any.
-    pub fn by_extension(path: &Path) -> Option<Format> {
-        let ext = path.extension()?.to_str()?;
-        if ext.eq_ignore_ascii_case("json") {
-            Some(Format::Json)
-        } else if ext.eq_ignore_ascii_case("toml") {
-            Some(Format::Toml)
-        } else {
-            None
-        }
-    }
-}
-
-/// Options for loading a document.
-#[derive(Clone, Debug, Default)]
-pub struct LoadOptions {
-    /// Packs applied after the document's own conventions (the command line's `--conventions`).
-    pub conventions: Vec<String>,
-    /// The plugins packs may ask for.
-    pub plugins: Plugins,
-}
 
 const ACTIONS: &[&str] = &[
     "CASCADE",
@@ -73,8 +32,15 @@ const DIALECTS: &[&str] = &["postgresql", "postgres", "sqlite", "mysql", "mariad
 ///
 /// The file is read whole before it is parsed, so a file that changes
 /// meanwhile gives either a document or an error, as any other text would.
+///
+/// Unless `options` say otherwise, the format follows from the file's
+/// extension (else from its first character), errors name the file by its
+/// path, and relative pack paths start in the file's directory.
 pub fn load_path(path: &Path, options: &LoadOptions) -> Result<MetaData, DocumentError> {
-    let file = path.display().to_string();
+    let file = options
+        .name
+        .clone()
+        .unwrap_or_else(|| path.display().to_string());
     let bytes = std::fs::read(path).map_err(|e| DocumentError {
         file: file.clone(),
         place: Place {
@@ -97,13 +63,25 @@ pub fn load_path(path: &Path, options: &LoadOptions) -> Result<MetaData, Documen
             help: Some("save the file as UTF-8".into()),
         }
     })?;
-    let format = Format::detect(Some(path), &text);
-    load_str(&text, format, &file, path.parent(), options)
+    let format = options
+        .format
+        .unwrap_or_else(|| Format::detect(Some(path), &text));
+    let base = options.base.as_deref().or(path.parent());
+    load(&text, format, &file, base, options)
 }
 
-/// Loads a document from text; `file` names it in errors and `base` is
-/// where relative pack paths start.
-pub fn load_str(
+/// Loads a document from text.
+///
+/// Unless `options` say otherwise, the format follows from the text's
+/// first character (`{` or `[` is JSON), errors name the document
+/// `<input>`, and relative pack paths start in the current directory.
+pub fn load_str(text: &str, options: &LoadOptions) -> Result<MetaData, DocumentError> {
+    let format = options.format.unwrap_or_else(|| Format::detect(None, text));
+    let file = options.name.as_deref().unwrap_or("<input>");
+    load(text, format, file, options.base.as_deref(), options)
+}
+
+fn load(
     text: &str,
     format: Format,
     file: &str,

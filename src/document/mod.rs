@@ -13,9 +13,11 @@ mod error;
 mod load;
 mod locate;
 mod model;
+mod options;
 mod stream;
 
 pub use error::{DocumentError, Place};
-pub use load::{load_path, load_str, Format, LoadOptions};
+pub use load::{load_path, load_str};
 pub use locate::line_col;
 pub use model::DocFile;
+pub use options::{Format, LoadOptions};

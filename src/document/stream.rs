@@ -9,8 +9,8 @@ use std::sync::mpsc::SyncSender;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use super::load::Format;
 use super::model::{DocDdl, DocTable, DocView, StringOrList};
+use super::options::Format;
 
 /// What the parser hands over, in document order.
 pub(crate) enum Msg<'a> {

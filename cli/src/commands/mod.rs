@@ -81,10 +81,9 @@ impl<E: std::fmt::Display> From<E> for Failure {
 }
 
 pub(crate) fn load(args: &DocArgs, plugins: &Plugins) -> Result<MetaData, Failure> {
-    let options = LoadOptions {
-        conventions: args.conventions.clone(),
-        plugins: plugins.clone(),
-    };
+    let options = LoadOptions::new()
+        .conventions(args.conventions.iter().cloned())
+        .plugins(plugins.clone());
     Ok(load_path(&args.file, &options)?)
 }
 
