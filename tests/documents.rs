@@ -260,8 +260,8 @@ fn the_example_document_loads() {
 }
 
 /// Loading streams tables as they are parsed; naming settings that come
-/// after the tables must still apply (the loader starts again in full),
-/// and a table may refer to one defined after it.
+/// after the tables must still apply (the document is loaded again, with
+/// them known from the start), and a table may refer to one defined after it.
 #[test]
 fn naming_settings_after_the_tables_and_forward_references() {
     let json = r#"{
@@ -434,4 +434,117 @@ fn a_document_from_a_pipe() {
         let md = load_path(&fifo, &LoadOptions::default()).expect("the piped document loads");
         assert_eq!(md.len(), 500);
     });
+}
+
+/// Naming settings after the tables decide the names: an error that only
+/// the settings before the tables would give is not reported. (The
+/// `sqlalchemy` pack's `ck` needs a named check; the inline `ck` after the
+/// tables does not.)
+#[test]
+fn naming_settings_after_the_tables_decide_errors_too() {
+    let doc = |ck: &str| {
+        format!(
+            r#"{{"conventions": "sqlalchemy",
+                "tables": [{{"name": "t", "columns": [{{"name": "n", "check": "n > 0"}}]}}],
+                "naming_convention": {{"ck": "{ck}"}}}}"#
+        )
+    };
+    let options = LoadOptions::new().format(Format::Json).name("late.json");
+    let md = load_str(&doc("ck_%(table_name)s_%(column_0_name)s"), &options)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let ck = &md.table("t").unwrap().constraints()[0];
+    assert_eq!(ck.name().as_str(), Some("ck_t_n"));
+    // With a late `ck` that needs a name too, the error is reported, placed at the table.
+    let e = load_str(&doc("ck_%(constraint_name)s"), &options).unwrap_err();
+    assert_eq!(e.place.path.as_deref(), Some("tables[0]"));
+    has(&e.to_string(), &["explicitly named"]);
+}
+
+/// With several problems, the one reported depends only on the document:
+/// one that does not parse is reported as such; otherwise the first table
+/// with a problem, whether the document's rules or the schema model find it.
+#[test]
+fn which_error_is_reported() {
+    let options = LoadOptions::new().format(Format::Json).name("many.json");
+    let table = |name: &str, extra: &str| {
+        format!(r#"{{"name": "{name}", "columns": [{{"name": "id"}}]{extra}}}"#)
+    };
+    let missing_column = r#", "uniques": [{"columns": ["nope"]}]"#;
+    let bad_action =
+        r#", "foreign_keys": [{"columns": ["id"], "references": "a", "on_delete": "EXPLODE"}]"#;
+    let mut tables: Vec<String> = (0..100).map(|i| table(&format!("t{i}"), "")).collect();
+    tables[30] = table("t30", missing_column);
+    tables[70] = table("t70", bad_action);
+    let doc = format!(r#"{{"tables": [{}]}}"#, tables.join(", "));
+    for _ in 0..5 {
+        let e = load_str(&doc, &options).unwrap_err();
+        assert_eq!(
+            e.place.path.as_deref(),
+            Some("tables[30].uniques[0].columns[0]"),
+            "{e}"
+        );
+    }
+    // The rule broken first.
+    tables[30] = table("t30", "");
+    tables[10] = table("t10", bad_action);
+    let doc = format!(r#"{{"tables": [{}]}}"#, tables.join(", "));
+    let e = load_str(&doc, &options).unwrap_err();
+    assert_eq!(
+        e.place.path.as_deref(),
+        Some("tables[10].foreign_keys[0].on_delete")
+    );
+    // Bad syntax at the very end is reported before the table's problem.
+    let broken = format!(r#"{{"tables": [{}], "views": [}}"#, tables.join(", "));
+    let e = load_str(&broken, &options).unwrap_err();
+    has(&e.to_string(), &["many.json:1:", "views"]);
+}
+
+/// The model's errors about references and columns are placed where the
+/// document declares the reference or names the column.
+#[test]
+fn model_errors_are_placed_in_the_document() {
+    let toml = r#"
+[[tables]]
+name = "parent"
+columns = [ { name = "code" } ]
+
+[[tables]]
+name = "child"
+columns = [ { name = "id", key = "ident" }, { name = "parent_code" } ]
+uniques = [ { columns = ["id"] } ]
+indexes = [ { columns = ["ident"] } ]
+"#;
+    let options = LoadOptions::new().format(Format::Toml).name("placed.toml");
+    // An index naming a column by its key.
+    let e = load_str(toml, &options).unwrap_err();
+    assert_eq!(
+        e.place.path.as_deref(),
+        Some("tables[1].indexes[0].columns[0]")
+    );
+    assert_eq!(e.place.line_col.map(|l| l.0), Some(10));
+    has(&e.to_string(), &["column \"id\" has this key"]);
+    // A foreign key to a table without primary key, and no referred columns.
+    let toml = toml.replace(
+        r#"indexes = [ { columns = ["ident"] } ]"#,
+        r#"foreign_keys = [ { columns = ["parent_code"], references = "parent" } ]"#,
+    );
+    let e = load_str(&toml, &options).unwrap_err();
+    assert_eq!(e.place.path.as_deref(), Some("tables[1].foreign_keys[0]"));
+    assert_eq!(e.place.line_col.map(|l| l.0), Some(10));
+    has(
+        &e.to_string(),
+        &[
+            "table \"parent\" has no primary key to refer to",
+            "referred_columns",
+        ],
+    );
+    // A column-level reference to a table in another schema that is not defined.
+    let json = r#"{"tables": [{"name": "c", "columns": [{"name": "x"}, {"name": "p_id", "references": "s.p.id"}]}]}"#;
+    let e = load_str(json, &LoadOptions::new()).unwrap_err();
+    assert_eq!(e.file, "<input>");
+    assert_eq!(
+        e.place.path.as_deref(),
+        Some("tables[0].columns[1].references")
+    );
+    has(&e.to_string(), &["table \"s.p\" is not defined"]);
 }

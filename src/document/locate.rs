@@ -12,10 +12,10 @@ enum Seg<'a> {
 fn segments(path: &str) -> Vec<Seg<'_>> {
     let mut out = Vec::new();
     for part in path.split('.') {
-        let (key, rest) = match part.find('[') {
-            Some(i) => (&part[..i], &part[i..]),
-            None => (part, ""),
-        };
+        let (key, rest) = part
+            .find('[')
+            .and_then(|i| part.split_at_checked(i))
+            .unwrap_or((part, ""));
         if !key.is_empty() {
             out.push(Seg::Key(key));
         }

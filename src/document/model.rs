@@ -1,14 +1,17 @@
-//! The serde model of the schema document (`spec/schema-format.md`).
+//! The schema document as it is written (`spec/schema-format.md`): plain
+//! records that borrow their text from the document where they can.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::fmt;
+use std::marker::PhantomData;
 
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
+use super::read::{record, At, Read, Seed, Trail};
+
 /// Text of the document: borrowed from the input where it has no escapes,
-/// so that parsing a large document allocates little.
+/// so that reading a large document allocates little.
 #[derive(Clone, Default, PartialEq, Eq, Hash)]
 pub struct Text<'a>(pub Cow<'a, str>);
 
@@ -16,17 +19,6 @@ impl Text<'_> {
     /// The text.
     pub fn as_str(&self) -> &str {
         &self.0
-    }
-
-    /// The text as an owned string (copied only if it was borrowed).
-    pub fn into_string(self) -> String {
-        self.0.into_owned()
-    }
-}
-
-impl From<Text<'_>> for String {
-    fn from(t: Text<'_>) -> String {
-        t.into_string()
     }
 }
 
@@ -55,12 +47,6 @@ impl PartialEq<str> for Text<'_> {
     }
 }
 
-impl PartialEq<String> for Text<'_> {
-    fn eq(&self, other: &String) -> bool {
-        *self.0 == **other
-    }
-}
-
 impl PartialEq<&str> for Text<'_> {
     fn eq(&self, other: &&str) -> bool {
         *self.0 == **other
@@ -69,7 +55,7 @@ impl PartialEq<&str> for Text<'_> {
 
 impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        struct V<'a>(PhantomData<&'a ()>);
         impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
             type Value = Text<'a>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -85,238 +71,325 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
                 Ok(Text(Cow::Owned(v)))
             }
         }
-        d.deserialize_str(V(std::marker::PhantomData))
+        d.deserialize_str(V(PhantomData))
     }
 }
 
-/// A string or a list of strings (`conventions`); `single` records which.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StringOrList(pub Vec<String>, pub bool);
+impl<'de: 'a, 'a> Read<'de> for Text<'a> {
+    #[inline]
+    fn read<D: Deserializer<'de>>(d: D, _: &Trail) -> Result<Self, D::Error> {
+        Text::deserialize(d)
+    }
+}
 
-impl<'de> Deserialize<'de> for StringOrList {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
+/// A string or a list of strings (`conventions`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StringOrList {
+    /// The strings.
+    pub items: Vec<String>,
+    /// Whether it was written as one string rather than a list.
+    pub single: bool,
+}
+
+impl<'de> Read<'de> for StringOrList {
+    fn read<D: Deserializer<'de>>(d: D, trail: &Trail) -> Result<Self, D::Error> {
+        struct V<'t>(&'t Trail);
+        impl<'de> Visitor<'de> for V<'_> {
             type Value = StringOrList;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a pack name or a list of pack names")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<StringOrList, E> {
-                Ok(StringOrList(vec![v.to_owned()], true))
+                Ok(StringOrList {
+                    items: vec![v.to_owned()],
+                    single: true,
+                })
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<StringOrList, A::Error> {
-                let mut out = Vec::new();
-                while let Some(s) = seq.next_element::<String>()? {
-                    out.push(s);
+                let mut items = Vec::new();
+                while let Some(s) =
+                    seq.next_element_seed(Seed::new(self.0, At::Index(items.len())))?
+                {
+                    items.push(s);
                 }
-                Ok(StringOrList(out, false))
+                Ok(StringOrList {
+                    items,
+                    single: false,
+                })
             }
         }
-        d.deserialize_any(V)
+        d.deserialize_any(V(trail))
     }
 }
 
-/// A column-level check: a SQL string or `{ sql, name }`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A column-level check: a SQL string or `{ sql, name, convention }`.
+#[derive(Debug)]
 pub struct CheckSpec<'a>(pub DocCheck<'a>);
 
-impl<'de: 'a, 'a> Deserialize<'de> for CheckSpec<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+impl<'de: 'a, 'a> Read<'de> for CheckSpec<'a> {
+    fn read<D: Deserializer<'de>>(d: D, trail: &Trail) -> Result<Self, D::Error> {
+        struct V<'t, 'a>(&'t Trail, PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'_, 'a> {
             type Value = CheckSpec<'a>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a SQL expression or a table { sql, name }")
             }
             fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<CheckSpec<'a>, E> {
-                Ok(CheckSpec(DocCheck {
-                    sql: Text(Cow::Borrowed(v)),
-                    name: None,
-                    convention: None,
-                }))
+                Ok(CheckSpec::sql(Cow::Borrowed(v)))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<CheckSpec<'a>, E> {
-                Ok(CheckSpec(DocCheck {
-                    sql: Text(Cow::Owned(v.to_owned())),
-                    name: None,
-                    convention: None,
-                }))
+                Ok(CheckSpec::sql(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<CheckSpec<'a>, E> {
+                Ok(CheckSpec::sql(Cow::Owned(v)))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<CheckSpec<'a>, A::Error> {
-                DocCheck::deserialize(de::value::MapAccessDeserializer::new(map)).map(CheckSpec)
+                DocCheck::read(de::value::MapAccessDeserializer::new(map), self.0).map(CheckSpec)
             }
         }
-        d.deserialize_any(V(std::marker::PhantomData))
+        d.deserialize_any(V(trail, PhantomData))
     }
 }
 
-/// The whole document.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DocFile<'a> {
-    /// Packs to apply, in order.
-    #[serde(default)]
-    pub conventions: Option<StringOrList>,
-    /// Inline templates.
-    #[serde(default)]
-    pub naming_convention: Option<BTreeMap<String, String>>,
-    /// The tables.
-    #[serde(borrow)]
-    pub tables: Vec<DocTable<'a>>,
-    /// Views.
-    #[serde(default)]
-    pub views: Vec<DocView>,
-    /// Metadata-level custom DDL.
-    #[serde(default)]
-    pub ddl: Vec<DocDdl>,
+impl<'a> CheckSpec<'a> {
+    fn sql(sql: Cow<'a, str>) -> Self {
+        CheckSpec(DocCheck {
+            sql: Text(sql),
+            name: None,
+            convention: None,
+        })
+    }
 }
 
-/// A table.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DocTable<'a> {
-    #[serde(borrow)]
-    pub name: Text<'a>,
-    #[serde(default, borrow)]
-    pub schema: Option<Text<'a>>,
-    #[serde(default, borrow)]
-    pub comment: Option<Text<'a>>,
-    #[serde(borrow)]
-    pub columns: Vec<DocColumn<'a>>,
-    #[serde(default, borrow)]
-    pub primary_key: Option<DocPrimaryKey<'a>>,
-    #[serde(default, borrow)]
-    pub foreign_keys: Vec<DocForeignKey<'a>>,
-    #[serde(default, borrow)]
-    pub uniques: Vec<DocUnique<'a>>,
-    #[serde(default, borrow)]
-    pub checks: Vec<DocCheck<'a>>,
-    #[serde(default, borrow)]
-    pub indexes: Vec<DocIndex<'a>>,
-    #[serde(default)]
-    pub ddl: Vec<DocDdl>,
+record! {
+    /// A table.
+    pub struct DocTable<'a>, expecting "struct DocTable" {
+        /// Its name.
+        pub name: Text<'a> = "name", required;
+        /// Its schema.
+        pub schema: Option<Text<'a>> = "schema";
+        /// Its comment.
+        pub comment: Option<Text<'a>> = "comment";
+        /// Its columns, in order.
+        pub columns: Vec<DocColumn<'a>> = "columns", required;
+        /// The table-level primary key.
+        pub primary_key: Option<DocPrimaryKey<'a>> = "primary_key";
+        /// Foreign keys.
+        pub foreign_keys: Vec<DocForeignKey<'a>> = "foreign_keys";
+        /// Unique constraints.
+        pub uniques: Vec<DocUnique<'a>> = "uniques";
+        /// Check constraints.
+        pub checks: Vec<DocCheck<'a>> = "checks";
+        /// Indexes.
+        pub indexes: Vec<DocIndex<'a>> = "indexes";
+        /// The table's custom DDL.
+        pub ddl: Vec<DocDdl<'a>> = "ddl";
+    }
 }
 
-/// A column.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DocColumn<'a> {
-    #[serde(borrow)]
-    pub name: Text<'a>,
-    #[serde(rename = "type", default, borrow)]
-    pub ty: Option<Text<'a>>,
-    #[serde(default, borrow)]
-    pub key: Option<Text<'a>>,
-    #[serde(default)]
-    pub nullable: Option<bool>,
-    #[serde(default)]
-    pub primary_key: bool,
-    #[serde(default)]
-    pub unique: bool,
-    #[serde(default)]
-    pub index: bool,
-    #[serde(default, borrow)]
-    pub default: Option<Text<'a>>,
-    #[serde(default, borrow)]
-    pub references: Option<Text<'a>>,
-    #[serde(default, borrow)]
-    pub on_delete: Option<Text<'a>>,
-    #[serde(default, borrow)]
-    pub on_update: Option<Text<'a>>,
-    #[serde(default, borrow)]
-    pub check: Option<CheckSpec<'a>>,
-    #[serde(default, borrow)]
-    pub comment: Option<Text<'a>>,
+record! {
+    /// A column.
+    pub struct DocColumn<'a>, expecting "struct DocColumn" {
+        /// Its name.
+        pub name: Text<'a> = "name", required;
+        /// Its type.
+        pub ty: Option<Text<'a>> = "type";
+        /// Its key for `column_X_key` tokens.
+        pub key: Option<Text<'a>> = "key";
+        /// Whether it may be null.
+        pub nullable: Option<bool> = "nullable";
+        /// Whether it is part of the primary key.
+        pub primary_key: bool = "primary_key";
+        /// Whether it has a unique constraint of its own.
+        pub unique: bool = "unique";
+        /// Whether it has an index of its own.
+        pub index: bool = "index";
+        /// Its server default (raw SQL).
+        pub default: Option<Text<'a>> = "default";
+        /// The column it refers to: `table.column` or `schema.table.column`.
+        pub references: Option<Text<'a>> = "references";
+        /// `ON DELETE` of `references`.
+        pub on_delete: Option<Text<'a>> = "on_delete";
+        /// `ON UPDATE` of `references`.
+        pub on_update: Option<Text<'a>> = "on_update";
+        /// Its check constraint.
+        pub check: Option<CheckSpec<'a>> = "check";
+        /// Its comment.
+        pub comment: Option<Text<'a>> = "comment";
+    }
 }
 
-/// A table-level primary key.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DocPrimaryKey<'a> {
-    #[serde(borrow)]
-    pub columns: Vec<Text<'a>>,
-    #[serde(default, borrow)]
-    pub name: Option<Text<'a>>,
-    #[serde(default)]
-    pub convention: Option<bool>,
+record! {
+    /// A table-level primary key.
+    pub struct DocPrimaryKey<'a>, expecting "struct DocPrimaryKey" {
+        /// Its columns.
+        pub columns: Vec<Text<'a>> = "columns", required;
+        /// Its name.
+        pub name: Option<Text<'a>> = "name";
+        /// `false`: the name is final, no template applies.
+        pub convention: Option<bool> = "convention";
+    }
 }
 
-/// A foreign key.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DocForeignKey<'a> {
-    #[serde(borrow)]
-    pub columns: Vec<Text<'a>>,
-    #[serde(borrow)]
-    pub references: Text<'a>,
-    #[serde(default, borrow)]
-    pub referred_columns: Option<Vec<Text<'a>>>,
-    #[serde(default, borrow)]
-    pub name: Option<Text<'a>>,
-    #[serde(default, borrow)]
-    pub on_delete: Option<Text<'a>>,
-    #[serde(default, borrow)]
-    pub on_update: Option<Text<'a>>,
-    #[serde(default)]
-    pub use_alter: bool,
-    #[serde(default)]
-    pub convention: Option<bool>,
+record! {
+    /// A foreign key.
+    pub struct DocForeignKey<'a>, expecting "struct DocForeignKey" {
+        /// Its columns.
+        pub columns: Vec<Text<'a>> = "columns", required;
+        /// The referred table: `table` or `schema.table`.
+        pub references: Text<'a> = "references", required;
+        /// The referred columns (default: the referred table's primary key).
+        pub referred_columns: Option<Vec<Text<'a>>> = "referred_columns";
+        /// Its name.
+        pub name: Option<Text<'a>> = "name";
+        /// `ON DELETE`.
+        pub on_delete: Option<Text<'a>> = "on_delete";
+        /// `ON UPDATE`.
+        pub on_update: Option<Text<'a>> = "on_update";
+        /// Whether it is added with `ALTER TABLE` after the tables.
+        pub use_alter: bool = "use_alter";
+        /// `false`: the name is final, no template applies.
+        pub convention: Option<bool> = "convention";
+    }
 }
 
-/// A unique constraint.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DocUnique<'a> {
-    #[serde(borrow)]
-    pub columns: Vec<Text<'a>>,
-    #[serde(default, borrow)]
-    pub name: Option<Text<'a>>,
-    #[serde(default)]
-    pub convention: Option<bool>,
+record! {
+    /// A unique constraint.
+    pub struct DocUnique<'a>, expecting "struct DocUnique" {
+        /// Its columns.
+        pub columns: Vec<Text<'a>> = "columns", required;
+        /// Its name.
+        pub name: Option<Text<'a>> = "name";
+        /// `false`: the name is final, no template applies.
+        pub convention: Option<bool> = "convention";
+    }
 }
 
-/// A check constraint.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DocCheck<'a> {
-    #[serde(borrow)]
-    pub sql: Text<'a>,
-    #[serde(default, borrow)]
-    pub name: Option<Text<'a>>,
-    #[serde(default)]
-    pub convention: Option<bool>,
+record! {
+    /// A check constraint.
+    pub struct DocCheck<'a>, expecting "struct DocCheck" {
+        /// The SQL expression.
+        pub sql: Text<'a> = "sql", required;
+        /// Its name.
+        pub name: Option<Text<'a>> = "name";
+        /// `false`: the name is final, no template applies.
+        pub convention: Option<bool> = "convention";
+    }
 }
 
-/// An index.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DocIndex<'a> {
-    #[serde(borrow)]
-    pub columns: Vec<Text<'a>>,
-    #[serde(default, borrow)]
-    pub name: Option<Text<'a>>,
-    #[serde(default)]
-    pub unique: bool,
-    #[serde(default)]
-    pub convention: Option<bool>,
+record! {
+    /// An index.
+    pub struct DocIndex<'a>, expecting "struct DocIndex" {
+        /// Its columns.
+        pub columns: Vec<Text<'a>> = "columns", required;
+        /// Its name.
+        pub name: Option<Text<'a>> = "name";
+        /// Whether it is a unique index.
+        pub unique: bool = "unique";
+        /// `false`: the name is final, no template applies.
+        pub convention: Option<bool> = "convention";
+    }
 }
 
-/// Custom DDL.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DocDdl {
-    pub when: String,
-    pub sql: String,
-    #[serde(default)]
-    pub dialects: Option<Vec<String>>,
+record! {
+    /// Custom DDL.
+    pub struct DocDdl<'a>, expecting "struct DocDdl" {
+        /// The DDL event it runs at.
+        pub when: Text<'a> = "when", required;
+        /// The statement.
+        pub sql: Text<'a> = "sql", required;
+        /// The dialects it is for (default: all).
+        pub dialects: Option<Vec<Text<'a>>> = "dialects";
+    }
 }
 
-/// A view.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DocView {
-    pub name: String,
-    #[serde(default)]
-    pub schema: Option<String>,
-    pub sql: String,
+record! {
+    /// A view.
+    pub struct DocView<'a>, expecting "struct DocView" {
+        /// Its name.
+        pub name: Text<'a> = "name", required;
+        /// Its schema.
+        pub schema: Option<Text<'a>> = "schema";
+        /// The `SELECT` it stands for.
+        pub sql: Text<'a> = "sql", required;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads a `T` from JSON: the value, or the error's path and message.
+    fn json<'a, T: Read<'a>>(text: &'a str) -> Result<T, (Option<String>, String)> {
+        let trail = Trail::default();
+        let mut de = serde_json::Deserializer::from_str(text);
+        T::read(&mut de, &trail).map_err(|e| (trail.take_path(), e.to_string()))
+    }
+
+    fn err<'a, T: Read<'a> + fmt::Debug>(text: &'a str) -> (String, String) {
+        let (path, message) = json::<T>(text).unwrap_err();
+        (path.unwrap_or_default(), message)
+    }
+
+    #[test]
+    fn errors_know_their_path() {
+        let (path, m) = err::<DocTable>(
+            r#"{"name": "t", "columns": [{"name": "a"}, {"name": "b", "nullable": "yes"}]}"#,
+        );
+        assert_eq!(path, "columns[1].nullable");
+        assert!(
+            m.starts_with("invalid type: string \"yes\", expected a boolean"),
+            "{m}"
+        );
+        // An unknown key is placed at the key, and lists the keys there are.
+        let (path, m) =
+            err::<DocTable>(r#"{"name": "t", "columns": [{"name": "a", "uniq": true}]}"#);
+        assert_eq!(path, "columns[0].uniq");
+        assert!(
+            m.starts_with("unknown field `uniq`, expected one of `name`, `type`, `key`"),
+            "{m}"
+        );
+        // A missing key at the record, a repeated one too.
+        let (path, m) = err::<DocTable>(r#"{"name": "t", "columns": [{"type": "integer"}]}"#);
+        assert_eq!(
+            (path.as_str(), &m[..21]),
+            ("columns[0]", "missing field `name` ")
+        );
+        let (path, m) = err::<DocTable>(r#"{"name": "t", "name": "u", "columns": []}"#);
+        assert_eq!((path.as_str(), &m[..22]), ("", "duplicate field `name`"));
+        // Deeper: a column's check written as a table.
+        let (path, _) = err::<DocTable>(
+            r#"{"name": "t", "columns": [{"name": "a", "check": {"sql": "a > 0", "nam": "x"}}]}"#,
+        );
+        assert_eq!(path, "columns[0].check.nam");
+        let (path, _) = err::<DocForeignKey>(
+            r#"{"columns": ["a"], "references": "p", "referred_columns": ["id", 7]}"#,
+        );
+        assert_eq!(path, "referred_columns[1]");
+    }
+
+    #[test]
+    fn text_is_borrowed_where_it_can_be() {
+        let t =
+            json::<DocTable>(r#"{"name": "plain", "comment": "with \"quotes\"", "columns": []}"#)
+                .unwrap();
+        assert!(matches!(t.name.0, Cow::Borrowed("plain")));
+        assert!(matches!(t.comment.unwrap().0, Cow::Owned(s) if s == "with \"quotes\""));
+    }
+
+    #[test]
+    fn checks_and_conventions_take_either_form() {
+        let c = json::<DocColumn>(r#"{"name": "n", "check": "n > 0"}"#).unwrap();
+        assert_eq!(c.check.unwrap().0.sql, "n > 0");
+        let c = json::<DocColumn>(r#"{"name": "n", "check": {"sql": "n > 0", "name": "pos"}}"#)
+            .unwrap();
+        assert_eq!(c.check.unwrap().0.name.unwrap(), "pos");
+        let one = json::<StringOrList>(r#""sqlalchemy""#).unwrap();
+        assert_eq!(
+            (one.items, one.single),
+            (vec!["sqlalchemy".to_owned()], true)
+        );
+        let (path, _) = err::<StringOrList>(r#"["a", 1]"#);
+        assert_eq!(path, "[1]");
+    }
 }

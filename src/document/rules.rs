@@ -1,0 +1,145 @@
+//! Rules of the document that the schema model does not make: it never
+//! sees them broken, because the document's own shorthand (column flags,
+//! `on_delete` on a column, an empty `referred_columns`) is gone by the time
+//! a table reaches it, or because they are about text the model takes as
+//! given (types, SQL). Values that must be converted (references, actions,
+//! DDL events, dialects) are checked where they are converted
+//! ([`convert`](super::convert)); everything else (names, duplicates,
+//! columns, references between tables) is left to the model, whose errors
+//! the loader places in the document ([`explain`](super::explain)).
+
+use rustc_hash::FxHashMap as HashMap;
+
+use super::error::DocumentError;
+use super::model::{DocColumn, DocTable, Text};
+use super::path::{ColumnPath, ForeignKeyPath, TablePath};
+use super::source::Source;
+
+/// Checks the rules of one table of the document, `tables[i]`.
+pub(crate) fn table(src: &Source<'_>, i: usize, t: &DocTable<'_>) -> Result<(), DocumentError> {
+    let p = TablePath(i);
+    if t.columns.is_empty() {
+        return Err(src.at(
+            format!("{p}.columns"),
+            format!("table \"{}\" has no columns", t.name),
+            "a table needs at least one column",
+        ));
+    }
+    column_keys(src, i, t)?;
+    for (j, c) in t.columns.iter().enumerate() {
+        column(src, ColumnPath(i, j), c)?;
+    }
+    if let Some(pk) = &t.primary_key {
+        // With a table-level key, the loader turns the flags into nothing
+        // more than `nullable = false`: they must agree with it.
+        let flagged: Vec<&str> = t
+            .columns
+            .iter()
+            .filter(|c| c.primary_key)
+            .map(|c| c.name.as_str())
+            .collect();
+        if !flagged.is_empty()
+            && (flagged.len() != pk.columns.len()
+                || !flagged.iter().all(|f| pk.columns.iter().any(|c| c == f)))
+        {
+            return Err(src.at(
+                format!("{p}.primary_key"),
+                format!(
+                    "table \"{}\" declares primary key columns ({}) by column flags and ({}) in `primary_key`",
+                    t.name,
+                    flagged.join(", "),
+                    join(&pk.columns)
+                ),
+                "declare the primary key once",
+            ));
+        }
+    }
+    for (k, ck) in t.checks.iter().enumerate() {
+        if ck.sql.trim().is_empty() {
+            return Err(src.at(
+                format!("{p}.checks[{k}].sql"),
+                "check constraint has empty `sql`".into(),
+                "give the SQL expression to check",
+            ));
+        }
+    }
+    for (k, fk) in t.foreign_keys.iter().enumerate() {
+        let fp = ForeignKeyPath(i, k);
+        // To the model no referred columns means "the primary key"; written
+        // out as an empty list it is a count that does not match.
+        if fk.referred_columns.as_ref().is_some_and(Vec::is_empty) && !fk.columns.is_empty() {
+            return Err(src.at(
+                fp.to_string(),
+                format!(
+                    "foreign key has {} column(s) but refers to 0 column(s) of \"{}\"",
+                    fk.columns.len(),
+                    fk.references
+                ),
+                "give as many `referred_columns` as `columns`",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Two columns with different names may not share a key. (Two columns with
+/// the same name are the model's to report.)
+fn column_keys(src: &Source<'_>, i: usize, t: &DocTable<'_>) -> Result<(), DocumentError> {
+    if t.columns.iter().all(|c| c.key.is_none()) {
+        return Ok(());
+    }
+    let mut keys: HashMap<&str, &str> =
+        HashMap::with_capacity_and_hasher(t.columns.len(), Default::default());
+    for (j, c) in t.columns.iter().enumerate() {
+        let key = c.key.as_deref().unwrap_or(&c.name);
+        match keys.insert(key, &c.name) {
+            Some(other) if other != c.name.as_str() => {
+                return Err(src.at(
+                    format!("{}.key", ColumnPath(i, j)),
+                    format!("column key \"{key}\" is used twice in table \"{}\"", t.name),
+                    "give each column a distinct key",
+                ));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn column(src: &Source<'_>, cp: ColumnPath, c: &DocColumn<'_>) -> Result<(), DocumentError> {
+    if c.references.is_none() {
+        for (key, set) in [("on_delete", &c.on_delete), ("on_update", &c.on_update)] {
+            if set.is_some() {
+                return Err(src.at(
+                    format!("{cp}.{key}"),
+                    format!("`{key}` without `references`"),
+                    "add `references = \"table.column\"`, or remove it",
+                ));
+            }
+        }
+    }
+    if let Some(ck) = &c.check {
+        if ck.0.sql.trim().is_empty() {
+            return Err(src.at(
+                format!("{cp}.check"),
+                "check has empty `sql`".into(),
+                "give the SQL expression to check",
+            ));
+        }
+    }
+    if let Some(ty) = &c.ty {
+        if ty.trim().is_empty() {
+            return Err(src.at(
+                format!("{cp}.type"),
+                "type is empty".into(),
+                "give a type such as \"integer\" or \"varchar(40)\"",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Column names separated by `, `, for messages.
+fn join(cols: &[Text<'_>]) -> String {
+    cols.iter().map(Text::as_str).collect::<Vec<_>>().join(", ")
+}
