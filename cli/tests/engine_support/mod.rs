@@ -243,6 +243,20 @@ pub fn create_and_drop(
         }
         Err(e) => panic!("{label}: {e}"),
     }
+    // checkfirst finds every table complete: every index and constraint
+    // of the plan is in the catalog under the name the plan gave it.
+    let again = RunOptions {
+        checkfirst: true,
+        ..RunOptions::default()
+    };
+    let r = engine
+        .create_all(md, &again)
+        .unwrap_or_else(|e| panic!("{label}: checkfirst after create: {e}"));
+    assert!(
+        r.executed.is_empty(),
+        "{label}: checkfirst after create ran {:?}",
+        r.executed.iter().map(|e| &e.sql).collect::<Vec<_>>()
+    );
     engine
         .drop_all(md, &RunOptions::default())
         .unwrap_or_else(|e| panic!("{label}: {e}"));
