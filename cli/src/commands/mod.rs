@@ -8,6 +8,7 @@
 mod db;
 mod ddl;
 mod names;
+mod shell;
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -45,6 +46,10 @@ enum Command {
     Apply(db::DbArgs),
     /// drop_all: drop every table of the document from a database, never hanging on a lock.
     Drop(db::DbArgs),
+    /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell).
+    Completions(shell::CompletionsArgs),
+    /// Print the manual page (roff), or write every page into a directory.
+    Man(shell::ManArgs),
 }
 
 /// Options shared by the offline commands.
@@ -219,6 +224,8 @@ pub fn main(plugins: Plugins) -> ExitCode {
         Command::Graph(a) => ddl::run_graph(&a, &plugins),
         Command::Apply(a) => db::apply(&a, &plugins),
         Command::Drop(a) => db::drop(&a, &plugins),
+        Command::Completions(a) => shell::completions(&a),
+        Command::Man(a) => shell::man(&a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
