@@ -1,11 +1,14 @@
 //! Engine tests against the live PostgreSQL and MariaDB servers (each test
-//! in a database of its own). In CI (`CI` set) they must run; elsewhere they
-//! skip, saying why, when a server is unreachable.
+//! in a database of its own). Each is `#[ignore]`d with the server it needs
+//! as the reason: `cargo test` lists them as ignored, `cargo test --
+//! --include-ignored` (what `.ci/run` runs) runs them and fails if a server
+//! does not answer.
 
 #![allow(clippy::result_large_err)]
 
 mod engine_support;
 
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
@@ -18,10 +21,9 @@ use nomenclator::events::EventKind;
 use nomenclator::schema::CustomDdl;
 
 #[test]
+#[ignore = "needs PostgreSQL at 127.0.0.1:5432 (cargo test -- --include-ignored)"]
 fn postgres_every_corpus_document_leaves_nothing_behind() {
-    let Some(db) = engine_support::postgres("corpus") else {
-        return;
-    };
+    let db = engine_support::postgres("corpus");
     let engine = db.engine();
     let mut ran = 0;
     for dir in engine_support::corpus() {
@@ -38,10 +40,9 @@ fn postgres_every_corpus_document_leaves_nothing_behind() {
 }
 
 #[test]
+#[ignore = "needs MariaDB at 127.0.0.1:3306 (cargo test -- --include-ignored)"]
 fn mariadb_every_corpus_document_leaves_nothing_behind() {
-    let Some(db) = engine_support::mariadb("corpus") else {
-        return;
-    };
+    let db = engine_support::mariadb("corpus");
     let engine = db.engine();
     let (mut ran, mut refused) = (0, Vec::new());
     for dir in engine_support::corpus() {
@@ -81,23 +82,20 @@ fn mariadb_every_corpus_document_leaves_nothing_behind() {
 }
 
 #[test]
+#[ignore = "needs PostgreSQL at 127.0.0.1:5432 and MariaDB at 127.0.0.1:3306 (cargo test -- --include-ignored)"]
 fn checkfirst_twice_is_a_no_op_on_postgres_and_mariadb() {
     for db in [
         engine_support::postgres("checkfirst"),
         engine_support::mariadb("checkfirst"),
-    ]
-    .into_iter()
-    .flatten()
-    {
+    ] {
         engine_support::assert_checkfirst_twice_is_a_no_op(&db.engine(), &db.url);
     }
 }
 
 #[test]
+#[ignore = "needs PostgreSQL at 127.0.0.1:5432 (cargo test -- --include-ignored)"]
 fn a_failing_last_statement_rolls_back_on_postgres() {
-    let Some(db) = engine_support::postgres("fail") else {
-        return;
-    };
+    let db = engine_support::postgres("fail");
     let mut md = two_tables();
     md.add_ddl(CustomDdl::new(EventKind::AfterCreate, "THIS IS NOT SQL"));
     let err = db
@@ -110,10 +108,9 @@ fn a_failing_last_statement_rolls_back_on_postgres() {
 }
 
 #[test]
+#[ignore = "needs MariaDB at 127.0.0.1:3306 (cargo test -- --include-ignored)"]
 fn a_failing_last_statement_on_mariadb_reports_what_ran_and_how_to_undo_it() {
-    let Some(db) = engine_support::mariadb("fail") else {
-        return;
-    };
+    let db = engine_support::mariadb("fail");
     let mut md = two_tables();
     md.add_ddl(CustomDdl::new(EventKind::AfterCreate, "THIS IS NOT SQL"));
     let engine = db.engine();
@@ -150,10 +147,9 @@ fn a_failing_last_statement_on_mariadb_reports_what_ran_and_how_to_undo_it() {
 }
 
 #[test]
+#[ignore = "needs PostgreSQL at 127.0.0.1:5432 (cargo test -- --include-ignored)"]
 fn postgres_drop_names_the_blocking_session_and_succeeds_once_it_ends() {
-    let Some(db) = engine_support::postgres("hang") else {
-        return;
-    };
+    let db = engine_support::postgres("hang");
     let dir = tempfile::tempdir().unwrap();
     let doc = dir.path().join("shop.toml");
     std::fs::write(
@@ -226,10 +222,9 @@ fn postgres_drop_names_the_blocking_session_and_succeeds_once_it_ends() {
 }
 
 #[test]
+#[ignore = "needs PostgreSQL at 127.0.0.1:5432 (cargo test -- --include-ignored)"]
 fn postgres_drop_all_with_an_open_transaction_of_the_same_engine_fails_at_once() {
-    let Some(db) = engine_support::postgres("inproc") else {
-        return;
-    };
+    let db = engine_support::postgres("inproc");
     let engine = db.engine();
     let (mut md, conn) = engine_support::assert_drop_fails_inside_a_transaction(&engine);
     drop(conn); // rolls back
@@ -239,10 +234,9 @@ fn postgres_drop_all_with_an_open_transaction_of_the_same_engine_fails_at_once()
 }
 
 #[test]
+#[ignore = "needs PostgreSQL at 127.0.0.1:5432 (cargo test -- --include-ignored)"]
 fn a_lock_timeout_from_another_program_names_it_in_the_library_error_too() {
-    let Some(db) = engine_support::postgres("libhang") else {
-        return;
-    };
+    let db = engine_support::postgres("libhang");
     let engine = db.engine();
     let mut md = two_tables();
     engine.create_all(&mut md, &RunOptions::default()).unwrap();
@@ -272,4 +266,297 @@ fn a_lock_timeout_from_another_program_names_it_in_the_library_error_too() {
     );
     other.rollback().unwrap();
     engine.drop_all(&mut md, &opts).unwrap();
+}
+
+/// A document of `n` tables (`t0000`, ... each with an indexed column); after
+/// table `at` is created, `wait` runs (a statement that waits for a lock the
+/// test holds), for `dialect` only.
+fn many_tables(dir: &tempfile::TempDir, n: usize, at: usize, wait: &str, dialect: &str) -> PathBuf {
+    let mut doc = String::from("conventions = \"sqlalchemy\"\n");
+    for i in 0..n {
+        doc.push_str(&format!(
+            "\n[[tables]]\nname = \"t{i:04}\"\ncolumns = [{{ name = \"id\", type = \"integer\", primary_key = true }}, \
+             {{ name = \"v\", type = \"integer\", index = true }}]\n"
+        ));
+        if i == at {
+            doc.push_str(&format!(
+                "ddl = [{{ when = \"after_create\", sql = \"{wait}\", dialects = [\"{dialect}\"] }}]\n"
+            ));
+        }
+    }
+    let path = dir.path().join("many.toml");
+    std::fs::write(&path, doc).unwrap();
+    path
+}
+
+/// Runs `apply` on `doc`; once `blocked` says the run waits at the test's
+/// lock, sends `signal`, then lets the run go on with `release`. Returns the
+/// exit code, standard output and standard error.
+#[cfg(unix)]
+fn interrupt_apply(
+    doc: &Path,
+    url: &str,
+    signal: &str,
+    blocked: impl Fn() -> bool,
+    release: impl FnOnce(),
+) -> (Option<i32>, String, String) {
+    use std::process::Stdio;
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_nomenclator"))
+        .env_remove("DATABASE_URL")
+        .args([
+            "apply",
+            doc.to_str().unwrap(),
+            "--url",
+            url,
+            "--lock-timeout",
+            "120s",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while !blocked() {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the run never reached the lock"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let sent = std::process::Command::new("kill")
+        .args([&format!("-{signal}"), &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    // Give the handler a moment, then let the waiting statement finish:
+    // the run must stop before the next one.
+    std::thread::sleep(Duration::from_millis(200));
+    release();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[cfg(unix)]
+#[test]
+#[ignore = "needs PostgreSQL at 127.0.0.1:5432 (cargo test -- --include-ignored)"]
+fn an_interrupted_apply_on_postgres_rolls_back_and_says_so() {
+    for (signal, code) in [("INT", 130), ("TERM", 143)] {
+        let db = engine_support::postgres(&format!("sig{}", signal.to_lowercase()));
+        let key = 7_000 + i64::from(code);
+        let dir = tempfile::tempdir().unwrap();
+        let doc = many_tables(
+            &dir,
+            200,
+            120,
+            &format!("SELECT pg_advisory_lock({key})"),
+            "postgresql",
+        );
+        let holder_engine = db.engine();
+        let mut holder = holder_engine.connect().unwrap();
+        holder
+            .query(&format!("SELECT pg_advisory_lock({key})"))
+            .unwrap();
+        let (status, stdout, stderr) = interrupt_apply(
+            &doc,
+            &db.url,
+            signal,
+            || {
+                db.count(&format!(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid = {key}"
+                )) > 0
+            },
+            || {
+                holder
+                    .query(&format!("SELECT pg_advisory_unlock({key})"))
+                    .unwrap();
+            },
+        );
+        assert_eq!(status, Some(code), "{stderr}");
+        assert_eq!(stdout, "");
+        // 121 tables with their index, then the statement that waited.
+        assert!(
+            stderr.contains("interrupted after 243 of 401 statement(s)"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("rolled back: the 243 statement(s) of the transaction were undone")
+                && stderr.contains("the database is as it was before"),
+            "{stderr}"
+        );
+        assert!(pg_leftovers(&db).is_empty(), "{:?}", pg_leftovers(&db));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+#[ignore = "needs MariaDB at 127.0.0.1:3306 (cargo test -- --include-ignored)"]
+fn an_interrupted_apply_on_mariadb_lists_what_ran_and_how_to_undo_it() {
+    let db = engine_support::mariadb("sigint");
+    let lock = format!("{}_lock", db.name);
+    let dir = tempfile::tempdir().unwrap();
+    let doc = many_tables(
+        &dir,
+        200,
+        120,
+        &format!("DO GET_LOCK('{lock}', 120)"),
+        "mysql",
+    );
+    let holder_engine = db.engine();
+    let mut holder = holder_engine.connect().unwrap();
+    holder
+        .query(&format!("SELECT GET_LOCK('{lock}', 0)"))
+        .unwrap();
+    let (status, stdout, stderr) = interrupt_apply(
+        &doc,
+        &db.url,
+        "INT",
+        || {
+            db.count(&format!(
+                "SELECT count(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'DO GET_LOCK(''{lock}''%'"
+            )) > 0
+        },
+        || {
+            holder
+                .query(&format!("SELECT RELEASE_LOCK('{lock}')"))
+                .unwrap();
+        },
+    );
+    assert_eq!(status, Some(130), "{stderr}");
+    assert_eq!(stdout, "");
+    assert!(
+        stderr.contains("interrupted after 243 of 401 statement(s)")
+            && stderr.contains("243 statement(s) had run and remain"),
+        "{stderr}"
+    );
+    // What the report says ran is what the database holds.
+    let ran: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("  CREATE TABLE "))
+        .collect();
+    assert_eq!(ran.len(), 121, "{stderr}");
+    assert_eq!(my_leftovers(&db).len(), 121);
+    // And its undo statements empty it.
+    let undo: Vec<String> = stderr
+        .lines()
+        .skip_while(|l| *l != "to undo them, run:")
+        .skip(1)
+        .filter(|l| !l.trim_start().starts_with("--"))
+        .map(|l| l.trim().trim_end_matches(';').to_owned())
+        .collect();
+    assert_eq!(undo.first().map(String::as_str), Some("DROP TABLE t0120"));
+    assert_eq!(undo.len(), 121, "{undo:?}");
+    let engine = db.engine();
+    let mut c = engine.connect().unwrap();
+    for u in &undo {
+        c.execute(u).unwrap();
+    }
+    assert!(my_leftovers(&db).is_empty(), "{:?}", my_leftovers(&db));
+}
+
+/// A table with a unique column and an index, and a view on it.
+const ORDERS: &str = r#"conventions = "sqlalchemy"
+views = [{ name = "big_orders", sql = "SELECT id FROM orders WHERE qty > 10" }]
+
+[[tables]]
+name = "orders"
+columns = [
+  { name = "id", type = "integer", primary_key = true },
+  { name = "code", type = "varchar(20)", unique = true },
+  { name = "qty", type = "integer", index = true },
+]
+"#;
+
+#[test]
+#[ignore = "needs PostgreSQL at 127.0.0.1:5432 and MariaDB at 127.0.0.1:3306 (cargo test -- --include-ignored)"]
+fn checkfirst_completes_a_table_made_by_hand_on_postgres_and_mariadb() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("orders.toml");
+    std::fs::write(&doc, ORDERS).unwrap();
+    let nomenclator = |args: &[&str], url: &str| {
+        let mut c = Command::cargo_bin("nomenclator").unwrap();
+        c.env_remove("DATABASE_URL")
+            .args(args)
+            .arg(&doc)
+            .args(["--url", url]);
+        c
+    };
+    let text = |a: &assert_cmd::assert::Assert| {
+        (
+            String::from_utf8(a.get_output().stdout.clone()).unwrap(),
+            String::from_utf8(a.get_output().stderr.clone()).unwrap(),
+        )
+    };
+    for (db, indexes, drop_unique) in [
+        (
+            engine_support::postgres("cf_hand"),
+            "SELECT count(*) FROM pg_indexes WHERE tablename = 'orders' AND indexname = 'ix_orders_qty'",
+            "ALTER TABLE orders DROP CONSTRAINT uq_orders_code",
+        ),
+        (
+            engine_support::mariadb("cf_hand"),
+            "SELECT count(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() \
+             AND TABLE_NAME = 'orders' AND INDEX_NAME = 'ix_orders_qty'",
+            "ALTER TABLE orders DROP INDEX uq_orders_code",
+        ),
+    ] {
+        let engine = db.engine();
+        let mut c = engine.connect().unwrap();
+        c.execute(
+            "CREATE TABLE orders (id INTEGER NOT NULL, code VARCHAR(20), qty INTEGER, \
+             CONSTRAINT pk_orders PRIMARY KEY (id), CONSTRAINT uq_orders_code UNIQUE (code))",
+        )
+        .unwrap();
+        // The missing index is created, the view too.
+        let a = nomenclator(&["apply", "--checkfirst"], &db.url).assert().success();
+        let (out, err) = text(&a);
+        assert!(
+            out.contains("completed table orders") && out.contains("ix_orders_qty"),
+            "{}: {out}",
+            db.url
+        );
+        assert!(err.contains("1 table(s) already existed"), "{err}");
+        assert_eq!(db.count(indexes), 1, "{}", db.url);
+        // A second apply without --checkfirst: the table is there, and the way out.
+        let a = nomenclator(&["apply"], &db.url).assert().code(1);
+        let (_, err) = text(&a);
+        assert!(
+            err.contains("hint: table orders already exists") && err.contains("--checkfirst"),
+            "{}: {err}",
+            db.url
+        );
+        // A constraint of CREATE TABLE gone: refused, named, with the statement that adds it.
+        c.execute(drop_unique).unwrap();
+        let a = nomenclator(&["apply", "--checkfirst"], &db.url)
+            .assert()
+            .code(1);
+        let (_, err) = text(&a);
+        assert!(
+            err.contains("table orders has no unique constraint uq_orders_code (code)")
+                && err.contains("to add it: ALTER TABLE orders ADD CONSTRAINT uq_orders_code UNIQUE (code);"),
+            "{}: {err}",
+            db.url
+        );
+        // The view dropped by hand: drop says so, and drop --checkfirst drops the rest.
+        c.execute("DROP VIEW big_orders").unwrap();
+        let a = nomenclator(&["drop"], &db.url).assert().code(1);
+        let (_, err) = text(&a);
+        assert!(
+            err.contains("hint: view big_orders is not there"),
+            "{}: {err}",
+            db.url
+        );
+        nomenclator(&["drop", "--checkfirst"], &db.url)
+            .assert()
+            .success();
+        assert!(
+            !engine.connect().unwrap().relation_exists(None, "orders").unwrap(),
+            "{}",
+            db.url
+        );
+    }
 }

@@ -40,6 +40,20 @@ fn every_corpus_document_is_created_and_dropped_leaving_nothing() {
             "{}",
             dir.display()
         );
+        // checkfirst finds every table complete, with every named constraint and index.
+        let checkfirst = RunOptions {
+            checkfirst: true,
+            ..RunOptions::default()
+        };
+        let again = engine
+            .create_all(&mut md, &checkfirst)
+            .unwrap_or_else(|e| panic!("{}: checkfirst after create: {e}", dir.display()));
+        assert!(
+            again.executed.is_empty(),
+            "{}: checkfirst after create ran {:?}",
+            dir.display(),
+            again.executed
+        );
         let dropped = engine
             .drop_all(&mut md, &RunOptions::default())
             .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));

@@ -15,7 +15,10 @@
 //!   when that expires the error names the sessions holding it
 //!   ([`EngineError::LockTimeout`]). A drop through an engine that has one of
 //!   its own [`Connection`]s inside a transaction fails at once
-//!   ([`EngineError::OpenTransaction`]): that is the classic "drop_all hangs".
+//!   ([`EngineError::OpenTransaction`]): that is the classic "drop_all hangs";
+//! - a run given an [`Interrupt`] ([`RunOptions::interrupt`]) stops between
+//!   two statements once it is set, and is rolled back or reported as above
+//!   ([`EngineError::Interrupted`]).
 //!
 //! Each driver is behind its cargo feature (`sqlite`, `postgres`, `mysql`);
 //! a URL whose driver is not compiled in is an [`EngineError::DriverMissing`].
@@ -50,11 +53,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use run::{Executed, Progress, RunOptions, RunReport};
+pub use run::{Executed, Interrupt, Progress, RunOptions, RunReport};
 pub use session::{Blocker, DbError, Rows};
 pub use url::DbUrl;
 
 use crate::dialect::Dialect;
+use crate::schema::TableRef;
+use crate::sql::ConstraintDef;
 use session::Session;
 
 /// Why an engine could not connect or a run failed.
@@ -106,7 +111,7 @@ pub enum EngineError {
     #[error("{0}")]
     Plan(#[source] crate::ddl::DdlError),
     /// A statement failed on a transactional database; everything was rolled back.
-    #[error("{statement_desc} failed: {source}\n  statement: {statement}\nrolled back: the database is as it was before ({ran} statement(s) undone)")]
+    #[error("{statement_desc} failed: {source}\n  statement: {statement}\nrolled back: the database is as it was before ({ran} statement(s) undone){}", hint_line(hint))]
     RolledBack {
         /// The statement that failed.
         statement: String,
@@ -116,9 +121,16 @@ pub enum EngineError {
         source: DbError,
         /// How many statements had run before it.
         ran: usize,
+        /// What the catalog says about the likely cause (the table is
+        /// already there, the view is gone), with what to do.
+        hint: Option<String>,
     },
     /// A statement failed on MySQL/MariaDB after others had already committed.
-    #[error("{}", partial_message(statement, source, executed, undo))]
+    #[error(
+        "{}{}",
+        partial_message(statement, source, executed, undo),
+        hint_line(hint)
+    )]
     Partial {
         /// The statement that failed.
         statement: String,
@@ -128,6 +140,8 @@ pub enum EngineError {
         executed: Vec<String>,
         /// Statements that would undo them, in the order to run them.
         undo: Vec<String>,
+        /// What the catalog says about the likely cause, with what to do.
+        hint: Option<String>,
     },
     /// A statement waited longer than the lock timeout for other sessions.
     #[error("{}", lock_message(statement, *waited, blockers, *rolled_back, executed))]
@@ -143,6 +157,32 @@ pub enum EngineError {
         /// Statements that ran and stay (MySQL).
         executed: Vec<String>,
     },
+    /// The run was interrupted ([`RunOptions::interrupt`]) between two
+    /// statements. On PostgreSQL and SQLite what ran was rolled back; on
+    /// MySQL/MariaDB it stays, listed with the statements that undo it.
+    #[error("{}", interrupted_message(*ran, *total, *rolled_back, executed, undo))]
+    Interrupted {
+        /// How many statements had run when the run stopped.
+        ran: usize,
+        /// How many statements the plan had.
+        total: usize,
+        /// How many of those that ran were rolled back.
+        rolled_back: usize,
+        /// The statements that ran and stay, in order.
+        executed: Vec<String>,
+        /// Statements that would undo them, in the order to run them.
+        undo: Vec<String>,
+    },
+    /// With `checkfirst`, tables exist without constraints (or a primary
+    /// key) that the plan declares in their `CREATE TABLE`. A run with
+    /// `checkfirst` adds missing indexes and the constraints it adds with
+    /// `ALTER TABLE` anyway, but does not alter the definition of a table that
+    /// exists: it refuses before running anything.
+    #[error("{}", missing_message(missing))]
+    MissingConstraints {
+        /// Each missing constraint.
+        missing: Vec<MissingConstraint>,
+    },
     /// Another database error (begin, commit, catalog look-up).
     #[error("{context}: {source}")]
     Database {
@@ -157,6 +197,97 @@ impl From<crate::ddl::DdlError> for EngineError {
     fn from(e: crate::ddl::DdlError) -> Self {
         EngineError::Plan(e)
     }
+}
+
+/// A constraint that an existing table lacks ([`EngineError::MissingConstraints`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MissingConstraint {
+    /// The table.
+    pub table: TableRef,
+    /// The constraint, as the plan declares it.
+    pub constraint: ConstraintDef,
+    /// The statement that would add it, or why the dialect cannot add a
+    /// constraint to an existing table.
+    pub add: Result<String, String>,
+}
+
+impl fmt::Display for MissingConstraint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.constraint {
+            ConstraintDef::PrimaryKey { .. } => "a primary key",
+            ConstraintDef::Unique { .. } => "unique constraint",
+            ConstraintDef::Check(_) => "check constraint",
+            ConstraintDef::ForeignKey(_) => "foreign key",
+        };
+        write!(f, "table {} has no {kind}", self.table)?;
+        if let Some(name) = self.constraint.name() {
+            write!(f, " {name}")?;
+        }
+        let columns = self.constraint.columns();
+        if !columns.is_empty() {
+            write!(f, " ({})", columns.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+fn missing_message(missing: &[MissingConstraint]) -> String {
+    let mut s = format!(
+        "{} constraint(s) missing from tables that already exist; nothing ran:\n",
+        missing.len()
+    );
+    for m in missing {
+        s.push_str(&format!("  {m}\n"));
+        match &m.add {
+            Ok(sql) => s.push_str(&format!("    to add it: {};\n", one_line(sql))),
+            Err(why) => s.push_str(&format!(
+                "    it cannot be added to the table as it is: {why}\n"
+            )),
+        }
+    }
+    s.push_str(
+        "checkfirst creates missing tables, indexes and the constraints added by ALTER TABLE, \
+         but does not change the definition of a table that exists: add these constraints \
+         (or drop the table and create it again), then run again",
+    );
+    s
+}
+
+fn hint_line(hint: &Option<String>) -> String {
+    hint.as_ref()
+        .map(|h| format!("\nhint: {h}"))
+        .unwrap_or_default()
+}
+
+fn interrupted_message(
+    ran: usize,
+    total: usize,
+    rolled_back: usize,
+    executed: &[String],
+    undo: &[String],
+) -> String {
+    let mut s = format!("interrupted after {ran} of {total} statement(s)\n");
+    if rolled_back > 0 {
+        s.push_str(&format!(
+            "rolled back: the {rolled_back} statement(s) of the transaction were undone\n"
+        ));
+    }
+    if executed.is_empty() {
+        s.push_str("nothing that ran remains: the database is as it was before");
+        return s;
+    }
+    s.push_str(&format!(
+        "{} statement(s) had run and remain (DDL cannot be rolled back here):\n",
+        executed.len()
+    ));
+    for e in executed {
+        s.push_str(&format!("  {};\n", one_line(e)));
+    }
+    s.push_str("to undo them, run:\n");
+    for u in undo {
+        s.push_str(&format!("  {};\n", one_line(u)));
+    }
+    s.trim_end().to_owned()
 }
 
 fn partial_message(

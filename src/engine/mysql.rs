@@ -8,7 +8,7 @@ use std::time::Duration;
 use mysql::prelude::Queryable;
 use mysql::{Conn, Opts, Value};
 
-use super::session::{Blocker, DbError, Rows, Session};
+use super::session::{Blocker, DbError, Rows, Session, TableObjects};
 use crate::dialect::{Dialect, MySql};
 
 pub(crate) struct MySqlSession {
@@ -107,6 +107,32 @@ impl Session for MySqlSession {
             .cloned()
             .flatten()
             .is_some_and(|v| v != "0"))
+    }
+
+    fn table_objects(
+        &mut self,
+        schema: Option<&str>,
+        table: &str,
+    ) -> Result<TableObjects, DbError> {
+        let schema = schema.map(literal).unwrap_or_else(|| "DATABASE()".into());
+        let table = literal(table);
+        let sql = format!(
+            "SELECT CONSTRAINT_NAME, CONSTRAINT_TYPE FROM information_schema.TABLE_CONSTRAINTS \
+             WHERE TABLE_SCHEMA = {schema} AND TABLE_NAME = {table} \
+             UNION ALL \
+             SELECT INDEX_NAME, 'INDEX' FROM information_schema.STATISTICS \
+             WHERE TABLE_SCHEMA = {schema} AND TABLE_NAME = {table}"
+        );
+        let mut objects = TableObjects::default();
+        for r in rows(&mut self.conn, &sql)? {
+            let mut r = r.into_iter();
+            let (Some(Some(name)), Some(kind)) = (r.next(), r.next()) else {
+                continue;
+            };
+            objects.primary_key |= kind.as_deref() == Some("PRIMARY KEY");
+            objects.add(&name);
+        }
+        Ok(objects)
     }
 
     fn backend_pid(&mut self) -> Option<u64> {

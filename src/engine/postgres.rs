@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use postgres::{Client, Config, NoTls, SimpleQueryMessage};
 
-use super::session::{Blocker, DbError, Rows, Session};
+use super::session::{Blocker, DbError, Rows, Session, TableObjects};
 use crate::dialect::{Dialect, PostgreSql};
 
 const BLOCKERS_BY_PID: &str = "SELECT a.pid::text, a.usename::text, a.application_name::text, a.state::text, \
@@ -228,6 +228,35 @@ impl Session for PgSession {
             )
             .map_err(map_err)?;
         Ok(row.get::<_, i64>(0) > 0)
+    }
+
+    fn table_objects(
+        &mut self,
+        schema: Option<&str>,
+        table: &str,
+    ) -> Result<TableObjects, DbError> {
+        let rows = self
+            .client
+            .query(
+                "WITH t AS (SELECT k.oid FROM pg_catalog.pg_class k \
+                   JOIN pg_catalog.pg_namespace n ON n.oid = k.relnamespace \
+                   WHERE k.relname = $2::text AND n.nspname = COALESCE($1::text, current_schema())) \
+                 SELECT c.conname::text, c.contype::text FROM pg_catalog.pg_constraint c \
+                   JOIN t ON c.conrelid = t.oid \
+                 UNION ALL \
+                 SELECT i.relname::text, 'i' FROM pg_catalog.pg_index x JOIN t ON x.indrelid = t.oid \
+                   JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid",
+                &[&schema, &table],
+            )
+            .map_err(map_err)?;
+        let mut objects = TableObjects::default();
+        for r in rows {
+            let name: String = r.get(0);
+            let kind: String = r.get(1);
+            objects.primary_key |= kind == "p";
+            objects.add(&name);
+        }
+        Ok(objects)
     }
 
     fn backend_pid(&mut self) -> Option<u64> {

@@ -1,21 +1,28 @@
 //! Running create and drop plans on a session: transactions, checkfirst,
 //! lock timeouts, and the report of what ran.
 
-use std::collections::HashSet;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::session::{DbError, Session};
-use super::{one_line, Engine, EngineError};
+use super::session::{DbError, Session, TableObjects};
+use super::{one_line, Engine, EngineError, MissingConstraint};
 use crate::ddl::{create_plan, drop_plan, run_plan, DdlOptions, Executor, Plan, Step};
 use crate::dialect::Dialect;
 use crate::schema::{MetaData, TableRef};
-use crate::sql::Statement;
+use crate::sql::{ConstraintDef, Statement};
 
 /// Options of [`Engine::create_all`] and [`Engine::drop_all`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RunOptions {
     /// Create only the tables (and views) that do not exist yet, with their
-    /// indexes and constraints; drop only those that exist.
+    /// indexes and constraints, and the indexes (and `ALTER TABLE`
+    /// constraints) that tables which exist lack; refuse, with
+    /// [`EngineError::MissingConstraints`](super::EngineError::MissingConstraints),
+    /// when such a table lacks a constraint of its `CREATE TABLE`. Drop only
+    /// the tables and views that exist.
     pub checkfirst: bool,
     /// How long each statement may wait for a lock held by another session
     /// (`None`: wait as long as the database's own setting says). Default 5 s.
@@ -24,6 +31,11 @@ pub struct RunOptions {
     pub max_identifier_length: Option<usize>,
     /// MySQL: the database of the tables without a schema (default: the URL's database).
     pub database: Option<String>,
+    /// Stops the run before its next statement once set (from a signal
+    /// handler, another thread, a timer): the run then ends with
+    /// [`EngineError::Interrupted`](super::EngineError::Interrupted).
+    /// `None`: the run cannot be interrupted.
+    pub interrupt: Option<Interrupt>,
 }
 
 impl Default for RunOptions {
@@ -33,9 +45,75 @@ impl Default for RunOptions {
             lock_timeout: Some(Duration::from_secs(5)),
             max_identifier_length: None,
             database: None,
+            interrupt: None,
         }
     }
 }
+
+/// A request to stop a run between two statements, shared between the run
+/// and whoever may ask it to stop.
+///
+/// The statement that is running when the request comes finishes; the next
+/// one does not start. What had run is then rolled back where the database
+/// can roll DDL back, and otherwise listed with the statements that undo it
+/// ([`EngineError::Interrupted`](super::EngineError::Interrupted)).
+///
+/// Clones share one flag; two interrupts are equal when they share it.
+///
+/// ```
+/// # #[cfg(feature = "sqlite")] {
+/// use nomenclator::engine::{Engine, EngineError, Interrupt, RunOptions};
+/// use nomenclator::{Column, MetaData, Table};
+///
+/// let mut md = MetaData::new();
+/// md.add_table(Table::new("account").column(Column::new("id", "integer").primary_key()))?;
+/// let interrupt = Interrupt::new();
+/// let options = RunOptions { interrupt: Some(interrupt.clone()), ..RunOptions::default() };
+/// interrupt.interrupt(); // e.g. from a Ctrl-C handler
+/// let engine = Engine::from_url("sqlite::memory:")?;
+/// let err = engine.create_all(&mut md, &options).unwrap_err();
+/// assert!(matches!(err, EngineError::Interrupted { .. }));
+/// # }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Interrupt(Arc<AtomicBool>);
+
+impl Interrupt {
+    /// A request not made yet.
+    pub fn new() -> Self {
+        Interrupt::default()
+    }
+
+    /// An interrupt that is requested when `flag` becomes `true`: a flag a
+    /// signal handler sets (`signal_hook::flag::register`), for example.
+    pub fn from_flag(flag: Arc<AtomicBool>) -> Self {
+        Interrupt(flag)
+    }
+
+    /// The shared flag.
+    pub fn flag(&self) -> &Arc<AtomicBool> {
+        &self.0
+    }
+
+    /// Asks the runs that hold this interrupt to stop before their next statement.
+    pub fn interrupt(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether a stop has been asked for.
+    pub fn is_interrupted(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+impl PartialEq for Interrupt {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for Interrupt {}
 
 /// One statement that ran.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -255,9 +333,13 @@ impl Engine {
         let (plan, skipped) = if options.checkfirst {
             match checkfirst(session.as_mut(), md, plan, mode) {
                 Ok(x) => x,
-                Err(e) => {
+                Err(CheckfirstError::Db(e)) => {
                     let _ = session.rollback();
                     return Err(db("looking up existing tables")(e));
+                }
+                Err(CheckfirstError::Missing(missing)) => {
+                    let _ = session.rollback();
+                    return Err(EngineError::MissingConstraints { missing });
                 }
             }
         } else {
@@ -278,12 +360,34 @@ impl Engine {
             failure: None,
             total,
             progress,
+            interrupt: options.interrupt.as_ref(),
+            interrupted: false,
         };
         let result = run_plan(md, &plan, &mut exec);
         let mut executed = std::mem::take(&mut exec.executed);
         let failure = exec.failure.take();
         let committed = exec.committed;
+        let interrupted = exec.interrupted;
         drop(exec);
+        if interrupted {
+            // What ran inside the transaction goes; what was committed
+            // (all of it where DDL cannot be rolled back) stays.
+            let ran = executed.len();
+            if transactional {
+                if let Err(e) = session.rollback() {
+                    return Err(db("ROLLBACK after an interruption")(e));
+                }
+                executed.truncate(committed);
+            }
+            let undo = undo(dialect, mode, &executed);
+            return Err(EngineError::Interrupted {
+                ran,
+                total,
+                rolled_back: ran - executed.len(),
+                executed: executed.into_iter().map(|e| e.sql).collect(),
+                undo,
+            });
+        }
         // After a statement that ran outside the transaction, what ran
         // before it stays whatever happens next: the run is then reported
         // as a partial one, with only those statements and their undo.
@@ -291,11 +395,15 @@ impl Engine {
             let _ = session.rollback();
             executed.truncate(committed);
             let undo = undo(dialect, mode, &executed);
-            let (statement, source) = match failure {
-                Some((_, sql, e)) => (sql, e),
+            let (statement, source, hint) = match failure {
+                Some((failed, sql, e)) => {
+                    let hint = hint(session.as_mut(), mode, &failed);
+                    (sql, e, hint)
+                }
                 None => (
                     "(a DDL-event listener stopped the run)".into(),
                     DbError::msg(result.err().map(|e| e.to_string()).unwrap_or_default()),
+                    None,
                 ),
             };
             return Err(EngineError::Partial {
@@ -303,6 +411,7 @@ impl Engine {
                 source,
                 executed: executed.into_iter().map(|e| e.sql).collect(),
                 undo,
+                hint,
             });
         }
 
@@ -339,6 +448,7 @@ impl Engine {
                         source: DbError::msg(plan_error.to_string()),
                         executed: executed.into_iter().map(|e| e.sql).collect(),
                         undo,
+                        hint: None,
                     });
                 };
                 if source.lock_timeout {
@@ -367,6 +477,7 @@ impl Engine {
                         statement,
                         source,
                         ran: executed.len(),
+                        hint: hint(session.as_mut(), mode, &failed),
                     });
                 }
                 let undo = undo(dialect, mode, &executed);
@@ -375,6 +486,7 @@ impl Engine {
                     source,
                     executed: executed.into_iter().map(|e| e.sql).collect(),
                     undo,
+                    hint: hint(session.as_mut(), mode, &failed),
                 })
             }
         }
@@ -394,6 +506,10 @@ struct SessionExecutor<'a> {
     failure: Option<(Statement, String, DbError)>,
     total: usize,
     progress: &'a mut dyn FnMut(&Progress),
+    /// Checked before each statement.
+    interrupt: Option<&'a Interrupt>,
+    /// Whether the run stopped because the interrupt was set.
+    interrupted: bool,
 }
 
 impl Executor for SessionExecutor<'_> {
@@ -402,6 +518,10 @@ impl Executor for SessionExecutor<'_> {
         statement: &Statement,
         sql: &str,
     ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        if self.interrupt.is_some_and(Interrupt::is_interrupted) {
+            self.interrupted = true;
+            return Err("interrupted".into());
+        }
         let alone = self.in_transaction && !statement.transactional();
         if alone {
             if let Err(e) = self.session.commit() {
@@ -441,13 +561,64 @@ impl Executor for SessionExecutor<'_> {
     }
 }
 
+/// Why `failed` may have failed, when it is the usual reason: creating what
+/// is already there (a second run), dropping what is gone. Asked of the
+/// catalog after the failure (and after the rollback: a failed transaction
+/// answers nothing).
+fn hint(session: &mut dyn Session, mode: Mode, failed: &Statement) -> Option<String> {
+    let (what, schema, name) = match failed {
+        Statement::CreateTable(c) => ("table", c.table.schema.as_deref(), c.table.name.as_str()),
+        Statement::DropTable { table, .. } => {
+            ("table", table.schema.as_deref(), table.name.as_str())
+        }
+        Statement::CreateView(v) | Statement::DropView(v) => {
+            ("view", v.schema.as_deref(), v.name.as_str())
+        }
+        _ => return None,
+    };
+    let exists = session.relation_exists(schema, name).ok()?;
+    let full = TableRef::new(schema, name);
+    match mode {
+        Mode::Create if exists => Some(format!(
+            "{what} {full} already exists: create only what is missing with checkfirst \
+             (`apply --checkfirst`), or drop what is there first (`drop`)"
+        )),
+        Mode::Drop if !exists => Some(format!(
+            "{what} {full} is not there (dropped already?): drop only what exists with \
+             checkfirst (`drop --checkfirst`)"
+        )),
+        _ => None,
+    }
+}
+
+/// Why checkfirst cannot go on.
+enum CheckfirstError {
+    /// A catalog look-up failed.
+    Db(DbError),
+    /// Tables exist without constraints their `CREATE TABLE` would give them.
+    Missing(Vec<MissingConstraint>),
+}
+
+impl From<DbError> for CheckfirstError {
+    fn from(e: DbError) -> Self {
+        CheckfirstError::Db(e)
+    }
+}
+
 /// Removes the steps checkfirst skips; returns the plan and the skipped tables.
+///
+/// Creating, a table that exists is skipped with its DDL events, except for
+/// what the plan makes with statements of their own that the table lacks:
+/// its missing indexes and the missing constraints the plan adds with
+/// `ALTER TABLE`. A table that lacks a named constraint (or a primary key)
+/// of its `CREATE TABLE` is not altered: checkfirst then refuses the run,
+/// naming each missing constraint. Dropping, a table that is not there is skipped.
 fn checkfirst<'d>(
     session: &mut dyn Session,
     md: &MetaData,
     plan: Plan<'d>,
     mode: Mode,
-) -> Result<(Plan<'d>, Vec<TableRef>), DbError> {
+) -> Result<(Plan<'d>, Vec<TableRef>), CheckfirstError> {
     let mut skip: HashSet<TableRef> = HashSet::new();
     let mut skipped = Vec::new();
     for t in md.tables() {
@@ -457,24 +628,31 @@ fn checkfirst<'d>(
             skipped.push(t.key());
         }
     }
-    let mut skip_views: HashSet<String> = HashSet::new();
+    let mut skip_views: HashSet<(Option<String>, String)> = HashSet::new();
     for v in md.views() {
         let exists = session.relation_exists(v.schema.as_deref(), &v.name)?;
         if exists == (mode == Mode::Create) {
-            skip_views.insert(v.name.clone());
+            skip_views.insert((v.schema.clone(), v.name.clone()));
         }
     }
+    let keep = if mode == Mode::Create {
+        completions(session, &plan, &skip)?
+    } else {
+        HashSet::new()
+    };
     let steps = plan
         .steps
         .into_iter()
-        .filter(|s| match s {
+        .enumerate()
+        .filter(|(i, s)| match s {
             Step::Event { table: Some(t), .. } => !skip.contains(t),
             Step::Event { table: None, .. } => true,
             Step::Statement(Statement::CreateView(v) | Statement::DropView(v)) => {
-                !skip_views.contains(&v.name)
+                !skip_views.contains(&(v.schema.clone(), v.name.clone()))
             }
-            Step::Statement(st) => st.table().is_none_or(|t| !skip.contains(t)),
+            Step::Statement(st) => keep.contains(i) || st.table().is_none_or(|t| !skip.contains(t)),
         })
+        .map(|(_, s)| s)
         .collect();
     Ok((
         Plan {
@@ -483,6 +661,76 @@ fn checkfirst<'d>(
         },
         skipped,
     ))
+}
+
+/// The steps of `plan` that still have to run on tables that exist
+/// (`existing`): the indexes and `ALTER TABLE` constraints they lack. Fails
+/// with every constraint of their `CREATE TABLE` they lack.
+fn completions(
+    session: &mut dyn Session,
+    plan: &Plan<'_>,
+    existing: &HashSet<TableRef>,
+) -> Result<HashSet<usize>, CheckfirstError> {
+    let mut keep = HashSet::new();
+    let mut missing = Vec::new();
+    let mut catalog: HashMap<TableRef, TableObjects> = HashMap::new();
+    let has = |objects: &TableObjects, k: &ConstraintDef| match k {
+        ConstraintDef::PrimaryKey { .. } => objects.primary_key,
+        // What the database names cannot be looked up by name.
+        _ => k.name().is_none_or(|n| objects.has(n)),
+    };
+    for (i, step) in plan.steps.iter().enumerate() {
+        let Step::Statement(st) = step else { continue };
+        let Some(table) = st.table().filter(|t| existing.contains(*t)) else {
+            continue;
+        };
+        if !matches!(
+            st,
+            Statement::CreateTable(_) | Statement::CreateIndex(_) | Statement::AddConstraint { .. }
+        ) {
+            continue;
+        }
+        let objects = match catalog.entry(table.clone()) {
+            Entry::Occupied(o) => o.into_mut(),
+            Entry::Vacant(v) => {
+                v.insert(session.table_objects(table.schema.as_deref(), &table.name)?)
+            }
+        };
+        match st {
+            Statement::CreateIndex(ix) if !objects.has(&ix.name) => {
+                keep.insert(i);
+            }
+            Statement::AddConstraint { constraint, .. } if !has(objects, constraint) => {
+                keep.insert(i);
+            }
+            Statement::CreateTable(c) => {
+                let column_checks = c
+                    .columns
+                    .iter()
+                    .flat_map(|col| col.checks.iter().map(|ck| ConstraintDef::Check(ck.clone())));
+                for k in c.constraints.iter().cloned().chain(column_checks) {
+                    if has(objects, &k) {
+                        continue;
+                    }
+                    let add = Statement::AddConstraint {
+                        table: table.clone(),
+                        constraint: k.clone(),
+                    };
+                    missing.push(MissingConstraint {
+                        table: table.clone(),
+                        add: plan.dialect.to_sql(&add).map_err(|e| e.to_string()),
+                        constraint: k,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    if missing.is_empty() {
+        Ok(keep)
+    } else {
+        Err(CheckfirstError::Missing(missing))
+    }
 }
 
 /// Statements that undo `executed` on a database without transactional DDL,

@@ -1,5 +1,6 @@
 //! The driver interface: one implementation per database.
 
+use std::collections::HashSet;
 use std::fmt;
 use std::time::Duration;
 
@@ -86,6 +87,28 @@ impl fmt::Display for Blocker {
 /// Rows of text values, as the catalog look-ups and tests read them.
 pub type Rows = Vec<Vec<Option<String>>>;
 
+/// What the catalog holds for one table: its indexes and named constraints.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct TableObjects {
+    /// The names of its indexes and constraints, in lower case (names
+    /// that differ only in case are not told apart).
+    names: HashSet<String>,
+    /// Whether it has a primary key (whatever its name).
+    pub primary_key: bool,
+}
+
+impl TableObjects {
+    /// Records an index or constraint name.
+    pub fn add(&mut self, name: &str) {
+        self.names.insert(name.to_lowercase());
+    }
+
+    /// Whether an index or constraint of this name is there.
+    pub fn has(&self, name: &str) -> bool {
+        self.names.contains(&name.to_lowercase())
+    }
+}
+
 /// One open connection of a driver.
 pub(crate) trait Session: Send {
     /// The dialect the database speaks.
@@ -108,6 +131,9 @@ pub(crate) trait Session: Send {
     fn prepare_schemas(&mut self, schemas: &[String]) -> Result<(), DbError>;
     /// Whether a table or view with this name exists in this schema (or the default one).
     fn relation_exists(&mut self, schema: Option<&str>, name: &str) -> Result<bool, DbError>;
+    /// The indexes and constraints of an existing table, as the catalog names them.
+    fn table_objects(&mut self, schema: Option<&str>, table: &str)
+        -> Result<TableObjects, DbError>;
     /// The server's id for this connection, where it has one.
     fn backend_pid(&mut self) -> Option<u64>;
     /// The sessions holding the locks the last statement waited for, looked up

@@ -11,7 +11,7 @@ use std::time::Duration;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
-use super::session::{Blocker, DbError, Rows, Session};
+use super::session::{Blocker, DbError, Rows, Session, TableObjects};
 use crate::dialect::{Dialect, Sqlite};
 
 /// Where the database lives.
@@ -77,11 +77,22 @@ pub(crate) fn connect(target: &Target) -> Result<SqliteSession, DbError> {
     })
 }
 
+/// The error code for messages; SQLite's generic SQLITE_ERROR says nothing.
+fn code(code: ErrorCode) -> Option<String> {
+    (code != ErrorCode::Unknown).then(|| format!("{code:?}"))
+}
+
 fn map_err(e: rusqlite::Error) -> DbError {
     match &e {
+        // Its display repeats the whole statement; the run reports it once.
+        rusqlite::Error::SqlInputError { error, msg, .. } => DbError {
+            message: msg.clone(),
+            code: code(error.code),
+            lock_timeout: false,
+        },
         rusqlite::Error::SqliteFailure(f, msg) => DbError {
             message: msg.clone().unwrap_or_else(|| e.to_string()),
-            code: Some(format!("{:?}", f.code)),
+            code: code(f.code),
             lock_timeout: matches!(f.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked),
         },
         _ => DbError::msg(e.to_string()),
@@ -175,6 +186,52 @@ impl Session for SqliteSession {
         Ok(n > 0)
     }
 
+    fn table_objects(
+        &mut self,
+        schema: Option<&str>,
+        table: &str,
+    ) -> Result<TableObjects, DbError> {
+        let schema_name = schema.unwrap_or("main");
+        let schema = Sqlite.quote(schema_name);
+        let mut objects = TableObjects::default();
+        // Constraint names are kept only in the table's CREATE TABLE text.
+        let sql: Option<String> = self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT sql FROM {schema}.sqlite_master WHERE type = 'table' AND name = ?1"
+                ),
+                [table],
+                |r| r.get(0),
+            )
+            .map_err(map_err)?;
+        for name in constraint_names(sql.as_deref().unwrap_or("")) {
+            objects.add(&name);
+        }
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT name FROM {schema}.sqlite_master WHERE type = 'index' AND tbl_name = ?1"
+            ))
+            .map_err(map_err)?;
+        let names = stmt
+            .query_map([table], |r| r.get::<_, String>(0))
+            .map_err(map_err)?;
+        for name in names {
+            objects.add(&name.map_err(map_err)?);
+        }
+        let pk: i64 = self
+            .conn
+            .query_row(
+                "SELECT count(*) FROM pragma_table_info(?1, ?2) WHERE pk > 0",
+                [table, schema_name],
+                |r| r.get(0),
+            )
+            .map_err(map_err)?;
+        objects.primary_key = pk > 0;
+        Ok(objects)
+    }
+
     fn backend_pid(&mut self) -> Option<u64> {
         None
     }
@@ -182,6 +239,74 @@ impl Session for SqliteSession {
     fn blockers(&mut self, _tables: &[(Option<String>, String)]) -> Vec<Blocker> {
         Vec::new()
     }
+}
+
+/// The names after each `CONSTRAINT` keyword of a `CREATE TABLE` text,
+/// unquoted; string literals and comments are passed over.
+fn constraint_names(sql: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut after_constraint = false;
+    let mut chars = sql.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let word = match c {
+            '\'' => {
+                // A string literal: '' is a quote inside it.
+                while let Some((_, c)) = chars.next() {
+                    if c == '\'' && chars.next_if(|&(_, c)| c == '\'').is_none() {
+                        break;
+                    }
+                }
+                after_constraint = false;
+                continue;
+            }
+            '-' if chars.next_if(|&(_, c)| c == '-').is_some() => {
+                for (_, c) in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+                continue;
+            }
+            '"' | '`' | '[' => {
+                let close = if c == '[' { ']' } else { c };
+                let mut word = String::new();
+                while let Some((_, c)) = chars.next() {
+                    if c == close {
+                        if close != ']' && chars.next_if(|&(_, n)| n == close).is_some() {
+                            word.push(close);
+                            continue;
+                        }
+                        break;
+                    }
+                    word.push(c);
+                }
+                (word, true)
+            }
+            c if c.is_alphanumeric() || c == '_' => {
+                let mut end = i + c.len_utf8();
+                while let Some((j, c)) =
+                    chars.next_if(|&(_, c)| c.is_alphanumeric() || c == '_' || c == '$')
+                {
+                    end = j + c.len_utf8();
+                }
+                (sql[i..end].to_owned(), false)
+            }
+            _ => {
+                if !c.is_whitespace() {
+                    after_constraint = false;
+                }
+                continue;
+            }
+        };
+        let (word, quoted) = word;
+        if after_constraint {
+            names.push(word);
+            after_constraint = false;
+        } else {
+            after_constraint = !quoted && word.eq_ignore_ascii_case("constraint");
+        }
+    }
+    names
 }
 
 #[cfg(test)]
@@ -194,6 +319,33 @@ mod tests {
             schema_file(Path::new("/x/shop.db"), "s1"),
             PathBuf::from("/x/shop.s1.db")
         );
+    }
+
+    #[test]
+    fn constraint_names_are_read_from_create_table() {
+        let sql = "CREATE TABLE \"a b\" (id INTEGER CONSTRAINT ck_id CHECK (id > 0), \
+                   note TEXT DEFAULT 'CONSTRAINT no', -- constraint nope\n\
+                   CONSTRAINT \"pk \"\"x\"\"\" PRIMARY KEY (id), constraint [uq] UNIQUE (note), \
+                   CONSTRAINT `fk` FOREIGN KEY (id) REFERENCES t (id))";
+        assert_eq!(
+            constraint_names(sql),
+            ["ck_id", "pk \"x\"", "uq", "fk"].map(String::from)
+        );
+    }
+
+    #[test]
+    fn table_objects_name_indexes_and_constraints() {
+        let mut s = connect(&Target::new_memory()).unwrap();
+        s.execute(
+            "CREATE TABLE t (id INTEGER NOT NULL, a TEXT, CONSTRAINT pk_t PRIMARY KEY (id), \
+             CONSTRAINT \"uq_T_a\" UNIQUE (a)); CREATE INDEX ix_t_a ON t (a); CREATE TABLE u (x INTEGER)",
+        )
+        .unwrap();
+        let t = s.table_objects(None, "t").unwrap();
+        assert!(t.primary_key && t.has("PK_T") && t.has("uq_t_a") && t.has("ix_t_a"));
+        assert!(!t.has("ix_t_b"));
+        let u = s.table_objects(None, "u").unwrap();
+        assert!(!u.primary_key && !u.has("pk_u"));
     }
 
     #[test]

@@ -29,11 +29,18 @@ const BUILTIN: &[(&str, &str)] = &[
     ("digest", include_str!("../../conventions/digest.toml")),
 ];
 
+/// ` (did you mean "sqlalchemy"?)` when `name` looks like a misspelt built-in pack.
+fn did_you_mean(name: &str, available: &[String]) -> String {
+    crate::schema::closest(name, available.iter().map(String::as_str))
+        .map(|s| format!(" (did you mean {s:?}?)"))
+        .unwrap_or_default()
+}
+
 /// A pack that cannot be found, read or used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PackError {
     /// No built-in pack has this name.
-    #[error("unknown convention pack {name:?}; built-in packs are {}; give a path (ending in .toml) for a pack file", .available.join(", "))]
+    #[error("unknown convention pack {name:?}{}; built-in packs are {}; give a path (ending in .toml) for a pack file", did_you_mean(name, available), .available.join(", "))]
     UnknownPack {
         /// The name asked for.
         name: String,

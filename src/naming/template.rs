@@ -365,8 +365,11 @@ impl Template {
             }
             if let Token::Custom(name) = t {
                 if !is_custom(name) {
+                    let hint = closest_builtin_token(name)
+                        .map(|s| format!(" (did you mean {s:?}?)"))
+                        .unwrap_or_default();
                     return Err(format!(
-                        "unknown token {name:?}; built-in tokens are table_name, constraint_name, referred_table_name, \
+                        "unknown token {name:?}{hint}; built-in tokens are table_name, constraint_name, referred_table_name, \
                          column_X_name/key/label, column_0N_*, column_0_N_*, referred_column_X_name (or add a plugin that provides it)"
                     ));
                 }
@@ -374,6 +377,32 @@ impl Template {
         }
         Ok(())
     }
+}
+
+/// The built-in token closest to a misspelt `name`, if one is close enough:
+/// the column tokens are tried with the column number `name` has, if any.
+fn closest_builtin_token(name: &str) -> Option<String> {
+    let digits: String = name
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|d| !d.is_empty())
+        .unwrap_or("0")
+        .to_owned();
+    let mut candidates: Vec<String> = vec![
+        "table_name".into(),
+        "constraint_name".into(),
+        "referred_table_name".into(),
+    ];
+    for prefix in ["column", "referred_column"] {
+        for index in [digits.as_str(), "0N", "0_N"] {
+            for what in ["name", "key", "label"] {
+                if prefix == "referred_column" && what != "name" {
+                    continue;
+                }
+                candidates.push(format!("{prefix}_{index}_{what}"));
+            }
+        }
+    }
+    crate::schema::closest(name, candidates.iter().map(String::as_str))
 }
 
 impl fmt::Display for Template {

@@ -2,14 +2,16 @@
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Args;
 
-use super::{emit, load, DocArgs, Failure};
-use nomenclator::engine::{Engine, Progress, RunOptions, RunReport};
+use super::{emit_after_change, load, DocArgs, Failure};
+use nomenclator::engine::{DbUrl, Engine, EngineError, Interrupt, Progress, RunOptions, RunReport};
 use nomenclator::naming::final_names;
-use nomenclator::Plugins;
+use nomenclator::{MetaData, Plugins};
 
 #[derive(Args, Debug)]
 pub(crate) struct DbArgs {
@@ -18,7 +20,8 @@ pub(crate) struct DbArgs {
     /// The database URL (default: DATABASE_URL, else an SQLite file next to the document).
     #[arg(long)]
     url: Option<String>,
-    /// apply: create only the tables that are missing; drop: drop only those that exist.
+    /// apply: create the tables that are missing, and the indexes missing from those that
+    /// exist; drop: drop only the tables and views that exist.
     #[arg(long)]
     checkfirst: bool,
     /// How long a statement may wait for a lock held by another session.
@@ -26,31 +29,142 @@ pub(crate) struct DbArgs {
     lock_timeout: Duration,
 }
 
-fn engine(a: &DbArgs, creating: bool) -> Result<Engine, Failure> {
-    if let Some(u) = &a.url {
-        return Ok(Engine::from_url(u)?);
-    }
-    if let Ok(u) = std::env::var("DATABASE_URL") {
-        if !u.trim().is_empty() {
-            return Ok(Engine::from_url(&u)?);
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Verb {
+    Apply,
+    Drop,
+}
+
+impl Verb {
+    fn name(self) -> &'static str {
+        match self {
+            Verb::Apply => "apply",
+            Verb::Drop => "drop",
         }
     }
+}
+
+/// The engine, and the URL as given (for messages).
+fn engine(a: &DbArgs, verb: Verb) -> Result<(Engine, String), Failure> {
+    let given = a.url.clone().or_else(|| {
+        std::env::var("DATABASE_URL")
+            .ok()
+            .filter(|u| !u.trim().is_empty())
+    });
+    if let Some(u) = given {
+        let engine = Engine::from_url(&u)?;
+        return Ok((engine, u));
+    }
+    if a.doc.is_stdin() {
+        return Err(Failure::new(
+            "the document comes from standard input, so there is no file to keep an SQLite \
+             database next to: give --url or set DATABASE_URL",
+        ));
+    }
     let path: PathBuf = a.doc.file.with_extension("db");
-    if !creating && !path.exists() {
-        return Err(Failure(format!(
+    if verb == Verb::Drop && !path.exists() {
+        return Err(Failure::new(format!(
             "no database to drop from: {} does not exist (give --url or set DATABASE_URL)",
             path.display()
         )));
     }
-    Ok(Engine::from_url(&format!("sqlite://{}", path.display()))?)
+    let url = format!("sqlite://{}", path.display());
+    Ok((Engine::from_url(&url)?, url))
 }
 
-/// Progress on standard error: a bar on a terminal, otherwise a line every few seconds.
-fn progress_reporter(verb: &'static str) -> Box<dyn FnMut(&Progress)> {
-    if std::io::stderr().is_terminal() {
-        let mut bar: Option<indicatif::ProgressBar> = None;
-        Box::new(move |p: &Progress| {
-            let b = bar.get_or_insert_with(|| {
+/// Refuses (or warns about) databases that cannot be what the user meant:
+/// an in-memory SQLite database keeps nothing after the command, and a
+/// MySQL URL without a database has nowhere to put the tables that have no
+/// schema.
+fn check_target(engine: &Engine, given: &str, md: &MetaData, verb: Verb) -> Result<(), Failure> {
+    let memory = || {
+        let given = given.trim();
+        if given == "sqlite://" {
+            "sqlite:// names no file: it is an in-memory database".to_owned()
+        } else {
+            format!("{given} is an in-memory database")
+        }
+    };
+    match engine.url() {
+        DbUrl::SqliteMemory if verb == Verb::Drop => Err(Failure::new(format!(
+            "{}, empty when nomenclator starts: there is nothing to drop. Give the database \
+             file: --url sqlite://path/to/file.db",
+            memory()
+        ))),
+        DbUrl::SqliteMemory => {
+            eprintln!(
+                "note: {}: what apply creates is gone when nomenclator ends (a trial run). \
+                 To keep it, give a file: --url sqlite://path/to/file.db",
+                memory()
+            );
+            Ok(())
+        }
+        DbUrl::MySql(u) if mysql_database(u).is_empty() => {
+            let homeless: Vec<String> = md
+                .tables()
+                .iter()
+                .filter(|t| t.schema().is_none())
+                .take(3)
+                .map(|t| t.name().to_owned())
+                .collect();
+            if homeless.is_empty() {
+                return Ok(());
+            }
+            let shown = engine.url().display();
+            Err(Failure::new(format!(
+                "{shown} names no database, and tables without a schema ({}{}) need one: add it \
+                 to the URL, as in {}/DATABASE",
+                homeless.join(", "),
+                if md.tables().iter().filter(|t| t.schema().is_none()).count() > 3 {
+                    ", ..."
+                } else {
+                    ""
+                },
+                shown
+                    .split('?')
+                    .next()
+                    .unwrap_or(&shown)
+                    .trim_end_matches('/')
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The database of a `mysql://user@host:port/db?options` URL ("" for none).
+fn mysql_database(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let rest = rest.split('?').next().unwrap_or("");
+    let after_auth = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+    after_auth.split_once('/').map_or("", |(_, db)| db)
+}
+
+/// Progress on standard error: a bar on a terminal, otherwise a line every
+/// few seconds. Dropping it clears the bar, so that messages that follow
+/// are not drawn over.
+struct Reporter {
+    verb: &'static str,
+    bar: Option<indicatif::ProgressBar>,
+    terminal: bool,
+    started: Instant,
+    last: Instant,
+}
+
+impl Reporter {
+    fn new(verb: &'static str) -> Self {
+        Reporter {
+            verb,
+            bar: None,
+            terminal: std::io::stderr().is_terminal(),
+            started: Instant::now(),
+            last: Instant::now(),
+        }
+    }
+
+    fn update(&mut self, p: &Progress) {
+        if self.terminal {
+            let verb = self.verb;
+            let b = self.bar.get_or_insert_with(|| {
                 let b = indicatif::ProgressBar::new(p.total as u64);
                 if let Ok(style) = indicatif::ProgressStyle::with_template(
                     "{prefix} [{bar:30}] {pos}/{len} {wide_msg}",
@@ -63,74 +177,168 @@ fn progress_reporter(verb: &'static str) -> Box<dyn FnMut(&Progress)> {
             b.set_length(p.total.max(p.done) as u64);
             b.set_position(p.done as u64);
             b.set_message(p.statement.chars().take(60).collect::<String>());
-            if p.done >= p.total {
-                b.finish_and_clear();
-            }
-        })
-    } else {
-        let started = Instant::now();
-        let mut last = Instant::now();
-        Box::new(move |p: &Progress| {
-            if started.elapsed() > Duration::from_secs(2) && last.elapsed() > Duration::from_secs(2)
-            {
-                last = Instant::now();
-                eprintln!("{verb}: {}/{} statements", p.done, p.total);
-            }
-        })
+        } else if self.started.elapsed() > Duration::from_secs(2)
+            && self.last.elapsed() > Duration::from_secs(2)
+        {
+            self.last = Instant::now();
+            eprintln!("{}: {}/{} statements", self.verb, p.done, p.total);
+        }
     }
 }
 
-fn options(a: &DbArgs) -> RunOptions {
+impl Drop for Reporter {
+    fn drop(&mut self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}
+
+/// SIGINT and SIGTERM while a run is on: the first asks the run to stop
+/// after its running statement (and to report what ran and how to undo it),
+/// a second one ends the process at once, without a report.
+struct Signals {
+    interrupt: Interrupt,
+    /// The signal that came (0: none).
+    which: Arc<AtomicUsize>,
+}
+
+impl Signals {
+    fn catch() -> Signals {
+        let flag = Arc::new(AtomicBool::new(false));
+        let which = Arc::new(AtomicUsize::new(0));
+        #[cfg(unix)]
+        for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+            // Registered first, so that it only fires once the flag is set:
+            // on the second signal.
+            let armed = signal_hook::flag::register_conditional_shutdown(
+                signal,
+                128 + signal,
+                flag.clone(),
+            );
+            let caught = armed.and_then(|_| {
+                signal_hook::flag::register_usize(signal, which.clone(), signal as usize)?;
+                signal_hook::flag::register(signal, flag.clone())
+            });
+            if let Err(e) = caught {
+                eprintln!("warning: cannot catch signal {signal} ({e}): an interruption will not be reported");
+            }
+        }
+        Signals {
+            interrupt: Interrupt::from_flag(flag),
+            which,
+        }
+    }
+
+    /// The exit status for an interrupted run: 128 + the signal's number.
+    fn exit_code(&self) -> u8 {
+        match self.which.load(Ordering::SeqCst) {
+            0 => 130,
+            n => u8::try_from(128 + n).unwrap_or(130),
+        }
+    }
+}
+
+fn options(a: &DbArgs, signals: &Signals) -> RunOptions {
     RunOptions {
         checkfirst: a.checkfirst,
         lock_timeout: Some(a.lock_timeout),
+        interrupt: Some(signals.interrupt.clone()),
         ..RunOptions::default()
+    }
+}
+
+/// A failed run as the command reports it: an interruption exits with
+/// 128 + the signal's number, anything else with 1.
+fn failure(e: EngineError, signals: &Signals) -> Failure {
+    match e {
+        EngineError::Interrupted { .. } => Failure {
+            message: e.to_string(),
+            code: signals.exit_code(),
+        },
+        e => Failure::new(e.to_string()),
     }
 }
 
 pub(crate) fn apply(a: &DbArgs, plugins: &Plugins) -> Result<(), Failure> {
     let mut md = load(&a.doc, plugins)?;
-    let engine = engine(a, true)?;
-    let mut progress = progress_reporter("apply");
-    let report = engine.create_all_with_progress(&mut md, &options(a), &mut *progress)?;
+    let (engine, given) = engine(a, Verb::Apply)?;
+    check_target(&engine, &given, &md, Verb::Apply)?;
+    let signals = Signals::catch();
+    let mut reporter = Reporter::new(Verb::Apply.name());
+    let run = engine
+        .create_all_with_progress(&mut md, &options(a, &signals), &mut |p| reporter.update(p));
+    std::mem::drop(reporter);
+    let report = run.map_err(|e| failure(e, &signals))?;
     let rules = engine.dialect().name_rules(None);
     let names = final_names(&md, &rules)?;
-    emit(&created(&report, &names))?;
-    eprintln!("apply: {}", report.summary());
+    let summary = report.summary();
+    emit_after_change(&created(&report, &names), &summary)?;
+    eprintln!("apply: {summary}");
     Ok(())
 }
 
 pub(crate) fn drop(a: &DbArgs, plugins: &Plugins) -> Result<(), Failure> {
     let mut md = load(&a.doc, plugins)?;
-    let engine = engine(a, false)?;
-    let mut progress = progress_reporter("drop");
-    let report = engine.drop_all_with_progress(&mut md, &options(a), &mut *progress)?;
+    let (engine, given) = engine(a, Verb::Drop)?;
+    check_target(&engine, &given, &md, Verb::Drop)?;
+    let signals = Signals::catch();
+    let mut reporter = Reporter::new(Verb::Drop.name());
+    let run =
+        engine.drop_all_with_progress(&mut md, &options(a, &signals), &mut |p| reporter.update(p));
+    std::mem::drop(reporter);
+    let report = run.map_err(|e| failure(e, &signals))?;
     eprintln!("drop: {}", report.summary());
     Ok(())
 }
 
-/// The tables created, each with its constraints' and indexes' final names.
+/// The tables created, each with its constraints' and indexes' final names;
+/// then the indexes and constraints added to tables that already existed
+/// (`--checkfirst`).
 fn created(report: &RunReport, names: &[nomenclator::NamedObject]) -> String {
     let mut out = String::new();
-    for t in report.created_tables() {
+    let line = |out: &mut String, n: &nomenclator::NamedObject| {
+        let kind = if n.unique == Some(true) {
+            "ix unique".to_owned()
+        } else {
+            n.kind.key().to_owned()
+        };
+        let name = n
+            .name
+            .clone()
+            .unwrap_or_else(|| "(named by the database)".into());
+        out.push_str(&format!(
+            "  {kind:<9} {name:<40} ({})\n",
+            n.columns.join(", ")
+        ));
+    };
+    let created = report.created_tables();
+    for t in &created {
         out.push_str(&format!("created table {t}\n"));
         for n in names
             .iter()
             .filter(|n| n.table == t.name && n.schema == t.schema)
         {
-            let kind = if n.unique == Some(true) {
-                "ix unique".to_owned()
-            } else {
-                n.kind.key().to_owned()
-            };
-            let name = n
-                .name
-                .clone()
-                .unwrap_or_else(|| "(named by the database)".into());
-            out.push_str(&format!(
-                "  {kind:<9} {name:<40} ({})\n",
-                n.columns.join(", ")
-            ));
+            line(&mut out, n);
+        }
+    }
+    for t in &report.skipped {
+        let added: Vec<&nomenclator::NamedObject> = names
+            .iter()
+            .filter(|n| n.table == t.name && n.schema == t.schema)
+            .filter(|n| {
+                n.name.as_deref().is_some_and(|name| {
+                    report.executed.iter().any(|e| {
+                        e.statement.table() == Some(t) && e.statement.object() == Some(name)
+                    })
+                })
+            })
+            .collect();
+        if !added.is_empty() {
+            out.push_str(&format!("completed table {t}\n"));
+            for n in added {
+                line(&mut out, n);
+            }
         }
     }
     out

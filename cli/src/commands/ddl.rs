@@ -34,7 +34,7 @@ pub(crate) fn run_ddl(a: &DdlArgs, plugins: &Plugins) -> Result<(), Failure> {
     } else {
         create_script(&md, d, &options)
     };
-    let script = script.map_err(|e| Failure(format!("{}: {e}", a.doc.file.display())))?;
+    let script = script.map_err(|e| Failure::new(format!("{}: {e}", a.doc.label())))?;
     emit_all(script.pieces())
 }
 
@@ -50,7 +50,7 @@ pub(crate) struct SortArgs {
 pub(crate) fn run_sort(a: &SortArgs, plugins: &Plugins) -> Result<(), Failure> {
     let md = load(&a.doc, plugins)?;
     let sorted = sort_tables_and_constraints(&md, true)
-        .map_err(|e| Failure(format!("{}: {e}", a.doc.file.display())))?;
+        .map_err(|e| Failure::new(format!("{}: {e}", a.doc.label())))?;
     let mut tables = sorted.tables;
     if a.reverse {
         tables.reverse();
@@ -83,7 +83,7 @@ pub(crate) struct GraphArgs {
 pub(crate) fn run_graph(a: &GraphArgs, plugins: &Plugins) -> Result<(), Failure> {
     let md = load(&a.doc, plugins)?;
     let sorted = sort_tables_and_constraints(&md, true)
-        .map_err(|e| Failure(format!("{}: {e}", a.doc.file.display())))?;
+        .map_err(|e| Failure::new(format!("{}: {e}", a.doc.label())))?;
     let ids: std::collections::HashMap<&TableRef, usize> = sorted
         .tables
         .iter()

@@ -30,7 +30,7 @@ pub(crate) fn run(a: &NamesArgs, plugins: &Plugins) -> Result<(), Failure> {
         .dialect
         .name_rules(a.dialect.max_identifier_length.map(usize::from));
     let names =
-        final_names(&md, &rules).map_err(|e| Failure(format!("{}: {e}", a.doc.file.display())))?;
+        final_names(&md, &rules).map_err(|e| Failure::new(format!("{}: {e}", a.doc.label())))?;
     let text = match a.format {
         Format::Json => {
             let mut s = serde_json::to_string_pretty(&names)?;

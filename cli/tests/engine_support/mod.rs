@@ -1,5 +1,11 @@
 //! Helpers for the engine tests: corpus documents, a database per test on
-//! the live servers (skipped outside CI when a server is unreachable).
+//! the live servers.
+//!
+//! A test that needs a server is marked `#[ignore = "needs PostgreSQL at
+//! 127.0.0.1:5432 ..."]`, so that `cargo test` lists it as ignored, with the
+//! reason, where no server is; `cargo test -- --include-ignored` (what
+//! `.ci/run` runs) runs it, and then an unreachable server fails it.
+//! `tests/live_tests.rs` checks that every such test carries the mark.
 
 #![allow(dead_code)]
 
@@ -29,16 +35,17 @@ pub fn load(path: &Path) -> Option<MetaData> {
     load_path(path, &LoadOptions::default()).ok()
 }
 
-fn available(url: &str, what: &str) -> Option<Engine> {
+/// The server's engine; fails the test when the server does not answer.
+fn available(url: &str, what: &str) -> Engine {
     let engine = Engine::from_url(url).unwrap();
-    match engine.connect() {
-        Ok(_) => Some(engine),
-        Err(e) if std::env::var_os("CI").is_none() => {
-            eprintln!("skipped: {what} is unreachable at {url} ({e}); these tests must run in CI");
-            None
-        }
-        Err(e) => panic!("CI is set but {what} is unreachable: {e}"),
+    if let Err(e) = engine.connect() {
+        panic!(
+            "{what} is unreachable at {url} ({e}): this test needs it. Start the server \
+             (`.ci/run` does), or run `cargo test` without --include-ignored to leave the \
+             live-database tests out"
+        );
     }
+    engine
 }
 
 /// A database of its own on a live server, dropped when this goes out of scope.
@@ -78,8 +85,8 @@ fn unique(test: &str) -> String {
 }
 
 /// A PostgreSQL database for one test, with the corpus's schemas `reporting` and `s1`.
-pub fn postgres(test: &str) -> Option<TestDb> {
-    let admin = available(PG_ADMIN, "PostgreSQL")?;
+pub fn postgres(test: &str) -> TestDb {
+    let admin = available(PG_ADMIN, "PostgreSQL");
     let name = unique(test);
     let mut c = admin.connect().unwrap();
     c.execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
@@ -89,18 +96,18 @@ pub fn postgres(test: &str) -> Option<TestDb> {
     let mut t = Engine::from_url(&url).unwrap().connect().unwrap();
     t.execute("CREATE SCHEMA reporting; CREATE SCHEMA s1")
         .unwrap();
-    Some(TestDb {
+    TestDb {
         url,
         name: name.clone(),
         admin,
         drop_sql: format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-    })
+    }
 }
 
 /// A MariaDB/MySQL database for one test, plus `<name>_reporting` and `<name>_s1`
 /// for the corpus's schemas (see [`rename_schemas`]).
-pub fn mariadb(test: &str) -> Option<TestDb> {
-    let admin = available(MY_ADMIN, "MariaDB/MySQL")?;
+pub fn mariadb(test: &str) -> TestDb {
+    let admin = available(MY_ADMIN, "MariaDB/MySQL");
     let name = unique(test);
     let mut c = admin.connect().unwrap();
     let mut drop_sql = Vec::new();
@@ -115,12 +122,12 @@ pub fn mariadb(test: &str) -> Option<TestDb> {
         drop_sql.push(format!("DROP DATABASE IF EXISTS `{db}`"));
     }
     let url = format!("mysql://root@127.0.0.1:3306/{name}");
-    Some(TestDb {
+    TestDb {
         url,
         name,
         admin,
         drop_sql: drop_sql.join(";\n"),
-    })
+    }
 }
 
 /// On MySQL a schema is a database shared by the whole server: give the
@@ -236,6 +243,20 @@ pub fn create_and_drop(
         }
         Err(e) => panic!("{label}: {e}"),
     }
+    // checkfirst finds every table complete: every index and constraint
+    // of the plan is in the catalog under the name the plan gave it.
+    let again = RunOptions {
+        checkfirst: true,
+        ..RunOptions::default()
+    };
+    let r = engine
+        .create_all(md, &again)
+        .unwrap_or_else(|e| panic!("{label}: checkfirst after create: {e}"));
+    assert!(
+        r.executed.is_empty(),
+        "{label}: checkfirst after create ran {:?}",
+        r.executed.iter().map(|e| &e.sql).collect::<Vec<_>>()
+    );
     engine
         .drop_all(md, &RunOptions::default())
         .unwrap_or_else(|e| panic!("{label}: {e}"));
