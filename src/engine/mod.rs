@@ -55,7 +55,7 @@ use std::time::Duration;
 
 pub use run::{Executed, Interrupt, Progress, RunOptions, RunReport};
 pub use session::{Blocker, DbError, Rows};
-pub use url::DbUrl;
+pub use url::{is_credential, DbUrl};
 
 use crate::dialect::Dialect;
 use crate::schema::TableRef;
@@ -498,10 +498,7 @@ impl Engine {
     }
 
     pub(crate) fn session(&self) -> Result<Box<dyn Session>, EngineError> {
-        let err = |source| EngineError::Connect {
-            url: self.url.display(),
-            source,
-        };
+        let err = |source| self.connect_error(source);
         match &self.target {
             #[cfg(feature = "sqlite")]
             Target::Sqlite(t, _) => Ok(Box::new(sqlite::connect(t).map_err(err)?)),
@@ -510,6 +507,18 @@ impl Engine {
             #[cfg(feature = "mysql")]
             Target::MySql(u) => Ok(Box::new(mysql::connect(u).map_err(err)?)),
             Target::None => Err(err(DbError::msg("no driver"))),
+        }
+    }
+
+    /// The error for a failed connection: the URL with its credentials
+    /// hidden, and the driver's message with any credential it repeats
+    /// (an unknown URL parameter, say) hidden too.
+    fn connect_error(&self, mut source: DbError) -> EngineError {
+        let secrets = self.url.secrets();
+        source.message = url::scrub(&source.message, &secrets);
+        EngineError::Connect {
+            url: self.url.display(),
+            source,
         }
     }
 
