@@ -2,7 +2,7 @@
 
 use super::DialectError;
 use super::{AutoIncrement, Capabilities, CommentStyle, Dialect, ReservedWords};
-use crate::naming::{IdentifierChars, IdentifierLimit, Namespaces};
+use crate::naming::{IdentifierChars, IdentifierLimit, NameCase, Namespaces};
 use crate::schema::{ColumnType, DialectKind, Kind};
 
 /// MySQL and MariaDB: identifiers up to 64 characters, backtick quoting,
@@ -295,6 +295,7 @@ impl Dialect for MySql {
             tables_in_schema_namespace: false,
             per_table: &[Kind::Unique, Kind::Index],
             default_schema: None,
+            case: NameCase::Insensitive,
         }
     }
 

@@ -2,7 +2,7 @@
 
 use super::DialectError;
 use super::{AutoIncrement, Capabilities, CommentStyle, Dialect, ReservedWords};
-use crate::naming::{IdentifierLimit, Namespaces};
+use crate::naming::{IdentifierLimit, NameCase, Namespaces};
 use crate::schema::{ColumnType, DialectKind, Kind};
 
 /// PostgreSQL: identifiers up to 63 bytes (NAMEDATALEN − 1), `SERIAL` keys,
@@ -137,6 +137,7 @@ impl Dialect for PostgreSql {
                 Kind::Check,
             ],
             default_schema: Some("public"),
+            case: NameCase::Sensitive,
         }
     }
 

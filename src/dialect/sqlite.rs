@@ -1,7 +1,7 @@
 //! SQLite 3.
 
 use super::{AutoIncrement, Capabilities, CommentStyle, Dialect, ReservedWords};
-use crate::naming::{IdentifierLimit, Namespaces};
+use crate::naming::{IdentifierLimit, NameCase, Namespaces};
 use crate::schema::{ColumnType, DialectKind, Kind};
 
 /// SQLite: no identifier limit; index names are unique per database; foreign
@@ -175,6 +175,7 @@ impl Dialect for Sqlite {
             tables_in_schema_namespace: true,
             per_table: &[],
             default_schema: Some("main"),
+            case: NameCase::AsciiInsensitive,
         }
     }
 

@@ -137,11 +137,15 @@ pub enum NamingError {
         /// Extra advice.
         hint: &'static str,
     },
-    /// Two objects with the same name where the database needs distinct names.
-    #[error("name collision on {dialect}: \"{name}\" names both the {first} and the {second} ({scope}); change a template or an explicit name")]
+    /// Two objects with the same name where the database needs distinct
+    /// names (the same as the database compares names: `IX_a` and `ix_a`
+    /// are one name on MySQL and SQLite).
+    #[error("name collision on {dialect}: {} ({scope}); change a template or an explicit name", collision(.name, .second_name, .first, .second))]
     Collision {
-        /// The name.
+        /// The name (as the first object spells it).
         name: String,
+        /// The second object's name, where it is spelled differently.
+        second_name: Option<String>,
         /// The first object.
         first: Box<ObjectDesc>,
         /// The second object.
@@ -151,6 +155,35 @@ pub enum NamingError {
         /// The dialect.
         dialect: String,
     },
+    /// Two columns of one table whose names the database takes for one
+    /// (`Id` and `id` on MySQL and SQLite).
+    #[error("columns \"{first}\" and \"{second}\" of table \"{table}\" are one column on {dialect}, which compares column names {how}; rename one")]
+    ColumnCollision {
+        /// The table.
+        table: Box<TableRef>,
+        /// The first column.
+        first: String,
+        /// The second column.
+        second: String,
+        /// How the database compares the names.
+        how: &'static str,
+        /// The dialect.
+        dialect: String,
+    },
+}
+
+fn collision(
+    name: &str,
+    second_name: &Option<String>,
+    first: &ObjectDesc,
+    second: &ObjectDesc,
+) -> String {
+    match second_name {
+        None => format!("\"{name}\" names both the {first} and the {second}"),
+        Some(other) => format!(
+            "\"{name}\" names the {first} and \"{other}\" the {second}, which are one name there"
+        ),
+    }
 }
 
 fn cols(c: &[String]) -> String {

@@ -34,7 +34,8 @@ pub use error::{NamingError, ObjectDesc};
 pub use handler::ConventionHandler;
 pub use limits::{IdentifierChars, IdentifierLimit, LengthUnit};
 pub use names::{
-    check_final_names, check_identifier_lengths, final_names, NameRules, NamedObject, Namespaces,
+    check_final_names, check_identifier_lengths, final_names, NameCase, NameRules, NamedObject,
+    Namespaces,
 };
 pub use pack::{ConventionSet, Pack, PackError};
 pub use plugin::{Plugin, Plugins};

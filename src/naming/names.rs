@@ -19,6 +19,67 @@ pub struct Namespaces {
     pub per_table: &'static [Kind],
     /// The schema of a table declared without one.
     pub default_schema: Option<&'static str>,
+    /// How the database compares names: of schemas, tables and views, of
+    /// the constraints and indexes in these namespaces, and of a table's
+    /// columns.
+    pub case: NameCase,
+}
+
+/// How a database compares two names: whether `Users` and `users` are one.
+///
+/// ```
+/// use nomenclator::naming::NameCase;
+/// assert!(!NameCase::Sensitive.same("IX_a", "ix_a"));
+/// assert!(NameCase::AsciiInsensitive.same("IX_a", "ix_a"));
+/// assert!(!NameCase::AsciiInsensitive.same("É", "é"));
+/// assert!(NameCase::Insensitive.same("É", "é"));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NameCase {
+    /// Character for character (PostgreSQL, where nomenclator quotes every
+    /// name that folding would change).
+    Sensitive,
+    /// ASCII letters without regard to case, other characters exactly (SQLite).
+    AsciiInsensitive,
+    /// Every letter without regard to case (MySQL and MariaDB: index,
+    /// constraint and column names always; table and database names on
+    /// most installations, and so always here).
+    Insensitive,
+}
+
+impl NameCase {
+    /// `name` in the form in which two names compare equal exactly when
+    /// they are one name: unchanged, or in lower case.
+    pub fn fold(self, name: &str) -> Cow<'_, str> {
+        match self {
+            NameCase::Sensitive => Cow::Borrowed(name),
+            NameCase::AsciiInsensitive if name.bytes().any(|b| b.is_ascii_uppercase()) => {
+                Cow::Owned(name.to_ascii_lowercase())
+            }
+            NameCase::Insensitive if name.chars().any(|c| c.to_lowercase().ne([c])) => {
+                Cow::Owned(name.to_lowercase())
+            }
+            NameCase::AsciiInsensitive | NameCase::Insensitive => Cow::Borrowed(name),
+        }
+    }
+
+    /// Whether `a` and `b` are one name.
+    pub fn same(self, a: &str, b: &str) -> bool {
+        match self {
+            NameCase::Sensitive => a == b,
+            NameCase::AsciiInsensitive => a.eq_ignore_ascii_case(b),
+            NameCase::Insensitive => a == b || self.fold(a) == self.fold(b),
+        }
+    }
+
+    /// Words for messages: how names are compared.
+    fn describe(self) -> &'static str {
+        match self {
+            NameCase::Sensitive => "exactly",
+            NameCase::AsciiInsensitive => "without regard to the case of ASCII letters",
+            NameCase::Insensitive => "without regard to case",
+        }
+    }
 }
 
 /// The naming rules of a dialect: its name, identifier limit and namespaces.
@@ -219,10 +280,31 @@ fn items(t: &Table) -> impl Iterator<Item = (Kind, &Name, &[String], Option<bool
 }
 
 /// The namespaces a key can live in.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 enum Scope<'m> {
     Table(u32),
     Schema(Option<&'m str>),
+    /// Tables and views, where they do not share the schema's namespace
+    /// with constraints or indexes.
+    Relations(Option<&'m str>),
+}
+
+impl Scope<'_> {
+    /// Whether two scopes are one namespace, schema names compared as `case` says.
+    fn same(&self, other: &Scope<'_>, case: NameCase) -> bool {
+        let schemas = |a: &Option<&str>, b: &Option<&str>| match (a, b) {
+            (Some(a), Some(b)) => case.same(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        match (self, other) {
+            (Scope::Table(a), Scope::Table(b)) => a == b,
+            (Scope::Schema(a), Scope::Schema(b)) | (Scope::Relations(a), Scope::Relations(b)) => {
+                schemas(a, b)
+            }
+            _ => false,
+        }
+    }
 }
 
 /// A position as `u32` (schemas beyond 4 billion objects are not a concern,
@@ -236,11 +318,25 @@ impl<'m> Checker<'m, '_> {
         s.as_deref().or(self.rules.namespaces.default_schema)
     }
 
+    /// The namespace of the views and tables of `schema`.
+    fn relations(&self, schema: &'m Option<String>) -> Scope<'m> {
+        if self.rules.namespaces.tables_in_schema_namespace {
+            Scope::Schema(self.schema_of(schema))
+        } else {
+            Scope::Relations(self.schema_of(schema))
+        }
+    }
+
     fn push(&mut self, obj: Obj, scope: Scope<'_>, name: &str, checked: bool) {
         use std::hash::{BuildHasher, Hash, Hasher};
+        let case = self.rules.namespaces.case;
         let mut h = rustc_hash::FxBuildHasher.build_hasher();
-        scope.hash(&mut h);
-        name.hash(&mut h);
+        match scope {
+            Scope::Table(i) => (0u8, i).hash(&mut h),
+            Scope::Schema(s) => (1u8, s.map(|s| case.fold(s))).hash(&mut h),
+            Scope::Relations(s) => (2u8, s.map(|s| case.fold(s))).hash(&mut h),
+        }
+        case.fold(name).hash(&mut h);
         self.entries.push(Entry {
             hash: h.finish(),
             obj,
@@ -257,7 +353,7 @@ impl<'m> Checker<'m, '_> {
         // A view or table: its schema's namespace, under its own name.
         let relation = |schema: &'m Option<String>, name: &'m str| {
             (
-                Scope::Schema(self.schema_of(schema)),
+                self.relations(schema),
                 Cow::Borrowed(name),
                 Seen::Relation(schema.as_deref(), name),
             )
@@ -308,10 +404,11 @@ impl<'m> Checker<'m, '_> {
                 let Some((scope, name, _)) = &keys[j] else {
                     continue;
                 };
+                let case = self.rules.namespaces.case;
                 let earlier = (0..j).rev().find(|&i| {
                     keys[i]
                         .as_ref()
-                        .is_some_and(|(s, n, _)| s == scope && n == name)
+                        .is_some_and(|(s, n, _)| s.same(scope, case) && case.same(n, name))
                 });
                 if let Some(i) = earlier {
                     if best.is_none_or(|(_, second)| e.seq < second.seq) {
@@ -323,9 +420,12 @@ impl<'m> Checker<'m, '_> {
         }
         let (first, second) = best?;
         let (scope, name, first_seen) = self.resolve(&first)?;
-        let (_, _, second_seen) = self.resolve(&second)?;
+        let (_, second_name, second_seen) = self.resolve(&second)?;
         let ns = &self.rules.namespaces;
         let scope = match (scope, second.obj) {
+            (Scope::Relations(_), _) => {
+                "tables and views share one namespace per schema".to_owned()
+            }
             (_, Obj::Table(_)) => {
                 "tables, views and indexes share one namespace per schema".to_owned()
             }
@@ -345,7 +445,12 @@ impl<'m> Checker<'m, '_> {
                 )
             }
         };
+        let scope = match ns.case {
+            NameCase::Sensitive => scope,
+            case => format!("{scope}, names compared {}", case.describe()),
+        };
         Some(NamingError::Collision {
+            second_name: (second_name != name).then(|| second_name.into_owned()),
             name: name.into_owned(),
             first: Box::new(first_seen.desc()),
             second: Box::new(second_seen.desc()),
@@ -381,15 +486,13 @@ fn visit_final_names<'m>(
         rules,
         entries: Vec::with_capacity(objects + md.views().len()),
     };
-    if ns.tables_in_schema_namespace {
-        for (i, v) in md.views().iter().enumerate() {
-            let scope = Scope::Schema(c.schema_of(&v.schema));
-            c.push(Obj::View(pos(i)), scope, &v.name, false);
-        }
-        for (i, t) in md.tables().iter().enumerate() {
-            let scope = Scope::Schema(c.schema_of(&t.schema));
-            c.push(Obj::Table(pos(i)), scope, &t.name, true);
-        }
+    for (i, v) in md.views().iter().enumerate() {
+        let scope = c.relations(&v.schema);
+        c.push(Obj::View(pos(i)), scope, &v.name, false);
+    }
+    for (i, t) in md.tables().iter().enumerate() {
+        let scope = c.relations(&t.schema);
+        c.push(Obj::Table(pos(i)), scope, &t.name, true);
     }
     // A name over the limit or an unnamed index stops the walk; a collision
     // among the names before it is reported first, as a walk checking each
@@ -447,6 +550,7 @@ pub fn check_identifier_lengths(md: &MetaData, rules: &NameRules) -> Result<(), 
         rules.check_length(name, what, hint)?;
         rules.check_chars(name, what)
     };
+    let case = rules.namespaces.case;
     for t in md.tables() {
         if let Some(s) = &t.schema {
             check(s, &|| "schema".into())?;
@@ -454,6 +558,21 @@ pub fn check_identifier_lengths(md: &MetaData, rules: &NameRules) -> Result<(), 
         check(&t.name, &|| "table".into())?;
         for c in t.columns() {
             check(&c.name, &|| format!("column of table \"{}\"", t.key()))?;
+        }
+        if case != NameCase::Sensitive && t.columns().len() > 1 {
+            // Exact duplicates are refused by the model; these differ in case.
+            let mut seen: rustc_hash::FxHashMap<Cow<'_, str>, &str> = Default::default();
+            for c in t.columns() {
+                if let Some(first) = seen.insert(case.fold(&c.name), &c.name) {
+                    return Err(NamingError::ColumnCollision {
+                        table: Box::new(t.key()),
+                        first: first.to_owned(),
+                        second: c.name.clone(),
+                        how: case.describe(),
+                        dialect: rules.dialect.clone(),
+                    });
+                }
+            }
         }
         if rules.chars == IdentifierChars::AnyButNul {
             // Constraint names are made of table and column names, already
