@@ -1,11 +1,12 @@
-//! Security and data (issue 11), offline: names that differ only by case.
-//! The same documents run against the live servers in
-//! `cli/tests/security_live.rs`.
+//! Security and data (issue 11), offline: raw SQL that would end its
+//! statement, SQLite schema names that are not file names, names that
+//! differ only by case, and checks on MySQL's AUTO_INCREMENT column. The
+//! same documents run against the live servers in `cli/tests/security_live.rs`.
 
 #![allow(clippy::result_large_err)]
 
-use nomenclator::ddl::{create_script, DdlError, DdlOptions};
-use nomenclator::dialect;
+use nomenclator::ddl::{create_plan, create_script, DdlError, DdlOptions};
+use nomenclator::dialect::{self, SqlPlace, SqlTextProblem};
 use nomenclator::document::{load_str, Format, LoadOptions};
 use nomenclator::naming::NamingError;
 use nomenclator::MetaData;
@@ -18,12 +19,186 @@ fn load(toml: &str) -> MetaData {
     .unwrap_or_else(|e| panic!("{e}"))
 }
 
+fn plan_error(md: &MetaData, d: &str) -> DdlError {
+    let d = dialect::by_name(d).unwrap();
+    match create_plan(md, d, &DdlOptions::default()) {
+        Ok(p) => panic!(
+            "{}: expected an error, got\n{}",
+            d.name(),
+            p.script().unwrap()
+        ),
+        Err(e) => e,
+    }
+}
+
 fn script(md: &MetaData, d: &str) -> Result<String, DdlError> {
     let d = dialect::by_name(d).unwrap();
     create_script(md, d, &DdlOptions::default()).map(|s| s.into_string())
 }
 
 const DIALECTS: [&str; 4] = ["postgresql", "sqlite", "mysql", "mariadb"];
+
+/// A table `note` with `what` set to `hostile`.
+fn note_with(what: &str, hostile: &str) -> String {
+    let hostile = toml::Value::String(hostile.to_owned()).to_string();
+    match what {
+        "check" => format!(
+            "[[tables]]\nname = \"note\"\ncolumns = [{{ name = \"v\", type = \"integer\" }}]\n\
+             checks = [{{ sql = {hostile}, name = \"positive\" }}]\n"
+        ),
+        "column check" => format!(
+            "[[tables]]\nname = \"note\"\ncolumns = [{{ name = \"v\", type = \"integer\", check = {hostile} }}]\n"
+        ),
+        "default" => format!(
+            "[[tables]]\nname = \"note\"\ncolumns = [{{ name = \"v\", type = \"integer\", default = {hostile} }}]\n"
+        ),
+        "type" => format!(
+            "[[tables]]\nname = \"note\"\ncolumns = [{{ name = \"v\", type = {hostile} }}]\n"
+        ),
+        "view" => format!(
+            "[[tables]]\nname = \"note\"\ncolumns = [{{ name = \"v\", type = \"integer\" }}]\n\
+             [[views]]\nname = \"notes\"\nsql = {hostile}\n"
+        ),
+        "custom" => format!(
+            "[[tables]]\nname = \"note\"\ncolumns = [{{ name = \"v\", type = \"integer\" }}]\n\
+             [[tables.ddl]]\nwhen = \"after_create\"\nsql = {hostile}\n"
+        ),
+        _ => unreachable!(),
+    }
+}
+
+#[test]
+fn raw_sql_that_ends_its_statement_is_refused_before_any_statement() {
+    let cases = [
+        ("check", "v > 0)); DROP TABLE precious; SELECT ((1"),
+        ("column check", "v > 0)); DROP TABLE precious; SELECT ((1"),
+        ("default", "0; DROP TABLE precious"),
+        (
+            "type",
+            "integer); DROP TABLE precious; CREATE TABLE x (y int",
+        ),
+        ("view", "SELECT 1; DROP TABLE precious"),
+        ("custom", "SELECT 1; DROP TABLE precious"),
+        // A quote opened and not closed would swallow what nomenclator writes after it.
+        ("check", "v <> 'x"),
+        // So would a line comment at the end of a fragment.
+        ("default", "0 -- zero"),
+    ];
+    for (what, hostile) in cases {
+        let md = load(&note_with(what, hostile));
+        for d in DIALECTS {
+            let e = plan_error(&md, d);
+            let DdlError::RawSql { sql, error, .. } = &e else {
+                panic!("{what} on {d}: {e}");
+            };
+            assert_eq!(sql, hostile, "{what} on {d}");
+            assert!(
+                matches!(
+                    error.problem,
+                    SqlTextProblem::Separator
+                        | SqlTextProblem::Unterminated(_)
+                        | SqlTextProblem::OpenLineComment
+                ),
+                "{e}"
+            );
+            // The script refuses it too: nothing is printed.
+            assert!(script(&md, d).is_err(), "{what} on {d}");
+            let msg = e.to_string();
+            assert!(msg.contains("note") || msg.contains("notes"), "{msg}");
+            assert!(msg.contains(hostile), "{msg}");
+        }
+    }
+    let md = load(&note_with(
+        "check",
+        "v > 0)); DROP TABLE precious; SELECT ((1",
+    ));
+    assert_eq!(
+        plan_error(&md, "postgresql").to_string(),
+        "check constraint \"positive\" of table \"note\": \
+         the raw SQL \"v > 0)); DROP TABLE precious; SELECT ((1\" cannot be written into a statement: \
+         a \";\" outside quotes and comments would end the statement there (at byte 7); raw SQL there \
+         must be one expression (or type) that closes every quote and comment it opens"
+    );
+}
+
+#[test]
+fn raw_sql_with_semicolons_inside_quotes_and_bodies_is_one_statement() {
+    for (what, sql) in [
+        ("check", "v <> 0 OR v IS NULL -- ; not a separator\n"),
+        ("default", "0"),
+        ("view", "SELECT v FROM note WHERE v <> 0;"),
+        ("custom", "GRANT SELECT ON %(table)s TO reader;"),
+    ] {
+        let md = load(&note_with(what, sql));
+        for d in DIALECTS {
+            script(&md, d).unwrap_or_else(|e| panic!("{what} on {d}: {e}"));
+        }
+    }
+    // A trigger's body holds statements of its own.
+    let trigger = "CREATE TRIGGER note_ai AFTER INSERT ON %(table)s BEGIN \
+                   UPDATE note SET v = CASE WHEN v < 0 THEN 0 ELSE v END; END";
+    let md = load(&note_with("custom", trigger));
+    script(&md, "sqlite").unwrap();
+    let md = load(&note_with("custom", "SELECT ';'; DROP TABLE precious"));
+    assert!(script(&md, "sqlite").is_err());
+}
+
+#[test]
+fn the_backslash_reading_is_both_ways_on_postgresql_and_mysql() {
+    // Without backslash escapes the string closes at the second quote; with
+    // them it runs on and the `;` is inside: one of the two readings ends the
+    // statement, so the text is refused where a setting decides.
+    let md = load(&note_with("check", r"v <> '\' ; '"));
+    for d in ["postgresql", "mysql", "mariadb"] {
+        let e = plan_error(&md, d);
+        assert!(matches!(e, DdlError::RawSql { .. }), "{d}: {e}");
+    }
+    assert!(script(&md, "sqlite").is_err());
+    let md = load(&note_with("check", r"v <> 'a\' OR v = ';'"));
+    for d in ["postgresql", "mysql", "mariadb"] {
+        let e = plan_error(&md, d);
+        let DdlError::RawSql { error, .. } = &e else {
+            panic!("{d}: {e}")
+        };
+        assert!(error.only_with_backslash_escapes, "{d}: {e}");
+    }
+    // SQLite never reads a backslash as an escape.
+    script(&md, "sqlite").unwrap();
+}
+
+#[test]
+fn comments_are_string_literals_that_no_setting_can_break() {
+    let doc = r#"
+[[tables]]
+name = "note"
+comment = "\\'; DROP TABLE precious; --"
+columns = [ { name = "v", type = "integer", comment = "it's \\ back" } ]
+"#;
+    let md = load(doc);
+    let pg = script(&md, "postgresql").unwrap();
+    assert!(
+        pg.contains("COMMENT ON TABLE note IS E'\\\\''; DROP TABLE precious; --';"),
+        "{pg}"
+    );
+    assert!(
+        pg.contains("COMMENT ON COLUMN note.v IS E'it''s \\\\ back';"),
+        "{pg}"
+    );
+    let my = script(&md, "mysql").unwrap();
+    assert!(
+        my.contains("COMMENT='\\\\''; DROP TABLE precious; --'"),
+        "{my}"
+    );
+    // Every statement of every dialect is one statement, read either way.
+    for d in dialect::all() {
+        let plan = create_plan(&md, d, &DdlOptions::default()).unwrap();
+        for st in plan.statements() {
+            let sql = d.to_sql(st).unwrap();
+            let extent = d.check_sql(&sql, SqlPlace::Statement).unwrap();
+            assert_eq!(extent.end, sql.len(), "{}: {sql}", d.name());
+        }
+    }
+}
 
 /// The naming error of `md` on `d`, or `None` if it has none.
 fn naming_error(md: &MetaData, d: &str) -> Option<NamingError> {

@@ -1,5 +1,7 @@
-//! Security and data (issue 11) against the live MariaDB server and SQLite:
-//! names that differ by case. Each test works in databases of its own
+//! Security and data (issue 11) against the live PostgreSQL and MariaDB
+//! servers and SQLite: string literals under every server setting, one step
+//! one statement, SQLite schema files, names that differ by case, checks on
+//! MariaDB's AUTO_INCREMENT column. Each test works in databases of its own
 //! (see `engine_support`); those that need a server are `#[ignore]`d with
 //! it as the reason, and `cargo test -- --include-ignored` (what `.ci/run`
 //! runs) runs them.
@@ -8,10 +10,12 @@
 
 mod engine_support;
 
-use engine_support::my_leftovers;
-use nomenclator::ddl::DdlError;
+use engine_support::{my_leftovers, pg_leftovers, TestDb};
+use nomenclator::ddl::{create_plan, DdlError, DdlOptions};
+use nomenclator::dialect::{Dialect, MariaDb};
 use nomenclator::document::{load_str, Format, LoadOptions};
 use nomenclator::engine::{Engine, EngineError, RunOptions};
+use nomenclator::events::{on_ddl, EventKind};
 use nomenclator::naming::NamingError;
 use nomenclator::MetaData;
 
@@ -21,6 +25,207 @@ fn doc(toml: &str) -> MetaData {
         &LoadOptions::new().format(Format::Toml).name("doc.toml"),
     )
     .unwrap_or_else(|e| panic!("{e}"))
+}
+
+const PRECIOUS: &str =
+    "[[tables]]\nname = \"precious\"\ncolumns = [{ name = \"id\", type = \"integer\", primary_key = true }]\n";
+
+/// A comment that, written as `'...'` with the backslash kept as it is,
+/// ends the string under backslash escapes and drops `precious`.
+const HOSTILE_COMMENT: &str = r"\'; DROP TABLE precious; --";
+
+/// `precious`, and `note` whose comments are [`HOSTILE_COMMENT`].
+fn commented(note: &str) -> String {
+    format!(
+        "{PRECIOUS}\n[[tables]]\nname = \"{note}\"\ncomment = {c}\ncolumns = [{{ name = \"v\", type = \"integer\", comment = {c} }}]\n",
+        c = serde_json::to_string(HOSTILE_COMMENT).unwrap(),
+    )
+}
+
+/// `note` with a check whose raw SQL drops `precious` when written as it is.
+const HOSTILE_CHECK: &str = r#"
+[[tables]]
+name = "note"
+columns = [ { name = "v", type = "integer" } ]
+checks = [ { sql = "v > 0)); DROP TABLE precious; SELECT ((1", name = "positive" } ]
+"#;
+
+fn pg_relation(db: &TestDb, name: &str) -> bool {
+    db.count(&format!(
+        "SELECT count(*) FROM pg_class WHERE relname = '{name}' AND relnamespace = 'public'::regnamespace"
+    )) == 1
+}
+
+fn my_relation(db: &TestDb, name: &str) -> bool {
+    db.count(&format!(
+        "SELECT count(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{}' AND TABLE_NAME = '{name}'",
+        db.name
+    )) == 1
+}
+
+#[test]
+#[ignore = "needs PostgreSQL at 127.0.0.1:5432 (cargo test -- --include-ignored)"]
+fn postgres_comments_are_safe_with_standard_conforming_strings_off() {
+    let db = engine_support::postgres("sec_scs");
+    Engine::from_url(engine_support::PG_ADMIN)
+        .unwrap()
+        .connect()
+        .unwrap()
+        .execute(&format!(
+            "ALTER DATABASE {} SET standard_conforming_strings = off",
+            db.name
+        ))
+        .unwrap();
+    assert_eq!(
+        db.query("SHOW standard_conforming_strings")[0][0].as_deref(),
+        Some("off")
+    );
+    let engine = db.engine();
+    let mut md = doc(&commented("note"));
+    let report = engine.create_all(&mut md, &RunOptions::default()).unwrap();
+    assert!(pg_relation(&db, "precious"), "{}", report.summary());
+    assert!(pg_relation(&db, "note"));
+    // The comments are stored exactly as written.
+    let stored = db.query(
+        "SELECT obj_description('note'::regclass, 'pg_class'), col_description('note'::regclass, 1)",
+    );
+    assert_eq!(stored[0][0].as_deref(), Some(HOSTILE_COMMENT));
+    assert_eq!(stored[0][1].as_deref(), Some(HOSTILE_COMMENT));
+    // What ran is what the report says: two tables, two comments.
+    assert_eq!(report.executed.len(), 4, "{:?}", report.executed);
+    // Catalog look-ups (checkfirst) and the drop work under the setting too.
+    let again = engine
+        .create_all(
+            &mut md,
+            &RunOptions {
+                checkfirst: true,
+                ..RunOptions::default()
+            },
+        )
+        .unwrap();
+    assert!(again.executed.is_empty(), "{:?}", again.executed);
+    engine.drop_all(&mut md, &RunOptions::default()).unwrap();
+    assert!(pg_leftovers(&db).is_empty());
+}
+
+#[test]
+#[ignore = "needs MariaDB at 127.0.0.1:3306 (cargo test -- --include-ignored)"]
+fn mariadb_comments_are_safe_with_and_without_no_backslash_escapes() {
+    let db = engine_support::mariadb("sec_nbe");
+    let engine = db.engine();
+    let comment_of = |table: &str| {
+        db.query(&format!(
+            "SELECT TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{}' AND TABLE_NAME = '{table}'",
+            db.name
+        ))[0][0]
+            .clone()
+    };
+    // A run: the comment is stored exactly.
+    let mut md = doc(&commented("note"));
+    engine.create_all(&mut md, &RunOptions::default()).unwrap();
+    assert!(my_relation(&db, "precious"));
+    assert_eq!(comment_of("note").as_deref(), Some(HOSTILE_COMMENT));
+
+    // The script as `ddl --dialect mariadb` prints it, sent as text (where
+    // the driver runs several statements) by a session under either mode.
+    let md = doc(&commented("note_by_hand"));
+    let plan = create_plan(&md, &MariaDb, &DdlOptions::default()).unwrap();
+    let note = plan
+        .statements()
+        .map(|st| MariaDb.to_sql(st).unwrap())
+        .find(|sql| sql.starts_with("CREATE TABLE note_by_hand"))
+        .unwrap();
+    for (mode, stored) in [
+        ("", HOSTILE_COMMENT.to_owned()),
+        // Safe, but each backslash is kept doubled: the dialect writes
+        // literals for MySQL's default mode (docs/dialects.md).
+        (
+            ",NO_BACKSLASH_ESCAPES",
+            HOSTILE_COMMENT.replace('\\', "\\\\"),
+        ),
+    ] {
+        let mut c = engine.connect().unwrap();
+        c.execute(&format!(
+            "SET SESSION sql_mode = CONCAT(@@SESSION.sql_mode, '{mode}')"
+        ))
+        .unwrap();
+        c.execute("DROP TABLE IF EXISTS note_by_hand").unwrap();
+        c.execute(&note).unwrap();
+        assert!(my_relation(&db, "precious"), "mode {mode:?}");
+        assert_eq!(comment_of("note_by_hand"), Some(stored), "mode {mode:?}");
+    }
+}
+
+/// Creates `precious`, then applies [`HOSTILE_CHECK`]: the run must fail
+/// before anything runs, saying why, and leave `precious` alone.
+fn hostile_check_is_refused(engine: &Engine, exists: impl Fn(&str) -> bool) {
+    let label = engine.url().display();
+    engine
+        .create_all(&mut doc(PRECIOUS), &RunOptions::default())
+        .unwrap();
+    let err = engine
+        .create_all(&mut doc(HOSTILE_CHECK), &RunOptions::default())
+        .unwrap_err();
+    assert!(
+        matches!(err, EngineError::Plan(DdlError::RawSql { .. })),
+        "{label}: {err:?}"
+    );
+    let msg = err.to_string();
+    assert!(
+        msg.contains("check constraint \"positive\" of table \"note\"")
+            && msg.contains("would end the statement there"),
+        "{label}: {msg}"
+    );
+    assert!(exists("precious"), "{label}: precious was dropped");
+    assert!(!exists("note"), "{label}: note was created");
+
+    // A statement a DDL-event listener adds is checked before it runs too.
+    let mut md =
+        doc("[[tables]]\nname = \"extra\"\ncolumns = [{ name = \"v\", type = \"integer\" }]\n");
+    md.listen(on_ddl(|e| {
+        if e.kind == EventKind::AfterCreate && e.table.is_none() {
+            e.add_statement("CREATE TABLE extra2 (x INTEGER); DROP TABLE precious");
+        }
+        Ok(())
+    }));
+    let err = engine
+        .create_all(&mut md, &RunOptions::default())
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("not one statement"),
+        "{label}: {err}"
+    );
+    assert!(exists("precious"), "{label}: precious was dropped");
+    assert!(!exists("extra2"), "{label}: extra2 was created");
+}
+
+#[test]
+#[ignore = "needs PostgreSQL at 127.0.0.1:5432 (cargo test -- --include-ignored)"]
+fn one_step_is_one_statement_on_postgres() {
+    let db = engine_support::postgres("sec_one");
+    hostile_check_is_refused(&db.engine(), |t| pg_relation(&db, t));
+    // The run in a transaction: the table before the refused statement is gone too.
+    assert!(!pg_relation(&db, "extra"));
+}
+
+#[test]
+#[ignore = "needs MariaDB at 127.0.0.1:3306 (cargo test -- --include-ignored)"]
+fn one_step_is_one_statement_on_mariadb() {
+    let db = engine_support::mariadb("sec_one");
+    hostile_check_is_refused(&db.engine(), |t| my_relation(&db, t));
+}
+
+#[test]
+fn one_step_is_one_statement_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("shop.db").display());
+    let engine = Engine::from_url(&url).unwrap();
+    let exists = |t: &str| {
+        let e = Engine::from_url(&url).unwrap();
+        e.connect().unwrap().relation_exists(None, t).unwrap()
+    };
+    hostile_check_is_refused(&engine, exists);
+    assert!(!exists("extra"));
 }
 
 const CASE_INDEXES: &str = r#"

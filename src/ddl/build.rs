@@ -6,12 +6,12 @@ use rustc_hash::FxHashMap as HashMap;
 use super::error::DdlError;
 use super::plan::{Plan, Script, Step};
 use super::sort::{order_for_create, order_for_drop, Order};
-use crate::dialect::{CommentStyle, Dialect};
+use crate::dialect::{CommentStyle, Dialect, SqlPlace};
 use crate::events::EventKind;
 use crate::naming::{check_final_names, check_identifier_lengths, NameRules, NamingError};
 use crate::schema::{
-    Column, ColumnType, Constraint, CustomDdl, ForeignKey, Index, MetaData, Name, Resolved, Table,
-    TableRef,
+    Check, Column, ColumnType, Constraint, CustomDdl, ForeignKey, Index, MetaData, Name, Resolved,
+    Table, TableRef,
 };
 use crate::sql::{
     CheckDef, ColumnDef, ConstraintDef, CreateIndex, CreateTable, ForeignKeyDef, Statement, ViewDef,
@@ -121,6 +121,9 @@ fn build_create<S: Sink>(
         })?;
     }
     for v in md.views() {
+        b.raw_sql(&v.sql, SqlPlace::Tail, || {
+            format!("view \"{}\"", TableRef::new(v.schema.as_deref(), &v.name))
+        })?;
         b.push(Statement::CreateView(view(v)))?;
     }
     b.event(EventKind::AfterCreate, md.custom_ddl(), None)?;
@@ -360,6 +363,10 @@ impl<'a, S: Sink> Builder<'a, S> {
             .filter(|c| c.when == kind && c.applies_to(self.d.kind()))
         {
             let sql = render_custom_ddl(c, table, self.d)?;
+            self.raw_sql(&sql, SqlPlace::Statement, || match table {
+                Some(t) => format!("custom DDL ({}) of table \"{}\"", kind.as_str(), t.key()),
+                None => format!("custom DDL ({})", kind.as_str()),
+            })?;
             self.push(Statement::Custom {
                 sql,
                 table: table.map(Table::key),
@@ -375,6 +382,46 @@ impl<'a, S: Sink> Builder<'a, S> {
             .rules
             .finalize(name, || format!("{what} of table \"{}\"", t.key()))?
             .map(|n| n.into_owned()))
+    }
+
+    /// Checks raw SQL for its place in a statement (see [`SqlPlace`]).
+    fn raw_sql(
+        &self,
+        sql: &str,
+        place: SqlPlace,
+        what: impl FnOnce() -> String,
+    ) -> Result<(), DdlError> {
+        match self.d.check_sql(sql, place) {
+            Ok(_) => Ok(()),
+            Err(error) => Err(DdlError::RawSql {
+                what: what(),
+                sql: sql.to_owned(),
+                place,
+                error,
+            }),
+        }
+    }
+
+    /// A check of `t` as data, its raw SQL checked.
+    fn check(&self, t: &Table, ck: &Check) -> Result<CheckDef, DdlError> {
+        let name = self.final_name(t, &ck.name, "check constraint")?;
+        self.raw_sql(ck.sql(), SqlPlace::Fragment, || {
+            let name = name
+                .as_deref()
+                .map(|n| format!(" \"{n}\""))
+                .unwrap_or_default();
+            match ck.column() {
+                Some(c) => format!(
+                    "check constraint{name} of column \"{c}\" of table \"{}\"",
+                    t.key()
+                ),
+                None => format!("check constraint{name} of table \"{}\"", t.key()),
+            }
+        })?;
+        Ok(CheckDef {
+            name,
+            sql: ck.sql().to_owned(),
+        })
     }
 
     /// `CREATE TABLE`, its indexes and its comments (where comments are
@@ -413,6 +460,15 @@ impl<'a, S: Sink> Builder<'a, S> {
         let mut columns = Vec::with_capacity(t.columns().len());
         for c in t.columns() {
             let ty = self.column_type(t, c, Some(self.md))?;
+            let column = || format!("column \"{}\" of table \"{}\"", c.name(), t.key());
+            if let ColumnType::Other(text) = ty {
+                self.raw_sql(text, SqlPlace::Fragment, || format!("type of {}", column()))?;
+            }
+            if let Some(default) = c.server_default() {
+                self.raw_sql(default, SqlPlace::Fragment, || {
+                    format!("default of {}", column())
+                })?;
+            }
             if matches!(ty, ColumnType::Varchar(None)) && caps.varchar_needs_length {
                 return Err(crate::dialect::DialectError::LengthNeeded {
                     dialect: self.d.name(),
@@ -429,15 +485,12 @@ impl<'a, S: Sink> Builder<'a, S> {
                 if ck.column() != Some(c.name()) {
                     continue;
                 }
-                let name = self.final_name(t, &ck.name, "check constraint")?;
-                if name.is_some() && !caps.inline_named_column_checks {
+                let def = self.check(t, ck)?;
+                if def.name.is_some() && !caps.inline_named_column_checks {
                     late_checks.push(i);
                     continue;
                 }
-                checks.push(CheckDef {
-                    name,
-                    sql: ck.sql().to_owned(),
-                });
+                checks.push(def);
             }
             columns.push(ColumnDef {
                 name: c.name().to_owned(),
@@ -491,10 +544,7 @@ impl<'a, S: Sink> Builder<'a, S> {
                     columns: uq.columns().to_vec(),
                 }
             }
-            Constraint::Check(ck) => ConstraintDef::Check(CheckDef {
-                name: self.final_name(t, &ck.name, "check constraint")?,
-                sql: ck.sql().to_owned(),
-            }),
+            Constraint::Check(ck) => ConstraintDef::Check(self.check(t, ck)?),
             Constraint::ForeignKey(fk) => ConstraintDef::ForeignKey(self.foreign_key(t, fk)?),
         })
     }

@@ -1,6 +1,8 @@
 //! Why DDL cannot be written or run.
 
+use crate::dialect::{SqlPlace, SqlTextError};
 use crate::schema::TableRef;
+use crate::text::abbrev;
 
 /// DDL that cannot be written for a dialect, or a statement that failed.
 #[derive(Debug, thiserror::Error)]
@@ -69,6 +71,21 @@ pub enum DdlError {
         /// What is wrong.
         reason: String,
     },
+    /// Raw SQL (a check, a default, a type, a view's query, custom DDL)
+    /// that would end the statement it is written into and start another,
+    /// or leave a quote or comment open: each step of a plan must be one
+    /// statement, so that what runs is what the plan says.
+    #[error("{what}: {} {sql:?} {}: {error}{}", place_noun(*.place), place_verb(*.place), place_advice(*.place), sql = abbrev(.sql))]
+    RawSql {
+        /// What holds it (`check constraint "ck" of table "t"`, ...).
+        what: String,
+        /// The text.
+        sql: String,
+        /// Where it goes.
+        place: SqlPlace,
+        /// What is wrong with it.
+        error: SqlTextError,
+    },
     /// The dialect cannot write a statement.
     #[error(transparent)]
     Dialect(#[from] crate::dialect::DialectError),
@@ -95,4 +112,29 @@ fn list(tables: &[TableRef]) -> String {
         .map(|t| format!("\"{t}\""))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+fn place_noun(place: SqlPlace) -> &'static str {
+    match place {
+        SqlPlace::Fragment => "the raw SQL",
+        SqlPlace::Tail => "the query",
+        SqlPlace::Statement => "the statement",
+    }
+}
+
+fn place_verb(place: SqlPlace) -> &'static str {
+    match place {
+        SqlPlace::Fragment => "cannot be written into a statement",
+        SqlPlace::Tail | SqlPlace::Statement => "is not one statement",
+    }
+}
+
+fn place_advice(place: SqlPlace) -> &'static str {
+    match place {
+        SqlPlace::Fragment => {
+            "; raw SQL there must be one expression (or type) that closes every quote and comment it opens"
+        }
+        SqlPlace::Tail => "; a view's query must be one SELECT",
+        SqlPlace::Statement => "; give each statement a custom DDL entry of its own",
+    }
 }

@@ -5,10 +5,12 @@
 //! type spelling) and renders DDL through the trait's default methods. Core
 //! code branches on those capabilities, never on which dialect it has.
 
+mod lex;
 mod mysql;
 mod postgresql;
 mod sqlite;
 
+pub use lex::{check_sql, Lexical, SqlExtent, SqlPlace, SqlTextError, SqlTextProblem};
 pub use mysql::{MariaDb, MySql};
 pub use postgresql::PostgreSql;
 pub use sqlite::Sqlite;
@@ -97,6 +99,8 @@ pub struct Capabilities {
     pub varchar_needs_length: bool,
     /// Backslash is an escape character in string literals.
     pub backslash_escapes: bool,
+    /// How SQL text is read: its quotes and comments.
+    pub lexical: Lexical,
 }
 
 /// A SQL dialect: what differs between databases, as data (limits,
@@ -216,18 +220,18 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
         out
     }
 
-    /// Appends `text` to `out` as [`string_literal`](Dialect::string_literal) spells it.
+    /// Appends `text` to `out` as [`string_literal`](Dialect::string_literal)
+    /// spells it: between single quotes, each quote doubled, and each
+    /// backslash doubled where [`Capabilities::backslash_escapes`].
     fn push_string_literal(&self, out: &mut String, text: &str) {
-        let backslash = self.capabilities().backslash_escapes;
-        out.push('\'');
-        for c in text.chars() {
-            match c {
-                '\'' => out.push_str("''"),
-                '\\' if backslash => out.push_str("\\\\"),
-                c => out.push(c),
-            }
-        }
-        out.push('\'');
+        push_quoted_literal(out, text, self.capabilities().backslash_escapes);
+    }
+
+    /// Checks that `sql` is one statement, or a fragment that can be written
+    /// into one, as this dialect's server reads it ([`check_sql`] with
+    /// [`Capabilities::lexical`]).
+    fn check_sql(&self, sql: &str, place: SqlPlace) -> Result<SqlExtent, SqlTextError> {
+        check_sql(sql, &self.capabilities().lexical, place)
     }
 
     /// The dialect's spelling of a portable type; other type text passes unchanged.
@@ -565,6 +569,21 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
     }
 }
 
+/// Appends `'text'`, each quote doubled and, where `backslash`, each
+/// backslash doubled.
+pub(crate) fn push_quoted_literal(out: &mut String, text: &str, backslash: bool) {
+    out.reserve(text.len() + 2);
+    out.push('\'');
+    for c in text.chars() {
+        match c {
+            '\'' => out.push_str("''"),
+            '\\' if backslash => out.push_str("\\\\"),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+}
+
 /// Appends ` /* text */`, with `*/` in the text broken up.
 fn push_sql_comment(out: &mut String, text: &str) {
     out.push_str(" /* ");
@@ -782,5 +801,21 @@ mod tests {
         assert_eq!(MySql.quote("a`b"), "`a``b`");
         assert_eq!(Sqlite.quote("café"), "\"café\"");
         assert_eq!(MySql.string_literal("it's a \\"), "'it''s a \\\\'");
+    }
+
+    #[test]
+    fn string_literals_read_the_same_under_every_server_setting() {
+        let hostile = "\\'; DROP TABLE precious; --";
+        // PostgreSQL: E'...' where a backslash is there, plain otherwise.
+        assert_eq!(
+            PostgreSql.string_literal(hostile),
+            "E'\\\\''; DROP TABLE precious; --'"
+        );
+        assert_eq!(PostgreSql.string_literal("it's"), "'it''s'");
+        for d in all() {
+            let lit = d.string_literal(hostile);
+            let r = d.check_sql(&format!("x = {lit}"), SqlPlace::Fragment);
+            assert!(r.is_ok(), "{}: {lit}: {r:?}", d.name());
+        }
     }
 }

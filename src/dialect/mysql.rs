@@ -1,7 +1,7 @@
 //! MySQL 8 and MariaDB 10.11.
 
 use super::DialectError;
-use super::{AutoIncrement, Capabilities, CommentStyle, Dialect, ReservedWords};
+use super::{AutoIncrement, Capabilities, CommentStyle, Dialect, Lexical, ReservedWords};
 use crate::naming::{IdentifierChars, IdentifierLimit, NameCase, Namespaces};
 use crate::schema::{ColumnType, DialectKind, Kind};
 
@@ -318,6 +318,7 @@ impl Dialect for MySql {
             text_keys_need_prefix: true,
             varchar_needs_length: true,
             backslash_escapes: true,
+            lexical: Lexical::MYSQL,
         }
     }
 

@@ -1,7 +1,7 @@
 //! PostgreSQL 15.
 
 use super::DialectError;
-use super::{AutoIncrement, Capabilities, CommentStyle, Dialect, ReservedWords};
+use super::{AutoIncrement, Capabilities, CommentStyle, Dialect, Lexical, ReservedWords};
 use crate::naming::{IdentifierLimit, NameCase, Namespaces};
 use crate::schema::{ColumnType, DialectKind, Kind};
 
@@ -159,7 +159,21 @@ impl Dialect for PostgreSql {
             text_keys_need_prefix: false,
             varchar_needs_length: false,
             backslash_escapes: false,
+            lexical: Lexical::POSTGRESQL,
         }
+    }
+
+    /// `'text'`, or `E'text'` with each backslash doubled when the text
+    /// holds one: a backslash in `'...'` is an escape on a database with
+    /// `standard_conforming_strings = off` (`'\'; DROP TABLE x; --'` would
+    /// end the string early there), while `E'...'` reads the same under
+    /// either setting.
+    fn push_string_literal(&self, out: &mut String, text: &str) {
+        let backslash = text.contains('\\');
+        if backslash {
+            out.push('E');
+        }
+        super::push_quoted_literal(out, text, backslash);
     }
 
     fn reserved_words(&self) -> &'static ReservedWords {

@@ -1,6 +1,6 @@
 //! SQLite 3.
 
-use super::{AutoIncrement, Capabilities, CommentStyle, Dialect, ReservedWords};
+use super::{AutoIncrement, Capabilities, CommentStyle, Dialect, Lexical, ReservedWords};
 use crate::naming::{IdentifierLimit, NameCase, Namespaces};
 use crate::schema::{ColumnType, DialectKind, Kind};
 
@@ -197,6 +197,7 @@ impl Dialect for Sqlite {
             text_keys_need_prefix: false,
             varchar_needs_length: false,
             backslash_escapes: false,
+            lexical: Lexical::SQLITE,
         }
     }
 

@@ -551,7 +551,9 @@ impl fmt::Debug for Connection {
 }
 
 impl Connection {
-    /// Runs one statement.
+    /// Runs SQL text as you wrote it: one statement, or several separated
+    /// by `;` where the driver allows. (Plans run each of their steps as
+    /// exactly one statement.)
     pub fn execute(&mut self, sql: &str) -> Result<(), DbError> {
         self.session.execute(sql)
     }

@@ -144,6 +144,30 @@ impl PgSession {
     }
 }
 
+impl PgSession {
+    /// Runs `run` on the client, the watcher told that a statement is running.
+    fn watched(
+        &mut self,
+        run: impl FnOnce(&mut Client) -> Result<(), postgres::Error>,
+    ) -> Result<(), DbError> {
+        if let Some(w) = &self.watch {
+            if let Ok(mut f) = w.found.lock() {
+                f.clear();
+            }
+            if let Ok(mut s) = w.running_since.lock() {
+                *s = Some(Instant::now());
+            }
+        }
+        let r = run(&mut self.client).map_err(map_err);
+        if let Some(w) = &self.watch {
+            if let Ok(mut s) = w.running_since.lock() {
+                *s = None;
+            }
+        }
+        r
+    }
+}
+
 impl Drop for PgSession {
     fn drop(&mut self) {
         if let Some(w) = &self.watch {
@@ -162,21 +186,14 @@ impl Session for PgSession {
     }
 
     fn execute(&mut self, sql: &str) -> Result<(), DbError> {
-        if let Some(w) = &self.watch {
-            if let Ok(mut f) = w.found.lock() {
-                f.clear();
-            }
-            if let Ok(mut s) = w.running_since.lock() {
-                *s = Some(Instant::now());
-            }
-        }
-        let r = self.client.batch_execute(sql).map_err(map_err);
-        if let Some(w) = &self.watch {
-            if let Ok(mut s) = w.running_since.lock() {
-                *s = None;
-            }
-        }
-        r
+        self.watched(|client| client.batch_execute(sql))
+    }
+
+    fn execute_one(&mut self, sql: &str) -> Result<(), DbError> {
+        // The extended protocol parses one statement: the server refuses
+        // text that holds several ("cannot insert multiple commands into a
+        // prepared statement") before running any.
+        self.watched(|client| client.execute(sql, &[]).map(drop))
     }
 
     fn query(&mut self, sql: &str) -> Result<Rows, DbError> {
@@ -283,5 +300,34 @@ impl Session for PgSession {
             .query(BLOCKERS_BY_TABLE, &[&pid, &names])
             .map(to_blockers)
             .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A session on the live server of the engine tests; fails the test
+    /// when the server does not answer.
+    fn live() -> PgSession {
+        connect("postgres://postgres@127.0.0.1:5432/test").unwrap_or_else(|e| {
+            panic!("PostgreSQL is unreachable ({e}): this test needs it (cargo test -- --include-ignored)")
+        })
+    }
+
+    #[test]
+    #[ignore = "needs PostgreSQL at 127.0.0.1:5432 (cargo test -- --include-ignored)"]
+    fn a_plan_step_runs_one_statement() {
+        let mut s = live();
+        let e = s
+            .execute_one("CREATE TEMP TABLE a (x int); CREATE TEMP TABLE b (y int)")
+            .unwrap_err();
+        assert!(e.message.contains("multiple commands"), "{e}");
+        let made = s
+            .query("SELECT to_regclass('pg_temp.a') IS NULL AND to_regclass('pg_temp.b') IS NULL")
+            .unwrap();
+        assert_eq!(made[0][0].as_deref(), Some("t"));
+        s.execute_one("CREATE TEMP TABLE a (x int);").unwrap();
+        s.execute_one("SELECT 1").unwrap();
     }
 }

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use super::session::{DbError, Session, TableObjects};
 use super::{one_line, Engine, EngineError, MissingConstraint};
 use crate::ddl::{create_plan, drop_plan, run_plan, DdlOptions, Executor, Plan, Step};
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, SqlPlace};
 use crate::schema::{MetaData, TableRef};
 use crate::sql::{ConstraintDef, Statement};
 
@@ -522,6 +522,18 @@ impl Executor for SessionExecutor<'_> {
             self.interrupted = true;
             return Err("interrupted".into());
         }
+        // One step, one statement: the plan checked the raw SQL it holds;
+        // this catches what a DDL-event listener added, before it runs.
+        let extent = match self.session.dialect().check_sql(sql, SqlPlace::Statement) {
+            Ok(extent) => extent,
+            Err(e) => {
+                let e = DbError::msg(format!(
+                    "not run: the text is not one statement: {e}; each step runs on its own"
+                ));
+                self.failure = Some((statement.clone(), sql.to_owned(), e.clone()));
+                return Err(Box::new(e));
+            }
+        };
         let alone = self.in_transaction && !statement.transactional();
         if alone {
             if let Err(e) = self.session.commit() {
@@ -530,7 +542,12 @@ impl Executor for SessionExecutor<'_> {
             }
             self.committed = self.executed.len();
         }
-        let ran = self.session.execute(sql);
+        // Only spaces and comments (custom DDL such as `-- note`): nothing to send.
+        let ran = match (extent.blank, sql.get(..extent.end)) {
+            (true, _) => Ok(()),
+            (false, Some(one)) => self.session.execute_one(one),
+            (false, None) => self.session.execute_one(sql),
+        };
         if alone {
             if let Err(e) = self.session.begin() {
                 self.failure = Some((statement.clone(), "BEGIN".into(), e.clone()));

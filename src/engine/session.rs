@@ -115,8 +115,15 @@ pub(crate) trait Session: Send {
     fn dialect(&self) -> &'static dyn Dialect;
     /// Whether DDL runs inside transactions (and so can be rolled back).
     fn transactional_ddl(&self) -> bool;
-    /// Runs one statement (or a `;`-separated batch where the driver allows).
+    /// Runs SQL text: one statement, or a `;`-separated batch where the
+    /// driver allows (nomenclator's own `BEGIN`, `SET`, ..., and
+    /// [`Connection::execute`](super::Connection::execute)).
     fn execute(&mut self, sql: &str) -> Result<(), DbError>;
+    /// Runs exactly one statement of a plan, through the driver's path that
+    /// refuses several (PostgreSQL's extended protocol, an SQLite prepared
+    /// statement, a MySQL prepared statement where the server can prepare
+    /// it); rows it returns are read and dropped.
+    fn execute_one(&mut self, sql: &str) -> Result<(), DbError>;
     /// Runs a query and returns its rows as text.
     fn query(&mut self, sql: &str) -> Result<Rows, DbError>;
     /// Starts a transaction.

@@ -112,6 +112,18 @@ impl Session for SqliteSession {
         self.conn.execute_batch(sql).map_err(map_err)
     }
 
+    fn execute_one(&mut self, sql: &str) -> Result<(), DbError> {
+        // `prepare` refuses text that holds a second statement.
+        let mut stmt = self.conn.prepare(sql).map_err(map_err)?;
+        if stmt.expanded_sql().is_none() {
+            // Only spaces and comments: SQLite made no statement to run.
+            return Ok(());
+        }
+        let mut rows = stmt.raw_query();
+        while rows.next().map_err(map_err)?.is_some() {}
+        Ok(())
+    }
+
     fn query(&mut self, sql: &str) -> Result<Rows, DbError> {
         let mut stmt = self.conn.prepare(sql).map_err(map_err)?;
         let n = stmt.column_count();
@@ -346,6 +358,22 @@ mod tests {
         assert!(!t.has("ix_t_b"));
         let u = s.table_objects(None, "u").unwrap();
         assert!(!u.primary_key && !u.has("pk_u"));
+    }
+
+    #[test]
+    fn a_plan_step_runs_one_statement_or_none() {
+        let mut s = connect(&Target::new_memory()).unwrap();
+        let e = s
+            .execute_one("CREATE TABLE a (x INTEGER); CREATE TABLE b (y INTEGER)")
+            .unwrap_err();
+        assert!(e.message.contains("Multiple statements"), "{e}");
+        assert!(!s.relation_exists(None, "a").unwrap());
+        assert!(!s.relation_exists(None, "b").unwrap());
+        // Rows are read and dropped; a trailing `;`, or nothing at all, is fine.
+        s.execute_one("PRAGMA table_list").unwrap();
+        s.execute_one("CREATE TABLE a (x INTEGER);").unwrap();
+        s.execute_one("-- only a comment").unwrap();
+        assert!(s.relation_exists(None, "a").unwrap());
     }
 
     #[test]
