@@ -200,6 +200,54 @@ columns = [ { name = "v", type = "integer", comment = "it's \\ back" } ]
     }
 }
 
+#[test]
+fn sqlite_schemas_must_be_plain_file_names() {
+    let mut refused = Vec::new();
+    for schema in [
+        "x/../../../escaped",
+        "../up",
+        "/tmp/abs",
+        "a\\b",
+        "C:evil",
+        ".hidden",
+        "a\u{0}b",
+        "m?mode=rwc",
+    ] {
+        let doc = format!(
+            "[[tables]]\nname = \"t\"\nschema = {}\ncolumns = [{{ name = \"id\", type = \"integer\" }}]\n",
+            toml::Value::String(schema.to_owned())
+        );
+        let Ok(md) = load_str(
+            &doc,
+            &LoadOptions::new().format(Format::Toml).name("doc.toml"),
+        ) else {
+            // The loader may refuse some of them itself.
+            continue;
+        };
+        let e = plan_error(&md, "sqlite");
+        assert!(
+            matches!(e, DdlError::SchemaNotAFileName { .. }),
+            "{schema:?}: {e}"
+        );
+        assert!(e.to_string().contains("plain file name"), "{e}");
+        refused.push(schema);
+        // Elsewhere a schema is no file: the name is only quoted.
+        for d in ["postgresql", "mysql"] {
+            if let Err(e) = script(&md, d) {
+                assert!(
+                    !matches!(e, DdlError::SchemaNotAFileName { .. }),
+                    "{d}: {e}"
+                );
+            }
+        }
+    }
+    assert!(refused.len() >= 7, "{refused:?}");
+    let md = load(
+        "[[tables]]\nname = \"t\"\nschema = \"sales_2024\"\ncolumns = [{ name = \"id\", type = \"integer\" }]\n",
+    );
+    script(&md, "sqlite").unwrap();
+}
+
 /// The naming error of `md` on `d`, or `None` if it has none.
 fn naming_error(md: &MetaData, d: &str) -> Option<NamingError> {
     match script(md, d) {

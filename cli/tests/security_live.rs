@@ -228,6 +228,52 @@ fn one_step_is_one_statement_on_sqlite() {
     assert!(!exists("extra"));
 }
 
+#[test]
+fn sqlite_schemas_cannot_reach_other_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = dir.path().join("a/b/c");
+    std::fs::create_dir_all(&deep).unwrap();
+    let url = format!("sqlite://{}", deep.join("doc.db").display());
+    let engine = Engine::from_url(&url).unwrap();
+    for schema in ["x/../../../escaped", "../escaped", "C:escaped"] {
+        let mut md = doc(&format!(
+            "[[tables]]\nname = \"t\"\nschema = {}\ncolumns = [{{ name = \"id\", type = \"integer\" }}]\n",
+            serde_json::to_string(schema).unwrap()
+        ));
+        let err = engine
+            .create_all(&mut md, &RunOptions::default())
+            .unwrap_err();
+        assert!(
+            matches!(err, EngineError::Plan(DdlError::SchemaNotAFileName { .. })),
+            "{schema}: {err:?}"
+        );
+        assert!(err.to_string().contains(schema), "{err}");
+    }
+    // Nothing was made anywhere: not the escaped file, not even the main database.
+    for (path, what) in [
+        (dir.path().join("a/escaped.db"), "escaped"),
+        (deep.join("escaped.db"), "escaped"),
+        (dir.path().join("a/b/doc.escaped.db"), "escaped"),
+    ] {
+        assert!(!path.exists(), "{what}: {}", path.display());
+    }
+    let made: Vec<_> = walk(dir.path());
+    assert!(made.iter().all(|p| p.ends_with("doc.db")), "{made:?}");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
 const CASE_INDEXES: &str = r#"
 [[tables]]
 name = "first"

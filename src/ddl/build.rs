@@ -16,6 +16,7 @@ use crate::schema::{
 use crate::sql::{
     CheckDef, ColumnDef, ConstraintDef, CreateIndex, CreateTable, ForeignKeyDef, Statement, ViewDef,
 };
+use crate::text::abbrev;
 
 /// Options for building plans.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -290,6 +291,9 @@ impl<'a, S: Sink> Builder<'a, S> {
     ) -> Result<Self, DdlError> {
         let md = resolved.metadata();
         let rules = d.name_rules(options.max_identifier_length);
+        if d.capabilities().schemas_are_files {
+            check_schema_file_names(md, d)?;
+        }
         check_identifier_lengths(md, &rules)?;
         check_final_names(md, &rules)?;
         Ok(Builder {
@@ -712,6 +716,61 @@ impl<'a, S: Sink> Builder<'a, S> {
     }
 }
 
+/// On a dialect whose schemas are database files, an error for a schema
+/// name that is not a plain file name: it would put the file elsewhere
+/// (`../x`, `/tmp/x`, `C:x`) or change how it is opened (`?mode=`, `#`).
+fn check_schema_file_names(md: &MetaData, d: &dyn Dialect) -> Result<(), DdlError> {
+    let relations = md
+        .tables()
+        .iter()
+        .map(|t| (t.schema(), "table", t.name()))
+        .chain(
+            md.views()
+                .iter()
+                .map(|v| (v.schema.as_deref(), "view", v.name.as_str())),
+        );
+    for (schema, kind, name) in relations {
+        let Some(schema) = schema else { continue };
+        if let Some(reason) = schema_file_name_problem(schema) {
+            return Err(DdlError::SchemaNotAFileName {
+                dialect: d.name(),
+                schema: schema.to_owned(),
+                what: format!("{kind} \"{}\"", abbrev(name)),
+                reason,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// What keeps `schema` from being a plain file name, if anything: a path
+/// separator, a drive or stream (`:`), a leading dot (`.`, `..`, hidden
+/// files), a control character or NUL, or a character that a URI file name
+/// reads (`?`, `#`, `%`).
+///
+/// ```text
+/// s1, sales_2024, café    plain file names
+/// x/../../escaped, C:x, .hidden, a?mode=rwc    not
+/// ```
+pub(crate) fn schema_file_name_problem(schema: &str) -> Option<&'static str> {
+    if schema.is_empty() {
+        return Some("is empty");
+    }
+    if schema.starts_with('.') {
+        return Some("starts with a dot (., .. and hidden files)");
+    }
+    for c in schema.chars() {
+        match c {
+            '/' | '\\' => return Some("holds a path separator (/ or \\)"),
+            ':' => return Some("holds a colon (a drive letter or stream)"),
+            '?' | '#' | '%' => return Some("holds ?, # or %, which a URI file name reads"),
+            c if c.is_control() => return Some("holds a control character or NUL"),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// The column that auto-increments, by SQLAlchemy's rule: the only
 /// primary-key column, of an integer type, not in a foreign key, without
 /// a server default.
@@ -779,4 +838,32 @@ pub fn render_custom_ddl(
     }
     out.push_str(rest);
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::schema_file_name_problem;
+
+    #[test]
+    fn schema_file_names_are_plain() {
+        for ok in ["s1", "sales_2024", "café", "a b", "x.y"] {
+            assert_eq!(schema_file_name_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "",
+            ".",
+            "..",
+            ".hidden",
+            "x/../../escaped",
+            "a\\b",
+            "C:x",
+            "a\0b",
+            "a\nb",
+            "m?mode=rwc",
+            "a#b",
+            "a%2Fb",
+        ] {
+            assert!(schema_file_name_problem(bad).is_some(), "{bad:?}");
+        }
+    }
 }

@@ -86,6 +86,19 @@ pub enum DdlError {
         /// What is wrong with it.
         error: SqlTextError,
     },
+    /// A schema name that cannot name a database file (SQLite attaches a
+    /// file per schema, next to the main database).
+    #[error("{dialect}: schema \"{}\" of {what} cannot be used: a schema is a database file next to the main one (shop.db → shop.<schema>.db), so its name must be a plain file name, and this one {reason}", abbrev(.schema))]
+    SchemaNotAFileName {
+        /// The dialect.
+        dialect: &'static str,
+        /// The schema.
+        schema: String,
+        /// What is in it (`table "s.t"`, `view "s.v"`).
+        what: String,
+        /// What is wrong with the name.
+        reason: &'static str,
+    },
     /// The dialect cannot write a statement.
     #[error(transparent)]
     Dialect(#[from] crate::dialect::DialectError),

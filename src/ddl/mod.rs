@@ -32,6 +32,8 @@ mod error;
 mod plan;
 pub mod sort;
 
+#[cfg_attr(not(feature = "sqlite"), allow(unused_imports))]
+pub(crate) use build::schema_file_name_problem;
 pub use build::{
     create_plan, create_script, drop_plan, drop_script, render_custom_ddl, DdlOptions,
 };

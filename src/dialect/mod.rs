@@ -99,6 +99,9 @@ pub struct Capabilities {
     pub varchar_needs_length: bool,
     /// Backslash is an escape character in string literals.
     pub backslash_escapes: bool,
+    /// A schema is a database file next to the main one (SQLite's attached
+    /// databases), so a schema name must be a plain file name.
+    pub schemas_are_files: bool,
     /// How SQL text is read: its quotes and comments.
     pub lexical: Lexical,
 }

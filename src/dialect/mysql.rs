@@ -318,6 +318,7 @@ impl Dialect for MySql {
             text_keys_need_prefix: true,
             varchar_needs_length: true,
             backslash_escapes: true,
+            schemas_are_files: false,
             lexical: Lexical::MYSQL,
         }
     }

@@ -159,6 +159,7 @@ impl Dialect for PostgreSql {
             text_keys_need_prefix: false,
             varchar_needs_length: false,
             backslash_escapes: false,
+            schemas_are_files: false,
             lexical: Lexical::POSTGRESQL,
         }
     }

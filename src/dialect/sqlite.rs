@@ -197,6 +197,7 @@ impl Dialect for Sqlite {
             text_keys_need_prefix: false,
             varchar_needs_length: false,
             backslash_escapes: false,
+            schemas_are_files: true,
             lexical: Lexical::SQLITE,
         }
     }

@@ -175,6 +175,12 @@ impl Session for SqliteSession {
             if attached.iter().any(|a| a.eq_ignore_ascii_case(s)) {
                 continue;
             }
+            // Plans refuse such names first; a file must never be opened elsewhere.
+            if let Some(reason) = crate::ddl::schema_file_name_problem(s) {
+                return Err(DbError::msg(format!(
+                    "schema {s:?} cannot be attached: a schema is a database file next to the main one, and this name {reason}"
+                )));
+            }
             let path = self.target.open_path(Some(s));
             self.conn
                 .execute(
@@ -374,6 +380,17 @@ mod tests {
         s.execute_one("CREATE TABLE a (x INTEGER);").unwrap();
         s.execute_one("-- only a comment").unwrap();
         assert!(s.relation_exists(None, "a").unwrap());
+    }
+
+    #[test]
+    fn schemas_that_are_not_file_names_are_never_attached() {
+        let dir = std::env::temp_dir().join(format!("nomen-attach-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("d")).unwrap();
+        let mut s = connect(&Target::File(dir.join("d/main.db"))).unwrap();
+        let e = s.prepare_schemas(&["x/../../escaped".into()]).unwrap_err();
+        assert!(e.message.contains("cannot be attached"), "{e}");
+        assert!(!dir.join("escaped.db").exists());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
