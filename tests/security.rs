@@ -347,3 +347,56 @@ indexes = [ { columns = ["a"], name = "ix_Ã‰" }, { columns = ["b"], name = "ix_Ã
          names without regard to case; rename one"
     );
 }
+
+#[test]
+fn mysql_refuses_a_check_on_the_auto_increment_column_before_anything() {
+    let doc = r#"
+[[tables]]
+name = "first"
+columns = [ { name = "id", type = "integer", primary_key = true } ]
+[[tables]]
+name = "t"
+columns = [ { name = "id", type = "integer", primary_key = true, check = "id > 0" } ]
+"#;
+    let table_level = r#"
+[[tables]]
+name = "t"
+columns = [ { name = "id", type = "integer", primary_key = true }, { name = "v", type = "integer" } ]
+checks = [ { sql = "v > 0 AND `ID` > 0", name = "sane" } ]
+"#;
+    for d in ["mysql", "mariadb"] {
+        let e = plan_error(&load(doc), d);
+        assert!(
+            matches!(e, DdlError::CheckOnAutoIncrement { .. }),
+            "{d}: {e}"
+        );
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "{d}: check constraint (id > 0) of table \"t\" refers to column \"id\", the table's \
+                 AUTO_INCREMENT key, and {d} refuses a CHECK on an AUTO_INCREMENT column (MySQL error \
+                 3818, MariaDB error 1901); remove the check, or make the key something other than a \
+                 lone integer primary key"
+            )
+        );
+        let e = plan_error(&load(table_level), d);
+        assert!(e.to_string().contains("check constraint \"sane\""), "{e}");
+    }
+    for d in ["postgresql", "sqlite"] {
+        script(&load(doc), d).unwrap();
+        script(&load(table_level), d).unwrap();
+    }
+    // A check that does not mention the key, or a key that does not
+    // auto-increment (a composite key), is fine.
+    let fine = r#"
+[[tables]]
+name = "t"
+columns = [ { name = "id", type = "integer", primary_key = true }, { name = "v", type = "integer", check = "v > 0 AND 'id' <> ''" } ]
+[[tables]]
+name = "u"
+columns = [ { name = "a", type = "integer", primary_key = true, check = "a > 0" }, { name = "b", type = "integer", primary_key = true } ]
+"#;
+    for d in ["mysql", "mariadb"] {
+        script(&load(fine), d).unwrap();
+    }
+}

@@ -10,6 +10,7 @@
 
 mod engine_support;
 
+use assert_cmd::Command;
 use engine_support::{my_leftovers, pg_leftovers, TestDb};
 use nomenclator::ddl::{create_plan, DdlError, DdlOptions};
 use nomenclator::dialect::{Dialect, MariaDb};
@@ -358,5 +359,74 @@ fn names_that_differ_by_case_are_refused_before_any_ddl_on_sqlite() {
     // Foreign key names are not unique on SQLite: that document runs.
     engine
         .create_all(&mut doc(CASE_FOREIGN_KEYS), &RunOptions::default())
+        .unwrap();
+}
+
+const AUTO_INCREMENT_CHECK: &str = r#"
+[[tables]]
+name = "first"
+columns = [ { name = "id", type = "integer", primary_key = true } ]
+[[tables]]
+name = "second"
+columns = [ { name = "id", type = "integer", primary_key = true, check = "id > 0" } ]
+"#;
+
+#[test]
+#[ignore = "needs MariaDB at 127.0.0.1:3306 (cargo test -- --include-ignored)"]
+fn mariadb_check_on_auto_increment_is_refused_before_anything_is_created() {
+    let db = engine_support::mariadb("sec_auto");
+    let err = db
+        .engine()
+        .create_all(&mut doc(AUTO_INCREMENT_CHECK), &RunOptions::default())
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            EngineError::Plan(DdlError::CheckOnAutoIncrement { .. })
+        ),
+        "{err:?}"
+    );
+    assert!(my_leftovers(&db).is_empty(), "{:?}", my_leftovers(&db));
+
+    // The command line, to a mariadb:// URL and offline.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("auto.toml");
+    std::fs::write(&file, AUTO_INCREMENT_CHECK).unwrap();
+    let url = db.url.replacen("mysql://", "mariadb://", 1);
+    let expected = "check constraint (id > 0) of table \"second\" refers to column \"id\", the table's AUTO_INCREMENT key";
+    for args in [
+        vec!["apply", file.to_str().unwrap(), "--url", &url],
+        vec!["ddl", file.to_str().unwrap(), "--dialect", "mariadb"],
+    ] {
+        let out = Command::cargo_bin("nomenclator")
+            .unwrap()
+            .env_remove("DATABASE_URL")
+            .args(&args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    assert!(my_leftovers(&db).is_empty(), "{:?}", my_leftovers(&db));
+}
+
+#[test]
+fn sqlite_keeps_checks_on_the_auto_increment_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("auto.db").display());
+    Engine::from_url(&url)
+        .unwrap()
+        .create_all(&mut doc(AUTO_INCREMENT_CHECK), &RunOptions::default())
+        .unwrap();
+}
+
+#[test]
+#[ignore = "needs PostgreSQL at 127.0.0.1:5432 (cargo test -- --include-ignored)"]
+fn postgres_keeps_checks_on_the_auto_increment_key() {
+    let db = engine_support::postgres("sec_auto");
+    db.engine()
+        .create_all(&mut doc(AUTO_INCREMENT_CHECK), &RunOptions::default())
         .unwrap();
 }

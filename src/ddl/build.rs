@@ -6,6 +6,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::error::DdlError;
 use super::plan::{Plan, Script, Step};
 use super::sort::{order_for_create, order_for_drop, Order};
+use crate::dialect::mentions;
 use crate::dialect::{CommentStyle, Dialect, SqlPlace};
 use crate::events::EventKind;
 use crate::naming::{check_final_names, check_identifier_lengths, NameRules, NamingError};
@@ -428,6 +429,30 @@ impl<'a, S: Sink> Builder<'a, S> {
         })
     }
 
+    /// On a dialect that refuses it, an error for a check of `t` that
+    /// refers to `auto`, its auto-increment column.
+    fn check_auto_increment(&self, t: &Table, auto: &Column) -> Result<(), DdlError> {
+        if self.d.capabilities().checks_on_auto_increment {
+            return Ok(());
+        }
+        let lexical = self.d.capabilities().lexical;
+        let case = self.d.namespaces().case;
+        for k in t.constraints() {
+            let Constraint::Check(ck) = k else { continue };
+            let on_column = ck.column().is_some_and(|c| case.same(c, auto.name()));
+            if on_column || mentions(ck.sql(), &lexical, auto.name(), case) {
+                let name = self.final_name(t, &ck.name, "check constraint")?;
+                return Err(DdlError::CheckOnAutoIncrement {
+                    dialect: self.d.name(),
+                    table: t.key(),
+                    column: auto.name().to_owned(),
+                    check: describe_check(name.as_deref(), ck),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// `CREATE TABLE`, its indexes and its comments (where comments are
     /// statements). The foreign keys at positions `deferred` are left out.
     fn table_statements(&self, t: &Table, deferred: &[usize]) -> Result<Vec<Statement>, DdlError> {
@@ -460,6 +485,9 @@ impl<'a, S: Sink> Builder<'a, S> {
     fn create_table(&self, t: &Table, deferred: &[usize]) -> Result<CreateTable, DdlError> {
         let caps = self.d.capabilities();
         let auto = auto_increment_column(t);
+        if let Some(a) = auto {
+            self.check_auto_increment(t, a)?;
+        }
         let mut late_checks = Vec::new();
         let mut columns = Vec::with_capacity(t.columns().len());
         for c in t.columns() {
@@ -713,6 +741,14 @@ impl<'a, S: Sink> Builder<'a, S> {
             }
         }
         Ok(())
+    }
+}
+
+/// `check constraint "name" (sql)`, for messages.
+fn describe_check(name: Option<&str>, ck: &Check) -> String {
+    match name {
+        Some(n) => format!("check constraint \"{n}\" ({})", abbrev(ck.sql())),
+        None => format!("check constraint ({})", abbrev(ck.sql())),
     }
 }
 

@@ -99,6 +99,19 @@ pub enum DdlError {
         /// What is wrong with the name.
         reason: &'static str,
     },
+    /// A check constraint refers to the auto-increment column, which the
+    /// dialect refuses (MySQL 8: error 3818; MariaDB: error 1901).
+    #[error("{dialect}: {check} of table \"{table}\" refers to column \"{column}\", the table's AUTO_INCREMENT key, and {dialect} refuses a CHECK on an AUTO_INCREMENT column (MySQL error 3818, MariaDB error 1901); remove the check, or make the key something other than a lone integer primary key")]
+    CheckOnAutoIncrement {
+        /// The dialect.
+        dialect: &'static str,
+        /// The table.
+        table: TableRef,
+        /// The auto-increment column.
+        column: String,
+        /// The check (`check constraint "ck_t_id" (id > 0)`).
+        check: String,
+    },
     /// The dialect cannot write a statement.
     #[error(transparent)]
     Dialect(#[from] crate::dialect::DialectError),

@@ -13,6 +13,8 @@
 //! `NO_BACKSLASH_ESCAPES` — the text is read both ways and must be one
 //! statement under both.
 
+use crate::naming::NameCase;
+
 /// How a dialect's SQL text is read, as far as telling where a statement
 /// ends needs: which quotes and comments there are.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -200,6 +202,24 @@ pub fn check_sql(sql: &str, lexical: &Lexical, place: SqlPlace) -> Result<SqlExt
         });
     }
     Ok(plain)
+}
+
+/// Whether `sql` names `name` as an identifier (a word, or a quoted
+/// identifier; in MySQL's `"..."`, which may be either, too), the names
+/// compared as `case` says. Strings and comments are not looked into.
+pub(crate) fn mentions(sql: &str, lexical: &Lexical, name: &str, case: NameCase) -> bool {
+    let mut found = false;
+    // Whatever problem the text has was reported when it was checked.
+    let _ = scan(
+        sql.as_bytes(),
+        lexical,
+        SqlPlace::Tail,
+        false,
+        &mut |word| {
+            found |= std::str::from_utf8(word).is_ok_and(|w| case.same(w, name));
+        },
+    );
+    found
 }
 
 type Scan<T> = Result<T, (SqlTextProblem, usize)>;
@@ -647,6 +667,28 @@ mod tests {
         assert!(statement("CREATE TABLE x (a int); BEGIN; END", &PG).is_err());
         // Never in a view's query or a fragment.
         assert!(check_sql("CREATE TRIGGER x BEGIN ; END", &PG, SqlPlace::Tail).is_err());
+    }
+
+    #[test]
+    fn mentions_finds_identifiers_only() {
+        let ci = NameCase::Insensitive;
+        assert!(mentions("id > 0", &MY, "id", ci));
+        assert!(mentions("`ID` > 0 AND t.x < 3", &MY, "id", ci));
+        assert!(mentions("t.id > 0", &MY, "id", ci));
+        assert!(!mentions(
+            "ident > 0 AND note <> 'id' -- id\n",
+            &MY,
+            "id",
+            ci
+        ));
+        assert!(!mentions("ID > 0", &PG, "id", NameCase::Sensitive));
+        assert!(mentions("\"id\" > 0", &PG, "id", NameCase::Sensitive));
+        assert!(mentions(
+            "[id] > 0",
+            &LITE,
+            "ID",
+            NameCase::AsciiInsensitive
+        ));
     }
 
     #[test]

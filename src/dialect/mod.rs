@@ -10,6 +10,7 @@ mod mysql;
 mod postgresql;
 mod sqlite;
 
+pub(crate) use lex::mentions;
 pub use lex::{check_sql, Lexical, SqlExtent, SqlPlace, SqlTextError, SqlTextProblem};
 pub use mysql::{MariaDb, MySql};
 pub use postgresql::PostgreSql;
@@ -102,6 +103,9 @@ pub struct Capabilities {
     /// A schema is a database file next to the main one (SQLite's attached
     /// databases), so a schema name must be a plain file name.
     pub schemas_are_files: bool,
+    /// A check constraint may refer to the auto-increment column (MySQL and
+    /// MariaDB refuse it).
+    pub checks_on_auto_increment: bool,
     /// How SQL text is read: its quotes and comments.
     pub lexical: Lexical,
 }

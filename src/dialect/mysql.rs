@@ -319,6 +319,8 @@ impl Dialect for MySql {
             varchar_needs_length: true,
             backslash_escapes: true,
             schemas_are_files: false,
+            // MySQL 8 refuses it with error 3818, MariaDB with error 1901.
+            checks_on_auto_increment: false,
             lexical: Lexical::MYSQL,
         }
     }

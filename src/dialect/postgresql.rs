@@ -160,6 +160,7 @@ impl Dialect for PostgreSql {
             varchar_needs_length: false,
             backslash_escapes: false,
             schemas_are_files: false,
+            checks_on_auto_increment: true,
             lexical: Lexical::POSTGRESQL,
         }
     }

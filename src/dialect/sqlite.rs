@@ -198,6 +198,7 @@ impl Dialect for Sqlite {
             varchar_needs_length: false,
             backslash_escapes: false,
             schemas_are_files: true,
+            checks_on_auto_increment: true,
             lexical: Lexical::SQLITE,
         }
     }
