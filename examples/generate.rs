@@ -10,6 +10,15 @@
 //! indexes. Table names come from a fixed-seed LCG, so the same N always
 //! gives the same bytes; some names are long enough that their foreign-key
 //! names exceed PostgreSQL's 63 bytes and get shortened.
+//!
+//! ```text
+//! cargo run --release --example generate -- N --ring [--format toml|json] > ring.json
+//! ```
+//!
+//! With `--ring`: N tables `ring_000000`, `ring_000001`, ... of two columns,
+//! each with a foreign key to the next and the last to the first, so that
+//! all N tables form one foreign-key cycle (a stress test of the dependency
+//! sort and of the deferred foreign keys).
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -163,6 +172,46 @@ pub fn document(n: usize, format: &str) -> Option<String> {
     Some(out)
 }
 
+/// The ring document for `n` tables in `format` (`toml` or `json`); `None`
+/// for another format.
+#[allow(dead_code)]
+pub fn ring(n: usize, format: &str) -> Option<String> {
+    let mut out = String::with_capacity(n * 200);
+    let name = |i: usize| format!("ring_{i:06}");
+    match format {
+        "toml" => {
+            out.push_str("conventions = \"sqlalchemy\"\n");
+            for i in 0..n {
+                let _ = write!(
+                    out,
+                    "\n[[tables]]\nname = \"{}\"\ncolumns = [\n  \
+                     {{ name = \"id\", type = \"integer\", primary_key = true }},\n  \
+                     {{ name = \"next_id\", type = \"integer\", references = \"{}.id\" }},\n]\n",
+                    name(i),
+                    name((i + 1) % n)
+                );
+            }
+        }
+        "json" => {
+            out.push_str("{\n\"conventions\": \"sqlalchemy\",\n\"tables\": [\n");
+            for i in 0..n {
+                let _ = writeln!(
+                    out,
+                    "{{\"name\": \"{}\", \"columns\": [\
+                     {{\"name\": \"id\", \"type\": \"integer\", \"primary_key\": true}}, \
+                     {{\"name\": \"next_id\", \"type\": \"integer\", \"references\": \"{}.id\"}}]}}{}",
+                    name(i),
+                    name((i + 1) % n),
+                    if i + 1 == n { "" } else { "," }
+                );
+            }
+            out.push_str("]\n}\n");
+        }
+        _ => return None,
+    }
+    Some(out)
+}
+
 /// The tables of the document for `n` tables: name and (column, referred table) foreign keys.
 #[allow(dead_code)]
 pub fn tables(n: usize) -> Vec<(String, Vec<(&'static str, String)>)> {
@@ -188,13 +237,15 @@ pub const TABLE_COLUMNS: &[(&str, &str, bool)] = COLUMNS;
 #[allow(dead_code)]
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let usage = "usage: generate N [--format toml|json]";
+    let usage = "usage: generate N [--ring] [--format toml|json]";
     let mut n = None;
+    let mut ring_of = false;
     let mut format = "toml".to_owned();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--format" => format = it.next().cloned().unwrap_or_default(),
+            "--ring" => ring_of = true,
             s if s.starts_with("--format=") => format = s["--format=".len()..].to_owned(),
             s => match s.replace('_', "").parse::<usize>() {
                 Ok(v) if n.is_none() => n = Some(v),
@@ -209,7 +260,12 @@ fn main() {
         eprintln!("{usage}");
         std::process::exit(2);
     };
-    let Some(out) = document(n, &format) else {
+    let out = if ring_of {
+        ring(n, &format)
+    } else {
+        document(n, &format)
+    };
+    let Some(out) = out else {
         eprintln!("{usage}");
         std::process::exit(2);
     };

@@ -151,7 +151,8 @@ fn build_drop<S: Sink>(
         let t = &tables[x.table];
         let k = &t.constraints()[x.constraint];
         if b.final_name(t, k.name(), k.kind().describe())?.is_none() {
-            let cycle = if x.cycle.is_empty() {
+            let cycle = sorted.cycle_of(x);
+            let cycle = if cycle.is_empty() {
                 vec![
                     t.key(),
                     k.as_foreign_key()
@@ -159,7 +160,7 @@ fn build_drop<S: Sink>(
                         .unwrap_or_else(|| t.key()),
                 ]
             } else {
-                x.cycle.iter().map(|&i| tables[i].key()).collect()
+                cycle.iter().map(|&i| tables[i].key()).collect()
             };
             return Err(DdlError::UnnamedForeignKeyInCycle {
                 cycle,

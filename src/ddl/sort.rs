@@ -25,11 +25,15 @@ pub struct DeferredForeignKey {
     pub table: TableRef,
     /// Its position in that table's `constraints()`.
     pub constraint: usize,
-    /// The tables of the cycle it is part of; empty when it is only marked `use_alter`.
-    pub cycle: Vec<TableRef>,
+    /// The cycle it is part of, as a position in [`SortResult::cycles`];
+    /// `None` when it is only marked `use_alter`.
+    pub cycle: Option<usize>,
 }
 
 /// Tables in creation order, and the foreign keys to add after them.
+///
+/// Each cycle is kept once, in `cycles`; the foreign keys in it refer to it
+/// by position, so that a ring of N tables takes memory in N, not N².
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SortResult {
     /// Every table, in creation order (drop order reversed).
@@ -40,6 +44,43 @@ pub struct SortResult {
     /// Foreign keys ignored for the order whatever the dialect: `deferred`
     /// when it can alter, otherwise those that stay inline yet break a cycle.
     pub ignored: Vec<DeferredForeignKey>,
+    /// The tables of each cycle (each strongly connected component of more
+    /// than one table), sorted by (schema, name); cycles in the order of
+    /// their first table.
+    pub cycles: Vec<Vec<TableRef>>,
+}
+
+impl SortResult {
+    /// The tables of the cycle a deferred or ignored foreign key is part of;
+    /// `None` when it is only marked `use_alter`.
+    ///
+    /// ```
+    /// use nomenclator::ddl::sort_tables_and_constraints;
+    /// use nomenclator::{Column, MetaData, Reference, Table};
+    ///
+    /// let mut md = MetaData::new();
+    /// for (name, next) in [("a", "b.id"), ("b", "a.id")] {
+    ///     md.add_table(
+    ///         Table::new(name)
+    ///             .column(Column::new("id", "integer").primary_key())
+    ///             .column(Column::new("next_id", "integer").references(Reference::parse(next)?)),
+    ///     )?;
+    /// }
+    /// let sorted = sort_tables_and_constraints(&md, true)?;
+    /// assert_eq!(sorted.deferred.len(), 2);
+    /// assert_eq!(sorted.cycles.len(), 1);
+    /// let cycle: Vec<String> = sorted
+    ///     .cycle_of(&sorted.deferred[0])
+    ///     .unwrap_or_default()
+    ///     .iter()
+    ///     .map(ToString::to_string)
+    ///     .collect();
+    /// assert_eq!(cycle, ["a", "b"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn cycle_of(&self, fk: &DeferredForeignKey) -> Option<&[TableRef]> {
+        fk.cycle.and_then(|c| self.cycles.get(c)).map(Vec::as_slice)
+    }
 }
 
 /// Every table in creation order; foreign keys in cycles or marked
@@ -73,7 +114,7 @@ pub(crate) fn order_for_create(
 /// stay inline and only the order breaks the cycle). Fails when a foreign key
 /// refers to a table the metadata lacks.
 pub fn sort_tables_and_constraints(md: &MetaData, can_alter: bool) -> Result<SortResult, DdlError> {
-    let (tables, ignored) = order(md, None, can_alter, false, true)?.refs(md);
+    let (tables, ignored, cycles) = order(md, None, can_alter, false, true)?.refs(md);
     let deferred = if can_alter {
         ignored.clone()
     } else {
@@ -83,6 +124,7 @@ pub fn sort_tables_and_constraints(md: &MetaData, can_alter: bool) -> Result<Sor
         tables,
         deferred,
         ignored,
+        cycles,
     })
 }
 
@@ -102,9 +144,9 @@ pub(crate) struct Ignored {
     pub(crate) table: usize,
     /// The foreign key's position in that table's `constraints()`.
     pub(crate) constraint: usize,
-    /// The positions of the tables of its cycle, sorted by (schema, name);
-    /// empty when it is only marked `use_alter`.
-    pub(crate) cycle: Vec<usize>,
+    /// Its cycle, as a position in [`Order::cycles`]; `None` when it is
+    /// only marked `use_alter`.
+    pub(crate) cycle: Option<usize>,
 }
 
 /// The dependency order by table position (no names are copied).
@@ -114,6 +156,9 @@ pub(crate) struct Order {
     pub(crate) tables: Vec<usize>,
     /// Foreign keys to add by `ALTER TABLE` after all tables.
     pub(crate) deferred: Vec<Ignored>,
+    /// The table positions of each cycle, sorted by (schema, name): kept
+    /// once, whatever the number of foreign keys in it.
+    pub(crate) cycles: Vec<Vec<usize>>,
 }
 
 impl Order {
@@ -125,8 +170,16 @@ impl Order {
         self
     }
 
-    /// The tables and ignored keys as references.
-    fn refs(self, md: &MetaData) -> (Vec<TableRef>, Vec<DeferredForeignKey>) {
+    /// The tables of the cycle of `x`, by position; empty when it is only
+    /// marked `use_alter`.
+    pub(crate) fn cycle_of(&self, x: &Ignored) -> &[usize] {
+        x.cycle
+            .and_then(|c| self.cycles.get(c))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The tables, ignored keys and cycles as references.
+    fn refs(self, md: &MetaData) -> (Vec<TableRef>, Vec<DeferredForeignKey>, Vec<Vec<TableRef>>) {
         let tables = md.tables();
         let order = self.tables.iter().map(|&i| tables[i].key()).collect();
         let ignored = self
@@ -135,10 +188,15 @@ impl Order {
             .map(|x| DeferredForeignKey {
                 table: tables[x.table].key(),
                 constraint: x.constraint,
-                cycle: x.cycle.iter().map(|&i| tables[i].key()).collect(),
+                cycle: x.cycle,
             })
             .collect();
-        (order, ignored)
+        let cycles = self
+            .cycles
+            .iter()
+            .map(|c| c.iter().map(|&i| tables[i].key()).collect())
+            .collect();
+        (order, ignored, cycles)
     }
 }
 
@@ -185,7 +243,7 @@ fn order(
                 ignored.push(Ignored {
                     table: ti,
                     constraint: ci,
-                    cycle: Vec::new(),
+                    cycle: None,
                 });
                 continue;
             }
@@ -200,10 +258,13 @@ fn order(
     // ordering is the answer. Otherwise the edges inside strongly connected
     // components are left out and the rest ordered again.
     edges.sort_unstable_by_key(|e| (e.from, e.to));
+    let mut cycles = Vec::new();
     let (order, rank) = match kahn(tables, &edges) {
         Ok(done) => done,
         Err(()) => {
-            ignored.extend(cycle_edges(n, &mut edges, |i| tie_key(tables, i)));
+            let (in_cycles, found) = cycle_edges(n, &mut edges, |i| tie_key(tables, i));
+            ignored.extend(in_cycles);
+            cycles = found;
             // `cycle_edges` took out every edge between two tables of one
             // strongly connected component; what is left joins components
             // only, and the graph of components has no cycle, so this
@@ -215,6 +276,7 @@ fn order(
     Ok(Order {
         tables: order,
         deferred: ignored,
+        cycles,
     })
 }
 
@@ -272,12 +334,13 @@ fn kahn(tables: &[Table], edges: &[Edge]) -> Result<(Vec<usize>, Vec<usize>), ()
 
 /// Takes out of `edges` those whose two tables are in one strongly
 /// connected component (they form cycles) and returns them as ignored
-/// foreign keys, each with its cycle's tables sorted by `key`.
+/// foreign keys, each referring to its cycle by position, and the cycles,
+/// each once, its tables sorted by `key`, in the order of their first table.
 fn cycle_edges<'m>(
     n: usize,
     edges: &mut Vec<Edge>,
     key: impl Fn(usize) -> TieKey<'m>,
-) -> Vec<Ignored> {
+) -> (Vec<Ignored>, Vec<Vec<usize>>) {
     let mut g = Graph::<(), (), Directed, u32>::with_capacity(n, edges.len());
     for _ in 0..n {
         g.add_node(());
@@ -285,31 +348,36 @@ fn cycle_edges<'m>(
     for e in edges.iter() {
         g.add_edge(NodeIndex::new(e.from), NodeIndex::new(e.to), ());
     }
-    let mut component = vec![usize::MAX; n];
-    let mut members: Vec<Vec<usize>> = Vec::new();
-    for (c, scc) in kosaraju_scc(&g).into_iter().enumerate() {
-        let mut scc: Vec<usize> = scc.into_iter().map(NodeIndex::index).collect();
-        for &i in &scc {
-            component[i] = c;
-        }
+    // Each table's cycle, by position in `cycles`; `usize::MAX` for a table
+    // in no cycle.
+    let mut cycle_of = vec![usize::MAX; n];
+    let mut cycles: Vec<Vec<usize>> = Vec::new();
+    for scc in kosaraju_scc(&g) {
         if scc.len() > 1 {
-            scc.sort_by_key(|&i| key(i));
-            members.push(scc);
-        } else {
-            members.push(Vec::new());
+            let mut members: Vec<usize> = scc.into_iter().map(NodeIndex::index).collect();
+            members.sort_by_key(|&i| key(i));
+            cycles.push(members);
+        }
+    }
+    // Deterministic numbering: by each cycle's first table.
+    cycles.sort_by_key(|c| c.first().map(|&i| key(i)));
+    for (c, members) in cycles.iter().enumerate() {
+        for &i in members {
+            cycle_of[i] = c;
         }
     }
     let mut ignored = Vec::new();
     edges.retain(|e| {
-        let inside = component[e.from] == component[e.to];
+        let c = cycle_of[e.from];
+        let inside = c != usize::MAX && c == cycle_of[e.to];
         if inside {
             ignored.push(Ignored {
                 table: e.to,
                 constraint: e.constraint,
-                cycle: members[component[e.from]].clone(),
+                cycle: Some(c),
             });
         }
         !inside
     });
-    ignored
+    (ignored, cycles)
 }
