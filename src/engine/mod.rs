@@ -18,7 +18,15 @@
 //!   ([`EngineError::OpenTransaction`]): that is the classic "drop_all hangs";
 //! - a run given an [`Interrupt`] ([`RunOptions::interrupt`]) stops between
 //!   two statements once it is set, and is rolled back or reported as above
-//!   ([`EngineError::Interrupted`]).
+//!   ([`EngineError::Interrupted`]);
+//! - every wait on the server is bounded: connecting and the login by
+//!   [`RunOptions::connect_timeout`], each statement and catalog query by
+//!   [`RunOptions::statement_timeout`]; a server (or a pooler) that accepts
+//!   the connection and never answers fails the run with
+//!   [`EngineError::Timeout`], saying which wait ran out ([`Wait`]);
+//! - on PostgreSQL, a plan that needs more locks than the server's lock
+//!   table holds in one transaction is refused before anything runs
+//!   ([`EngineError::TooManyLocks`]), naming the setting to raise.
 //!
 //! Each driver is behind its cargo feature (`sqlite`, `postgres`, `mysql`);
 //! a URL whose driver is not compiled in is an [`EngineError::DriverMissing`].
@@ -54,13 +62,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use run::{Executed, Interrupt, Progress, RunOptions, RunReport};
-pub use session::{Blocker, DbError, Rows};
+pub use session::{Blocker, DbError, Rows, Wait};
 pub use url::{is_credential, DbUrl};
 
 use crate::dialect::Dialect;
 use crate::schema::TableRef;
 use crate::sql::ConstraintDef;
-use session::Session;
+use session::{Session, Timeouts};
 
 /// Why an engine could not connect or a run failed.
 #[derive(Debug, thiserror::Error)]
@@ -191,6 +199,169 @@ pub enum EngineError {
         /// The database's error.
         source: DbError,
     },
+    /// An option's value cannot be used with this database (see
+    /// [`RunOptions::validate`]); nothing ran.
+    #[error(
+        "invalid {option} {}: {reason}",
+        humantime::format_duration(*.value)
+    )]
+    InvalidOption {
+        /// The option: `lock timeout`, `connect timeout`, `statement timeout`.
+        option: &'static str,
+        /// The value given.
+        value: Duration,
+        /// Why it cannot be used, with the limit.
+        reason: String,
+    },
+    /// The server did not answer within a bound of [`RunOptions`]: the
+    /// connection was closed.
+    #[error("{}", timeout_message(url, *wait, *waited, doing.as_deref(), *rolled_back, executed, undo))]
+    Timeout {
+        /// The URL, password hidden.
+        url: String,
+        /// Which wait ran out.
+        wait: Wait,
+        /// Its bound.
+        waited: Duration,
+        /// The statement (for [`Wait::Statement`]) or what was being done
+        /// (`BEGIN`, `looking up existing tables`, ...); `None` while connecting.
+        doing: Option<String>,
+        /// Whether the run was inside a transaction, which the server rolls
+        /// back as the connection closes (PostgreSQL, SQLite).
+        rolled_back: bool,
+        /// Statements that ran and stay (MySQL/MariaDB), in order.
+        executed: Vec<String>,
+        /// Statements that would undo them, in the order to run them.
+        undo: Vec<String>,
+    },
+    /// The plan needs more locks in one transaction than the server's lock
+    /// table holds (PostgreSQL); nothing ran.
+    #[error("{}", locks_message(*needed, *capacity, *max_locks_per_transaction, *max_connections, *max_prepared_transactions, *drop))]
+    TooManyLocks {
+        /// The locks the plan's transaction would hold, as estimated from
+        /// its statements (tables, indexes, sequences, TOAST tables, row
+        /// types, constraints, triggers).
+        needed: u64,
+        /// How many the server's shared lock table holds for all sessions:
+        /// `max_locks_per_transaction × (max_connections + max_prepared_transactions)`.
+        capacity: u64,
+        /// The server's `max_locks_per_transaction`.
+        max_locks_per_transaction: u64,
+        /// The server's `max_connections`.
+        max_connections: u64,
+        /// The server's `max_prepared_transactions`.
+        max_prepared_transactions: u64,
+        /// Whether it is the drop that does not fit (for a create: the drop
+        /// of what it would create, which takes more locks).
+        drop: bool,
+    },
+}
+
+impl EngineError {
+    /// The wait that ran out, for [`EngineError::Timeout`] (and for a
+    /// connection error whose cause is one).
+    pub fn timed_out(&self) -> Option<Wait> {
+        match self {
+            EngineError::Timeout { wait, .. } => Some(*wait),
+            EngineError::Connect { source, .. }
+            | EngineError::RolledBack { source, .. }
+            | EngineError::Partial { source, .. }
+            | EngineError::Database { source, .. } => source.timed_out,
+            _ => None,
+        }
+    }
+}
+
+fn timeout_message(
+    url: &str,
+    wait: Wait,
+    waited: Duration,
+    doing: Option<&str>,
+    rolled_back: bool,
+    executed: &[String],
+    undo: &[String],
+) -> String {
+    let within = humantime::format_duration(waited);
+    let option = wait.option();
+    let mut s = match wait {
+        Wait::Connect => {
+            return format!(
+                "cannot connect to {url}: no connection within {within} ({option}); is the server up and reachable?"
+            )
+        }
+        Wait::Login => {
+            return format!(
+                "cannot connect to {url}: the server accepted the connection but did not finish the login within {within} ({option}); \
+                 is it the database the URL says, or a connection pooler with a full queue?"
+            )
+        }
+        Wait::Statement => format!(
+            "no answer from {url} to a statement within {within} ({option}); the connection was closed\n  statement: {}\n",
+            one_line(doing.unwrap_or("?"))
+        ),
+        Wait::Query => format!(
+            "no answer from {url} within {within} while {} ({option}); the connection was closed\n",
+            doing.unwrap_or("waiting for the server")
+        ),
+    };
+    if doing.is_some_and(|d| d.eq_ignore_ascii_case("COMMIT")) {
+        s.push_str(
+            "whether the COMMIT took effect is unknown: look at the database before running again",
+        );
+    } else if rolled_back {
+        s.push_str("rolled back: nothing was changed");
+    } else {
+        if wait == Wait::Statement {
+            s.push_str("the statement may or may not have taken effect on the server\n");
+        }
+        if executed.is_empty() {
+            s.push_str("nothing had run before it");
+        } else {
+            s.push_str(&format!(
+                "these {} statement(s) had already run and remain (DDL outside a transaction cannot be rolled back):",
+                executed.len()
+            ));
+            for e in executed {
+                s.push_str(&format!("\n  {};", one_line(e)));
+            }
+            s.push_str("\nto undo them, run:");
+            for u in undo {
+                s.push_str(&format!("\n  {};", one_line(u)));
+            }
+        }
+    }
+    s.trim_end().to_owned()
+}
+
+fn locks_message(
+    needed: u64,
+    capacity: u64,
+    per_transaction: u64,
+    connections: u64,
+    prepared: u64,
+    drop: bool,
+) -> String {
+    let what = if drop {
+        "dropping these tables in one transaction"
+    } else {
+        "creating these tables in one transaction, and dropping them again (which takes more locks),"
+    };
+    format!(
+        "refused before running anything: {what} needs about {needed} locks, and the server's \
+         lock table holds {capacity} for all sessions together (max_locks_per_transaction {per_transaction} \
+         × (max_connections {connections} + max_prepared_transactions {prepared})).\n\
+         hint: raise max_locks_per_transaction to at least {} (ALTER SYSTEM SET max_locks_per_transaction = {}; \
+         then restart the server), or split the document",
+        suggested_locks(needed, connections + prepared),
+        suggested_locks(needed, connections + prepared),
+    )
+}
+
+/// A `max_locks_per_transaction` under which `needed` locks fit with a
+/// quarter to spare for other sessions, rounded up to a multiple of 64.
+pub(crate) fn suggested_locks(needed: u64, slots: u64) -> u64 {
+    let per = (needed.saturating_mul(5) / 4).div_ceil(slots.max(1));
+    per.div_ceil(64).saturating_mul(64).max(64)
 }
 
 impl From<crate::ddl::DdlError> for EngineError {
@@ -330,16 +501,30 @@ fn lock_message(
     if blockers.is_empty() {
         s.push_str("the blocking session could not be identified (it may have ended meanwhile)\n");
     } else {
-        s.push_str("blocked by:\n");
-        for b in blockers {
-            s.push_str(&format!("  {b}\n"));
+        let (certain, guessed): (Vec<&Blocker>, Vec<&Blocker>) =
+            blockers.iter().partition(|b| b.certain);
+        if !certain.is_empty() {
+            s.push_str("blocked by:\n");
+            for b in &certain {
+                s.push_str(&format!("  {b}\n"));
+            }
         }
-        s.push_str("fix: finish (COMMIT or ROLLBACK) or close that session's transaction; if it is abandoned:\n");
+        if !guessed.is_empty() {
+            s.push_str(
+                "probably blocked by (a guess: the server does not say which session holds a table's \
+                 metadata lock; MariaDB's metadata_lock_info plugin or MySQL's performance_schema does):\n",
+            );
+            for b in &guessed {
+                s.push_str(&format!("  {b}\n"));
+            }
+        }
+        s.push_str(
+            "fix: finish (COMMIT or ROLLBACK) or close that session's transaction; if it is abandoned:\n",
+        );
         for b in blockers {
-            s.push_str(&format!(
-                "  SELECT pg_terminate_backend({});   -- MySQL/MariaDB: KILL {};\n",
-                b.pid, b.pid
-            ));
+            if let Some(t) = &b.terminate {
+                s.push_str(&format!("  {t};\n"));
+            }
         }
     }
     if rolled_back {
@@ -497,15 +682,27 @@ impl Engine {
         Ok(())
     }
 
-    pub(crate) fn session(&self) -> Result<Box<dyn Session>, EngineError> {
-        let err = |source| self.connect_error(source);
+    pub(crate) fn session(&self, timeouts: Timeouts) -> Result<Box<dyn Session>, EngineError> {
+        let err = |source: DbError| match source.timed_out {
+            Some(wait) => EngineError::Timeout {
+                url: self.url.display(),
+                wait,
+                waited: timeouts.connect,
+                doing: None,
+                rolled_back: false,
+                executed: Vec::new(),
+                undo: Vec::new(),
+            },
+            None => self.connect_error(source),
+        };
+        let _ = &timeouts;
         match &self.target {
             #[cfg(feature = "sqlite")]
             Target::Sqlite(t, _) => Ok(Box::new(sqlite::connect(t).map_err(err)?)),
             #[cfg(feature = "postgres")]
-            Target::Postgres(u) => Ok(Box::new(postgres::connect(u).map_err(err)?)),
+            Target::Postgres(u) => Ok(Box::new(postgres::connect(u, timeouts).map_err(err)?)),
             #[cfg(feature = "mysql")]
-            Target::MySql(u) => Ok(Box::new(mysql::connect(u).map_err(err)?)),
+            Target::MySql(u) => Ok(Box::new(mysql::connect(u, timeouts).map_err(err)?)),
             Target::None => Err(err(DbError::msg("no driver"))),
         }
     }
@@ -522,11 +719,20 @@ impl Engine {
         }
     }
 
-    /// A new connection, for your own statements and transactions. While
-    /// it is inside a transaction, [`Engine::drop_all`] refuses to run.
+    /// A new connection, for your own statements and transactions, with
+    /// the default bounds of [`RunOptions`] (connecting 10 s, each
+    /// statement 60 s). While it is inside a transaction,
+    /// [`Engine::drop_all`] refuses to run.
     pub fn connect(&self) -> Result<Connection, EngineError> {
+        self.connect_with(&RunOptions::default())
+    }
+
+    /// [`Engine::connect`] with the connect and statement timeouts of
+    /// `options` (the other options do not apply to a connection).
+    pub fn connect_with(&self, options: &RunOptions) -> Result<Connection, EngineError> {
+        options.validate(self.url.dialect_kind())?;
         Ok(Connection {
-            session: self.session()?,
+            session: self.session(options.timeouts())?,
             open: self.open_transactions.clone(),
             in_transaction: false,
         })

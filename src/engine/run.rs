@@ -7,14 +7,41 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::session::{DbError, Session, TableObjects};
+use super::session::{DbError, Session, TableObjects, Timeouts, Wait};
 use super::{one_line, Engine, EngineError, MissingConstraint};
 use crate::ddl::{create_plan, drop_plan, run_plan, DdlOptions, Executor, Plan, Step};
 use crate::dialect::{Dialect, SqlPlace};
-use crate::schema::{MetaData, TableRef};
+use crate::schema::{DialectKind, MetaData, TableRef};
 use crate::sql::{ConstraintDef, Statement};
 
 /// Options of [`Engine::create_all`] and [`Engine::drop_all`].
+///
+/// Every wait on the server is bounded: opening the connection and the
+/// login by `connect_timeout`, each statement and catalog query by
+/// `statement_timeout`, and within a statement the wait for another
+/// session's lock by `lock_timeout`. [`RunOptions::validate`] checks the
+/// durations against what the database accepts; a run checks them first.
+///
+/// ```
+/// use std::time::Duration;
+/// use nomenclator::engine::RunOptions;
+/// use nomenclator::schema::DialectKind;
+///
+/// let options = RunOptions {
+///     connect_timeout: Duration::from_secs(3),
+///     statement_timeout: Duration::from_secs(120),
+///     ..RunOptions::default()
+/// };
+/// assert!(options.validate(DialectKind::PostgreSql).is_ok());
+///
+/// // SQLite's busy timeout is an i32 of milliseconds: 600 hours is too long.
+/// let too_long = RunOptions {
+///     lock_timeout: Some(Duration::from_secs(600 * 3600)),
+///     ..RunOptions::default()
+/// };
+/// let err = too_long.validate(DialectKind::Sqlite).unwrap_err();
+/// assert!(err.to_string().contains("lock timeout"));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RunOptions {
     /// Create only the tables (and views) that do not exist yet, with their
@@ -25,8 +52,23 @@ pub struct RunOptions {
     /// the tables and views that exist.
     pub checkfirst: bool,
     /// How long each statement may wait for a lock held by another session
-    /// (`None`: wait as long as the database's own setting says). Default 5 s.
+    /// (`None`: wait as long as the database's own setting says, within the
+    /// statement timeout). Default 5 s. At most 24 days 20:31:23.647
+    /// (`i32::MAX` milliseconds) on PostgreSQL and SQLite, 365 days on
+    /// MySQL/MariaDB (whole seconds, rounded up); shorter than
+    /// `statement_timeout` on PostgreSQL and MySQL/MariaDB.
     pub lock_timeout: Option<Duration>,
+    /// How long opening the network connection may take, and then the
+    /// server's greeting and the login, each. Default 10 s; more than zero,
+    /// at most `i32::MAX` milliseconds. (SQLite opens a file: no bound.)
+    pub connect_timeout: Duration,
+    /// How long to wait for the answer to each statement and each catalog
+    /// query (PostgreSQL and MySQL/MariaDB). When it runs out, the
+    /// connection is closed (so an open transaction is rolled back by the
+    /// server) and the run fails with [`EngineError::Timeout`]. On
+    /// PostgreSQL the server's own `statement_timeout` is set to it as
+    /// well. Default 60 s; more than zero, at most `i32::MAX` milliseconds.
+    pub statement_timeout: Duration,
     /// Overrides the dialect's limit on constraint and index names.
     pub max_identifier_length: Option<usize>,
     /// MySQL: the database of the tables without a schema (default: the URL's database).
@@ -43,6 +85,8 @@ impl Default for RunOptions {
         RunOptions {
             checkfirst: false,
             lock_timeout: Some(Duration::from_secs(5)),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            statement_timeout: DEFAULT_STATEMENT_TIMEOUT,
             max_identifier_length: None,
             database: None,
             interrupt: None,
@@ -114,6 +158,119 @@ impl PartialEq for Interrupt {
 }
 
 impl Eq for Interrupt {}
+
+/// The default [`RunOptions::connect_timeout`].
+pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default [`RunOptions::statement_timeout`].
+pub(crate) const DEFAULT_STATEMENT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The longest duration PostgreSQL's `lock_timeout` and `statement_timeout`
+/// and SQLite's busy timeout take: `i32::MAX` milliseconds.
+const MAX_MILLIS: Duration = Duration::from_millis(i32::MAX as u64);
+/// The longest `lock_wait_timeout` of MySQL and MariaDB: 365 days, in seconds.
+const MAX_MYSQL_LOCK_WAIT: Duration = Duration::from_secs(31_536_000);
+
+impl RunOptions {
+    /// Checks the durations against what the database of `dialect` accepts
+    /// (see each field); [`Engine::create_all`] and [`Engine::drop_all`]
+    /// call it before they connect. The error is
+    /// [`EngineError::InvalidOption`], naming the option and its limit.
+    pub fn validate(&self, dialect: DialectKind) -> Result<(), EngineError> {
+        let bad = |option: &'static str, value: Duration, reason: String| {
+            Err(EngineError::InvalidOption {
+                option,
+                value,
+                reason,
+            })
+        };
+        let ms = |d: Duration| humantime::format_duration(d).to_string();
+        for (option, value) in [
+            ("connect timeout", self.connect_timeout),
+            ("statement timeout", self.statement_timeout),
+        ] {
+            if value.is_zero() {
+                return bad(option, value, "it must be longer than zero".into());
+            }
+            if value > MAX_MILLIS {
+                return bad(
+                    option,
+                    value,
+                    format!("the longest is {} (2147483647 ms)", ms(MAX_MILLIS)),
+                );
+            }
+        }
+        let Some(lock) = self.lock_timeout else {
+            return Ok(());
+        };
+        let networked = match dialect {
+            DialectKind::Sqlite => {
+                if lock > MAX_MILLIS {
+                    return bad(
+                        "lock timeout",
+                        lock,
+                        format!(
+                            "SQLite's busy timeout is at most {} (2147483647 ms, an i32 of milliseconds)",
+                            ms(MAX_MILLIS)
+                        ),
+                    );
+                }
+                None
+            }
+            DialectKind::PostgreSql => {
+                if lock > MAX_MILLIS {
+                    return bad(
+                        "lock timeout",
+                        lock,
+                        format!(
+                            "PostgreSQL's lock_timeout is at most {} (2147483647 ms)",
+                            ms(MAX_MILLIS)
+                        ),
+                    );
+                }
+                Some(lock)
+            }
+            DialectKind::MySql | DialectKind::MariaDb => {
+                // lock_wait_timeout is in whole seconds, rounded up here.
+                let secs = Duration::from_secs(
+                    lock.as_secs()
+                        .saturating_add(u64::from(lock.subsec_nanos() > 0)),
+                );
+                if secs > MAX_MYSQL_LOCK_WAIT {
+                    return bad(
+                        "lock timeout",
+                        lock,
+                        format!(
+                            "MySQL's and MariaDB's lock_wait_timeout is at most {} (31536000 s)",
+                            ms(MAX_MYSQL_LOCK_WAIT)
+                        ),
+                    );
+                }
+                Some(secs.max(Duration::from_secs(1)))
+            }
+        };
+        if let Some(lock) = networked {
+            if lock >= self.statement_timeout {
+                return bad(
+                    "lock timeout",
+                    lock,
+                    format!(
+                        "it must be shorter than the statement timeout ({}): a statement waits for its locks within its own time, and only a lock timeout names the sessions holding them",
+                        ms(self.statement_timeout)
+                    ),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// The bounds of the session's waits.
+    pub(crate) fn timeouts(&self) -> Timeouts {
+        Timeouts {
+            connect: self.connect_timeout,
+            statement: self.statement_timeout,
+        }
+    }
+}
 
 /// One statement that ran.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -285,11 +442,29 @@ impl Engine {
                 return Err(EngineError::OpenTransaction { open });
             }
         }
-        let mut session = self.session()?;
+        options.validate(self.url().dialect_kind())?;
+        let mut session = self.session(options.timeouts())?;
         let dialect = session.dialect();
+        let url = self.url().display();
+        let statement_timeout = options.statement_timeout;
+        // An error of something else than a plan's statement: a timeout
+        // says which wait ran out (nothing of the plan had run yet, or the
+        // context is the COMMIT), any other error what was being done.
         let db = |context: &str| {
             let context = context.to_owned();
-            move |source| EngineError::Database { context, source }
+            let url = url.clone();
+            move |source: DbError| match source.timed_out {
+                Some(_) => EngineError::Timeout {
+                    url,
+                    wait: Wait::Query,
+                    waited: statement_timeout,
+                    doing: Some(context),
+                    rolled_back: false,
+                    executed: Vec::new(),
+                    undo: Vec::new(),
+                },
+                None => EngineError::Database { context, source },
+            }
         };
         let mut ddl = DdlOptions {
             max_identifier_length: options.max_identifier_length,
@@ -297,10 +472,13 @@ impl Engine {
             checkfirst: options.checkfirst,
         };
         if ddl.database.is_none() && !session.transactional_ddl() {
-            ddl.database = session
-                .query("SELECT DATABASE()")
-                .ok()
-                .and_then(|r| r.first()?.first()?.clone());
+            match session.query("SELECT DATABASE()") {
+                Ok(r) => ddl.database = r.first().and_then(|r| r.first()?.clone()),
+                Err(e) if e.timed_out.is_some() => {
+                    return Err(db("looking up the current database")(e))
+                }
+                Err(_) => {}
+            }
         }
         let plan = match mode {
             Mode::Create => create_plan(md, dialect, &ddl)?,
@@ -345,6 +523,30 @@ impl Engine {
         } else {
             (plan, Vec::new())
         };
+        // PostgreSQL: a transaction that needs more locks than the server's
+        // lock table holds fails half-way with "out of shared memory"; a
+        // create whose drop would not fit makes what cannot be dropped.
+        match session.lock_capacity() {
+            Ok(Some(capacity)) => {
+                let needed = locks_needed(&plan, mode);
+                if needed > capacity.total() {
+                    let _ = session.rollback();
+                    return Err(EngineError::TooManyLocks {
+                        needed,
+                        capacity: capacity.total(),
+                        max_locks_per_transaction: capacity.per_transaction,
+                        max_connections: capacity.connections,
+                        max_prepared_transactions: capacity.prepared,
+                        drop: mode == Mode::Drop,
+                    });
+                }
+            }
+            Ok(None) => {}
+            Err(e) => {
+                let _ = session.rollback();
+                return Err(db("reading the server's lock settings")(e));
+            }
+        }
         let tables: Vec<(Option<String>, String)> = md
             .tables()
             .iter()
@@ -384,6 +586,35 @@ impl Engine {
                 ran,
                 total,
                 rolled_back: ran - executed.len(),
+                executed: executed.into_iter().map(|e| e.sql).collect(),
+                undo,
+            });
+        }
+        // No answer in time: the driver closed the connection. What ran in
+        // the open transaction is rolled back by the server; what ran
+        // outside one stays.
+        if let Some((_, sql, _)) = failure.as_ref().filter(|f| f.2.timed_out.is_some()) {
+            let wait = if sql == "COMMIT" || sql == "BEGIN" {
+                Wait::Query
+            } else {
+                Wait::Statement
+            };
+            let stays = if !transactional {
+                executed.len()
+            } else {
+                committed
+            };
+            executed.truncate(stays);
+            let undo = undo(dialect, mode, &executed);
+            // Where the server stopped the statement itself, the connection
+            // still answers; after the driver gave up, this returns at once.
+            let _ = session.rollback();
+            return Err(EngineError::Timeout {
+                url,
+                wait,
+                waited: statement_timeout,
+                doing: Some(sql.clone()),
+                rolled_back: transactional && stays == 0,
                 executed: executed.into_iter().map(|e| e.sql).collect(),
                 undo,
             });
@@ -806,4 +1037,97 @@ fn undo(dialect: &dyn Dialect, mode: Mode, executed: &[Executed]) -> Vec<String>
         }
     }
     out
+}
+
+/// The locks PostgreSQL's shared lock table must hold at once for the
+/// plan's transaction, estimated from its statements; for a create, the
+/// larger of that and what dropping the same objects takes (a drop locks
+/// every dependent object: row and array types, constraints, triggers,
+/// defaults, TOAST tables), so that a create that fits can be dropped.
+///
+/// Measured on PostgreSQL 15 (`pg_locks` of the transaction): a table with
+/// an integer primary key takes 4 locks to create and 5 to drop; a
+/// `serial` column 2 more, a foreign key about 5 more to drop (its
+/// constraint and 4 triggers), each index or other constraint 1.
+fn locks_needed(plan: &Plan<'_>, mode: Mode) -> u64 {
+    let (mut create, mut drop) = (0u64, 0u64);
+    for st in plan.statements() {
+        let restore = match st {
+            Statement::DropTable { restore, .. } if !restore.is_empty() => restore.as_slice(),
+            other => std::slice::from_ref(other),
+        };
+        for r in restore {
+            let (c, d) = statement_locks(r);
+            create += c;
+            drop += d;
+        }
+    }
+    match mode {
+        Mode::Create => create.max(drop),
+        Mode::Drop => drop,
+    }
+}
+
+/// The locks one statement takes to create what it makes, and to drop it
+/// again (relations, types and catalog objects: see [`locks_needed`]).
+fn statement_locks(st: &Statement) -> (u64, u64) {
+    use crate::sql::ConstraintDef;
+    match st {
+        Statement::CreateTable(t) => {
+            // The table and its row type; a drop adds the array type and,
+            // where a column may be of variable length (any type but the
+            // fixed-length ones), the TOAST table and its index.
+            let fixed = t.columns.iter().all(|col| {
+                use crate::schema::ColumnType as T;
+                matches!(
+                    col.ty,
+                    T::Integer
+                        | T::BigInt
+                        | T::SmallInt
+                        | T::Boolean
+                        | T::Float
+                        | T::Date
+                        | T::Timestamp
+                        | T::Uuid
+                )
+            });
+            let (mut c, mut d) = if fixed { (3, 3) } else { (3, 5) };
+            for col in &t.columns {
+                if col.auto_increment {
+                    // The sequence, and the default that calls it.
+                    c += 2;
+                    d += 2;
+                } else if col.default.is_some() {
+                    d += 1;
+                }
+                c += col.checks.len() as u64;
+                d += col.checks.len() as u64;
+            }
+            for k in &t.constraints {
+                match k {
+                    // The constraint and its index.
+                    ConstraintDef::PrimaryKey { .. } | ConstraintDef::Unique { .. } => {
+                        c += 2;
+                        d += 2;
+                    }
+                    // The constraint, the referred table and its key's index;
+                    // a drop also locks the four triggers.
+                    ConstraintDef::ForeignKey(_) => {
+                        c += 3;
+                        d += 6;
+                    }
+                    _ => {
+                        c += 1;
+                        d += 1;
+                    }
+                }
+            }
+            (c, d)
+        }
+        Statement::CreateIndex(_) => (1, 1),
+        Statement::AddConstraint { .. } | Statement::DropConstraint { .. } => (3, 6),
+        Statement::CreateView(_) | Statement::DropView(_) => (3, 4),
+        Statement::DropTable { .. } => (0, 8),
+        _ => (1, 1),
+    }
 }

@@ -6,16 +6,33 @@ use std::time::Duration;
 
 use crate::dialect::Dialect;
 
-/// An error reported by the database for one statement.
+/// An error reported by the database (or its driver) for one statement.
+///
+/// Displayed as the message, the code in parentheses, then the server's
+/// detail and hint on lines of their own:
+///
+/// ```text
+/// out of shared memory (53200)
+///   hint: You might need to increase max_locks_per_transaction.
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DbError {
     /// The server's message.
     pub message: String,
     /// The SQLSTATE or error code, where the driver gives one.
     pub code: Option<String>,
+    /// The server's detail (PostgreSQL's `DETAIL`), where it gives one.
+    pub detail: Option<String>,
+    /// The server's hint on what to do (PostgreSQL's `HINT`), where it gives one.
+    pub hint: Option<String>,
     /// Whether the statement gave up waiting for a lock (PostgreSQL 55P03,
     /// MySQL 1205, SQLite busy).
     pub lock_timeout: bool,
+    /// The wait that ran out when the server did not answer in time
+    /// ([`RunOptions::connect_timeout`](super::RunOptions::connect_timeout),
+    /// [`RunOptions::statement_timeout`](super::RunOptions::statement_timeout));
+    /// the connection is then closed.
+    pub timed_out: Option<Wait>,
 }
 
 impl DbError {
@@ -23,23 +40,108 @@ impl DbError {
         DbError {
             message: message.into(),
             code: None,
+            detail: None,
+            hint: None,
             lock_timeout: false,
+            timed_out: None,
+        }
+    }
+
+    /// An error for a wait that ran out after `after`.
+    pub(crate) fn timeout(wait: Wait, after: Duration) -> Self {
+        DbError {
+            timed_out: Some(wait),
+            ..DbError::msg(format!(
+                "{} within {} ({})",
+                wait.missing(),
+                humantime::format_duration(after),
+                wait.option()
+            ))
         }
     }
 }
 
 impl fmt::Display for DbError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.code {
-            Some(c) => write!(f, "{} ({c})", self.message),
-            None => f.write_str(&self.message),
+        f.write_str(&self.message)?;
+        if let Some(c) = &self.code {
+            write!(f, " ({c})")?;
+        }
+        if let Some(d) = self.detail.as_deref().filter(|d| !d.is_empty()) {
+            write!(f, "\n  detail: {d}")?;
+        }
+        if let Some(h) = self.hint.as_deref().filter(|h| !h.is_empty()) {
+            write!(f, "\n  hint: {h}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A wait on the server that the engine bounds, and which one ran out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Wait {
+    /// Opening the network connection (bounded by
+    /// [`RunOptions::connect_timeout`](super::RunOptions::connect_timeout)).
+    Connect,
+    /// The server's greeting and the login, once the connection is open
+    /// (bounded by `connect_timeout` too).
+    Login,
+    /// The answer to a statement of the plan (bounded by
+    /// [`RunOptions::statement_timeout`](super::RunOptions::statement_timeout)).
+    Statement,
+    /// The answer to anything else the engine sends: a catalog query,
+    /// `BEGIN`, `COMMIT`, `SET` (bounded by `statement_timeout`).
+    Query,
+}
+
+impl Wait {
+    /// What did not happen, for messages.
+    fn missing(self) -> &'static str {
+        match self {
+            Wait::Connect => "no connection",
+            Wait::Login => "the server accepted the connection but did not finish the login",
+            Wait::Statement => "no answer to the statement",
+            Wait::Query => "no answer",
+        }
+    }
+
+    /// The options that bound this wait.
+    pub(crate) fn option(self) -> &'static str {
+        match self {
+            Wait::Connect | Wait::Login => {
+                "the connect timeout: --connect-timeout, RunOptions::connect_timeout"
+            }
+            Wait::Statement | Wait::Query => {
+                "the statement timeout: --statement-timeout, RunOptions::statement_timeout"
+            }
         }
     }
 }
 
+impl fmt::Display for Wait {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Wait::Connect => "connect",
+            Wait::Login => "login",
+            Wait::Statement => "statement",
+            Wait::Query => "query",
+        })
+    }
+}
+
+/// How long a session waits for the server: each bound applies to one wait.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Timeouts {
+    /// Opening the connection, then the login (each).
+    pub(crate) connect: Duration,
+    /// The answer to each statement or query.
+    pub(crate) statement: Duration,
+}
+
 impl std::error::Error for DbError {}
 
-/// Another session that holds a lock a statement waited for.
+/// Another session that holds (or, where the server does not say, probably
+/// holds) a lock a statement waited for.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Blocker {
     /// The server process (PostgreSQL) or connection (MySQL) id.
@@ -54,6 +156,15 @@ pub struct Blocker {
     pub since: Option<String>,
     /// The last or current query it sent.
     pub query: Option<String>,
+    /// Why it is listed: what the server said it holds, or what makes it
+    /// the likely holder.
+    pub reason: Option<String>,
+    /// Whether the server said this session holds the lock; `false` when it
+    /// is inferred from what the server does show (a guess).
+    pub certain: bool,
+    /// The statement that ends this session on its own database
+    /// (`SELECT pg_terminate_backend(4242)`, `KILL 4242`).
+    pub terminate: Option<String>,
 }
 
 impl fmt::Display for Blocker {
@@ -80,7 +191,30 @@ impl fmt::Display for Blocker {
             };
             write!(f, ", last query: {q}")?;
         }
+        if let Some(r) = self.reason.as_deref().filter(|r| !r.is_empty()) {
+            write!(f, " [{r}]")?;
+        }
         Ok(())
+    }
+}
+
+/// The size of a server's shared lock table (PostgreSQL): how many locks
+/// all transactions together may hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct LockCapacity {
+    /// `max_locks_per_transaction`.
+    pub(crate) per_transaction: u64,
+    /// `max_connections`.
+    pub(crate) connections: u64,
+    /// `max_prepared_transactions`.
+    pub(crate) prepared: u64,
+}
+
+impl LockCapacity {
+    /// `max_locks_per_transaction × (max_connections + max_prepared_transactions)`.
+    pub(crate) fn total(&self) -> u64 {
+        self.per_transaction
+            .saturating_mul(self.connections.saturating_add(self.prepared))
     }
 }
 
@@ -146,4 +280,9 @@ pub(crate) trait Session: Send {
     /// The sessions holding the locks the last statement waited for, looked up
     /// on another connection. `tables` are the tables the run touches, as `(schema, name)`.
     fn blockers(&mut self, tables: &[(Option<String>, String)]) -> Vec<Blocker>;
+    /// The size of the server's shared lock table, where one limits how many
+    /// locks a transaction may hold (PostgreSQL); `None` elsewhere.
+    fn lock_capacity(&mut self) -> Result<Option<LockCapacity>, DbError> {
+        Ok(None)
+    }
 }

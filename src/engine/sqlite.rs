@@ -86,14 +86,13 @@ fn map_err(e: rusqlite::Error) -> DbError {
     match &e {
         // Its display repeats the whole statement; the run reports it once.
         rusqlite::Error::SqlInputError { error, msg, .. } => DbError {
-            message: msg.clone(),
             code: code(error.code),
-            lock_timeout: false,
+            ..DbError::msg(msg.clone())
         },
         rusqlite::Error::SqliteFailure(f, msg) => DbError {
-            message: msg.clone().unwrap_or_else(|| e.to_string()),
             code: code(f.code),
             lock_timeout: matches!(f.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked),
+            ..DbError::msg(msg.clone().unwrap_or_else(|| e.to_string()))
         },
         _ => DbError::msg(e.to_string()),
     }
@@ -162,6 +161,14 @@ impl Session for SqliteSession {
     }
 
     fn set_lock_timeout(&mut self, timeout: Duration) -> Result<(), DbError> {
+        // The busy timeout is an i32 of milliseconds; rusqlite panics on a
+        // longer one. RunOptions::validate refuses it first.
+        let ms = timeout.as_millis();
+        if ms > i32::MAX as u128 {
+            return Err(DbError::msg(format!(
+                "SQLite's busy timeout is at most 2147483647 ms; {ms} ms is too long"
+            )));
+        }
         self.conn.busy_timeout(timeout).map_err(map_err)
     }
 

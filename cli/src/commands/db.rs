@@ -24,9 +24,18 @@ pub(crate) struct DbArgs {
     /// exist; drop: drop only the tables and views that exist.
     #[arg(long)]
     checkfirst: bool,
-    /// How long a statement may wait for a lock held by another session.
+    /// How long a statement may wait for a lock held by another session (then it names
+    /// the sessions holding it). Shorter than --statement-timeout.
     #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = humantime::parse_duration)]
     lock_timeout: Duration,
+    /// How long opening the connection may take, and then the server's greeting and the
+    /// login, each.
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = humantime::parse_duration)]
+    connect_timeout: Duration,
+    /// How long to wait for the answer to each statement and catalog query (PostgreSQL,
+    /// MySQL/MariaDB); then the connection is closed and the run fails.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = humantime::parse_duration)]
+    statement_timeout: Duration,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -239,13 +248,33 @@ impl Signals {
     }
 }
 
-fn options(a: &DbArgs, signals: &Signals) -> RunOptions {
-    RunOptions {
+/// The run's options. A duration the database cannot take is a usage
+/// error (exit 2), found before anything connects.
+fn options(a: &DbArgs, engine: &Engine, signals: &Signals) -> Result<RunOptions, Failure> {
+    let options = RunOptions {
         checkfirst: a.checkfirst,
         lock_timeout: Some(a.lock_timeout),
+        connect_timeout: a.connect_timeout,
+        statement_timeout: a.statement_timeout,
         interrupt: Some(signals.interrupt.clone()),
         ..RunOptions::default()
+    };
+    if let Err(e) = options.validate(engine.url().dialect_kind()) {
+        let message = match &e {
+            EngineError::InvalidOption {
+                option,
+                value,
+                reason,
+            } => format!(
+                "invalid value '{}' for '--{}': {reason}",
+                humantime::format_duration(*value),
+                option.replace(' ', "-")
+            ),
+            other => other.to_string(),
+        };
+        return Err(Failure { message, code: 2 });
     }
+    Ok(options)
 }
 
 /// A failed run as the command reports it: an interruption exits with
@@ -265,9 +294,9 @@ pub(crate) fn apply(a: &DbArgs, plugins: &Plugins) -> Result<(), Failure> {
     let (engine, given) = engine(a, Verb::Apply)?;
     check_target(&engine, &given, &md, Verb::Apply)?;
     let signals = Signals::catch();
+    let options = options(a, &engine, &signals)?;
     let mut reporter = Reporter::new(Verb::Apply.name());
-    let run = engine
-        .create_all_with_progress(&mut md, &options(a, &signals), &mut |p| reporter.update(p));
+    let run = engine.create_all_with_progress(&mut md, &options, &mut |p| reporter.update(p));
     std::mem::drop(reporter);
     let report = run.map_err(|e| failure(e, &signals))?;
     let rules = engine.dialect().name_rules(None);
@@ -283,9 +312,9 @@ pub(crate) fn drop(a: &DbArgs, plugins: &Plugins) -> Result<(), Failure> {
     let (engine, given) = engine(a, Verb::Drop)?;
     check_target(&engine, &given, &md, Verb::Drop)?;
     let signals = Signals::catch();
+    let options = options(a, &engine, &signals)?;
     let mut reporter = Reporter::new(Verb::Drop.name());
-    let run =
-        engine.drop_all_with_progress(&mut md, &options(a, &signals), &mut |p| reporter.update(p));
+    let run = engine.drop_all_with_progress(&mut md, &options, &mut |p| reporter.update(p));
     std::mem::drop(reporter);
     let report = run.map_err(|e| failure(e, &signals))?;
     eprintln!("drop: {}", report.summary());
