@@ -201,7 +201,7 @@ fn a_server_that_stops_answering_after_the_login_fails_the_run_within_the_statem
     assert!(took < Duration::from_secs(6), "took {took:?}");
     assert!(
         stderr.contains("no answer")
-            && stderr.contains("within 1s")
+            && stderr.contains("within 2s")
             && stderr.contains("--statement-timeout"),
         "{stderr}"
     );
@@ -295,11 +295,6 @@ fn durations_the_database_cannot_take_are_usage_errors_not_panics() {
         (pg, ["--connect-timeout", "0s"], "longer than zero"),
         (my, ["--statement-timeout", "0s"], "longer than zero"),
         (pg, ["--statement-timeout", "600h"], "2147483647 ms"),
-        (
-            pg,
-            ["--statement-timeout", "5s"],
-            "shorter than the statement timeout",
-        ),
     ] {
         for command in ["apply", "drop"] {
             let mut all = vec![command, doc, "--url", url];
@@ -495,7 +490,8 @@ fn the_library_says_which_wait_ran_out() {
             ..
         } => {
             assert_eq!(doing, "BEGIN");
-            assert_eq!(*waited, Duration::from_millis(1500));
+            // The lock timeout, rounded up to a second, then the statement timeout.
+            assert_eq!(*waited, Duration::from_millis(2500));
         }
         other => panic!("{other:?}"),
     }

@@ -21,7 +21,8 @@
 //!   ([`EngineError::Interrupted`]);
 //! - every wait on the server is bounded: connecting and the login by
 //!   [`RunOptions::connect_timeout`], each statement and catalog query by
-//!   [`RunOptions::statement_timeout`]; a server (or a pooler) that accepts
+//!   [`RunOptions::statement_timeout`] after the lock timeout
+//!   ([`RunOptions::answer_bound`]); a server (or a pooler) that accepts
 //!   the connection and never answers fails the run with
 //!   [`EngineError::Timeout`], saying which wait ran out ([`Wait`]);
 //! - on PostgreSQL, a plan that needs more locks than the server's lock

@@ -207,7 +207,7 @@ pub(crate) fn connect(url: &str, timeouts: Timeouts) -> Result<PgSession, DbErro
     // which leaves the connection usable. Part of the login: bounded by the
     // connect timeout.
     client.answer = timeouts.connect;
-    let ms = timeouts.statement.as_millis().max(1);
+    let ms = timeouts.statement.as_millis().clamp(1, i32::MAX as u128);
     client
         .batch_execute(&format!("SET statement_timeout = {ms}"))
         .map_err(|e| match e.timed_out {

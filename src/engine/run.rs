@@ -17,9 +17,10 @@ use crate::sql::{ConstraintDef, Statement};
 /// Options of [`Engine::create_all`] and [`Engine::drop_all`].
 ///
 /// Every wait on the server is bounded: opening the connection and the
-/// login by `connect_timeout`, each statement and catalog query by
-/// `statement_timeout`, and within a statement the wait for another
-/// session's lock by `lock_timeout`. [`RunOptions::validate`] checks the
+/// login by `connect_timeout`; within a statement, the wait for another
+/// session's lock by `lock_timeout`; and the answer to each statement and
+/// catalog query by `statement_timeout` counted after the lock timeout
+/// (see [`RunOptions::answer_bound`]). [`RunOptions::validate`] checks the
 /// durations against what the database accepts; a run checks them first.
 ///
 /// ```
@@ -55,19 +56,22 @@ pub struct RunOptions {
     /// (`None`: wait as long as the database's own setting says, within the
     /// statement timeout). Default 5 s. At most 24 days 20:31:23.647
     /// (`i32::MAX` milliseconds) on PostgreSQL and SQLite, 365 days on
-    /// MySQL/MariaDB (whole seconds, rounded up); shorter than
-    /// `statement_timeout` on PostgreSQL and MySQL/MariaDB.
+    /// MySQL/MariaDB (whole seconds, rounded up).
     pub lock_timeout: Option<Duration>,
     /// How long opening the network connection may take, and then the
     /// server's greeting and the login, each. Default 10 s; more than zero,
     /// at most `i32::MAX` milliseconds. (SQLite opens a file: no bound.)
     pub connect_timeout: Duration,
     /// How long to wait for the answer to each statement and each catalog
-    /// query (PostgreSQL and MySQL/MariaDB). When it runs out, the
-    /// connection is closed (so an open transaction is rolled back by the
-    /// server) and the run fails with [`EngineError::Timeout`]. On
-    /// PostgreSQL the server's own `statement_timeout` is set to it as
-    /// well. Default 60 s; more than zero, at most `i32::MAX` milliseconds.
+    /// query (PostgreSQL and MySQL/MariaDB), on top of the lock timeout: a
+    /// statement that waits for a lock is given the lock timeout for that
+    /// and this for the rest ([`RunOptions::answer_bound`]), so that the
+    /// lock timeout, which names the sessions holding the lock, always
+    /// comes first. When it runs out, the connection is closed (so an open
+    /// transaction is rolled back by the server) and the run fails with
+    /// [`EngineError::Timeout`]. On PostgreSQL the server's own
+    /// `statement_timeout` is set to the same bound. Default 60 s; more
+    /// than zero, at most `i32::MAX` milliseconds.
     pub statement_timeout: Duration,
     /// Overrides the dialect's limit on constraint and index names.
     pub max_identifier_length: Option<usize>,
@@ -202,74 +206,69 @@ impl RunOptions {
         let Some(lock) = self.lock_timeout else {
             return Ok(());
         };
-        let networked = match dialect {
-            DialectKind::Sqlite => {
-                if lock > MAX_MILLIS {
-                    return bad(
-                        "lock timeout",
-                        lock,
-                        format!(
-                            "SQLite's busy timeout is at most {} (2147483647 ms, an i32 of milliseconds)",
-                            ms(MAX_MILLIS)
-                        ),
-                    );
-                }
-                None
-            }
-            DialectKind::PostgreSql => {
-                if lock > MAX_MILLIS {
-                    return bad(
-                        "lock timeout",
-                        lock,
-                        format!(
-                            "PostgreSQL's lock_timeout is at most {} (2147483647 ms)",
-                            ms(MAX_MILLIS)
-                        ),
-                    );
-                }
-                Some(lock)
-            }
-            DialectKind::MySql | DialectKind::MariaDb => {
-                // lock_wait_timeout is in whole seconds, rounded up here.
-                let secs = Duration::from_secs(
-                    lock.as_secs()
-                        .saturating_add(u64::from(lock.subsec_nanos() > 0)),
-                );
-                if secs > MAX_MYSQL_LOCK_WAIT {
-                    return bad(
-                        "lock timeout",
-                        lock,
-                        format!(
-                            "MySQL's and MariaDB's lock_wait_timeout is at most {} (31536000 s)",
-                            ms(MAX_MYSQL_LOCK_WAIT)
-                        ),
-                    );
-                }
-                Some(secs.max(Duration::from_secs(1)))
-            }
-        };
-        if let Some(lock) = networked {
-            if lock >= self.statement_timeout {
-                return bad(
+        match dialect {
+            DialectKind::Sqlite | DialectKind::PostgreSql if lock > MAX_MILLIS => bad(
+                "lock timeout",
+                lock,
+                format!(
+                    "{} is at most {} (2147483647 ms, an int of milliseconds)",
+                    if dialect == DialectKind::Sqlite {
+                        "SQLite's busy timeout"
+                    } else {
+                        "PostgreSQL's lock_timeout"
+                    },
+                    ms(MAX_MILLIS)
+                ),
+            ),
+            DialectKind::MySql | DialectKind::MariaDb
+                if whole_seconds(lock) > MAX_MYSQL_LOCK_WAIT =>
+            {
+                bad(
                     "lock timeout",
                     lock,
                     format!(
-                        "it must be shorter than the statement timeout ({}): a statement waits for its locks within its own time, and only a lock timeout names the sessions holding them",
-                        ms(self.statement_timeout)
+                        "MySQL's and MariaDB's lock_wait_timeout is at most {} (31536000 s)",
+                        ms(MAX_MYSQL_LOCK_WAIT)
                     ),
-                );
+                )
             }
+            _ => Ok(()),
         }
-        Ok(())
+    }
+
+    /// The longest the engine waits for the answer to one statement or
+    /// query: the lock timeout rounded up to whole seconds (as MySQL takes
+    /// it), then the statement timeout.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use nomenclator::engine::RunOptions;
+    ///
+    /// let options = RunOptions {
+    ///     lock_timeout: Some(Duration::from_millis(1500)),
+    ///     statement_timeout: Duration::from_secs(10),
+    ///     ..RunOptions::default()
+    /// };
+    /// assert_eq!(options.answer_bound(), Duration::from_secs(12));
+    /// ```
+    pub fn answer_bound(&self) -> Duration {
+        self.lock_timeout
+            .map_or(Duration::ZERO, whole_seconds)
+            .saturating_add(self.statement_timeout)
     }
 
     /// The bounds of the session's waits.
     pub(crate) fn timeouts(&self) -> Timeouts {
         Timeouts {
             connect: self.connect_timeout,
-            statement: self.statement_timeout,
+            statement: self.answer_bound(),
         }
     }
+}
+
+/// A duration rounded up to whole seconds.
+fn whole_seconds(d: Duration) -> Duration {
+    Duration::from_secs(d.as_secs().saturating_add(u64::from(d.subsec_nanos() > 0)))
 }
 
 /// One statement that ran.
@@ -446,7 +445,7 @@ impl Engine {
         let mut session = self.session(options.timeouts())?;
         let dialect = session.dialect();
         let url = self.url().display();
-        let statement_timeout = options.statement_timeout;
+        let statement_timeout = options.answer_bound();
         // An error of something else than a plan's statement: a timeout
         // says which wait ran out (nothing of the plan had run yet, or the
         // context is the COMMIT), any other error what was being done.

@@ -87,10 +87,11 @@ pub enum Wait {
     /// (bounded by `connect_timeout` too).
     Login,
     /// The answer to a statement of the plan (bounded by
-    /// [`RunOptions::statement_timeout`](super::RunOptions::statement_timeout)).
+    /// [`RunOptions::answer_bound`](super::RunOptions::answer_bound): the
+    /// lock timeout, then the statement timeout).
     Statement,
     /// The answer to anything else the engine sends: a catalog query,
-    /// `BEGIN`, `COMMIT`, `SET` (bounded by `statement_timeout`).
+    /// `BEGIN`, `COMMIT`, `SET` (bounded by `answer_bound` too).
     Query,
 }
 
@@ -112,7 +113,8 @@ impl Wait {
                 "the connect timeout: --connect-timeout, RunOptions::connect_timeout"
             }
             Wait::Statement | Wait::Query => {
-                "the statement timeout: --statement-timeout, RunOptions::statement_timeout"
+                "the lock timeout, then the statement timeout: --lock-timeout + --statement-timeout, \
+                 RunOptions::answer_bound"
             }
         }
     }
@@ -134,7 +136,8 @@ impl fmt::Display for Wait {
 pub(crate) struct Timeouts {
     /// Opening the connection, then the login (each).
     pub(crate) connect: Duration,
-    /// The answer to each statement or query.
+    /// The answer to each statement or query (the lock timeout, then the
+    /// statement timeout).
     pub(crate) statement: Duration,
 }
 

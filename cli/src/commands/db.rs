@@ -25,7 +25,7 @@ pub(crate) struct DbArgs {
     #[arg(long)]
     checkfirst: bool,
     /// How long a statement may wait for a lock held by another session (then it names
-    /// the sessions holding it). Shorter than --statement-timeout.
+    /// the sessions holding it).
     #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = humantime::parse_duration)]
     lock_timeout: Duration,
     /// How long opening the connection may take, and then the server's greeting and the
@@ -33,7 +33,8 @@ pub(crate) struct DbArgs {
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = humantime::parse_duration)]
     connect_timeout: Duration,
     /// How long to wait for the answer to each statement and catalog query (PostgreSQL,
-    /// MySQL/MariaDB); then the connection is closed and the run fails.
+    /// MySQL/MariaDB), on top of --lock-timeout; then the connection is closed and the run
+    /// fails.
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = humantime::parse_duration)]
     statement_timeout: Duration,
 }
