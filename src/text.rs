@@ -52,9 +52,150 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column + 1)
 }
 
+/// Why a file or stream could not be read as text within its bound.
+#[derive(Debug)]
+pub(crate) enum ReadError {
+    /// Reading failed.
+    Io(std::io::Error),
+    /// There is more than `limit` bytes.
+    TooLarge {
+        /// The bound, in bytes.
+        limit: u64,
+    },
+    /// A NUL byte, which no text document holds (UTF-16 and binary files
+    /// do, and `/dev/zero` holds nothing else).
+    Nul {
+        /// Its byte offset.
+        offset: usize,
+        /// Its 1-based line and column.
+        line_col: (usize, usize),
+    },
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::Io(e) => write!(f, "{e}"),
+            ReadError::TooLarge { limit } => {
+                write!(f, "it is larger than the limit of {limit} bytes")
+            }
+            ReadError::Nul {
+                offset,
+                line_col: (line, column),
+            } => write!(
+                f,
+                "it holds a NUL byte at line {line}, column {column} (byte {offset}), so it is not UTF-8 text (UTF-16, or not a text file?)"
+            ),
+        }
+    }
+}
+
+/// How much is read at a time.
+const CHUNK: usize = 64 << 10;
+
+/// Reads the file at `path` whole, but no more than `limit` bytes. A
+/// regular file larger than that is refused before it is read; anything
+/// else (a pipe, standard input, `/dev/zero`) is read as a stream is, see
+/// [`read_bounded`].
+pub(crate) fn read_file(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    let expected = match file.metadata() {
+        Ok(m) if m.is_file() => {
+            if m.len() > limit {
+                return Err(ReadError::TooLarge { limit });
+            }
+            m.len()
+        }
+        _ => 0,
+    };
+    read_bounded(file, limit, expected)
+}
+
+/// Reads `reader` to its end, but no more than `limit` bytes, stopping at
+/// the first NUL byte: an endless or binary source ends at its first
+/// chunk, a large one at the limit. `expected` is the size to make room
+/// for (the file's length, or 0).
+pub(crate) fn read_bounded(
+    mut reader: impl std::io::Read,
+    limit: u64,
+    expected: u64,
+) -> Result<Vec<u8>, ReadError> {
+    let room = usize::try_from(expected.min(limit)).unwrap_or(0);
+    let mut buf = Vec::with_capacity(room.saturating_add(CHUNK));
+    loop {
+        let len = buf.len();
+        buf.resize(len.saturating_add(CHUNK), 0);
+        match reader.read(buf.get_mut(len..).unwrap_or_default()) {
+            Ok(0) => {
+                buf.truncate(len);
+                return Ok(buf);
+            }
+            Ok(n) => buf.truncate(len.saturating_add(n)),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
+                buf.truncate(len);
+                continue;
+            }
+            Err(e) => return Err(ReadError::Io(e)),
+        }
+        let fresh = buf.get(len..).unwrap_or_default();
+        if let Some(at) = fresh.iter().position(|&b| b == 0) {
+            let offset = len + at;
+            return Err(ReadError::Nul {
+                offset,
+                line_col: byte_line_col(&buf, offset),
+            });
+        }
+        if buf.len() as u64 > limit {
+            return Err(ReadError::TooLarge { limit });
+        }
+    }
+}
+
+/// The 1-based line and column (in characters) of a byte offset in bytes
+/// that may not be UTF-8.
+fn byte_line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = bytes.get(..offset).unwrap_or(bytes);
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(before.get(start..).unwrap_or_default())
+        .chars()
+        .count();
+    (line, column + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reading_is_bounded_and_stops_at_nul() {
+        let text = b"line one\nline two\n".repeat(10_000);
+        let all = read_bounded(&text[..], text.len() as u64, 0).unwrap();
+        assert_eq!(all, text);
+        let e = read_bounded(&text[..], text.len() as u64 - 1, 0).unwrap_err();
+        assert!(matches!(e, ReadError::TooLarge { .. }), "{e}");
+        let e = read_bounded(std::io::repeat(b'x'), 1 << 20, 0).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "it is larger than the limit of 1048576 bytes"
+        );
+        let e = read_bounded(&b"ab\ncd\0"[..], 100, 0).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                ReadError::Nul {
+                    offset: 5,
+                    line_col: (2, 3)
+                }
+            ),
+            "{e}"
+        );
+        let e = read_bounded(std::io::repeat(0), u64::MAX, 0).unwrap_err();
+        assert!(matches!(e, ReadError::Nul { offset: 0, .. }), "{e}");
+    }
 
     #[test]
     fn abbrev_keeps_short_text_and_cuts_long_text_on_a_character() {

@@ -37,7 +37,7 @@ pub use names::{
     check_final_names, check_identifier_lengths, final_names, NameCase, NameRules, NamedObject,
     Namespaces,
 };
-pub use pack::{ConventionSet, Pack, PackError};
+pub use pack::{ConventionSet, Pack, PackError, MAX_PACK_SIZE};
 pub use plugin::{Plugin, Plugins};
 pub use template::{ColumnAttr, Part, Selector, Template, TemplateError, Token};
 pub use token::{TokenContext, TokenError, TokenProvider};

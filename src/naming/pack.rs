@@ -12,6 +12,11 @@ use super::plugin::{Plugin, Plugins};
 use crate::schema::Kind;
 use crate::text::line_col;
 
+/// The largest pack file read, in bytes (1 MiB): a pack is a few
+/// templates, and a larger file (or an endless one such as `/dev/zero`) is
+/// refused rather than read without end.
+pub const MAX_PACK_SIZE: u64 = 1 << 20;
+
 /// The packs compiled into the library, from the repository's `conventions/` folder.
 const BUILTIN: &[(&str, &str)] = &[
     (
@@ -171,9 +176,17 @@ impl Pack {
                 Some(b) if Path::new(spec).is_relative() => b.join(spec),
                 _ => PathBuf::from(spec),
             };
-            let text = std::fs::read_to_string(&path).map_err(|e| PackError::Io {
+            let io = |message: String| PackError::Io {
                 path: path.display().to_string(),
-                message: e.to_string(),
+                message,
+            };
+            let bytes =
+                crate::text::read_file(&path, MAX_PACK_SIZE).map_err(|e| io(e.to_string()))?;
+            let text = String::from_utf8(bytes).map_err(|e| {
+                io(format!(
+                    "it is not UTF-8 text (a bad byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                ))
             })?;
             let dir = path.parent().map(Path::to_path_buf);
             Pack::parse(&text, &path.display().to_string(), dir)
