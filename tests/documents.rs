@@ -548,3 +548,525 @@ indexes = [ { columns = ["ident"] } ]
     );
     has(&e.to_string(), &["table \"s.p\" is not defined"]);
 }
+
+/// A small document in both syntaxes with every field of raw text: each
+/// `"@NAME@"` marker is replaced by `"ok"` (or by a given value, quoted
+/// and escaped as TOML and JSON both write it).
+const RAW_TOML: &str = r#"[[tables]]
+name = "@tname@"
+comment = "@tcomment@"
+columns = [
+  { name = "@cname@", type = "@type@", primary_key = true, default = "@default@", check = "@ccheck@", comment = "@ccomment@" },
+]
+checks = [{ name = "c", sql = "@check@" }]
+ddl = [{ when = "after_create", sql = "@tddl@" }]
+
+[[views]]
+name = "v"
+sql = "@view@"
+
+[[ddl]]
+when = "after_create"
+sql = "@ddl@"
+
+[naming_convention]
+uq = "@template@"
+"#;
+
+const RAW_JSON: &str = r#"{
+  "tables": [{
+    "name": "@tname@",
+    "comment": "@tcomment@",
+    "columns": [{
+      "name": "@cname@",
+      "type": "@type@",
+      "primary_key": true,
+      "default": "@default@",
+      "check": "@ccheck@",
+      "comment": "@ccomment@"
+    }],
+    "checks": [{ "name": "c", "sql": "@check@" }],
+    "ddl": [{ "when": "after_create", "sql": "@tddl@" }]
+  }],
+  "views": [{ "name": "v", "sql": "@view@" }],
+  "ddl": [{ "when": "after_create", "sql": "@ddl@" }],
+  "naming_convention": { "uq": "@template@" }
+}"#;
+
+/// Every marker of the raw documents, with the key path of its value.
+const RAW_FIELDS: &[(&str, &str)] = &[
+    ("tname", "tables[0].name"),
+    ("tcomment", "tables[0].comment"),
+    ("cname", "tables[0].columns[0].name"),
+    ("type", "tables[0].columns[0].type"),
+    ("default", "tables[0].columns[0].default"),
+    ("ccheck", "tables[0].columns[0].check"),
+    ("ccomment", "tables[0].columns[0].comment"),
+    ("check", "tables[0].checks[0].sql"),
+    ("tddl", "tables[0].ddl[0].sql"),
+    ("view", "views[0].sql"),
+    ("ddl", "ddl[0].sql"),
+    ("template", "naming_convention.uq"),
+];
+
+/// The raw document with `escaped` (already in `\uXXXX` form) at `marker`,
+/// and the byte offset of that value's opening quote.
+fn raw_document(template: &str, marker: &str, escaped: &str) -> (String, usize) {
+    let mut text = template.replace(&format!("@{marker}@"), "\u{1}");
+    for (other, _) in RAW_FIELDS {
+        let ok = if *other == "template" {
+            "uq_%(table_name)s"
+        } else {
+            "ok"
+        };
+        text = text.replace(&format!("@{other}@"), ok);
+    }
+    let at = text.find('\u{1}').expect("marker") - 1;
+    (text.replace('\u{1}', escaped), at)
+}
+
+/// NUL and the other control characters (Unicode's category Cc) but tab,
+/// line feed and carriage return are refused in every string of the
+/// document — names, types, defaults, SQL, comments, templates — at the
+/// value's place: its key path, and its line and column. (A NUL in a type
+/// cut an SQLite statement short, and `apply` reported constraints that
+/// were never created.)
+#[test]
+fn control_characters_are_refused_where_they_are() {
+    use nomenclator::document::line_col;
+    for (ch, what) in [
+        ("\\u0000", "U+0000"),
+        ("\\u0001", "U+0001"),
+        ("\\u001b", "U+001B"),
+        ("\\u007f", "U+007F"),
+        ("\\u0085", "U+0085"),
+    ] {
+        for (marker, path) in RAW_FIELDS {
+            let value = format!("int){ch}x");
+            for (template, format) in [(RAW_TOML, Format::Toml), (RAW_JSON, Format::Json)] {
+                let (text, at) = raw_document(template, marker, &value);
+                let options = LoadOptions::new().format(format).name("raw");
+                let e = match load_str(&text, &options) {
+                    Err(e) => e,
+                    Ok(_) => panic!("{format:?} {marker} with {what} loaded"),
+                };
+                let shown = e.to_string();
+                assert_eq!(e.place.path.as_deref(), Some(*path), "{format:?}: {shown}");
+                has(&shown, &["control character", what]);
+                // The message never carries the character itself.
+                assert!(
+                    !shown.chars().any(|c| c.is_control() && c != '\n'),
+                    "{shown:?}"
+                );
+                let (line, col) = e.place.line_col.expect("a line and column");
+                assert_eq!(line, line_col(&text, at).0, "{format:?} {marker}: {shown}");
+                if format == Format::Toml {
+                    assert_eq!((line, col), line_col(&text, at), "{marker}: {shown}");
+                }
+            }
+        }
+    }
+}
+
+/// Tab, line feed and carriage return are text like any other.
+#[test]
+fn tabs_and_line_ends_are_accepted() {
+    for (marker, _) in RAW_FIELDS {
+        if matches!(*marker, "tname" | "cname" | "template") {
+            continue;
+        }
+        for (template, format) in [(RAW_TOML, Format::Toml), (RAW_JSON, Format::Json)] {
+            let (text, _) = raw_document(template, marker, "a\\tb\\r\\nc");
+            let options = LoadOptions::new().format(format).name("raw");
+            if let Err(e) = load_str(&text, &options) {
+                panic!("{format:?} {marker}: {e}");
+            }
+        }
+    }
+}
+
+/// A JSON document may start with a byte-order mark, as a TOML one may.
+#[test]
+fn a_byte_order_mark_is_accepted() {
+    let body = r#"{"tables": [{"name": "t", "columns": [{"name": "id"}]}]}"#;
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        ("bom.json", format!("\u{feff}{body}")),
+        (
+            "bom.toml",
+            "\u{feff}[[tables]]\nname = \"t\"\ncolumns = [{ name = \"id\" }]\n".to_owned(),
+        ),
+        // Without an extension the format is still found after the mark.
+        ("bom", format!("\u{feff}{body}")),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, &text).unwrap();
+        let md = load_path(&path, &LoadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(md.len(), 1);
+        let md = load_str(&text, &LoadOptions::new()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(md.len(), 1);
+    }
+    // Positions on the first line do not count the mark.
+    let e = load_str(
+        "\u{feff}{\"tables\": 7}",
+        &LoadOptions::new().format(Format::Json),
+    )
+    .unwrap_err();
+    assert_eq!(e.place.line_col, Some((1, 12)), "{e}");
+}
+
+/// A top level that is not an object says what the top level must be.
+#[test]
+fn the_top_level_must_be_an_object_with_tables() {
+    for text in ["[]", "[{\"name\": \"t\"}]", "7", "\"tables\""] {
+        let e = load_str(
+            text,
+            &LoadOptions::new().format(Format::Json).name("top.json"),
+        )
+        .unwrap_err();
+        has(
+            &e.to_string(),
+            &["top.json", "top level", "object with `tables`"],
+        );
+    }
+}
+
+/// A key given twice in a JSON object is refused at the second one, in
+/// every object of the document (TOML refuses them as syntax): the last
+/// one no longer silently wins.
+#[test]
+fn duplicate_json_keys_are_refused() {
+    let options = LoadOptions::new().format(Format::Json).name("dup.json");
+    for (text, path, line) in [
+        (
+            "{\"naming_convention\": {\"uq\": \"a_%(table_name)s\",\n \"uq\": \"b_%(table_name)s\"},\n \"tables\": [{\"name\": \"t\", \"columns\": [{\"name\": \"id\", \"unique\": true}]}]}",
+            "naming_convention.uq",
+            2,
+        ),
+        (
+            "{\"tables\": [{\"name\": \"t\",\n \"name\": \"u\", \"columns\": [{\"name\": \"id\"}]}]}",
+            "tables[0].name",
+            2,
+        ),
+        (
+            "{\"tables\": [{\"name\": \"t\", \"columns\": [{\"name\": \"id\",\n \"type\": \"integer\", \"type\": \"text\"}]}]}",
+            "tables[0].columns[0].type",
+            2,
+        ),
+        (
+            "{\"tables\": [],\n \"tables\": [{\"name\": \"t\", \"columns\": [{\"name\": \"id\"}]}]}",
+            "tables",
+            2,
+        ),
+    ] {
+        let e = load_str(text, &options).unwrap_err();
+        assert_eq!(e.place.path.as_deref(), Some(path), "{e}");
+        assert_eq!(e.place.line_col.map(|l| l.0), Some(line), "{e}");
+        has(&e.to_string(), &["duplicate"]);
+    }
+}
+
+/// The schema model's errors in a JSON document are placed by line and
+/// column too, not only by key path.
+#[test]
+fn json_meaning_errors_have_lines_and_columns() {
+    let options = LoadOptions::new().format(Format::Json).name("m.json");
+    let doc = "{\"tables\": [\n  {\"name\": \"p\", \"columns\": [{\"name\": \"id\", \"primary_key\": true}]},\n  {\"name\": \"c\", \"columns\": [\n    {\"name\": \"id\"},\n    {\"name\": \"p_id\", \"references\": \"q.id\"}\n  ]}\n]}";
+    let e = load_str(doc, &options).unwrap_err();
+    assert_eq!(
+        e.place.path.as_deref(),
+        Some("tables[1].columns[1].references")
+    );
+    assert_eq!(e.place.line_col, Some((5, 22)), "{e}");
+    // A column defined twice: at the second one's name.
+    let doc = "{\"tables\": [{\"name\": \"t\", \"columns\": [\n {\"name\": \"a\"},\n {\"name\": \"a\"}]}]}";
+    let e = load_str(doc, &options).unwrap_err();
+    assert_eq!(e.place.path.as_deref(), Some("tables[0].columns[1].name"));
+    assert_eq!(e.place.line_col, Some((3, 3)), "{e}");
+    // An unknown column in a list: at the list's element.
+    let doc = "{\"tables\": [{\"name\": \"t\", \"columns\": [{\"name\": \"a\"}],\n  \"uniques\": [{\"columns\": [\"a\", \"b\"]}]}]}";
+    let e = load_str(doc, &options).unwrap_err();
+    assert_eq!(
+        e.place.path.as_deref(),
+        Some("tables[0].uniques[0].columns[1]")
+    );
+    assert_eq!(e.place.line_col, Some((2, 33)), "{e}");
+    // A view's rule.
+    let doc = "{\"tables\": [{\"name\": \"t\", \"columns\": [{\"name\": \"a\"}]}],\n \"views\": [{\"name\": \"v\", \"sql\": \" \"}]}";
+    let e = load_str(doc, &options).unwrap_err();
+    assert_eq!(e.place.path.as_deref(), Some("views[0].sql"));
+    assert_eq!(e.place.line_col.map(|l| l.0), Some(2), "{e}");
+}
+
+/// A document larger than `LoadOptions::max_size` is refused with the
+/// limit, whether it is a file, a pipe or text; a raw NUL byte (a binary
+/// file, UTF-16, `/dev/zero`) is refused as soon as it is read.
+#[test]
+fn documents_are_bounded() {
+    let text = bulky_document(100);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.json");
+    std::fs::write(&path, &text).unwrap();
+    let small = LoadOptions::new().max_size(1000);
+    let e = load_path(&path, &small).unwrap_err();
+    has(
+        &e.to_string(),
+        &["big.json", "larger than", "1000 bytes", "max_size"],
+    );
+    let e = load_str(&text, &small).unwrap_err();
+    has(&e.to_string(), &["larger than", "1000 bytes"]);
+    let e = nomenclator::document::load_reader(text.as_bytes(), &small).unwrap_err();
+    has(&e.to_string(), &["larger than", "1000 bytes"]);
+    // Within the limit it loads.
+    let md = load_path(&path, &LoadOptions::new().max_size(text.len() as u64)).unwrap();
+    assert_eq!(md.len(), 100);
+    let md = nomenclator::document::load_reader(text.as_bytes(), &LoadOptions::new()).unwrap();
+    assert_eq!(md.len(), 100);
+    assert_eq!(LoadOptions::new().max_size, 1 << 30);
+    // An endless source of zeros ends at once.
+    #[cfg(unix)]
+    {
+        let e = load_path(std::path::Path::new("/dev/zero"), &LoadOptions::new()).unwrap_err();
+        has(&e.to_string(), &["/dev/zero", "NUL byte"]);
+    }
+    // UTF-16 has NUL bytes.
+    let utf16: Vec<u8> = "{\"tables\": []}"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let e = nomenclator::document::load_reader(&utf16[..], &LoadOptions::new()).unwrap_err();
+    has(&e.to_string(), &["NUL byte", "UTF-16"]);
+}
+
+/// A pack file is bounded too (packs are small): a large file, or an
+/// endless pipe, is refused with the limit.
+#[cfg(unix)]
+#[test]
+fn pack_files_are_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.toml");
+    let mut pack = String::from("[naming_convention]\nuq = \"uq_%(table_name)s\"\n");
+    while pack.len() <= 1 << 20 {
+        pack.push_str("# padding padding padding padding padding padding padding\n");
+    }
+    std::fs::write(&big, &pack).unwrap();
+    let doc = |pack: &str| {
+        format!("conventions = \"{pack}\"\n[[tables]]\nname = \"t\"\ncolumns = [{{ name = \"id\", unique = true }}]\n")
+    };
+    let options = LoadOptions::new().format(Format::Toml).name("p.toml");
+    let e = load_str(&doc(&big.display().to_string()), &options).unwrap_err();
+    has(
+        &e.to_string(),
+        &["big.toml", "larger than", "1048576 bytes"],
+    );
+    let e = load_str(&doc("/dev/zero"), &options).unwrap_err();
+    has(&e.to_string(), &["/dev/zero", "NUL byte"]);
+    // An endless pipe of comments.
+    let fifo = dir.path().join("endless.toml");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("no mkfifo: skipped");
+        return;
+    }
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            use std::io::Write;
+            let mut w = std::fs::OpenOptions::new().write(true).open(&fifo).unwrap();
+            let line = b"# more and more and more and more and more and more\n".repeat(1000);
+            while w.write_all(&line).is_ok() {}
+        });
+        let e = load_str(&doc(&fifo.display().to_string()), &options).unwrap_err();
+        has(&e.to_string(), &["endless.toml", "larger than"]);
+    });
+}
+
+/// TOML documents in every layout load to the same schema as the same
+/// document in JSON: `[[tables]]` blocks with sub-tables, inline tables,
+/// naming settings, views and DDL before, between and after the tables, a
+/// `[tables.…]` header that comes back to the last table after another
+/// section, and `[[tables]]` inside multi-line strings and comments.
+#[test]
+fn toml_layouts_load_alike() {
+    use nomenclator::ddl::{create_script, DdlOptions};
+    let json = r#"{
+      "conventions": "sqlalchemy",
+      "naming_convention": {"fk": "fk_%(table_name)s_%(referred_table_name)s"},
+      "tables": [
+        {"name": "a", "columns": [{"name": "id", "type": "integer"}, {"name": "n", "type": "text"}],
+         "primary_key": {"columns": ["id"]}, "comment": "line\n[[tables]]\nname = \"x\"\n"},
+        {"name": "b", "columns": [{"name": "id", "type": "integer", "primary_key": true},
+                                  {"name": "a_id", "type": "integer", "references": "a.id"}],
+         "uniques": [{"columns": ["a_id"]}]}
+      ],
+      "views": [{"name": "v", "sql": "SELECT 1"}],
+      "ddl": [{"when": "after_create", "sql": "SELECT 2"}]
+    }"#;
+    let layouts = [
+        // Sub-table headers; settings first.
+        r#"conventions = "sqlalchemy"
+naming_convention = { fk = "fk_%(table_name)s_%(referred_table_name)s" }
+
+[[tables]]
+name = "a"
+comment = """line
+[[tables]]
+name = "x"
+"""
+[[tables.columns]]
+name = "id"
+type = "integer"
+[[tables.columns]]
+name = "n"
+type = "text"
+[tables.primary_key]
+columns = ["id"]
+
+[[tables]]
+name = "b"
+# [[tables]]
+columns = [
+  { name = "id", type = "integer", primary_key = true },
+  { name = "a_id", type = "integer", references = "a.id" },
+]
+[[tables.uniques]]
+columns = ["a_id"]
+
+[[views]]
+name = "v"
+sql = "SELECT 1"
+
+[[ddl]]
+when = "after_create"
+sql = "SELECT 2"
+"#,
+        // Settings, views and DDL between and after the tables; the
+        // primary key comes back to table "a" after a view.
+        r#"conventions = "sqlalchemy"
+[[tables]]
+name = "a"
+comment = '''line
+[[tables]]
+name = "x"
+'''
+columns = [{ name = "id", type = "integer" }, { name = "n", type = "text" }]
+[[views]]
+name = "v"
+sql = "SELECT 1"
+[tables.primary_key]
+columns = ["id"]
+[naming_convention]
+fk = "fk_%(table_name)s_%(referred_table_name)s"
+  [[tables]]
+  name = "b"
+  columns = [{ name = "id", type = "integer", primary_key = true }, { name = "a_id", type = "integer", references = "a.id" }]
+  uniques = [{ columns = ["a_id"] }]
+[[ddl]]
+when = "after_create"
+sql = "SELECT 2"
+"#,
+        // One inline array.
+        r#"conventions = "sqlalchemy"
+naming_convention.fk = "fk_%(table_name)s_%(referred_table_name)s"
+tables = [
+  { name = "a", comment = "line\n[[tables]]\nname = \"x\"\n", columns = [{ name = "id", type = "integer" }, { name = "n", type = "text" }], primary_key = { columns = ["id"] } },
+  { name = "b", columns = [{ name = "id", type = "integer", primary_key = true }, { name = "a_id", type = "integer", references = "a.id" }], uniques = [{ columns = ["a_id"] }] },
+]
+views = [{ name = "v", sql = "SELECT 1" }]
+ddl = [{ when = "after_create", sql = "SELECT 2" }]
+"#,
+        // Quoted header keys.
+        r#"conventions = "sqlalchemy"
+[ naming_convention ]
+fk = "fk_%(table_name)s_%(referred_table_name)s"
+[["tables"]]
+name = "a"
+comment = "line\n[[tables]]\nname = \"x\"\n"
+[[ 'tables' . "columns" ]]
+name = "id"
+type = "integer"
+[[tables . columns]]
+name = "n"
+type = "text"
+[ tables.primary_key ] # the key
+columns = ["id"]
+[[tables]] # b
+name = "b"
+columns = [{ name = "id", type = "integer", primary_key = true }, { name = "a_id", type = "integer", references = "a.id" }]
+uniques = [{ columns = ["a_id"] }]
+[[views]]
+name = "v"
+sql = "SELECT 1"
+[[ddl]]
+when = "after_create"
+sql = "SELECT 2"
+"#,
+    ];
+    let script = |text: &str, format: Format| {
+        let md = load_str(text, &LoadOptions::new().format(format).name("layout"))
+            .unwrap_or_else(|e| panic!("{format:?}: {e}\n{text}"));
+        create_script(
+            &md,
+            &nomenclator::dialect::PostgreSql,
+            &DdlOptions::default(),
+        )
+        .unwrap()
+        .into_string()
+    };
+    let expected = script(json, Format::Json);
+    assert!(expected.contains("fk_b_a"), "{expected}");
+    assert!(expected.contains("[[tables]]"), "{expected}");
+    for (k, toml) in layouts.iter().enumerate() {
+        assert_eq!(script(toml, Format::Toml), expected, "layout {k}");
+    }
+}
+
+/// TOML that is not valid as a whole is refused, however it is laid out:
+/// a key given twice, `tables` both inline and as headers, a header that
+/// makes `tables` a table.
+#[test]
+fn toml_layout_errors() {
+    let options = LoadOptions::new().format(Format::Toml).name("bad.toml");
+    let table = "[[tables]]\nname = \"t\"\ncolumns = [{ name = \"id\" }]\n";
+    for (text, line) in [
+        (format!("tables = []\n{table}"), 1),
+        (format!("{table}[tables]\nname = \"u\"\n"), 4),
+        (format!("{table}name = \"u\"\n"), 4),
+        (
+            format!("[naming_convention]\nuq = \"a\"\n{table}[naming_convention]\nck = \"b\"\n"),
+            6,
+        ),
+        (format!("{table}{table}[[tables.columns]]\nname = 7\n"), 7),
+        (format!("{table}[tables.columns]\nname = \"x\"\n"), 4),
+    ] {
+        let e = match load_str(&text, &options) {
+            Err(e) => e,
+            Ok(_) => panic!("loaded:\n{text}"),
+        };
+        assert_eq!(e.place.line_col.map(|l| l.0), Some(line), "{e}\n{text}");
+    }
+}
+
+/// Errors in a long TOML document are placed on their own line, whichever
+/// table they are in, by the parser, the rules or the schema model.
+#[test]
+fn toml_errors_deep_in_a_document() {
+    let options = LoadOptions::new().format(Format::Toml).name("long.toml");
+    let table = |i: usize, extra: &str| {
+        format!("[[tables]]\nname = \"t{i}\"\ncolumns = [{{ name = \"id\" }}]\n{extra}\n")
+    };
+    let doc = |bad: usize, extra: &str| -> String {
+        (0..50)
+            .map(|i| table(i, if i == bad { extra } else { "" }))
+            .collect()
+    };
+    // Each table is 4 lines; table 40's fourth line is 164.
+    for extra in [
+        "uniques = [{ columns = [\"nope\"] }]",
+        "uniques = [{ colums = [\"id\"] }]",
+        "uniques = [{ columns = [\"id\"] }] = 1",
+        "checks = [{ sql = \" \" }]",
+    ] {
+        let e = load_str(&doc(40, extra), &options).unwrap_err();
+        assert_eq!(e.place.line_col.map(|l| l.0), Some(164), "{extra}: {e}");
+    }
+}

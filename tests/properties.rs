@@ -352,6 +352,38 @@ proptest! {
         }
     }
 
+    /// A control character (but tab, line feed, carriage return) anywhere
+    /// in any string is refused in both syntaxes, at that string's key
+    /// path, with a line and column and without echoing it; any other text
+    /// is never refused for its characters.
+    #[test]
+    fn control_characters_are_refused_at_their_place(
+        field in prop::sample::select(TEXT_FIELDS),
+        pieces in prop::collection::vec(prop::sample::select(TEXT_PIECES), 1..6),
+    ) {
+        let text = pieces.concat();
+        let forbidden = text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'));
+        let doc = with_text(field, &text);
+        for format in [Format::Json, Format::Toml] {
+            let source = match format {
+                Format::Json => doc.to_string(),
+                Format::Toml => toml::to_string(&doc).expect("TOML"),
+            };
+            let loaded = load_str(&source, &LoadOptions::new().format(format).name("ctl"));
+            match loaded {
+                Err(e) if e.message.contains("control character") => {
+                    prop_assert!(forbidden, "{format:?} {field} {text:?}: {e}");
+                    prop_assert_eq!(e.place.path.as_deref(), Some(field));
+                    prop_assert!(e.place.line_col.is_some(), "{}", e);
+                    let shown = e.to_string();
+                    prop_assert!(!shown.chars().any(|c| c.is_control() && c != '\n'), "{:?}", shown);
+                }
+                Err(e) => prop_assert!(!forbidden, "{format:?} {field} {text:?}: {e}"),
+                Ok(_) => prop_assert!(!forbidden, "{format:?} {field} {text:?} loaded"),
+            }
+        }
+    }
+
     #[test]
     fn random_templates_parse_or_fail_cleanly(t in template(), junk in "\\PC{0,40}") {
         for source in [t.as_str(), junk.as_str()] {
@@ -376,6 +408,71 @@ proptest! {
             }
         }
     }
+}
+
+/// Text with control characters of every kind (and look-alikes that are allowed).
+const TEXT_PIECES: &[&str] = &[
+    "a",
+    " ",
+    "\0",
+    "\u{1}",
+    "\t",
+    "\n",
+    "\r",
+    "\u{1b}[31m",
+    "\u{7f}",
+    "\u{85}",
+    "\u{9f}",
+    "\u{a0}",
+    "é",
+    "\"",
+    "\\",
+    "'''",
+    "\"\"\"",
+    "[[tables]]",
+    "#",
+    "x",
+];
+
+/// Where a string goes in the document, and its key path.
+const TEXT_FIELDS: &[&str] = &[
+    "tables[0].name",
+    "tables[0].comment",
+    "tables[0].columns[0].name",
+    "tables[0].columns[0].type",
+    "tables[0].columns[0].default",
+    "tables[0].columns[0].comment",
+    "tables[0].columns[0].check",
+    "tables[0].checks[0].sql",
+    "tables[0].ddl[0].sql",
+    "views[0].sql",
+    "ddl[0].sql",
+    "naming_convention.uq",
+];
+
+/// A small document with `text` at `field`.
+fn with_text(field: &str, text: &str) -> Value {
+    let mut doc = json!({
+        "naming_convention": { "uq": "uq_%(table_name)s" },
+        "tables": [{ "name": "t", "comment": "c", "columns": [{ "name": "id", "type": "integer", "default": "0", "comment": "c", "check": "id > 0" }],
+                     "checks": [{ "name": "k", "sql": "1 = 1" }], "ddl": [{ "when": "after_create", "sql": "SELECT 1" }] },
+                   { "name": "u", "columns": [{ "name": "id" }] }],
+        "views": [{ "name": "v", "sql": "SELECT 1" }],
+        "ddl": [{ "when": "after_create", "sql": "SELECT 2" }]
+    });
+    let mut at = &mut doc;
+    for step in field.split('.') {
+        let (key, index) = match step.split_once('[') {
+            Some((k, i)) => (k, i.trim_end_matches(']').parse::<usize>().ok()),
+            None => (step, None),
+        };
+        at = &mut at[key];
+        if let Some(i) = index {
+            at = &mut at[i];
+        }
+    }
+    *at = json!(text);
+    doc
 }
 
 /// A deterministic collision: `final_names` must report it, not return it.

@@ -369,3 +369,161 @@ fn unknown_token_in_a_huge_template() {
     let f = with_template(&d, "unknown.json", &t);
     rejected(NAMES, &f, &["nope"]);
 }
+
+/// A NUL in a column type cut the SQLite statement short: `apply` exited 0
+/// and reported constraints that were never created. Control characters
+/// are refused where the document has them, before anything runs.
+#[test]
+fn control_characters_in_raw_text() {
+    let d = tempfile::tempdir().unwrap();
+    let doc = "[[tables]]\nname = \"t\"\n  [[tables.columns]]\n  name = \"id\"\n  type = \"int)\\u0000\"\n  primary_key = true\n  [[tables.columns]]\n  name = \"code\"\n  type = \"text\"\n  unique = true\n";
+    let f = write(&d, "nul.toml", doc.as_bytes());
+    let db = d.path().join("nul.db");
+    let url = format!("sqlite://{}", db.display());
+    let msg = rejected(
+        &["apply", "--url", &url],
+        &f,
+        &["nul.toml:5:10", "tables[0].columns[0].type", "U+0000"],
+    );
+    assert!(!msg.contains('\0'), "{msg:?}");
+    // Nothing was created.
+    if db.exists() {
+        let conn = rusqlite_tables(&db);
+        assert!(conn.is_empty(), "tables were created: {conn:?}");
+    }
+    // The same in every raw text of JSON, and for other control characters.
+    for (i, (field, value)) in [
+        ("type", "int)\u{0}"),
+        ("default", "0\u{1b}[31m"),
+        ("comment", "a\u{7f}"),
+        ("check", "1 = 1\u{85}"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut column = serde_json::json!({ "name": "id" });
+        column[field] = serde_json::json!(value);
+        let doc = serde_json::json!({ "tables": [{ "name": "t", "columns": [column] }] });
+        let f = write(&d, &format!("ctl{i}.json"), doc.to_string().as_bytes());
+        let msg = rejected(
+            &["ddl", "--dialect", "sqlite"],
+            &f,
+            &[
+                &format!("tables[0].columns[0].{field}"),
+                "control character",
+            ],
+        );
+        assert!(!msg.contains('\u{1b}'), "{msg:?}");
+    }
+    for (i, place) in ["views", "ddl"].iter().enumerate() {
+        let mut doc =
+            serde_json::json!({ "tables": [{ "name": "t", "columns": [{ "name": "id" }] }] });
+        doc[place] = if *place == "views" {
+            serde_json::json!([{ "name": "v", "sql": "SELECT 1\u{0}; DROP TABLE t" }])
+        } else {
+            serde_json::json!([{ "when": "after_create", "sql": "SELECT 1\u{0}" }])
+        };
+        let f = write(&d, &format!("raw{i}.json"), doc.to_string().as_bytes());
+        rejected(NAMES, &f, &[&format!("{place}[0].sql"), "U+0000"]);
+    }
+}
+
+/// The table names in an SQLite database file.
+fn rusqlite_tables(db: &std::path::Path) -> Vec<String> {
+    let out = std::process::Command::new("sqlite3")
+        .arg(db)
+        .arg("SELECT name FROM sqlite_master")
+        .output();
+    match out {
+        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .map(str::to_owned)
+            .collect(),
+        // No sqlite3 here: the exit code and message were checked.
+        _ => Vec::new(),
+    }
+}
+
+/// `/dev/zero` as the document, or as a pack, ends at once with an error
+/// (it used to be read without end).
+#[cfg(unix)]
+#[test]
+fn endless_files() {
+    let zero = PathBuf::from("/dev/zero");
+    rejected(NAMES, &zero, &["/dev/zero", "NUL byte"]);
+    let d = tempfile::tempdir().unwrap();
+    let f = write(
+        &d,
+        "zero.toml",
+        b"conventions = \"/dev/zero\"\n[[tables]]\nname = \"t\"\ncolumns = [{ name = \"id\" }]\n",
+    );
+    rejected(NAMES, &f, &["/dev/zero", "NUL byte"]);
+    let f = write(
+        &d,
+        "zero.json",
+        br#"{"conventions": ["/dev/zero"], "tables": [{"name": "t", "columns": [{"name": "id"}]}]}"#,
+    );
+    rejected(NAMES, &f, &["/dev/zero", "NUL byte"]);
+}
+
+/// `-` reads the document from standard input.
+#[test]
+fn standard_input() {
+    let out = Command::cargo_bin("nomenclator")
+        .expect("binary")
+        .args(["names", "--format", "json", "-"])
+        .write_stdin("[[tables]]\nname = \"t\"\ncolumns = [{ name = \"id\", unique = true }]\n")
+        .timeout(Duration::from_secs(20))
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"t\""));
+    let out = Command::cargo_bin("nomenclator")
+        .expect("binary")
+        .args(["names", "-"])
+        .write_stdin("{\"tables\": [{\"name\": \"t\", \"columns\": [{\"name\": \"id\", \"type\": \"int\\u0000\"}]}]}")
+        .timeout(Duration::from_secs(20))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("<stdin>:1:") && stderr.contains("tables[0].columns[0].type"),
+        "{stderr}"
+    );
+}
+
+/// JSON's own traps: a byte-order mark (accepted, as in TOML), a top level
+/// that is a list, and keys given twice (refused, in every object).
+#[test]
+fn json_traps() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(
+        &d,
+        "bom.json",
+        "\u{feff}{\"tables\": [{\"name\": \"t\", \"columns\": [{\"name\": \"id\"}]}]}".as_bytes(),
+    );
+    let r = run(NAMES, &f, 20);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let f = write(&d, "list.json", b"[]");
+    rejected(
+        NAMES,
+        &f,
+        &["list.json", "top level", "object with `tables`"],
+    );
+    let f = write(
+        &d,
+        "dup.json",
+        b"{\"naming_convention\": {\"uq\": \"a_%(table_name)s\", \"uq\": \"b_%(table_name)s\"},\n \"tables\": [{\"name\": \"t\", \"columns\": [{\"name\": \"id\", \"unique\": true}]}]}",
+    );
+    rejected(
+        NAMES,
+        &f,
+        &["dup.json:1:", "naming_convention.uq", "duplicate"],
+    );
+}

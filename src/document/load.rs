@@ -20,6 +20,7 @@ use std::sync::mpsc;
 use super::convert;
 use super::error::{DocumentError, Place};
 use super::explain;
+use super::layout::{self, Layout};
 use super::locate::line_col;
 use super::model::StringOrList;
 use super::options::{Format, LoadOptions};
@@ -27,34 +28,109 @@ use super::parse::{self, Msg, Naming, Parsed};
 use super::source::Source;
 use crate::naming::{ConventionSet, NamingConvention, NamingError, PackError};
 use crate::plugin::Plugin;
+use crate::text::ReadError;
 use crate::MetaData;
 
-/// Loads a document file.
+/// Loads a document file; `-` is standard input.
 ///
 /// The file is read whole before it is parsed, so a file that changes
 /// meanwhile gives either a document or an error, as any other text would.
-/// Unless `options` say otherwise, the format follows from the file's
-/// extension (else from its first character), errors name the file by its
-/// path, and relative pack paths start in the file's directory.
+/// It is read only up to [`LoadOptions::max_size`]: a larger regular file
+/// is refused before it is read, and anything else (a pipe, a device) as
+/// soon as it passes the limit or gives a NUL byte, which no document
+/// holds. Unless `options` say otherwise, the format follows from the
+/// file's extension (else from its first character), errors name the file
+/// by its path (standard input is `<stdin>`), and relative pack paths
+/// start in the file's directory (the current one for standard input).
 pub fn load_path(path: &Path, options: &LoadOptions) -> Result<MetaData, DocumentError> {
+    if path == Path::new("-") {
+        let name = options.name.as_deref().unwrap_or("<stdin>");
+        let bytes = crate::text::read_bounded(std::io::stdin().lock(), options.max_size, 0)
+            .map_err(|e| read_err(name, options, e))?;
+        return load_bytes(bytes, name, None, options.base.as_deref(), options);
+    }
     let name = options
         .name
         .clone()
         .unwrap_or_else(|| path.display().to_string());
-    let bytes = std::fs::read(path).map_err(|e| DocumentError {
-        file: name.clone(),
+    let bytes =
+        crate::text::read_file(path, options.max_size).map_err(|e| read_err(&name, options, e))?;
+    load_bytes(
+        bytes,
+        &name,
+        Some(path),
+        options.base.as_deref().or(path.parent()),
+        options,
+    )
+}
+
+/// Loads a document from a reader, such as standard input or a socket.
+///
+/// The reader is read to its end, but only up to
+/// [`LoadOptions::max_size`], and not past a NUL byte. Unless `options`
+/// say otherwise, the format follows from the text's first character,
+/// errors name the document `<input>`, and relative pack paths start in
+/// the current directory.
+///
+/// ```
+/// use nomenclator::document::{load_reader, LoadOptions};
+///
+/// let doc = "[[tables]]\nname = \"t\"\ncolumns = [{ name = \"id\" }]\n";
+/// let md = load_reader(doc.as_bytes(), &LoadOptions::new())?;
+/// assert_eq!(md.len(), 1);
+/// let err = load_reader(doc.as_bytes(), &LoadOptions::new().max_size(10)).unwrap_err();
+/// assert!(err.message.contains("larger than the limit of 10 bytes"));
+/// # Ok::<(), nomenclator::document::DocumentError>(())
+/// ```
+pub fn load_reader(
+    reader: impl std::io::Read,
+    options: &LoadOptions,
+) -> Result<MetaData, DocumentError> {
+    let name = options.name.as_deref().unwrap_or("<input>");
+    let bytes = crate::text::read_bounded(reader, options.max_size, 0)
+        .map_err(|e| read_err(name, options, e))?;
+    load_bytes(bytes, name, None, options.base.as_deref(), options)
+}
+
+/// A document that could not be read.
+fn read_err(name: &str, options: &LoadOptions, e: ReadError) -> DocumentError {
+    let (message, line_col, help) = match e {
+        ReadError::Io(e) => (format!("cannot read the document: {e}"), None, None),
+        ReadError::TooLarge { .. } => (
+            format!("the document is larger than the limit of {} bytes", options.max_size),
+            None,
+            Some("the limit is `LoadOptions::max_size` (1 GiB unless it is set); split the document, or raise the limit".to_owned()),
+        ),
+        ReadError::Nul { offset, line_col } => (
+            format!("the document holds a NUL byte (byte {offset}), so it is not UTF-8 text"),
+            Some(line_col),
+            Some("save it as UTF-8: a NUL byte means UTF-16 or a file that is not text".to_owned()),
+        ),
+    };
+    DocumentError {
+        file: name.to_owned(),
         place: Place {
             path: None,
-            line_col: None,
+            line_col,
         },
-        message: format!("cannot read the document: {e}"),
-        help: None,
-    })?;
+        message,
+        help,
+    }
+}
+
+/// Loads the bytes of a document read from `path` (`None`: a stream).
+fn load_bytes(
+    bytes: Vec<u8>,
+    name: &str,
+    path: Option<&Path>,
+    base: Option<&Path>,
+    options: &LoadOptions,
+) -> Result<MetaData, DocumentError> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let before = String::from_utf8_lossy(e.as_bytes().get(..at).unwrap_or_default());
         DocumentError {
-            file: name.clone(),
+            file: name.to_owned(),
             place: Place {
                 path: None,
                 line_col: Some(line_col(&before, at)),
@@ -63,14 +139,10 @@ pub fn load_path(path: &Path, options: &LoadOptions) -> Result<MetaData, Documen
             help: Some("save the file as UTF-8".into()),
         }
     })?;
-    let src = Source {
-        text: &text,
-        format: options
-            .format
-            .unwrap_or_else(|| Format::detect(Some(path), &text)),
-        name: &name,
-    };
-    load(src, options.base.as_deref().or(path.parent()), options)
+    let format = options
+        .format
+        .unwrap_or_else(|| Format::detect(path, &text));
+    load(&text, format, name, base, options)
 }
 
 /// Loads a document from text.
@@ -78,6 +150,7 @@ pub fn load_path(path: &Path, options: &LoadOptions) -> Result<MetaData, Documen
 /// Unless `options` say otherwise, the format follows from the text's
 /// first character (`{` or `[` is JSON), errors name the document
 /// `<input>`, and relative pack paths start in the current directory.
+/// Text longer than [`LoadOptions::max_size`] is refused.
 ///
 /// ```
 /// use nomenclator::document::{load_str, Format, LoadOptions};
@@ -87,16 +160,22 @@ pub fn load_path(path: &Path, options: &LoadOptions) -> Result<MetaData, Documen
 /// assert_eq!(err.place.path.as_deref(), Some("tables[0].uniques[0].columns[0]"));
 /// assert_eq!(
 ///     err.to_string(),
-///     "t.json: tables[0].uniques[0].columns[0]: table \"t\" has no column \"idd\" (did you mean \"id\"?)"
+///     "t.json:1:81: tables[0].uniques[0].columns[0]: table \"t\" has no column \"idd\" (did you mean \"id\"?)"
 /// );
 /// ```
 pub fn load_str(text: &str, options: &LoadOptions) -> Result<MetaData, DocumentError> {
-    let src = Source {
-        text,
-        format: options.format.unwrap_or_else(|| Format::detect(None, text)),
-        name: options.name.as_deref().unwrap_or("<input>"),
-    };
-    load(src, options.base.as_deref(), options)
+    let name = options.name.as_deref().unwrap_or("<input>");
+    if text.len() as u64 > options.max_size {
+        return Err(read_err(
+            name,
+            options,
+            ReadError::TooLarge {
+                limit: options.max_size,
+            },
+        ));
+    }
+    let format = options.format.unwrap_or_else(|| Format::detect(None, text));
+    load(text, format, name, options.base.as_deref(), options)
 }
 
 /// How many batches of parsed tables may wait for this thread.
@@ -111,10 +190,21 @@ enum Run {
 }
 
 fn load(
-    src: Source<'_>,
+    text: &str,
+    format: Format,
+    name: &str,
     base: Option<&Path>,
     options: &LoadOptions,
 ) -> Result<MetaData, DocumentError> {
+    // A byte-order mark is no part of the document, in either syntax.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let layout: Option<Layout> = (format == Format::Toml).then(|| layout::scan(text));
+    let src = Source {
+        text,
+        format,
+        name,
+        layout: layout.as_ref(),
+    };
     if src.text.trim().is_empty() {
         return Err(src.err(
             None,

@@ -5,17 +5,24 @@
 //! and has passed the document's own rules (types, actions, keys); the
 //! calling thread converts it and adds it to a metadata whose naming
 //! convention names it, so parsing and naming overlap and the parsed
-//! document is never held whole. The schema model checks names, duplicates,
-//! columns and references; its errors are placed back in the document, by
-//! key path and, for TOML, line and column.
+//! document is never held whole. A TOML document is read table by table
+//! (its `[[tables]]` blocks are found first, see `layout`); JSON in one
+//! streaming pass. The schema model checks names, duplicates, columns and
+//! references; its errors are placed back in the document, by key path and
+//! line and column.
+//!
+//! What is read is bounded: a document by [`LoadOptions::max_size`] (1 GiB
+//! unless set), and no document may hold a NUL byte, nor a control
+//! character (but tab, line feed and carriage return) in any string.
 //!
 //! Modules, each using only those above it:
-//! `error`, `locate`, `options`, `path` → `source`, `read` → `model` →
-//! `rules`, `convert`, `explain` → `parse` → `load`.
+//! `error`, `layout`, `options`, `path` → `locate` → `source`, `read` →
+//! `model` → `rules`, `convert`, `explain` → `parse` → `load`.
 
 mod convert;
 mod error;
 mod explain;
+mod layout;
 mod load;
 mod locate;
 mod model;
@@ -27,6 +34,6 @@ mod rules;
 mod source;
 
 pub use error::{DocumentError, Place};
-pub use load::{load_path, load_str};
+pub use load::{load_path, load_reader, load_str};
 pub use locate::line_col;
-pub use options::{Format, LoadOptions};
+pub use options::{Format, LoadOptions, DEFAULT_MAX_SIZE};

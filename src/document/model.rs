@@ -8,7 +8,7 @@ use std::marker::PhantomData;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use super::read::{record, At, Read, Seed, Trail};
+use super::read::{record, text, At, Owned, Read, Seed, Trail};
 
 /// Text of the document: borrowed from the input where it has no escapes,
 /// so that reading a large document allocates little.
@@ -62,16 +62,25 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
                 f.write_str("a string")
             }
             fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Text<'a>, E> {
+                text(v)?;
                 Ok(Text(Cow::Borrowed(v)))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Text<'a>, E> {
-                Ok(Text(Cow::Owned(v.to_owned())))
+                Ok(Text(Cow::Owned(text(v)?.to_owned())))
             }
             fn visit_string<E: de::Error>(self, v: String) -> Result<Text<'a>, E> {
+                text(&v)?;
                 Ok(Text(Cow::Owned(v)))
             }
         }
         d.deserialize_str(V(PhantomData))
+    }
+}
+
+impl Owned for Text<'_> {
+    type Out = Text<'static>;
+    fn owned(self) -> Text<'static> {
+        Text(Cow::Owned(self.0.into_owned()))
     }
 }
 
@@ -101,7 +110,7 @@ impl<'de> Read<'de> for StringOrList {
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<StringOrList, E> {
                 Ok(StringOrList {
-                    items: vec![v.to_owned()],
+                    items: vec![text(v)?.to_owned()],
                     single: true,
                 })
             }
@@ -122,6 +131,13 @@ impl<'de> Read<'de> for StringOrList {
     }
 }
 
+impl Owned for StringOrList {
+    type Out = StringOrList;
+    fn owned(self) -> StringOrList {
+        self
+    }
+}
+
 /// A column-level check: a SQL string or `{ sql, name, convention }`.
 #[derive(Debug)]
 pub struct CheckSpec<'a>(pub DocCheck<'a>);
@@ -135,12 +151,13 @@ impl<'de: 'a, 'a> Read<'de> for CheckSpec<'a> {
                 f.write_str("a SQL expression or a table { sql, name }")
             }
             fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<CheckSpec<'a>, E> {
-                Ok(CheckSpec::sql(Cow::Borrowed(v)))
+                Ok(CheckSpec::sql(Cow::Borrowed(text(v)?)))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<CheckSpec<'a>, E> {
-                Ok(CheckSpec::sql(Cow::Owned(v.to_owned())))
+                Ok(CheckSpec::sql(Cow::Owned(text(v)?.to_owned())))
             }
             fn visit_string<E: de::Error>(self, v: String) -> Result<CheckSpec<'a>, E> {
+                text::<E>(&v)?;
                 Ok(CheckSpec::sql(Cow::Owned(v)))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<CheckSpec<'a>, A::Error> {
@@ -148,6 +165,13 @@ impl<'de: 'a, 'a> Read<'de> for CheckSpec<'a> {
             }
         }
         d.deserialize_any(V(trail, PhantomData))
+    }
+}
+
+impl Owned for CheckSpec<'_> {
+    type Out = CheckSpec<'static>;
+    fn owned(self) -> CheckSpec<'static> {
+        CheckSpec(self.0.owned())
     }
 }
 
@@ -356,7 +380,10 @@ mod tests {
             ("columns[0]", "missing field `name` ")
         );
         let (path, m) = err::<DocTable>(r#"{"name": "t", "name": "u", "columns": []}"#);
-        assert_eq!((path.as_str(), &m[..22]), ("", "duplicate field `name`"));
+        assert_eq!(
+            (path.as_str(), &m[..22]),
+            ("name", "duplicate field `name`")
+        );
         // Deeper: a column's check written as a table.
         let (path, _) = err::<DocTable>(
             r#"{"name": "t", "columns": [{"name": "a", "check": {"sql": "a > 0", "nam": "x"}}]}"#,

@@ -15,12 +15,30 @@ pub enum Format {
 }
 
 impl Format {
-    /// The format for a path: by extension, else by the first character of `text`.
+    /// The format for a path: by extension, else by how `text` starts
+    /// (after a byte-order mark and white space): `{` is JSON, and so is a
+    /// list (`[]`, `[{`), which is no document but deserves JSON's
+    /// message; anything else is TOML, whose table headers start with `[`.
+    ///
+    /// ```
+    /// use nomenclator::document::Format;
+    ///
+    /// assert_eq!(Format::detect(None, "{\"tables\": []}"), Format::Json);
+    /// assert_eq!(Format::detect(None, "[{\"name\": \"t\"}]"), Format::Json);
+    /// assert_eq!(Format::detect(None, "[[tables]]\nname = \"t\""), Format::Toml);
+    /// ```
     pub fn detect(path: Option<&Path>, text: &str) -> Format {
-        match path.and_then(Format::by_extension) {
-            Some(f) => f,
-            None if text.trim_start().starts_with(['{', '[']) => Format::Json,
-            None => Format::Toml,
+        if let Some(f) = path.and_then(Format::by_extension) {
+            return f;
+        }
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text).trim_start();
+        let list = text
+            .strip_prefix('[')
+            .is_some_and(|rest| rest.trim_start().starts_with(['{', ']']));
+        if text.starts_with('{') || list {
+            Format::Json
+        } else {
+            Format::Toml
         }
     }
 
@@ -37,6 +55,9 @@ impl Format {
     }
 }
 
+/// The default of [`LoadOptions::max_size`]: 1 GiB.
+pub const DEFAULT_MAX_SIZE: u64 = 1 << 30;
+
 /// Options for loading a document.
 ///
 /// Every field has a default, so options are built from
@@ -50,7 +71,7 @@ impl Format {
 /// assert_eq!(md.len(), 1);
 /// # Ok::<(), nomenclator::document::DocumentError>(())
 /// ```
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct LoadOptions {
     /// Packs applied after the document's own conventions (the command line's `--conventions`).
     pub conventions: Vec<String>,
@@ -66,12 +87,36 @@ pub struct LoadOptions {
     /// has no directory, so relative pack paths are then relative to the
     /// current directory.
     pub base: Option<PathBuf>,
+    /// The largest document loaded, in bytes ([`DEFAULT_MAX_SIZE`], 1 GiB,
+    /// unless set). A larger file is refused before it is read, a stream
+    /// (a pipe, standard input) as soon as it passes the limit.
+    pub max_size: u64,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            conventions: Vec::new(),
+            plugins: Plugins::default(),
+            format: None,
+            name: None,
+            base: None,
+            max_size: DEFAULT_MAX_SIZE,
+        }
+    }
 }
 
 impl LoadOptions {
-    /// The defaults: no extra packs or plugins, everything else detected.
+    /// The defaults: no extra packs or plugins, documents up to 1 GiB,
+    /// everything else detected.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Sets the largest document loaded, in bytes.
+    pub fn max_size(mut self, bytes: u64) -> Self {
+        self.max_size = bytes;
+        self
     }
 
     /// Sets the packs applied after the document's own conventions.

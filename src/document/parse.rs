@@ -7,16 +7,25 @@
 //! receiving side stopped or a table broke a rule (tables are then read
 //! and dropped), so that a document that does not parse is always reported
 //! as such, and naming settings that follow the tables are always found.
+//!
+//! JSON is read in one pass. A TOML document is read by its
+//! [layout](super::layout): first the part that is not tables (settings,
+//! views, DDL), so that the naming settings are known before any table,
+//! then each `[[tables]]` block on its own; a TOML document without
+//! `[[tables]]` headers is one part, read as JSON is.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::mpsc;
 
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::error::DocumentError;
+use super::layout::{Layout, Part};
 use super::model::{DocDdl, DocTable, DocView, StringOrList};
 use super::options::Format;
-use super::read::{value, At, KeySeed, Seed, Step, Trail};
+use super::read::{value, At, KeySeed, Owned, Seed, Step, Trail};
 use super::rules;
 use super::source::Source;
 
@@ -64,26 +73,240 @@ pub(crate) fn parse<'a>(
     send: &mut dyn FnMut(Msg<'a>) -> bool,
 ) -> Result<Parsed<'a>, DocumentError> {
     let trail = Trail::default();
-    let document = Document {
+    let mut sink = Sink {
         src,
-        trail: &trail,
-        given,
         send,
+        sending: true,
+        batch: Vec::with_capacity(BATCH),
+        next: 0,
+        rejected: None,
     };
-    match src.format {
+    match src.layout {
+        Some(layout) if !layout.tables.is_empty() => {
+            by_parts(src, layout, &trail, given, &mut sink)
+        }
+        _ => whole(src, &trail, given, &mut sink),
+    }
+}
+
+/// Reads the document in one pass, handing the tables over as they are read.
+fn whole<'a>(
+    src: Source<'a>,
+    trail: &Trail,
+    given: Option<Naming>,
+    sink: &mut Sink<'_, 'a>,
+) -> Result<Parsed<'a>, DocumentError> {
+    let given_any = given.is_some();
+    let document = Document {
+        trail,
+        given,
+        sink: Some(&mut *sink),
+    };
+    let head = match src.format {
         Format::Json => {
             let mut de = serde_json::Deserializer::from_str(src.text);
-            let parsed = document
+            let head = document
                 .deserialize(&mut de)
                 .map_err(|e| src.json_err(trail.take_path(), &e))?;
             de.end().map_err(|e| src.json_trailing(&e))?;
-            Ok(parsed)
+            head
         }
         Format::Toml => {
-            let de = toml::Deserializer::parse(src.text).map_err(|e| src.toml_err(None, &e))?;
+            let de =
+                toml::Deserializer::parse(src.text).map_err(|e| src.toml_err(None, None, &e).1)?;
             document
                 .deserialize(de)
-                .map_err(|e| src.toml_err(trail.take_path(), &e))
+                .map_err(|e| src.toml_err(None, trail.take_path(), &e).1)?
+        }
+    };
+    Ok(sink.finish(head, given_any))
+}
+
+/// Reads a TOML document part by part: what is not tables first, then each
+/// `[[tables]]` block, handed over as it is read.
+fn by_parts<'a>(
+    src: Source<'a>,
+    layout: &Layout,
+    trail: &Trail,
+    given: Option<Naming>,
+    sink: &mut Sink<'_, 'a>,
+) -> Result<Parsed<'a>, DocumentError> {
+    let head = match rest(src, &layout.rest, trail) {
+        Ok(head) => head,
+        Err((at, e)) => {
+            // The first error in document order: a block before the rest's
+            // error may not parse either.
+            for (i, part) in layout.tables.iter().enumerate() {
+                if at.is_none_or(|at| part.start() > at) {
+                    break;
+                }
+                block(src, part, i, trail)?;
+            }
+            return Err(e);
+        }
+    };
+    let given_any = given.is_some();
+    sink.head(given.unwrap_or_else(|| head.naming.clone()));
+    blocks(src, &layout.tables, trail, &mut |table| sink.table(table))?;
+    Ok(sink.finish(head, given_any))
+}
+
+/// How many blocks in a row one thread parses before the other thread
+/// takes the next ones.
+const RUN: usize = 8;
+
+/// Parses the `[[tables]]` blocks, handing each table to `take` in
+/// document order; stops at the first block that does not parse. Each
+/// block is a document of its own, so runs of blocks alternate between
+/// this thread and a helper, which hands its tables over in order.
+fn blocks<'a>(
+    src: Source<'a>,
+    tables: &[Part],
+    trail: &Trail,
+    take: &mut dyn FnMut(DocTable<'a>),
+) -> Result<(), DocumentError> {
+    let mine = |i: usize| (i / RUN).is_multiple_of(2);
+    std::thread::scope(|s| {
+        let (tx, rx) = mpsc::sync_channel(RUN);
+        let helper = std::thread::Builder::new()
+            .name("document parser (blocks)".into())
+            .spawn_scoped(s, move || {
+                let trail = Trail::default();
+                for (i, part) in tables.iter().enumerate().filter(|(i, _)| !mine(*i)) {
+                    let read = block(src, part, i, &trail);
+                    let failed = read.is_err();
+                    // A closed channel: this thread stopped taking tables.
+                    if tx.send(read).is_err() || failed {
+                        break;
+                    }
+                }
+            });
+        let helping = helper.is_ok();
+        for (i, part) in tables.iter().enumerate() {
+            let received = if mine(i) || !helping {
+                None
+            } else {
+                rx.recv().ok()
+            };
+            let table = match received {
+                Some(read) => read?,
+                // This thread's block, or the helper is gone (no thread
+                // could be had, or it panicked, which the scope reports).
+                None => block(src, part, i, trail)?,
+            };
+            take(table);
+        }
+        Ok(())
+    })
+}
+
+/// Reads the part of a TOML document that is not tables (its own text when
+/// it was joined from pieces, so what it holds is copied). On an error,
+/// also its offset in the document, where known.
+fn rest(
+    src: Source<'_>,
+    part: &Part,
+    trail: &Trail,
+) -> Result<Head<'static>, (Option<usize>, DocumentError)> {
+    let text = part.text(src.text);
+    let de = toml::Deserializer::parse(&text).map_err(|e| src.toml_err(Some(part), None, &e))?;
+    let document = Document {
+        trail,
+        given: None,
+        sink: None,
+    };
+    let head = document
+        .deserialize(de)
+        .map_err(|e| src.toml_err(Some(part), trail.take_path(), &e))?;
+    Ok(head.owned())
+}
+
+/// Reads the TOML block of the table `tables[i]`.
+fn block<'a>(
+    src: Source<'a>,
+    part: &Part,
+    i: usize,
+    trail: &Trail,
+) -> Result<DocTable<'a>, DocumentError> {
+    match part.text(src.text) {
+        Cow::Borrowed(text) => read_block(src, part, i, text, trail),
+        Cow::Owned(text) => read_block(src, part, i, &text, trail).map(Owned::owned),
+    }
+}
+
+fn read_block<'t>(
+    src: Source<'_>,
+    part: &Part,
+    i: usize,
+    text: &'t str,
+    trail: &Trail,
+) -> Result<DocTable<'t>, DocumentError> {
+    let de = toml::Deserializer::parse(text).map_err(|e| src.toml_err(Some(part), None, &e).1)?;
+    Block { trail, index: i }
+        .deserialize(de)
+        .map_err(|e| src.toml_err(Some(part), trail.take_path(), &e).1)
+}
+
+/// Where parsed tables go: each is checked against the document's rules
+/// and handed over in batches, until the receiver wants no more or a table
+/// breaks a rule.
+struct Sink<'s, 'a> {
+    src: Source<'a>,
+    send: &'s mut dyn FnMut(Msg<'a>) -> bool,
+    /// Whether tables are still handed over.
+    sending: bool,
+    batch: Vec<DocTable<'a>>,
+    /// The index of the next table in the document.
+    next: usize,
+    /// The first table that broke a rule.
+    rejected: Option<DocumentError>,
+}
+
+impl<'a> Sink<'_, 'a> {
+    /// Hands over the naming settings the tables are named with.
+    fn head(&mut self, naming: Naming) {
+        self.sending = (self.send)(Msg::Head(naming));
+    }
+
+    /// Takes the next table of the document.
+    fn table(&mut self, t: DocTable<'a>) {
+        let i = self.next;
+        self.next += 1;
+        if !self.sending {
+            return;
+        }
+        match rules::table(&self.src, i, &t) {
+            Ok(()) => {
+                self.batch.push(t);
+                if self.batch.len() == BATCH {
+                    self.flush();
+                }
+            }
+            Err(e) => {
+                self.rejected = Some(e);
+                self.flush();
+                self.sending = false;
+            }
+        }
+    }
+
+    /// Hands over what is left of the current batch.
+    fn flush(&mut self) {
+        if self.sending && !self.batch.is_empty() {
+            let full = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+            self.sending = (self.send)(Msg::Tables(full));
+        }
+    }
+
+    /// What parsing found besides the tables. `given`: whether naming
+    /// settings were given, so that late ones in the document do not count.
+    fn finish(&mut self, head: Head<'a>, given: bool) -> Parsed<'a> {
+        self.flush();
+        Parsed {
+            views: head.views,
+            ddl: head.ddl,
+            late_naming: (head.late && !given).then_some(head.naming),
+            rejected: self.rejected.take(),
         }
     }
 }
@@ -111,39 +334,63 @@ fn key(s: &str) -> Option<Key> {
     })
 }
 
-/// Reads the top level of the document.
-struct Document<'s, 'a> {
-    src: Source<'a>,
-    trail: &'s Trail,
-    given: Option<Naming>,
-    send: &'s mut dyn FnMut(Msg<'a>) -> bool,
+/// What the top level holds besides the tables.
+struct Head<'a> {
+    naming: Naming,
+    views: Vec<DocView<'a>>,
+    ddl: Vec<DocDdl<'a>>,
+    /// Whether naming settings came after the tables.
+    late: bool,
 }
 
-impl<'de: 'a, 'a> DeserializeSeed<'de> for Document<'_, 'a> {
-    type Value = Parsed<'a>;
+impl Head<'_> {
+    fn owned(self) -> Head<'static> {
+        Head {
+            naming: self.naming,
+            views: self.views.owned(),
+            ddl: self.ddl.owned(),
+            late: self.late,
+        }
+    }
+}
 
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Parsed<'a>, D::Error> {
+/// Reads the top level of the document. Without a sink, the tables come
+/// from elsewhere (TOML's `[[tables]]` blocks) and a `tables` key is an error.
+struct Document<'s, 'k, 'a> {
+    trail: &'s Trail,
+    given: Option<Naming>,
+    sink: Option<&'s mut Sink<'k, 'a>>,
+}
+
+impl<'de: 'a, 'a> DeserializeSeed<'de> for Document<'_, '_, 'a> {
+    type Value = Head<'a>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Head<'a>, D::Error> {
         d.deserialize_struct("DocFile", KEYS, self)
     }
 }
 
-impl<'de: 'a, 'a> Visitor<'de> for Document<'_, 'a> {
-    type Value = Parsed<'a>;
+impl<'de: 'a, 'a> Visitor<'de> for Document<'_, '_, 'a> {
+    type Value = Head<'a>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("struct DocFile")
+        f.write_str("the top level of a schema document: an object with `tables`")
     }
 
-    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Parsed<'a>, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Head<'a>, A::Error> {
+        Err(de::Error::custom(
+            "the top level of a schema document must be an object with `tables`, not a list",
+        ))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Head<'a>, A::Error> {
         let trail = self.trail;
-        let given = self.given.is_some();
         let mut conventions: Option<Option<StringOrList>> = None;
         let mut naming_convention: Option<Option<BTreeMap<String, String>>> = None;
         let mut views: Option<Vec<DocView<'a>>> = None;
         let mut ddl: Option<Vec<DocDdl<'a>>> = None;
         let mut tables = false;
         let mut late = false;
-        let mut rejected = None;
         let keys = KeySeed {
             known: key,
             names: KEYS,
@@ -160,103 +407,148 @@ impl<'de: 'a, 'a> Visitor<'de> for Document<'_, 'a> {
                     late |= tables;
                 }
                 Key::Tables => {
+                    let Some(sink) = self.sink.as_deref_mut() else {
+                        trail.push(Step::Key("tables".to_owned()));
+                        return Err(de::Error::custom(
+                            "`tables` is given both as a key and by `[[tables]]` headers",
+                        ));
+                    };
                     if std::mem::replace(&mut tables, true) {
+                        trail.push(Step::Key("tables".to_owned()));
                         return Err(de::Error::duplicate_field("tables"));
                     }
-                    let head = self.given.take().unwrap_or_else(|| Naming {
+                    sink.head(self.given.take().unwrap_or_else(|| Naming {
                         conventions: conventions.clone().flatten(),
                         naming_convention: naming_convention.clone().flatten(),
-                    });
-                    let sending = (self.send)(Msg::Head(head));
-                    rejected = map.next_value_seed(Tables {
-                        src: self.src,
-                        trail,
-                        send: &mut *self.send,
-                        sending,
-                    })?;
+                    }));
+                    map.next_value_seed(Tables { trail, sink })?;
                 }
                 Key::Views => value(&mut map, &mut views, "views", trail)?,
                 Key::Ddl => value(&mut map, &mut ddl, "ddl", trail)?,
             }
         }
-        if !tables {
+        if !tables && self.sink.is_some() {
             return Err(de::Error::missing_field("tables"));
         }
-        let late_naming = (late && !given).then(|| Naming {
-            conventions: conventions.flatten(),
-            naming_convention: naming_convention.flatten(),
-        });
-        Ok(Parsed {
+        Ok(Head {
+            naming: Naming {
+                conventions: conventions.flatten(),
+                naming_convention: naming_convention.flatten(),
+            },
             views: views.unwrap_or_default(),
             ddl: ddl.unwrap_or_default(),
-            late_naming,
-            rejected,
+            late,
         })
     }
 }
 
-/// Reads `tables`, handing each table over once it passed the rules;
-/// returns the first that did not.
-struct Tables<'s, 'a> {
-    src: Source<'a>,
+/// Reads `tables`, handing each table to the sink.
+struct Tables<'s, 'k, 'a> {
     trail: &'s Trail,
-    send: &'s mut dyn FnMut(Msg<'a>) -> bool,
-    /// Whether tables are still handed over.
-    sending: bool,
+    sink: &'s mut Sink<'k, 'a>,
 }
 
-impl<'de: 'a, 'a> DeserializeSeed<'de> for Tables<'_, 'a> {
-    type Value = Option<DocumentError>;
+impl<'de: 'a, 'a> DeserializeSeed<'de> for Tables<'_, '_, 'a> {
+    type Value = ();
 
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         let trail = self.trail;
         d.deserialize_seq(self)
             .inspect_err(|_| trail.push(Step::Key("tables".to_owned())))
     }
 }
 
-impl<'de: 'a, 'a> Visitor<'de> for Tables<'_, 'a> {
-    type Value = Option<DocumentError>;
+impl<'de: 'a, 'a> Visitor<'de> for Tables<'_, '_, 'a> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a sequence")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut rejected = None;
-        let mut batch = Vec::with_capacity(BATCH);
-        let mut i = 0;
-        while let Some(t) =
-            seq.next_element_seed(Seed::<DocTable<'a>>::new(self.trail, At::Index(i)))?
-        {
-            if self.sending {
-                match rules::table(&self.src, i, &t) {
-                    Ok(()) => {
-                        batch.push(t);
-                        if batch.len() == BATCH {
-                            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                            self.sending = (self.send)(Msg::Tables(full));
-                        }
-                    }
-                    Err(e) => {
-                        rejected = Some(e);
-                        self.flush(&mut batch);
-                        self.sending = false;
-                    }
-                }
-            }
-            i += 1;
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(t) = seq.next_element_seed(Seed::<DocTable<'a>>::new(
+            self.trail,
+            At::Index(self.sink.next),
+        ))? {
+            self.sink.table(t);
         }
-        self.flush(&mut batch);
-        Ok(rejected)
+        Ok(())
     }
 }
 
-impl<'a> Tables<'_, 'a> {
-    /// Hands over what is left of the current batch.
-    fn flush(&mut self, batch: &mut Vec<DocTable<'a>>) {
-        if self.sending && !batch.is_empty() {
-            self.sending = (self.send)(Msg::Tables(std::mem::take(batch)));
+/// Reads a TOML `[[tables]]` block, a document whose only key is `tables`
+/// with one table: the table `tables[index]` of the whole document.
+struct Block<'t> {
+    trail: &'t Trail,
+    index: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for Block<'_> {
+    type Value = DocTable<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<DocTable<'de>, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Block<'_> {
+    type Value = DocTable<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a `[[tables]]` block")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<DocTable<'de>, A::Error> {
+        let trail = self.trail;
+        let keys = KeySeed {
+            known: |k: &str| (k == "tables").then_some(()),
+            names: &["tables"],
+            trail,
+        };
+        // The layout makes `tables` the block's only key.
+        let table = match map.next_key_seed(keys)? {
+            Some(()) => map
+                .next_value_seed(One {
+                    trail,
+                    index: self.index,
+                })
+                .inspect_err(|_| trail.push(Step::Key("tables".to_owned())))?,
+            None => return Err(de::Error::missing_field("tables")),
+        };
+        while map.next_key::<IgnoredAny>()?.is_some() {
+            map.next_value::<IgnoredAny>()?;
         }
+        Ok(table)
+    }
+}
+
+/// The array of one table in a `[[tables]]` block.
+struct One<'t> {
+    trail: &'t Trail,
+    index: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for One<'_> {
+    type Value = DocTable<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<DocTable<'de>, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for One<'_> {
+    type Value = DocTable<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of tables")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<DocTable<'de>, A::Error> {
+        let seed = Seed::<DocTable<'de>>::new(self.trail, At::Index(self.index));
+        let table = seq
+            .next_element_seed(seed)?
+            .ok_or_else(|| de::Error::invalid_length(0, &"one table"))?;
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(table)
     }
 }

@@ -12,6 +12,11 @@
 //! Records (the document's tables, columns, constraints, ...) are declared
 //! with [`record!`], which writes the struct and its reader: unknown keys,
 //! duplicate keys and missing keys are errors with serde's usual wording.
+//!
+//! Every string read is checked for control characters ([`text`]): NUL and
+//! the rest of Unicode's category Cc, but tab, line feed and carriage
+//! return, are refused where they are, since the text goes into SQL as
+//! written (a NUL ends a statement early on SQLite) and into messages.
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
@@ -167,10 +172,80 @@ pub(crate) fn value<'de, A: MapAccess<'de>, T: Read<'de>>(
     trail: &Trail,
 ) -> Result<(), A::Error> {
     if slot.is_some() {
+        trail.push(Step::Key(key.to_owned()));
         return Err(de::Error::duplicate_field(key));
     }
     *slot = Some(map.next_value_seed(Seed::new(trail, At::Key(key)))?);
     Ok(())
+}
+
+/// The first control character of `s` that the document may not hold:
+/// Unicode's category Cc (U+0000–U+001F, U+007F–U+009F) but tab, line
+/// feed and carriage return.
+#[inline]
+pub(crate) fn forbidden_char(s: &str) -> Option<char> {
+    // Every such character is below U+0020, U+007F, or U+0080–U+009F,
+    // whose UTF-8 starts with 0xC2: most text has none of these bytes.
+    if !s.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2) {
+        return None;
+    }
+    s.chars()
+        .find(|&c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+/// `s`, if it holds no control character the document may not hold.
+#[inline]
+pub(crate) fn text<E: de::Error>(s: &str) -> Result<&str, E> {
+    match forbidden_char(s) {
+        None => Ok(s),
+        Some(c) => Err(E::custom(format_args!(
+            "the control character U+{:04X}{} is not allowed in the document's text",
+            u32::from(c),
+            match c {
+                '\0' => " (NUL)",
+                '\u{1b}' => " (ESC)",
+                '\u{7f}' => " (DEL)",
+                _ => "",
+            }
+        ))),
+    }
+}
+
+/// A document value with all its text owned, for values read from text
+/// that does not outlive the loading (a TOML part joined from pieces).
+pub(crate) trait Owned {
+    /// The value with owned text.
+    type Out;
+    /// Copies any borrowed text.
+    fn owned(self) -> Self::Out;
+}
+
+impl Owned for bool {
+    type Out = bool;
+    fn owned(self) -> bool {
+        self
+    }
+}
+
+impl Owned for String {
+    type Out = String;
+    fn owned(self) -> String {
+        self
+    }
+}
+
+impl<T: Owned> Owned for Option<T> {
+    type Out = Option<T::Out>;
+    fn owned(self) -> Self::Out {
+        self.map(T::owned)
+    }
+}
+
+impl<T: Owned> Owned for Vec<T> {
+    type Out = Vec<T::Out>;
+    fn owned(self) -> Self::Out {
+        self.into_iter().map(T::owned).collect()
+    }
 }
 
 /// Values read as serde deserialises them: they hold no value an error
@@ -186,7 +261,16 @@ macro_rules! plain {
     )*};
 }
 
-plain!(bool, String);
+plain!(bool);
+
+impl<'de> Read<'de> for String {
+    #[inline]
+    fn read<D: Deserializer<'de>>(d: D, _: &Trail) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        text::<D::Error>(&s)?;
+        Ok(s)
+    }
+}
 
 impl<'de, T: Read<'de>> Read<'de> for Option<T> {
     #[inline]
@@ -248,8 +332,18 @@ impl<'de> Read<'de> for BTreeMap<String, String> {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut out = BTreeMap::new();
                 while let Some(key) = map.next_key::<String>()? {
+                    if let Err(e) = text::<A::Error>(&key) {
+                        self.0.push(Step::Key(key));
+                        return Err(e);
+                    }
                     let template =
                         map.next_value_seed(Seed::<String>::new(self.0, At::Key(&key)))?;
+                    if out.contains_key(&key) {
+                        // JSON keeps the last of two; TOML refuses them as syntax.
+                        let e = de::Error::custom(format_args!("duplicate key `{key}`"));
+                        self.0.push(Step::Key(key));
+                        return Err(e);
+                    }
                     out.insert(key, template);
                 }
                 Ok(out)
@@ -338,6 +432,15 @@ macro_rules! record {
                 }
                 let v = V(trail, std::marker::PhantomData);
                 d.deserialize_struct(stringify!($name), NAMES, v)
+            }
+        }
+
+        impl $crate::document::read::Owned for $name<'_> {
+            type Out = $name<'static>;
+            fn owned(self) -> $name<'static> {
+                $name {
+                    $($field: $crate::document::read::Owned::owned(self.$field),)*
+                }
             }
         }
     };

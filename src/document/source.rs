@@ -3,7 +3,8 @@
 //! known) and what is wrong.
 
 use super::error::{DocumentError, Place};
-use super::locate::{line_col, toml_line_col};
+use super::layout::{Layout, Part};
+use super::locate::{in_part, json_line_col, line_col, toml_line_col};
 use super::options::Format;
 
 /// The text of a document, its syntax and the name its errors give it.
@@ -12,26 +13,37 @@ pub(crate) struct Source<'a> {
     pub(crate) text: &'a str,
     pub(crate) format: Format,
     pub(crate) name: &'a str,
+    /// Where a TOML document's tables are (`None` for JSON).
+    pub(crate) layout: Option<&'a Layout>,
 }
 
 impl Source<'_> {
     /// An error at `path` (a key path such as `tables[1].name`), with its
-    /// line and column for TOML.
+    /// line and column.
     pub(crate) fn err(
         &self,
         path: Option<String>,
         message: String,
         help: Option<String>,
     ) -> DocumentError {
-        let line_col = match (self.format, &path) {
-            (Format::Toml, Some(p)) => toml_line_col(self.text, p),
-            _ => None,
-        };
+        let line_col = path.as_deref().and_then(|p| self.line_col(p));
         DocumentError {
             file: self.name.to_owned(),
-            place: Place { path, line_col },
-            message,
+            place: Place {
+                path: path.map(clean),
+                line_col,
+            },
+            message: clean(message),
             help,
+        }
+    }
+
+    /// The line and column of `path` in the document.
+    fn line_col(&self, path: &str) -> Option<(usize, usize)> {
+        match (self.format, self.layout) {
+            (Format::Toml, Some(layout)) => toml_line_col(self.text, layout, path),
+            (Format::Toml, None) => None,
+            (Format::Json, _) => json_line_col(self.text, path),
         }
     }
 
@@ -43,12 +55,12 @@ impl Source<'_> {
 
     /// A JSON reading error at `path` (`None`: the top level).
     pub(crate) fn json_err(&self, path: Option<String>, e: &serde_json::Error) -> DocumentError {
-        let message = strip_position(&e.to_string());
+        let message = clean(strip_position(&e.to_string()));
         let help = serde_help(&message);
         DocumentError {
             file: self.name.to_owned(),
             place: Place {
-                path,
+                path: path.map(clean),
                 line_col: (e.line() > 0).then(|| (e.line(), e.column().max(1))),
             },
             message,
@@ -64,21 +76,48 @@ impl Source<'_> {
         }
     }
 
-    /// A TOML reading error at `path` (`None`: the top level).
-    pub(crate) fn toml_err(&self, path: Option<String>, e: &toml::de::Error) -> DocumentError {
-        let message = e.message().trim().to_owned();
-        let line_col = e
-            .span()
-            .map(|s| line_col(self.text, s.start))
-            .or_else(|| path.as_deref().and_then(|p| toml_line_col(self.text, p)));
+    /// A TOML reading error at `path` (`None`: the top level) of `part` of
+    /// the document (`None`: the whole), with its offset in the document
+    /// where the error gives one.
+    pub(crate) fn toml_err(
+        &self,
+        part: Option<&Part>,
+        path: Option<String>,
+        e: &toml::de::Error,
+    ) -> (Option<usize>, DocumentError) {
+        let message = clean(e.message().trim().to_owned());
+        let offset = e.span().map(|s| in_part(part, s.start));
+        let line_col = offset
+            .map(|o| line_col(self.text, o))
+            .or_else(|| path.as_deref().and_then(|p| self.line_col(p)));
         let help = serde_help(&message);
-        DocumentError {
+        let e = DocumentError {
             file: self.name.to_owned(),
-            place: Place { path, line_col },
+            place: Place {
+                path: path.map(clean),
+                line_col,
+            },
             message,
             help,
-        }
+        };
+        (offset, e)
     }
+}
+
+/// `s` with its control characters but line feeds escaped (`\u{1b}`), so
+/// that a message never carries one to a terminal: messages quote the
+/// document's keys and values.
+fn clean(s: String) -> String {
+    if !s.chars().any(|c| c.is_control() && c != '\n') {
+        return s;
+    }
+    s.chars()
+        .map(|c| match c {
+            '\n' => "\n".to_owned(),
+            c if c.is_control() => c.escape_unicode().to_string(),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 /// Removes serde_json's " at line X column Y" suffix (the place is reported apart).
@@ -105,6 +144,15 @@ fn serde_help(message: &str) -> Option<String> {
     }
     if message.starts_with("invalid type") && message.contains("expected a string") {
         return Some("write the value as a string, in quotes".to_owned());
+    }
+    if message.contains("control character U+") {
+        return Some(
+            "remove it: no text of the document may hold a control character but tab, line feed and carriage return (SQL is written as given, and a NUL ends a statement early)"
+                .to_owned(),
+        );
+    }
+    if message.starts_with("duplicate ") {
+        return Some("give each key once".to_owned());
     }
     if message.contains("recursion limit") {
         return Some(
