@@ -505,7 +505,6 @@ impl<'de> Visitor<'de> for Block<'_> {
             names: &["tables"],
             trail,
         };
-        // The layout makes `tables` the block's only key.
         let table = match map.next_key_seed(keys)? {
             Some(()) => map
                 .next_value_seed(One {
@@ -515,8 +514,11 @@ impl<'de> Visitor<'de> for Block<'_> {
                 .inspect_err(|_| trail.push(Step::Key("tables".to_owned())))?,
             None => return Err(de::Error::missing_field("tables")),
         };
-        while map.next_key::<IgnoredAny>()?.is_some() {
-            map.next_value::<IgnoredAny>()?;
+        // The layout makes `tables` the block's only key, with one table:
+        // anything else would be a split in the wrong place, an error
+        // rather than something ignored.
+        if map.next_key_seed(keys)?.is_some() {
+            return Err(de::Error::duplicate_field("tables"));
         }
         Ok(table)
     }
@@ -548,7 +550,12 @@ impl<'de> Visitor<'de> for One<'_> {
         let table = seq
             .next_element_seed(seed)?
             .ok_or_else(|| de::Error::invalid_length(0, &"one table"))?;
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        if seq.next_element::<IgnoredAny>()?.is_some() {
+            return Err(de::Error::invalid_length(
+                2,
+                &"one table per `[[tables]]` block",
+            ));
+        }
         Ok(table)
     }
 }
