@@ -1070,3 +1070,65 @@ fn toml_errors_deep_in_a_document() {
         assert_eq!(e.place.line_col.map(|l| l.0), Some(164), "{extra}: {e}");
     }
 }
+
+/// A TOML document is read in parts (what is not tables first), but of
+/// several errors that do not parse, the first in the document is the one
+/// reported, as when it was read whole.
+#[test]
+fn toml_parse_errors_in_document_order() {
+    let options = LoadOptions::new().format(Format::Toml).name("order.toml");
+    let table = |name: &str, extra: &str| {
+        format!("[[tables]]\nname = \"{name}\"\ncolumns = [{{ name = \"id\" }}]\n{extra}\n")
+    };
+    let view_error = "[[views]]\nname = \"v\"\nsql = = 1\n";
+    // A table's error before the view's: the table's (line 8).
+    let doc = format!("{}{}{view_error}", table("a", ""), table("b", "x = = 1"));
+    let e = load_str(&doc, &options).unwrap_err();
+    assert_eq!(e.place.line_col.map(|l| l.0), Some(8), "{e}");
+    // The view's error before the table's: the view's (line 7).
+    let doc = format!("{}{view_error}{}", table("a", ""), table("b", "x = = 1"));
+    let e = load_str(&doc, &options).unwrap_err();
+    assert_eq!(e.place.line_col.map(|l| l.0), Some(7), "{e}");
+    // An unknown key in a table before a view that does not parse: the key.
+    let doc = format!("{}{view_error}", table("a", "colour = 1"));
+    let e = load_str(&doc, &options).unwrap_err();
+    assert_eq!(e.place.path.as_deref(), Some("tables[0].colour"), "{e}");
+    assert_eq!(e.place.line_col.map(|l| l.0), Some(4), "{e}");
+    // Settings at the end still name the tables, and the document is read once.
+    let doc = format!(
+        "{}[naming_convention]\nuq = \"uq_%(table_name)s_%(column_0_name)s\"\n",
+        table("a", "uniques = [{ columns = [\"id\"] }]")
+    );
+    let md = load_str(&doc, &options).unwrap_or_else(|e| panic!("{e}"));
+    let uq = &md.table("a").unwrap().constraints()[0];
+    assert_eq!(uq.name().as_str(), Some("uq_a_id"));
+}
+
+/// A `[tables.…]` header that comes back to a table after another section
+/// is read with that table, and its errors are placed on their own lines.
+#[test]
+fn toml_sub_tables_after_another_section() {
+    let options = LoadOptions::new().format(Format::Toml).name("back.toml");
+    let doc = "[[tables]]\nname = \"t\"\ncolumns = [{ name = \"id\" }]\n[[views]]\nname = \"v\"\nsql = \"SELECT 1\"\n[tables.primary_key]\ncolumns = [\"idd\"]\n";
+    let e = load_str(doc, &options).unwrap_err();
+    assert_eq!(
+        e.place.path.as_deref(),
+        Some("tables[0].primary_key.columns[0]"),
+        "{e}"
+    );
+    assert_eq!(e.place.line_col, Some((8, 12)), "{e}");
+    let doc = doc.replace("columns = [\"idd\"]", "columns = [\"id\"]\nnam = \"pk\"");
+    let e = load_str(&doc, &options).unwrap_err();
+    assert_eq!(
+        e.place.path.as_deref(),
+        Some("tables[0].primary_key.nam"),
+        "{e}"
+    );
+    assert_eq!(e.place.line_col, Some((9, 1)), "{e}");
+    let doc = doc.replace("nam = ", "name = ");
+    let md = load_str(&doc, &options).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        md.table("t").unwrap().primary_key().unwrap().name.as_str(),
+        Some("pk")
+    );
+}
