@@ -335,3 +335,29 @@ fn written_scripts_match_plans() {
         "{compared} document/dialect pairs compared"
     );
 }
+
+/// Custom DDL restricted through the Rust API runs on exactly those
+/// dialects: `only_for` takes dialect kinds (an alias string such as
+/// "postgres" used to match nothing), and `MySql` covers MariaDB too.
+#[test]
+fn custom_ddl_for_some_dialects_runs_on_those() {
+    use nomenclator::{Column, CustomDdl, DialectKind, EventKind, MetaData, Table};
+    let mut md = MetaData::new();
+    md.add_table(Table::new("t").column(Column::new("id", "integer").primary_key()))
+        .unwrap();
+    md.add_ddl(
+        CustomDdl::new(EventKind::AfterCreate, "SELECT 'pg'").only_for([DialectKind::PostgreSql]),
+    );
+    md.add_ddl(
+        CustomDdl::new(EventKind::AfterCreate, "SELECT 'my'").only_for([DialectKind::MySql]),
+    );
+    for d in dialect::all() {
+        let script = create_plan(&md, d, &DdlOptions::default())
+            .and_then(|p| p.script())
+            .unwrap();
+        let pg = d.kind() == DialectKind::PostgreSql;
+        let my = matches!(d.kind(), DialectKind::MySql | DialectKind::MariaDb);
+        assert_eq!(script.contains("SELECT 'pg'"), pg, "{}: {script}", d.name());
+        assert_eq!(script.contains("SELECT 'my'"), my, "{}: {script}", d.name());
+    }
+}
