@@ -318,17 +318,15 @@ fn timeout_message(
         if executed.is_empty() {
             s.push_str("nothing had run before it");
         } else {
-            s.push_str(&format!(
-                "these {} statement(s) had already run and remain (DDL outside a transaction cannot be rolled back):",
-                executed.len()
-            ));
-            for e in executed {
-                s.push_str(&format!("\n  {};", one_line(e)));
-            }
-            s.push_str("\nto undo them, run:");
-            for u in undo {
-                s.push_str(&format!("\n  {};", one_line(u)));
-            }
+            push_listed(
+                &mut s,
+                &format!(
+                    "these {} statement(s) had already run and remain (DDL outside a transaction cannot be rolled back):",
+                    executed.len()
+                ),
+                executed,
+            );
+            push_listed(&mut s, "\nto undo them, run:", undo);
         }
     }
     s.trim_end().to_owned()
@@ -448,18 +446,24 @@ fn interrupted_message(
         s.push_str("nothing that ran remains: the database is as it was before");
         return s;
     }
-    s.push_str(&format!(
-        "{} statement(s) had run and remain (DDL cannot be rolled back here):\n",
-        executed.len()
-    ));
-    for e in executed {
-        s.push_str(&format!("  {};\n", one_line(e)));
+    push_listed(
+        &mut s,
+        &format!(
+            "{} statement(s) had run and remain (DDL cannot be rolled back here):",
+            executed.len()
+        ),
+        executed,
+    );
+    push_listed(&mut s, "\nto undo them, run:", undo);
+    s
+}
+
+/// Appends `heading`, then each statement on its own indented line with `;`.
+fn push_listed(s: &mut String, heading: &str, statements: &[String]) {
+    s.push_str(heading);
+    for st in statements {
+        s.push_str(&format!("\n  {};", one_line(st)));
     }
-    s.push_str("to undo them, run:\n");
-    for u in undo {
-        s.push_str(&format!("  {};\n", one_line(u)));
-    }
-    s.trim_end().to_owned()
 }
 
 fn partial_message(
@@ -472,17 +476,15 @@ fn partial_message(
     if executed.is_empty() {
         s.push_str("nothing had run before it: the database is unchanged\n");
     } else {
-        s.push_str(&format!(
-            "MySQL/MariaDB cannot roll back DDL: these {} statement(s) had already run and remain:\n",
-            executed.len()
-        ));
-        for e in executed {
-            s.push_str(&format!("  {};\n", one_line(e)));
-        }
-        s.push_str("to undo them, run:\n");
-        for u in undo {
-            s.push_str(&format!("  {};\n", one_line(u)));
-        }
+        push_listed(
+            &mut s,
+            &format!(
+                "MySQL/MariaDB cannot roll back DDL: these {} statement(s) had already run and remain:",
+                executed.len()
+            ),
+            executed,
+        );
+        push_listed(&mut s, "\nto undo them, run:", undo);
     }
     s.trim_end().to_owned()
 }
@@ -533,13 +535,14 @@ fn lock_message(
     } else if executed.is_empty() {
         s.push_str("nothing had run before it: the database is unchanged");
     } else {
-        s.push_str(&format!(
-            "{} statement(s) had already run and remain:",
-            executed.len()
-        ));
-        for e in executed {
-            s.push_str(&format!("\n  {};", one_line(e)));
-        }
+        push_listed(
+            &mut s,
+            &format!(
+                "{} statement(s) had already run and remain:",
+                executed.len()
+            ),
+            executed,
+        );
     }
     s
 }
