@@ -40,7 +40,8 @@
 //!
 //! Layers, in one direction: [`schema`] and [`events`] (the model, no SQL)
 //! → [`naming`] → [`sql`] (statements as data) → [`dialect`] (writing SQL)
-//! → [`ddl`] (plans) → [`engine`] (databases) → the command line.
+//! → [`ddl`] (plans) → [`engine`] (databases) → [`reflect`] (reading a
+//! database back into a document) → the command line.
 
 #![warn(missing_docs)]
 // Errors are structured (which table, which constraint, which token) and
@@ -56,6 +57,7 @@ mod error;
 pub mod events;
 pub mod naming;
 pub mod plugin;
+pub mod reflect;
 pub mod schema;
 pub mod sql;
 pub mod testing;

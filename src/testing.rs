@@ -93,3 +93,57 @@ macro_rules! assert_names {
         }
     }};
 }
+
+/// Reads the catalog of the database at `url` (any URL
+/// [`Engine::from_url`](crate::engine::Engine::from_url) takes), for
+/// comparing two databases with [`catalog_differences`] or
+/// [`assert_same_catalog`].
+///
+/// Panics (this is a test helper) if the database cannot be reached or read.
+pub fn snapshot(url: &str) -> crate::reflect::Catalog {
+    let engine =
+        crate::engine::Engine::from_url(url).unwrap_or_else(|e| panic!("cannot open {url}: {e}"));
+    let mut conn = engine
+        .connect()
+        .unwrap_or_else(|e| panic!("cannot connect to {url}: {e}"));
+    crate::reflect::reflect(&mut conn, &crate::reflect::ReflectOptions::default())
+        .unwrap_or_else(|e| panic!("cannot read the catalog of {url}: {e}"))
+}
+
+/// `Err` with one line per difference (`-` only in `expected`, `+` only in
+/// `actual`, `~` changed) when two catalogs are not equal as
+/// `spec/evolve.md` defines it: column order is not compared, and
+/// constraints the server keeps unnamed count as equally named.
+pub fn catalog_differences(
+    expected: &crate::reflect::Catalog,
+    actual: &crate::reflect::Catalog,
+) -> Result<(), String> {
+    let d = expected.differences(actual);
+    if d.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the catalogs differ ({} difference(s)):\n  {}",
+            d.len(),
+            d.join("\n  ")
+        ))
+    }
+}
+
+/// Asserts that two catalogs are equal, with a readable list of the
+/// differences on failure.
+///
+/// ```
+/// use nomenclator::reflect::{Catalog, CatalogTable};
+/// use nomenclator::testing::{assert_same_catalog, catalog_differences};
+///
+/// let a = Catalog { tables: vec![CatalogTable { name: "t".into(), ..Default::default() }], ..Default::default() };
+/// assert_same_catalog(&a, &a.clone());
+/// let err = catalog_differences(&a, &Catalog::default()).unwrap_err();
+/// assert!(err.contains("- table t"));
+/// ```
+pub fn assert_same_catalog(expected: &crate::reflect::Catalog, actual: &crate::reflect::Catalog) {
+    if let Err(e) = catalog_differences(expected, actual) {
+        panic!("{e}");
+    }
+}

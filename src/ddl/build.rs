@@ -819,7 +819,8 @@ fn auto_increment_column(t: &Table) -> Option<&Column> {
     let in_fk = t
         .foreign_keys()
         .any(|fk| fk.columns().iter().any(|x| x == col));
-    (integer && !in_fk && c.server_default().is_none()).then_some(c)
+    let allowed = c.autoincrement_setting() != Some(false);
+    (integer && allowed && !in_fk && c.server_default().is_none()).then_some(c)
 }
 
 /// A custom DDL statement for `dialect`: `%(table)s`, `%(schema)s` and

@@ -56,6 +56,9 @@ pub(crate) fn table(src: &Source<'_>, i: usize, t: &DocTable<'_>) -> Result<Tabl
         if let Some(n) = c.nullable {
             col = col.nullable(n);
         }
+        if let Some(a) = c.autoincrement {
+            col = col.autoincrement(a);
+        }
         if c.primary_key && !table_pk {
             col = col.primary_key();
         } else if c.primary_key && c.nullable.is_none() {

@@ -224,6 +224,8 @@ record! {
         pub nullable: Option<bool> = "nullable";
         /// Whether it is part of the primary key.
         pub primary_key: bool = "primary_key";
+        /// `false`: never the auto-increment column.
+        pub autoincrement: Option<bool> = "autoincrement";
         /// Whether it has a unique constraint of its own.
         pub unique: bool = "unique";
         /// Whether it has an index of its own.

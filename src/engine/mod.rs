@@ -761,6 +761,11 @@ impl fmt::Debug for Connection {
 }
 
 impl Connection {
+    /// The dialect of the database on the other end.
+    pub fn dialect(&self) -> &'static dyn Dialect {
+        self.session.dialect()
+    }
+
     /// Runs SQL text as you wrote it: one statement, or several separated
     /// by `;` where the driver allows. (Plans run each of their steps as
     /// exactly one statement.)

@@ -158,6 +158,8 @@ pub(crate) struct ColumnExtra {
     references: Option<Reference>,
     /// Moved out into a check constraint when the column is attached.
     check: Option<Check>,
+    /// `Some(false)`: never auto-increment.
+    autoincrement: Option<bool>,
 }
 
 impl Column {
@@ -235,6 +237,22 @@ impl Column {
     pub fn nullable(mut self, nullable: bool) -> Self {
         self.nullable = Some(nullable);
         self
+    }
+
+    /// Whether the column may be the table's auto-increment column.
+    ///
+    /// By default (as with `true`) the one integer column of a primary key,
+    /// in no foreign key and without a server default, is filled in by the
+    /// server (`SERIAL`, `AUTO_INCREMENT`, SQLite's rowid), as in
+    /// SQLAlchemy; `false` keeps it a plain integer column.
+    pub fn autoincrement(mut self, autoincrement: bool) -> Self {
+        self.extra_mut().autoincrement = Some(autoincrement);
+        self
+    }
+
+    /// What [`autoincrement`](Column::autoincrement) set; `None` by default.
+    pub fn autoincrement_setting(&self) -> Option<bool> {
+        self.extra.as_ref().and_then(|e| e.autoincrement)
     }
 
     /// Sets a raw SQL server default.

@@ -8,6 +8,7 @@
 mod db;
 mod ddl;
 mod names;
+mod reflect;
 mod shell;
 
 use std::io::{Read, Write};
@@ -46,6 +47,8 @@ enum Command {
     Apply(db::DbArgs),
     /// drop_all: drop every table of the document from a database, never hanging on a lock.
     Drop(db::DbArgs),
+    /// Read a live database back: its catalog as a schema document.
+    Reflect(reflect::ReflectArgs),
     /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell).
     Completions(shell::CompletionsArgs),
     /// Print the manual page (roff), or write every page into a directory.
@@ -224,6 +227,7 @@ pub fn main(plugins: Plugins) -> ExitCode {
         Command::Graph(a) => ddl::run_graph(&a, &plugins),
         Command::Apply(a) => db::apply(&a, &plugins),
         Command::Drop(a) => db::drop(&a, &plugins),
+        Command::Reflect(a) => reflect::run(&a, &plugins),
         Command::Completions(a) => shell::completions(&a),
         Command::Man(a) => shell::man(&a),
     };

@@ -1,0 +1,723 @@
+//! PostgreSQL: `pg_catalog`, read with a fixed number of queries whatever
+//! the number of tables.
+
+use std::collections::HashMap;
+
+use super::catalog::{
+    Carried, Catalog, CatalogCheck, CatalogColumn, CatalogForeignKey, CatalogIndex, CatalogKey,
+    CatalogTable, CatalogView, IndexPart,
+};
+use super::error::{query_err, ReflectError};
+use super::rows::{flag, list, opt, text, Row};
+use super::{Reader, ReflectOptions};
+use crate::dialect::{Dialect, PostgreSql};
+
+/// Reads a PostgreSQL catalog.
+pub(crate) fn read(db: &mut dyn Reader, options: &ReflectOptions) -> Result<Catalog, ReflectError> {
+    let default = db
+        .rows("SELECT current_schema()")
+        .map_err(query_err("the current schema"))?
+        .first()
+        .and_then(|r| opt(r, 0))
+        .unwrap_or_else(|| "public".into());
+    let schemas = if options.schemas.is_empty() {
+        vec![default.clone()]
+    } else {
+        options.schemas.clone()
+    };
+    let present: Vec<String> = db
+        .rows(
+            "SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname NOT LIKE 'pg\\_%' \
+             AND nspname <> 'information_schema' ORDER BY nspname",
+        )
+        .map_err(query_err("the schemas"))?
+        .iter()
+        .map(|r| text(r, 0))
+        .collect();
+    for s in &schemas {
+        if !present.contains(s) {
+            return Err(ReflectError::NoSchema {
+                schema: s.clone(),
+                available: present,
+            });
+        }
+    }
+    let in_schemas = literal_list(&schemas);
+    let mut r = Reading {
+        default,
+        catalog: Catalog {
+            dialect: "postgresql".into(),
+            ..Catalog::default()
+        },
+        tables: HashMap::new(),
+        columns: HashMap::new(),
+    };
+    r.relations(db, &in_schemas)?;
+    r.columns(db, &in_schemas)?;
+    r.constraints(db, &in_schemas)?;
+    r.indexes(db, &in_schemas)?;
+    r.carried(db, &in_schemas)?;
+    let mut catalog = r.catalog;
+    catalog.sort();
+    Ok(catalog)
+}
+
+/// `('a', 'b')` as PostgreSQL literals.
+fn literal_list(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|s| PostgreSql.string_literal(s)).collect();
+    format!("({})", quoted.join(", "))
+}
+
+/// What is known while the catalog is read.
+struct Reading {
+    default: String,
+    catalog: Catalog,
+    /// Table oid → its position in `catalog.tables`.
+    tables: HashMap<String, usize>,
+    /// (table oid, attnum) → column name.
+    columns: HashMap<(String, String), String>,
+}
+
+impl Reading {
+    /// `None` for the default schema.
+    fn schema(&self, s: String) -> Option<String> {
+        (s != self.default).then_some(s)
+    }
+
+    fn qualified(&self, schema: &str, name: &str) -> String {
+        let d = PostgreSql;
+        if schema == self.default {
+            d.quote(name)
+        } else {
+            format!("{}.{}", d.quote(schema), d.quote(name))
+        }
+    }
+
+    fn relations(&mut self, db: &mut dyn Reader, in_schemas: &str) -> Result<(), ReflectError> {
+        let rows = db
+            .rows(&format!(
+                "SELECT c.oid, n.nspname, c.relname, c.relkind, \
+                   obj_description(c.oid, 'pg_class'), c.relispartition, \
+                   CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END, \
+                   CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END, \
+                   CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END, \
+                   (SELECT pn.nspname || '.' || p.relname FROM pg_inherits i \
+                      JOIN pg_class p ON p.oid = i.inhparent \
+                      JOIN pg_namespace pn ON pn.oid = p.relnamespace \
+                      WHERE i.inhrelid = c.oid LIMIT 1) \
+                 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE n.nspname IN {in_schemas} AND c.relkind IN ('r', 'p', 'v', 'm', 'f') \
+                 AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.objid = c.oid \
+                   AND d.classid = 'pg_catalog.pg_class'::regclass AND d.deptype = 'e') \
+                 ORDER BY c.oid"
+            ))
+            .map_err(query_err("the tables and views"))?;
+        for row in rows {
+            let (oid, schema, name, kind) =
+                (text(&row, 0), text(&row, 1), text(&row, 2), text(&row, 3));
+            let full = qualified_name(&schema, &name);
+            match kind.as_str() {
+                "v" => self.catalog.views.push(CatalogView {
+                    schema: self.schema(schema),
+                    name,
+                    sql: text(&row, 6).trim().trim_end_matches(';').to_owned(),
+                }),
+                "m" => {
+                    let q = self.qualified(&schema, &name);
+                    self.catalog.carried.push(Carried {
+                        kind: "materialized view".into(),
+                        name: full,
+                        table: None,
+                        before_tables: false,
+                        create: format!(
+                            "CREATE MATERIALIZED VIEW {q} AS {}",
+                            text(&row, 6).trim().trim_end_matches(';')
+                        ),
+                        drop: Some(format!("DROP MATERIALIZED VIEW IF EXISTS {q}")),
+                    });
+                }
+                "f" => self.catalog.warnings.push(format!(
+                    "foreign table {full} is not reflected (foreign tables are outside the model)"
+                )),
+                _ => {
+                    if let Some(key) = opt(&row, 7) {
+                        self.catalog.warnings.push(format!(
+                            "table {full} is partitioned (PARTITION BY {key}); it is reflected as a plain table"
+                        ));
+                    }
+                    if flag(&row, 5) {
+                        self.catalog.warnings.push(format!(
+                            "table {full} is a partition of {} ({}); it is reflected as a plain table",
+                            text(&row, 9),
+                            text(&row, 8)
+                        ));
+                    }
+                    self.tables.insert(oid, self.catalog.tables.len());
+                    let schema = self.schema(schema);
+                    self.catalog.tables.push(CatalogTable {
+                        schema,
+                        name,
+                        comment: opt(&row, 4),
+                        ..CatalogTable::default()
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn columns(&mut self, db: &mut dyn Reader, in_schemas: &str) -> Result<(), ReflectError> {
+        let rows = db
+            .rows(&format!(
+                "SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), \
+                   a.attnotnull, pg_get_expr(d.adbin, d.adrelid), col_description(a.attrelid, a.attnum), \
+                   a.attidentity, a.attgenerated, \
+                   (SELECT s.relname FROM pg_catalog.pg_depend dep \
+                      JOIN pg_catalog.pg_class s ON s.oid = dep.objid AND s.relkind = 'S' \
+                      WHERE dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum \
+                      AND dep.classid = 'pg_catalog.pg_class'::regclass \
+                      AND dep.refclassid = 'pg_catalog.pg_class'::regclass \
+                      AND dep.deptype IN ('a', 'i') LIMIT 1) \
+                 FROM pg_catalog.pg_attribute a \
+                 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
+                 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+                 LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+                 WHERE n.nspname IN {in_schemas} AND c.relkind IN ('r', 'p') \
+                 AND a.attnum > 0 AND NOT a.attisdropped \
+                 ORDER BY a.attrelid, a.attnum"
+            ))
+            .map_err(query_err("the columns"))?;
+        for row in rows {
+            let oid = text(&row, 0);
+            let name = text(&row, 2);
+            self.columns
+                .insert((oid.clone(), text(&row, 1)), name.clone());
+            let Some(&ti) = self.tables.get(&oid) else {
+                continue;
+            };
+            let mut default = opt(&row, 5);
+            let owned_sequence = opt(&row, 9);
+            let identity = text(&row, 7);
+            let mut auto_increment = false;
+            if !identity.is_empty() {
+                auto_increment = true;
+                let t = &self.catalog.tables[ti];
+                self.catalog.warnings.push(format!(
+                    "column {}.{name} is an identity column (GENERATED {}); it is reflected as an auto-increment column (SERIAL)",
+                    t.full_name(),
+                    if identity == "a" { "ALWAYS" } else { "BY DEFAULT" }
+                ));
+            } else if let (Some(seq), Some(d)) = (&owned_sequence, &default) {
+                if d.starts_with("nextval(") && d.contains(seq.as_str()) {
+                    auto_increment = true;
+                    default = None;
+                }
+            }
+            if text(&row, 8) == "s" {
+                let t = &self.catalog.tables[ti];
+                self.catalog.warnings.push(format!(
+                    "column {}.{name} is a generated column (GENERATED ALWAYS AS ({})); it is reflected as a plain column",
+                    t.full_name(),
+                    default.as_deref().unwrap_or("")
+                ));
+                default = None;
+            }
+            self.catalog.tables[ti].columns.push(CatalogColumn {
+                name,
+                ty: text(&row, 3),
+                nullable: !flag(&row, 4),
+                default,
+                comment: opt(&row, 6),
+                auto_increment,
+            });
+        }
+        Ok(())
+    }
+
+    fn constraints(&mut self, db: &mut dyn Reader, in_schemas: &str) -> Result<(), ReflectError> {
+        let rows = db
+            .rows(&format!(
+                "SELECT co.conrelid, co.conname, co.contype, pg_get_constraintdef(co.oid, true), \
+                   array_to_json(co.conkey), fn.nspname, fc.relname, co.confrelid, \
+                   array_to_json(ARRAY(SELECT fa.attname FROM unnest(co.confkey) WITH ORDINALITY k(num, i) \
+                     JOIN pg_catalog.pg_attribute fa ON fa.attrelid = co.confrelid AND fa.attnum = k.num \
+                     ORDER BY k.i)), \
+                   co.confdeltype, co.confupdtype, co.condeferrable, co.condeferred, n.nspname, c.relname, \
+                   co.convalidated \
+                 FROM pg_catalog.pg_constraint co \
+                 JOIN pg_catalog.pg_class c ON c.oid = co.conrelid \
+                 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+                 LEFT JOIN pg_catalog.pg_class fc ON fc.oid = co.confrelid \
+                 LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace \
+                 WHERE n.nspname IN {in_schemas} AND co.contype IN ('p', 'u', 'f', 'c', 'x') \
+                 AND c.relkind IN ('r', 'p') AND co.conislocal \
+                 ORDER BY co.conrelid, co.conname"
+            ))
+            .map_err(query_err("the constraints"))?;
+        for row in rows {
+            let oid = text(&row, 0);
+            let Some(&ti) = self.tables.get(&oid) else {
+                continue;
+            };
+            let name = text(&row, 1);
+            let def = text(&row, 3);
+            let attnums = list_numbers(&row, 4)?;
+            let columns: Vec<String> = attnums
+                .iter()
+                .map(|n| {
+                    self.columns
+                        .get(&(oid.clone(), n.clone()))
+                        .cloned()
+                        .unwrap_or_default()
+                })
+                .collect();
+            let full = self.catalog.tables[ti].full_name();
+            let table_sql = self.qualified(&text(&row, 13), &text(&row, 14));
+            let carry = |kind: &str, why: &str| {
+                Carried {
+                    kind: kind.into(),
+                    name: format!("{full}.{name}"),
+                    table: None,
+                    before_tables: false,
+                    create: format!(
+                        "ALTER TABLE {table_sql} ADD CONSTRAINT {} {def}",
+                        PostgreSql.quote(&name)
+                    ),
+                    drop: None,
+                }
+                .with_note(why)
+            };
+            match text(&row, 2).as_str() {
+                "p" => {
+                    self.catalog.tables[ti].primary_key = Some(CatalogKey {
+                        name: Some(name),
+                        columns,
+                    })
+                }
+                "u" => self.catalog.tables[ti].uniques.push(CatalogKey {
+                    name: Some(name),
+                    columns,
+                }),
+                "c" => {
+                    let Some(sql) = check_expression(&def) else {
+                        let (c, note) =
+                            carry("check constraint", "its definition is not a plain CHECK");
+                        self.catalog.warnings.push(note);
+                        self.catalog.carried.push(c);
+                        continue;
+                    };
+                    self.catalog.tables[ti].checks.push(CatalogCheck {
+                        name: Some(name),
+                        sql,
+                    });
+                }
+                "x" => {
+                    let (c, _) = carry("exclusion constraint", "");
+                    self.catalog.carried.push(c);
+                }
+                _ => {
+                    let referred_oid = text(&row, 7);
+                    let deferrable = flag(&row, 11);
+                    if !self.tables.contains_key(&referred_oid) || deferrable || !flag(&row, 15) {
+                        let why = if deferrable {
+                            "it is DEFERRABLE, which the model does not express"
+                        } else if !flag(&row, 15) {
+                            "it is NOT VALID"
+                        } else {
+                            "it refers to a table outside the reflected schemas"
+                        };
+                        let (c, note) = carry("foreign key", why);
+                        self.catalog.warnings.push(note);
+                        self.catalog.carried.push(c);
+                        continue;
+                    }
+                    let referred_columns = list(&row, 8, "a foreign key's referred columns")?;
+                    let referred_schema = self.schema(text(&row, 5));
+                    self.catalog.tables[ti]
+                        .foreign_keys
+                        .push(CatalogForeignKey {
+                            name: Some(name),
+                            columns,
+                            referred_schema,
+                            referred_table: text(&row, 6),
+                            referred_columns,
+                            on_delete: action(&text(&row, 9)),
+                            on_update: action(&text(&row, 10)),
+                        });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn indexes(&mut self, db: &mut dyn Reader, in_schemas: &str) -> Result<(), ReflectError> {
+        let rows = db
+            .rows(&format!(
+                "SELECT i.indrelid, ic.relname, i.indisunique, pg_get_expr(i.indpred, i.indrelid), \
+                   array_to_json(ARRAY(SELECT json_build_array(k.num = 0, CASE WHEN k.num = 0 THEN \
+                       pg_get_indexdef(i.indexrelid, k.i::int, true) ELSE a.attname END) \
+                     FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(num, i) \
+                     LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num \
+                     WHERE k.i <= i.indnkeyatts ORDER BY k.i)), \
+                   pg_get_indexdef(i.indexrelid), \
+                   am.amname <> 'btree' OR i.indnatts <> i.indnkeyatts \
+                     OR EXISTS (SELECT 1 FROM unnest(i.indoption::int2[]) o WHERE o <> 0) \
+                     OR EXISTS (SELECT 1 FROM unnest(i.indclass::oid[]) oc \
+                       JOIN pg_catalog.pg_opclass op ON op.oid = oc WHERE NOT op.opcdefault) \
+                     OR EXISTS (SELECT 1 FROM unnest(i.indcollation::oid[]) cl \
+                       WHERE cl <> 0 AND cl <> 100), \
+                   c.relkind \
+                 FROM pg_catalog.pg_index i \
+                 JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid \
+                 JOIN pg_catalog.pg_class c ON c.oid = i.indrelid \
+                 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+                 JOIN pg_catalog.pg_am am ON am.oid = ic.relam \
+                 WHERE n.nspname IN {in_schemas} AND c.relkind IN ('r', 'p', 'm') \
+                 AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint co \
+                   WHERE co.conindid = i.indexrelid AND co.conrelid = i.indrelid \
+                   AND co.contype IN ('p', 'u', 'x')) \
+                 AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits inh \
+                   WHERE inh.inhrelid = i.indexrelid) \
+                 ORDER BY i.indrelid, ic.relname"
+            ))
+            .map_err(query_err("the indexes"))?;
+        for row in rows {
+            let name = text(&row, 1);
+            let definition = text(&row, 5);
+            let special = flag(&row, 6);
+            let table = self.tables.get(&text(&row, 0)).copied();
+            match table {
+                Some(ti) if !special && text(&row, 7) != "m" => {
+                    let parts = index_parts(&row, 4)?;
+                    self.catalog.tables[ti].indexes.push(CatalogIndex {
+                        name,
+                        unique: flag(&row, 2),
+                        parts,
+                        predicate: opt(&row, 3),
+                    });
+                }
+                _ => self.catalog.carried.push(Carried {
+                    kind: "index".into(),
+                    name,
+                    table: None,
+                    before_tables: false,
+                    create: definition,
+                    drop: None,
+                }),
+            }
+        }
+        Ok(())
+    }
+
+    /// Types, domains, sequences, functions, triggers and extensions.
+    fn carried(&mut self, db: &mut dyn Reader, in_schemas: &str) -> Result<(), ReflectError> {
+        let not_extension = |classid: &str, oid: &str| {
+            format!(
+                "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.objid = {oid} \
+                 AND d.classid = '{classid}'::regclass AND d.deptype = 'e')"
+            )
+        };
+        let extensions = db
+            .rows(
+                "SELECT e.extname, n.nspname FROM pg_catalog.pg_extension e \
+                 JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace \
+                 WHERE e.extname <> 'plpgsql' ORDER BY e.extname",
+            )
+            .map_err(query_err("the extensions"))?;
+        for row in extensions {
+            let name = text(&row, 0);
+            self.catalog.carried.push(Carried {
+                kind: "extension".into(),
+                name: name.clone(),
+                table: None,
+                before_tables: true,
+                create: format!(
+                    "CREATE EXTENSION IF NOT EXISTS {} WITH SCHEMA {}",
+                    PostgreSql.quote(&name),
+                    PostgreSql.quote(&text(&row, 1))
+                ),
+                drop: None,
+            });
+        }
+        let types = db
+            .rows(&format!(
+                "SELECT n.nspname, t.typname, t.typtype, \
+                   array_to_json(ARRAY(SELECT e.enumlabel FROM pg_catalog.pg_enum e \
+                     WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder)), \
+                   format_type(t.typbasetype, t.typtypmod), t.typnotnull, t.typdefault, \
+                   array_to_json(ARRAY(SELECT 'CONSTRAINT ' || quote_ident(dc.conname) || ' ' || \
+                     pg_get_constraintdef(dc.oid, true) FROM pg_catalog.pg_constraint dc \
+                     WHERE dc.contypid = t.oid ORDER BY dc.conname)) \
+                 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \
+                 WHERE n.nspname IN {in_schemas} AND t.typtype IN ('e', 'd', 'c') \
+                 AND (t.typtype <> 'c' OR (SELECT relkind FROM pg_catalog.pg_class WHERE oid = t.typrelid) = 'c') \
+                 AND {} ORDER BY t.oid",
+                not_extension("pg_catalog.pg_type", "t.oid")
+            ))
+            .map_err(query_err("the types"))?;
+        for row in types {
+            let (schema, name) = (text(&row, 0), text(&row, 1));
+            let q = self.qualified(&schema, &name);
+            let full = qualified_name(&schema, &name);
+            let create = match text(&row, 2).as_str() {
+                "e" => {
+                    let labels: Vec<String> = list(&row, 3, "an enum type's labels")?
+                        .iter()
+                        .map(|l| PostgreSql.string_literal(l))
+                        .collect();
+                    format!("CREATE TYPE {q} AS ENUM ({})", labels.join(", "))
+                }
+                "d" => {
+                    let mut s = format!("CREATE DOMAIN {q} AS {}", text(&row, 4));
+                    if let Some(d) = opt(&row, 6) {
+                        s.push_str(&format!(" DEFAULT {d}"));
+                    }
+                    if flag(&row, 5) {
+                        s.push_str(" NOT NULL");
+                    }
+                    for c in list(&row, 7, "a domain's constraints")? {
+                        s.push(' ');
+                        s.push_str(&c);
+                    }
+                    s
+                }
+                _ => {
+                    self.catalog.warnings.push(format!(
+                        "composite type {full} is not reflected (composite types are outside the model)"
+                    ));
+                    continue;
+                }
+            };
+            let kind = if text(&row, 2) == "e" {
+                "enum type"
+            } else {
+                "domain"
+            };
+            self.catalog.carried.push(Carried {
+                kind: kind.into(),
+                name: full,
+                table: None,
+                before_tables: true,
+                create,
+                drop: Some(format!(
+                    "DROP {} IF EXISTS {q}",
+                    if kind == "domain" { "DOMAIN" } else { "TYPE" }
+                )),
+            });
+        }
+        let sequences = db
+            .rows(&format!(
+                "SELECT s.schemaname, s.sequencename, format_type(s.data_type, NULL), s.start_value, \
+                   s.min_value, s.max_value, s.increment_by, s.cycle, s.cache_size \
+                 FROM pg_catalog.pg_sequences s \
+                 JOIN pg_catalog.pg_namespace n ON n.nspname = s.schemaname \
+                 JOIN pg_catalog.pg_class c ON c.relname = s.sequencename AND c.relnamespace = n.oid \
+                 WHERE s.schemaname IN {in_schemas} \
+                 AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.objid = c.oid \
+                   AND d.classid = 'pg_catalog.pg_class'::regclass AND d.deptype IN ('a', 'i', 'e')) \
+                 ORDER BY c.oid"
+            ))
+            .map_err(query_err("the sequences"))?;
+        for row in sequences {
+            let (schema, name) = (text(&row, 0), text(&row, 1));
+            let q = self.qualified(&schema, &name);
+            self.catalog.carried.push(Carried {
+                kind: "sequence".into(),
+                name: qualified_name(&schema, &name),
+                table: None,
+                before_tables: true,
+                create: format!(
+                    "CREATE SEQUENCE {q} AS {} INCREMENT BY {} MINVALUE {} MAXVALUE {} START WITH {} CACHE {}{}",
+                    text(&row, 2),
+                    text(&row, 6),
+                    text(&row, 4),
+                    text(&row, 5),
+                    text(&row, 3),
+                    text(&row, 8),
+                    if flag(&row, 7) { " CYCLE" } else { "" }
+                ),
+                drop: Some(format!("DROP SEQUENCE IF EXISTS {q}")),
+            });
+        }
+        let functions = db
+            .rows(&format!(
+                "SELECT n.nspname, p.proname, pg_get_functiondef(p.oid), p.prokind \
+                 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace \
+                 WHERE n.nspname IN {in_schemas} AND p.prokind IN ('f', 'p', 'w') AND {} \
+                 ORDER BY p.oid",
+                not_extension("pg_catalog.pg_proc", "p.oid")
+            ))
+            .map_err(query_err("the functions"))?;
+        if !functions.is_empty() {
+            // Function bodies may refer to tables made later.
+            self.catalog.carried.push(Carried {
+                kind: "setting".into(),
+                name: "check_function_bodies".into(),
+                table: None,
+                before_tables: true,
+                create: "SET check_function_bodies = false".into(),
+                drop: None,
+            });
+        }
+        for row in functions {
+            let kind = if text(&row, 3) == "p" {
+                "procedure"
+            } else {
+                "function"
+            };
+            self.catalog.carried.push(Carried {
+                kind: kind.into(),
+                name: qualified_name(&text(&row, 0), &text(&row, 1)),
+                table: None,
+                before_tables: true,
+                create: text(&row, 2).trim().to_owned(),
+                drop: None,
+            });
+        }
+        let aggregates = db
+            .rows(&format!(
+                "SELECT n.nspname, p.proname FROM pg_catalog.pg_proc p \
+                 JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace \
+                 WHERE n.nspname IN {in_schemas} AND p.prokind = 'a' AND {} ORDER BY p.oid",
+                not_extension("pg_catalog.pg_proc", "p.oid")
+            ))
+            .map_err(query_err("the aggregates"))?;
+        for row in aggregates {
+            self.catalog.warnings.push(format!(
+                "aggregate {} is not reflected (aggregates are outside the model)",
+                qualified_name(&text(&row, 0), &text(&row, 1))
+            ));
+        }
+        let triggers = db
+            .rows(&format!(
+                "SELECT n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid) \
+                 FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid \
+                 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE n.nspname IN {in_schemas} AND NOT t.tgisinternal AND t.tgparentid = 0 \
+                 ORDER BY c.relname, t.tgname"
+            ))
+            .map_err(query_err("the triggers"))?;
+        for row in triggers {
+            let (schema, table) = (text(&row, 0), text(&row, 1));
+            self.catalog.carried.push(Carried {
+                kind: "trigger".into(),
+                name: format!("{}.{}", qualified_name(&schema, &table), text(&row, 2)),
+                table: Some((self.schema(schema), table)),
+                before_tables: false,
+                create: text(&row, 3),
+                drop: None,
+            });
+        }
+        let rules = db
+            .rows(&format!(
+                "SELECT r.schemaname, r.tablename, r.rulename, r.definition FROM pg_catalog.pg_rules r \
+                 WHERE r.schemaname IN {in_schemas} ORDER BY r.tablename, r.rulename"
+            ))
+            .map_err(query_err("the rules"))?;
+        for row in rules {
+            let (schema, table) = (text(&row, 0), text(&row, 1));
+            self.catalog.carried.push(Carried {
+                kind: "rule".into(),
+                name: format!("{}.{}", qualified_name(&schema, &table), text(&row, 2)),
+                table: Some((self.schema(schema), table)),
+                before_tables: false,
+                create: text(&row, 3).trim().trim_end_matches(';').to_owned(),
+                drop: None,
+            });
+        }
+        Ok(())
+    }
+}
+
+impl Carried {
+    /// The carried object and a warning line saying why it is carried.
+    fn with_note(self, why: &str) -> (Carried, String) {
+        let note = format!(
+            "{} {} is carried as custom DDL: {why}",
+            self.kind, self.name
+        );
+        (self, note)
+    }
+}
+
+fn qualified_name(schema: &str, name: &str) -> String {
+    format!("{schema}.{name}")
+}
+
+/// The attribute numbers of a JSON array of numbers, as text.
+fn list_numbers(row: &Row, i: usize) -> Result<Vec<String>, ReflectError> {
+    match opt(row, i) {
+        None => Ok(Vec::new()),
+        Some(json) => serde_json::from_str::<Vec<i64>>(&json)
+            .map(|v| v.into_iter().map(|n| n.to_string()).collect())
+            .map_err(|e| ReflectError::Unexpected {
+                what: "a constraint's columns",
+                detail: format!("{e} in {json:?}"),
+            }),
+    }
+}
+
+/// An index's parts from a JSON array of `[is_expression, text]` pairs.
+fn index_parts(row: &Row, i: usize) -> Result<Vec<IndexPart>, ReflectError> {
+    let json = text(row, i);
+    let pairs: Vec<(bool, String)> =
+        serde_json::from_str(&json).map_err(|e| ReflectError::Unexpected {
+            what: "an index's columns",
+            detail: format!("{e} in {json:?}"),
+        })?;
+    Ok(pairs
+        .into_iter()
+        .map(|(expression, text)| {
+            if expression {
+                IndexPart::Expression(text)
+            } else {
+                IndexPart::Column(text)
+            }
+        })
+        .collect())
+}
+
+/// The expression of `CHECK (expr)` (with a trailing `NOT VALID` refused).
+fn check_expression(def: &str) -> Option<String> {
+    let inner = def.strip_prefix("CHECK (")?.strip_suffix(')')?;
+    Some(inner.to_owned())
+}
+
+/// A referential action from `pg_constraint`'s one-letter code; `None` for
+/// `NO ACTION`.
+fn action(code: &str) -> Option<String> {
+    Some(
+        match code {
+            "r" => "RESTRICT",
+            "c" => "CASCADE",
+            "n" => "SET NULL",
+            "d" => "SET DEFAULT",
+            _ => return None,
+        }
+        .to_owned(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_expressions_come_out_of_their_definition() {
+        assert_eq!(
+            check_expression("CHECK ((a > 0))").as_deref(),
+            Some("(a > 0)")
+        );
+        assert_eq!(check_expression("CHECK ((a > 0)) NOT VALID"), None);
+        assert_eq!(action("c").as_deref(), Some("CASCADE"));
+        assert_eq!(action("a"), None);
+    }
+
+    #[test]
+    fn schema_lists_are_literals() {
+        assert_eq!(
+            literal_list(&["public".into(), "o'hara".into()]),
+            "('public', 'o''hara')"
+        );
+    }
+}

@@ -1,0 +1,772 @@
+//! A [`Catalog`] written as a schema document (`spec/schema-format.md`).
+//!
+//! The document reads like one a person would write: portable type names
+//! where they say exactly what the server has, column-level `primary_key`,
+//! `unique`, `index` and `references` where an unnamed key says the same
+//! thing, and tables, columns and objects in a stable order. With
+//! conventions, a name is left out wherever the convention gives exactly
+//! that name (or, adopting, wherever it can give one at all); the document
+//! is then loaded back to check that every left-out name comes back.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::catalog::{Catalog, CatalogColumn, CatalogIndex, CatalogTable, IndexPart};
+use crate::dialect::{self, Dialect};
+use crate::document::{load_str, DocumentError, Format, LoadOptions};
+use crate::naming::{NameRules, NamedObject, NamingError};
+use crate::plugin::Plugins;
+use crate::schema::{ColumnType, Kind};
+use crate::MetaData;
+
+/// How to write a catalog as a document.
+#[derive(Clone, Debug)]
+pub struct WriteOptions {
+    /// TOML (`[[tables]]` blocks) or JSON (indented).
+    pub format: Format,
+    /// Convention packs for the document's `conventions`; names they give
+    /// are left out.
+    pub conventions: Vec<String>,
+    /// Leave out every name the conventions can give, whether or not it is
+    /// the database's (for adopting a convention with `migrate`).
+    pub adopt: bool,
+    /// The plugins the packs may ask for.
+    pub plugins: Plugins,
+    /// Where relative pack paths start.
+    pub base: Option<PathBuf>,
+}
+
+impl Default for WriteOptions {
+    fn default() -> Self {
+        WriteOptions {
+            format: Format::Toml,
+            conventions: Vec::new(),
+            adopt: false,
+            plugins: Plugins::default(),
+            base: None,
+        }
+    }
+}
+
+/// An error while writing a catalog as a document.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The catalog's dialect is not known.
+    #[error("unknown dialect {0:?}")]
+    Dialect(String),
+    /// The written document did not load back (for example, a pack that
+    /// does not exist).
+    #[error("the reflected document does not load: {0}")]
+    Load(#[from] DocumentError),
+    /// The names of the loaded document could not be finalised.
+    #[error("the reflected document cannot be named: {0}")]
+    Naming(#[from] NamingError),
+    /// The document could not be serialised.
+    #[error("the reflected document could not be written: {0}")]
+    Serialize(String),
+}
+
+#[derive(Serialize)]
+struct OutDoc {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    conventions: Vec<String>,
+    tables: Vec<OutTable>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    views: Vec<OutView>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    ddl: Vec<OutDdl>,
+}
+
+#[derive(Serialize)]
+struct OutTable {
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    schema: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comment: Option<String>,
+    columns: Vec<OutColumn>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    primary_key: Option<OutKey>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    foreign_keys: Vec<OutForeignKey>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    uniques: Vec<OutKey>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    checks: Vec<OutCheck>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    indexes: Vec<OutIndex>,
+}
+
+fn no(b: &bool) -> bool {
+    !*b
+}
+
+#[derive(Serialize, Default)]
+struct OutColumn {
+    name: String,
+    #[serde(rename = "type")]
+    ty: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nullable: Option<bool>,
+    #[serde(skip_serializing_if = "no")]
+    primary_key: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    autoincrement: Option<bool>,
+    #[serde(skip_serializing_if = "no")]
+    unique: bool,
+    #[serde(skip_serializing_if = "no")]
+    index: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    default: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    references: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    on_delete: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    on_update: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comment: Option<String>,
+}
+
+#[derive(Serialize)]
+struct OutKey {
+    columns: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    convention: Option<bool>,
+}
+
+#[derive(Serialize)]
+struct OutForeignKey {
+    columns: Vec<String>,
+    references: String,
+    referred_columns: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    convention: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    on_delete: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    on_update: Option<String>,
+}
+
+#[derive(Serialize)]
+struct OutCheck {
+    sql: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    convention: Option<bool>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum OutPart {
+    Column(String),
+    Expression { expression: String },
+}
+
+#[derive(Serialize)]
+struct OutIndex {
+    columns: Vec<OutPart>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    convention: Option<bool>,
+    #[serde(skip_serializing_if = "no")]
+    unique: bool,
+    #[serde(rename = "where", skip_serializing_if = "Option::is_none")]
+    predicate: Option<String>,
+}
+
+#[derive(Serialize)]
+struct OutView {
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    schema: Option<String>,
+    sql: String,
+}
+
+#[derive(Serialize)]
+struct OutDdl {
+    when: &'static str,
+    sql: String,
+    dialects: Vec<String>,
+}
+
+/// How an object's name is written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum State {
+    /// Left out: the conventions give it.
+    Omit,
+    /// Written: the conventions keep it, or wrap it (`constraint_name`) into the database's.
+    Named(String),
+    /// Written with `convention = false` (`None`: unnamed).
+    Final(Option<String>),
+}
+
+/// The state of each object's name.
+type Names = HashMap<ObjectId, State>;
+
+/// A name no database object has, unique for `n`.
+fn sentinel(n: usize) -> String {
+    format!("nmclsentinel{n}x")
+}
+
+/// One nameable object of the catalog: table position, kind, position in
+/// its list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct ObjectId(usize, Kind, usize);
+
+/// Writes `catalog` as a schema document.
+///
+/// Without conventions every name is written. With
+/// [`WriteOptions::conventions`], a name is left out where the conventions
+/// give exactly it; the document is loaded back to make sure.
+pub fn write_document(catalog: &Catalog, options: &WriteOptions) -> Result<String, WriteError> {
+    let d = dialect::by_name(&catalog.dialect)
+        .ok_or_else(|| WriteError::Dialect(catalog.dialect.clone()))?;
+    let w = Writer {
+        catalog,
+        d,
+        options,
+    };
+    let mut states: Names = HashMap::new();
+    if !options.conventions.is_empty() {
+        let all: Vec<ObjectId> = w.objects().collect();
+        // How the conventions treat an explicit name: a sentinel for each
+        // object shows whether its template keeps the name (no
+        // `constraint_name`) or wraps it.
+        let sentinels: Names = all
+            .iter()
+            .enumerate()
+            .map(|(n, id)| (*id, State::Named(sentinel(n))))
+            .collect();
+        let wrapped = w.predict(&sentinels)?;
+        let mut can_omit = Vec::new();
+        for (n, id) in all.iter().enumerate() {
+            let s = sentinel(n);
+            let got = wrapped
+                .iter()
+                .find(|(i, _)| i == id)
+                .and_then(|(_, g)| g.clone());
+            let actual = w.actual(*id).map(str::to_owned);
+            let state = match (got, actual) {
+                (_, None) => State::Final(None),
+                (Some(g), Some(a)) if g == s => {
+                    can_omit.push(*id);
+                    State::Named(a)
+                }
+                (Some(g), Some(a)) => match g.split_once(&s) {
+                    Some((pre, post)) => {
+                        match a.strip_prefix(pre).and_then(|m| m.strip_suffix(post)) {
+                            Some(inner) if !inner.is_empty() => State::Named(inner.to_owned()),
+                            _ => State::Final(Some(a)),
+                        }
+                    }
+                    None => State::Final(Some(a)),
+                },
+                (None, Some(a)) => State::Final(Some(a)),
+            };
+            states.insert(*id, state);
+        }
+        // What the conventions name when those objects are unnamed.
+        let mut trial = states.clone();
+        for id in &can_omit {
+            trial.insert(*id, State::Omit);
+        }
+        let predicted = w.predict(&trial)?;
+        for id in &can_omit {
+            let p = predicted
+                .iter()
+                .find(|(i, _)| i == id)
+                .and_then(|(_, n)| n.as_deref());
+            let ok = match p {
+                None => false,
+                Some(p) => options.adopt || Some(p) == w.actual(*id),
+            };
+            if ok {
+                states.insert(*id, State::Omit);
+            }
+        }
+        if !options.adopt {
+            // Naming one object can change another's (numbering): load the
+            // document back until every name comes back as the database's.
+            for _ in 0..8 {
+                let got = w.predict(&states)?;
+                let wrong: Vec<ObjectId> = got
+                    .iter()
+                    .filter(|(id, n)| n.as_deref() != w.actual(*id))
+                    .map(|(id, _)| *id)
+                    .collect();
+                if wrong.is_empty() {
+                    break;
+                }
+                for id in wrong {
+                    let a = w.actual(id).map(str::to_owned);
+                    let next = match states.get(&id) {
+                        Some(State::Omit) if can_omit.contains(&id) => {
+                            State::Named(a.unwrap_or_default())
+                        }
+                        _ => State::Final(a),
+                    };
+                    states.insert(id, next);
+                }
+            }
+        }
+    }
+    let doc = w.document(&states);
+    match options.format {
+        Format::Json => serde_json::to_string_pretty(&doc)
+            .map(|mut s| {
+                s.push('\n');
+                s
+            })
+            .map_err(|e| WriteError::Serialize(e.to_string())),
+        Format::Toml => toml::to_string(&doc).map_err(|e| WriteError::Serialize(e.to_string())),
+    }
+}
+
+struct Writer<'a> {
+    catalog: &'a Catalog,
+    d: &'static dyn Dialect,
+    options: &'a WriteOptions,
+}
+
+impl Writer<'_> {
+    /// Every nameable object.
+    fn objects(&self) -> impl Iterator<Item = ObjectId> + '_ {
+        self.catalog.tables.iter().enumerate().flat_map(|(ti, t)| {
+            let pk = t
+                .primary_key
+                .iter()
+                .map(move |_| ObjectId(ti, Kind::PrimaryKey, 0));
+            let fk = (0..t.foreign_keys.len()).map(move |i| ObjectId(ti, Kind::ForeignKey, i));
+            let uq = (0..t.uniques.len()).map(move |i| ObjectId(ti, Kind::Unique, i));
+            let ck = (0..t.checks.len()).map(move |i| ObjectId(ti, Kind::Check, i));
+            let ix = self
+                .indexes(t)
+                .into_iter()
+                .map(move |i| ObjectId(ti, Kind::Index, i));
+            pk.chain(fk).chain(uq).chain(ck).chain(ix)
+        })
+    }
+
+    /// The positions of the indexes the document writes: on MySQL, an
+    /// index a foreign key made for itself (its name and leading columns)
+    /// comes back with the key and is left out.
+    fn indexes(&self, t: &CatalogTable) -> Vec<usize> {
+        let fk_made = |ix: &CatalogIndex| {
+            self.catalog.dialect == "mysql"
+                && t.foreign_keys.iter().any(|fk| {
+                    fk.name.as_deref() == Some(ix.name.as_str())
+                        && ix.parts.len() >= fk.columns.len()
+                        && fk
+                            .columns
+                            .iter()
+                            .zip(&ix.parts)
+                            .all(|(c, p)| *p == IndexPart::Column(c.clone()))
+                })
+        };
+        (0..t.indexes.len())
+            .filter(|&i| !fk_made(&t.indexes[i]))
+            .collect()
+    }
+
+    /// The database's name for an object.
+    fn actual(&self, ObjectId(ti, kind, i): ObjectId) -> Option<&str> {
+        let t = &self.catalog.tables[ti];
+        match kind {
+            Kind::PrimaryKey => t.primary_key.as_ref()?.name.as_deref(),
+            Kind::ForeignKey => t.foreign_keys[i].name.as_deref(),
+            Kind::Unique => t.uniques[i].name.as_deref(),
+            Kind::Check => t.checks[i].name.as_deref(),
+            Kind::Index => Some(&t.indexes[i].name),
+        }
+    }
+
+    /// The final names of the objects when they are written as `states`
+    /// says.
+    fn predict(&self, states: &Names) -> Result<Vec<(ObjectId, Option<String>)>, WriteError> {
+        let doc = self.document(states);
+        let json = serde_json::to_string(&doc).map_err(|e| WriteError::Serialize(e.to_string()))?;
+        let mut load = LoadOptions::new().format(Format::Json).name("<reflected>");
+        load.plugins = self.options.plugins.clone();
+        load.base = self.options.base.clone();
+        let md = load_str(&json, &load)?;
+        let names = names_of(&md, &self.d.name_rules(None))?;
+        Ok(self.match_names(&names))
+    }
+
+    /// Pairs named objects of a loaded document with the catalog's: by
+    /// table and kind, then by columns, then in order.
+    fn match_names(&self, names: &[NamedObject]) -> Vec<(ObjectId, Option<String>)> {
+        let mut out = Vec::new();
+        let mut used = vec![false; names.len()];
+        let ids: Vec<ObjectId> = self.objects().collect();
+        let columns_of = |id: ObjectId| -> Option<Vec<String>> {
+            let ObjectId(ti, kind, i) = id;
+            let t = &self.catalog.tables[ti];
+            Some(match kind {
+                Kind::PrimaryKey => t.primary_key.as_ref()?.columns.clone(),
+                Kind::ForeignKey => t.foreign_keys[i].columns.clone(),
+                Kind::Unique => t.uniques[i].columns.clone(),
+                Kind::Check => return None,
+                Kind::Index => t.indexes[i]
+                    .parts
+                    .iter()
+                    .map(|p| match p {
+                        IndexPart::Column(c) => c.clone(),
+                        IndexPart::Expression(e) => e.clone(),
+                    })
+                    .collect(),
+            })
+        };
+        let same_group = |id: ObjectId, n: &NamedObject| {
+            let t = &self.catalog.tables[id.0];
+            n.kind == id.1 && n.table == t.name && n.schema == t.schema
+        };
+        let mut pending = Vec::new();
+        for &id in &ids {
+            let cols = columns_of(id);
+            let hit = names.iter().enumerate().position(|(j, n)| {
+                !used[j] && same_group(id, n) && cols.as_ref() == Some(&n.columns)
+            });
+            match hit {
+                Some(j) => {
+                    used[j] = true;
+                    out.push((id, names[j].name.clone()));
+                }
+                None => pending.push(id),
+            }
+        }
+        for id in pending {
+            if let Some(j) = (0..names.len()).find(|&j| !used[j] && same_group(id, &names[j])) {
+                used[j] = true;
+                out.push((id, names[j].name.clone()));
+            }
+        }
+        out
+    }
+
+    /// The document, each object's name written as `states` says (written
+    /// as it is where it has no state).
+    fn document(&self, states: &Names) -> OutDoc {
+        let c = self.catalog;
+        let tables = c
+            .tables
+            .iter()
+            .enumerate()
+            .map(|(ti, t)| self.table(ti, t, states))
+            .collect();
+        let views = order_views(&c.views)
+            .into_iter()
+            .map(|v| OutView {
+                name: v.name.clone(),
+                schema: v.schema.clone(),
+                sql: v.sql.clone(),
+            })
+            .collect();
+        let dialects = vec![c.dialect.clone()];
+        let mut ddl: Vec<OutDdl> = Vec::new();
+        for x in c.carried.iter().filter(|x| x.before_tables) {
+            ddl.push(OutDdl {
+                when: "before_create",
+                sql: x.create.clone(),
+                dialects: dialects.clone(),
+            });
+        }
+        for x in c.carried.iter().filter(|x| !x.before_tables) {
+            ddl.push(OutDdl {
+                when: "after_create",
+                sql: x.create.clone(),
+                dialects: dialects.clone(),
+            });
+        }
+        for x in c.carried.iter().filter(|x| !x.before_tables).rev() {
+            if let Some(drop) = &x.drop {
+                ddl.push(OutDdl {
+                    when: "before_drop",
+                    sql: drop.clone(),
+                    dialects: dialects.clone(),
+                });
+            }
+        }
+        for x in c.carried.iter().filter(|x| x.before_tables).rev() {
+            if let Some(drop) = &x.drop {
+                ddl.push(OutDdl {
+                    when: "after_drop",
+                    sql: drop.clone(),
+                    dialects: dialects.clone(),
+                });
+            }
+        }
+        OutDoc {
+            conventions: self.options.conventions.clone(),
+            tables,
+            views,
+            ddl,
+        }
+    }
+
+    fn table(&self, ti: usize, t: &CatalogTable, states: &Names) -> OutTable {
+        // The name to write and `convention = false`, for each object.
+        let name = |kind, i, n: &Option<String>| -> (Option<String>, Option<bool>) {
+            match states.get(&ObjectId(ti, kind, i)) {
+                None => (n.clone(), None),
+                Some(State::Omit) => (None, None),
+                Some(State::Named(x)) => (Some(x.clone()), None),
+                Some(State::Final(x)) => (x.clone(), Some(false)),
+            }
+        };
+        let mut columns: Vec<OutColumn> = t.columns.iter().map(|c| self.column(t, c)).collect();
+        let col = |columns: &mut Vec<OutColumn>, n: &str| columns.iter().position(|c| c.name == n);
+
+        // The primary key: on its columns when unnamed and in column order.
+        let mut primary_key = None;
+        if let Some(pk) = &t.primary_key {
+            let (pk_name, pk_conv) = name(Kind::PrimaryKey, 0, &pk.name);
+            let positions: Vec<Option<usize>> =
+                pk.columns.iter().map(|c| col(&mut columns, c)).collect();
+            let in_order = positions.windows(2).all(|w| w[0] < w[1]);
+            if pk_name.is_none()
+                && pk_conv.is_none()
+                && in_order
+                && positions.iter().all(Option::is_some)
+            {
+                for p in positions.into_iter().flatten() {
+                    columns[p].primary_key = true;
+                    columns[p].nullable = None;
+                }
+            } else {
+                for p in positions.into_iter().flatten() {
+                    columns[p].nullable = None;
+                }
+                primary_key = Some(OutKey {
+                    columns: pk.columns.clone(),
+                    name: pk_name,
+                    convention: pk_conv,
+                });
+            }
+        }
+        // Auto-increment as the model decides it.
+        let auto = self.model_auto_increment(t);
+        for (c, out) in t.columns.iter().zip(columns.iter_mut()) {
+            if auto == Some(c.name.as_str()) && !c.auto_increment {
+                out.autoincrement = Some(false);
+            }
+        }
+
+        let mut foreign_keys = Vec::new();
+        for (i, fk) in t.foreign_keys.iter().enumerate() {
+            let (fk_name, fk_conv) = name(Kind::ForeignKey, i, &fk.name);
+            let references = match &fk.referred_schema {
+                Some(s) => format!("{s}.{}", fk.referred_table),
+                None => fk.referred_table.clone(),
+            };
+            if let ([c], [rc], None, None) =
+                (&fk.columns[..], &fk.referred_columns[..], &fk_name, fk_conv)
+            {
+                if let Some(p) = col(&mut columns, c) {
+                    if columns[p].references.is_none() {
+                        columns[p].references = Some(format!("{references}.{rc}"));
+                        columns[p].on_delete = fk.on_delete.clone();
+                        columns[p].on_update = fk.on_update.clone();
+                        continue;
+                    }
+                }
+            }
+            foreign_keys.push(OutForeignKey {
+                columns: fk.columns.clone(),
+                references,
+                referred_columns: fk.referred_columns.clone(),
+                name: fk_name,
+                convention: fk_conv,
+                on_delete: fk.on_delete.clone(),
+                on_update: fk.on_update.clone(),
+            });
+        }
+        let mut uniques = Vec::new();
+        for (i, uq) in t.uniques.iter().enumerate() {
+            let (uq_name, uq_conv) = name(Kind::Unique, i, &uq.name);
+            if let ([c], None, None) = (&uq.columns[..], &uq_name, uq_conv) {
+                if let Some(p) = col(&mut columns, c) {
+                    if !columns[p].unique && !columns[p].index {
+                        columns[p].unique = true;
+                        continue;
+                    }
+                }
+            }
+            uniques.push(OutKey {
+                columns: uq.columns.clone(),
+                name: uq_name,
+                convention: uq_conv,
+            });
+        }
+        let checks = t
+            .checks
+            .iter()
+            .enumerate()
+            .map(|(i, ck)| {
+                let (name, convention) = name(Kind::Check, i, &ck.name);
+                OutCheck {
+                    sql: ck.sql.clone(),
+                    name,
+                    convention,
+                }
+            })
+            .collect();
+        let mut indexes = Vec::new();
+        for i in self.indexes(t) {
+            let ix = &t.indexes[i];
+            let (ix_name, ix_conv) = name(Kind::Index, i, &Some(ix.name.clone()));
+            if let ([IndexPart::Column(c)], None, None, false, None) =
+                (&ix.parts[..], &ix_name, ix_conv, ix.unique, &ix.predicate)
+            {
+                if let Some(p) = col(&mut columns, c) {
+                    if !columns[p].unique && !columns[p].index {
+                        columns[p].index = true;
+                        continue;
+                    }
+                }
+            }
+            indexes.push(OutIndex {
+                columns: ix
+                    .parts
+                    .iter()
+                    .map(|p| match p {
+                        IndexPart::Column(c) => OutPart::Column(c.clone()),
+                        IndexPart::Expression(e) => OutPart::Expression {
+                            expression: e.clone(),
+                        },
+                    })
+                    .collect(),
+                name: ix_name,
+                convention: ix_conv,
+                unique: ix.unique,
+                predicate: ix.predicate.clone(),
+            });
+        }
+        OutTable {
+            name: t.name.clone(),
+            schema: t.schema.clone(),
+            comment: t.comment.clone(),
+            columns,
+            primary_key,
+            foreign_keys,
+            uniques,
+            checks,
+            indexes,
+        }
+    }
+
+    /// The column the model would make auto-increment: the one integer
+    /// column of a primary key, in no foreign key, without a default.
+    fn model_auto_increment<'t>(&self, t: &'t CatalogTable) -> Option<&'t str> {
+        let [c] = &t.primary_key.as_ref()?.columns[..] else {
+            return None;
+        };
+        let column = t.column(c)?;
+        let integer = ColumnType::parse(&self.portable_type(column)).is_integer();
+        let in_fk = t.foreign_keys.iter().any(|fk| fk.columns.contains(c));
+        (integer && !in_fk && column.default.is_none()).then_some(column.name.as_str())
+    }
+
+    /// The column's type: the portable name where it says exactly what the
+    /// server has, else the server's spelling.
+    fn portable_type(&self, c: &CatalogColumn) -> String {
+        let parsed = self.d.parse_type(&c.ty);
+        if matches!(parsed, ColumnType::Other(_)) {
+            return c.ty.clone();
+        }
+        // Exact only if writing the portable type gives the server's type back.
+        let written = if c.auto_increment {
+            self.d.auto_increment_type_sql(&parsed)
+        } else {
+            self.d.type_sql(&parsed)
+        };
+        match written {
+            Ok(w) if self.d.parse_type(&w) == parsed || c.auto_increment => parsed.to_string(),
+            _ => c.ty.clone(),
+        }
+    }
+
+    fn column(&self, t: &CatalogTable, c: &CatalogColumn) -> OutColumn {
+        let _ = t;
+        OutColumn {
+            name: c.name.clone(),
+            ty: self.portable_type(c),
+            nullable: (!c.nullable).then_some(false),
+            default: c.default.clone(),
+            comment: c.comment.clone(),
+            ..OutColumn::default()
+        }
+    }
+}
+
+/// Views in an order that creates each after those its text names.
+fn order_views(views: &[super::catalog::CatalogView]) -> Vec<&super::catalog::CatalogView> {
+    let mut left: Vec<&super::catalog::CatalogView> = views.iter().collect();
+    let mut out = Vec::with_capacity(views.len());
+    while !left.is_empty() {
+        let pos = left
+            .iter()
+            .position(|v| {
+                !left
+                    .iter()
+                    .any(|o| o.name != v.name && mentions(&v.sql, &o.name))
+            })
+            .unwrap_or(0);
+        out.push(left.remove(pos));
+    }
+    out
+}
+
+/// Whether `sql` has `name` as a whole word.
+fn mentions(sql: &str, name: &str) -> bool {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    sql.match_indices(name).any(|(i, _)| {
+        let before = sql[..i].chars().next_back().is_none_or(|c| !word(c));
+        let after = sql[i + name.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| !word(c));
+        before && after
+    })
+}
+
+/// Every object's final name (shortened to the dialect's limit), without
+/// the collision check of [`final_names`](crate::final_names): a trial
+/// document may name two objects alike, and only the names are wanted.
+fn names_of(md: &MetaData, rules: &NameRules) -> Result<Vec<NamedObject>, NamingError> {
+    let mut out = Vec::new();
+    for t in md.tables() {
+        let pk = t
+            .primary_key()
+            .map(|pk| (Kind::PrimaryKey, &pk.name, pk.columns(), None));
+        let constraints = t
+            .constraints()
+            .iter()
+            .map(|c| (c.kind(), c.name(), c.columns(), None));
+        let indexes = t
+            .indexes()
+            .iter()
+            .map(|ix| (Kind::Index, &ix.name, ix.columns(), Some(ix.is_unique())));
+        for (kind, name, columns, unique) in pk.into_iter().chain(constraints).chain(indexes) {
+            let name = rules.finalize(name, || format!("{} on {}", kind.key(), t.full_name()))?;
+            out.push(NamedObject {
+                schema: t.schema().map(str::to_owned),
+                table: t.name().to_owned(),
+                kind,
+                columns: columns.to_vec(),
+                name: name.map(|n| n.into_owned()),
+                unique,
+            });
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,228 @@
+//! Reflection against the servers: every corpus document a dialect accepts
+//! is applied to an empty database, reflected, and the reflected document
+//! applied to a second empty database; the two catalogs must be equal
+//! (names, types, nullability, defaults, keys with actions, checks,
+//! indexes, views). The same holds when the document is written with a
+//! convention pack, which leaves out the names it gives.
+#![allow(clippy::result_large_err)]
+
+use std::path::{Path, PathBuf};
+
+use nomenclator::document::{load_path, load_str, LoadOptions};
+use nomenclator::engine::{Connection, Engine, RunOptions};
+use nomenclator::reflect::{reflect, write_document, Catalog, ReflectOptions, WriteOptions};
+use nomenclator::testing::catalog_differences;
+use nomenclator::MetaData;
+
+fn corpus() -> Vec<(String, PathBuf)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/sqlalchemy");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    dirs.sort();
+    assert!(dirs.len() >= 300, "the corpus is missing");
+    dirs.into_iter()
+        .map(|d| {
+            (
+                d.file_name().unwrap().to_string_lossy().into_owned(),
+                d.join("schema.json"),
+            )
+        })
+        .collect()
+}
+
+/// A server to run the round trip on: how to empty a database and reach it.
+trait Server {
+    fn url(&self, db: &str) -> String;
+    /// Empties database `db` (creating it if needed), schemas included.
+    fn reset(&self, db: &str, schemas: &[String]);
+}
+
+struct Pg;
+
+impl Server for Pg {
+    fn url(&self, db: &str) -> String {
+        format!("postgres://postgres@127.0.0.1:5432/{db}")
+    }
+    fn reset(&self, db: &str, schemas: &[String]) {
+        let admin = Engine::from_url(&self.url("postgres")).unwrap();
+        let mut c = admin.connect().unwrap();
+        let exists = c
+            .query(&format!("SELECT 1 FROM pg_database WHERE datname = '{db}'"))
+            .unwrap();
+        if exists.is_empty() {
+            c.execute(&format!("CREATE DATABASE {db}")).unwrap();
+        }
+        let mut c = Engine::from_url(&self.url(db)).unwrap().connect().unwrap();
+        for s in schemas.iter().map(String::as_str).chain(["public"]) {
+            c.execute(&format!("DROP SCHEMA IF EXISTS \"{s}\" CASCADE"))
+                .unwrap();
+        }
+        for s in schemas.iter().map(String::as_str).chain(["public"]) {
+            c.execute(&format!("CREATE SCHEMA \"{s}\"")).unwrap();
+        }
+    }
+}
+
+fn schemas_of(md: &MetaData) -> Vec<String> {
+    let mut s: Vec<String> = md
+        .tables()
+        .iter()
+        .filter_map(|t| t.schema().map(str::to_owned))
+        .collect();
+    s.sort();
+    s.dedup();
+    s
+}
+
+fn catalog(url: &str, schemas: &[String]) -> Catalog {
+    let mut conn: Connection = Engine::from_url(url).unwrap().connect().unwrap();
+    let mut all = Vec::new();
+    if !schemas.is_empty() {
+        all.push(default_schema(&mut conn));
+        all.extend(schemas.iter().cloned());
+    }
+    reflect(&mut conn, &ReflectOptions { schemas: all }).unwrap()
+}
+
+fn default_schema(conn: &mut Connection) -> String {
+    conn.query("SELECT current_schema()").unwrap()[0][0]
+        .clone()
+        .unwrap()
+}
+
+/// Applies `md` to the empty database `db`; `Err` when the server refuses it.
+fn apply(server: &dyn Server, db: &str, md: &mut MetaData) -> Result<(), String> {
+    server.reset(db, &schemas_of(md));
+    Engine::from_url(&server.url(db))
+        .unwrap()
+        .create_all(md, &RunOptions::default())
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+/// The round trip of every corpus document on `server`, with the reflected
+/// document written under `conventions`. Returns the failures.
+/// `conventions`: `Some` writes the reflected document under the
+/// document's own naming convention, as a pack file.
+fn round_trip(server: &dyn Server, prefix: &str, own_convention: bool) -> (usize, Vec<String>) {
+    let mut names = [0usize; 2];
+    let mut objects = 0usize;
+    let packs = tempfile::tempdir().unwrap();
+    let (a, b) = (format!("{prefix}_a"), format!("{prefix}_b"));
+    let mut failures = Vec::new();
+    let mut done = 0;
+    for (id, path) in corpus() {
+        let Ok(mut md) = load_path(&path, &LoadOptions::default()) else {
+            continue;
+        };
+        if let Err(e) = apply(server, &a, &mut md) {
+            // The dialect refuses this document (ddl_live covers why).
+            if std::env::var_os("REFLECT_VERBOSE").is_some() {
+                eprintln!("{id}: skipped: {e}");
+            }
+            continue;
+        }
+        let schemas = schemas_of(&md);
+        let first = catalog(&server.url(&a), &schemas);
+        let mut conventions = Vec::new();
+        if own_convention {
+            let doc: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let mut pack = String::from("name = \"own\"\n[naming_convention]\n");
+            if let Some(nc) = doc["naming_convention"].as_object() {
+                for (k, v) in nc {
+                    pack.push_str(&format!("{k} = {}\n", v));
+                }
+            }
+            let file = packs.path().join(format!("{id}.toml"));
+            std::fs::write(&file, pack).unwrap();
+            conventions.push(file.display().to_string());
+        }
+        let options = WriteOptions {
+            format: nomenclator::document::Format::Json,
+            conventions,
+            ..WriteOptions::default()
+        };
+        let text = match write_document(&first, &options) {
+            Ok(t) => t,
+            Err(e) => {
+                failures.push(format!("{id}: writing the document: {e}"));
+                continue;
+            }
+        };
+        // Names the convention gives are left out of the document.
+        let plain = write_document(
+            &first,
+            &WriteOptions {
+                format: nomenclator::document::Format::Json,
+                ..WriteOptions::default()
+            },
+        )
+        .unwrap();
+        names[0] += plain.matches("\"name\":").count();
+        objects += first
+            .tables
+            .iter()
+            .map(|t| {
+                usize::from(t.primary_key.is_some())
+                    + t.foreign_keys.len()
+                    + t.uniques.len()
+                    + t.checks.len()
+                    + t.indexes.len()
+            })
+            .sum::<usize>();
+        names[1] += text.matches("\"name\":").count();
+        let mut md2 = match load_str(&text, &LoadOptions::default()) {
+            Ok(m) => m,
+            Err(e) => {
+                failures.push(format!("{id}: the reflected document does not load: {e}"));
+                continue;
+            }
+        };
+        if let Err(e) = apply(server, &b, &mut md2) {
+            failures.push(format!("{id}: the reflected document does not apply: {e}"));
+            continue;
+        }
+        let second = catalog(&server.url(&b), &schemas);
+        if let Err(d) = catalog_differences(&first, &second) {
+            failures.push(format!("{id}: {d}"));
+        }
+        done += 1;
+    }
+    if own_convention {
+        let left_out = names[0] - names[1];
+        eprintln!("{prefix}: {left_out} of {objects} names left out");
+        assert!(
+            left_out * 2 >= objects,
+            "the convention left out too few names: {left_out} of {objects}"
+        );
+    }
+    (done, failures)
+}
+
+fn report(what: &str, (done, failures): (usize, Vec<String>)) {
+    assert!(
+        failures.is_empty(),
+        "{what}: {} of {done} documents failed the round trip:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(done >= 250, "{what}: only {done} documents ran");
+}
+
+#[test]
+#[ignore = "needs PostgreSQL on 127.0.0.1:5432"]
+fn postgresql_round_trip_of_the_corpus() {
+    report("postgresql", round_trip(&Pg, "reflect_pg", false));
+}
+
+#[test]
+#[ignore = "needs PostgreSQL on 127.0.0.1:5432"]
+fn postgresql_round_trip_under_the_documents_convention() {
+    report(
+        "postgresql, the document's own convention",
+        round_trip(&Pg, "reflect_pgc", true),
+    );
+}
