@@ -28,6 +28,7 @@
 
 mod catalog;
 mod error;
+mod model;
 #[cfg(feature = "mysql")]
 mod mysql;
 #[cfg(feature = "postgres")]
@@ -42,7 +43,8 @@ pub use catalog::{
     CatalogTable, CatalogView, IndexPart,
 };
 pub use error::ReflectError;
-pub use write::{write_document, WriteError, WriteOptions};
+pub use model::catalog_of;
+pub use write::{lint, write_document, Finding, WriteError, WriteOptions};
 
 use crate::engine::{Connection, DbError, Rows};
 use crate::schema::DialectKind;

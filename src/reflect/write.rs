@@ -8,7 +8,7 @@
 //! that name (or, adopting, wherever it can give one at all); the document
 //! is then loaded back to check that every left-out name comes back.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -29,6 +29,9 @@ pub struct WriteOptions {
     /// Convention packs for the document's `conventions`; names they give
     /// are left out.
     pub conventions: Vec<String>,
+    /// Inline templates (`naming_convention`), key (`pk`, `fk`, `uq`, `ck`,
+    /// `ix`) and template, applied over the packs.
+    pub naming_convention: Vec<(String, String)>,
     /// Leave out every name the conventions can give, whether or not it is
     /// the database's (for adopting a convention with `migrate`).
     pub adopt: bool,
@@ -43,6 +46,7 @@ impl Default for WriteOptions {
         WriteOptions {
             format: Format::Toml,
             conventions: Vec::new(),
+            naming_convention: Vec::new(),
             adopt: false,
             plugins: Plugins::default(),
             base: None,
@@ -72,6 +76,8 @@ pub enum WriteError {
 struct OutDoc {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     conventions: Vec<String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    naming_convention: BTreeMap<String, String>,
     tables: Vec<OutTable>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     views: Vec<OutView>,
@@ -236,7 +242,7 @@ pub fn write_document(catalog: &Catalog, options: &WriteOptions) -> Result<Strin
         options,
     };
     let mut states: Names = HashMap::new();
-    if !options.conventions.is_empty() {
+    if !options.conventions.is_empty() || !options.naming_convention.is_empty() {
         let all: Vec<ObjectId> = w.objects().collect();
         // How the conventions treat an explicit name: a sentinel for each
         // object shows whether its template keeps the name (no
@@ -507,6 +513,7 @@ impl Writer<'_> {
         }
         OutDoc {
             conventions: self.options.conventions.clone(),
+            naming_convention: self.options.naming_convention.iter().cloned().collect(),
             tables,
             views,
             ddl,
@@ -767,6 +774,146 @@ fn names_of(md: &MetaData, rules: &NameRules) -> Result<Vec<NamedObject>, Naming
                 unique,
             });
         }
+    }
+    Ok(out)
+}
+
+/// A constraint or index whose name is not the one the naming convention
+/// gives (`nomenclator lint`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// The table's schema.
+    pub schema: Option<String>,
+    /// The table.
+    pub table: String,
+    /// `pk`, `fk`, `uq`, `ck` or `ix`.
+    #[serde(serialize_with = "ser_kind")]
+    pub kind: Kind,
+    /// Its columns (an expression part as its text); `[]` for a check.
+    pub columns: Vec<String>,
+    /// The name it has; `None` where it has none.
+    pub name: Option<String>,
+    /// For indexes: whether unique.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unique: Option<bool>,
+    /// The name it has (as `name`).
+    pub actual: Option<String>,
+    /// The name the convention gives it. Under a template with
+    /// `constraint_name`, the template applied to the name it has.
+    pub expected: String,
+}
+
+fn ser_kind<S: serde::Serializer>(k: &Kind, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(k.key())
+}
+
+/// Every constraint and index of `catalog` whose name is not the one the
+/// conventions of `options` give (or that has none where they give one),
+/// in table order.
+pub fn lint(catalog: &Catalog, options: &WriteOptions) -> Result<Vec<Finding>, WriteError> {
+    let d = dialect::by_name(&catalog.dialect)
+        .ok_or_else(|| WriteError::Dialect(catalog.dialect.clone()))?;
+    let w = Writer {
+        catalog,
+        d,
+        options,
+    };
+    let all: Vec<ObjectId> = w.objects().collect();
+    let sentinels: Names = all
+        .iter()
+        .enumerate()
+        .map(|(n, id)| (*id, State::Named(sentinel(n))))
+        .collect();
+    let wrapped = w.predict(&sentinels)?;
+    let unnamed: Names = all.iter().map(|id| (*id, State::Omit)).collect();
+    // Objects whose template needs a name cannot be left unnamed: give
+    // them theirs for this trial.
+    let mut trial = unnamed.clone();
+    for (n, id) in all.iter().enumerate() {
+        let g = wrapped
+            .iter()
+            .find(|(i, _)| i == id)
+            .and_then(|(_, g)| g.clone());
+        if g.as_deref() != Some(sentinel(n).as_str()) {
+            trial.insert(
+                *id,
+                State::Named(w.actual(*id).unwrap_or("unnamed").to_owned()),
+            );
+        }
+    }
+    let predicted = w.predict(&trial)?;
+    let mut out = Vec::new();
+    for (n, id) in all.iter().enumerate() {
+        let s = sentinel(n);
+        let actual = w.actual(*id).map(str::to_owned);
+        let g = wrapped
+            .iter()
+            .find(|(i, _)| i == id)
+            .and_then(|(_, g)| g.clone());
+        let expected = match g {
+            Some(g) if g == s => {
+                match predicted
+                    .iter()
+                    .find(|(i, _)| i == id)
+                    .and_then(|(_, p)| p.clone())
+                {
+                    Some(p) => p,
+                    None => continue,
+                }
+            }
+            Some(g) => match (g.split_once(&s), &actual) {
+                (Some((pre, post)), Some(a)) => {
+                    let follows = a
+                        .strip_prefix(pre)
+                        .and_then(|m| m.strip_suffix(post))
+                        .is_some_and(|m| !m.is_empty());
+                    if follows {
+                        continue;
+                    }
+                    format!("{pre}{a}{post}")
+                }
+                (Some((pre, post)), None) => format!("{pre}%(constraint_name)s{post}"),
+                (None, _) => g,
+            },
+            None => continue,
+        };
+        if actual.as_deref() == Some(expected.as_str()) {
+            continue;
+        }
+        let ObjectId(ti, kind, i) = *id;
+        let t = &catalog.tables[ti];
+        let (columns, unique) = match kind {
+            Kind::PrimaryKey => (
+                t.primary_key
+                    .as_ref()
+                    .map(|k| k.columns.clone())
+                    .unwrap_or_default(),
+                None,
+            ),
+            Kind::ForeignKey => (t.foreign_keys[i].columns.clone(), None),
+            Kind::Unique => (t.uniques[i].columns.clone(), None),
+            Kind::Check => (Vec::new(), None),
+            Kind::Index => (
+                t.indexes[i]
+                    .parts
+                    .iter()
+                    .map(|p| match p {
+                        IndexPart::Column(c) | IndexPart::Expression(c) => c.clone(),
+                    })
+                    .collect(),
+                Some(t.indexes[i].unique),
+            ),
+        };
+        out.push(Finding {
+            schema: t.schema.clone(),
+            table: t.name.clone(),
+            kind,
+            columns,
+            name: actual.clone(),
+            unique,
+            actual,
+            expected,
+        });
     }
     Ok(out)
 }

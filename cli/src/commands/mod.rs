@@ -7,6 +7,7 @@
 
 mod db;
 mod ddl;
+mod lint;
 mod names;
 mod reflect;
 mod shell;
@@ -49,6 +50,8 @@ enum Command {
     Drop(db::DbArgs),
     /// Read a live database back: its catalog as a schema document.
     Reflect(reflect::ReflectArgs),
+    /// Constraints and indexes whose names are not the naming convention's.
+    Lint(lint::LintArgs),
     /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell).
     Completions(shell::CompletionsArgs),
     /// Print the manual page (roff), or write every page into a directory.
@@ -228,6 +231,7 @@ pub fn main(plugins: Plugins) -> ExitCode {
         Command::Apply(a) => db::apply(&a, &plugins),
         Command::Drop(a) => db::drop(&a, &plugins),
         Command::Reflect(a) => reflect::run(&a, &plugins),
+        Command::Lint(a) => lint::run(&a, &plugins),
         Command::Completions(a) => shell::completions(&a),
         Command::Man(a) => shell::man(&a),
     };

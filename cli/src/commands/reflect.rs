@@ -109,6 +109,7 @@ pub(crate) fn run(a: &ReflectArgs, plugins: &Plugins) -> Result<(), Failure> {
         adopt: a.adopt,
         plugins: plugins.clone(),
         base: std::env::current_dir().ok(),
+        ..WriteOptions::default()
     };
     let text = write_document(&catalog, &options)?;
     emit(&text)

@@ -1,0 +1,208 @@
+//! `nomenclator reflect` and `nomenclator lint` (spec/evolve.md).
+
+#![allow(clippy::result_large_err)]
+
+mod engine_support;
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn cmd() -> Command {
+    Command::cargo_bin("nomenclator").unwrap()
+}
+
+fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+const FOLLOWS: &str = r#"
+naming_convention = { pk = "pk_%(table_name)s", uq = "uq_%(table_name)s_%(column_0_name)s", ck = "ck_%(table_name)s_%(constraint_name)s" }
+[[tables]]
+name = "account"
+columns = [
+  { name = "id", type = "integer", primary_key = true },
+  { name = "email", type = "text", unique = true },
+]
+checks = [{ sql = "id > 0", name = "positive" }]
+"#;
+
+#[test]
+fn lint_of_a_document_that_follows_its_convention_is_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(&dir, "ok.toml", FOLLOWS);
+    cmd().arg("lint").arg(&f).assert().success().stdout("");
+    cmd()
+        .arg("lint")
+        .arg(&f)
+        .args(["--format", "json"])
+        .assert()
+        .success()
+        .stdout("[]\n");
+}
+
+#[test]
+fn lint_lists_each_name_that_is_not_the_conventions_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        &dir,
+        "off.toml",
+        &FOLLOWS.replace(
+            "{ name = \"email\", type = \"text\", unique = true },",
+            "{ name = \"email\", type = \"text\" },\n]\nuniques = [{ columns = [\"email\"], name = \"account_email_key\" }]\nx = [",
+        )
+        .replace("\nx = [\n]", ""),
+    );
+    let out = cmd()
+        .arg("lint")
+        .arg(&f)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let items = v.as_array().unwrap();
+    assert_eq!(items.len(), 1, "{v}");
+    assert_eq!(items[0]["kind"], "uq");
+    assert_eq!(items[0]["table"], "account");
+    assert_eq!(items[0]["columns"], serde_json::json!(["email"]));
+    assert_eq!(items[0]["actual"], "account_email_key");
+    assert_eq!(items[0]["expected"], "uq_account_email");
+    // Against another pack, the document's own names are what is wrong.
+    let out = cmd()
+        .arg("lint")
+        .arg(dir.path().join("off.toml"))
+        .args(["--conventions", "sqlalchemy", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let checks: Vec<&Value> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "ck")
+        .collect();
+    assert!(
+        checks.is_empty(),
+        "the check's template wraps its name alike: {v}"
+    );
+}
+
+#[test]
+fn reflect_without_a_url_says_how_to_give_one() {
+    cmd()
+        .arg("reflect")
+        .env_remove("DATABASE_URL")
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("give --url"));
+}
+
+#[test]
+#[ignore = "needs PostgreSQL on 127.0.0.1:5432"]
+fn reflect_and_lint_a_postgresql_database() {
+    let db = engine_support::postgres("reflect_lint");
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(&dir, "s.toml", FOLLOWS);
+    cmd()
+        .args(["apply", "--url", &db.url])
+        .arg(&f)
+        .assert()
+        .success();
+    // The reflected document under the same convention names nothing the
+    // convention gives, and keeps the check's own part of its name.
+    let own = write(
+        &dir,
+        "own.toml",
+        "name = \"own\"\n[naming_convention]\npk = \"pk_%(table_name)s\"\nuq = \"uq_%(table_name)s_%(column_0_name)s\"\nck = \"ck_%(table_name)s_%(constraint_name)s\"\n",
+    );
+    let out = cmd()
+        .args([
+            "reflect",
+            "--format",
+            "json",
+            "--url",
+            &db.url,
+            "--conventions",
+        ])
+        .arg(&own)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let t = &doc["tables"][0];
+    assert_eq!(t["name"], "account");
+    assert_eq!(t["columns"][0]["primary_key"], true, "{doc}");
+    assert_eq!(t["columns"][1]["unique"], true, "{doc}");
+    assert_eq!(t["checks"][0]["name"], "positive", "{doc}");
+    // Without conventions every name is written.
+    let out = cmd()
+        .args(["reflect", "--format", "json", "--url", &db.url])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["tables"][0]["primary_key"]["name"], "pk_account");
+    assert_eq!(doc["tables"][0]["checks"][0]["name"], "ck_account_positive");
+    // lint: clean against the convention it was made with, and the
+    // database's own names listed against PostgreSQL's.
+    cmd()
+        .args(["lint", "--url", &db.url, "--conventions"])
+        .arg(&own)
+        .assert()
+        .success()
+        .stdout("");
+    let out = cmd()
+        .args([
+            "lint",
+            "--format",
+            "json",
+            "--url",
+            &db.url,
+            "--conventions",
+            "postgresql",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let pk = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "pk")
+        .unwrap();
+    assert_eq!(pk["actual"], "pk_account");
+    assert_eq!(pk["expected"], "account_pkey");
+}
+
+#[test]
+#[ignore = "needs PostgreSQL on 127.0.0.1:5432"]
+fn reflect_errors_are_clear() {
+    let db = engine_support::postgres("reflect_errors");
+    cmd()
+        .args(["reflect", "--url", &db.url, "--schema", "nope"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("schema \"nope\" does not exist"));
+    cmd()
+        .args([
+            "reflect",
+            "--url",
+            "postgres://postgres@127.0.0.1:5432/nomenclator_no_such_database",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("nomenclator_no_such_database"));
+}
