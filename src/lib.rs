@@ -97,4 +97,6 @@ mod doc_snippets {
     struct Databases;
     #[doc = include_str!("../docs/architecture.md")]
     struct Architecture;
+    #[doc = include_str!("../docs/reflect.md")]
+    struct Reflect;
 }
