@@ -51,12 +51,14 @@ pub(crate) fn read(db: &mut dyn Reader, options: &ReflectOptions) -> Result<Cata
         },
         tables: HashMap::new(),
         columns: HashMap::new(),
+        serials: Vec::new(),
     };
     r.relations(db, &in_schemas)?;
     r.columns(db, &in_schemas)?;
     r.constraints(db, &in_schemas)?;
     r.indexes(db, &in_schemas)?;
     r.carried(db, &in_schemas)?;
+    r.serials_outside_keys();
     let mut catalog = r.catalog;
     catalog.sort();
     Ok(catalog)
@@ -76,6 +78,8 @@ struct Reading {
     tables: HashMap<String, usize>,
     /// (table oid, attnum) → column name.
     columns: HashMap<(String, String), String>,
+    /// Serial columns: (table position, column position) → (default, sequence schema, sequence).
+    serials: Vec<((usize, usize), (String, String, String))>,
 }
 
 impl Reading {
@@ -177,6 +181,13 @@ impl Reading {
                       WHERE dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum \
                       AND dep.classid = 'pg_catalog.pg_class'::regclass \
                       AND dep.refclassid = 'pg_catalog.pg_class'::regclass \
+                      AND dep.deptype IN ('a', 'i') LIMIT 1), \
+                   (SELECT sn.nspname FROM pg_catalog.pg_depend dep \
+                      JOIN pg_catalog.pg_class s ON s.oid = dep.objid AND s.relkind = 'S' \
+                      JOIN pg_catalog.pg_namespace sn ON sn.oid = s.relnamespace \
+                      WHERE dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum \
+                      AND dep.classid = 'pg_catalog.pg_class'::regclass \
+                      AND dep.refclassid = 'pg_catalog.pg_class'::regclass \
                       AND dep.deptype IN ('a', 'i') LIMIT 1) \
                  FROM pg_catalog.pg_attribute a \
                  JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
@@ -199,32 +210,32 @@ impl Reading {
             let owned_sequence = opt(&row, 9);
             let identity = text(&row, 7);
             let mut auto_increment = false;
+            let mut ty = text(&row, 3);
             if !identity.is_empty() {
-                auto_increment = true;
-                let t = &self.catalog.tables[ti];
-                self.catalog.warnings.push(format!(
-                    "column {}.{name} is an identity column (GENERATED {}); it is reflected as an auto-increment column (SERIAL)",
-                    t.full_name(),
-                    if identity == "a" { "ALWAYS" } else { "BY DEFAULT" }
-                ));
+                // Written into the type, which the DDL passes through: exact.
+                let how = if identity == "a" {
+                    "ALWAYS"
+                } else {
+                    "BY DEFAULT"
+                };
+                ty = format!("{ty} GENERATED {how} AS IDENTITY");
             } else if let (Some(seq), Some(d)) = (&owned_sequence, &default) {
                 if d.starts_with("nextval(") && d.contains(seq.as_str()) {
+                    let at = (ti, self.catalog.tables[ti].columns.len());
+                    self.serials
+                        .push((at, (d.clone(), text(&row, 10), seq.clone())));
                     auto_increment = true;
                     default = None;
                 }
             }
             if text(&row, 8) == "s" {
-                let t = &self.catalog.tables[ti];
-                self.catalog.warnings.push(format!(
-                    "column {}.{name} is a generated column (GENERATED ALWAYS AS ({})); it is reflected as a plain column",
-                    t.full_name(),
-                    default.as_deref().unwrap_or("")
-                ));
-                default = None;
+                if let Some(expr) = default.take() {
+                    ty = format!("{ty} GENERATED ALWAYS AS ({expr}) STORED");
+                }
             }
             self.catalog.tables[ti].columns.push(CatalogColumn {
                 name,
-                ty: text(&row, 3),
+                ty,
                 nullable: !flag(&row, 4),
                 default,
                 comment: opt(&row, 6),
@@ -232,6 +243,54 @@ impl Reading {
             });
         }
         Ok(())
+    }
+
+    /// A serial column the model cannot make auto-increment (not the one
+    /// column of a primary key, or in a foreign key) keeps its `nextval`
+    /// default, and its sequence is carried: created before the tables,
+    /// owned by the column after them.
+    fn serials_outside_keys(&mut self) {
+        for ((ti, ci), (default, seq_schema, seq)) in std::mem::take(&mut self.serials) {
+            let t = &self.catalog.tables[ti];
+            let c = &t.columns[ci];
+            let only_key = t
+                .primary_key
+                .as_ref()
+                .is_some_and(|pk| pk.columns.len() == 1 && pk.columns[0] == c.name);
+            let in_fk = t.foreign_keys.iter().any(|fk| fk.columns.contains(&c.name));
+            if only_key && !in_fk {
+                continue;
+            }
+            let q = self.qualified(&seq_schema, &seq);
+            let owner = format!(
+                "{}.{}",
+                self.qualified(
+                    &t.schema.clone().unwrap_or_else(|| self.default.clone()),
+                    &t.name
+                ),
+                PostgreSql.quote(&c.name)
+            );
+            let name = qualified_name(&seq_schema, &seq);
+            let c = &mut self.catalog.tables[ti].columns[ci];
+            c.auto_increment = false;
+            c.default = Some(default);
+            self.catalog.carried.push(Carried {
+                kind: "sequence".into(),
+                name: name.clone(),
+                table: None,
+                before_tables: true,
+                create: format!("CREATE SEQUENCE IF NOT EXISTS {q}"),
+                drop: Some(format!("DROP SEQUENCE IF EXISTS {q}")),
+            });
+            self.catalog.carried.push(Carried {
+                kind: "sequence owner".into(),
+                name,
+                table: None,
+                before_tables: false,
+                create: format!("ALTER SEQUENCE {q} OWNED BY {owner}"),
+                drop: None,
+            });
+        }
     }
 
     fn constraints(&mut self, db: &mut dyn Reader, in_schemas: &str) -> Result<(), ReflectError> {
