@@ -780,3 +780,52 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod live {
+    use super::*;
+    use crate::engine::{DbError, Engine, Rows};
+
+    /// Counts the queries sent through it.
+    struct Counting<'c>(&'c mut crate::engine::Connection, usize);
+
+    impl Reader for Counting<'_> {
+        fn rows(&mut self, sql: &str) -> Result<Rows, DbError> {
+            self.1 += 1;
+            self.0.query(sql)
+        }
+    }
+
+    fn queries_for(tables: usize) -> (usize, usize) {
+        let admin = Engine::from_url("postgres://postgres@127.0.0.1:5432/postgres").unwrap();
+        let mut c = admin.connect().unwrap();
+        let db = format!("reflect_unit_queries_{tables}");
+        c.execute(&format!("DROP DATABASE IF EXISTS {db}")).unwrap();
+        c.execute(&format!("CREATE DATABASE {db}")).unwrap();
+        let url = format!("postgres://postgres@127.0.0.1:5432/{db}");
+        let mut conn = Engine::from_url(&url).unwrap().connect().unwrap();
+        for i in 0..tables {
+            conn.execute(&format!(
+                "CREATE TABLE t{i} (id serial PRIMARY KEY, p integer REFERENCES t0 (id), \
+                 v text CHECK (v <> ''), UNIQUE (v)); CREATE INDEX ON t{i} (p)"
+            ))
+            .unwrap();
+        }
+        let mut counting = Counting(&mut conn, 0);
+        let catalog = read(&mut counting, &ReflectOptions::default()).unwrap();
+        let n = counting.1;
+        drop(conn);
+        c.execute(&format!("DROP DATABASE IF EXISTS {db}")).unwrap();
+        (n, catalog.tables.len())
+    }
+
+    #[test]
+    #[ignore = "needs PostgreSQL on 127.0.0.1:5432"]
+    fn the_number_of_queries_does_not_grow_with_the_tables() {
+        let (one, t1) = queries_for(1);
+        let (many, t40) = queries_for(40);
+        assert_eq!((t1, t40), (1, 40));
+        assert_eq!(one, many, "queries for 1 table: {one}, for 40: {many}");
+        assert!(one <= 13, "{one} queries");
+    }
+}
