@@ -155,6 +155,31 @@ fn reflect_and_lint_a_postgresql_database() {
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["tables"][0]["primary_key"]["name"], "pk_account");
     assert_eq!(doc["tables"][0]["checks"][0]["name"], "ck_account_positive");
+    // --adopt leaves out every name the convention can give, even where
+    // the database's is another: the pk's and the unique's, not the check's.
+    let out = cmd()
+        .args([
+            "reflect",
+            "--format",
+            "json",
+            "--url",
+            &db.url,
+            "--adopt",
+            "--conventions",
+            "postgresql",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let t = &doc["tables"][0];
+    assert_eq!(t["columns"][0]["primary_key"], true, "{doc}");
+    assert!(t["primary_key"].is_null(), "{doc}");
+    assert_eq!(t["columns"][1]["unique"], true, "{doc}");
     // lint: clean against the convention it was made with, and the
     // database's own names listed against PostgreSQL's.
     cmd()
@@ -205,4 +230,34 @@ fn reflect_errors_are_clear() {
         .assert()
         .code(1)
         .stderr(predicates::str::contains("nomenclator_no_such_database"));
+}
+
+#[test]
+#[ignore = "needs PostgreSQL on 127.0.0.1:5432"]
+fn reflect_as_a_user_who_may_not_connect_is_a_clear_error() {
+    let db = engine_support::postgres("reflect_rights");
+    let admin = nomenclator::engine::Engine::from_url(&db.url).unwrap();
+    let mut c = admin.connect().unwrap();
+    let role = format!("{}_nobody", db.name);
+    c.execute(&format!("DROP ROLE IF EXISTS {role}")).unwrap();
+    c.execute(&format!("CREATE ROLE {role} LOGIN")).unwrap();
+    c.execute(&format!(
+        "REVOKE CONNECT ON DATABASE {} FROM PUBLIC",
+        db.name
+    ))
+    .unwrap();
+    let url = format!("postgres://{role}@127.0.0.1:5432/{}", db.name);
+    cmd()
+        .args(["reflect", "--url", &url])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("permission denied"));
+    c.execute(&format!("GRANT CONNECT ON DATABASE {} TO PUBLIC", db.name))
+        .unwrap();
+    drop(c);
+    let mut c = nomenclator::engine::Engine::from_url(&db.url)
+        .unwrap()
+        .connect()
+        .unwrap();
+    let _ = c.execute(&format!("DROP ROLE IF EXISTS {role}"));
 }
