@@ -71,8 +71,8 @@ pub use naming::{
 };
 pub use plugin::{Plugin, Plugins};
 pub use schema::{
-    Check, Column, ColumnType, Constraint, CustomDdl, DialectKind, ForeignKey, Index, Kind,
-    MetaData, Name, PrimaryKey, Reference, ReferentialAction, Table, TableRef, Unique, View,
+    Check, Column, ColumnType, Constraint, CustomDdl, DialectKind, ForeignKey, Index, IndexPart,
+    Kind, MetaData, Name, PrimaryKey, Reference, ReferentialAction, Table, TableRef, Unique, View,
 };
 
 pub(crate) use schema::closest as schema_closest;

@@ -63,7 +63,7 @@ impl Listener for Recorder {
         self.push(format!(
             "index {}.ix({}){u}={}",
             e.table.name(),
-            e.index.columns().join(","),
+            e.index.columns().collect::<Vec<_>>().join(","),
             e.index.name
         ));
         Ok(())
@@ -367,7 +367,7 @@ fn a_rejecting_listener_stops_the_attachment_and_leaves_metadata_unchanged() {
 fn a_rejecting_index_listener() {
     let mut md = MetaData::with_convention(convention());
     md.listen(on_index(|e| {
-        if e.index.columns().len() > 1 {
+        if e.index.parts().len() > 1 {
             Err(ListenerError::msg("single-column indexes only"))
         } else {
             Ok(())

@@ -650,21 +650,35 @@ impl<'a, S: Sink> Builder<'a, S> {
         }))
     }
 
+    /// An index of `t` as data: its expressions and predicate checked as
+    /// raw SQL, and refused where the dialect cannot write them.
     fn index(&self, t: &Table, ix: &Index) -> Result<CreateIndex, DdlError> {
         let Some(name) = self.final_name(t, &ix.name, "index")? else {
             return Err(NamingError::IndexWithoutName {
                 table: t.key(),
-                columns: ix.columns().to_vec(),
+                columns: ix.parts().iter().map(|p| p.text().to_owned()).collect(),
             }
             .into());
         };
+        let what = |part: &str| format!("{part} of index \"{name}\" of table \"{}\"", t.key());
+        for (m, part) in ix.parts().iter().enumerate() {
+            if let Some(sql) = part.expression_sql() {
+                self.raw_sql(sql, SqlPlace::Fragment, || what(&format!("expression {m}")))?;
+            }
+        }
+        if let Some(sql) = ix.predicate() {
+            self.raw_sql(sql, SqlPlace::Fragment, || what("WHERE predicate"))?;
+        }
         self.check_keyable(t, ix.columns(), || format!("index \"{name}\""), None)?;
-        Ok(CreateIndex {
+        let ix = CreateIndex {
             table: t.key(),
             name,
-            columns: ix.columns().to_vec(),
+            parts: ix.parts().to_vec(),
+            predicate: ix.predicate().map(str::to_owned),
             unique: ix.is_unique(),
-        })
+        };
+        self.d.check_index(&ix)?;
+        Ok(ix)
     }
 
     /// The column's type, or for an untyped column in a foreign key, the
@@ -703,7 +717,7 @@ impl<'a, S: Sink> Builder<'a, S> {
     fn check_keyable(
         &self,
         t: &Table,
-        cols: &[String],
+        cols: impl IntoIterator<Item = impl AsRef<str>>,
         what: impl Fn() -> String,
         md: Option<&MetaData>,
     ) -> Result<(), DdlError> {
@@ -711,6 +725,7 @@ impl<'a, S: Sink> Builder<'a, S> {
             return Ok(());
         }
         for col in cols {
+            let col = col.as_ref();
             let Some(c) = t.column_named(col) else {
                 continue;
             };
@@ -736,7 +751,7 @@ impl<'a, S: Sink> Builder<'a, S> {
                     dialect: self.d.name(),
                     table: t.key(),
                     what: what(),
-                    column: col.clone(),
+                    column: col.to_owned(),
                     ty: ty.to_string(),
                 });
             }

@@ -17,7 +17,7 @@ pub use postgresql::PostgreSql;
 pub use sqlite::Sqlite;
 
 use crate::naming::{IdentifierChars, IdentifierLimit, NameRules, Namespaces};
-use crate::schema::{ColumnType, DialectKind, TableRef};
+use crate::schema::{ColumnType, DialectKind, IndexPart, TableRef};
 use crate::sql::{ColumnDef, ConstraintDef, CreateIndex, CreateTable, ForeignKeyDef, Statement};
 
 /// A statement that this dialect cannot write.
@@ -31,6 +31,21 @@ pub enum DialectError {
         dialect: &'static str,
         /// The type as written.
         ty: String,
+    },
+    /// An index this dialect cannot create: an expression part or a `WHERE`
+    /// predicate where the dialect has no expression or partial indexes.
+    #[error("{dialect}: index \"{index}\" of table \"{table}\" {why}; {dialect} {lacks}: index a generated column instead, or create the index in custom DDL restricted to the dialects that have them")]
+    UnsupportedIndex {
+        /// The dialect.
+        dialect: &'static str,
+        /// The table.
+        table: TableRef,
+        /// The index's name.
+        index: String,
+        /// What it has (`has the expression part (lower(email))`, `is partial (WHERE ...)`).
+        why: String,
+        /// What the dialect lacks (`has no expression indexes`, `has no partial indexes`).
+        lacks: &'static str,
     },
     /// The dialect has no such statement.
     #[error("{dialect}: {what}")]
@@ -94,6 +109,12 @@ pub struct Capabilities {
     pub index_schema_on_index_name: bool,
     /// `DROP INDEX` names the table (`DROP INDEX ix ON t`).
     pub drop_index_on_table: bool,
+    /// An index's key may hold expressions (`CREATE INDEX n ON t ((lower(a)))`):
+    /// PostgreSQL, SQLite, MySQL 8.0.13 and later.
+    pub expression_indexes: bool,
+    /// An index may be partial (`CREATE INDEX ... WHERE predicate`):
+    /// PostgreSQL and SQLite.
+    pub partial_indexes: bool,
     /// Indexes, unique and primary keys on TEXT/BLOB/JSON columns need a prefix length.
     pub text_keys_need_prefix: bool,
     /// `VARCHAR` needs a length.
@@ -465,6 +486,7 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
 
     /// `CREATE [UNIQUE] INDEX`.
     fn write_create_index(&self, ix: &CreateIndex, out: &mut String) -> Result<(), DialectError> {
+        self.check_index(ix)?;
         out.push_str(if ix.unique {
             "CREATE UNIQUE INDEX "
         } else {
@@ -480,8 +502,54 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
             self.push_table(out, &ix.table);
         }
         out.push_str(" (");
-        self.push_columns(out, &ix.columns);
+        for (i, part) in ix.parts.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            match part {
+                IndexPart::Column(c) => self.push_quoted(out, c),
+                IndexPart::Expression(e) => {
+                    out.push('(');
+                    out.push_str(e);
+                    out.push(')');
+                }
+            }
+        }
         out.push(')');
+        if let Some(p) = &ix.predicate {
+            out.push_str(" WHERE ");
+            out.push_str(p);
+        }
+        Ok(())
+    }
+
+    /// Checks that this dialect can create the index: an expression part
+    /// needs [`Capabilities::expression_indexes`], a predicate
+    /// [`Capabilities::partial_indexes`]. Plans call it for every index
+    /// before any statement is written.
+    fn check_index(&self, ix: &CreateIndex) -> Result<(), DialectError> {
+        let caps = self.capabilities();
+        let refuse = |why: String, lacks| DialectError::UnsupportedIndex {
+            dialect: self.name(),
+            table: ix.table.clone(),
+            index: ix.name.clone(),
+            why,
+            lacks,
+        };
+        if !caps.expression_indexes {
+            if let Some(e) = ix.parts.iter().find_map(IndexPart::expression_sql) {
+                return Err(refuse(
+                    format!("has the expression part ({})", crate::text::abbrev(e)),
+                    "has no expression indexes",
+                ));
+            }
+        }
+        if let (false, Some(p)) = (caps.partial_indexes, &ix.predicate) {
+            return Err(refuse(
+                format!("is partial (WHERE {})", crate::text::abbrev(p)),
+                "has no partial indexes",
+            ));
+        }
         Ok(())
     }
 

@@ -315,6 +315,9 @@ impl Dialect for MySql {
             references_resolve_in_own_schema: true,
             index_schema_on_index_name: false,
             drop_index_on_table: true,
+            // Functional key parts, MySQL 8.0.13 and later; no partial indexes.
+            expression_indexes: true,
+            partial_indexes: false,
             text_keys_need_prefix: true,
             varchar_needs_length: true,
             backslash_escapes: true,
@@ -366,8 +369,13 @@ impl Dialect for MariaDb {
         MySql.namespaces()
     }
 
+    /// MySQL's, but for indexes: MariaDB has neither expression key parts
+    /// (it indexes virtual columns instead) nor partial indexes.
     fn capabilities(&self) -> Capabilities {
-        MySql.capabilities()
+        Capabilities {
+            expression_indexes: false,
+            ..MySql.capabilities()
+        }
     }
 
     fn reserved_words(&self) -> &'static ReservedWords {

@@ -156,6 +156,8 @@ impl Dialect for PostgreSql {
             references_resolve_in_own_schema: false,
             index_schema_on_index_name: false,
             drop_index_on_table: false,
+            expression_indexes: true,
+            partial_indexes: true,
             text_keys_need_prefix: false,
             varchar_needs_length: false,
             backslash_escapes: false,

@@ -194,6 +194,8 @@ impl Dialect for Sqlite {
             references_resolve_in_own_schema: true,
             index_schema_on_index_name: true,
             drop_index_on_table: false,
+            expression_indexes: true,
+            partial_indexes: true,
             text_keys_need_prefix: false,
             varchar_needs_length: false,
             backslash_escapes: false,

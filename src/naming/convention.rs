@@ -7,7 +7,8 @@ use super::error::NamingError;
 use super::template::{apply_spec, ColumnAttr, Part, Selector, Template, Token};
 use super::token::{TokenContext, TokenProvider};
 use crate::schema::{
-    Check, Column, Constraint, ForeignKey, Index, Kind, Name, Origin, PrimaryKey, Table, Unique,
+    Check, Column, Constraint, ForeignKey, Index, IndexPart, Kind, Name, Origin, PrimaryKey, Table,
+    Unique,
 };
 
 /// A naming convention: at most one template per [`Kind`], and the token
@@ -166,7 +167,11 @@ impl NamingConvention {
             Name::Explicit(_) => return Ok(current.clone()),
             Name::Generated { explicit, .. } => explicit.as_deref(),
         };
-        let mut cx = TokenContext::new(table, object.kind()).with_column_names(object.columns());
+        let mut cx = TokenContext::new(table, object.kind());
+        cx = match object {
+            ObjectRef::Index(ix) => cx.with_index(ix),
+            _ => cx.with_column_names(object.column_list()),
+        };
         if let Some(e) = explicit {
             cx = cx.with_explicit_name(e);
         }
@@ -385,9 +390,19 @@ impl<'a> ObjectRef<'a> {
         }
     }
 
-    /// The columns the naming tokens see: the key's or index's columns, a
-    /// foreign key's local columns, a column-level check's column, or none.
-    pub fn columns(self) -> &'a [String] {
+    /// The names of the columns the naming tokens see: the key's or index's
+    /// columns (an index's expression part as `expr`), a foreign key's local
+    /// columns, a column-level check's column, or none.
+    pub fn columns(self) -> Vec<&'a str> {
+        match self {
+            ObjectRef::Index(ix) => ix.parts.iter().map(IndexPart::token_name).collect(),
+            _ => self.column_list().iter().map(String::as_str).collect(),
+        }
+    }
+
+    /// The column list of a constraint; an index's column parts are not
+    /// one list, and give none.
+    fn column_list(self) -> &'a [String] {
         match self {
             ObjectRef::PrimaryKey(c) => &c.columns,
             ObjectRef::ForeignKey(c) => &c.columns,
@@ -396,7 +411,7 @@ impl<'a> ObjectRef<'a> {
                 Origin::Column(col) => std::slice::from_ref(col),
                 Origin::Table => &[],
             },
-            ObjectRef::Index(c) => &c.columns,
+            ObjectRef::Index(_) => &[],
         }
     }
 }

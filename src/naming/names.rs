@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::error::{NamingError, ObjectDesc};
 use super::limits::{IdentifierChars, IdentifierLimit};
-use crate::schema::{Kind, MetaData, Name, Table, TableRef};
+use crate::schema::{IndexPart, Kind, MetaData, Name, Table, TableRef};
 
 /// Which names must be distinct from which, on one database.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -208,7 +208,7 @@ pub fn check_final_names(md: &MetaData, rules: &NameRules) -> Result<(), NamingE
 #[derive(Clone, Copy)]
 enum Seen<'m> {
     Relation(Option<&'m str>, &'m str),
-    Object(&'m Table, Kind, &'m [String]),
+    Object(&'m Table, Kind, Cols<'m>),
 }
 
 impl Seen<'_> {
@@ -262,20 +262,37 @@ struct Checker<'m, 'r> {
     entries: Vec<Entry>,
 }
 
+/// The columns of a constraint, or the parts of an index, as listed in
+/// messages and by [`final_names`]: an expression part as its SQL text.
+#[derive(Clone, Copy)]
+enum Cols<'m> {
+    Names(&'m [String]),
+    Parts(&'m [IndexPart]),
+}
+
+impl Cols<'_> {
+    fn to_vec(self) -> Vec<String> {
+        match self {
+            Cols::Names(n) => n.to_vec(),
+            Cols::Parts(p) => p.iter().map(|p| p.text().to_owned()).collect(),
+        }
+    }
+}
+
 /// The constraints and indexes of `t` in naming order, with their kind,
 /// name, columns and (for indexes) uniqueness.
-fn items(t: &Table) -> impl Iterator<Item = (Kind, &Name, &[String], Option<bool>)> {
+fn items(t: &Table) -> impl Iterator<Item = (Kind, &Name, Cols<'_>, Option<bool>)> {
     let pk = t
         .primary_key()
-        .map(|pk| (Kind::PrimaryKey, &pk.name, pk.columns(), None));
+        .map(|pk| (Kind::PrimaryKey, &pk.name, Cols::Names(pk.columns()), None));
     let constraints = t
         .constraints()
         .iter()
-        .map(|c| (c.kind(), c.name(), c.columns(), None));
-    let indexes = t
-        .indexes()
-        .iter()
-        .map(|ix| (Kind::Index, &ix.name, ix.columns(), Some(ix.is_unique())));
+        .map(|c| (c.kind(), c.name(), Cols::Names(c.columns()), None));
+    let indexes = t.indexes().iter().map(|ix| {
+        let parts = Cols::Parts(ix.parts());
+        (Kind::Index, &ix.name, parts, Some(ix.is_unique()))
+    });
     pk.into_iter().chain(constraints).chain(indexes)
 }
 
@@ -467,7 +484,7 @@ impl<'m> Checker<'m, '_> {
 fn visit_final_names<'m>(
     md: &'m MetaData,
     rules: &NameRules,
-    mut f: impl FnMut(&'m Table, Kind, &'m [String], Option<bool>, Option<&str>),
+    mut f: impl FnMut(&'m Table, Kind, Cols<'m>, Option<bool>, Option<&str>),
 ) -> Result<(), NamingError> {
     let ns = &rules.namespaces;
     // At most two entries per object, one per view and table: room for all.

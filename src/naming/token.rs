@@ -1,7 +1,13 @@
 //! What tokens are resolved against, and custom tokens: [`TokenContext`],
 //! [`TokenProvider`] and [`TokenError`].
 
-use crate::schema::{Column, Kind, Table, TableRef};
+use std::sync::LazyLock;
+
+use crate::schema::{Column, Index, IndexPart, Kind, Table, TableRef};
+
+/// The column an index's expression part stands as for the tokens: named
+/// [`IndexPart::EXPRESSION_NAME`], untyped, with no key of its own.
+static EXPRESSION: LazyLock<Column> = LazyLock::new(|| Column::untyped(IndexPart::EXPRESSION_NAME));
 
 /// What a template is rendered against: the table, the object's kind, its
 /// columns, its explicit name and, for foreign keys, what it refers to.
@@ -35,6 +41,7 @@ pub struct TokenContext<'a> {
     referred_table: Option<&'a TableRef>,
     referred_columns: Option<&'a [String]>,
     check_sql: Option<&'a str>,
+    index: Option<&'a Index>,
 }
 
 impl<'a> TokenContext<'a> {
@@ -49,6 +56,7 @@ impl<'a> TokenContext<'a> {
             referred_table: None,
             referred_columns: None,
             check_sql: None,
+            index: None,
         }
     }
 
@@ -66,6 +74,36 @@ impl<'a> TokenContext<'a> {
             .iter()
             .filter_map(|n| table.column_named(n.as_ref()))
             .collect();
+        self
+    }
+
+    /// Sets the object's columns from an index's parts, in order, and
+    /// keeps the index (for [`index`](Self::index)): a column part as found
+    /// on the table (left out if the table lacks it), an expression part as
+    /// an untyped column named `expr` (so `column_X_name` and
+    /// `column_X_key` are `expr`, `column_X_label` is `<table>_expr`).
+    ///
+    /// ```
+    /// use nomenclator::{Column, Index, Kind, Table, TokenContext};
+    ///
+    /// let t = Table::new("account").column(Column::new("tenant_id", "integer"));
+    /// let ix = Index::new(["tenant_id"]).expression("lower(email)");
+    /// let cx = TokenContext::new(&t, Kind::Index).with_index(&ix);
+    /// let names: Vec<&str> = cx.columns().iter().map(|c| c.name()).collect();
+    /// assert_eq!(names, ["tenant_id", "expr"]);
+    /// assert_eq!(cx.index().map(|ix| ix.parts().len()), Some(2));
+    /// ```
+    pub fn with_index(mut self, index: &'a Index) -> Self {
+        let table = self.table;
+        self.columns = index
+            .parts()
+            .iter()
+            .filter_map(|p| match p {
+                IndexPart::Column(c) => table.column_named(c),
+                IndexPart::Expression(_) => Some(&*EXPRESSION),
+            })
+            .collect();
+        self.index = Some(index);
         self
     }
 
@@ -103,7 +141,9 @@ impl<'a> TokenContext<'a> {
         self.kind
     }
 
-    /// The object's columns (a foreign key's local columns; a column-level check's column).
+    /// The object's columns (a foreign key's local columns; a column-level
+    /// check's column; for an index's expression part, an untyped column
+    /// named `expr`).
     pub fn columns(&self) -> &[&'a Column] {
         &self.columns
     }
@@ -126,6 +166,13 @@ impl<'a> TokenContext<'a> {
     /// The SQL expression, for check constraints.
     pub fn check_sql(&self) -> Option<&'a str> {
         self.check_sql
+    }
+
+    /// The index being named, when the context was made
+    /// [`with_index`](Self::with_index): its parts (expressions included)
+    /// and predicate.
+    pub fn index(&self) -> Option<&'a Index> {
+        self.index
     }
 
     /// `<table>_<column>`, or `<schema>_<table>_<column>`: the value of `column_X_label`.

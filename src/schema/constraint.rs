@@ -391,12 +391,123 @@ impl Check {
     }
 }
 
-/// An index.
+/// One part of an index's key: a column of the table, or an SQL expression
+/// (an expression index, `CREATE INDEX ... ((lower(email)))`).
+///
+/// ```
+/// use nomenclator::IndexPart;
+///
+/// let col = IndexPart::from("tenant_id");
+/// let expr = IndexPart::expression("lower(email)");
+/// assert_eq!(col.column(), Some("tenant_id"));
+/// assert_eq!(expr.expression(), Some("lower(email)"));
+/// // Naming tokens see an expression as a column named `expr`.
+/// assert_eq!(expr.token_name(), "expr");
+/// assert_eq!(expr.to_string(), "lower(email)");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum IndexPart {
+    /// A column of the table, by name.
+    Column(String),
+    /// An SQL expression, carried as the user wrote it (without the
+    /// parentheses the dialect writes around it).
+    Expression(String),
+}
+
+impl IndexPart {
+    /// The name an expression part has for the naming tokens
+    /// (`column_X_name`, `column_X_key`; its `column_X_label` is
+    /// `<table>_expr`): `expr`, as PostgreSQL names expression indexes.
+    pub const EXPRESSION_NAME: &'static str = "expr";
+
+    /// An expression part.
+    pub fn expression(sql: impl Into<String>) -> Self {
+        IndexPart::Expression(sql.into())
+    }
+
+    /// The column's name, if this is a column part.
+    pub fn column(&self) -> Option<&str> {
+        match self {
+            IndexPart::Column(c) => Some(c),
+            IndexPart::Expression(_) => None,
+        }
+    }
+
+    /// The SQL expression, if this is an expression part.
+    pub fn expression_sql(&self) -> Option<&str> {
+        match self {
+            IndexPart::Column(_) => None,
+            IndexPart::Expression(e) => Some(e),
+        }
+    }
+
+    /// Whether this is an expression part.
+    pub fn is_expression(&self) -> bool {
+        matches!(self, IndexPart::Expression(_))
+    }
+
+    /// The name the naming tokens see: the column's name, or
+    /// [`EXPRESSION_NAME`](Self::EXPRESSION_NAME) for an expression.
+    pub fn token_name(&self) -> &str {
+        match self {
+            IndexPart::Column(c) => c,
+            IndexPart::Expression(_) => Self::EXPRESSION_NAME,
+        }
+    }
+
+    /// The text of the part: the column's name or the expression (what
+    /// `nomenclator names` lists in `columns`).
+    pub fn text(&self) -> &str {
+        match self {
+            IndexPart::Column(t) | IndexPart::Expression(t) => t,
+        }
+    }
+}
+
+impl fmt::Display for IndexPart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.text())
+    }
+}
+
+impl From<&str> for IndexPart {
+    /// A column part.
+    fn from(name: &str) -> Self {
+        IndexPart::Column(name.to_owned())
+    }
+}
+
+impl From<String> for IndexPart {
+    /// A column part.
+    fn from(name: String) -> Self {
+        IndexPart::Column(name)
+    }
+}
+
+/// An index: columns and expressions, optionally unique, optionally partial
+/// (with a `WHERE` predicate).
+///
+/// ```
+/// use nomenclator::{Index, IndexPart};
+///
+/// let ix = Index::new(["tenant_id"])
+///     .expression("lower(email)")
+///     .with_where("deleted_at IS NULL")
+///     .unique(true);
+/// assert_eq!(
+///     ix.parts(),
+///     [IndexPart::from("tenant_id"), IndexPart::expression("lower(email)")]
+/// );
+/// assert_eq!(ix.columns().collect::<Vec<_>>(), ["tenant_id"]);
+/// assert!(ix.has_expressions());
+/// assert_eq!(ix.predicate(), Some("deleted_at IS NULL"));
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Index {
     /// The index's name.
     pub name: Name,
-    pub(crate) columns: Vec<String>,
+    pub(crate) parts: Vec<IndexPart>,
+    pub(crate) predicate: Option<String>,
     pub(crate) unique: bool,
     pub(crate) origin: Origin,
 }
@@ -408,12 +519,43 @@ impl Index {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
+        Index::with_parts(columns.into_iter().map(|c| IndexPart::Column(c.into())))
+    }
+
+    /// An index on the given parts (columns and expressions), in key order.
+    pub fn with_parts<I>(parts: I) -> Self
+    where
+        I: IntoIterator<Item = IndexPart>,
+    {
+        let mut parts: Vec<IndexPart> = parts.into_iter().collect();
+        parts.shrink_to_fit();
         Index {
             name: Name::Pending,
-            columns: column_names(columns),
+            parts,
+            predicate: None,
             unique: false,
             origin: Origin::Table,
         }
+    }
+
+    /// Appends a column part.
+    pub fn column(mut self, name: impl Into<String>) -> Self {
+        self.parts.push(IndexPart::Column(name.into()));
+        self
+    }
+
+    /// Appends an expression part: SQL, written as given between
+    /// parentheses (`lower(email)`).
+    pub fn expression(mut self, sql: impl Into<String>) -> Self {
+        self.parts.push(IndexPart::Expression(sql.into()));
+        self
+    }
+
+    /// Makes the index partial: only rows for which the SQL predicate holds
+    /// are indexed (`CREATE INDEX ... WHERE sql`).
+    pub fn with_where(mut self, sql: impl Into<String>) -> Self {
+        self.predicate = Some(sql.into());
+        self
     }
 
     /// Sets the name.
@@ -428,9 +570,25 @@ impl Index {
         self
     }
 
-    /// The column names.
-    pub fn columns(&self) -> &[String] {
-        &self.columns
+    /// The parts of the key, in order.
+    pub fn parts(&self) -> &[IndexPart] {
+        &self.parts
+    }
+
+    /// The names of the columns among the parts, in order (expressions
+    /// left out).
+    pub fn columns(&self) -> impl Iterator<Item = &str> + Clone + '_ {
+        self.parts.iter().filter_map(IndexPart::column)
+    }
+
+    /// Whether a part is an expression.
+    pub fn has_expressions(&self) -> bool {
+        self.parts.iter().any(IndexPart::is_expression)
+    }
+
+    /// The `WHERE` predicate of a partial index.
+    pub fn predicate(&self) -> Option<&str> {
+        self.predicate.as_deref()
     }
 
     /// Whether the index is unique.

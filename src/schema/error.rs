@@ -45,6 +45,14 @@ pub enum SchemaError {
         /// What it is.
         what: String,
     },
+    /// An index with an expression part or a `WHERE` predicate that is empty.
+    #[error("index of table \"{table}\" has an empty {what}; give the SQL, or remove it")]
+    EmptyIndexSql {
+        /// The table.
+        table: TableRef,
+        /// `expression` or `WHERE predicate`.
+        what: &'static str,
+    },
     /// A table given two different primary keys.
     #[error("table \"{table}\" has two primary keys: ({}) and ({}); declare it once, by column flags or by `primary_key`", .existing.join(", "), .new.join(", "))]
     PrimaryKeyConflict {

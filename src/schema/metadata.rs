@@ -4,7 +4,9 @@ use std::any::Any;
 use std::sync::Arc;
 
 use super::column::Column;
-use super::constraint::{Constraint, ForeignKey, Index, Origin, PrimaryKey, TableRef, Unique};
+use super::constraint::{
+    Constraint, ForeignKey, Index, IndexPart, Origin, PrimaryKey, TableRef, Unique,
+};
 use super::dialect_kind::DialectKind;
 use super::error::{closest, SchemaError};
 use super::table::{CustomDdl, Item, Table, View};
@@ -734,6 +736,43 @@ impl<'a> Attach<'a> {
         Ok(())
     }
 
+    /// An index needs a part; its column parts must be the table's, its
+    /// expressions and predicate must not be empty. (Whether the SQL can be
+    /// written into a statement is the dialect's to say, when DDL is made.)
+    fn check_index(table: &Table, index: &Index) -> Result<(), SchemaError> {
+        if index.parts.is_empty() {
+            return Err(SchemaError::NoColumns {
+                table: table.key(),
+                what: "index".to_owned(),
+            });
+        }
+        for part in &index.parts {
+            match part {
+                IndexPart::Column(c) => {
+                    Self::check_columns(table, "index", std::slice::from_ref(c), false)?
+                }
+                IndexPart::Expression(e) if e.trim().is_empty() => {
+                    return Err(SchemaError::EmptyIndexSql {
+                        table: table.key(),
+                        what: "expression",
+                    })
+                }
+                IndexPart::Expression(_) => {}
+            }
+        }
+        if index
+            .predicate
+            .as_deref()
+            .is_some_and(|p| p.trim().is_empty())
+        {
+            return Err(SchemaError::EmptyIndexSql {
+                table: table.key(),
+                what: "WHERE predicate",
+            });
+        }
+        Ok(())
+    }
+
     fn column(&mut self, table: &mut Table, mut col: Column) -> Result<()> {
         if col.name.is_empty() {
             return Err(SchemaError::EmptyName {
@@ -770,7 +809,8 @@ impl<'a> Attach<'a> {
         if ix {
             let index = Index {
                 name: Default::default(),
-                columns: vec![name.clone()],
+                parts: vec![IndexPart::Column(name.clone())],
+                predicate: None,
                 unique: uq,
                 origin: origin.clone(),
             };
@@ -925,7 +965,7 @@ impl<'a> Attach<'a> {
     }
 
     fn index(&mut self, table: &mut Table, mut index: Index) -> Result<()> {
-        Self::check_columns(table, "index", &index.columns, false)?;
+        Self::check_index(table, &index)?;
         {
             let catalog = self.catalog(Some(table));
             let mut ev = IndexAttached {

@@ -14,7 +14,7 @@ mod table_index;
 
 pub use column::{Column, ColumnType};
 pub use constraint::{
-    Check, Constraint, ForeignKey, Index, Origin, PrimaryKey, Reference, ReferenceError,
+    Check, Constraint, ForeignKey, Index, IndexPart, Origin, PrimaryKey, Reference, ReferenceError,
     ReferentialAction, TableRef, Unique, UnknownAction,
 };
 pub use dialect_kind::{DialectKind, UnknownDialect};

@@ -27,7 +27,7 @@
 //!
 //! [`MetaData`]: crate::MetaData
 
-use crate::schema::{ColumnType, Kind, ReferentialAction, TableRef};
+use crate::schema::{ColumnType, IndexPart, Kind, ReferentialAction, TableRef};
 
 /// One DDL statement, as data.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -220,17 +220,59 @@ impl ConstraintDef {
     }
 }
 
-/// `CREATE [UNIQUE] INDEX name ON table (columns)`.
+/// `CREATE [UNIQUE] INDEX name ON table (parts) [WHERE predicate]`.
+///
+/// ```
+/// use nomenclator::sql::{CreateIndex, Statement};
+/// use nomenclator::dialect::{Dialect, PostgreSql};
+/// use nomenclator::{IndexPart, TableRef};
+///
+/// let ix = CreateIndex {
+///     table: TableRef::new(None, "account"),
+///     name: "account_email_key".into(),
+///     parts: vec![IndexPart::from("tenant_id"), IndexPart::expression("lower(email)")],
+///     predicate: Some("deleted_at IS NULL".into()),
+///     unique: true,
+/// };
+/// assert_eq!(
+///     PostgreSql.to_sql(&Statement::CreateIndex(ix))?,
+///     "CREATE UNIQUE INDEX account_email_key ON account (tenant_id, (lower(email))) \
+///      WHERE deleted_at IS NULL"
+/// );
+/// # Ok::<(), nomenclator::dialect::DialectError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CreateIndex {
     /// The table.
     pub table: TableRef,
     /// The final name.
     pub name: String,
-    /// The columns.
-    pub columns: Vec<String>,
+    /// The key: columns and expressions, in order.
+    pub parts: Vec<IndexPart>,
+    /// The `WHERE` predicate of a partial index.
+    pub predicate: Option<String>,
     /// `UNIQUE`.
     pub unique: bool,
+}
+
+impl CreateIndex {
+    /// A plain index on columns: no expression, no predicate.
+    pub fn on_columns<I, S>(table: TableRef, name: impl Into<String>, columns: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        CreateIndex {
+            table,
+            name: name.into(),
+            parts: columns
+                .into_iter()
+                .map(|c| IndexPart::Column(c.into()))
+                .collect(),
+            predicate: None,
+            unique: false,
+        }
+    }
 }
 
 /// A view: `CREATE VIEW name AS sql`.

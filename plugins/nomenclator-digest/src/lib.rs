@@ -80,6 +80,18 @@ pub fn digest_input(cx: &TokenContext<'_>) -> String {
     if let Some(sql) = cx.check_sql() {
         parts.push(sql.to_owned());
     }
+    // An index's expressions and predicate tell apart indexes whose
+    // columns (`expr` for each expression) are the same; a plain index's
+    // input is its columns alone, as before.
+    if let Some(ix) = cx.index() {
+        if ix.has_expressions() {
+            let texts: Vec<&str> = ix.parts().iter().map(|p| p.text()).collect();
+            parts.push(texts.join(","));
+        }
+        if let Some(p) = ix.predicate() {
+            parts.push(format!("WHERE {p}"));
+        }
+    }
     parts.join("|")
 }
 
@@ -155,7 +167,12 @@ impl Listener for StrictListener {
             return Err(ListenerError::msg(format!(
                 "strict: the index on table \"{}\" ({}) has no name and no template names it; name it or add an `ix` template",
                 ev.table.full_name(),
-                ev.index.columns().join(", ")
+                ev.index
+                    .parts()
+                    .iter()
+                    .map(|p| p.text())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )));
         }
         Ok(())
