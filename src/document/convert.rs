@@ -5,13 +5,13 @@
 //! the value's place.
 
 use super::error::DocumentError;
-use super::model::{DocDdl, DocTable, DocView, Text};
+use super::model::{DocDdl, DocIndexPart, DocTable, DocView, Text};
 use super::path::{ColumnPath, ForeignKeyPath, TablePath};
 use super::source::Source;
 use crate::events::EventKind;
 use crate::schema::{
-    Check, Column, ColumnType, CustomDdl, DialectKind, ForeignKey, Index, Name, PrimaryKey,
-    Reference, ReferentialAction, Table, TableRef, Unique, View,
+    Check, Column, ColumnType, CustomDdl, DialectKind, ForeignKey, Index, IndexPart, Name,
+    PrimaryKey, Reference, ReferentialAction, Table, TableRef, Unique, View,
 };
 
 /// The referential actions `on_delete` and `on_update` may name (in any case).
@@ -136,11 +136,17 @@ pub(crate) fn table(src: &Source<'_>, i: usize, t: &DocTable<'_>) -> Result<Tabl
         );
     }
     for ix in &t.indexes {
-        table.push_index(
-            Index::new(ix.columns.iter().map(own))
-                .named(name(ix.name.as_ref(), ix.convention))
-                .unique(ix.unique),
-        );
+        let parts = ix.columns.iter().map(|p| match p {
+            DocIndexPart::Column(c) => IndexPart::Column(own(c)),
+            DocIndexPart::Expression(e) => IndexPart::Expression(own(e)),
+        });
+        let mut index = Index::with_parts(parts)
+            .named(name(ix.name.as_ref(), ix.convention))
+            .unique(ix.unique);
+        if let Some(p) = &ix.predicate {
+            index = index.with_where(own(p));
+        }
+        table.push_index(index);
     }
     for (k, d) in t.ddl.iter().enumerate() {
         let path = || format!("{}.ddl[{k}]", TablePath(i));

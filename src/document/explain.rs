@@ -7,7 +7,7 @@
 //! someone editing the document.
 
 use super::error::DocumentError;
-use super::model::{DocTable, Text};
+use super::model::{DocIndexPart, DocTable, Text};
 use super::path::{ColumnPath, ForeignKeyPath, TablePath};
 use super::source::Source;
 use crate::schema::{ForeignKey, Kind, Origin, SchemaError, Table, TableRef};
@@ -108,7 +108,10 @@ fn in_table(
             let (path, m) = column_lists(i, t, what)
                 .into_iter()
                 .find_map(|(path, cols)| {
-                    let (m, missing) = cols.iter().enumerate().find(|(_, c)| !has(c))?;
+                    let (m, missing) = cols
+                        .iter()
+                        .enumerate()
+                        .find_map(|(m, c)| c.filter(|c| !has(c)).map(|c| (m, c)))?;
                     (*missing == column.as_str()).then_some((path, m))
                 })?;
             let keyed = t
@@ -151,29 +154,35 @@ fn in_table(
 }
 
 /// The column lists of `t`'s constraints or indexes of the kind the model
-/// calls `what`, with their paths, in the order the model checks them.
+/// calls `what`, with their paths, in the order the model checks them. An
+/// index's expression entries are `None`.
 fn column_lists<'t, 'a>(
     i: usize,
     t: &'t DocTable<'a>,
     what: &str,
-) -> Vec<(String, &'t [Text<'a>])> {
+) -> Vec<(String, Vec<Option<&'t Text<'a>>>)> {
     let p = TablePath(i);
+    let all = |cols: &'t [Text<'a>]| cols.iter().map(Some).collect::<Vec<_>>();
     let mut out = Vec::new();
     if what == Kind::PrimaryKey.describe() {
         if let Some(pk) = &t.primary_key {
-            out.push((format!("{p}.primary_key.columns"), &pk.columns[..]));
+            out.push((format!("{p}.primary_key.columns"), all(&pk.columns)));
         }
     } else if what == Kind::ForeignKey.describe() {
         for (k, fk) in t.foreign_keys.iter().enumerate() {
-            out.push((format!("{}.columns", ForeignKeyPath(i, k)), &fk.columns[..]));
+            out.push((
+                format!("{}.columns", ForeignKeyPath(i, k)),
+                all(&fk.columns),
+            ));
         }
     } else if what == Kind::Unique.describe() {
         for (k, u) in t.uniques.iter().enumerate() {
-            out.push((format!("{p}.uniques[{k}].columns"), &u.columns[..]));
+            out.push((format!("{p}.uniques[{k}].columns"), all(&u.columns)));
         }
     } else if what == Kind::Index.describe() {
         for (k, ix) in t.indexes.iter().enumerate() {
-            out.push((format!("{p}.indexes[{k}].columns"), &ix.columns[..]));
+            let parts = ix.columns.iter().map(DocIndexPart::column).collect();
+            out.push((format!("{p}.indexes[{k}].columns"), parts));
         }
     }
     out

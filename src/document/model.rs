@@ -303,11 +303,86 @@ record! {
     }
 }
 
+/// An entry of an index's `columns`: a column name, or
+/// `{ expression = "lower(email)" }`.
+#[derive(Debug)]
+pub enum DocIndexPart<'a> {
+    /// A column, by name.
+    Column(Text<'a>),
+    /// An SQL expression.
+    Expression(Text<'a>),
+}
+
+impl<'a> DocIndexPart<'a> {
+    /// The column's name, if this is a column.
+    pub fn column(&self) -> Option<&Text<'a>> {
+        match self {
+            DocIndexPart::Column(c) => Some(c),
+            DocIndexPart::Expression(_) => None,
+        }
+    }
+
+    /// The expression, if this is one.
+    pub fn expression(&self) -> Option<&Text<'a>> {
+        match self {
+            DocIndexPart::Column(_) => None,
+            DocIndexPart::Expression(e) => Some(e),
+        }
+    }
+}
+
+record! {
+    /// An index's expression entry, `{ expression = "..." }`.
+    pub struct DocIndexExpression<'a>, expecting "struct DocIndexExpression" {
+        /// The SQL expression.
+        pub expression: Text<'a> = "expression", required;
+    }
+}
+
+impl<'de: 'a, 'a> Read<'de> for DocIndexPart<'a> {
+    fn read<D: Deserializer<'de>>(d: D, trail: &Trail) -> Result<Self, D::Error> {
+        struct V<'t, 'a>(&'t Trail, PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'_, 'a> {
+            type Value = DocIndexPart<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a column name or a table { expression = \"...\" }")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<DocIndexPart<'a>, E> {
+                Ok(DocIndexPart::Column(Text(Cow::Borrowed(text(v)?))))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<DocIndexPart<'a>, E> {
+                Ok(DocIndexPart::Column(Text(Cow::Owned(text(v)?.to_owned()))))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<DocIndexPart<'a>, E> {
+                text::<E>(&v)?;
+                Ok(DocIndexPart::Column(Text(Cow::Owned(v))))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<DocIndexPart<'a>, A::Error> {
+                DocIndexExpression::read(de::value::MapAccessDeserializer::new(map), self.0)
+                    .map(|e| DocIndexPart::Expression(e.expression))
+            }
+        }
+        d.deserialize_any(V(trail, PhantomData))
+    }
+}
+
+impl Owned for DocIndexPart<'_> {
+    type Out = DocIndexPart<'static>;
+    fn owned(self) -> DocIndexPart<'static> {
+        match self {
+            DocIndexPart::Column(c) => DocIndexPart::Column(c.owned()),
+            DocIndexPart::Expression(e) => DocIndexPart::Expression(e.owned()),
+        }
+    }
+}
+
 record! {
     /// An index.
     pub struct DocIndex<'a>, expecting "struct DocIndex" {
-        /// Its columns.
-        pub columns: Vec<Text<'a>> = "columns", required;
+        /// Its parts: column names and `{ expression = "..." }` entries.
+        pub columns: Vec<DocIndexPart<'a>> = "columns", required;
+        /// The `WHERE` predicate of a partial index.
+        pub predicate: Option<Text<'a>> = "where";
         /// Its name.
         pub name: Option<Text<'a>> = "name";
         /// Whether it is a unique index.

@@ -14,6 +14,7 @@ use super::error::DocumentError;
 use super::model::{DocColumn, DocTable, Text};
 use super::path::{ColumnPath, ForeignKeyPath, TablePath};
 use super::source::Source;
+use crate::dialect::{check_sql, Lexical, SqlPlace};
 
 /// Checks the rules of one table of the document, `tables[i]`.
 pub(crate) fn table(src: &Source<'_>, i: usize, t: &DocTable<'_>) -> Result<(), DocumentError> {
@@ -61,6 +62,22 @@ pub(crate) fn table(src: &Source<'_>, i: usize, t: &DocTable<'_>) -> Result<(), 
                 "check constraint has empty `sql`".into(),
                 "give the SQL expression to check",
             ));
+        }
+    }
+    for (k, ix) in t.indexes.iter().enumerate() {
+        for (m, part) in ix.columns.iter().enumerate() {
+            if let Some(e) = part.expression() {
+                let path = || format!("{p}.indexes[{k}].columns[{m}].expression");
+                index_sql(src, path, e, "expression")?;
+            }
+        }
+        if let Some(w) = &ix.predicate {
+            index_sql(
+                src,
+                || format!("{p}.indexes[{k}].where"),
+                w,
+                "`where` predicate",
+            )?;
         }
     }
     for (k, fk) in t.foreign_keys.iter().enumerate() {
@@ -137,6 +154,44 @@ fn column(src: &Source<'_>, cp: ColumnPath, c: &DocColumn<'_>) -> Result<(), Doc
         }
     }
     Ok(())
+}
+
+/// An index's expression or predicate: not empty, and raw SQL that some
+/// dialect can write into `CREATE INDEX` (one that would end the statement
+/// on every dialect, such as `1); DROP TABLE x; --`, is refused here, at
+/// its place; what only some dialects refuse is refused when DDL is made
+/// for them, as for checks).
+fn index_sql(
+    src: &Source<'_>,
+    path: impl Fn() -> String,
+    sql: &Text<'_>,
+    what: &str,
+) -> Result<(), DocumentError> {
+    if sql.trim().is_empty() {
+        return Err(src.at(
+            path(),
+            format!("index {what} is empty"),
+            "give the SQL expression, or remove it",
+        ));
+    }
+    let mut first = None;
+    for lexical in [Lexical::POSTGRESQL, Lexical::SQLITE, Lexical::MYSQL] {
+        match check_sql(sql, &lexical, SqlPlace::Fragment) {
+            Ok(_) => return Ok(()),
+            Err(e) => {
+                first.get_or_insert(e);
+            }
+        }
+    }
+    let error = first.map(|e| e.to_string()).unwrap_or_default();
+    Err(src.at(
+        path(),
+        format!(
+            "index {what} {:?} cannot be written into a statement: {error}",
+            crate::text::abbrev(sql)
+        ),
+        "write one SQL expression that closes every quote and comment it opens",
+    ))
 }
 
 /// Column names separated by `, `, for messages.
