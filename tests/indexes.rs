@@ -477,18 +477,20 @@ fn mysql_writes_functional_key_parts_and_refuses_partial_indexes() {
 
 #[test]
 fn mariadb_refuses_expressions_and_predicates_before_any_statement() {
-    for (entry, why, lacks) in [
+    for (entry, why, lacks, advice) in [
         (
             r#"  { columns = ["email"] },
   { columns = ["tenant_id", { expression = "lower(email)" }], name = "by_email" },"#,
             "has the expression part (lower(email))",
             "has no expression indexes",
+            "index a generated column that holds the expression instead",
         ),
         (
             r#"  { columns = ["email"] },
   { columns = ["tenant_id"], where = "deleted_at IS NULL", name = "by_email" },"#,
             "is partial (WHERE deleted_at IS NULL)",
             "has no partial indexes",
+            "leave out `where` (the index then covers every row)",
         ),
     ] {
         let md = md_of(entry);
@@ -499,9 +501,8 @@ fn mariadb_refuses_expressions_and_predicates_before_any_statement() {
         assert_eq!(
             e.to_string(),
             format!(
-                "mariadb: index \"by_email\" of table \"account\" {why}; mariadb {lacks}: index a \
-                 generated column instead, or create the index in custom DDL restricted to the \
-                 dialects that have them"
+                "mariadb: index \"by_email\" of table \"account\" {why}; mariadb {lacks}: {advice}, \
+                 or create the index in custom DDL restricted to the dialects that have them"
             )
         );
         // The statement written by hand is refused by the writer too.

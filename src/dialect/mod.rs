@@ -34,7 +34,7 @@ pub enum DialectError {
     },
     /// An index this dialect cannot create: an expression part or a `WHERE`
     /// predicate where the dialect has no expression or partial indexes.
-    #[error("{dialect}: index \"{index}\" of table \"{table}\" {why}; {dialect} {lacks}: index a generated column instead, or create the index in custom DDL restricted to the dialects that have them")]
+    #[error("{dialect}: index \"{index}\" of table \"{table}\" {why}; {dialect} {lacks}: {advice}, or create the index in custom DDL restricted to the dialects that have them")]
     UnsupportedIndex {
         /// The dialect.
         dialect: &'static str,
@@ -46,6 +46,8 @@ pub enum DialectError {
         why: String,
         /// What the dialect lacks (`has no expression indexes`, `has no partial indexes`).
         lacks: &'static str,
+        /// What to do instead.
+        advice: &'static str,
     },
     /// The dialect has no such statement.
     #[error("{dialect}: {what}")]
@@ -529,18 +531,20 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
     /// before any statement is written.
     fn check_index(&self, ix: &CreateIndex) -> Result<(), DialectError> {
         let caps = self.capabilities();
-        let refuse = |why: String, lacks| DialectError::UnsupportedIndex {
+        let refuse = |why: String, lacks, advice| DialectError::UnsupportedIndex {
             dialect: self.name(),
             table: ix.table.clone(),
             index: ix.name.clone(),
             why,
             lacks,
+            advice,
         };
         if !caps.expression_indexes {
             if let Some(e) = ix.parts.iter().find_map(IndexPart::expression_sql) {
                 return Err(refuse(
                     format!("has the expression part ({})", crate::text::abbrev(e)),
                     "has no expression indexes",
+                    "index a generated column that holds the expression instead",
                 ));
             }
         }
@@ -548,6 +552,7 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
             return Err(refuse(
                 format!("is partial (WHERE {})", crate::text::abbrev(p)),
                 "has no partial indexes",
+                "leave out `where` (the index then covers every row)",
             ));
         }
         Ok(())

@@ -17,7 +17,7 @@ use mysql::prelude::Queryable;
 use mysql::{Conn, Opts, OptsBuilder, Value};
 
 use super::session::{Blocker, DbError, Rows, Session, TableObjects, Timeouts, Wait};
-use crate::dialect::{Dialect, MySql};
+use crate::dialect::{Dialect, MariaDb, MySql};
 
 pub(crate) struct MySqlSession {
     conn: Conn,
@@ -25,6 +25,9 @@ pub(crate) struct MySqlSession {
     timeouts: Timeouts,
     /// The error of the wait that ran out: the connection is given up.
     failed: Option<DbError>,
+    /// [`MariaDb`] on a MariaDB server, [`MySql`] otherwise: the two differ
+    /// in what DDL they take (MariaDB has no expression indexes).
+    dialect: &'static dyn Dialect,
 }
 
 /// The URL's options with the bounds of `timeouts`.
@@ -75,12 +78,26 @@ pub(crate) fn connect(url: &str, timeouts: Timeouts) -> Result<MySqlSession, DbE
     let opts = options(url, timeouts)?;
     let mut conn = open(&opts, timeouts)?;
     backslash_escapes(&mut conn, timeouts)?;
+    let dialect = server_dialect(&mut conn, timeouts)?;
     Ok(MySqlSession {
         conn,
         opts,
         timeouts,
         failed: None,
+        dialect,
     })
+}
+
+/// The dialect of the server: MariaDB says so in its version
+/// (`10.11.6-MariaDB-0+deb12u1`), MySQL does not.
+fn server_dialect(conn: &mut Conn, timeouts: Timeouts) -> Result<&'static dyn Dialect, DbError> {
+    let version = rows(conn, "SELECT VERSION()", timeouts)?;
+    let mariadb = version
+        .first()
+        .and_then(|r| r.first())
+        .and_then(Option::as_deref)
+        .is_some_and(|v| v.to_ascii_lowercase().contains("mariadb"));
+    Ok(if mariadb { &MariaDb } else { &MySql })
 }
 
 /// Turns `NO_BACKSLASH_ESCAPES` off for the session where the server has it
@@ -190,7 +207,7 @@ impl MySqlSession {
 
 impl Session for MySqlSession {
     fn dialect(&self) -> &'static dyn Dialect {
-        &MySql
+        self.dialect
     }
 
     fn transactional_ddl(&self) -> bool {
