@@ -70,6 +70,42 @@ fn json_format_has_the_spec_fields() {
     assert_eq!(json_names(&["--dialect", "postgresql"]), example_expected());
 }
 
+/// An index's expression part is listed by its SQL text, and names as `expr`.
+#[test]
+fn json_lists_an_index_expression_by_its_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("doc.toml");
+    std::fs::write(
+        &p,
+        r#"[[tables]]
+name = "account"
+columns = [{ name = "tenant_id", type = "integer" }, { name = "email", type = "text" }]
+indexes = [
+  { columns = ["tenant_id", { expression = "lower(email)" }], where = "email <> ''" },
+  { columns = [{ expression = "upper(email)" }], unique = true },
+]
+"#,
+    )
+    .unwrap();
+    let out = cmd()
+        .args(["names", p.to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v,
+        [
+            json!({"schema": null, "table": "account", "kind": "ix", "columns": ["tenant_id", "lower(email)"], "name": "ix_account_tenant_id", "unique": false}),
+            json!({"schema": null, "table": "account", "kind": "ix", "columns": ["upper(email)"], "name": "ix_account_expr", "unique": true}),
+        ]
+    );
+}
+
 #[test]
 fn json_for_a_json_document_with_a_schema_and_unnamed_objects() {
     let dir = tempfile::tempdir().unwrap();
