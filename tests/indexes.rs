@@ -543,7 +543,7 @@ fn drops_and_inverses_keep_expressions_and_predicates() {
         );
         // Undoing the drop creates the index as it was.
         let again = inverse[0].inverse().unwrap();
-        assert_eq!(again, [create.clone()]);
+        assert_eq!(again, std::slice::from_ref(&create));
         assert_eq!(
             d.to_sql(&again[0]).unwrap(),
             "CREATE UNIQUE INDEX ix_account_tenant_id ON account (tenant_id, (lower(email))) \
