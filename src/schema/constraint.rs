@@ -400,7 +400,7 @@ impl Check {
 /// let col = IndexPart::from("tenant_id");
 /// let expr = IndexPart::expression("lower(email)");
 /// assert_eq!(col.column(), Some("tenant_id"));
-/// assert_eq!(expr.expression(), Some("lower(email)"));
+/// assert_eq!(expr.expression_sql(), Some("lower(email)"));
 /// // Naming tokens see an expression as a column named `expr`.
 /// assert_eq!(expr.token_name(), "expr");
 /// assert_eq!(expr.to_string(), "lower(email)");
