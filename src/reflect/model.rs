@@ -8,7 +8,7 @@ use super::catalog::{
 };
 use crate::dialect::Dialect;
 use crate::naming::{final_names, NamingError};
-use crate::schema::{Constraint, MetaData};
+use crate::schema::{Constraint, IndexPart as ModelPart, MetaData};
 
 /// The catalog `md` would make on `dialect`: every table with its columns,
 /// keys, constraints and indexes under their final names.
@@ -84,11 +84,14 @@ pub fn catalog_of(md: &MetaData, dialect: &dyn Dialect) -> Result<Catalog, Namin
                 name: name().unwrap_or_default(),
                 unique: ix.is_unique(),
                 parts: ix
-                    .columns()
+                    .parts()
                     .iter()
-                    .map(|c| IndexPart::Column(c.clone()))
+                    .map(|p| match p {
+                        ModelPart::Column(c) => IndexPart::Column(c.clone()),
+                        ModelPart::Expression(e) => IndexPart::Expression(e.clone()),
+                    })
                     .collect(),
-                predicate: None,
+                predicate: ix.predicate().map(str::to_owned),
             });
         }
         tables.push(table);

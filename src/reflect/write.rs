@@ -754,22 +754,23 @@ fn names_of(md: &MetaData, rules: &NameRules) -> Result<Vec<NamedObject>, Naming
     for t in md.tables() {
         let pk = t
             .primary_key()
-            .map(|pk| (Kind::PrimaryKey, &pk.name, pk.columns(), None));
+            .map(|pk| (Kind::PrimaryKey, &pk.name, pk.columns().to_vec(), None));
         let constraints = t
             .constraints()
             .iter()
-            .map(|c| (c.kind(), c.name(), c.columns(), None));
-        let indexes = t
-            .indexes()
-            .iter()
-            .map(|ix| (Kind::Index, &ix.name, ix.columns(), Some(ix.is_unique())));
+            .map(|c| (c.kind(), c.name(), c.columns().to_vec(), None));
+        // An expression part as its text, as `final_names` lists it.
+        let indexes = t.indexes().iter().map(|ix| {
+            let parts = ix.parts().iter().map(|p| p.text().to_owned()).collect();
+            (Kind::Index, &ix.name, parts, Some(ix.is_unique()))
+        });
         for (kind, name, columns, unique) in pk.into_iter().chain(constraints).chain(indexes) {
             let name = rules.finalize(name, || format!("{} on {}", kind.key(), t.full_name()))?;
             out.push(NamedObject {
                 schema: t.schema().map(str::to_owned),
                 table: t.name().to_owned(),
                 kind,
-                columns: columns.to_vec(),
+                columns,
                 name: name.map(|n| n.into_owned()),
                 unique,
             });
