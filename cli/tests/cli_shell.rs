@@ -21,6 +21,8 @@ const COMMANDS: &[&str] = &[
     "drop",
     "completions",
     "man",
+    "reflect",
+    "lint",
 ];
 
 #[test]
