@@ -65,7 +65,12 @@ pub(crate) trait Reader {
 
 impl Reader for Connection {
     fn rows(&mut self, sql: &str) -> Result<Rows, DbError> {
-        self.query(sql)
+        let t = std::time::Instant::now();
+        let r = self.query(sql);
+        if std::env::var_os("TRACE_Q").is_some() {
+            eprintln!("{:?} {}", t.elapsed(), &sql[..sql.len().min(90)]);
+        }
+        r
     }
 }
 

@@ -70,6 +70,10 @@ fn literal_list(items: &[String]) -> String {
     format!("({})", quoted.join(", "))
 }
 
+/// A serial column: (table position, column position) and (its default,
+/// the sequence's schema, the sequence).
+type Serial = ((usize, usize), (String, String, String));
+
 /// What is known while the catalog is read.
 struct Reading {
     default: String,
@@ -78,8 +82,8 @@ struct Reading {
     tables: HashMap<String, usize>,
     /// (table oid, attnum) → column name.
     columns: HashMap<(String, String), String>,
-    /// Serial columns: (table position, column position) → (default, sequence schema, sequence).
-    serials: Vec<((usize, usize), (String, String, String))>,
+    /// Serial columns and their sequences.
+    serials: Vec<Serial>,
 }
 
 impl Reading {
@@ -174,30 +178,32 @@ impl Reading {
         let rows = db
             .rows(&format!(
                 "SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), \
-                   a.attnotnull, pg_get_expr(d.adbin, d.adrelid), col_description(a.attrelid, a.attnum), \
-                   a.attidentity, a.attgenerated, \
-                   (SELECT s.relname FROM pg_catalog.pg_depend dep \
-                      JOIN pg_catalog.pg_class s ON s.oid = dep.objid AND s.relkind = 'S' \
-                      WHERE dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum \
-                      AND dep.classid = 'pg_catalog.pg_class'::regclass \
-                      AND dep.refclassid = 'pg_catalog.pg_class'::regclass \
-                      AND dep.deptype IN ('a', 'i') LIMIT 1), \
-                   (SELECT sn.nspname FROM pg_catalog.pg_depend dep \
-                      JOIN pg_catalog.pg_class s ON s.oid = dep.objid AND s.relkind = 'S' \
-                      JOIN pg_catalog.pg_namespace sn ON sn.oid = s.relnamespace \
-                      WHERE dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum \
-                      AND dep.classid = 'pg_catalog.pg_class'::regclass \
-                      AND dep.refclassid = 'pg_catalog.pg_class'::regclass \
-                      AND dep.deptype IN ('a', 'i') LIMIT 1) \
+                   a.attnotnull, pg_get_expr(d.adbin, d.adrelid), ds.description, \
+                   a.attidentity, a.attgenerated, sq.relname, sq.nspname \
                  FROM pg_catalog.pg_attribute a \
                  JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
                  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
                  LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+                 LEFT JOIN pg_catalog.pg_description ds ON ds.objoid = a.attrelid \
+                   AND ds.classoid = 'pg_catalog.pg_class'::regclass AND ds.objsubid = a.attnum \
+                 LEFT JOIN (SELECT DISTINCT ON (dep.refobjid, dep.refobjsubid) \
+                     dep.refobjid, dep.refobjsubid, s.relname, sn.nspname \
+                   FROM pg_catalog.pg_depend dep \
+                   JOIN pg_catalog.pg_class s ON s.oid = dep.objid AND s.relkind = 'S' \
+                   JOIN pg_catalog.pg_namespace sn ON sn.oid = s.relnamespace \
+                   WHERE dep.classid = 'pg_catalog.pg_class'::regclass \
+                   AND dep.refclassid = 'pg_catalog.pg_class'::regclass \
+                   AND dep.deptype IN ('a', 'i')) sq \
+                   ON sq.refobjid = a.attrelid AND sq.refobjsubid = a.attnum \
                  WHERE n.nspname IN {in_schemas} AND c.relkind IN ('r', 'p') \
-                 AND a.attnum > 0 AND NOT a.attisdropped \
-                 ORDER BY a.attrelid, a.attnum"
+                 AND a.attnum > 0 AND NOT a.attisdropped"
             ))
             .map_err(query_err("the columns"))?;
+        // Sorted here, not by the server: its sort of wide rows spills to
+        // disk on a large schema.
+        let mut rows = rows;
+        let number = |r: &Row, i: usize| text(r, i).parse::<u64>().unwrap_or(0);
+        rows.sort_by_key(|r| (number(r, 0), number(r, 1)));
         for row in rows {
             let oid = text(&row, 0);
             let name = text(&row, 2);
@@ -296,11 +302,11 @@ impl Reading {
     fn constraints(&mut self, db: &mut dyn Reader, in_schemas: &str) -> Result<(), ReflectError> {
         let rows = db
             .rows(&format!(
-                "SELECT co.conrelid, co.conname, co.contype, pg_get_constraintdef(co.oid, true), \
+                "SELECT co.conrelid, co.conname, co.contype, \
+                   CASE WHEN co.contype IN ('c', 'x') OR co.condeferrable OR NOT co.convalidated \
+                     OR fn.nspname NOT IN {in_schemas} THEN pg_get_constraintdef(co.oid, true) END, \
                    array_to_json(co.conkey), fn.nspname, fc.relname, co.confrelid, \
-                   array_to_json(ARRAY(SELECT fa.attname FROM unnest(co.confkey) WITH ORDINALITY k(num, i) \
-                     JOIN pg_catalog.pg_attribute fa ON fa.attrelid = co.confrelid AND fa.attnum = k.num \
-                     ORDER BY k.i)), \
+                   array_to_json(co.confkey), \
                    co.confdeltype, co.confupdtype, co.condeferrable, co.condeferred, n.nspname, c.relname, \
                    co.convalidated \
                  FROM pg_catalog.pg_constraint co \
@@ -309,8 +315,7 @@ impl Reading {
                  LEFT JOIN pg_catalog.pg_class fc ON fc.oid = co.confrelid \
                  LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace \
                  WHERE n.nspname IN {in_schemas} AND co.contype IN ('p', 'u', 'f', 'c', 'x') \
-                 AND c.relkind IN ('r', 'p') AND co.conislocal \
-                 ORDER BY co.conrelid, co.conname"
+                 AND c.relkind IN ('r', 'p') AND co.conislocal"
             ))
             .map_err(query_err("the constraints"))?;
         for row in rows {
@@ -390,7 +395,15 @@ impl Reading {
                         self.catalog.carried.push(c);
                         continue;
                     }
-                    let referred_columns = list(&row, 8, "a foreign key's referred columns")?;
+                    let referred_columns = list_numbers(&row, 8)?
+                        .iter()
+                        .map(|n| {
+                            self.columns
+                                .get(&(referred_oid.clone(), n.clone()))
+                                .cloned()
+                                .unwrap_or_default()
+                        })
+                        .collect();
                     let referred_schema = self.schema(text(&row, 5));
                     self.catalog.tables[ti]
                         .foreign_keys
@@ -412,42 +425,39 @@ impl Reading {
     fn indexes(&mut self, db: &mut dyn Reader, in_schemas: &str) -> Result<(), ReflectError> {
         let rows = db
             .rows(&format!(
-                "SELECT i.indrelid, ic.relname, i.indisunique, pg_get_expr(i.indpred, i.indrelid), \
-                   array_to_json(ARRAY(SELECT json_build_array(k.num = 0, CASE WHEN k.num = 0 THEN \
-                       pg_get_indexdef(i.indexrelid, k.i::int, true) ELSE a.attname END) \
-                     FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(num, i) \
-                     LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num \
-                     WHERE k.i <= i.indnkeyatts ORDER BY k.i)), \
-                   pg_get_indexdef(i.indexrelid), \
+                "SELECT i.indrelid, ic.relname, i.indisunique, \
+                   CASE WHEN i.indpred IS NOT NULL THEN pg_get_expr(i.indpred, i.indrelid) END, \
+                   i.indkey::text, \
+                   CASE WHEN 0 = ANY(i.indkey::int2[]) THEN array_to_json(ARRAY( \
+                     SELECT pg_get_indexdef(i.indexrelid, k.i::int, true) \
+                     FROM generate_series(1, i.indnkeyatts) k(i) ORDER BY k.i)) END, \
                    am.amname <> 'btree' OR i.indnatts <> i.indnkeyatts \
-                     OR EXISTS (SELECT 1 FROM unnest(i.indoption::int2[]) o WHERE o <> 0) \
-                     OR EXISTS (SELECT 1 FROM unnest(i.indclass::oid[]) oc \
-                       JOIN pg_catalog.pg_opclass op ON op.oid = oc WHERE NOT op.opcdefault) \
-                     OR EXISTS (SELECT 1 FROM unnest(i.indcollation::oid[]) cl \
-                       WHERE cl <> 0 AND cl <> 100), \
-                   c.relkind \
+                     OR NOT (string_to_array(i.indoption::text, ' ')::int[] <@ ARRAY[0]) \
+                     OR i.indclass::oid[] && ARRAY(SELECT op.oid FROM pg_catalog.pg_opclass op \
+                       WHERE NOT op.opcdefault) \
+                     OR NOT (string_to_array(i.indcollation::text, ' ')::oid[] <@ ARRAY[0, 100]::oid[]), \
+                   c.relkind, i.indexrelid \
                  FROM pg_catalog.pg_index i \
                  JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid \
                  JOIN pg_catalog.pg_class c ON c.oid = i.indrelid \
                  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
                  JOIN pg_catalog.pg_am am ON am.oid = ic.relam \
                  WHERE n.nspname IN {in_schemas} AND c.relkind IN ('r', 'p', 'm') \
-                 AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint co \
-                   WHERE co.conindid = i.indexrelid AND co.conrelid = i.indrelid \
-                   AND co.contype IN ('p', 'u', 'x')) \
+                 AND i.indexrelid NOT IN (SELECT co.conindid FROM pg_catalog.pg_constraint co \
+                   WHERE co.contype IN ('p', 'u', 'x')) \
                  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits inh \
-                   WHERE inh.inhrelid = i.indexrelid) \
-                 ORDER BY i.indrelid, ic.relname"
+                   WHERE inh.inhrelid = i.indexrelid)"
             ))
             .map_err(query_err("the indexes"))?;
+        // (index oid, position in `carried`) of the indexes carried whole.
+        let mut carried: Vec<(String, usize)> = Vec::new();
         for row in rows {
             let name = text(&row, 1);
-            let definition = text(&row, 5);
             let special = flag(&row, 6);
             let table = self.tables.get(&text(&row, 0)).copied();
             match table {
                 Some(ti) if !special && text(&row, 7) != "m" => {
-                    let parts = index_parts(&row, 4)?;
+                    let parts = self.index_parts(&row)?;
                     self.catalog.tables[ti].indexes.push(CatalogIndex {
                         name,
                         unique: flag(&row, 2),
@@ -455,17 +465,66 @@ impl Reading {
                         predicate: opt(&row, 3),
                     });
                 }
-                _ => self.catalog.carried.push(Carried {
-                    kind: "index".into(),
-                    name,
-                    table: None,
-                    before_tables: false,
-                    create: definition,
-                    drop: None,
-                }),
+                _ => {
+                    carried.push((text(&row, 8), self.catalog.carried.len()));
+                    self.catalog.carried.push(Carried {
+                        kind: "index".into(),
+                        name,
+                        table: None,
+                        before_tables: false,
+                        create: String::new(),
+                        drop: None,
+                    });
+                }
+            }
+        }
+        // The definitions of the indexes carried as they are, in one more
+        // query (there are few, and pg_get_indexdef is slow on many).
+        if !carried.is_empty() {
+            let oids: Vec<&str> = carried.iter().map(|(oid, _)| oid.as_str()).collect();
+            let rows = db
+                .rows(&format!(
+                    "SELECT i.indexrelid, pg_get_indexdef(i.indexrelid) FROM pg_catalog.pg_index i \
+                     WHERE i.indexrelid IN ({})",
+                    oids.join(", ")
+                ))
+                .map_err(query_err("the index definitions"))?;
+            for row in rows {
+                let oid = text(&row, 0);
+                if let Some((_, at)) = carried.iter().find(|(o, _)| *o == oid) {
+                    self.catalog.carried[*at].create = text(&row, 1);
+                }
             }
         }
         Ok(())
+    }
+
+    /// An index's parts: its key columns (`indkey`, column numbers, `0` for
+    /// an expression) by name, and the expressions from their definitions.
+    fn index_parts(&self, row: &Row) -> Result<Vec<IndexPart>, ReflectError> {
+        let table = text(row, 0);
+        let definitions = list(row, 5, "an index's expressions")?;
+        let mut parts = Vec::new();
+        for (k, num) in text(row, 4).split_whitespace().enumerate() {
+            if num == "0" {
+                let e = definitions.get(k).ok_or_else(|| ReflectError::Unexpected {
+                    what: "an index's expressions",
+                    detail: format!("no expression for part {}", k + 1),
+                })?;
+                parts.push(IndexPart::Expression(e.clone()));
+            } else {
+                let c = self
+                    .columns
+                    .get(&(table.clone(), num.to_owned()))
+                    .ok_or_else(|| ReflectError::Unexpected {
+                        what: "an index's columns",
+                        detail: format!("table {table} has no column number {num}"),
+                    })?;
+                parts.push(IndexPart::Column(c.clone()));
+            }
+        }
+        // `indkey` also lists INCLUDE columns; such an index is carried whole.
+        Ok(parts)
     }
 
     /// Types, domains, sequences, functions, triggers and extensions.
@@ -508,8 +567,9 @@ impl Reading {
                      pg_get_constraintdef(dc.oid, true) FROM pg_catalog.pg_constraint dc \
                      WHERE dc.contypid = t.oid ORDER BY dc.conname)) \
                  FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \
+                 LEFT JOIN pg_catalog.pg_class tc ON tc.oid = t.typrelid \
                  WHERE n.nspname IN {in_schemas} AND t.typtype IN ('e', 'd', 'c') \
-                 AND (t.typtype <> 'c' OR (SELECT relkind FROM pg_catalog.pg_class WHERE oid = t.typrelid) = 'c') \
+                 AND (t.typtype <> 'c' OR tc.relkind = 'c') \
                  AND {} ORDER BY t.oid",
                 not_extension("pg_catalog.pg_type", "t.oid")
             ))
@@ -566,12 +626,12 @@ impl Reading {
         }
         let sequences = db
             .rows(&format!(
-                "SELECT s.schemaname, s.sequencename, format_type(s.data_type, NULL), s.start_value, \
-                   s.min_value, s.max_value, s.increment_by, s.cycle, s.cache_size \
-                 FROM pg_catalog.pg_sequences s \
-                 JOIN pg_catalog.pg_namespace n ON n.nspname = s.schemaname \
-                 JOIN pg_catalog.pg_class c ON c.relname = s.sequencename AND c.relnamespace = n.oid \
-                 WHERE s.schemaname IN {in_schemas} \
+                "SELECT n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart, \
+                   s.seqmin, s.seqmax, s.seqincrement, s.seqcycle, s.seqcache \
+                 FROM pg_catalog.pg_sequence s \
+                 JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid \
+                 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE n.nspname IN {in_schemas} \
                  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.objid = c.oid \
                    AND d.classid = 'pg_catalog.pg_class'::regclass AND d.deptype IN ('a', 'i', 'e')) \
                  ORDER BY c.oid"
@@ -714,26 +774,6 @@ fn list_numbers(row: &Row, i: usize) -> Result<Vec<String>, ReflectError> {
                 detail: format!("{e} in {json:?}"),
             }),
     }
-}
-
-/// An index's parts from a JSON array of `[is_expression, text]` pairs.
-fn index_parts(row: &Row, i: usize) -> Result<Vec<IndexPart>, ReflectError> {
-    let json = text(row, i);
-    let pairs: Vec<(bool, String)> =
-        serde_json::from_str(&json).map_err(|e| ReflectError::Unexpected {
-            what: "an index's columns",
-            detail: format!("{e} in {json:?}"),
-        })?;
-    Ok(pairs
-        .into_iter()
-        .map(|(expression, text)| {
-            if expression {
-                IndexPart::Expression(text)
-            } else {
-                IndexPart::Column(text)
-            }
-        })
-        .collect())
 }
 
 /// The expression of `CHECK (expr)` (with a trailing `NOT VALID` refused).
