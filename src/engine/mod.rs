@@ -821,6 +821,13 @@ impl Connection {
         self.session.relation_exists(schema, name)
     }
 
+    /// Makes those of `schemas` that exist readable on this connection
+    /// without creating any (SQLite attaches each schema's file that is
+    /// there); for reading the catalog.
+    pub(crate) fn open_existing_schemas(&mut self, schemas: &[String]) -> Result<(), DbError> {
+        self.session.open_existing_schemas(schemas)
+    }
+
     fn end(&mut self) {
         if std::mem::take(&mut self.in_transaction) {
             self.open.fetch_sub(1, Ordering::SeqCst);

@@ -273,6 +273,12 @@ pub(crate) trait Session: Send {
     fn set_lock_timeout(&mut self, timeout: Duration) -> Result<(), DbError>;
     /// Makes the schemas usable where the database needs it (SQLite attaches a file per schema).
     fn prepare_schemas(&mut self, schemas: &[String]) -> Result<(), DbError>;
+    /// Makes those of the schemas that already exist readable, creating
+    /// none (SQLite attaches the files that are there); for reading a
+    /// catalog.
+    fn open_existing_schemas(&mut self, _schemas: &[String]) -> Result<(), DbError> {
+        Ok(())
+    }
     /// Whether a table or view with this name exists in this schema (or the default one).
     fn relation_exists(&mut self, schema: Option<&str>, name: &str) -> Result<bool, DbError>;
     /// The indexes and constraints of an existing table, as the catalog names them.

@@ -199,6 +199,21 @@ impl Session for SqliteSession {
         Ok(())
     }
 
+    fn open_existing_schemas(&mut self, schemas: &[String]) -> Result<(), DbError> {
+        let present: Vec<String> = schemas
+            .iter()
+            .filter(|s| !s.eq_ignore_ascii_case("main") && !s.eq_ignore_ascii_case("temp"))
+            .filter(|s| crate::ddl::schema_file_name_problem(s).is_none())
+            .filter(|s| match &self.target {
+                Target::File(p) => schema_file(p, s).is_file(),
+                // A shared in-memory database: attaching an absent one makes it empty.
+                Target::Memory(_) => true,
+            })
+            .cloned()
+            .collect();
+        self.prepare_schemas(&present)
+    }
+
     fn relation_exists(&mut self, schema: Option<&str>, name: &str) -> Result<bool, DbError> {
         let sql = format!(
             "SELECT count(*) FROM {}.sqlite_master WHERE type IN ('table', 'view') AND name = ?1",

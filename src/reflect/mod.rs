@@ -36,6 +36,8 @@ mod postgres;
 mod rows;
 #[cfg(feature = "sqlite")]
 mod sqlite;
+#[cfg(feature = "sqlite")]
+mod sqlite_sql;
 mod write;
 
 pub use catalog::{
@@ -80,6 +82,10 @@ impl Reader for Connection {
 /// result; with [`ReflectOptions::schemas`] empty only that schema is read.
 pub fn reflect(conn: &mut Connection, options: &ReflectOptions) -> Result<Catalog, ReflectError> {
     let kind = conn.dialect().kind();
+    // SQLite: each schema is a file next to the database, attached here
+    // when it exists (an absent one is then reported as such).
+    conn.open_existing_schemas(&options.schemas)
+        .map_err(error::query_err("the schemas"))?;
     read(conn, kind, options)
 }
 
