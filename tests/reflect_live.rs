@@ -37,6 +37,8 @@ trait Server {
     fn url(&self, db: &str) -> String;
     /// Empties database `db` (creating it if needed), schemas included.
     fn reset(&self, db: &str, schemas: &[String]);
+    /// The connection's default schema, named in the schemas to read.
+    fn default_schema(&self) -> &'static str;
 }
 
 struct Pg;
@@ -63,6 +65,41 @@ impl Server for Pg {
             c.execute(&format!("CREATE SCHEMA \"{s}\"")).unwrap();
         }
     }
+    fn default_schema(&self) -> &'static str {
+        "public"
+    }
+}
+
+/// SQLite files in a temporary folder: database `db` is `db.db`, its
+/// schemas the attached files `db.SCHEMA.db` next to it (as the engine
+/// makes them).
+struct Lite(tempfile::TempDir);
+
+impl Lite {
+    fn new() -> Lite {
+        Lite(tempfile::tempdir().unwrap())
+    }
+}
+
+impl Server for Lite {
+    fn url(&self, db: &str) -> String {
+        format!(
+            "sqlite://{}",
+            self.0.path().join(format!("{db}.db")).display()
+        )
+    }
+    fn reset(&self, db: &str, _schemas: &[String]) {
+        for e in std::fs::read_dir(self.0.path()).unwrap() {
+            let path = e.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if name == format!("{db}.db") || name.starts_with(&format!("{db}.")) {
+                std::fs::remove_file(&path).unwrap();
+            }
+        }
+    }
+    fn default_schema(&self) -> &'static str {
+        "main"
+    }
 }
 
 fn schemas_of(md: &MetaData) -> Vec<String> {
@@ -76,20 +113,17 @@ fn schemas_of(md: &MetaData) -> Vec<String> {
     s
 }
 
-fn catalog(url: &str, schemas: &[String]) -> Catalog {
-    let mut conn: Connection = Engine::from_url(url).unwrap().connect().unwrap();
+fn catalog(server: &dyn Server, db: &str, schemas: &[String]) -> Catalog {
+    let mut conn: Connection = Engine::from_url(&server.url(db))
+        .unwrap()
+        .connect()
+        .unwrap();
     let mut all = Vec::new();
     if !schemas.is_empty() {
-        all.push(default_schema(&mut conn));
+        all.push(server.default_schema().to_owned());
         all.extend(schemas.iter().cloned());
     }
     reflect(&mut conn, &ReflectOptions { schemas: all }).unwrap()
-}
-
-fn default_schema(conn: &mut Connection) -> String {
-    conn.query("SELECT current_schema()").unwrap()[0][0]
-        .clone()
-        .unwrap()
 }
 
 /// Applies `md` to the empty database `db`; `Err` when the server refuses it.
@@ -125,7 +159,7 @@ fn round_trip(server: &dyn Server, prefix: &str, own_convention: bool) -> (usize
             continue;
         }
         let schemas = schemas_of(&md);
-        let first = catalog(&server.url(&a), &schemas);
+        let first = catalog(server, &a, &schemas);
         let mut conventions = Vec::new();
         if own_convention {
             let doc: serde_json::Value =
@@ -185,7 +219,7 @@ fn round_trip(server: &dyn Server, prefix: &str, own_convention: bool) -> (usize
             failures.push(format!("{id}: the reflected document does not apply: {e}"));
             continue;
         }
-        let second = catalog(&server.url(&b), &schemas);
+        let second = catalog(server, &b, &schemas);
         if let Err(d) = catalog_differences(&first, &second) {
             failures.push(format!("{id}: {d}"));
         }
@@ -203,6 +237,10 @@ fn round_trip(server: &dyn Server, prefix: &str, own_convention: bool) -> (usize
 }
 
 fn report(what: &str, (done, failures): (usize, Vec<String>)) {
+    eprintln!(
+        "{what}: {done} documents round-tripped, {} failed",
+        failures.len()
+    );
     assert!(
         failures.is_empty(),
         "{what}: {} of {done} documents failed the round trip:\n{}",
@@ -282,7 +320,7 @@ fn postgresql_sample_schema_with_what_the_model_lacks() {
     let text = write_document(&first, &WriteOptions::default()).unwrap();
     let mut md = load_str(&text, &LoadOptions::default()).unwrap_or_else(|e| panic!("{e}\n{text}"));
     apply(&Pg, b, &mut md).unwrap_or_else(|e| panic!("{e}\n{text}"));
-    let second = catalog(&Pg.url(b), &[]);
+    let second = catalog(&Pg, b, &[]);
     if let Err(d) = catalog_differences(&first, &second) {
         panic!("{d}\n{text}");
     }
@@ -300,4 +338,17 @@ fn postgresql_sample_schema_with_what_the_model_lacks() {
         .unwrap()
         .ty
         .starts_with("text GENERATED ALWAYS AS ("));
+}
+
+#[test]
+fn sqlite_round_trip_of_the_corpus() {
+    report("sqlite", round_trip(&Lite::new(), "reflect_lite", false));
+}
+
+#[test]
+fn sqlite_round_trip_under_the_documents_convention() {
+    report(
+        "sqlite, the document's own convention",
+        round_trip(&Lite::new(), "reflect_litec", true),
+    );
 }

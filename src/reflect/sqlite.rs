@@ -373,30 +373,40 @@ impl Reading {
         for ((ti, _), rows) in keys {
             let schema = text(&rows[0], 0);
             let written = text(&rows[0], 4);
-            let referred = self.table_at(&schema, &written);
-            let referred_table =
-                referred.map_or_else(|| written.clone(), |r| self.catalog.tables[r].name.clone());
+            // SQLite resolves the name in the table's own database; a key
+            // written for a table in another schema (which SQLite cannot
+            // refer to, and does not check) is read as referring to the
+            // table of that name in the first schema read that has one.
+            let referred = self
+                .table_at(&schema, &written)
+                .or_else(|| schemas.iter().find_map(|s| self.table_at(s, &written)));
+            let Some(r) = referred else {
+                let t = &self.catalog.tables[ti];
+                self.catalog.warnings.push(format!(
+                    "a foreign key of {} refers to table {written}, which is not among the tables read; it is not reflected",
+                    t.full_name()
+                ));
+                continue;
+            };
+            let referred_schema = self.catalog.tables[r].schema.clone();
+            let referred_table = self.catalog.tables[r].name.clone();
             let columns: Vec<String> = rows
                 .iter()
                 .map(|r| self.column_name(ti, &text(r, 5)))
                 .collect();
             let mut referred_columns: Vec<String> = rows.iter().filter_map(|r| opt(r, 6)).collect();
-            match referred {
-                Some(r) if referred_columns.is_empty() => {
-                    // `REFERENCES t` without columns: its primary key.
-                    referred_columns = self.catalog.tables[r]
-                        .primary_key
-                        .as_ref()
-                        .map(|k| k.columns.clone())
-                        .unwrap_or_default();
-                }
-                Some(r) => {
-                    referred_columns = referred_columns
-                        .iter()
-                        .map(|c| self.column_name(r, c))
-                        .collect();
-                }
-                None => {}
+            if referred_columns.is_empty() {
+                // `REFERENCES t` without columns: its primary key.
+                referred_columns = self.catalog.tables[r]
+                    .primary_key
+                    .as_ref()
+                    .map(|k| k.columns.clone())
+                    .unwrap_or_default();
+            } else {
+                referred_columns = referred_columns
+                    .iter()
+                    .map(|c| self.column_name(r, c))
+                    .collect();
             }
             // The name: the first written key with these columns (and table).
             let defs = &self.defs[ti].foreign_keys;
@@ -423,7 +433,7 @@ impl Reading {
             let fk = CatalogForeignKey {
                 name,
                 columns,
-                referred_schema: schema_of(&schema),
+                referred_schema,
                 referred_table,
                 referred_columns,
                 on_delete: action(text(&rows[0], 8)),
@@ -692,7 +702,11 @@ mod tests {
 
     #[test]
     fn attached_schemas_are_read_and_absent_ones_reported() {
-        let (dir, mut conn) = database("CREATE TABLE a (id INTEGER PRIMARY KEY)");
+        // `a` was written for s1.b: SQLite's REFERENCES cannot name a schema.
+        let (dir, mut conn) = database(
+            "CREATE TABLE a (id INTEGER PRIMARY KEY, b_id INTEGER REFERENCES b (id), \
+             z_id INTEGER REFERENCES nowhere (id))",
+        );
         let other = dir.path().join("db.s1.sqlite");
         conn.execute(&format!("ATTACH DATABASE '{}' AS s1", other.display()))
             .unwrap();
@@ -709,7 +723,15 @@ mod tests {
         let b = catalog.table(Some("s1"), "b").unwrap();
         assert_eq!(b.foreign_keys[0].referred_schema.as_deref(), Some("s1"));
         assert_eq!(b.indexes[0].name, "ix_b");
-        assert!(catalog.table(None, "a").is_some());
+        let a = catalog.table(None, "a").unwrap();
+        assert_eq!(a.foreign_keys.len(), 1);
+        assert_eq!(a.foreign_keys[0].referred_schema.as_deref(), Some("s1"));
+        assert_eq!(a.foreign_keys[0].referred_table, "b");
+        assert!(
+            catalog.warnings.iter().any(|w| w.contains("table nowhere")),
+            "{:?}",
+            catalog.warnings
+        );
         let e = read(
             &mut c,
             &ReflectOptions {

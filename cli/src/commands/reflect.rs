@@ -25,8 +25,8 @@ pub(crate) struct UrlArgs {
     /// The database URL (default: DATABASE_URL).
     #[arg(long)]
     pub url: Option<String>,
-    /// The schemas to read (PostgreSQL schemas, MySQL databases); repeatable. Default: the
-    /// connection's own.
+    /// The schemas to read (PostgreSQL schemas, MySQL databases, SQLite schema files next to
+    /// the database); repeatable. Default: the connection's own.
     #[arg(long = "schema", value_name = "NAME")]
     pub schemas: Vec<String>,
     /// How long opening the connection may take, and then the login.
