@@ -39,6 +39,11 @@ trait Server {
     fn reset(&self, db: &str, schemas: &[String]);
     /// The connection's default schema, named in the schemas to read.
     fn default_schema(&self) -> &'static str;
+    /// The dialect whose final names the database keeps exactly as the
+    /// model gives them, where the round trip also checks them.
+    fn names_as_modelled(&self) -> Option<&'static dyn nomenclator::dialect::Dialect> {
+        None
+    }
 }
 
 struct Pg;
@@ -100,6 +105,9 @@ impl Server for Lite {
     fn default_schema(&self) -> &'static str {
         "main"
     }
+    fn names_as_modelled(&self) -> Option<&'static dyn nomenclator::dialect::Dialect> {
+        Some(&nomenclator::dialect::Sqlite)
+    }
 }
 
 fn schemas_of(md: &MetaData) -> Vec<String> {
@@ -160,6 +168,20 @@ fn round_trip(server: &dyn Server, prefix: &str, own_convention: bool) -> (usize
         }
         let schemas = schemas_of(&md);
         let first = catalog(server, &a, &schemas);
+        if let Some(d) = server.names_as_modelled() {
+            // A reflection that lost an object or its name on both sides
+            // would still round trip: the first catalog must name what the
+            // model names.
+            let model = nomenclator::reflect::catalog_of(&md, d).unwrap();
+            if object_lines(&model) != object_lines(&first) {
+                failures.push(format!(
+                    "{id}: the reflected names are not the model's:\n  model:     {:?}\n  reflected: {:?}",
+                    object_lines(&model),
+                    object_lines(&first)
+                ));
+                continue;
+            }
+        }
         let mut conventions = Vec::new();
         if own_convention {
             let doc: serde_json::Value =
@@ -234,6 +256,32 @@ fn round_trip(server: &dyn Server, prefix: &str, own_convention: bool) -> (usize
         );
     }
     (done, failures)
+}
+
+/// Every constraint and index of `c`: table, kind, name, columns; sorted.
+fn object_lines(c: &Catalog) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in &c.tables {
+        let n = |x: &Option<String>| x.clone().unwrap_or_else(|| "(unnamed)".into());
+        let t_name = t.full_name();
+        if let Some(pk) = &t.primary_key {
+            out.push(format!("{t_name} pk {} {:?}", n(&pk.name), pk.columns));
+        }
+        for k in &t.foreign_keys {
+            out.push(format!("{t_name} fk {} {:?}", n(&k.name), k.columns));
+        }
+        for k in &t.uniques {
+            out.push(format!("{t_name} uq {} {:?}", n(&k.name), k.columns));
+        }
+        for k in &t.checks {
+            out.push(format!("{t_name} ck {}", n(&k.name)));
+        }
+        for k in &t.indexes {
+            out.push(format!("{t_name} ix {} {}", k.name, k.unique));
+        }
+    }
+    out.sort();
+    out
 }
 
 fn report(what: &str, (done, failures): (usize, Vec<String>)) {
