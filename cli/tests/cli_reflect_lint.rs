@@ -261,3 +261,67 @@ fn reflect_as_a_user_who_may_not_connect_is_a_clear_error() {
         .unwrap();
     let _ = c.execute(&format!("DROP ROLE IF EXISTS {role}"));
 }
+
+#[test]
+#[ignore = "needs PostgreSQL on 127.0.0.1:5432"]
+fn a_database_the_server_named_lints_clean_against_its_native_pack() {
+    let db = engine_support::postgres("lint_native");
+    let mut c = nomenclator::engine::Engine::from_url(&db.url)
+        .unwrap()
+        .connect()
+        .unwrap();
+    c.execute(
+        "CREATE TABLE org (id serial PRIMARY KEY, slug text UNIQUE);
+         CREATE TABLE member (
+             id serial PRIMARY KEY,
+             org_id integer NOT NULL REFERENCES org (id),
+             email text NOT NULL,
+             age integer CHECK (age >= 0),
+             UNIQUE (org_id, email),
+             CHECK (email <> '' AND age < 200));
+         CREATE INDEX ON member (email);
+         CREATE INDEX ON member (lower(email));",
+    )
+    .unwrap();
+    drop(c);
+    let out = cmd()
+        .args([
+            "lint",
+            "--format",
+            "json",
+            "--url",
+            &db.url,
+            "--conventions",
+            "postgresql",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Against SQLAlchemy's convention, every object is listed: 2 primary
+    // keys, 2 unique constraints, 1 foreign key, 2 indexes and 2 checks
+    // (whose template wraps the name they have: ck_member_member_age_check).
+    let out = cmd()
+        .args(["lint", "--format", "json", "--url", &db.url])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let kinds: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap())
+        .collect();
+    for (kind, n) in [("pk", 2), ("uq", 2), ("fk", 1), ("ix", 2), ("ck", 2)] {
+        assert_eq!(
+            kinds.iter().filter(|k| **k == kind).count(),
+            n,
+            "{kind} in {v}"
+        );
+    }
+}
