@@ -13,6 +13,10 @@ pub enum EventKind {
     IndexAttached,
     /// A column was added to a primary key made from column flags.
     PrimaryKeyColumnAdded,
+    /// Every table is present ([`MetaData::resolve_deferred`](crate::MetaData::resolve_deferred)):
+    /// a listener may name constraints and indexes anew with the whole
+    /// schema in view.
+    TablesComplete,
     /// Before the create statements of the metadata or of a table.
     BeforeCreate,
     /// After the create statements of the metadata or of a table.
@@ -55,6 +59,7 @@ impl EventKind {
             EventKind::ConstraintAttached => "constraint_attached",
             EventKind::IndexAttached => "index_attached",
             EventKind::PrimaryKeyColumnAdded => "primary_key_column_added",
+            EventKind::TablesComplete => "tables_complete",
             EventKind::BeforeCreate => "before_create",
             EventKind::AfterCreate => "after_create",
             EventKind::BeforeDrop => "before_drop",

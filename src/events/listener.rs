@@ -5,7 +5,7 @@ use std::fmt;
 use dyn_clone::DynClone;
 
 use super::kind::{EventKind, Interest};
-use crate::schema::{Column, Constraint, DialectKind, Index, PrimaryKey, Table, TableRef};
+use crate::schema::{Column, Constraint, DialectKind, Index, Name, PrimaryKey, Table, TableRef};
 
 /// The error a listener returns to reject an attachment or stop a plan.
 ///
@@ -149,6 +149,48 @@ pub struct PrimaryKeyColumnAdded<'a> {
     pub catalog: Catalog<'a>,
 }
 
+/// A constraint or index of a table, by position: what
+/// [`TablesComplete::rename`] renames.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ObjectAt {
+    /// The table's primary key.
+    PrimaryKey,
+    /// The constraint at this position in [`Table::constraints`].
+    Constraint(usize),
+    /// The index at this position in [`Table::indexes`].
+    Index(usize),
+}
+
+/// Every table is present: fired by
+/// [`MetaData::resolve_deferred`](crate::MetaData::resolve_deferred) (which
+/// loading a document calls once its last table is added), for listeners
+/// whose names depend on the whole schema, such as names a database
+/// numbers in the order it creates things.
+///
+/// The listener reads every table through [`catalog`](Self::catalog) and
+/// asks for new names with [`rename`](Self::rename); they are set once it
+/// returns, before the next listener runs. No other event fires for a
+/// rename, and nothing else about a table can change here.
+pub struct TablesComplete<'a> {
+    /// Every table of the metadata, in declaration order.
+    pub catalog: Catalog<'a>,
+    pub(crate) renames: Vec<(usize, ObjectAt, Name)>,
+}
+
+impl TablesComplete<'_> {
+    /// Asks for the constraint or index `object` of the table at position
+    /// `table` in [`Catalog::tables`] to be named `name`. A position that
+    /// names no object is ignored.
+    pub fn rename(&mut self, table: usize, object: ObjectAt, name: Name) {
+        self.renames.push((table, object, name));
+    }
+
+    /// The renames asked for so far, in order.
+    pub fn renames(&self) -> impl Iterator<Item = (usize, ObjectAt, &Name)> {
+        self.renames.iter().map(|(t, o, n)| (*t, *o, n))
+    }
+}
+
 /// A DDL event: before or after the create or drop statements of the
 /// metadata (`table` is `None`) or of one table.
 pub struct DdlEvent<'a> {
@@ -229,6 +271,11 @@ pub trait Listener: DynClone + Send + Sync {
         Ok(())
     }
 
+    /// Every table is present: names that depend on the whole schema may be set.
+    fn tables_complete(&mut self, _event: &mut TablesComplete<'_>) -> ListenerResult {
+        Ok(())
+    }
+
     /// A DDL event.
     fn ddl(&mut self, _event: &mut DdlEvent<'_>) -> ListenerResult {
         Ok(())
@@ -257,6 +304,9 @@ impl<L: Listener + Clone> Listener for Option<L> {
         self.as_mut()
             .map_or(Ok(()), |l| l.primary_key_column_added(e))
     }
+    fn tables_complete(&mut self, e: &mut TablesComplete<'_>) -> ListenerResult {
+        self.as_mut().map_or(Ok(()), |l| l.tables_complete(e))
+    }
     fn ddl(&mut self, e: &mut DdlEvent<'_>) -> ListenerResult {
         self.as_mut().map_or(Ok(()), |l| l.ddl(e))
     }
@@ -282,6 +332,9 @@ impl<L: Listener + Clone> Listener for Vec<L> {
     fn primary_key_column_added(&mut self, e: &mut PrimaryKeyColumnAdded<'_>) -> ListenerResult {
         self.iter_mut()
             .try_for_each(|l| l.primary_key_column_added(e))
+    }
+    fn tables_complete(&mut self, e: &mut TablesComplete<'_>) -> ListenerResult {
+        self.iter_mut().try_for_each(|l| l.tables_complete(e))
     }
     fn ddl(&mut self, e: &mut DdlEvent<'_>) -> ListenerResult {
         self.iter_mut().try_for_each(|l| l.ddl(e))

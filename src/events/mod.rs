@@ -20,6 +20,11 @@
 //!    - a table-level constraint: `ConstraintAttached`;
 //!    - an index: `IndexAttached`.
 //!
+//! Once every table is present, [`MetaData::resolve_deferred`](crate::MetaData::resolve_deferred)
+//! (which loading a document calls) fires `TablesComplete`: a listener
+//! whose names depend on the whole schema (the order a database creates
+//! things in, numbers it appends on a collision) renames objects there.
+//!
 //! DDL events (`BeforeCreate`, `AfterCreate`, `BeforeDrop`, `AfterDrop`) fire
 //! around the metadata's and each table's statements while a create or drop
 //! plan runs.
@@ -32,6 +37,7 @@ pub use bus::{EventBus, ListenOptions, ListenerId, Phase};
 pub use kind::{EventKind, Interest};
 pub use listener::{
     on_column, on_constraint, on_ddl, on_index, on_table, Catalog, ColumnAttached,
-    ConstraintAttached, DdlEvent, IndexAttached, Listener, ListenerError, ListenerResult, OnColumn,
-    OnConstraint, OnDdl, OnIndex, OnTable, PrimaryKeyColumnAdded, TableAttached,
+    ConstraintAttached, DdlEvent, IndexAttached, Listener, ListenerError, ListenerResult, ObjectAt,
+    OnColumn, OnConstraint, OnDdl, OnIndex, OnTable, PrimaryKeyColumnAdded, TableAttached,
+    TablesComplete,
 };

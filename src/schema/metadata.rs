@@ -9,11 +9,13 @@ use super::constraint::{
 };
 use super::dialect_kind::DialectKind;
 use super::error::{closest, SchemaError};
+use super::name::Name;
 use super::table::{CustomDdl, Item, Table, View};
 use super::table_index::TableIndex;
 use crate::events::{
     Catalog, ColumnAttached, ConstraintAttached, DdlEvent, EventBus, EventKind, IndexAttached,
-    ListenOptions, Listener, ListenerId, Phase, PrimaryKeyColumnAdded, TableAttached,
+    ListenOptions, Listener, ListenerId, ObjectAt, Phase, PrimaryKeyColumnAdded, TableAttached,
+    TablesComplete,
 };
 
 /// What a fallible attachment returns.
@@ -403,14 +405,44 @@ impl MetaData {
         Ok(&self.tables[idx])
     }
 
-    /// Retries every deferred naming once more with all tables present.
-    /// Plans and name listings call this; call it yourself after building
-    /// tables whose foreign keys refer forward.
+    /// Retries every deferred naming once more with all tables present,
+    /// then fires [`TablesComplete`] for listeners whose names depend on
+    /// the whole schema (and applies the renames they ask for). Loading a
+    /// document calls this after its last table; call it yourself once
+    /// the tables you build are all added (foreign keys that refer forward
+    /// are named then, and so are names a pack numbers across the schema).
+    /// Calling it again names anew from the tables as they are.
     pub fn resolve_deferred(&mut self) -> Result<()> {
-        if self.deferrals.is_empty() {
-            return Ok(());
+        if !self.deferrals.is_empty() {
+            self.retry_deferrals(None)?;
         }
-        self.retry_deferrals(None)
+        self.complete()
+    }
+
+    /// Fires [`TablesComplete`], applying each listener's renames before
+    /// the next listener runs.
+    fn complete(&mut self) -> Result<()> {
+        let tables = &mut self.tables;
+        let index = &self.index;
+        self.bus.fire(EventKind::TablesComplete, None, |l| {
+            let mut ev = TablesComplete {
+                catalog: Catalog {
+                    tables,
+                    index,
+                    current: None,
+                    slot: None,
+                },
+                renames: Vec::new(),
+            };
+            let r = l.tables_complete(&mut ev);
+            for (ti, at, name) in ev.renames {
+                if let Some(t) = tables.get_mut(ti) {
+                    set_object_name(t, at, name);
+                }
+            }
+            (r, None::<()>)
+        })?;
+        Ok(())
     }
 
     /// Whether some listener still waits for a table to name a constraint.
@@ -980,6 +1012,18 @@ impl<'a> Attach<'a> {
         }
         table.indexes.push(index);
         Ok(())
+    }
+}
+
+/// Names the constraint or index of `t` at `at`, if there is one there.
+fn set_object_name(t: &mut Table, at: ObjectAt, name: Name) {
+    let slot = match at {
+        ObjectAt::PrimaryKey => t.primary_key.as_mut().map(|pk| &mut pk.name),
+        ObjectAt::Constraint(i) => t.constraints.get_mut(i).map(Constraint::name_mut),
+        ObjectAt::Index(i) => t.indexes.get_mut(i).map(|ix| &mut ix.name),
+    };
+    if let Some(slot) = slot {
+        *slot = name;
     }
 }
 
