@@ -15,17 +15,42 @@ fn template(c: &NamingConvention, k: Kind) -> Option<String> {
 }
 
 fn build(specs: &[&str], base: Option<&Path>) -> Result<NamingConvention, PackError> {
+    build_with(specs, base, &Plugins::new())
+}
+
+fn build_with(
+    specs: &[&str],
+    base: Option<&Path>,
+    plugins: &Plugins,
+) -> Result<NamingConvention, PackError> {
     let mut set = ConventionSet::new();
     for s in specs {
         set.add_pack(s, base)?;
     }
-    Ok(set.build(&Plugins::new())?.0)
+    Ok(set.build(plugins)?.0)
+}
+
+/// The plugins of the native packs (`postgresql`, `mariadb`, `mysql`).
+fn native() -> Plugins {
+    let mut plugins = Plugins::new();
+    for p in nomenclator_native::NativePlugin::all() {
+        plugins.register(p);
+    }
+    plugins
 }
 
 #[test]
 fn builtin_packs_load() {
     let names: Vec<String> = Pack::builtin().into_iter().map(|p| p.name).collect();
-    for n in ["sqlalchemy", "postgresql", "alembic-short", "digest"] {
+    for n in [
+        "sqlalchemy",
+        "postgresql",
+        "mariadb",
+        "mysql",
+        "sqlite",
+        "alembic-short",
+        "digest",
+    ] {
         assert!(names.iter().any(|x| x == n), "{n} missing from {names:?}");
         let p = Pack::load(n, None).unwrap();
         assert_eq!(p.name, n);
@@ -52,15 +77,28 @@ fn builtin_packs_load() {
         template(&sa, Kind::PrimaryKey).as_deref(),
         Some("pk_%(table_name)s")
     );
-    let pg = build(&["postgresql"], None).unwrap();
-    assert_eq!(
-        template(&pg, Kind::PrimaryKey).as_deref(),
-        Some("%(table_name)s_pkey")
-    );
-    assert_eq!(
-        template(&pg, Kind::Unique).as_deref(),
-        Some("%(table_name)s_%(column_0_N_name)s_key")
-    );
+    // The native packs name through their plugin: every template is empty,
+    // so that none names anything, and the pack cannot be used without it.
+    for (pack, plugin) in [
+        ("postgresql", "postgresql-native"),
+        ("mariadb", "mariadb-native"),
+        ("mysql", "mysql-native"),
+    ] {
+        assert_eq!(Pack::load(pack, None).unwrap().plugins, [plugin]);
+        let c = build_with(&[pack], None, &native()).unwrap();
+        for k in Kind::ALL {
+            assert_eq!(template(&c, k).as_deref(), Some(""), "{pack} {k:?}");
+        }
+        match build(&[pack], None) {
+            Err(PackError::MissingPlugin { plugin: p, .. }) => assert_eq!(p, plugin),
+            other => panic!("{pack} without its plugin: {other:?}"),
+        }
+    }
+    // The sqlite pack names nothing and needs no plugin.
+    let lite = build(&["sqlite"], None).unwrap();
+    for k in Kind::ALL {
+        assert_eq!(template(&lite, k).as_deref(), Some(""), "sqlite {k:?}");
+    }
     // alembic-short extends sqlalchemy: pk and ck come from it.
     let short = build(&["alembic-short"], None).unwrap();
     assert_eq!(
@@ -324,7 +362,7 @@ fn document_conventions_and_inline_combine() {
         "packs/uq.toml",
         "name = \"uq-only\"\n[naming_convention]\nuq = \"my_uq_%(column_0_name)s\"\n",
     );
-    let none = LoadOptions::default();
+    let none = LoadOptions::default().plugins(native());
     // No conventions at all: SQLAlchemy's default, ix only.
     let md = load("", dir.path(), &none).unwrap();
     assert_eq!(
@@ -401,7 +439,9 @@ fn load_options_conventions_apply_after_the_documents_own() {
         "cli/pk.toml",
         "name = \"cli-pk\"\n[naming_convention]\npk = \"cli_pk_%(table_name)s\"\n",
     );
-    let options = LoadOptions::new().conventions([pk.to_str().unwrap()]);
+    let options = LoadOptions::new()
+        .conventions([pk.to_str().unwrap()])
+        .plugins(native());
     let md = load(
         "conventions = \"postgresql\"\nnaming_convention = { pk = \"inline_pk_%(table_name)s\", uq = \"inline_uq_%(column_0_name)s\" }",
         dir.path(),

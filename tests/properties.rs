@@ -237,7 +237,15 @@ fn load(doc: &Value, format: Format) -> Option<MetaData> {
         Format::Json => doc.to_string(),
         Format::Toml => toml::to_string(doc).expect("no nulls left"),
     };
-    load_str(&text, &LoadOptions::new().format(format).name("prop")).ok()
+    let mut plugins = nomenclator::Plugins::new();
+    for p in nomenclator_native::NativePlugin::all() {
+        plugins.register(p);
+    }
+    let options = LoadOptions::new()
+        .format(format)
+        .name("prop")
+        .plugins(plugins);
+    load_str(&text, &options).ok()
 }
 
 /// Checks the invariants of `final_names` for one dialect and limit.
@@ -333,7 +341,7 @@ proptest! {
     #[test]
     fn random_documents_never_panic_and_names_fit(
         tables in prop::collection::vec(table(), 1..5),
-        pack in prop::option::of(prop::sample::select(&["sqlalchemy", "postgresql", "alembic-short"][..])),
+        pack in prop::option::of(prop::sample::select(&["sqlalchemy", "postgresql", "mariadb", "mysql", "alembic-short"][..])),
         templates in prop::collection::vec((prop::sample::select(&["pk", "fk", "uq", "ck", "ix"][..]), template()), 0..4),
         max in prop::option::weighted(0.3, 8usize..40),
     ) {

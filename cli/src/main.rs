@@ -1,6 +1,8 @@
 //! `nomenclator`, the command line: names, DDL, sort and graph offline;
 //! apply and drop against SQLite, PostgreSQL and MySQL/MariaDB, with the
-//! plugin crates of `plugins/` registered.
+//! plugin crates of `plugins/` registered: `digest` and `strict`, and the
+//! native handlers `postgresql-native`, `mariadb-native` and `mysql-native`
+//! that the `postgresql`, `mariadb` and `mysql` packs use.
 
 /// mimalloc: the command line allocates many small strings and vectors;
 /// it spends about half as long in the allocator as glibc malloc does.
@@ -8,8 +10,11 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
-    let plugins = nomenclator::Plugins::new()
+    let mut plugins = nomenclator::Plugins::new()
         .with(nomenclator_digest::DigestPlugin)
         .with(nomenclator_digest::StrictPlugin);
+    for native in nomenclator_native::NativePlugin::all() {
+        plugins.register(native);
+    }
     nomenclator_cli::main(plugins)
 }

@@ -27,6 +27,9 @@ const BUILTIN: &[(&str, &str)] = &[
         "postgresql",
         include_str!("../../conventions/postgresql.toml"),
     ),
+    ("mariadb", include_str!("../../conventions/mariadb.toml")),
+    ("mysql", include_str!("../../conventions/mysql.toml")),
+    ("sqlite", include_str!("../../conventions/sqlite.toml")),
     (
         "alembic-short",
         include_str!("../../conventions/alembic-short.toml"),

@@ -1,0 +1,628 @@
+//! PostgreSQL's names for unnamed constraints and indexes.
+//!
+//! PostgreSQL makes a name of three parts, `name1_name2_label`
+//! (`makeObjectName`): the table's name, the columns' names joined by `_`
+//! (`ChooseIndexNameAddition`, `ChooseForeignKeyConstraintNameAddition`)
+//! and a label (`pkey`, `key`, `fkey`, `idx`, `check`). When the whole is
+//! over 63 bytes, the longer of the first two parts loses a byte at a time
+//! (the second on a tie), and each is then cut back to a whole character.
+//! When the name is taken, a number is appended to the label (`key1`,
+//! `key2`, ...) and the name is made again (`ChooseRelationName`,
+//! `ChooseConstraintName`). What counts as taken:
+//!
+//! - an index, and the index of a primary key or unique constraint, is a
+//!   relation: its name must differ from every table, view and index of the
+//!   schema, and for a key also from every constraint of the schema;
+//! - a check or foreign key must differ from every constraint of the schema.
+
+use std::collections::{HashMap, HashSet};
+
+use nomenclator::dialect::{Dialect, PostgreSql};
+
+use crate::view::{Chosen, Obj, Order, View, What};
+
+/// PostgreSQL's `NAMEDATALEN`: names are at most one byte less.
+const NAMEDATALEN: usize = 64;
+
+/// The schema a table without one is in.
+const DEFAULT_SCHEMA: &str = "public";
+
+/// PostgreSQL's `makeObjectName`: `name1_name2_label` in at most 63 bytes,
+/// the longer of `name1` and `name2` cut first, never inside a character.
+///
+/// ```
+/// use nomenclator_native::make_object_name;
+/// assert_eq!(make_object_name("orders", Some("customer_id"), "fkey"), "orders_customer_id_fkey");
+/// assert_eq!(make_object_name("orders", None, "pkey"), "orders_pkey");
+/// let long = "a".repeat(40);
+/// let name = make_object_name(&long, Some(&"b".repeat(40)), "key");
+/// assert_eq!(name, format!("{}_{}_key", "a".repeat(29), "b".repeat(29)));
+/// ```
+pub fn make_object_name(name1: &str, name2: Option<&str>, label: &str) -> String {
+    let mut overhead = 0;
+    let mut n1 = name1.len();
+    let mut n2 = 0;
+    if let Some(n) = name2 {
+        n2 = n.len();
+        overhead += 1;
+    }
+    overhead += label.len() + 1;
+    let avail = (NAMEDATALEN - 1).saturating_sub(overhead);
+    while n1 + n2 > avail {
+        if n1 > n2 {
+            n1 -= 1;
+        } else {
+            n2 -= 1;
+        }
+    }
+    let mut out = String::with_capacity(NAMEDATALEN);
+    out.push_str(clip(name1, n1));
+    if let Some(n) = name2 {
+        out.push('_');
+        out.push_str(clip(n, n2));
+    }
+    out.push('_');
+    out.push_str(label);
+    out
+}
+
+/// The longest start of `s` within `len` bytes that ends on a character
+/// boundary (`pg_mbcliplen`).
+fn clip(s: &str, len: usize) -> &str {
+    let mut end = len.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// An identifier as PostgreSQL keeps it: cut to 63 bytes, never inside a
+/// character (`truncate_identifier`; nomenclator refuses to write such a
+/// name, but the server takes it).
+fn ident(s: &str) -> &str {
+    clip(s, NAMEDATALEN - 1)
+}
+
+/// The names joined by `_`, stopping once `NAMEDATALEN` bytes are reached
+/// (`ChooseIndexNameAddition`, `ChooseForeignKeyConstraintNameAddition`).
+fn addition<S: AsRef<str>>(names: &[S]) -> String {
+    let mut buf = String::new();
+    for n in names {
+        if !buf.is_empty() {
+            buf.push('_');
+        }
+        buf.push_str(ident(n.as_ref()));
+        if buf.len() >= NAMEDATALEN {
+            break;
+        }
+    }
+    buf
+}
+
+/// The names an index gives its columns (`ChooseIndexColumnNames`): a
+/// column's name, with a number appended when an earlier column of the
+/// index has that name already (`(a, a)` is `a`, `a1`).
+fn index_column_names(columns: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(columns.len());
+    for c in columns {
+        let c = ident(c);
+        let mut name = c.to_owned();
+        let mut i = 1;
+        while out.contains(&name) {
+            let n = i.to_string();
+            name = format!("{}{n}", clip(c, NAMEDATALEN - 1 - n.len()));
+            i += 1;
+        }
+        out.push(name);
+    }
+    out
+}
+
+/// The names taken in one schema.
+#[derive(Default)]
+struct Namespace {
+    /// Tables, views and indexes (`pg_class`).
+    relations: HashSet<String>,
+    /// Constraints (`pg_constraint`).
+    constraints: HashSet<String>,
+}
+
+impl Namespace {
+    /// `ChooseRelationName`: free among relations, and for the index of a
+    /// key among constraints too.
+    fn relation_name(&self, n1: &str, n2: Option<&str>, label: &str, key: bool) -> String {
+        self.choose(n1, n2, label, |name| {
+            let taken = self.relations.contains(name) || (key && self.constraints.contains(name));
+            !taken
+        })
+    }
+
+    /// `ChooseConstraintName`: free among constraints.
+    fn constraint_name(&self, n1: &str, n2: Option<&str>, label: &str) -> String {
+        self.choose(n1, n2, label, |name| !self.constraints.contains(name))
+    }
+
+    fn choose(
+        &self,
+        n1: &str,
+        n2: Option<&str>,
+        label: &str,
+        free: impl Fn(&str) -> bool,
+    ) -> String {
+        let mut pass = 0u32;
+        let mut modlabel = label.to_owned();
+        loop {
+            let name = make_object_name(n1, n2, &modlabel);
+            if free(&name) {
+                return name;
+            }
+            pass += 1;
+            modlabel = format!("{label}{pass}");
+        }
+    }
+}
+
+/// The names PostgreSQL gives the unnamed objects of `views`, created in
+/// `order` as nomenclator's DDL creates them: for each table its checks
+/// (in statement order), its primary key and unique constraints (a unique
+/// constraint on the same columns as the primary key or an earlier one is
+/// not created: its name is `None`), its foreign keys, its indexes; then
+/// the foreign keys added after every table.
+pub(crate) fn names(views: &[View<'_>], order: &Order) -> Vec<Chosen> {
+    let mut spaces: HashMap<&str, Namespace> = HashMap::new();
+    for v in views {
+        spaces
+            .entry(v.schema.unwrap_or(DEFAULT_SCHEMA))
+            .or_default()
+            .relations
+            .insert(ident(v.name).to_owned());
+    }
+    let deferred: HashSet<(usize, usize)> = order.deferred.iter().copied().collect();
+    let mut out = Vec::new();
+    for &ti in &order.tables {
+        let Some(t) = views.get(ti) else { continue };
+        let ns = spaces
+            .entry(t.schema.unwrap_or(DEFAULT_SCHEMA))
+            .or_default();
+        let mut chosen = |at, name: Option<String>| {
+            out.push(Chosen {
+                table: ti,
+                at,
+                name,
+            })
+        };
+        let table = ident(t.name);
+
+        for (o, _) in t.checks(true) {
+            let What::Check(ck) = o.what else { continue };
+            let name = match o.fixed {
+                Some(n) => n.to_owned(),
+                None => {
+                    let col = check_column(ck.sql(), &t.columns);
+                    let name = ns.constraint_name(table, col.map(ident), "check");
+                    chosen(o.at, Some(name.clone()));
+                    name
+                }
+            };
+            ns.constraints.insert(name);
+        }
+
+        // The primary key, then the unique constraints; one that repeats
+        // the columns of a key before it is not created. When it has a
+        // name and the key before it has none, the one index takes that
+        // name: the name stays with the object that was given it, and the
+        // other is left without one.
+        let keys: Vec<&Obj<'_>> = t
+            .primary_key
+            .iter()
+            .chain(
+                t.constraints
+                    .iter()
+                    .filter(|o| matches!(o.what, What::Unique)),
+            )
+            .collect();
+        let mut kept: Vec<(&Obj<'_>, Option<&str>)> = Vec::new();
+        for o in keys {
+            let before = kept
+                .iter_mut()
+                .find(|(k, _)| !matches!(o.what, What::PrimaryKey) && k.columns == o.columns);
+            match before {
+                Some((k, given)) => {
+                    if k.is_ours() && given.is_none() {
+                        *given = o.fixed;
+                    }
+                    if o.is_ours() {
+                        chosen(o.at, None);
+                    }
+                }
+                None => kept.push((o, None)),
+            }
+        }
+        for (o, given) in kept {
+            let name = match (o.fixed, given) {
+                (Some(n), _) => n.to_owned(),
+                (None, Some(g)) => {
+                    chosen(o.at, None);
+                    g.to_owned()
+                }
+                (None, None) => {
+                    let name = match o.what {
+                        What::PrimaryKey => ns.relation_name(table, None, "pkey", true),
+                        _ => {
+                            let cols = addition(&index_column_names(o.columns));
+                            ns.relation_name(table, Some(&cols), "key", true)
+                        }
+                    };
+                    chosen(o.at, Some(name.clone()));
+                    name
+                }
+            };
+            ns.relations.insert(name.clone());
+            ns.constraints.insert(name);
+        }
+
+        for (ci, o) in t.constraints.iter().enumerate() {
+            if matches!(o.what, What::ForeignKey { .. }) && !deferred.contains(&(ti, ci)) {
+                let name = foreign_key(t, o, ns, &mut chosen);
+                ns.constraints.insert(name);
+            }
+        }
+
+        for o in &t.indexes {
+            let name = match o.fixed {
+                Some(n) => n.to_owned(),
+                None => {
+                    let cols = addition(&index_column_names(o.columns));
+                    let name = ns.relation_name(table, Some(&cols), "idx", false);
+                    chosen(o.at, Some(name.clone()));
+                    name
+                }
+            };
+            ns.relations.insert(name);
+        }
+    }
+    for &(ti, ci) in &order.deferred {
+        let Some(t) = views.get(ti) else { continue };
+        let Some(o) = t.constraints.get(ci) else {
+            continue;
+        };
+        let ns = spaces
+            .entry(t.schema.unwrap_or(DEFAULT_SCHEMA))
+            .or_default();
+        let mut chosen = |at, name: Option<String>| {
+            out.push(Chosen {
+                table: ti,
+                at,
+                name,
+            })
+        };
+        let name = foreign_key(t, o, ns, &mut chosen);
+        ns.constraints.insert(name);
+    }
+    out
+}
+
+/// The name of foreign key `o` of `t`: its own, or the one PostgreSQL chooses.
+fn foreign_key(
+    t: &View<'_>,
+    o: &Obj<'_>,
+    ns: &Namespace,
+    chosen: &mut impl FnMut(nomenclator::events::ObjectAt, Option<String>),
+) -> String {
+    match o.fixed {
+        Some(n) => n.to_owned(),
+        None => {
+            let cols = addition(o.columns);
+            let name = ns.constraint_name(ident(t.name), Some(&cols), "fkey");
+            chosen(o.at, Some(name.clone()));
+            name
+        }
+    }
+}
+
+/// The column a check is named after: the one column of the table its
+/// expression uses, if it uses exactly one (PostgreSQL counts the
+/// expression's column references, whatever the check was declared on).
+pub(crate) fn check_column<'c>(sql: &str, columns: &[&'c str]) -> Option<&'c str> {
+    let mut found: Option<&'c str> = None;
+    for c in column_references(sql, columns) {
+        match found {
+            None => found = Some(c),
+            Some(f) if f == c => {}
+            Some(_) => return None,
+        }
+    }
+    found
+}
+
+/// One token of a check's SQL, as far as finding column references goes.
+#[derive(Clone, Debug, PartialEq)]
+enum Tok {
+    /// An identifier: unquoted ones folded to lower case, with whether it was quoted.
+    Ident(String, bool),
+    /// A string literal (any form).
+    Str,
+    /// `(`
+    Open,
+    /// `.`
+    Dot,
+    /// `::`
+    Cast,
+    /// Anything else: numbers, operators, punctuation.
+    Other,
+}
+
+/// The columns of the table (among `columns`) that the expression `sql`
+/// refers to, in order of appearance, with repeats: identifiers that name a
+/// column, leaving out function names (followed by `(`), type names (after
+/// `::` or `AS`, or before a string as in `date '2024-01-01'`), qualifiers
+/// (followed by `.`) and unquoted reserved words.
+fn column_references<'c>(sql: &str, columns: &[&'c str]) -> Vec<&'c str> {
+    let toks = tokens(sql);
+    let mut out = Vec::new();
+    for (i, tok) in toks.iter().enumerate() {
+        let Tok::Ident(word, quoted) = tok else {
+            continue;
+        };
+        if !quoted && PostgreSql.is_reserved(word) {
+            continue;
+        }
+        let next = toks.get(i + 1);
+        if matches!(next, Some(Tok::Open | Tok::Dot | Tok::Str)) {
+            continue;
+        }
+        let prev = i.checked_sub(1).and_then(|p| toks.get(p));
+        if matches!(prev, Some(Tok::Cast)) {
+            continue;
+        }
+        if let Some(Tok::Ident(p, false)) = prev {
+            if p == "as" {
+                continue;
+            }
+        }
+        if let Some(c) = columns.iter().find(|c| ident(c) == ident(word)) {
+            out.push(*c);
+        }
+    }
+    out
+}
+
+/// Splits SQL into [`Tok`]s, skipping comments and whitespace.
+fn tokens(sql: &str) -> Vec<Tok> {
+    let b = sql.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            _ if c.is_ascii_whitespace() => i += 1,
+            b'-' if b.get(i + 1) == Some(&b'-') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                // Block comments nest.
+                let mut depth = 0;
+                while i < b.len() {
+                    if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
+                        depth += 1;
+                        i += 2;
+                    } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
+                        depth -= 1;
+                        i += 2;
+                        if depth == 0 {
+                            break;
+                        }
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+            b'\'' => {
+                i = skip_string(b, i, false);
+                out.push(Tok::Str);
+            }
+            b'"' => {
+                let (word, end) = quoted_identifier(sql, i);
+                out.push(Tok::Ident(word, true));
+                i = end;
+            }
+            b'$' => {
+                // $n parameters, or a $tag$ ... $tag$ string.
+                let tag_end = b[i + 1..]
+                    .iter()
+                    .position(|&x| !(x.is_ascii_alphanumeric() || x == b'_' || x >= 0x80))
+                    .map(|p| i + 1 + p);
+                match tag_end {
+                    Some(e)
+                        if b[e] == b'$' && !b[i + 1..e].first().is_some_and(u8::is_ascii_digit) =>
+                    {
+                        let tag = &sql[i..=e];
+                        let body = e + 1;
+                        i = sql[body..]
+                            .find(tag)
+                            .map_or(b.len(), |p| body + p + tag.len());
+                        out.push(Tok::Str);
+                    }
+                    _ => {
+                        i += 1;
+                        while i < b.len() && b[i].is_ascii_digit() {
+                            i += 1;
+                        }
+                        out.push(Tok::Other);
+                    }
+                }
+            }
+            b'(' => {
+                out.push(Tok::Open);
+                i += 1;
+            }
+            b'.' if !b.get(i + 1).is_some_and(u8::is_ascii_digit) => {
+                out.push(Tok::Dot);
+                i += 1;
+            }
+            b':' if b.get(i + 1) == Some(&b':') => {
+                out.push(Tok::Cast);
+                i += 2;
+            }
+            _ if c.is_ascii_digit() || c == b'.' => {
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'.' || b[i] == b'_')
+                {
+                    i += 1;
+                }
+                out.push(Tok::Other);
+            }
+            _ if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 => {
+                let start = i;
+                while i < b.len()
+                    && (b[i].is_ascii_alphanumeric()
+                        || b[i] == b'_'
+                        || b[i] == b'$'
+                        || b[i] >= 0x80)
+                {
+                    i += 1;
+                }
+                let word = &sql[start..i];
+                // E'...', B'...', X'...', N'...' and U&'...' are strings.
+                let prefixed = matches!(word.to_ascii_lowercase().as_str(), "e" | "b" | "x" | "n");
+                if b.get(i) == Some(&b'\'') && prefixed {
+                    i = skip_string(b, i, word.eq_ignore_ascii_case("e"));
+                    out.push(Tok::Str);
+                } else if word.eq_ignore_ascii_case("u") && b.get(i) == Some(&b'&') {
+                    match b.get(i + 1) {
+                        Some(b'\'') => {
+                            i = skip_string(b, i + 1, false);
+                            out.push(Tok::Str);
+                        }
+                        Some(b'"') => {
+                            let (w, end) = quoted_identifier(sql, i + 1);
+                            out.push(Tok::Ident(w, true));
+                            i = end;
+                        }
+                        _ => out.push(Tok::Ident(word.to_ascii_lowercase(), false)),
+                    }
+                } else {
+                    out.push(Tok::Ident(word.to_ascii_lowercase(), false));
+                }
+            }
+            _ => {
+                out.push(Tok::Other);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// The end of the string literal opening at `i` (a `'`), with `''` as a
+/// quote inside it and, for `E'...'`, backslash escapes.
+fn skip_string(b: &[u8], mut i: usize, backslash: bool) -> usize {
+    i += 1;
+    while i < b.len() {
+        match b[i] {
+            b'\\' if backslash => i += 2,
+            b'\'' if b.get(i + 1) == Some(&b'\'') => i += 2,
+            b'\'' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    b.len()
+}
+
+/// The identifier quoted at `i` (a `"`), with `""` as a quote inside it,
+/// and where it ends.
+fn quoted_identifier(sql: &str, i: usize) -> (String, usize) {
+    let b = sql.as_bytes();
+    let mut word = String::new();
+    let mut j = i + 1;
+    let mut start = j;
+    while j < b.len() {
+        if b[j] == b'"' {
+            word.push_str(&sql[start..j]);
+            if b.get(j + 1) == Some(&b'"') {
+                word.push('"');
+                j += 2;
+                start = j;
+                continue;
+            }
+            return (word, j + 1);
+        }
+        j += 1;
+    }
+    word.push_str(&sql[start..]);
+    (word, b.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_fit_in_63_bytes_cutting_the_longer_part_first() {
+        let t = "ledger_price_task_address_org_item_audit";
+        let c = "note_post_project_group_tag_city";
+        let n = make_object_name(t, Some(c), "key");
+        assert_eq!(
+            n,
+            "ledger_price_task_address_org_note_post_project_group_tag_c_key"
+        );
+        assert_eq!(n.len(), 63);
+        // A tie cuts the second part.
+        assert_eq!(
+            make_object_name(&"a".repeat(30), Some(&"b".repeat(30)), "check1"),
+            format!("{}_{}_check1", "a".repeat(28), "b".repeat(27))
+        );
+    }
+
+    #[test]
+    fn cuts_never_split_a_character() {
+        // Measured on PostgreSQL 15: 58 and 60 bytes of two-byte letters.
+        let t = "é".repeat(29);
+        let c = "ü".repeat(30);
+        assert_eq!(
+            make_object_name(&t, Some(&c), "key"),
+            format!("{}_{}_key", "é".repeat(14), "ü".repeat(14))
+        );
+    }
+
+    #[test]
+    fn repeated_index_columns_are_numbered() {
+        let cols = [
+            "a".to_owned(),
+            "a".to_owned(),
+            "b".to_owned(),
+            "a".to_owned(),
+        ];
+        assert_eq!(index_column_names(&cols), ["a", "a1", "b", "a2"]);
+        assert_eq!(addition(&index_column_names(&cols[..2])), "a_a1");
+    }
+
+    #[test]
+    fn a_check_is_named_after_its_one_column() {
+        let cols = ["a", "b", "Mixed", "date", "lower"];
+        assert_eq!(check_column("a > 0", &cols), Some("a"));
+        assert_eq!(check_column("a > 0 AND a < 10", &cols), Some("a"));
+        assert_eq!(check_column("a > b", &cols), None);
+        assert_eq!(check_column("1 = 1", &cols), None);
+        assert_eq!(check_column(r#""Mixed" IS NOT NULL"#, &cols), Some("Mixed"));
+        // Unquoted names fold to lower case: `Mixed` is not the column "Mixed".
+        assert_eq!(check_column("Mixed IS NOT NULL", &cols), None);
+        assert_eq!(check_column("A > 0", &cols), Some("a"));
+        // Function names, type names, strings and comments are not columns.
+        assert_eq!(check_column("lower(b) <> ''", &cols), Some("b"));
+        assert_eq!(
+            check_column("b::date > date '2020-01-01'", &cols),
+            Some("b")
+        );
+        assert_eq!(check_column("b <> 'a' -- a\n", &cols), Some("b"));
+        assert_eq!(check_column("b <> E'\\'a' /* a */", &cols), Some("b"));
+        assert_eq!(check_column("b <> $$a$$ AND date > b", &cols), None);
+        assert_eq!(check_column("b <> $x$a$x$", &cols), Some("b"));
+        assert_eq!(
+            check_column("CAST(b AS date) IS NOT NULL", &cols),
+            Some("b")
+        );
+        assert_eq!(check_column("t.b > 0", &cols), Some("b"));
+    }
+}
