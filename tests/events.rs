@@ -690,3 +690,103 @@ fn validation_is_redone_after_changes() {
     let copy = md.clone();
     assert!(copy.validate().is_err(), "a clone keeps what is known");
 }
+
+/// Renames the first constraint of every table to `<table>_first`, and
+/// asks for a rename of an object that does not exist.
+#[derive(Clone)]
+struct Complete(Log);
+
+impl Listener for Complete {
+    fn tables_complete(
+        &mut self,
+        e: &mut nomenclator::events::TablesComplete<'_>,
+    ) -> ListenerResult {
+        use nomenclator::events::ObjectAt;
+        let tables: Vec<&Table> = e.catalog.tables().collect();
+        self.0.lock().unwrap().push(
+            tables
+                .iter()
+                .map(|t| t.name().to_owned())
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        for (i, t) in tables.iter().enumerate() {
+            if !t.constraints().is_empty() {
+                e.rename(
+                    i,
+                    ObjectAt::Constraint(0),
+                    Name::explicit(format!("{}_first", t.name())),
+                );
+            }
+            e.rename(i, ObjectAt::Index(99), Name::explicit("nowhere"));
+        }
+        Ok(())
+    }
+}
+
+#[test]
+fn tables_complete_fires_on_resolve_deferred_and_renames() {
+    let l = log();
+    let mut md = MetaData::with_convention(NamingConvention::new());
+    md.listen(Complete(l.clone()));
+    // A second listener sees the first one's renames.
+    let seen = log();
+    let s2 = seen.clone();
+    #[derive(Clone)]
+    struct After(Log);
+    impl Listener for After {
+        fn tables_complete(
+            &mut self,
+            e: &mut nomenclator::events::TablesComplete<'_>,
+        ) -> ListenerResult {
+            for t in e.catalog.tables() {
+                for c in t.constraints() {
+                    self.0.lock().unwrap().push(cname(c));
+                }
+            }
+            Ok(())
+        }
+    }
+    md.listen(After(s2));
+    md.add_table(
+        Table::new("a")
+            .column(Column::new("x", "integer").unique())
+            .column(Column::new("y", "integer")),
+    )
+    .unwrap();
+    md.add_table(Table::new("b").column(Column::new("z", "integer")))
+        .unwrap();
+    // Not before every table is said to be present.
+    assert!(take(&l).is_empty());
+    md.resolve_deferred().unwrap();
+    assert_eq!(take(&l), ["a,b"]);
+    assert_eq!(take(&seen), ["uq(x)=a_first"]);
+    assert_eq!(
+        md.table("a").unwrap().constraints()[0].name().as_str(),
+        Some("a_first")
+    );
+    assert!(md.table("b").unwrap().indexes().is_empty());
+    // Again: it fires each time.
+    md.resolve_deferred().unwrap();
+    assert_eq!(take(&l), ["a,b"]);
+}
+
+#[test]
+fn a_tables_complete_error_is_returned() {
+    #[derive(Clone)]
+    struct Refuse;
+    impl Listener for Refuse {
+        fn tables_complete(
+            &mut self,
+            _: &mut nomenclator::events::TablesComplete<'_>,
+        ) -> ListenerResult {
+            Err(ListenerError::msg("not today"))
+        }
+    }
+    let mut md = MetaData::new();
+    md.listen(Refuse);
+    md.add_table(Table::new("a").column(Column::new("x", "integer")))
+        .unwrap();
+    let e = md.resolve_deferred().unwrap_err();
+    assert!(e.to_string().contains("not today"), "{e}");
+}

@@ -270,6 +270,46 @@ fn conventions_flag() {
 }
 
 #[test]
+fn native_packs_are_registered() {
+    // The native handlers come with the command line: the mariadb and
+    // mysql packs name as those servers do.
+    let names = |pack: &str| -> Vec<(String, String)> {
+        json_names(&["--conventions", pack, "--dialect", "mysql"])
+            .iter()
+            .map(|o| {
+                (
+                    format!(
+                        "{}.{}",
+                        o["table"].as_str().unwrap(),
+                        o["kind"].as_str().unwrap()
+                    ),
+                    o["name"].as_str().unwrap_or("-").to_owned(),
+                )
+            })
+            .collect()
+    };
+    let maria = names("mariadb");
+    for (object, name) in [
+        ("organization.pk", "PRIMARY"),
+        ("organization.uq", "title"),
+        ("user_account.fk", "user_account_ibfk_1"),
+        ("user_account.ix", "org_id"),
+        ("user_account.ck", "id_positive"),
+    ] {
+        assert!(
+            maria.contains(&(object.to_owned(), name.to_owned())),
+            "{object} = {name} in {maria:?}"
+        );
+    }
+    assert!(names("mysql").contains(&("user_account.fk".into(), "user_account_ibfk_1".into())));
+    let out = cmd().arg("packs").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    for pack in ["postgresql\t", "mariadb\t", "mysql\t", "sqlite\t"] {
+        assert!(text.contains(pack), "{pack} in {text}");
+    }
+}
+
+#[test]
 fn assert_names_helper() {
     let mut md = MetaData::with_convention(
         NamingConvention::new()
