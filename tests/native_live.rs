@@ -6,10 +6,11 @@
 //!
 //! The stripped document's DDL comes from the library: indexes get marker
 //! names from a test-only pack (`ix = "nmk%(marker)s"`, a counter), and the
-//! marked `CREATE [UNIQUE] INDEX nmkN ON t (...)` statements are rewritten
-//! to `CREATE [UNIQUE] INDEX ON t (...)` for PostgreSQL and to `ALTER TABLE
-//! t ADD INDEX (...)` / `ADD UNIQUE (...)` for MariaDB, which then choose
-//! the names. Every other object is written without a name already.
+//! marked `CREATE [UNIQUE] INDEX nmkN ON t (...) [WHERE ...]` statements are
+//! rewritten to `CREATE [UNIQUE] INDEX ON t (...) [WHERE ...]` for
+//! PostgreSQL and to `ALTER TABLE t ADD INDEX (...)` / `ADD UNIQUE (...)`
+//! for MariaDB, which then choose the names. Every other object is written
+//! without a name already.
 //!
 //! PostgreSQL: one database, `native_names`; each document runs in a
 //! transaction that is rolled back. MariaDB: the database `native_names`
@@ -178,8 +179,10 @@ fn unnamed_ddl(
 ) -> Result<Vec<String>, String> {
     let md = load(doc, &[marker_pack], plugins)?;
     let plan = create_plan(&md, dialect, options).map_err(|e| e.to_string())?;
-    let marked =
-        regex::Regex::new(r"^CREATE (UNIQUE )?INDEX [`]?nmk\d+[`]? ON (.+?) \((.*)\)$").unwrap();
+    let marked = regex::Regex::new(
+        r"^CREATE (UNIQUE )?INDEX [`]?nmk\d+[`]? ON (.+?) \((.*?)\)( WHERE .*)?$",
+    )
+    .unwrap();
     let statements = plan.sql().map_err(|e| e.to_string())?;
     Ok(statements
         .iter()
@@ -351,7 +354,8 @@ fn postgresql_names_every_corpus_document_as_predicted() {
             &plugins,
             |c| {
                 let unique = c.get(1).map_or("", |m| m.as_str());
-                format!("CREATE {unique}INDEX ON {} ({})", &c[2], &c[3])
+                let partial = c.get(4).map_or("", |m| m.as_str());
+                format!("CREATE {unique}INDEX ON {} ({}){partial}", &c[2], &c[3])
             },
         );
         let mut tx = client.transaction().unwrap();
@@ -578,4 +582,99 @@ fn mariadb_catalog(conn: &mut mysql::Conn, dbs: &[String]) -> Result<Vec<Row>, S
         out.push((schema, table, "ck".to_owned(), vec![], name));
     }
     Ok(out)
+}
+
+/// A table with expression and partial indexes (not in the corpus): the
+/// names PostgreSQL gives them are the ones the `postgresql` pack predicts.
+const EXPRESSIONS: &str = r#"{
+ "tables": [{
+  "name": "x",
+  "columns": [
+   {"name": "a", "type": "integer"}, {"name": "b", "type": "integer"},
+   {"name": "c", "type": "text"}, {"name": "d", "type": "text"}, {"name": "Mixed", "type": "integer"}
+  ],
+  "indexes": [
+   {"columns": [{"expression": "lower(c)"}]},
+   {"columns": [{"expression": "a + b"}]},
+   {"columns": [{"expression": "a::text"}]},
+   {"columns": [{"expression": "(a + b)::bigint"}]},
+   {"columns": [{"expression": "CAST(a + b AS double precision)"}]},
+   {"columns": [{"expression": "(c || 'x')::varchar(10)"}]},
+   {"columns": [{"expression": "CASE WHEN a > 0 THEN b ELSE a END"}]},
+   {"columns": [{"expression": "CASE WHEN a > 0 THEN b END"}]},
+   {"columns": [{"expression": "coalesce(a, b)"}]},
+   {"columns": [{"expression": "greatest(a, b)"}]},
+   {"columns": [{"expression": "nullif(a, b)"}]},
+   {"columns": [{"expression": "trim(both ' ' from c)"}]},
+   {"columns": [{"expression": "TRIM(LEADING 'x' FROM c)"}]},
+   {"columns": [{"expression": "c COLLATE \"C\""}]},
+   {"columns": [{"expression": "(regexp_split_to_array(c, ','))[1]"}]},
+   {"columns": [{"expression": "ARRAY[a, b]"}]},
+   {"columns": [{"expression": "\"Mixed\""}]},
+   {"columns": [{"expression": "a IS NULL"}]},
+   {"columns": ["c", {"expression": "a + b"}, {"expression": "b + a"}, {"expression": "lower(d)"}], "unique": true},
+   {"columns": ["a"], "where": "b > 0"},
+   {"columns": ["a", "a"]}
+  ]
+ }]
+}"#;
+
+#[test]
+#[ignore = "needs PostgreSQL at 127.0.0.1:5432 (cargo test -- --include-ignored)"]
+fn postgresql_names_expression_indexes_as_predicted() {
+    let admin = "host=127.0.0.1 port=5432 user=postgres dbname=postgres";
+    let url = "host=127.0.0.1 port=5432 user=postgres dbname=native_names";
+    let mut admin = postgres::Client::connect(admin, postgres::NoTls)
+        .unwrap_or_else(|e| panic!("PostgreSQL is unreachable at 127.0.0.1:5432 ({e}): start it (`.ci/run` does), or leave out --include-ignored"));
+    let exists = admin
+        .query_opt(
+            "SELECT 1 FROM pg_database WHERE datname = 'native_names'",
+            &[],
+        )
+        .unwrap()
+        .is_some();
+    if !exists {
+        admin.batch_execute("CREATE DATABASE native_names").unwrap();
+    }
+    let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    let (_dir, markers, plugins) = setup();
+    let doc: Value = serde_json::from_str(EXPRESSIONS).unwrap();
+    let md = load(&doc, &["postgresql"], &plugins).unwrap();
+    let mut predicted: Vec<String> = final_names(&md, &PostgreSql.name_rules(None))
+        .unwrap()
+        .into_iter()
+        .filter_map(|o| o.name)
+        .collect();
+    predicted.sort();
+    let ddl = unnamed_ddl(
+        &doc,
+        &PostgreSql,
+        &DdlOptions::default(),
+        &markers,
+        &plugins,
+        |c| {
+            let unique = c.get(1).map_or("", |m| m.as_str());
+            let partial = c.get(4).map_or("", |m| m.as_str());
+            format!("CREATE {unique}INDEX ON {} ({}){partial}", &c[2], &c[3])
+        },
+    )
+    .unwrap();
+    let mut tx = client.transaction().unwrap();
+    for st in &ddl {
+        tx.batch_execute(st)
+            .unwrap_or_else(|e| panic!("the server refused {st}: {e}"));
+    }
+    let mut catalog: Vec<String> = tx
+        .query(
+            "SELECT indexname::text FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'x'",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    catalog.sort();
+    tx.rollback().unwrap();
+    assert_eq!(predicted.len(), 21);
+    assert_eq!(predicted, catalog);
 }

@@ -9,7 +9,8 @@
 //!   `<table>_<columns>_key`, `<table>_<columns>_fkey`,
 //!   `<table>_<columns>_idx`, `<table>_<column>_check` or `<table>_check`,
 //!   cut to 63 bytes and numbered on a collision as PostgreSQL does
-//!   (see [`make_object_name`]);
+//!   (see [`make_object_name`]; an index expression is named as
+//!   [`expression_name`] says);
 //! - `mariadb-native` ([`NativePlugin::mariadb`]): `PRIMARY`, keys named
 //!   after their first column (`_2`, `_3` on repeats), `<table>_ibfk_<n>`,
 //!   a column's check named after the column and the table's other checks
@@ -76,7 +77,7 @@ use nomenclator::naming::NamedObject;
 use nomenclator::{Kind, MetaData, Name, Plugin, Table, TableRef};
 use std::collections::HashMap;
 
-pub use postgres::make_object_name;
+pub use postgres::{expression_name, make_object_name};
 
 use view::{Chosen, Order, View};
 

@@ -23,7 +23,7 @@ use std::collections::{HashMap, HashSet};
 
 use nomenclator::events::ObjectAt;
 
-use crate::view::{Chosen, Order, View, What};
+use crate::view::{Chosen, Order, Part, View, What};
 
 /// Which of the two.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,11 +47,14 @@ pub(crate) const NAME_LEN: usize = 64;
 /// The primary key's name.
 const PRIMARY: &str = "PRIMARY";
 
+/// What MySQL 8 names an index whose first part is an expression after.
+const FUNCTIONAL_INDEX: &str = "functional_index";
+
 /// One key of a table, as the server keeps it.
 #[derive(Clone, Debug)]
 struct Key<'a> {
     name: String,
-    columns: &'a [String],
+    parts: Vec<Part<'a>>,
     /// Made for a foreign key (`HA_GENERATED_KEY`).
     generated: bool,
     primary: bool,
@@ -63,7 +66,7 @@ struct Key<'a> {
 #[derive(Clone, Debug)]
 struct NewKey<'a> {
     name: Option<String>,
-    columns: &'a [String],
+    parts: Vec<Part<'a>>,
     generated: bool,
     primary: bool,
     object: Option<ObjectAt>,
@@ -113,7 +116,7 @@ fn same(a: &str, b: &str) -> bool {
 /// of them is kept.
 fn redundant(a: &NewKey<'_>, b: &NewKey<'_>) -> bool {
     let (short, long) = if a.generated {
-        if b.generated && a.columns.len() > b.columns.len() {
+        if b.generated && a.parts.len() > b.parts.len() {
             (b, a)
         } else {
             (a, b)
@@ -124,12 +127,15 @@ fn redundant(a: &NewKey<'_>, b: &NewKey<'_>) -> bool {
         }
         (b, a)
     };
-    short.columns.len() <= long.columns.len()
+    short.parts.len() <= long.parts.len()
         && short
-            .columns
+            .parts
             .iter()
-            .zip(long.columns)
-            .all(|(x, y)| same(x, y))
+            .zip(&long.parts)
+            .all(|(x, y)| match (x, y) {
+                (Part::Column(x), Part::Column(y)) => same(x, y),
+                _ => false,
+            })
 }
 
 /// `make_unique_key_name`: the column's name, or that name with `_2`, `_3`, ...
@@ -154,7 +160,7 @@ fn add_keys<'a>(existing: Vec<Key<'a>>, new: Vec<NewKey<'a>>) -> Vec<Key<'a>> {
         .map(|k| NewKey {
             primary: k.primary,
             name: Some(k.name),
-            columns: k.columns,
+            parts: k.parts,
             generated: k.generated,
             object: k.object,
         })
@@ -166,9 +172,7 @@ fn add_keys<'a>(existing: Vec<Key<'a>>, new: Vec<NewKey<'a>>) -> Vec<Key<'a>> {
             if ignored[j] || !redundant(&all[i], &all[j]) {
                 continue;
             }
-            if !all[j].generated
-                || (all[i].generated && all[i].columns.len() < all[j].columns.len())
-            {
+            if !all[j].generated || (all[i].generated && all[i].parts.len() < all[j].parts.len()) {
                 ignored[i] = true;
             } else {
                 ignored[j] = true;
@@ -185,12 +189,21 @@ fn add_keys<'a>(existing: Vec<Key<'a>>, new: Vec<NewKey<'a>>) -> Vec<Key<'a>> {
         let name = match (k.primary, k.name) {
             (true, _) => PRIMARY.to_owned(),
             (false, Some(n)) => n,
-            (false, None) => key_name(k.columns.first().map_or("", String::as_str), &taken),
+            (false, None) => {
+                // MySQL 8 calls an index that starts with an expression
+                // `functional_index`.
+                let base = match k.parts.first() {
+                    Some(Part::Column(c)) => c,
+                    Some(Part::Expression(_)) => FUNCTIONAL_INDEX,
+                    None => "",
+                };
+                key_name(base, &taken)
+            }
         };
         taken.push(name.clone());
         out.push(Key {
             name,
-            columns: k.columns,
+            parts: k.parts,
             generated: k.generated,
             primary: k.primary,
             object: k.object,
@@ -240,7 +253,7 @@ pub(crate) fn names(views: &[View<'_>], order: &Order, flavor: Flavor) -> Result
         if let Some(pk) = &t.primary_key {
             new.push(NewKey {
                 name: Some(PRIMARY.to_owned()),
-                columns: pk.columns,
+                parts: pk.parts.clone(),
                 generated: false,
                 primary: true,
                 object: Some(pk.at),
@@ -258,7 +271,7 @@ pub(crate) fn names(views: &[View<'_>], order: &Order, flavor: Flavor) -> Result
             match o.what {
                 What::Unique => new.push(NewKey {
                     name: o.fixed.map(str::to_owned),
-                    columns: o.columns,
+                    parts: o.parts.clone(),
                     generated: false,
                     primary: false,
                     object: Some(o.at),
@@ -266,7 +279,7 @@ pub(crate) fn names(views: &[View<'_>], order: &Order, flavor: Flavor) -> Result
                 What::ForeignKey { .. } if !deferred.contains(&(ti, ci)) => {
                     new.push(NewKey {
                         name: o.fixed.map(str::to_owned),
-                        columns: o.columns,
+                        parts: o.parts.clone(),
                         generated: true,
                         primary: false,
                         object: None,
@@ -302,7 +315,7 @@ pub(crate) fn names(views: &[View<'_>], order: &Order, flavor: Flavor) -> Result
                 keys,
                 vec![NewKey {
                     name: o.fixed.map(str::to_owned),
-                    columns: o.columns,
+                    parts: o.parts.clone(),
                     generated: false,
                     primary: false,
                     object: Some(o.at),
@@ -324,7 +337,7 @@ pub(crate) fn names(views: &[View<'_>], order: &Order, flavor: Flavor) -> Result
             keys,
             vec![NewKey {
                 name: o.fixed.map(str::to_owned),
-                columns: o.columns,
+                parts: o.parts.clone(),
                 generated: true,
                 primary: false,
                 object: None,
@@ -361,7 +374,7 @@ pub(crate) fn names(views: &[View<'_>], order: &Order, flavor: Flavor) -> Result
             if k.generated {
                 out.implicit.push(Implicit {
                     table: ti,
-                    columns: k.columns.to_vec(),
+                    columns: k.parts.iter().map(|p| p.text().to_owned()).collect(),
                     name: k.name.clone(),
                 });
             }
@@ -394,7 +407,8 @@ fn record_keys(
                 ObjectAt::Index(_) => "index",
                 _ => "unique constraint",
             };
-            too_long(t, format!("{what} ({})", k.columns.join(", ")), &k.name)?;
+            let parts: Vec<&str> = k.parts.iter().map(|p| p.text()).collect();
+            too_long(t, format!("{what} ({})", parts.join(", ")), &k.name)?;
             chosen.push(Chosen {
                 table: ti,
                 at,
@@ -479,6 +493,10 @@ mod tests {
         c.iter().map(|s| (*s).to_owned()).collect()
     }
 
+    fn parts<'a>(c: &[&'a str]) -> Vec<Part<'a>> {
+        c.iter().map(|s| Part::Column(s)).collect()
+    }
+
     #[test]
     fn key_names_take_the_first_column_then_a_number() {
         let taken = cols(&["b", "A"]);
@@ -492,11 +510,9 @@ mod tests {
     fn a_later_key_replaces_the_index_of_a_foreign_key() {
         // Measured on MariaDB 10.11: `FOREIGN KEY (c)` makes key `c`, which
         // `ADD INDEX (c, d)` replaces, taking the name `c`.
-        let c = cols(&["c"]);
-        let cd = cols(&["c", "d"]);
         let fk = NewKey {
             name: None,
-            columns: &c,
+            parts: parts(&["c"]),
             generated: true,
             primary: false,
             object: None,
@@ -506,7 +522,7 @@ mod tests {
         assert_eq!(keys[0].name, "c");
         let ix = NewKey {
             name: None,
-            columns: &cd,
+            parts: parts(&["c", "d"]),
             generated: false,
             primary: false,
             object: Some(ObjectAt::Index(0)),

@@ -19,7 +19,7 @@ use std::collections::{HashMap, HashSet};
 
 use nomenclator::dialect::{Dialect, PostgreSql};
 
-use crate::view::{Chosen, Obj, Order, View, What};
+use crate::view::{Chosen, Obj, Order, Part, View, What};
 
 /// PostgreSQL's `NAMEDATALEN`: names are at most one byte less.
 const NAMEDATALEN: usize = 64;
@@ -99,13 +99,21 @@ fn addition<S: AsRef<str>>(names: &[S]) -> String {
     buf
 }
 
-/// The names an index gives its columns (`ChooseIndexColumnNames`): a
-/// column's name, with a number appended when an earlier column of the
-/// index has that name already (`(a, a)` is `a`, `a1`).
-fn index_column_names(columns: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::with_capacity(columns.len());
-    for c in columns {
-        let c = ident(c);
+/// The names an index gives its parts (`ChooseIndexColumnNames`): a
+/// column's name, an expression's [`expression_name`] (or `expr`), with a
+/// number appended when an earlier part of the index has that name already
+/// (`(a, a)` is `a`, `a1`).
+fn index_column_names(parts: &[Part<'_>]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(parts.len());
+    for p in parts {
+        let figured;
+        let c = match p {
+            Part::Column(c) => ident(c),
+            Part::Expression(e) => {
+                figured = expression_name(e);
+                figured.as_deref().map_or("expr", ident)
+            }
+        };
         let mut name = c.to_owned();
         let mut i = 1;
         while out.contains(&name) {
@@ -225,7 +233,7 @@ pub(crate) fn names(views: &[View<'_>], order: &Order) -> Vec<Chosen> {
         for o in keys {
             let before = kept
                 .iter_mut()
-                .find(|(k, _)| !matches!(o.what, What::PrimaryKey) && k.columns == o.columns);
+                .find(|(k, _)| !matches!(o.what, What::PrimaryKey) && k.parts == o.parts);
             match before {
                 Some((k, given)) => {
                     if k.is_ours() && given.is_none() {
@@ -249,7 +257,7 @@ pub(crate) fn names(views: &[View<'_>], order: &Order) -> Vec<Chosen> {
                     let name = match o.what {
                         What::PrimaryKey => ns.relation_name(table, None, "pkey", true),
                         _ => {
-                            let cols = addition(&index_column_names(o.columns));
+                            let cols = addition(&index_column_names(&o.parts));
                             ns.relation_name(table, Some(&cols), "key", true)
                         }
                     };
@@ -272,7 +280,7 @@ pub(crate) fn names(views: &[View<'_>], order: &Order) -> Vec<Chosen> {
             let name = match o.fixed {
                 Some(n) => n.to_owned(),
                 None => {
-                    let cols = addition(&index_column_names(o.columns));
+                    let cols = addition(&index_column_names(&o.parts));
                     let name = ns.relation_name(table, Some(&cols), "idx", false);
                     chosen(o.at, Some(name.clone()));
                     name
@@ -312,7 +320,8 @@ fn foreign_key(
     match o.fixed {
         Some(n) => n.to_owned(),
         None => {
-            let cols = addition(o.columns);
+            let names: Vec<&str> = o.parts.iter().map(|p| p.text()).collect();
+            let cols = addition(&names);
             let name = ns.constraint_name(ident(t.name), Some(&cols), "fkey");
             chosen(o.at, Some(name.clone()));
             name
@@ -346,9 +355,19 @@ enum Tok {
     Open,
     /// `.`
     Dot,
+    /// `)`
+    Close,
+    /// `[`
+    OpenBracket,
+    /// `]`
+    CloseBracket,
+    /// `,`
+    Comma,
     /// `::`
     Cast,
-    /// Anything else: numbers, operators, punctuation.
+    /// A number.
+    Num,
+    /// Anything else: operators, other punctuation, parameters.
     Other,
 }
 
@@ -471,7 +490,7 @@ fn tokens(sql: &str) -> Vec<Tok> {
                 {
                     i += 1;
                 }
-                out.push(Tok::Other);
+                out.push(Tok::Num);
             }
             _ if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 => {
                 let start = i;
@@ -507,12 +526,237 @@ fn tokens(sql: &str) -> Vec<Tok> {
                 }
             }
             _ => {
-                out.push(Tok::Other);
+                out.push(match c {
+                    b')' => Tok::Close,
+                    b'[' => Tok::OpenBracket,
+                    b']' => Tok::CloseBracket,
+                    b',' => Tok::Comma,
+                    _ => Tok::Other,
+                });
                 i += 1;
             }
         }
     }
     out
+}
+
+/// The name PostgreSQL gives an index expression (`FigureIndexColname`),
+/// or `None` where it gives none (and the index calls the part `expr`):
+///
+/// - a column, alone or qualified (`(email)`, `t.email`): its name;
+/// - a function call (`lower(email)`, `s.f(x)`): the function's name
+///   (`trim(...)` is `btrim`, `ltrim` or `rtrim`); `coalesce`, `greatest`,
+///   `least`, `nullif`, `row`, `array`, `exists` and the like likewise;
+/// - `current_date` and the other SQL value functions: their name;
+/// - a cast (`x::text`, `CAST(x AS text)`): the name of what is cast if it
+///   is one of the above, else the type's name as PostgreSQL spells it
+///   (`int4` for `integer`, `varchar`, `float8`, `timestamptz`, ...);
+/// - `CASE ... END`: the name of its `ELSE` result if that is one of the
+///   first three, else `case`;
+/// - `x COLLATE c`, and a subscript (`f(x)[1]`): the name of `x`, `f`;
+/// - anything else (an operator, a constant, `IS NULL`): none.
+///
+/// ```
+/// # use nomenclator_native::expression_name;
+/// assert_eq!(expression_name("lower(email)").as_deref(), Some("lower"));
+/// assert_eq!(expression_name("(price * 2)::integer").as_deref(), Some("int4"));
+/// assert_eq!(expression_name("a + b"), None);
+/// ```
+pub fn expression_name(sql: &str) -> Option<String> {
+    let toks = tokens(sql);
+    figure(&toks)
+        .filter(|(_, strength)| *strength > 0)
+        .map(|(n, _)| n)
+}
+
+/// `FigureColnameInternal`: a name and how strong a claim it is (2 for a
+/// column, a function, a value function; 1 for a type or `case`).
+fn figure(toks: &[Tok]) -> Option<(String, u8)> {
+    let toks = strip_parens(toks);
+    let first = toks.first()?;
+    // A trailing cast, COLLATE or subscript, at the top level.
+    if let Some(at) = last_top_level(toks, |t| matches!(t, Tok::Cast)) {
+        let ty = type_name(&toks[at + 1..])?;
+        return Some(match figure(&toks[..at]) {
+            Some((n, 2)) => (n, 2),
+            _ => (ty, 1),
+        });
+    }
+    if let Some(at) = last_top_level(
+        toks,
+        |t| matches!(t, Tok::Ident(w, false) if w == "collate"),
+    ) {
+        if toks[at + 1..]
+            .iter()
+            .all(|t| matches!(t, Tok::Ident(..) | Tok::Dot))
+        {
+            return figure(&toks[..at]);
+        }
+        return None;
+    }
+    if matches!(toks.last(), Some(Tok::CloseBracket)) {
+        let open = matching_open(toks, toks.len() - 1, &Tok::OpenBracket, &Tok::CloseBracket)?;
+        if matches!(toks.first(), Some(Tok::Ident(w, false)) if w == "array") && open == 1 {
+            return Some(("array".into(), 2));
+        }
+        return figure(&toks[..open]);
+    }
+    if let Tok::Ident(w, false) = first {
+        if w == "case" && matches!(toks.last(), Some(Tok::Ident(e, false)) if e == "end") {
+            let body = &toks[1..toks.len() - 1];
+            let named = last_top_level(body, |t| matches!(t, Tok::Ident(e, false) if e == "else"))
+                .and_then(|at| figure(&body[at + 1..]))
+                .filter(|(_, s)| *s == 2);
+            return Some(named.unwrap_or(("case".into(), 1)));
+        }
+    }
+    // A name, qualified or not, maybe called.
+    let mut i = 0;
+    let (name, quoted) = loop {
+        let Some(Tok::Ident(w, quoted)) = toks.get(i) else {
+            return None;
+        };
+        i += 1;
+        match toks.get(i) {
+            Some(Tok::Dot) => i += 1,
+            _ => break (w.clone(), *quoted),
+        }
+    };
+    if i == toks.len() {
+        if quoted {
+            return Some((name, 2));
+        }
+        return match name.as_str() {
+            "current_date" | "current_time" | "current_timestamp" | "localtime"
+            | "localtimestamp" | "current_role" | "current_user" | "session_user" | "user"
+            | "current_catalog" | "current_schema" | "system_user" => Some((name, 2)),
+            w if PostgreSql.is_reserved(w) => None,
+            _ => Some((name, 2)),
+        };
+    }
+    if toks.get(i) != Some(&Tok::Open)
+        || matching_open(toks, toks.len() - 1, &Tok::Open, &Tok::Close) != Some(i)
+    {
+        return None;
+    }
+    let args = &toks[i + 1..toks.len() - 1];
+    if quoted || i > 1 {
+        return Some((name, 2));
+    }
+    Some(match name.as_str() {
+        "cast" => {
+            let at = last_top_level(args, |t| matches!(t, Tok::Ident(w, false) if w == "as"))?;
+            let ty = type_name(&args[at + 1..])?;
+            match figure(&args[..at]) {
+                Some((n, 2)) => (n, 2),
+                _ => (ty, 1),
+            }
+        }
+        "trim" => {
+            let side = match args.first() {
+                Some(Tok::Ident(w, false)) if w == "leading" => "ltrim",
+                Some(Tok::Ident(w, false)) if w == "trailing" => "rtrim",
+                _ => "btrim",
+            };
+            (side.to_owned(), 2)
+        }
+        _ => (name, 2),
+    })
+}
+
+/// `toks` without parentheses around the whole of it.
+fn strip_parens(mut toks: &[Tok]) -> &[Tok] {
+    while toks.len() >= 2
+        && toks[0] == Tok::Open
+        && matching_open(toks, toks.len() - 1, &Tok::Open, &Tok::Close) == Some(0)
+    {
+        toks = &toks[1..toks.len() - 1];
+    }
+    toks
+}
+
+/// Where the bracket closed at `close` opens.
+fn matching_open(toks: &[Tok], close: usize, open: &Tok, shut: &Tok) -> Option<usize> {
+    if toks.get(close) != Some(shut) {
+        return None;
+    }
+    let mut depth = 0usize;
+    for i in (0..=close).rev() {
+        if &toks[i] == shut {
+            depth += 1;
+        } else if &toks[i] == open {
+            depth -= 1;
+            if depth == 0 {
+                return Some(i);
+            }
+        }
+    }
+    None
+}
+
+/// The last token at the top level (outside brackets) for which `is` holds.
+fn last_top_level(toks: &[Tok], is: impl Fn(&Tok) -> bool) -> Option<usize> {
+    let mut depth = 0i32;
+    let mut found = None;
+    for (i, t) in toks.iter().enumerate() {
+        match t {
+            Tok::Open | Tok::OpenBracket => depth += 1,
+            Tok::Close | Tok::CloseBracket => depth -= 1,
+            t if depth == 0 && is(t) => found = Some(i),
+            _ => {}
+        }
+    }
+    found
+}
+
+/// The name of the type written as `toks` (after `::` or `AS`), as
+/// PostgreSQL's grammar spells it; `None` when `toks` is not a type alone.
+fn type_name(toks: &[Tok]) -> Option<String> {
+    // Modifiers and array brackets say nothing of the name.
+    let mut words = Vec::new();
+    let mut depth = 0;
+    for t in toks {
+        match t {
+            Tok::Open | Tok::OpenBracket => depth += 1,
+            Tok::Close | Tok::CloseBracket => depth -= 1,
+            _ if depth > 0 => {}
+            Tok::Ident(w, q) => words.push((w.as_str(), *q)),
+            Tok::Dot => {}
+            _ => return None,
+        }
+    }
+    let (last, quoted) = *words.last()?;
+    if quoted
+        || words.len() > 1
+            && !matches!(
+                words[0].0,
+                "double" | "character" | "char" | "national" | "bit" | "timestamp" | "time"
+            )
+    {
+        return Some(last.to_owned());
+    }
+    let with_zone = words.iter().any(|(w, _)| *w == "with");
+    let varying = words.iter().any(|(w, _)| *w == "varying");
+    Some(
+        match words[0].0 {
+            "int" | "integer" => "int4",
+            "smallint" => "int2",
+            "bigint" => "int8",
+            "real" => "float4",
+            "float" => "float8",
+            "double" => "float8",
+            "decimal" | "dec" | "numeric" => "numeric",
+            "boolean" => "bool",
+            "character" | "char" | "national" | "nchar" if varying => "varchar",
+            "character" | "char" | "national" | "nchar" => "bpchar",
+            "varchar" => "varchar",
+            "bit" if varying => "varbit",
+            "timestamp" if with_zone => "timestamptz",
+            "time" if with_zone => "timetz",
+            other => other,
+        }
+        .to_owned(),
+    )
 }
 
 /// The end of the string literal opening at `i` (a `'`), with `''` as a
@@ -589,13 +833,63 @@ mod tests {
     #[test]
     fn repeated_index_columns_are_numbered() {
         let cols = [
-            "a".to_owned(),
-            "a".to_owned(),
-            "b".to_owned(),
-            "a".to_owned(),
+            Part::Column("a"),
+            Part::Column("a"),
+            Part::Column("b"),
+            Part::Column("a"),
         ];
         assert_eq!(index_column_names(&cols), ["a", "a1", "b", "a2"]);
         assert_eq!(addition(&index_column_names(&cols[..2])), "a_a1");
+        // Measured on PostgreSQL 15: (c, (a + b), (b + c)) is `c_expr_expr1`.
+        let exprs = [
+            Part::Column("c"),
+            Part::Expression("a + b"),
+            Part::Expression("(b + c)"),
+            Part::Expression("lower(d)"),
+        ];
+        assert_eq!(index_column_names(&exprs), ["c", "expr", "expr1", "lower"]);
+    }
+
+    #[test]
+    fn expressions_are_named_after_what_they_compute() {
+        let name = |e: &str| expression_name(e);
+        for (e, n) in [
+            ("lower(email)", Some("lower")),
+            ("public.f(x, y)", Some("f")),
+            ("\"Mixed\"(x)", Some("Mixed")),
+            ("(email)", Some("email")),
+            ("t.email", Some("email")),
+            ("\"Email\"", Some("Email")),
+            ("a + b", None),
+            ("(a + b)", None),
+            ("-a", None),
+            ("a IS NULL", None),
+            ("1", None),
+            ("a::text", Some("a")),
+            ("(a + b)::integer", Some("int4")),
+            ("'x'::character varying(3)", Some("varchar")),
+            ("(a + b)::double precision", Some("float8")),
+            ("(a + b)::timestamp with time zone", Some("timestamptz")),
+            ("(a || b)::public.my_type[]", Some("my_type")),
+            ("CAST(a + b AS bigint)", Some("int8")),
+            ("cast(lower(a) AS text)", Some("lower")),
+            ("lower(a)::text || 'x'", None),
+            ("CASE WHEN a > 0 THEN b ELSE c END", Some("c")),
+            ("CASE WHEN a > 0 THEN b END", Some("case")),
+            ("coalesce(a, b)", Some("coalesce")),
+            ("trim(both ' ' from a)", Some("btrim")),
+            ("TRIM(LEADING 'x' FROM a)", Some("ltrim")),
+            ("current_date", Some("current_date")),
+            ("a COLLATE \"C\"", Some("a")),
+            (
+                "(regexp_split_to_array(a, ','))[1]",
+                Some("regexp_split_to_array"),
+            ),
+            ("ARRAY[a, b]", Some("array")),
+            ("null", None),
+        ] {
+            assert_eq!(name(e).as_deref(), n, "{e}");
+        }
     }
 
     #[test]

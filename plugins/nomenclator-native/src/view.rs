@@ -2,7 +2,27 @@
 //! and index with the name it keeps or the mark that the server names it.
 
 use nomenclator::events::ObjectAt;
-use nomenclator::{Check, Constraint, Index, Name, PrimaryKey, Table};
+use nomenclator::{Check, Constraint, Index, IndexPart, Name, PrimaryKey, Table};
+
+/// One part of a key or index: a column, or (in an index) an expression.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Part<'a> {
+    Column(&'a str),
+    Expression(&'a str),
+}
+
+impl<'a> Part<'a> {
+    /// The column's name or the expression's text.
+    pub fn text(self) -> &'a str {
+        match self {
+            Part::Column(t) | Part::Expression(t) => t,
+        }
+    }
+}
+
+fn column_parts(columns: &[String]) -> Vec<Part<'_>> {
+    columns.iter().map(|c| Part::Column(c)).collect()
+}
 
 /// What a constraint or index is, as far as naming goes.
 #[derive(Clone, Copy, Debug)]
@@ -15,12 +35,14 @@ pub(crate) enum What<'a> {
 }
 
 /// One constraint or index of a [`View`].
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Obj<'a> {
     /// Where it sits in its table.
     pub at: ObjectAt,
     pub what: What<'a>,
-    pub columns: &'a [String],
+    /// Its columns (a foreign key's local ones, a column-level check's
+    /// column), or an index's parts.
+    pub parts: Vec<Part<'a>>,
     /// The name it keeps (the user's, or one another convention gave it);
     /// `None` when the server names it, and so the rules do.
     pub fixed: Option<&'a str>,
@@ -156,7 +178,7 @@ fn primary_key<'a>(pk: &'a PrimaryKey, at: ObjectAt, fixed: Option<&'a str>) -> 
     Obj {
         at,
         what: What::PrimaryKey,
-        columns: pk.columns(),
+        parts: column_parts(pk.columns()),
         fixed,
     }
 }
@@ -173,7 +195,7 @@ fn constraint<'a>(c: &'a Constraint, at: ObjectAt, fixed: Option<&'a str>) -> Ob
     Obj {
         at,
         what,
-        columns: c.columns(),
+        parts: column_parts(c.columns()),
         fixed,
     }
 }
@@ -182,7 +204,14 @@ fn index<'a>(ix: &'a Index, at: ObjectAt, fixed: Option<&'a str>) -> Obj<'a> {
     Obj {
         at,
         what: What::Index,
-        columns: ix.columns(),
+        parts: ix
+            .parts()
+            .iter()
+            .map(|p| match p {
+                IndexPart::Column(c) => Part::Column(c),
+                IndexPart::Expression(e) => Part::Expression(e),
+            })
+            .collect(),
         fixed,
     }
 }
