@@ -325,3 +325,66 @@ fn a_database_the_server_named_lints_clean_against_its_native_pack() {
         );
     }
 }
+
+#[test]
+#[ignore = "needs PostgreSQL on 127.0.0.1:5432"]
+fn lint_with_the_postgresql_pack_finds_only_the_names_given_by_hand() {
+    // spec/evolve.md, "Native naming": in a database whose names the server
+    // chose, `lint --conventions postgresql` finds what someone named by hand.
+    use nomenclator::engine::Engine;
+    let admin = Engine::from_url("postgres://postgres@127.0.0.1:5432/test").unwrap();
+    let name = format!("native_lint_{}", std::process::id());
+    let mut c = admin.connect().unwrap();
+    c.execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .unwrap();
+    c.execute(&format!("CREATE DATABASE {name}")).unwrap();
+    let url = format!("postgres://postgres@127.0.0.1:5432/{name}");
+    let result = std::panic::catch_unwind(|| {
+        let mut db = Engine::from_url(&url).unwrap().connect().unwrap();
+        for sql in [
+            "CREATE TABLE a (id int PRIMARY KEY, x int UNIQUE, y int CHECK (y > 0), z int, CHECK (1 = 1), CHECK (y < 10))",
+            "CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a, x int, UNIQUE (x), UNIQUE (x, a_id))",
+            "CREATE INDEX ON b (x)",
+            "CREATE INDEX ON b (x)",
+            "CREATE INDEX ON b (lower(x::text))",
+            "ALTER TABLE b ADD CONSTRAINT handmade UNIQUE (a_id)",
+        ] {
+            db.execute(sql).unwrap();
+        }
+        let out = cmd()
+            .args([
+                "lint",
+                "--format",
+                "json",
+                "--conventions",
+                "postgresql",
+                "--url",
+                &url,
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let found: Vec<(String, String)> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["actual"].as_str().unwrap_or("-").to_owned(),
+                    f["expected"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        assert_eq!(found, [("handmade".to_owned(), "b_a_id_key".to_owned())]);
+    });
+    let _ = c.execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+    if let Err(p) = result {
+        std::panic::resume_unwind(p);
+    }
+}
