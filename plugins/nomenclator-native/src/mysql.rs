@@ -304,7 +304,8 @@ pub(crate) fn names(views: &[View<'_>], order: &Order, flavor: Flavor) -> Result
             }
         }
         st.keys = add_keys(Vec::new(), new);
-        record_keys(t, ti, &st.keys, &mut out.chosen, too_long)?;
+        let mut recorded = HashSet::new();
+        record_keys(t, ti, &st.keys, &mut recorded, &mut out.chosen, too_long)?;
 
         checks(t, ti, flavor, &mut out.chosen, too_long)?;
 
@@ -321,7 +322,7 @@ pub(crate) fn names(views: &[View<'_>], order: &Order, flavor: Flavor) -> Result
                     object: Some(o.at),
                 }],
             );
-            record_keys(t, ti, &st.keys, &mut out.chosen, too_long)?;
+            record_keys(t, ti, &st.keys, &mut recorded, &mut out.chosen, too_long)?;
         }
         states.insert(ti, st);
     }
@@ -389,6 +390,7 @@ fn record_keys(
     t: &View<'_>,
     ti: usize,
     keys: &[Key<'_>],
+    recorded: &mut HashSet<ObjectAt>,
     chosen: &mut Vec<Chosen>,
     too_long: impl Fn(&View<'_>, String, &str) -> Result<(), TooLong>,
 ) -> Result<(), TooLong> {
@@ -402,7 +404,7 @@ fn record_keys(
             ObjectAt::Index(i) => t.indexes.get(i).is_some_and(|o| o.is_ours()),
             ObjectAt::PrimaryKey => false,
         };
-        if ours && !chosen.iter().any(|c| c.table == ti && c.at == at) {
+        if ours && recorded.insert(at) {
             let what = match at {
                 ObjectAt::Index(_) => "index",
                 _ => "unique constraint",
