@@ -631,7 +631,14 @@ mod tests {
         assert_eq!(o.primary_key.as_ref().unwrap().name, None);
         assert_eq!(o.uniques[0].columns, ["code", "customer_id"]);
         assert_eq!(o.checks[0].name.as_deref(), Some("check"));
-        let fks: Vec<(Option<&str>, &str, &str, Option<&str>, Option<&str>)> = o
+        type Fk<'a> = (
+            Option<&'a str>,
+            &'a str,
+            &'a str,
+            Option<&'a str>,
+            Option<&'a str>,
+        );
+        let fks: Vec<Fk> = o
             .foreign_keys
             .iter()
             .map(|f| {
