@@ -18,7 +18,7 @@ use crate::dialect::{self, Dialect};
 use crate::document::{load_str, DocumentError, Format, LoadOptions};
 use crate::naming::{NameRules, NamedObject, NamingError};
 use crate::plugin::Plugins;
-use crate::schema::{ColumnType, Kind};
+use crate::schema::{ColumnType, DialectKind, Kind};
 use crate::MetaData;
 
 /// How to write a catalog as a document.
@@ -347,13 +347,18 @@ impl Writer<'_> {
     /// Every nameable object.
     fn objects(&self) -> impl Iterator<Item = ObjectId> + '_ {
         self.catalog.tables.iter().enumerate().flat_map(|(ti, t)| {
+            // A MySQL primary key is always `PRIMARY`: not a name to give.
             let pk = t
                 .primary_key
                 .iter()
+                .filter(|_| !self.mysql())
                 .map(move |_| ObjectId(ti, Kind::PrimaryKey, 0));
             let fk = (0..t.foreign_keys.len()).map(move |i| ObjectId(ti, Kind::ForeignKey, i));
             let uq = (0..t.uniques.len()).map(move |i| ObjectId(ti, Kind::Unique, i));
-            let ck = (0..t.checks.len()).map(move |i| ObjectId(ti, Kind::Check, i));
+            let ck = self
+                .checks(t)
+                .into_iter()
+                .map(move |i| ObjectId(ti, Kind::Check, i));
             let ix = self
                 .indexes(t)
                 .into_iter()
@@ -362,15 +367,26 @@ impl Writer<'_> {
         })
     }
 
-    /// The positions of the indexes the document writes: on MySQL, an
-    /// index a foreign key made for itself (its name and leading columns)
-    /// comes back with the key and is left out.
+    /// Whether the catalog is a MySQL or MariaDB one.
+    fn mysql(&self) -> bool {
+        matches!(self.d.kind(), DialectKind::MySql | DialectKind::MariaDb)
+    }
+
+    /// The positions of the indexes the document writes: on MySQL and
+    /// MariaDB, an index a foreign key made for itself comes back with the
+    /// key and is left out. The server makes one, named after the
+    /// constraint and on exactly its columns, when no index starts with
+    /// them; an index of another name (the server names the one it makes
+    /// for an unnamed key after its first column) or on more columns is
+    /// written, and the key then uses it again.
     fn indexes(&self, t: &CatalogTable) -> Vec<usize> {
         let fk_made = |ix: &CatalogIndex| {
-            self.catalog.dialect == "mysql"
+            self.mysql()
+                && !ix.unique
+                && ix.predicate.is_none()
                 && t.foreign_keys.iter().any(|fk| {
                     fk.name.as_deref() == Some(ix.name.as_str())
-                        && ix.parts.len() >= fk.columns.len()
+                        && ix.parts.len() == fk.columns.len()
                         && fk
                             .columns
                             .iter()
@@ -381,6 +397,34 @@ impl Writer<'_> {
         (0..t.indexes.len())
             .filter(|&i| !fk_made(&t.indexes[i]))
             .collect()
+    }
+
+    /// The positions of the checks the document writes: a check that only
+    /// says what the column's type is (MariaDB's `json_valid(col)` named
+    /// after a JSON column) comes back with the type and is left out.
+    fn checks(&self, t: &CatalogTable) -> Vec<usize> {
+        (0..t.checks.len())
+            .filter(|&i| self.type_check_of(t, i).is_none())
+            .collect()
+    }
+
+    /// The column whose type check `t.checks[i]` is, and that type.
+    fn type_check_of<'t>(&self, t: &'t CatalogTable, i: usize) -> Option<(&'t str, ColumnType)> {
+        let ck = &t.checks[i];
+        let column = t.column(ck.name.as_deref()?)?;
+        let ty = self.type_reader().parse_checked_type(&column.ty, &column.name, &ck.sql)?;
+        Some((column.name.as_str(), ty))
+    }
+
+    /// The dialect that reads the catalog's types: MariaDB's for a MySQL
+    /// catalog too (MySQL has its own JSON type, so MariaDB's reading of
+    /// `longtext` with a `json_valid` check never applies there).
+    fn type_reader(&self) -> &'static dyn Dialect {
+        if self.mysql() {
+            dialect::for_kind(DialectKind::MariaDb)
+        } else {
+            self.d
+        }
     }
 
     /// The database's name for an object.
@@ -614,11 +658,11 @@ impl Writer<'_> {
                 convention: uq_conv,
             });
         }
-        let checks = t
-            .checks
-            .iter()
-            .enumerate()
-            .map(|(i, ck)| {
+        let checks = self
+            .checks(t)
+            .into_iter()
+            .map(|i| {
+                let ck = &t.checks[i];
                 let (name, convention) = name(Kind::Check, i, &ck.name);
                 OutCheck {
                     sql: ck.sql.clone(),
@@ -687,7 +731,7 @@ impl Writer<'_> {
     /// server has, else the server's spelling.
     fn portable_type(&self, c: &CatalogColumn) -> String {
         let parsed = self.d.parse_type(&c.ty);
-        if matches!(parsed, ColumnType::Other(_)) {
+        if matches!(parsed, ColumnType::Other(_)) || (self.mysql() && mysql_lossy(&c.ty)) {
             return c.ty.clone();
         }
         // Exact only if writing the portable type gives the server's type back.
@@ -703,15 +747,39 @@ impl Writer<'_> {
     }
 
     fn column(&self, t: &CatalogTable, c: &CatalogColumn) -> OutColumn {
-        let _ = t;
+        let checked = (0..t.checks.len())
+            .filter_map(|i| self.type_check_of(t, i))
+            .find(|(name, _)| *name == c.name)
+            .map(|(_, ty)| ty.to_string());
         OutColumn {
             name: c.name.clone(),
-            ty: self.portable_type(c),
+            ty: checked.unwrap_or_else(|| self.portable_type(c)),
             nullable: (!c.nullable).then_some(false),
             default: c.default.clone(),
             comment: c.comment.clone(),
             ..OutColumn::default()
         }
+    }
+}
+
+/// Whether MySQL's `parse_type` reads `ty` (a `COLUMN_TYPE`) as a portable
+/// type that the server would store differently: `double`, `longtext` and
+/// `longblob` read as float, text and blob, which are stored as `float`,
+/// `text` and `blob`; an integer's display width other than the one the
+/// server gives by itself (`int(11)`, `bigint(20)`, `smallint(6)`, or none
+/// on MySQL 8.0.19 and later) is lost.
+fn mysql_lossy(ty: &str) -> bool {
+    let t = ty.trim().to_ascii_lowercase();
+    let (head, args) = match t.split_once('(') {
+        Some((h, a)) => (h.trim(), Some(a.trim_end_matches(')').trim())),
+        None => (t.as_str(), None),
+    };
+    match (head, args) {
+        ("double" | "double precision" | "longtext" | "longblob", _) => true,
+        ("int" | "integer", Some(w)) => w != "11",
+        ("bigint", Some(w)) => w != "20",
+        ("smallint", Some(w)) => w != "6",
+        _ => false,
     }
 }
 
