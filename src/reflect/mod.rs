@@ -3,8 +3,8 @@
 //!
 //! Each backend reads its server's catalog with a fixed number of queries,
 //! however many tables there are: `pg_catalog` on PostgreSQL,
-//! `information_schema` (and `SHOW CREATE` where only it tells) on
-//! MySQL/MariaDB, `sqlite_master` and the `pragma_*` table-valued
+//! `information_schema` on MySQL/MariaDB (triggers, SQL routines and the
+//! indexes the model cannot say carried as DDL rebuilt from it), `sqlite_master` and the `pragma_*` table-valued
 //! functions on SQLite. What the model has no place for is carried as the
 //! catalog's own DDL ([`Carried`]) or named in [`Catalog::warnings`];
 //! nothing is dropped silently.

@@ -303,12 +303,7 @@ impl Reading {
             // The referred table is not in the document: carried.
             let t = &self.catalog.tables[ti];
             let table_sql = self.qualified(&self.raw_schema(t), &t.name);
-            let q = |cols: &[String]| {
-                cols.iter()
-                    .map(|c| bq(c))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
+            let q = |cols: &[String]| cols.iter().map(|c| bq(c)).collect::<Vec<_>>().join(", ");
             let mut create = format!(
                 "ALTER TABLE {table_sql} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {}.{} ({})",
                 bq(fk.name.as_deref().unwrap_or_default()),
@@ -613,7 +608,10 @@ impl Reading {
                 table: None,
                 before_tables: true,
                 create,
-                drop: Some(format!("DROP {kind} IF EXISTS {}", self.qualified(&schema, &name))),
+                drop: Some(format!(
+                    "DROP {kind} IF EXISTS {}",
+                    self.qualified(&schema, &name)
+                )),
             });
         }
         Ok(())
@@ -1059,7 +1057,13 @@ mod tests {
                 (
                     "information_schema.TABLES",
                     vec![
-                        row(&[s("shop"), s("p"), s("BASE TABLE"), s("parents"), s("InnoDB")]),
+                        row(&[
+                            s("shop"),
+                            s("p"),
+                            s("BASE TABLE"),
+                            s("parents"),
+                            s("InnoDB"),
+                        ]),
                         row(&[s("shop"), s("c"), s("BASE TABLE"), s(""), s("InnoDB")]),
                         row(&[s("shop"), s("v"), s("VIEW"), s("VIEW"), None]),
                     ],
@@ -1067,40 +1071,174 @@ mod tests {
                 (
                     "information_schema.COLUMNS",
                     vec![
-                        row(&[s("shop"), s("c"), s("id"), s("int(11)"), s("NO"), None, s(""), s(""), None]),
-                        row(&[s("shop"), s("c"), s("pid"), s("int(11)"), s("YES"), s("NULL"), s(""), s(""), None]),
-                        row(&[s("shop"), s("p"), s("id"), s("int(11)"), s("NO"), None, s("auto_increment"), s(""), None]),
-                        row(&[s("shop"), s("p"), s("code"), s("varchar(10)"), s("NO"), s("'x'"), s(""), s("the code"), None]),
-                        row(&[s("shop"), s("v"), s("id"), s("int(11)"), s("NO"), s("0"), s(""), s(""), None]),
+                        row(&[
+                            s("shop"),
+                            s("c"),
+                            s("id"),
+                            s("int(11)"),
+                            s("NO"),
+                            None,
+                            s(""),
+                            s(""),
+                            None,
+                        ]),
+                        row(&[
+                            s("shop"),
+                            s("c"),
+                            s("pid"),
+                            s("int(11)"),
+                            s("YES"),
+                            s("NULL"),
+                            s(""),
+                            s(""),
+                            None,
+                        ]),
+                        row(&[
+                            s("shop"),
+                            s("p"),
+                            s("id"),
+                            s("int(11)"),
+                            s("NO"),
+                            None,
+                            s("auto_increment"),
+                            s(""),
+                            None,
+                        ]),
+                        row(&[
+                            s("shop"),
+                            s("p"),
+                            s("code"),
+                            s("varchar(10)"),
+                            s("NO"),
+                            s("'x'"),
+                            s(""),
+                            s("the code"),
+                            None,
+                        ]),
+                        row(&[
+                            s("shop"),
+                            s("v"),
+                            s("id"),
+                            s("int(11)"),
+                            s("NO"),
+                            s("0"),
+                            s(""),
+                            s(""),
+                            None,
+                        ]),
                     ],
                 ),
                 (
                     "KEY_COLUMN_USAGE",
                     vec![
-                        row(&[s("shop"), s("c"), s("PRIMARY"), s("PRIMARY KEY"), s("id"), None, None, None, None, None]),
-                        row(&[s("shop"), s("c"), s("fk_c_p"), s("FOREIGN KEY"), s("pid"), s("shop"), s("p"), s("id"), s("RESTRICT"), s("CASCADE")]),
-                        row(&[s("shop"), s("p"), s("PRIMARY"), s("PRIMARY KEY"), s("id"), None, None, None, None, None]),
+                        row(&[
+                            s("shop"),
+                            s("c"),
+                            s("PRIMARY"),
+                            s("PRIMARY KEY"),
+                            s("id"),
+                            None,
+                            None,
+                            None,
+                            None,
+                            None,
+                        ]),
+                        row(&[
+                            s("shop"),
+                            s("c"),
+                            s("fk_c_p"),
+                            s("FOREIGN KEY"),
+                            s("pid"),
+                            s("shop"),
+                            s("p"),
+                            s("id"),
+                            s("RESTRICT"),
+                            s("CASCADE"),
+                        ]),
+                        row(&[
+                            s("shop"),
+                            s("p"),
+                            s("PRIMARY"),
+                            s("PRIMARY KEY"),
+                            s("id"),
+                            None,
+                            None,
+                            None,
+                            None,
+                            None,
+                        ]),
                     ],
                 ),
                 (
                     "CHECK_CONSTRAINTS",
-                    vec![row(&[s("shop"), s("p"), s("code"), s("`code` <> ''"), s("YES")])],
+                    vec![row(&[
+                        s("shop"),
+                        s("p"),
+                        s("code"),
+                        s("`code` <> ''"),
+                        s("YES"),
+                    ])],
                 ),
                 (
                     "STATISTICS",
                     vec![
-                        row(&[s("shop"), s("c"), s("fk_c_p"), s("1"), s("pid"), None, s("BTREE"), s("A"), None, s("0")]),
-                        row(&[s("shop"), s("p"), s("uq_code"), s("0"), s("code"), None, s("BTREE"), s("A"), None, s("0")]),
-                        row(&[s("shop"), s("p"), s("ix_code"), s("1"), s("code"), s("4"), s("BTREE"), s("A"), None, s("0")]),
+                        row(&[
+                            s("shop"),
+                            s("c"),
+                            s("fk_c_p"),
+                            s("1"),
+                            s("pid"),
+                            None,
+                            s("BTREE"),
+                            s("A"),
+                            None,
+                            s("0"),
+                        ]),
+                        row(&[
+                            s("shop"),
+                            s("p"),
+                            s("uq_code"),
+                            s("0"),
+                            s("code"),
+                            None,
+                            s("BTREE"),
+                            s("A"),
+                            None,
+                            s("0"),
+                        ]),
+                        row(&[
+                            s("shop"),
+                            s("p"),
+                            s("ix_code"),
+                            s("1"),
+                            s("code"),
+                            s("4"),
+                            s("BTREE"),
+                            s("A"),
+                            None,
+                            s("0"),
+                        ]),
                     ],
                 ),
                 (
                     "information_schema.VIEWS",
-                    vec![row(&[s("shop"), s("v"), s("select `shop`.`p`.`id` AS `id` from `shop`.`p`"), s("NONE")])],
+                    vec![row(&[
+                        s("shop"),
+                        s("v"),
+                        s("select `shop`.`p`.`id` AS `id` from `shop`.`p`"),
+                        s("NONE"),
+                    ])],
                 ),
                 (
                     "information_schema.TRIGGERS",
-                    vec![row(&[s("shop"), s("trg"), s("p"), s("BEFORE"), s("INSERT"), s("SET NEW.code = UPPER(NEW.code)")])],
+                    vec![row(&[
+                        s("shop"),
+                        s("trg"),
+                        s("p"),
+                        s("BEFORE"),
+                        s("INSERT"),
+                        s("SET NEW.code = UPPER(NEW.code)"),
+                    ])],
                 ),
             ],
         };

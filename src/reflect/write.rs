@@ -127,6 +127,8 @@ struct OutColumn {
     #[serde(skip_serializing_if = "Option::is_none")]
     default: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    check: Option<OutCheck>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     references: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     on_delete: Option<String>,
@@ -402,17 +404,35 @@ impl Writer<'_> {
     /// The positions of the checks the document writes: a check that only
     /// says what the column's type is (MariaDB's `json_valid(col)` named
     /// after a JSON column) comes back with the type and is left out.
+    ///
+    /// A column-level check of MariaDB (named after its column by the
+    /// server, which takes no name for it) is written on its column, and is
+    /// not a table's check either.
     fn checks(&self, t: &CatalogTable) -> Vec<usize> {
         (0..t.checks.len())
-            .filter(|&i| self.type_check_of(t, i).is_none())
+            .filter(|&i| self.type_check_of(t, i).is_none() && self.column_check_of(t, i).is_none())
             .collect()
+    }
+
+    /// The column `t.checks[i]` is the column-level check of: on MySQL and
+    /// MariaDB, a check named as a column of its table. (MariaDB names a
+    /// column's check after the column; a table's check so named comes
+    /// back the same when written on the column.)
+    fn column_check_of<'t>(&self, t: &'t CatalogTable, i: usize) -> Option<&'t str> {
+        if !self.mysql() {
+            return None;
+        }
+        let column = t.column(t.checks[i].name.as_deref()?)?;
+        Some(column.name.as_str())
     }
 
     /// The column whose type check `t.checks[i]` is, and that type.
     fn type_check_of<'t>(&self, t: &'t CatalogTable, i: usize) -> Option<(&'t str, ColumnType)> {
         let ck = &t.checks[i];
         let column = t.column(ck.name.as_deref()?)?;
-        let ty = self.type_reader().parse_checked_type(&column.ty, &column.name, &ck.sql)?;
+        let ty = self
+            .type_reader()
+            .parse_checked_type(&column.ty, &column.name, &ck.sql)?;
         Some((column.name.as_str(), ty))
     }
 
@@ -751,9 +771,19 @@ impl Writer<'_> {
             .filter_map(|i| self.type_check_of(t, i))
             .find(|(name, _)| *name == c.name)
             .map(|(_, ty)| ty.to_string());
+        let check = (0..t.checks.len())
+            .filter(|&i| self.type_check_of(t, i).is_none())
+            .find(|&i| self.column_check_of(t, i) == Some(c.name.as_str()))
+            .map(|i| OutCheck {
+                sql: t.checks[i].sql.clone(),
+                name: None,
+                // Unnamed whatever the conventions say: the server names it.
+                convention: (!self.options.conventions.is_empty()).then_some(false),
+            });
         OutColumn {
             name: c.name.clone(),
             ty: checked.unwrap_or_else(|| self.portable_type(c)),
+            check,
             nullable: (!c.nullable).then_some(false),
             default: c.default.clone(),
             comment: c.comment.clone(),
@@ -985,4 +1015,114 @@ pub fn lint(catalog: &Catalog, options: &WriteOptions) -> Result<Vec<Finding>, W
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reflect::{CatalogCheck, CatalogForeignKey, CatalogKey};
+
+    fn column(name: &str, ty: &str) -> CatalogColumn {
+        CatalogColumn {
+            name: name.into(),
+            ty: ty.into(),
+            nullable: true,
+            ..Default::default()
+        }
+    }
+
+    fn mysql_catalog(index_parts: &[&str]) -> Catalog {
+        let parent = CatalogTable {
+            name: "p".into(),
+            columns: vec![column("id", "int(11)")],
+            primary_key: Some(CatalogKey {
+                name: None,
+                columns: vec!["id".into()],
+            }),
+            ..Default::default()
+        };
+        let child = CatalogTable {
+            name: "c".into(),
+            columns: vec![
+                column("a", "int(11)"),
+                column("b", "int(11)"),
+                column("j", "longtext"),
+                column("d", "double"),
+                column("n", "numeric(5)"),
+            ],
+            foreign_keys: vec![CatalogForeignKey {
+                name: Some("fk_a".into()),
+                columns: vec!["a".into()],
+                referred_table: "p".into(),
+                referred_columns: vec!["id".into()],
+                ..Default::default()
+            }],
+            checks: vec![
+                CatalogCheck {
+                    name: Some("j".into()),
+                    sql: "json_valid(`j`)".into(),
+                },
+                CatalogCheck {
+                    name: Some("b".into()),
+                    sql: "`b` > 0".into(),
+                },
+            ],
+            indexes: vec![CatalogIndex {
+                name: "fk_a".into(),
+                parts: index_parts
+                    .iter()
+                    .map(|c| IndexPart::Column((*c).into()))
+                    .collect(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        Catalog {
+            dialect: "mysql".into(),
+            tables: vec![parent, child],
+            ..Default::default()
+        }
+    }
+
+    fn json(catalog: &Catalog) -> serde_json::Value {
+        let options = WriteOptions {
+            format: Format::Json,
+            ..WriteOptions::default()
+        };
+        serde_json::from_str(&write_document(catalog, &options).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn a_foreign_keys_own_index_is_left_out_only_on_exactly_its_columns() {
+        let own = json(&mysql_catalog(&["a"]));
+        assert!(own["tables"][1].get("indexes").is_none(), "{own}");
+        assert!(own["tables"][1]["columns"][0].get("index").is_none());
+        // An index of that name on more columns is the user's: the key
+        // would not make it again.
+        let wider = json(&mysql_catalog(&["a", "b"]));
+        assert_eq!(
+            wider["tables"][1]["indexes"][0]["columns"],
+            serde_json::json!(["a", "b"])
+        );
+        assert_eq!(wider["tables"][1]["indexes"][0]["name"], "fk_a");
+    }
+
+    #[test]
+    fn mysql_columns_read_as_the_server_keeps_them() {
+        let doc = json(&mysql_catalog(&["a"]));
+        let t = &doc["tables"][1];
+        // MariaDB's JSON: longtext with json_valid(col), named after it.
+        assert_eq!(t["columns"][2]["type"], "json");
+        // A check named as its column is that column's check.
+        assert_eq!(t["columns"][1]["check"]["sql"], "`b` > 0");
+        assert!(t["columns"][1]["check"].get("name").is_none());
+        assert!(t.get("checks").is_none(), "{t}");
+        // double is not float; int(11) is the integer the server makes.
+        assert_eq!(t["columns"][3]["type"], "double");
+        assert_eq!(t["columns"][0]["type"], "integer");
+        // The primary key, always `PRIMARY`, is written on its column.
+        assert_eq!(doc["tables"][0]["columns"][0]["primary_key"], true);
+        assert!(doc["tables"][0].get("primary_key").is_none());
+        assert!(mysql_lossy("int(5)") && mysql_lossy("longtext") && !mysql_lossy("int(11)"));
+    }
 }
