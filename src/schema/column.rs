@@ -203,7 +203,11 @@ impl Column {
             return (None, None);
         };
         let taken = (e.references.take(), e.check.take());
-        if e.key.is_none() && e.default.is_none() && e.comment.is_none() {
+        if e.key.is_none()
+            && e.default.is_none()
+            && e.comment.is_none()
+            && e.autoincrement.is_none()
+        {
             self.extra = None;
         }
         taken
@@ -331,5 +335,17 @@ impl Column {
     /// Sets the comment in place (for listeners).
     pub fn set_comment(&mut self, comment: impl Into<String>) {
         self.extra_mut().comment = Some(comment.into());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attaching_keeps_an_autoincrement_setting() {
+        let mut c = Column::new("id", ColumnType::Integer).autoincrement(false);
+        assert_eq!(c.take_reference_and_check(), (None, None));
+        assert_eq!(c.autoincrement_setting(), Some(false));
     }
 }
