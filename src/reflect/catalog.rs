@@ -15,9 +15,8 @@ use serde::{Deserialize, Serialize};
 /// does not compare it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Catalog {
-    /// The database's kind of server: `postgresql`, `sqlite` or `mysql`
-    /// (MySQL and MariaDB alike, as the engine speaks to both, so that the
-    /// carried DDL runs on either; `mariadb` only when asked for).
+    /// The database's kind of server: `postgresql`, `sqlite`, `mysql` or
+    /// `mariadb` (the connection's dialect).
     pub dialect: String,
     /// The tables.
     pub tables: Vec<CatalogTable>,

@@ -26,9 +26,9 @@ enum Flavour {
     MariaDb,
 }
 
-/// Reads a MySQL or MariaDB catalog. `kind` names the catalog's dialect
-/// (`mysql` through [`Engine`](crate::engine::Engine), which speaks to
-/// both servers as MySQL); which server it is comes from `VERSION()`.
+/// Reads a MySQL or MariaDB catalog. `kind` (the connection's dialect)
+/// names the catalog's dialect; which catalog columns there are is told by
+/// `VERSION()` too, so that a MariaDB server read as `mysql` is read right.
 pub(crate) fn read(
     db: &mut dyn Reader,
     kind: DialectKind,
