@@ -465,6 +465,15 @@ fn postgresql_sample_schema_with_what_the_model_lacks() {
     let mut conn = Engine::from_url(&Pg.url(a)).unwrap().connect().unwrap();
     conn.execute(&sql).unwrap();
     let first = reflect(&mut conn, &ReflectOptions::default()).unwrap();
+    // Two connections on one snapshot read the same catalog.
+    let engine = Engine::from_url(&Pg.url(a)).unwrap();
+    let paired = nomenclator::reflect::reflect_engine(
+        &engine,
+        &RunOptions::default(),
+        &ReflectOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(paired, first);
     let warnings = first.warnings.join("\n");
     for w in [
         "table public.payment is partitioned",

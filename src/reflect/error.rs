@@ -29,6 +29,9 @@ pub enum ReflectError {
         /// What was wrong with it.
         detail: String,
     },
+    /// The database could not be reached.
+    #[error("{0}")]
+    Connect(crate::engine::EngineError),
     /// The connection's database kind has no reader in this build.
     #[error("reflecting a {0} database needs the `{0}` feature of nomenclator")]
     Unsupported(&'static str),

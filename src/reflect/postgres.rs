@@ -11,6 +11,7 @@ use super::error::{query_err, ReflectError};
 use super::rows::{flag, list, opt, text, Row};
 use super::{Reader, ReflectOptions};
 use crate::dialect::{Dialect, PostgreSql};
+use crate::engine::{DbError, Rows};
 
 /// Reads a PostgreSQL catalog.
 pub(crate) fn read(db: &mut dyn Reader, options: &ReflectOptions) -> Result<Catalog, ReflectError> {
@@ -53,10 +54,27 @@ pub(crate) fn read(db: &mut dyn Reader, options: &ReflectOptions) -> Result<Cata
         columns: HashMap::new(),
         serials: Vec::new(),
     };
-    r.relations(db, &in_schemas)?;
-    r.columns(db, &in_schemas)?;
-    r.constraints(db, &in_schemas)?;
-    r.indexes(db, &in_schemas)?;
+    // The four large queries in one batch: a reader with two connections
+    // runs them two at a time.
+    let batch = [
+        Reading::relations_sql(&in_schemas),
+        Reading::columns_sql(&in_schemas),
+        Reading::constraints_sql(&in_schemas),
+        Reading::indexes_sql(&in_schemas),
+    ];
+    let mut answers = db.rows_batch(&batch).into_iter();
+    let mut next = |what: &'static str| -> Result<Rows, ReflectError> {
+        answers
+            .next()
+            .unwrap_or_else(|| Err(DbError::msg("no answer")))
+            .map_err(query_err(what))
+    };
+    let (relations, columns) = (next("the tables and views")?, next("the columns")?);
+    let (constraints, indexes) = (next("the constraints")?, next("the indexes")?);
+    r.relations(relations)?;
+    r.columns(columns)?;
+    r.constraints(constraints)?;
+    r.indexes(db, indexes)?;
     r.carried(db, &in_schemas)?;
     r.serials_outside_keys();
     let mut catalog = r.catalog;
@@ -101,9 +119,9 @@ impl Reading {
         }
     }
 
-    fn relations(&mut self, db: &mut dyn Reader, in_schemas: &str) -> Result<(), ReflectError> {
-        let rows = db
-            .rows(&format!(
+    /// The query for [`Reading::relations`].
+    fn relations_sql(in_schemas: &str) -> String {
+        format!(
                 "SELECT c.oid, n.nspname, c.relname, c.relkind, \
                    obj_description(c.oid, 'pg_class'), c.relispartition, \
                    CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END, \
@@ -117,8 +135,10 @@ impl Reading {
                  WHERE n.nspname IN {in_schemas} AND c.relkind IN ('r', 'p', 'v', 'm', 'f') \
                  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.objid = c.oid \
                    AND d.classid = 'pg_catalog.pg_class'::regclass AND d.deptype = 'e')"
-            ))
-            .map_err(query_err("the tables and views"))?;
+            )
+    }
+
+    fn relations(&mut self, rows: Rows) -> Result<(), ReflectError> {
         // In creation order (a materialized view after what it reads),
         // sorted here: the server's ORDER BY walks an index slowly.
         let mut rows = rows;
@@ -177,9 +197,9 @@ impl Reading {
         Ok(())
     }
 
-    fn columns(&mut self, db: &mut dyn Reader, in_schemas: &str) -> Result<(), ReflectError> {
-        let rows = db
-            .rows(&format!(
+    /// The query for [`Reading::columns`].
+    fn columns_sql(in_schemas: &str) -> String {
+        format!(
                 "SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), \
                    a.attnotnull, pg_get_expr(d.adbin, d.adrelid), ds.description, \
                    a.attidentity, a.attgenerated, sq.relname, sq.nspname \
@@ -200,8 +220,10 @@ impl Reading {
                    ON sq.refobjid = a.attrelid AND sq.refobjsubid = a.attnum \
                  WHERE n.nspname IN {in_schemas} AND c.relkind IN ('r', 'p') \
                  AND a.attnum > 0 AND NOT a.attisdropped"
-            ))
-            .map_err(query_err("the columns"))?;
+            )
+    }
+
+    fn columns(&mut self, rows: Rows) -> Result<(), ReflectError> {
         // Sorted here, not by the server: its sort of wide rows spills to
         // disk on a large schema.
         let mut rows = rows;
@@ -302,9 +324,9 @@ impl Reading {
         }
     }
 
-    fn constraints(&mut self, db: &mut dyn Reader, in_schemas: &str) -> Result<(), ReflectError> {
-        let rows = db
-            .rows(&format!(
+    /// The query for [`Reading::constraints`].
+    fn constraints_sql(in_schemas: &str) -> String {
+        format!(
                 "SELECT co.conrelid, co.conname, co.contype, \
                    CASE WHEN co.contype IN ('c', 'x') OR co.condeferrable OR NOT co.convalidated \
                      OR fn.nspname NOT IN {in_schemas} THEN pg_get_constraintdef(co.oid, true) END, \
@@ -319,8 +341,10 @@ impl Reading {
                  LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace \
                  WHERE n.nspname IN {in_schemas} AND co.contype IN ('p', 'u', 'f', 'c', 'x') \
                  AND c.relkind IN ('r', 'p') AND co.conislocal"
-            ))
-            .map_err(query_err("the constraints"))?;
+            )
+    }
+
+    fn constraints(&mut self, rows: Rows) -> Result<(), ReflectError> {
         for row in rows {
             let oid = text(&row, 0);
             let Some(&ti) = self.tables.get(&oid) else {
@@ -425,9 +449,9 @@ impl Reading {
         Ok(())
     }
 
-    fn indexes(&mut self, db: &mut dyn Reader, in_schemas: &str) -> Result<(), ReflectError> {
-        let rows = db
-            .rows(&format!(
+    /// The query for [`Reading::indexes`].
+    fn indexes_sql(in_schemas: &str) -> String {
+        format!(
                 "SELECT i.indrelid, ic.relname, i.indisunique, \
                    CASE WHEN i.indpred IS NOT NULL THEN pg_get_expr(i.indpred, i.indrelid) END, \
                    i.indkey::text, \
@@ -450,8 +474,10 @@ impl Reading {
                    WHERE co.contype IN ('p', 'u', 'x')) \
                  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits inh \
                    WHERE inh.inhrelid = i.indexrelid)"
-            ))
-            .map_err(query_err("the indexes"))?;
+            )
+    }
+
+    fn indexes(&mut self, db: &mut dyn Reader, rows: Rows) -> Result<(), ReflectError> {
         // (index oid, position in `carried`) of the indexes carried whole.
         let mut carried: Vec<(String, usize)> = Vec::new();
         for row in rows {

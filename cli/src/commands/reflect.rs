@@ -6,8 +6,8 @@ use clap::{Args, ValueEnum};
 
 use super::{emit, Failure};
 use nomenclator::document::Format;
-use nomenclator::engine::{Connection, Engine, RunOptions};
-use nomenclator::reflect::{reflect, write_document, Catalog, ReflectOptions, WriteOptions};
+use nomenclator::engine::{Engine, RunOptions};
+use nomenclator::reflect::{reflect_engine, write_document, Catalog, ReflectOptions, WriteOptions};
 use nomenclator::Plugins;
 
 /// The syntax of the printed document.
@@ -57,9 +57,9 @@ impl UrlArgs {
             statement_timeout: self.statement_timeout,
             ..RunOptions::default()
         };
-        let mut conn: Connection = engine.connect_with(&options)?;
-        let catalog = reflect(
-            &mut conn,
+        let catalog = reflect_engine(
+            &engine,
+            &options,
             &ReflectOptions {
                 schemas: self.schemas.clone(),
             },
