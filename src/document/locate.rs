@@ -7,9 +7,9 @@ use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
-use toml::de::{DeTable, DeValue};
 
 use super::layout::{Layout, Part};
+use super::toml_tree::{Tree, ROOT};
 pub use crate::text::line_col;
 
 #[derive(Clone, Copy)]
@@ -58,28 +58,21 @@ pub(crate) fn toml_line_col(text: &str, layout: &Layout, path: &str) -> Option<(
 /// The offset in TOML `text` of the deepest existing element of `segs`:
 /// the key of a key, the value of an index.
 fn toml_offset(text: &str, segs: &[Seg<'_>]) -> Option<usize> {
-    let root = DeTable::parse(text).ok()?;
-    let mut span = root.span();
-    let mut table: Option<&DeTable<'_>> = Some(root.get_ref());
-    let mut value: Option<&DeValue<'_>> = None;
+    let tree = Tree::parse(text).ok()?;
+    let mut node = ROOT;
+    let mut at = tree.node(ROOT).span.start();
     for seg in segs {
-        let next = match (*seg, table, value) {
-            (Seg::Key(k), Some(t), _) => t
-                .iter()
-                .find(|(key, _)| key.get_ref().as_ref() == k)
-                .map(|(key, v)| (key.span(), v)),
-            (Seg::Index(i), _, Some(DeValue::Array(a))) => a.get(i).map(|v| (v.span(), v)),
-            _ => None,
+        let next = match *seg {
+            Seg::Key(k) => tree.get(node, k).map(|n| (tree.node(n).key_at, n)),
+            Seg::Index(i) => tree
+                .element(node, i)
+                .map(|n| (tree.node(n).span.start(), n)),
         };
-        let Some((s, v)) = next else { break };
-        span = s;
-        value = Some(v.get_ref());
-        table = match v.get_ref() {
-            DeValue::Table(t) => Some(t),
-            _ => None,
-        };
+        let Some((offset, n)) = next else { break };
+        at = offset;
+        node = n;
     }
-    Some(span.start)
+    Some(at)
 }
 
 /// The line and column of the deepest existing element of `path` in the

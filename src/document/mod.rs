@@ -32,6 +32,8 @@ mod path;
 mod read;
 mod rules;
 mod source;
+mod toml_de;
+mod toml_tree;
 
 pub use error::{DocumentError, Place};
 pub use load::{load_path, load_reader, load_str};

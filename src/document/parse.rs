@@ -28,6 +28,8 @@ use super::options::Format;
 use super::read::{value, At, KeySeed, Owned, Seed, Step, Trail};
 use super::rules;
 use super::source::Source;
+use super::toml_de::ValueDe;
+use super::toml_tree::Tree;
 
 /// The naming settings of a document: its `conventions` and `naming_convention`.
 #[derive(Clone, Debug, Default)]
@@ -112,10 +114,9 @@ fn whole<'a>(
             head
         }
         Format::Toml => {
-            let de =
-                toml::Deserializer::parse(src.text).map_err(|e| src.toml_err(None, None, &e).1)?;
+            let tree = Tree::parse(src.text).map_err(|e| src.toml_err(None, None, &e).1)?;
             document
-                .deserialize(de)
+                .deserialize(ValueDe::root(&tree))
                 .map_err(|e| src.toml_err(None, trail.take_path(), &e).1)?
         }
     };
@@ -209,14 +210,14 @@ fn rest(
     trail: &Trail,
 ) -> Result<Head<'static>, (Option<usize>, DocumentError)> {
     let text = part.text(src.text);
-    let de = toml::Deserializer::parse(&text).map_err(|e| src.toml_err(Some(part), None, &e))?;
+    let tree = Tree::parse(&text).map_err(|e| src.toml_err(Some(part), None, &e))?;
     let document = Document {
         trail,
         given: None,
         sink: None,
     };
     let head = document
-        .deserialize(de)
+        .deserialize(ValueDe::root(&tree))
         .map_err(|e| src.toml_err(Some(part), trail.take_path(), &e))?;
     Ok(head.owned())
 }
@@ -241,9 +242,9 @@ fn read_block<'t>(
     text: &'t str,
     trail: &Trail,
 ) -> Result<DocTable<'t>, DocumentError> {
-    let de = toml::Deserializer::parse(text).map_err(|e| src.toml_err(Some(part), None, &e).1)?;
+    let tree = Tree::parse(text).map_err(|e| src.toml_err(Some(part), None, &e).1)?;
     Block { trail, index: i }
-        .deserialize(de)
+        .deserialize(ValueDe::root(&tree))
         .map_err(|e| src.toml_err(Some(part), trail.take_path(), &e).1)
 }
 

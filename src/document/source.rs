@@ -6,6 +6,7 @@ use super::error::{DocumentError, Place};
 use super::layout::{Layout, Part};
 use super::locate::{in_part, json_line_col, line_col, toml_line_col};
 use super::options::Format;
+use super::toml_tree::TomlError;
 
 /// The text of a document, its syntax and the name its errors give it.
 #[derive(Clone, Copy)]
@@ -83,10 +84,10 @@ impl Source<'_> {
         &self,
         part: Option<&Part>,
         path: Option<String>,
-        e: &toml::de::Error,
+        e: &TomlError,
     ) -> (Option<usize>, DocumentError) {
-        let message = clean(e.message().trim().to_owned());
-        let offset = e.span().map(|s| in_part(part, s.start));
+        let message = clean(e.message.trim().to_owned());
+        let offset = e.at.map(|at| in_part(part, at));
         let line_col = offset
             .map(|o| line_col(self.text, o))
             .or_else(|| path.as_deref().and_then(|p| self.line_col(p)));
