@@ -188,13 +188,17 @@ pub(crate) fn scan(text: &str) -> Layout {
     let bytes = text.as_bytes();
     let mut splitter = Splitter::new();
     let mut state = State::LineStart;
+    // Where the last string ended: a quote there starts another string.
+    let mut string_ended = usize::MAX;
     let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let depth = match state {
-            State::Value(d) => Some(d),
-            State::LineStart => Some(0),
-            State::Line => None,
-        };
+    loop {
+        if state != State::LineStart {
+            // Past the bytes that change nothing: words, values, white space.
+            while bytes.get(i).is_some_and(|&b| !SPECIAL[usize::from(b)]) {
+                i += 1;
+            }
+        }
+        let Some(&b) = bytes.get(i) else { break };
         match b {
             // A line feed, a CR LF, or (as the lexer takes it) a lone CR.
             b'\n' | b'\r' => {
@@ -219,34 +223,51 @@ pub(crate) fn scan(text: &str) -> Layout {
                 i += 1;
             }
             b'"' | b'\'' => {
-                i = string_end(bytes, i);
+                // A quote inside a bare word is part of the word.
+                let starts = i == 0
+                    || i == string_ended
+                    || bytes.get(i - 1).is_some_and(|&p| DELIMITER[usize::from(p)]);
+                if starts {
+                    i = string_end(bytes, i);
+                    string_ended = i;
+                } else {
+                    i += 1;
+                }
                 if state == State::LineStart {
                     state = State::Value(0);
                 }
             }
-            _ => {
-                i = if DELIMITER[usize::from(b)] {
-                    i + 1
-                } else {
-                    // A bare word: quotes inside it are part of it.
-                    let word = bytes.get(i..).unwrap_or_default();
-                    i + word
-                        .iter()
-                        .position(|&c| DELIMITER[usize::from(c)])
-                        .unwrap_or(word.len())
+            b'[' | b'{' | b']' | b'}' => {
+                i += 1;
+                let depth = match state {
+                    State::Value(d) => d,
+                    State::LineStart => 0,
+                    State::Line => continue,
                 };
-                if let Some(depth) = depth {
-                    state = State::Value(match b {
-                        b'[' | b'{' => depth + 1,
-                        b']' | b'}' => depth.saturating_sub(1),
-                        _ => depth,
-                    });
-                }
+                state = State::Value(if matches!(b, b'[' | b'{') {
+                    depth + 1
+                } else {
+                    depth.saturating_sub(1)
+                });
             }
+            // The first byte of a key.
+            _ => state = State::Value(0),
         }
     }
     splitter.finish(text.len())
 }
+
+/// The bytes the scan stops at: line ends, comments, strings, brackets.
+const SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut k = 0;
+    let set = b"\"'#[]{}\r\n";
+    while k < set.len() {
+        table[set[k] as usize] = true;
+        k += 1;
+    }
+    table
+};
 
 /// The bytes that end a bare word in `toml_parser`'s lexer (quotes do not).
 const DELIMITER: [bool; 256] = {
@@ -320,6 +341,10 @@ fn string_end(bytes: &[u8], i: usize) -> usize {
 /// What the header on `line` (which starts with `[`) starts, read with
 /// `toml_parser`'s lexer; `None` if it is not a well-formed header.
 fn header_line(line: &str) -> Option<Header> {
+    // The header of nearly every block, as the lexer would read it.
+    if line.starts_with("[[tables]]") {
+        return Some(Header::Table);
+    }
     let source = toml_parser::Source::new(line);
     let mut tokens = source.lex().peekable();
     let open = tokens.next()?;

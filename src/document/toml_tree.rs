@@ -22,10 +22,12 @@
 //! tree is made), then the others in the order of the text.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::fmt;
 
 use rustc_hash::FxHashMap;
-use toml_parser::decoder::ScalarKind;
+use toml_parser::decoder::{Encoding, ScalarKind};
+use toml_parser::lexer::Token;
 use toml_parser::parser::{
     parse_document, Event, EventKind, EventReceiver, RecursionGuard, ValidateWhitespace,
 };
@@ -37,6 +39,15 @@ const LIMIT: u32 = 80;
 
 /// A table with this many entries finds its keys through a hash map.
 const INDEXED: usize = 16;
+
+/// Buffers for tokens and events of more than this many are not kept.
+const KEEP: usize = 1 << 16;
+
+thread_local! {
+    /// The buffers of the tokens and events of the last text read on this
+    /// thread: a document is read a `[[tables]]` block at a time.
+    static BUFFERS: RefCell<(Vec<Token>, Vec<Event>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+}
 
 /// The root table's place in [`Tree::nodes`].
 pub(crate) const ROOT: usize = 0;
@@ -213,23 +224,44 @@ pub(crate) struct Tree<'i> {
 impl<'i> Tree<'i> {
     /// Reads a TOML text.
     pub(crate) fn parse(text: &'i str) -> Result<Self, TomlError> {
+        BUFFERS.with(|buffers| match buffers.try_borrow_mut() {
+            Ok(mut buffers) => {
+                let (tokens, events) = &mut *buffers;
+                let tree = Self::parse_with(text, tokens, events);
+                // What a large text needed is not kept.
+                if tokens.capacity() > KEEP {
+                    *tokens = Vec::new();
+                    *events = Vec::new();
+                }
+                tree
+            }
+            Err(_) => Self::parse_with(text, &mut Vec::new(), &mut Vec::new()),
+        })
+    }
+
+    /// Reads a TOML text with these buffers for its tokens and events.
+    fn parse_with(
+        text: &'i str,
+        tokens: &mut Vec<Token>,
+        events: &mut Vec<Event>,
+    ) -> Result<Self, TomlError> {
         let source = Source::new(text);
-        let tokens = source.lex().into_vec();
-        let mut events = Vec::with_capacity(tokens.len() / 2);
+        tokens.clear();
+        tokens.extend(source.lex());
+        events.clear();
         let mut error: Option<ParseError> = None;
         {
-            let mut keep = Structure(&mut events);
+            let mut keep = Structure(events);
             let mut whitespace = ValidateWhitespace::new(&mut keep, source);
             let mut guard = RecursionGuard::new(&mut whitespace, LIMIT);
-            parse_document(&tokens, &mut guard, &mut error);
+            parse_document(tokens, &mut guard, &mut error);
         }
-        drop(tokens);
         if let Some(e) = error {
             return Err(TomlError::parse(&e));
         }
         let mut builder = Builder {
             source,
-            events: &events,
+            events,
             pos: 0,
             path: Vec::new(),
             tree: Tree {
@@ -391,12 +423,7 @@ impl EventReceiver for Structure<'_> {
     fn array_close(&mut self, span: Span, _: &mut dyn ErrorSink) {
         self.keep(EventKind::ArrayClose, span);
     }
-    fn simple_key(
-        &mut self,
-        span: Span,
-        encoding: Option<toml_parser::decoder::Encoding>,
-        _: &mut dyn ErrorSink,
-    ) {
+    fn simple_key(&mut self, span: Span, encoding: Option<Encoding>, _: &mut dyn ErrorSink) {
         self.0
             .push(Event::new_unchecked(EventKind::SimpleKey, encoding, span));
     }
@@ -406,18 +433,69 @@ impl EventReceiver for Structure<'_> {
     fn key_val_sep(&mut self, span: Span, _: &mut dyn ErrorSink) {
         self.keep(EventKind::KeyValSep, span);
     }
-    fn scalar(
-        &mut self,
-        span: Span,
-        encoding: Option<toml_parser::decoder::Encoding>,
-        _: &mut dyn ErrorSink,
-    ) {
+    fn scalar(&mut self, span: Span, encoding: Option<Encoding>, _: &mut dyn ErrorSink) {
         self.0
             .push(Event::new_unchecked(EventKind::Scalar, encoding, span));
     }
     fn value_sep(&mut self, span: Span, _: &mut dyn ErrorSink) {
         self.keep(EventKind::ValueSep, span);
     }
+}
+
+/// A set of bytes, as a table.
+type ByteSet = [bool; 256];
+
+/// The bytes of `ranges`.
+const fn byte_set(ranges: &[(u8, u8)]) -> ByteSet {
+    let mut set = [false; 256];
+    let mut r = 0;
+    while r < ranges.len() {
+        let (mut b, last) = ranges[r];
+        while b <= last {
+            set[b as usize] = true;
+            if b == u8::MAX {
+                break;
+            }
+            b += 1;
+        }
+        r += 1;
+    }
+    set
+}
+
+/// The bytes of a bare key (TOML's `unquoted-key`).
+const BARE: ByteSet = byte_set(&[
+    (b'A', b'Z'),
+    (b'a', b'z'),
+    (b'0', b'9'),
+    (b'-', b'-'),
+    (b'_', b'_'),
+]);
+
+/// The bytes a basic string holds as they are (TOML's `basic-unescaped`
+/// and tab): not `"`, `\`, nor control characters.
+const BASIC: ByteSet = byte_set(&[
+    (b'\t', b'\t'),
+    (0x20, 0x21),
+    (0x23, 0x5b),
+    (0x5d, 0x7e),
+    (0x80, 0xff),
+]);
+
+/// The bytes a literal string may hold (TOML's `literal-char`).
+const LITERAL: ByteSet = byte_set(&[(b'\t', b'\t'), (0x20, 0x26), (0x28, 0x7e), (0x80, 0xff)]);
+
+fn bytes_are(s: &str, set: &ByteSet) -> bool {
+    s.bytes().all(|b| set[usize::from(b)])
+}
+
+/// The text of a one-line string `raw` between its `quote`s, if it is
+/// made only of bytes of `set`: then it means itself, and needs no
+/// decoding. `None` for anything else (escapes, or what is not valid),
+/// which `toml_parser` decodes, or reports.
+fn quoted<'i>(raw: &'i str, quote: char, set: &ByteSet) -> Option<&'i str> {
+    let inner = raw.strip_prefix(quote)?.strip_suffix(quote)?;
+    bytes_are(inner, set).then_some(inner)
 }
 
 /// Makes the tree from the events of a text without grammar errors.
@@ -470,10 +548,16 @@ impl<'i> Builder<'_, 'i> {
             .tree
             .table(Span::new_unchecked(0, 0), TableKind::default());
         let mut current = root;
+        // The error of an `[[array of tables]]` header, reported (as the
+        // `toml` crate reports it) once its table's keys are read.
+        let mut pending: Option<TomlError> = None;
         while let Some(event) = self.next() {
             match event.kind() {
                 EventKind::StdTableOpen | EventKind::ArrayTableOpen => {
-                    current = self.header(event)?;
+                    if let Some(e) = pending.take() {
+                        return Err(e);
+                    }
+                    (current, pending) = self.header(event)?;
                 }
                 EventKind::SimpleKey => {
                     let (path, key) = self.key(event)?;
@@ -488,7 +572,7 @@ impl<'i> Builder<'_, 'i> {
                 _ => return Err(self.broken()),
             }
         }
-        Ok(())
+        pending.map_or(Ok(()), Err)
     }
 
     /// Reads a key that starts with `first`: the parts before the last
@@ -517,6 +601,18 @@ impl<'i> Builder<'_, 'i> {
 
     fn decode_key(&self, event: Event) -> Result<Key<'i>, TomlError> {
         let raw = self.source.get(event).ok_or_else(|| self.broken())?;
+        let plain = match event.encoding() {
+            None => Some(raw.as_str()).filter(|k| !k.is_empty() && bytes_are(k, &BARE)),
+            Some(Encoding::BasicString) => quoted(raw.as_str(), '"', &BASIC),
+            Some(Encoding::LiteralString) => quoted(raw.as_str(), '\'', &LITERAL),
+            _ => None,
+        };
+        if let Some(name) = plain {
+            return Ok(Key {
+                name: Cow::Borrowed(name),
+                span: event.span(),
+            });
+        }
         let mut name = Cow::Borrowed("");
         let mut error: Option<ParseError> = None;
         raw.decode_key(&mut name, &mut error);
@@ -529,8 +625,10 @@ impl<'i> Builder<'_, 'i> {
         }
     }
 
-    /// A `[table]` or `[[array of tables]]` header: the table it opens.
-    fn header(&mut self, open: Event) -> Result<usize, TomlError> {
+    /// A `[table]` or `[[array of tables]]` header: the table it opens,
+    /// and for an array of tables the error it makes, if any (the table is
+    /// then one of its own, in no other).
+    fn header(&mut self, open: Event) -> Result<(usize, Option<TomlError>), TomlError> {
         let array = open.kind() == EventKind::ArrayTableOpen;
         let (path, key) = match self.next() {
             Some(e) if e.kind() == EventKind::SimpleKey => self.key(e)?,
@@ -549,27 +647,18 @@ impl<'i> Builder<'_, 'i> {
         };
         let parent = self.descend(ROOT, &path, false);
         self.path = path;
-        let parent = parent?;
-        let found = self.tree.get(parent, &key.name);
         if array {
-            let array = match found {
-                None => {
-                    let array = self.tree.push(span, Value::Array(List::EMPTY, true));
-                    self.tree.insert(parent, key, array);
-                    array
-                }
-                Some(n) if matches!(self.tree.nodes[n].value, Value::Array(_, true)) => n,
-                Some(_) => return Err(duplicate(key.span)),
-            };
-            let table = self.tree.table(span, TableKind::default());
-            self.tree.append(array, table);
-            return Ok(table);
+            return Ok(match self.array_table(parent, key, span) {
+                Ok(table) => (table, None),
+                Err(e) => (self.tree.table(span, TableKind::default()), Some(e)),
+            });
         }
-        match found {
+        let parent = parent?;
+        match self.tree.get(parent, &key.name) {
             None => {
                 let table = self.tree.table(span, TableKind::default());
                 self.tree.insert(parent, key, table);
-                Ok(table)
+                Ok((table, None))
             }
             Some(n) => {
                 let node = &mut self.tree.nodes[n];
@@ -579,12 +668,34 @@ impl<'i> Builder<'_, 'i> {
                         kind.implicit = false;
                         node.key_at = key.span.start();
                         node.span = span;
-                        Ok(n)
+                        Ok((n, None))
                     }
                     _ => Err(duplicate(key.span)),
                 }
             }
         }
+    }
+
+    /// The next table of the array of tables `key` of `parent`.
+    fn array_table(
+        &mut self,
+        parent: Result<usize, TomlError>,
+        key: Key<'i>,
+        span: Span,
+    ) -> Result<usize, TomlError> {
+        let parent = parent?;
+        let array = match self.tree.get(parent, &key.name) {
+            None => {
+                let array = self.tree.push(span, Value::Array(List::EMPTY, true));
+                self.tree.insert(parent, key, array);
+                array
+            }
+            Some(n) if matches!(self.tree.nodes[n].value, Value::Array(_, true)) => n,
+            Some(_) => return Err(duplicate(key.span)),
+        };
+        let table = self.tree.table(span, TableKind::default());
+        self.tree.append(array, table);
+        Ok(table)
     }
 
     /// The table that the parts `path` lead to from `table`, made where
@@ -673,6 +784,23 @@ impl<'i> Builder<'_, 'i> {
 
     fn scalar(&mut self, event: Event) -> Result<usize, TomlError> {
         let raw = self.source.get(event).ok_or_else(|| self.broken())?;
+        let plain = match event.encoding() {
+            Some(Encoding::BasicString) => {
+                quoted(raw.as_str(), '"', &BASIC).map(|s| Value::String(Cow::Borrowed(s)))
+            }
+            Some(Encoding::LiteralString) => {
+                quoted(raw.as_str(), '\'', &LITERAL).map(|s| Value::String(Cow::Borrowed(s)))
+            }
+            None => match raw.as_str() {
+                "true" => Some(Value::Boolean(true)),
+                "false" => Some(Value::Boolean(false)),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(value) = plain {
+            return Ok(self.tree.push(event.span(), value));
+        }
         let mut decoded = Cow::Borrowed("");
         let mut error: Option<ParseError> = None;
         let kind = raw.decode_scalar(&mut decoded, &mut error);
@@ -783,5 +911,233 @@ impl<'i> Builder<'_, 'i> {
         }
         self.tree.insert(parent, key, value);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use serde::Deserialize;
+
+    use super::*;
+    use crate::document::toml_de::ValueDe;
+
+    /// The text read by this module, as a `toml::Table`.
+    fn ours(text: &str) -> Result<toml::Table, TomlError> {
+        let tree = Tree::parse(text)?;
+        toml::Table::deserialize(ValueDe::root(&tree))
+    }
+
+    /// The error of `text`: its message and line.
+    fn error(text: &str) -> (String, usize) {
+        let e = ours(text).expect_err(text);
+        let at = e.at.expect("a place");
+        (e.message, crate::text::line_col(text, at).0)
+    }
+
+    #[test]
+    fn tables_may_be_defined_in_any_order() {
+        let text = "[a.b]\nx = 1\n[a]\ny = 2\n[a.c]\nz = 3\n";
+        assert_eq!(
+            ours(text).unwrap(),
+            toml::from_str::<toml::Table>(text).unwrap()
+        );
+        // Sub-tables of an array of tables go to its last table, also
+        // when they come back after another table.
+        let text = "[[t]]\nn = 1\n[[t.c]]\nx = 1\n[[t]]\nn = 2\n[[t.c]]\nx = 2\n[t.pk]\nk = 1\n[u]\nv = 1\n[t.more]\nm = 1\n[[t.c]]\nx = 3\n";
+        let table = ours(text).unwrap();
+        assert_eq!(table, toml::from_str::<toml::Table>(text).unwrap());
+        let t = table["t"].as_array().unwrap();
+        assert_eq!(t[1]["c"].as_array().unwrap().len(), 2);
+        assert!(t[1].get("more").is_some() && t[0].get("pk").is_none());
+    }
+
+    #[test]
+    fn dotted_keys_and_inline_tables() {
+        let text = "a.b.c = 1\na.b.d = 2\n\"a\".'e' = 3\nf = { g.h = 1, g.i = 2, j = [1, { k = 2 }] }\n[x]\ny.z = 1\n";
+        assert_eq!(
+            ours(text).unwrap(),
+            toml::from_str::<toml::Table>(text).unwrap()
+        );
+    }
+
+    #[test]
+    fn strings_in_every_form_and_escapes() {
+        let text = "a = \"tab\\tquote\\\" \\u00e9 \\U0001F600\"\nb = 'C:\\path'\nc = \"\"\"\nline\\\n   joined \"\"\"\nd = '''\nraw \\n '''\ne = \"\"\nf = \"é\"\n";
+        let table = ours(text).unwrap();
+        assert_eq!(table, toml::from_str::<toml::Table>(text).unwrap());
+        assert_eq!(table["a"].as_str(), Some("tab\tquote\" é 😀"));
+        assert_eq!(table["c"].as_str(), Some("linejoined "));
+        assert_eq!(table["d"].as_str(), Some("raw \\n "));
+        // Plain strings and keys are borrowed from the text.
+        let tree = Tree::parse("'k' = \"v\"\n\"e\\u0301\" = 'w'\n").unwrap();
+        let first = tree.node(tree.get(ROOT, "k").unwrap());
+        assert!(matches!(first.key, Cow::Borrowed("k")));
+        assert!(matches!(first.value, Value::String(Cow::Borrowed("v"))));
+        let second = tree.node(tree.get(ROOT, "e\u{301}").unwrap());
+        assert!(matches!(second.key, Cow::Owned(_)));
+    }
+
+    #[test]
+    fn numbers_booleans_and_datetimes() {
+        let text = "a = 1_000\nb = 0x7f\nc = 0o17\nd = 0b101\ne = 1.5e3\nf = -inf\ng = true\nh = false\ni = 1979-05-27T07:32:00Z\nj = 1979-05-27\nk = 07:32:00.5\nl = 9223372036854775807\n";
+        assert_eq!(
+            ours(text).unwrap(),
+            toml::from_str::<toml::Table>(text).unwrap()
+        );
+    }
+
+    #[test]
+    fn what_toml_refuses_is_refused_where_it_is() {
+        for (text, message, line) in [
+            ("a = 1\na = 2\n", "duplicate key", 2),
+            ("[a]\nx = 1\n[a]\n", "duplicate key", 3),
+            ("a.b = 1\n[a]\n", "duplicate key", 2),
+            ("[a.b]\n[a]\nb.c = 1\n", "duplicate key", 3),
+            (
+                "a = { b = 1 }\na.c = 2\n",
+                "cannot extend value of type inline table",
+                2,
+            ),
+            ("a = [1]\n[[a]]\n", "duplicate key", 2),
+            ("a = [1]\n[a.b]\n", "cannot extend value of type array", 2),
+            ("a = 1\na.b = 2\n", "cannot extend value of type integer", 2),
+            ("[[t]]\n[t]\n", "duplicate key", 2),
+            ("x = { a = 1, a = 2 }\n", "duplicate key", 1),
+            (
+                "x = { a = 1, a.b = 2 }\n",
+                "cannot extend value of type integer",
+                1,
+            ),
+            ("x = \"a\\qb\"\n", "escaped value", 1),
+            ("x = 1__0\n", "between digits", 1),
+            ("x = 1979-13-45\n", "", 1),
+            ("\n[[tables]\n", "", 2),
+            ("x = [1,\n", "unclosed array", 1),
+        ] {
+            let (m, l) = error(text);
+            assert!(m.contains(message), "{text:?}: {m}");
+            assert_eq!(l, line, "{text:?}: {m}");
+            assert!(toml::from_str::<toml::Table>(text).is_err(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let deep = format!("a = {}{}\n", "[".repeat(200), "]".repeat(200));
+        assert!(ours(&deep).unwrap_err().message.contains("recursion"));
+        let dotted = format!("{} = 1\n", vec!["k"; 100].join("."));
+        assert!(ours(&dotted).unwrap_err().message.contains("recursion"));
+        let shallow = format!("a = {}{}\n", "[".repeat(20), "]".repeat(20));
+        assert!(ours(&shallow).is_ok());
+    }
+
+    #[test]
+    fn many_keys_in_one_table() {
+        let text: String = (0..500).map(|i| format!("k{i} = {i}\n")).collect();
+        let table = ours(&text).unwrap();
+        assert_eq!(table.len(), 500);
+        assert_eq!(table["k499"].as_integer(), Some(499));
+        let dup = format!("{text}k250 = 1\n");
+        assert_eq!(error(&dup), ("duplicate key".to_owned(), 501));
+    }
+
+    const KEYS: &[&str] = &[
+        "a",
+        "b",
+        "c",
+        "\"a\"",
+        "'b'",
+        "a.b",
+        "b.c",
+        "a . c",
+        "\"a.b\"",
+        "'x y'",
+        "\"\\u0061\"",
+        "1",
+        "-",
+        "a.b.c",
+    ];
+
+    const SCALARS: &[&str] = &[
+        "1",
+        "-0",
+        "0x1F",
+        "1_000",
+        "1.5",
+        "1e3",
+        "+inf",
+        "true",
+        "false",
+        "\"s\"",
+        "'l'",
+        "\"e\\u00e9\\n\\\"\"",
+        "\"\"\"m\nl\"\"\"",
+        "'''r\n'''",
+        "\"\"\"a\\\n  b\"\"\"",
+        "1979-05-27T07:32:00Z",
+        "1979-05-27",
+        "07:32:00",
+        "1979-05-27 07:32:00.5+01:00",
+        // Not valid.
+        "\"\\q\"",
+        "1__2",
+        "'a\u{1}'",
+        "01",
+        "\"unterminated",
+    ];
+
+    fn value() -> impl Strategy<Value = String> {
+        proptest::sample::select(SCALARS)
+            .prop_map(str::to_owned)
+            .prop_recursive(3, 24, 4, |inner| {
+                prop_oneof![
+                    proptest::collection::vec(inner.clone(), 0..4)
+                        .prop_map(|v| format!("[{}]", v.join(", "))),
+                    proptest::collection::vec((proptest::sample::select(KEYS), inner), 0..4)
+                        .prop_map(|kv| {
+                            let kv: Vec<String> =
+                                kv.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+                            format!("{{ {} }}", kv.join(", "))
+                        }),
+                ]
+            })
+    }
+
+    fn line() -> impl Strategy<Value = String> {
+        let key = || proptest::sample::select(KEYS);
+        prop_oneof![
+            3 => (key(), value()).prop_map(|(k, v)| format!("{k} = {v}")),
+            1 => key().prop_map(|k| format!("[{k}]")),
+            1 => key().prop_map(|k| format!("[[{k}]]")),
+            1 => proptest::sample::select(&["# c", "", "  ", "\r", "x", "[a", "= 1"][..])
+                .prop_map(str::to_owned),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 3000,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// Random documents, valid or not: this module accepts exactly what
+        /// the `toml` crate accepts, reads the same values, and places the
+        /// first error where it does.
+        #[test]
+        fn documents_read_as_the_toml_crate_reads_them(
+            lines in proptest::collection::vec(line(), 0..10)
+        ) {
+            let text = lines.join("\n");
+            let theirs = toml::from_str::<toml::Table>(&text);
+            match (ours(&text), theirs) {
+                (Ok(a), Ok(b)) => prop_assert_eq!(a, b, "{:?}", text),
+                (Err(a), Err(b)) => prop_assert_eq!(
+                    a.at, b.span().map(|s| s.start), "{:?}: {} / {}", text, a.message, b.message()
+                ),
+                (a, b) => prop_assert!(false, "{:?}: ours {:?}, toml {:?}", text, a, b),
+            }
+        }
     }
 }
