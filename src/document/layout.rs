@@ -174,87 +174,172 @@ impl Splitter {
 /// where it must not, the part before the split ends inside a string or
 /// value and fails to parse: a wrong split is an error, never another
 /// meaning.
+///
+/// A large document is scanned in two halves at once: the second half from
+/// a `[[tables]]` line after the middle, taken to be a header, while the
+/// first half is scanned up to it. If the first half reaches that line at
+/// the start of a statement, it was a header and the halves are joined;
+/// otherwise (the line was inside a string or an array) the first half's
+/// scan goes on to the end alone.
 pub(crate) fn scan(text: &str) -> Layout {
-    /// Where the scan is in a statement.
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    enum State {
-        /// At the start of a line, before anything but white space.
-        LineStart,
-        /// In a key-value pair, this deep in arrays and inline tables.
-        Value(usize),
-        /// After a header (or what is not one): the rest of the line.
-        Line,
-    }
-    let bytes = text.as_bytes();
-    let mut splitter = Splitter::new();
-    let mut state = State::LineStart;
-    // Where the last string ended: a quote there starts another string.
-    let mut string_ended = usize::MAX;
-    let mut i = 0;
-    loop {
-        if state != State::LineStart {
-            // Past the bytes that change nothing: words, values, white space.
-            while bytes.get(i).is_some_and(|&b| !SPECIAL[usize::from(b)]) {
-                i += 1;
+    let junction = (text.len() >= PARALLEL_SCAN)
+        .then(|| {
+            let middle = text.len() / 2;
+            let from = text.get(middle..)?;
+            memchr::memmem::find(from.as_bytes(), b"\n[[tables]]").map(|at| middle + at + 1)
+        })
+        .flatten();
+    let Some(junction) = junction else {
+        let mut scanner = Scanner::new(text, 0);
+        scanner.run(text.len());
+        return scanner.splitter.finish(text.len());
+    };
+    std::thread::scope(|s| {
+        let second = std::thread::Builder::new()
+            .name("document scan".into())
+            .spawn_scoped(s, || {
+                let mut scanner = Scanner::new(text, junction);
+                scanner.run(text.len());
+                scanner.splitter.finish(text.len())
+            });
+        let mut first = Scanner::new(text, 0);
+        first.run(junction);
+        let joined = first.at_statement(junction);
+        match second.map(|h| h.join()) {
+            Ok(Ok(second)) if joined => {
+                let mut layout = first.splitter.finish(junction);
+                layout.tables.extend(second.tables);
+                for piece in second.rest.pieces {
+                    layout.rest.push(piece);
+                }
+                layout
+            }
+            // No thread to be had, or the line was not a header.
+            _ => {
+                first.run(text.len());
+                first.splitter.finish(text.len())
             }
         }
-        let Some(&b) = bytes.get(i) else { break };
-        match b {
-            // A line feed, a CR LF, or (as the lexer takes it) a lone CR.
-            b'\n' | b'\r' => {
-                i += if b == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
-                    2
-                } else {
-                    1
-                };
-                if !matches!(state, State::Value(d) if d > 0) {
-                    state = State::LineStart;
-                    splitter.line = i;
-                }
-            }
-            b' ' | b'\t' => i += 1,
-            b'#' => i = find(bytes, i, |rest| memchr::memchr2(b'\n', b'\r', rest)),
-            b'[' if state == State::LineStart => {
-                let end = find(bytes, i, |rest| memchr::memchr(b'\n', rest));
-                if let Some(header) = text.get(i..end).and_then(header_line) {
-                    splitter.header(header);
-                }
-                state = State::Line;
-                i += 1;
-            }
-            b'"' | b'\'' => {
-                // A quote inside a bare word is part of the word.
-                let starts = i == 0
-                    || i == string_ended
-                    || bytes.get(i - 1).is_some_and(|&p| DELIMITER[usize::from(p)]);
-                if starts {
-                    i = string_end(bytes, i);
-                    string_ended = i;
-                } else {
+    })
+}
+
+/// Documents of this many bytes are scanned in two halves at once.
+const PARALLEL_SCAN: usize = 1 << 20;
+
+/// Where the scan is in a statement.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// At the start of a line, before anything but white space.
+    LineStart,
+    /// In a key-value pair, this deep in arrays and inline tables.
+    Value(usize),
+    /// After a header (or what is not one): the rest of the line.
+    Line,
+}
+
+/// The byte scan of a document, from some offset on.
+struct Scanner<'t> {
+    text: &'t str,
+    splitter: Splitter,
+    state: State,
+    /// Where the last string ended: a quote there starts another string.
+    string_ended: usize,
+    /// The next byte to read.
+    i: usize,
+}
+
+impl<'t> Scanner<'t> {
+    /// A scan of `text` from `start`, the start of a line.
+    fn new(text: &'t str, start: usize) -> Self {
+        let mut splitter = Splitter::new();
+        splitter.section = start;
+        splitter.line = start;
+        Scanner {
+            text,
+            splitter,
+            state: State::LineStart,
+            string_ended: usize::MAX,
+            i: start,
+        }
+    }
+
+    /// Whether the scan stands at `offset`, at the start of a statement.
+    fn at_statement(&self, offset: usize) -> bool {
+        self.i == offset && self.state == State::LineStart
+    }
+
+    /// Scans until the offset `end` is reached or passed.
+    fn run(&mut self, end: usize) {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        let mut i = self.i;
+        let mut state = self.state;
+        while i < end {
+            if state != State::LineStart {
+                // Past the bytes that change nothing: words, values, white space.
+                while bytes.get(i).is_some_and(|&b| !SPECIAL[usize::from(b)]) {
                     i += 1;
                 }
-                if state == State::LineStart {
-                    state = State::Value(0);
+            }
+            let Some(&b) = bytes.get(i) else { break };
+            match b {
+                // A line feed, a CR LF, or (as the lexer takes it) a lone CR.
+                b'\n' | b'\r' => {
+                    i += if b == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                        2
+                    } else {
+                        1
+                    };
+                    if !matches!(state, State::Value(d) if d > 0) {
+                        state = State::LineStart;
+                        self.splitter.line = i;
+                    }
                 }
+                b' ' | b'\t' => i += 1,
+                b'#' => i = find(bytes, i, |rest| memchr::memchr2(b'\n', b'\r', rest)),
+                b'[' if state == State::LineStart => {
+                    let end = find(bytes, i, |rest| memchr::memchr(b'\n', rest));
+                    if let Some(header) = text.get(i..end).and_then(header_line) {
+                        self.splitter.header(header);
+                    }
+                    state = State::Line;
+                    i += 1;
+                }
+                b'"' | b'\'' => {
+                    // A quote inside a bare word is part of the word.
+                    let starts = i == 0
+                        || i == self.string_ended
+                        || bytes.get(i - 1).is_some_and(|&p| DELIMITER[usize::from(p)]);
+                    if starts {
+                        i = string_end(bytes, i);
+                        self.string_ended = i;
+                    } else {
+                        i += 1;
+                    }
+                    if state == State::LineStart {
+                        state = State::Value(0);
+                    }
+                }
+                b'[' | b'{' | b']' | b'}' => {
+                    i += 1;
+                    let depth = match state {
+                        State::Value(d) => d,
+                        State::LineStart => 0,
+                        State::Line => continue,
+                    };
+                    state = State::Value(if matches!(b, b'[' | b'{') {
+                        depth + 1
+                    } else {
+                        depth.saturating_sub(1)
+                    });
+                }
+                // The first byte of a key.
+                _ => state = State::Value(0),
             }
-            b'[' | b'{' | b']' | b'}' => {
-                i += 1;
-                let depth = match state {
-                    State::Value(d) => d,
-                    State::LineStart => 0,
-                    State::Line => continue,
-                };
-                state = State::Value(if matches!(b, b'[' | b'{') {
-                    depth + 1
-                } else {
-                    depth.saturating_sub(1)
-                });
-            }
-            // The first byte of a key.
-            _ => state = State::Value(0),
         }
+        self.i = i;
+        self.state = state;
     }
-    splitter.finish(text.len())
 }
 
 /// The bytes the scan stops at: line ends, comments, strings, brackets.
@@ -582,6 +667,39 @@ mod tests {
         ) {
             let text = pieces.concat();
             proptest::prop_assert_eq!(scan(&text), scan_by_lexer(&text), "{:?}", text);
+        }
+    }
+
+    /// The scan of `text` by one thread.
+    fn serial(text: &str) -> Layout {
+        let mut scanner = Scanner::new(text, 0);
+        scanner.run(text.len());
+        scanner.splitter.finish(text.len())
+    }
+
+    #[test]
+    fn large_documents_are_scanned_in_halves_alike() {
+        let block = "[[tables]]\nname = \"t\"\ncolumns = [\n  { name = \"id\" },\n]\n[tables.primary_key]\ncolumns = [\"id\"]\n";
+        let blocks = PARALLEL_SCAN / block.len() + 10;
+        let plain = format!(
+            "conventions = \"x\"\n{}[[views]]\nname = \"v\"\n",
+            block.repeat(blocks)
+        );
+        let layout = scan(&plain);
+        assert_eq!(layout.tables.len(), blocks);
+        assert_eq!(layout, serial(&plain));
+        assert_eq!(
+            layout.rest.text(&plain),
+            "conventions = \"x\"\n[[views]]\nname = \"v\"\n"
+        );
+        // What looks like a header after the middle is inside a string
+        // that starts before it, or inside an array.
+        let half = block.repeat(blocks / 2);
+        for (open, close) in [("comment = \"\"\"\n", "\"\"\"\n"), ("x = [\n", "]\n")] {
+            let hidden = format!("{half}{open}{half}{close}{half}");
+            let layout = scan(&hidden);
+            assert_eq!(layout, serial(&hidden));
+            assert_eq!(layout.tables.len(), 2 * (blocks / 2));
         }
     }
 

@@ -28,9 +28,7 @@ use std::fmt;
 use rustc_hash::FxHashMap;
 use toml_parser::decoder::{Encoding, ScalarKind};
 use toml_parser::lexer::Token;
-use toml_parser::parser::{
-    parse_document, Event, EventKind, EventReceiver, RecursionGuard, ValidateWhitespace,
-};
+use toml_parser::parser::{parse_document, Event, EventKind, EventReceiver};
 use toml_parser::{ErrorSink, Expected, ParseError, Source, Span};
 
 /// How deep arrays and inline tables may nest, and how many parts a dotted
@@ -250,12 +248,12 @@ impl<'i> Tree<'i> {
         tokens.extend(source.lex());
         events.clear();
         let mut error: Option<ParseError> = None;
-        {
-            let mut keep = Structure(events);
-            let mut whitespace = ValidateWhitespace::new(&mut keep, source);
-            let mut guard = RecursionGuard::new(&mut whitespace, LIMIT);
-            parse_document(tokens, &mut guard, &mut error);
-        }
+        let mut structure = Structure {
+            events,
+            source,
+            depth: 0,
+        };
+        parse_document(tokens, &mut structure, &mut error);
         if let Some(e) = error {
             return Err(TomlError::parse(&e));
         }
@@ -386,59 +384,92 @@ struct Key<'i> {
 }
 
 /// Keeps the events that make the structure: not white space, comments
-/// and line ends (which `ValidateWhitespace` checks), nor errors (which
-/// are reported).
-struct Structure<'e>(&'e mut Vec<Event>);
+/// and line ends, which it checks as `toml_parser`'s `ValidateWhitespace`
+/// does, nor errors, which are reported. It bounds nesting as
+/// `toml_parser`'s `RecursionGuard` does (one receiver rather than three
+/// in a row: every token passes through it).
+struct Structure<'e, 'i> {
+    events: &'e mut Vec<Event>,
+    source: Source<'i>,
+    /// How deep arrays and inline tables are open.
+    depth: i64,
+}
 
-impl Structure<'_> {
-    fn keep(&mut self, kind: EventKind, span: Span) {
-        self.0.push(Event::new_unchecked(kind, None, span));
+impl Structure<'_, '_> {
+    #[inline]
+    fn keep(&mut self, kind: EventKind, encoding: Option<Encoding>, span: Span) {
+        self.events.push(Event::new_unchecked(kind, encoding, span));
+    }
+
+    /// Opens an array or inline table: whether the parser may go in.
+    fn open(&mut self, kind: EventKind, span: Span, error: &mut dyn ErrorSink) -> bool {
+        self.keep(kind, None, span);
+        self.depth += 1;
+        if self.depth > i64::from(LIMIT) {
+            error.report_error(
+                ParseError::new("cannot recurse further; max recursion depth met")
+                    .with_unexpected(span),
+            );
+            return false;
+        }
+        true
+    }
+
+    fn close(&mut self, kind: EventKind, span: Span) {
+        self.depth -= 1;
+        self.keep(kind, None, span);
     }
 }
 
-impl EventReceiver for Structure<'_> {
+impl EventReceiver for Structure<'_, '_> {
     fn std_table_open(&mut self, span: Span, _: &mut dyn ErrorSink) {
-        self.keep(EventKind::StdTableOpen, span);
+        self.keep(EventKind::StdTableOpen, None, span);
     }
     fn std_table_close(&mut self, span: Span, _: &mut dyn ErrorSink) {
-        self.keep(EventKind::StdTableClose, span);
+        self.keep(EventKind::StdTableClose, None, span);
     }
     fn array_table_open(&mut self, span: Span, _: &mut dyn ErrorSink) {
-        self.keep(EventKind::ArrayTableOpen, span);
+        self.keep(EventKind::ArrayTableOpen, None, span);
     }
     fn array_table_close(&mut self, span: Span, _: &mut dyn ErrorSink) {
-        self.keep(EventKind::ArrayTableClose, span);
+        self.keep(EventKind::ArrayTableClose, None, span);
     }
-    fn inline_table_open(&mut self, span: Span, _: &mut dyn ErrorSink) -> bool {
-        self.keep(EventKind::InlineTableOpen, span);
-        true
+    fn inline_table_open(&mut self, span: Span, error: &mut dyn ErrorSink) -> bool {
+        self.open(EventKind::InlineTableOpen, span, error)
     }
     fn inline_table_close(&mut self, span: Span, _: &mut dyn ErrorSink) {
-        self.keep(EventKind::InlineTableClose, span);
+        self.close(EventKind::InlineTableClose, span);
     }
-    fn array_open(&mut self, span: Span, _: &mut dyn ErrorSink) -> bool {
-        self.keep(EventKind::ArrayOpen, span);
-        true
+    fn array_open(&mut self, span: Span, error: &mut dyn ErrorSink) -> bool {
+        self.open(EventKind::ArrayOpen, span, error)
     }
     fn array_close(&mut self, span: Span, _: &mut dyn ErrorSink) {
-        self.keep(EventKind::ArrayClose, span);
+        self.close(EventKind::ArrayClose, span);
     }
     fn simple_key(&mut self, span: Span, encoding: Option<Encoding>, _: &mut dyn ErrorSink) {
-        self.0
-            .push(Event::new_unchecked(EventKind::SimpleKey, encoding, span));
+        self.keep(EventKind::SimpleKey, encoding, span);
     }
     fn key_sep(&mut self, span: Span, _: &mut dyn ErrorSink) {
-        self.keep(EventKind::KeySep, span);
+        self.keep(EventKind::KeySep, None, span);
     }
     fn key_val_sep(&mut self, span: Span, _: &mut dyn ErrorSink) {
-        self.keep(EventKind::KeyValSep, span);
+        self.keep(EventKind::KeyValSep, None, span);
     }
     fn scalar(&mut self, span: Span, encoding: Option<Encoding>, _: &mut dyn ErrorSink) {
-        self.0
-            .push(Event::new_unchecked(EventKind::Scalar, encoding, span));
+        self.keep(EventKind::Scalar, encoding, span);
     }
     fn value_sep(&mut self, span: Span, _: &mut dyn ErrorSink) {
-        self.keep(EventKind::ValueSep, span);
+        self.keep(EventKind::ValueSep, None, span);
+    }
+    fn comment(&mut self, span: Span, error: &mut dyn ErrorSink) {
+        if let Some(raw) = self.source.get(span) {
+            raw.decode_comment(error);
+        }
+    }
+    fn newline(&mut self, span: Span, error: &mut dyn ErrorSink) {
+        if let Some(raw) = self.source.get(span) {
+            raw.decode_newline(error);
+        }
     }
 }
 
@@ -599,12 +630,21 @@ impl<'i> Builder<'_, 'i> {
         Ok((path, key))
     }
 
+    #[inline]
+    fn text(&self, event: Event) -> Result<&'i str, TomlError> {
+        let span = event.span();
+        self.source
+            .input()
+            .get(span.start()..span.end())
+            .ok_or_else(|| self.broken())
+    }
+
     fn decode_key(&self, event: Event) -> Result<Key<'i>, TomlError> {
-        let raw = self.source.get(event).ok_or_else(|| self.broken())?;
+        let text = self.text(event)?;
         let plain = match event.encoding() {
-            None => Some(raw.as_str()).filter(|k| !k.is_empty() && bytes_are(k, &BARE)),
-            Some(Encoding::BasicString) => quoted(raw.as_str(), '"', &BASIC),
-            Some(Encoding::LiteralString) => quoted(raw.as_str(), '\'', &LITERAL),
+            None => Some(text).filter(|k| !k.is_empty() && bytes_are(k, &BARE)),
+            Some(Encoding::BasicString) => quoted(text, '"', &BASIC),
+            Some(Encoding::LiteralString) => quoted(text, '\'', &LITERAL),
             _ => None,
         };
         if let Some(name) = plain {
@@ -613,6 +653,7 @@ impl<'i> Builder<'_, 'i> {
                 span: event.span(),
             });
         }
+        let raw = self.source.get(event).ok_or_else(|| self.broken())?;
         let mut name = Cow::Borrowed("");
         let mut error: Option<ParseError> = None;
         raw.decode_key(&mut name, &mut error);
@@ -783,15 +824,15 @@ impl<'i> Builder<'_, 'i> {
     }
 
     fn scalar(&mut self, event: Event) -> Result<usize, TomlError> {
-        let raw = self.source.get(event).ok_or_else(|| self.broken())?;
+        let text = self.text(event)?;
         let plain = match event.encoding() {
             Some(Encoding::BasicString) => {
-                quoted(raw.as_str(), '"', &BASIC).map(|s| Value::String(Cow::Borrowed(s)))
+                quoted(text, '"', &BASIC).map(|s| Value::String(Cow::Borrowed(s)))
             }
             Some(Encoding::LiteralString) => {
-                quoted(raw.as_str(), '\'', &LITERAL).map(|s| Value::String(Cow::Borrowed(s)))
+                quoted(text, '\'', &LITERAL).map(|s| Value::String(Cow::Borrowed(s)))
             }
-            None => match raw.as_str() {
+            None => match text {
                 "true" => Some(Value::Boolean(true)),
                 "false" => Some(Value::Boolean(false)),
                 _ => None,
@@ -801,6 +842,7 @@ impl<'i> Builder<'_, 'i> {
         if let Some(value) = plain {
             return Ok(self.tree.push(event.span(), value));
         }
+        let raw = self.source.get(event).ok_or_else(|| self.broken())?;
         let mut decoded = Cow::Borrowed("");
         let mut error: Option<ParseError> = None;
         let kind = raw.decode_scalar(&mut decoded, &mut error);
@@ -1110,7 +1152,7 @@ mod tests {
             3 => (key(), value()).prop_map(|(k, v)| format!("{k} = {v}")),
             1 => key().prop_map(|k| format!("[{k}]")),
             1 => key().prop_map(|k| format!("[[{k}]]")),
-            1 => proptest::sample::select(&["# c", "", "  ", "\r", "x", "[a", "= 1"][..])
+            1 => proptest::sample::select(&["# c", "# \u{1}", "#\u{7f}", "", "  ", "\r", "x", "[a", "= 1"][..])
                 .prop_map(str::to_owned),
         ]
     }
