@@ -1,17 +1,20 @@
 //! Where a TOML document's tables are, so that each is parsed on its own.
 //!
-//! The `toml` crate parses a document into a whole tree before anything
-//! can be read from it: for a document of 10,000 tables that tree was
-//! seven times the memory of the JSON path and most of its time. A TOML
-//! document written as the format describes it is a run of `[[tables]]`
+//! A TOML document can only be read once its tables are known: a table's
+//! keys may come back after other tables (`[a.b]` after `[c]`), so a
+//! reader of the whole text keeps all of it until the end (the `toml`
+//! crate's tree of a document of 10,000 tables was seven times the memory
+//! of the JSON path). A TOML document written as the format describes it
+//! is a run of `[[tables]]`
 //! blocks, each of them a TOML document by itself (its header, its keys
 //! and its `[tables.…]` and `[[tables.…]]` sub-tables); the rest of the
 //! document (the keys before the first header, `[naming_convention]`,
 //! `[[views]]`, `[[ddl]]`) is one more. Splitting at top-level headers
-//! keeps every part small, and the tables can be handed over as they are
-//! parsed.
+//! keeps every part small: each is read by [`toml_tree`](super::toml_tree)
+//! on its own, on two threads, and the tables are handed over as they are
+//! read.
 //!
-//! Headers are found with `toml_parser`'s lexer, the one the `toml` crate
+//! Headers are found with `toml_parser`'s lexer, the one the reader
 //! parses with: a bracket counts as a header only at the start of a
 //! statement, never inside a string, a comment or a value that spans
 //! lines. The parts mean what the whole document means: a block only

@@ -6,8 +6,12 @@
 //! calling thread converts it and adds it to a metadata whose naming
 //! convention names it, so parsing and naming overlap and the parsed
 //! document is never held whole. A TOML document is read table by table
-//! (its `[[tables]]` blocks are found first, see `layout`); JSON in one
-//! streaming pass. The schema model checks names, duplicates, columns and
+//! (its `[[tables]]` blocks are found first, see `layout`), each block by
+//! the reader of `toml_tree` (`toml_parser`'s lexer and grammar, TOML's
+//! table rules) and the serde deserializer of `toml_de`; JSON in one
+//! streaming pass by `serde_json`. Both feed the same readers of the
+//! document model (`read`, `model`), which borrow text from the input
+//! where it has no escapes. The schema model checks names, duplicates, columns and
 //! references; its errors are placed back in the document, by key path and
 //! line and column.
 //!
@@ -16,8 +20,9 @@
 //! character (but tab, line feed and carriage return) in any string.
 //!
 //! Modules, each using only those above it:
-//! `error`, `layout`, `options`, `path` → `locate` → `source`, `read` →
-//! `model` → `rules`, `convert`, `explain` → `parse` → `load`.
+//! `error`, `layout`, `options`, `path`, `toml_tree` → `locate`,
+//! `toml_de` → `source`, `read` → `model` → `rules`, `convert`, `explain`
+//! → `parse` → `load`.
 
 mod convert;
 mod error;

@@ -263,3 +263,231 @@ impl<'de> MapAccess<'de> for DatetimeAccess<'_, 'de> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use serde::Deserialize;
+
+    use super::*;
+    use crate::document::toml_tree::{TomlError, Tree, Value, ROOT};
+
+    /// The text read by this module, as a `toml::Table`.
+    fn ours(text: &str) -> Result<toml::Table, TomlError> {
+        let tree = Tree::parse(text)?;
+        toml::Table::deserialize(ValueDe::root(&tree))
+    }
+
+    /// The error of `text`: its message and line.
+    fn error(text: &str) -> (String, usize) {
+        let e = ours(text).expect_err(text);
+        let at = e.at.expect("a place");
+        (e.message, crate::text::line_col(text, at).0)
+    }
+
+    #[test]
+    fn tables_may_be_defined_in_any_order() {
+        let text = "[a.b]\nx = 1\n[a]\ny = 2\n[a.c]\nz = 3\n";
+        assert_eq!(
+            ours(text).unwrap(),
+            toml::from_str::<toml::Table>(text).unwrap()
+        );
+        // Sub-tables of an array of tables go to its last table, also
+        // when they come back after another table.
+        let text = "[[t]]\nn = 1\n[[t.c]]\nx = 1\n[[t]]\nn = 2\n[[t.c]]\nx = 2\n[t.pk]\nk = 1\n[u]\nv = 1\n[t.more]\nm = 1\n[[t.c]]\nx = 3\n";
+        let table = ours(text).unwrap();
+        assert_eq!(table, toml::from_str::<toml::Table>(text).unwrap());
+        let t = table["t"].as_array().unwrap();
+        assert_eq!(t[1]["c"].as_array().unwrap().len(), 2);
+        assert!(t[1].get("more").is_some() && t[0].get("pk").is_none());
+    }
+
+    #[test]
+    fn dotted_keys_and_inline_tables() {
+        let text = "a.b.c = 1\na.b.d = 2\n\"a\".'e' = 3\nf = { g.h = 1, g.i = 2, j = [1, { k = 2 }] }\n[x]\ny.z = 1\n";
+        assert_eq!(
+            ours(text).unwrap(),
+            toml::from_str::<toml::Table>(text).unwrap()
+        );
+    }
+
+    #[test]
+    fn strings_in_every_form_and_escapes() {
+        let text = "a = \"tab\\tquote\\\" \\u00e9 \\U0001F600\"\nb = 'C:\\path'\nc = \"\"\"\nline\\\n   joined \"\"\"\nd = '''\nraw \\n '''\ne = \"\"\nf = \"é\"\n";
+        let table = ours(text).unwrap();
+        assert_eq!(table, toml::from_str::<toml::Table>(text).unwrap());
+        assert_eq!(table["a"].as_str(), Some("tab\tquote\" é 😀"));
+        assert_eq!(table["c"].as_str(), Some("linejoined "));
+        assert_eq!(table["d"].as_str(), Some("raw \\n "));
+        // Plain strings and keys are borrowed from the text.
+        let tree = Tree::parse("'k' = \"v\"\n\"e\\u0301\" = 'w'\n").unwrap();
+        let first = tree.node(tree.get(ROOT, "k").unwrap());
+        assert!(matches!(first.key, Cow::Borrowed("k")));
+        assert!(matches!(first.value, Value::String(Cow::Borrowed("v"))));
+        let second = tree.node(tree.get(ROOT, "e\u{301}").unwrap());
+        assert!(matches!(second.key, Cow::Owned(_)));
+    }
+
+    #[test]
+    fn numbers_booleans_and_datetimes() {
+        let text = "a = 1_000\nb = 0x7f\nc = 0o17\nd = 0b101\ne = 1.5e3\nf = -inf\ng = true\nh = false\ni = 1979-05-27T07:32:00Z\nj = 1979-05-27\nk = 07:32:00.5\nl = 9223372036854775807\n";
+        assert_eq!(
+            ours(text).unwrap(),
+            toml::from_str::<toml::Table>(text).unwrap()
+        );
+    }
+
+    #[test]
+    fn what_toml_refuses_is_refused_where_it_is() {
+        for (text, message, line) in [
+            ("a = 1\na = 2\n", "duplicate key", 2),
+            ("[a]\nx = 1\n[a]\n", "duplicate key", 3),
+            ("a.b = 1\n[a]\n", "duplicate key", 2),
+            ("[a.b]\n[a]\nb.c = 1\n", "duplicate key", 3),
+            (
+                "a = { b = 1 }\na.c = 2\n",
+                "cannot extend value of type inline table",
+                2,
+            ),
+            ("a = [1]\n[[a]]\n", "duplicate key", 2),
+            ("a = [1]\n[a.b]\n", "cannot extend value of type array", 2),
+            ("a = 1\na.b = 2\n", "cannot extend value of type integer", 2),
+            ("[[t]]\n[t]\n", "duplicate key", 2),
+            ("x = { a = 1, a = 2 }\n", "duplicate key", 1),
+            (
+                "x = { a = 1, a.b = 2 }\n",
+                "cannot extend value of type integer",
+                1,
+            ),
+            ("x = \"a\\qb\"\n", "escaped value", 1),
+            ("x = 1__0\n", "between digits", 1),
+            ("x = 1979-13-45\n", "", 1),
+            ("\n[[tables]\n", "", 2),
+            ("x = [1,\n", "unclosed array", 1),
+        ] {
+            let (m, l) = error(text);
+            assert!(m.contains(message), "{text:?}: {m}");
+            assert_eq!(l, line, "{text:?}: {m}");
+            assert!(toml::from_str::<toml::Table>(text).is_err(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let deep = format!("a = {}{}\n", "[".repeat(200), "]".repeat(200));
+        assert!(ours(&deep).unwrap_err().message.contains("recursion"));
+        let dotted = format!("{} = 1\n", vec!["k"; 100].join("."));
+        assert!(ours(&dotted).unwrap_err().message.contains("recursion"));
+        let shallow = format!("a = {}{}\n", "[".repeat(20), "]".repeat(20));
+        assert!(ours(&shallow).is_ok());
+    }
+
+    #[test]
+    fn many_keys_in_one_table() {
+        let text: String = (0..500).map(|i| format!("k{i} = {i}\n")).collect();
+        let table = ours(&text).unwrap();
+        assert_eq!(table.len(), 500);
+        assert_eq!(table["k499"].as_integer(), Some(499));
+        let dup = format!("{text}k250 = 1\n");
+        assert_eq!(error(&dup), ("duplicate key".to_owned(), 501));
+    }
+
+    const KEYS: &[&str] = &[
+        "a",
+        "b",
+        "c",
+        "\"a\"",
+        "'b'",
+        "a.b",
+        "b.c",
+        "a . c",
+        "\"a.b\"",
+        "'x y'",
+        "\"\\u0061\"",
+        "1",
+        "-",
+        "a.b.c",
+    ];
+
+    const SCALARS: &[&str] = &[
+        "1",
+        "-0",
+        "0x1F",
+        "1_000",
+        "1.5",
+        "1e3",
+        "+inf",
+        "true",
+        "false",
+        "\"s\"",
+        "'l'",
+        "\"e\\u00e9\\n\\\"\"",
+        "\"\"\"m\nl\"\"\"",
+        "'''r\n'''",
+        "\"\"\"a\\\n  b\"\"\"",
+        "1979-05-27T07:32:00Z",
+        "1979-05-27",
+        "07:32:00",
+        "1979-05-27 07:32:00.5+01:00",
+        // Not valid.
+        "\"\\q\"",
+        "1__2",
+        "'a\u{1}'",
+        "01",
+        "\"unterminated",
+    ];
+
+    fn value() -> impl Strategy<Value = String> {
+        proptest::sample::select(SCALARS)
+            .prop_map(str::to_owned)
+            .prop_recursive(3, 24, 4, |inner| {
+                prop_oneof![
+                    proptest::collection::vec(inner.clone(), 0..4)
+                        .prop_map(|v| format!("[{}]", v.join(", "))),
+                    proptest::collection::vec((proptest::sample::select(KEYS), inner), 0..4)
+                        .prop_map(|kv| {
+                            let kv: Vec<String> =
+                                kv.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+                            format!("{{ {} }}", kv.join(", "))
+                        }),
+                ]
+            })
+    }
+
+    fn line() -> impl Strategy<Value = String> {
+        let key = || proptest::sample::select(KEYS);
+        prop_oneof![
+            3 => (key(), value()).prop_map(|(k, v)| format!("{k} = {v}")),
+            1 => key().prop_map(|k| format!("[{k}]")),
+            1 => key().prop_map(|k| format!("[[{k}]]")),
+            1 => proptest::sample::select(&["# c", "# \u{1}", "#\u{7f}", "", "  ", "\r", "x", "[a", "= 1"][..])
+                .prop_map(str::to_owned),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 3000,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// Random documents, valid or not: this module accepts exactly what
+        /// the `toml` crate accepts, reads the same values, and places the
+        /// first error where it does.
+        #[test]
+        fn documents_read_as_the_toml_crate_reads_them(
+            lines in proptest::collection::vec(line(), 0..10)
+        ) {
+            let text = lines.join("\n");
+            let theirs = toml::from_str::<toml::Table>(&text);
+            match (ours(&text), theirs) {
+                (Ok(a), Ok(b)) => prop_assert_eq!(a, b, "{:?}", text),
+                (Err(a), Err(b)) => prop_assert_eq!(
+                    a.at, b.span().map(|s| s.start), "{:?}: {} / {}", text, a.message, b.message()
+                ),
+                (a, b) => prop_assert!(false, "{:?}: ours {:?}, toml {:?}", text, a, b),
+            }
+        }
+    }
+}
