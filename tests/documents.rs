@@ -1000,6 +1000,34 @@ sql = "SELECT 1"
 when = "after_create"
 sql = "SELECT 2"
 "#,
+        // Dotted keys, literal strings, quoted keys, a sub-table made by a
+        // dotted key before the headers of the columns.
+        r#"conventions = 'sqlalchemy'
+naming_convention.fk = "fk_%(table_name)s_%(referred_table_name)s"
+[[tables]]
+'name' = 'a'
+comment = "line\n[[tables]]\nname = \"x\"\n"
+primary_key.columns = ['id']
+[[tables.columns]]
+name = "id"
+type = "integer"
+[[ tables.columns ]]
+name = "n"
+"type" = 'text'
+[[tables]]
+name = "b"
+columns = [
+  { name = "id", type = "integer", primary_key = true },
+  { name = 'a_id', type = "integer", references = 'a.id' },
+]
+uniques = [{ columns = ["a_id"] }]
+[[views]]
+name = "v"
+sql = "SELECT 1"
+[[ddl]]
+when = "after_create"
+sql = """SELECT 2"""
+"#,
     ];
     let script = |text: &str, format: Format| {
         let md = load_str(text, &LoadOptions::new().format(format).name("layout"))
@@ -1131,4 +1159,31 @@ fn toml_sub_tables_after_another_section() {
         md.table("t").unwrap().primary_key().unwrap().name.as_str(),
         Some("pk")
     );
+}
+
+/// What TOML itself refuses in a block (a key given twice, a header that
+/// would redefine an inline table, a bad escape or date, a dotted key
+/// into an array) is reported
+/// with the file, the line and column, and what is wrong.
+#[test]
+fn toml_errors_name_file_line_and_column() {
+    let options = LoadOptions::new().format(Format::Toml).name("bad.toml");
+    let head = "[[tables]]\nname = \"t\"\n";
+    for (body, at, message) in [
+        ("columns = [{ name = \"id\", name = \"x\" }]\n", (3, 27), "duplicate key"),
+        (
+            "columns = [{ name = \"id\" }]\nprimary_key = { columns = [\"id\"] }\n[tables.primary_key]\nname = \"pk\"\n",
+            (5, 9),
+            "duplicate key",
+        ),
+        ("comment = \"a\\qb\"\ncolumns = [{ name = \"id\" }]\n", (3, 14), "escaped value"),
+        ("comment = 1979-13-01\ncolumns = [{ name = \"id\" }]\n", (3, 11), ""),
+        ("columns = [{ name = \"id\" }]\ncolumns.x = 1\n", (4, 1), "cannot extend value of type array"),
+    ] {
+        let text = format!("{head}{body}");
+        let e = load_str(&text, &options).unwrap_err();
+        let shown = e.to_string();
+        assert_eq!(e.place.line_col, Some(at), "{shown}\n{text}");
+        has(&shown, &[&format!("bad.toml:{}:{}: ", at.0, at.1), message]);
+    }
 }
