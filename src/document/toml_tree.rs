@@ -13,13 +13,17 @@
 //! any order (`[a.b]` before `[a]`), and `[[a]]` appends to an array of
 //! tables, whose sub-tables (`[a.b]`, `[[a.c]]`) go into its last element.
 //!
-//! A table's entries keep their order in the text. Nesting is bounded as
+//! A table's entries keep their order in the text (the `toml` crate sorted
+//! them), so of two errors in the values of one table the first in the
+//! text is reported, as for JSON. Nesting is bounded as
 //! the `toml` crate bounds it: arrays and inline tables 80 deep, dotted
 //! keys of fewer than 80 parts.
 //!
-//! The first error is the one reported, with the byte offset where it is:
-//! errors of the grammar first (the parser reads the whole text before the
-//! tree is made), then the others in the order of the text.
+//! The first error is the one reported, with the byte offset where it is,
+//! the one the `toml` crate reports: errors of the grammar first (the
+//! parser reads the whole text before the tree is made), then the others in
+//! the order of the text, where an `[[array of tables]]` header's own error
+//! counts once its table's keys are read.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -222,19 +226,22 @@ pub(crate) struct Tree<'i> {
 impl<'i> Tree<'i> {
     /// Reads a TOML text.
     pub(crate) fn parse(text: &'i str) -> Result<Self, TomlError> {
-        BUFFERS.with(|buffers| match buffers.try_borrow_mut() {
-            Ok(mut buffers) => {
-                let (tokens, events) = &mut *buffers;
-                let tree = Self::parse_with(text, tokens, events);
-                // What a large text needed is not kept.
-                if tokens.capacity() > KEEP {
-                    *tokens = Vec::new();
-                    *events = Vec::new();
-                }
-                tree
+        let reused = BUFFERS.try_with(|buffers| {
+            let mut buffers = buffers.try_borrow_mut().ok()?;
+            let (tokens, events) = &mut *buffers;
+            let tree = Self::parse_with(text, tokens, events);
+            // What a large text needed is not kept.
+            if tokens.capacity() > KEEP {
+                *tokens = Vec::new();
+                *events = Vec::new();
             }
-            Err(_) => Self::parse_with(text, &mut Vec::new(), &mut Vec::new()),
-        })
+            Some(tree)
+        });
+        match reused {
+            Ok(Some(tree)) => tree,
+            // The buffers are in use or gone (a thread that is ending).
+            _ => Self::parse_with(text, &mut Vec::new(), &mut Vec::new()),
+        }
     }
 
     /// Reads a TOML text with these buffers for its tokens and events.
