@@ -51,7 +51,7 @@ thread_local! {
     static BUFFERS: RefCell<(Vec<Token>, Vec<Event>)> = const { RefCell::new((Vec::new(), Vec::new())) };
 }
 
-/// The root table's place in [`Tree::nodes`].
+/// The root table's node.
 pub(crate) const ROOT: usize = 0;
 
 /// No node.
