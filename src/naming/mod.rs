@@ -34,8 +34,8 @@ pub use error::{NamingError, ObjectDesc};
 pub use handler::ConventionHandler;
 pub use limits::{IdentifierChars, IdentifierLimit, LengthUnit};
 pub use names::{
-    check_final_names, check_identifier_lengths, final_names, NameCase, NameRules, NamedObject,
-    Namespaces,
+    check_final_names, check_identifier_lengths, final_names, final_names_unchecked, NameCase,
+    NameRules, NamedObject, Namespaces,
 };
 pub use pack::{ConventionSet, Pack, PackError, MAX_PACK_SIZE};
 pub use plugin::{Plugin, Plugins};

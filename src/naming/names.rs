@@ -185,16 +185,44 @@ impl NameRules {
 pub fn final_names(md: &MetaData, rules: &NameRules) -> Result<Vec<NamedObject>, NamingError> {
     let mut out = Vec::new();
     visit_final_names(md, rules, |t, kind, columns, unique, name| {
-        out.push(NamedObject {
-            schema: t.schema.clone(),
-            table: t.name.clone(),
-            kind,
-            columns: columns.to_vec(),
-            name: name.map(str::to_owned),
-            unique,
-        });
+        out.push(named_object(t, kind, columns, unique, name));
     })?;
     Ok(out)
+}
+
+/// What [`final_names`] lists, without its check for collisions (names over
+/// the limit are still errors): for trial documents, in which two objects
+/// may be named alike and only the names are wanted.
+pub fn final_names_unchecked(
+    md: &MetaData,
+    rules: &NameRules,
+) -> Result<Vec<NamedObject>, NamingError> {
+    let mut out = Vec::new();
+    for t in md.tables() {
+        for (kind, name, columns, unique) in items(t) {
+            let name =
+                rules.finalize(name, || Seen::Object(t, kind, columns).desc().to_string())?;
+            out.push(named_object(t, kind, columns, unique, name.as_deref()));
+        }
+    }
+    Ok(out)
+}
+
+fn named_object(
+    t: &Table,
+    kind: Kind,
+    columns: Cols<'_>,
+    unique: Option<bool>,
+    name: Option<&str>,
+) -> NamedObject {
+    NamedObject {
+        schema: t.schema.clone(),
+        table: t.name.clone(),
+        kind,
+        columns: columns.to_vec(),
+        name: name.map(str::to_owned),
+        unique,
+    }
 }
 
 /// Checks what [`final_names`] checks (limits, unnamed indexes, collisions)

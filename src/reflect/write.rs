@@ -16,10 +16,9 @@ use serde::Serialize;
 use super::catalog::{Catalog, CatalogColumn, CatalogIndex, CatalogTable, IndexPart};
 use crate::dialect::{self, Dialect};
 use crate::document::{load_str, DocumentError, Format, LoadOptions};
-use crate::naming::{NameRules, NamedObject, NamingError};
+use crate::naming::{final_names_unchecked, NamedObject, NamingError};
 use crate::plugin::Plugins;
 use crate::schema::{ColumnType, DialectKind, Kind};
-use crate::MetaData;
 
 /// How to write a catalog as a document.
 #[derive(Clone, Debug)]
@@ -220,6 +219,28 @@ enum State {
 /// The state of each object's name.
 type Names = HashMap<ObjectId, State>;
 
+/// Each object's final name in a trial document.
+type Predicted = HashMap<ObjectId, Option<String>>;
+
+/// How the conventions treat an object's explicit name.
+enum Treatment {
+    /// They keep it (no template, or one without `constraint_name`).
+    Keeps,
+    /// They wrap it: the text before and after (`ck_t_` and `` for
+    /// `ck_%(table_name)s_%(constraint_name)s`).
+    Wraps(String, String),
+    /// They put another name in its place, or none.
+    Other(Option<String>),
+}
+
+/// The name a wrapping template wraps to give `actual`, if it does.
+fn wrapped_name<'n>(pre: &str, post: &str, actual: &'n str) -> Option<&'n str> {
+    actual
+        .strip_prefix(pre)
+        .and_then(|m| m.strip_suffix(post))
+        .filter(|m| !m.is_empty())
+}
+
 /// A name no database object has, unique for `n`.
 fn sentinel(n: usize) -> String {
     format!("nmclsentinel{n}x")
@@ -236,51 +257,24 @@ struct ObjectId(usize, Kind, usize);
 /// [`WriteOptions::conventions`], a name is left out where the conventions
 /// give exactly it; the document is loaded back to make sure.
 pub fn write_document(catalog: &Catalog, options: &WriteOptions) -> Result<String, WriteError> {
-    let d = dialect::by_name(&catalog.dialect)
-        .ok_or_else(|| WriteError::Dialect(catalog.dialect.clone()))?;
-    let w = Writer {
-        catalog,
-        d,
-        options,
-    };
+    let w = Writer::new(catalog, options)?;
     let mut states: Names = HashMap::new();
     if !options.conventions.is_empty() || !options.naming_convention.is_empty() {
-        let all: Vec<ObjectId> = w.objects().collect();
-        // How the conventions treat an explicit name: a sentinel for each
-        // object shows whether its template keeps the name (no
-        // `constraint_name`) or wraps it.
-        let sentinels: Names = all
-            .iter()
-            .enumerate()
-            .map(|(n, id)| (*id, State::Named(sentinel(n))))
-            .collect();
-        let wrapped = w.predict(&sentinels)?;
         let mut can_omit = Vec::new();
-        for (n, id) in all.iter().enumerate() {
-            let s = sentinel(n);
-            let got = wrapped
-                .iter()
-                .find(|(i, _)| i == id)
-                .and_then(|(_, g)| g.clone());
-            let actual = w.actual(*id).map(str::to_owned);
-            let state = match (got, actual) {
+        for (id, treatment) in w.treatments()? {
+            let state = match (treatment, w.actual(id)) {
                 (_, None) => State::Final(None),
-                (Some(g), Some(a)) if g == s => {
-                    can_omit.push(*id);
-                    State::Named(a)
+                (Treatment::Keeps, Some(a)) => {
+                    can_omit.push(id);
+                    State::Named(a.to_owned())
                 }
-                (Some(g), Some(a)) => match g.split_once(&s) {
-                    Some((pre, post)) => {
-                        match a.strip_prefix(pre).and_then(|m| m.strip_suffix(post)) {
-                            Some(inner) if !inner.is_empty() => State::Named(inner.to_owned()),
-                            _ => State::Final(Some(a)),
-                        }
-                    }
-                    None => State::Final(Some(a)),
+                (Treatment::Wraps(pre, post), Some(a)) => match wrapped_name(&pre, &post, a) {
+                    Some(inner) => State::Named(inner.to_owned()),
+                    None => State::Final(Some(a.to_owned())),
                 },
-                (None, Some(a)) => State::Final(Some(a)),
+                (Treatment::Other(_), Some(a)) => State::Final(Some(a.to_owned())),
             };
-            states.insert(*id, state);
+            states.insert(id, state);
         }
         // What the conventions name when those objects are unnamed.
         let mut trial = states.clone();
@@ -289,10 +283,7 @@ pub fn write_document(catalog: &Catalog, options: &WriteOptions) -> Result<Strin
         }
         let predicted = w.predict(&trial)?;
         for id in &can_omit {
-            let p = predicted
-                .iter()
-                .find(|(i, _)| i == id)
-                .and_then(|(_, n)| n.as_deref());
+            let p = predicted.get(id).and_then(Option::as_deref);
             let ok = match p {
                 None => false,
                 Some(p) => options.adopt || Some(p) == w.actual(*id),
@@ -308,7 +299,7 @@ pub fn write_document(catalog: &Catalog, options: &WriteOptions) -> Result<Strin
                 let got = w.predict(&states)?;
                 let wrong: Vec<ObjectId> = got
                     .iter()
-                    .filter(|(id, n)| n.as_deref() != w.actual(*id))
+                    .filter(|(id, n)| n.as_deref() != w.actual(**id))
                     .map(|(id, _)| *id)
                     .collect();
                 if wrong.is_empty() {
@@ -345,7 +336,17 @@ struct Writer<'a> {
     options: &'a WriteOptions,
 }
 
-impl Writer<'_> {
+impl<'a> Writer<'a> {
+    fn new(catalog: &'a Catalog, options: &'a WriteOptions) -> Result<Self, WriteError> {
+        let d = dialect::by_name(&catalog.dialect)
+            .ok_or_else(|| WriteError::Dialect(catalog.dialect.clone()))?;
+        Ok(Writer {
+            catalog,
+            d,
+            options,
+        })
+    }
+
     /// Every nameable object.
     fn objects(&self) -> impl Iterator<Item = ObjectId> + '_ {
         self.catalog.tables.iter().enumerate().flat_map(|(ti, t)| {
@@ -461,66 +462,108 @@ impl Writer<'_> {
 
     /// The final names of the objects when they are written as `states`
     /// says.
-    fn predict(&self, states: &Names) -> Result<Vec<(ObjectId, Option<String>)>, WriteError> {
+    fn predict(&self, states: &Names) -> Result<Predicted, WriteError> {
         let doc = self.document(states);
         let json = serde_json::to_string(&doc).map_err(|e| WriteError::Serialize(e.to_string()))?;
         let mut load = LoadOptions::new().format(Format::Json).name("<reflected>");
         load.plugins = self.options.plugins.clone();
         load.base = self.options.base.clone();
         let md = load_str(&json, &load)?;
-        let names = names_of(&md, &self.d.name_rules(None))?;
+        let names = final_names_unchecked(&md, &self.d.name_rules(None))?;
         Ok(self.match_names(&names))
     }
 
     /// Pairs named objects of a loaded document with the catalog's: by
     /// table and kind, then by columns, then in order.
-    fn match_names(&self, names: &[NamedObject]) -> Vec<(ObjectId, Option<String>)> {
-        let mut out = Vec::new();
+    fn match_names(&self, names: &[NamedObject]) -> Predicted {
+        // The loaded objects of each (schema, table, kind), in order.
+        let mut groups: HashMap<(Option<&str>, &str, Kind), Vec<usize>> = HashMap::new();
+        for (j, n) in names.iter().enumerate() {
+            groups
+                .entry((n.schema.as_deref(), n.table.as_str(), n.kind))
+                .or_default()
+                .push(j);
+        }
         let mut used = vec![false; names.len()];
-        let ids: Vec<ObjectId> = self.objects().collect();
-        let columns_of = |id: ObjectId| -> Option<Vec<String>> {
-            let ObjectId(ti, kind, i) = id;
-            let t = &self.catalog.tables[ti];
-            Some(match kind {
-                Kind::PrimaryKey => t.primary_key.as_ref()?.columns.clone(),
-                Kind::ForeignKey => t.foreign_keys[i].columns.clone(),
-                Kind::Unique => t.uniques[i].columns.clone(),
-                Kind::Check => return None,
-                Kind::Index => t.indexes[i]
-                    .parts
-                    .iter()
-                    .map(|p| match p {
-                        IndexPart::Column(c) => c.clone(),
-                        IndexPart::Expression(e) => e.clone(),
-                    })
-                    .collect(),
-            })
-        };
-        let same_group = |id: ObjectId, n: &NamedObject| {
-            let t = &self.catalog.tables[id.0];
-            n.kind == id.1 && n.table == t.name && n.schema == t.schema
-        };
+        let mut out = HashMap::new();
         let mut pending = Vec::new();
-        for &id in &ids {
-            let cols = columns_of(id);
-            let hit = names.iter().enumerate().position(|(j, n)| {
-                !used[j] && same_group(id, n) && cols.as_ref() == Some(&n.columns)
+        let group = |id: ObjectId| {
+            let t = &self.catalog.tables[id.0];
+            groups.get(&(t.schema.as_deref(), t.name.as_str(), id.1))
+        };
+        for id in self.objects() {
+            let cols = (id.1 != Kind::Check).then(|| self.columns(id));
+            let hit = group(id).and_then(|g| {
+                g.iter()
+                    .copied()
+                    .find(|&j| !used[j] && cols.as_ref() == Some(&names[j].columns))
             });
             match hit {
                 Some(j) => {
                     used[j] = true;
-                    out.push((id, names[j].name.clone()));
+                    out.insert(id, names[j].name.clone());
                 }
                 None => pending.push(id),
             }
         }
         for id in pending {
-            if let Some(j) = (0..names.len()).find(|&j| !used[j] && same_group(id, &names[j])) {
+            if let Some(j) = group(id).and_then(|g| g.iter().copied().find(|&j| !used[j])) {
                 used[j] = true;
-                out.push((id, names[j].name.clone()));
+                out.insert(id, names[j].name.clone());
             }
         }
         out
+    }
+
+    /// An object's columns as `names` lists them: an expression part as
+    /// its text; `[]` for a check.
+    fn columns(&self, ObjectId(ti, kind, i): ObjectId) -> Vec<String> {
+        let t = &self.catalog.tables[ti];
+        match kind {
+            Kind::PrimaryKey => t
+                .primary_key
+                .as_ref()
+                .map(|k| k.columns.clone())
+                .unwrap_or_default(),
+            Kind::ForeignKey => t.foreign_keys[i].columns.clone(),
+            Kind::Unique => t.uniques[i].columns.clone(),
+            Kind::Check => Vec::new(),
+            Kind::Index => t.indexes[i]
+                .parts
+                .iter()
+                .map(|p| match p {
+                    IndexPart::Column(c) | IndexPart::Expression(c) => c.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// How the conventions treat an explicit name, for each object: one
+    /// trial document names every object with a sentinel of its own.
+    fn treatments(&self) -> Result<Vec<(ObjectId, Treatment)>, WriteError> {
+        let all: Vec<ObjectId> = self.objects().collect();
+        let sentinels: Names = all
+            .iter()
+            .enumerate()
+            .map(|(n, id)| (*id, State::Named(sentinel(n))))
+            .collect();
+        let mut got = self.predict(&sentinels)?;
+        Ok(all
+            .into_iter()
+            .enumerate()
+            .map(|(n, id)| {
+                let s = sentinel(n);
+                let treatment = match got.remove(&id).flatten() {
+                    Some(g) if g == s => Treatment::Keeps,
+                    Some(g) => match g.split_once(&s) {
+                        Some((pre, post)) => Treatment::Wraps(pre.to_owned(), post.to_owned()),
+                        None => Treatment::Other(Some(g)),
+                    },
+                    None => Treatment::Other(None),
+                };
+                (id, treatment)
+            })
+            .collect())
     }
 
     /// The document, each object's name written as `states` says (written
@@ -844,39 +887,6 @@ fn mentions(sql: &str, name: &str) -> bool {
     })
 }
 
-/// Every object's final name (shortened to the dialect's limit), without
-/// the collision check of [`final_names`](crate::final_names): a trial
-/// document may name two objects alike, and only the names are wanted.
-fn names_of(md: &MetaData, rules: &NameRules) -> Result<Vec<NamedObject>, NamingError> {
-    let mut out = Vec::new();
-    for t in md.tables() {
-        let pk = t
-            .primary_key()
-            .map(|pk| (Kind::PrimaryKey, &pk.name, pk.columns().to_vec(), None));
-        let constraints = t
-            .constraints()
-            .iter()
-            .map(|c| (c.kind(), c.name(), c.columns().to_vec(), None));
-        // An expression part as its text, as `final_names` lists it.
-        let indexes = t.indexes().iter().map(|ix| {
-            let parts = ix.parts().iter().map(|p| p.text().to_owned()).collect();
-            (Kind::Index, &ix.name, parts, Some(ix.is_unique()))
-        });
-        for (kind, name, columns, unique) in pk.into_iter().chain(constraints).chain(indexes) {
-            let name = rules.finalize(name, || format!("{} on {}", kind.key(), t.full_name()))?;
-            out.push(NamedObject {
-                schema: t.schema().map(str::to_owned),
-                table: t.name().to_owned(),
-                kind,
-                columns,
-                name: name.map(|n| n.into_owned()),
-                unique,
-            });
-        }
-    }
-    Ok(out)
-}
-
 /// A constraint or index whose name is not the one the naming convention
 /// gives (`nomenclator lint`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -910,104 +920,50 @@ fn ser_kind<S: serde::Serializer>(k: &Kind, s: S) -> Result<S::Ok, S::Error> {
 /// conventions of `options` give (or that has none where they give one),
 /// in table order.
 pub fn lint(catalog: &Catalog, options: &WriteOptions) -> Result<Vec<Finding>, WriteError> {
-    let d = dialect::by_name(&catalog.dialect)
-        .ok_or_else(|| WriteError::Dialect(catalog.dialect.clone()))?;
-    let w = Writer {
-        catalog,
-        d,
-        options,
-    };
-    let all: Vec<ObjectId> = w.objects().collect();
-    let sentinels: Names = all
-        .iter()
-        .enumerate()
-        .map(|(n, id)| (*id, State::Named(sentinel(n))))
-        .collect();
-    let wrapped = w.predict(&sentinels)?;
-    let unnamed: Names = all.iter().map(|id| (*id, State::Omit)).collect();
+    let w = Writer::new(catalog, options)?;
+    let treatments = w.treatments()?;
     // Objects whose template needs a name cannot be left unnamed: give
     // them theirs for this trial.
-    let mut trial = unnamed.clone();
-    for (n, id) in all.iter().enumerate() {
-        let g = wrapped
-            .iter()
-            .find(|(i, _)| i == id)
-            .and_then(|(_, g)| g.clone());
-        if g.as_deref() != Some(sentinel(n).as_str()) {
-            trial.insert(
-                *id,
-                State::Named(w.actual(*id).unwrap_or("unnamed").to_owned()),
-            );
-        }
-    }
-    let predicted = w.predict(&trial)?;
+    let trial: Names = treatments
+        .iter()
+        .map(|(id, t)| {
+            let state = match t {
+                Treatment::Keeps => State::Omit,
+                _ => State::Named(w.actual(*id).unwrap_or("unnamed").to_owned()),
+            };
+            (*id, state)
+        })
+        .collect();
+    let mut predicted = w.predict(&trial)?;
     let mut out = Vec::new();
-    for (n, id) in all.iter().enumerate() {
-        let s = sentinel(n);
-        let actual = w.actual(*id).map(str::to_owned);
-        let g = wrapped
-            .iter()
-            .find(|(i, _)| i == id)
-            .and_then(|(_, g)| g.clone());
-        let expected = match g {
-            Some(g) if g == s => {
-                match predicted
-                    .iter()
-                    .find(|(i, _)| i == id)
-                    .and_then(|(_, p)| p.clone())
-                {
-                    Some(p) => p,
-                    None => continue,
-                }
-            }
-            Some(g) => match (g.split_once(&s), &actual) {
-                (Some((pre, post)), Some(a)) => {
-                    let follows = a
-                        .strip_prefix(pre)
-                        .and_then(|m| m.strip_suffix(post))
-                        .is_some_and(|m| !m.is_empty());
-                    if follows {
-                        continue;
-                    }
-                    format!("{pre}{a}{post}")
-                }
-                (Some((pre, post)), None) => format!("{pre}%(constraint_name)s{post}"),
-                (None, _) => g,
+    for (id, treatment) in treatments {
+        let actual = w.actual(id).map(str::to_owned);
+        let expected = match (treatment, &actual) {
+            (Treatment::Keeps, _) => match predicted.remove(&id).flatten() {
+                Some(p) => p,
+                None => continue,
             },
-            None => continue,
+            (Treatment::Wraps(pre, post), Some(a)) => {
+                if wrapped_name(&pre, &post, a).is_some() {
+                    continue;
+                }
+                format!("{pre}{a}{post}")
+            }
+            (Treatment::Wraps(pre, post), None) => format!("{pre}%(constraint_name)s{post}"),
+            (Treatment::Other(Some(g)), _) => g,
+            (Treatment::Other(None), _) => continue,
         };
         if actual.as_deref() == Some(expected.as_str()) {
             continue;
         }
-        let ObjectId(ti, kind, i) = *id;
+        let ObjectId(ti, kind, i) = id;
         let t = &catalog.tables[ti];
-        let (columns, unique) = match kind {
-            Kind::PrimaryKey => (
-                t.primary_key
-                    .as_ref()
-                    .map(|k| k.columns.clone())
-                    .unwrap_or_default(),
-                None,
-            ),
-            Kind::ForeignKey => (t.foreign_keys[i].columns.clone(), None),
-            Kind::Unique => (t.uniques[i].columns.clone(), None),
-            Kind::Check => (Vec::new(), None),
-            Kind::Index => (
-                t.indexes[i]
-                    .parts
-                    .iter()
-                    .map(|p| match p {
-                        IndexPart::Column(c) | IndexPart::Expression(c) => c.clone(),
-                    })
-                    .collect(),
-                Some(t.indexes[i].unique),
-            ),
-        };
+        let unique = (kind == Kind::Index).then(|| t.indexes[i].unique);
         out.push(Finding {
             schema: t.schema.clone(),
             table: t.name.clone(),
             kind,
-            columns,
+            columns: w.columns(id),
             name: actual.clone(),
             unique,
             actual,
