@@ -13,6 +13,20 @@ fn cmd() -> Command {
     Command::cargo_bin("nomenclator").unwrap()
 }
 
+/// `nomenclator lint --format json ARGS`: the exit status, the findings and
+/// standard error.
+fn lint_json<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> (Option<i32>, Value, String) {
+    let out = cmd()
+        .args(["lint", "--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let v = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}{stderr}", String::from_utf8_lossy(&out.stdout)));
+    (out.status.code(), v, stderr)
+}
+
 fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
     let p = dir.path().join(name);
     std::fs::write(&p, text).unwrap();
@@ -56,19 +70,8 @@ fn lint_lists_each_name_that_is_not_the_conventions_and_exits_1() {
         )
         .replace("\nx = [\n]", ""),
     );
-    let out = cmd()
-        .arg("lint")
-        .arg(&f)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (code, v, stderr) = lint_json(&[&f]);
+    assert_eq!(code, Some(1), "{stderr}");
     let items = v.as_array().unwrap();
     assert_eq!(items.len(), 1, "{v}");
     assert_eq!(items[0]["kind"], "uq");
@@ -77,13 +80,12 @@ fn lint_lists_each_name_that_is_not_the_conventions_and_exits_1() {
     assert_eq!(items[0]["actual"], "account_email_key");
     assert_eq!(items[0]["expected"], "uq_account_email");
     // Against another pack, the document's own names are what is wrong.
-    let out = cmd()
-        .arg("lint")
-        .arg(dir.path().join("off.toml"))
-        .args(["--conventions", "sqlalchemy", "--format", "json"])
-        .output()
-        .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let off = dir.path().join("off.toml");
+    let (_, v, _) = lint_json(&[
+        off.as_os_str(),
+        "--conventions".as_ref(),
+        "sqlalchemy".as_ref(),
+    ]);
     let checks: Vec<&Value> = v
         .as_array()
         .unwrap()
@@ -188,20 +190,8 @@ fn reflect_and_lint_a_postgresql_database() {
         .assert()
         .success()
         .stdout("");
-    let out = cmd()
-        .args([
-            "lint",
-            "--format",
-            "json",
-            "--url",
-            &db.url,
-            "--conventions",
-            "postgresql",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (code, v, _) = lint_json(&["--url", &db.url, "--conventions", "postgresql"]);
+    assert_eq!(code, Some(1));
     let pk = v
         .as_array()
         .unwrap()
@@ -284,33 +274,13 @@ fn a_database_the_server_named_lints_clean_against_its_native_pack() {
     )
     .unwrap();
     drop(c);
-    let out = cmd()
-        .args([
-            "lint",
-            "--format",
-            "json",
-            "--url",
-            &db.url,
-            "--conventions",
-            "postgresql",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (code, v, stderr) = lint_json(&["--url", &db.url, "--conventions", "postgresql"]);
+    assert_eq!(code, Some(0), "{v}{stderr}");
     // Against SQLAlchemy's convention, every object is listed: 2 primary
     // keys, 2 unique constraints, 1 foreign key, 2 indexes and 2 checks
     // (whose template wraps the name they have: ck_member_member_age_check).
-    let out = cmd()
-        .args(["lint", "--format", "json", "--url", &db.url])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (code, v, _) = lint_json(&["--url", &db.url]);
+    assert_eq!(code, Some(1));
     let kinds: Vec<&str> = v
         .as_array()
         .unwrap()
@@ -331,60 +301,31 @@ fn a_database_the_server_named_lints_clean_against_its_native_pack() {
 fn lint_with_the_postgresql_pack_finds_only_the_names_given_by_hand() {
     // spec/evolve.md, "Native naming": in a database whose names the server
     // chose, `lint --conventions postgresql` finds what someone named by hand.
-    use nomenclator::engine::Engine;
-    let admin = Engine::from_url("postgres://postgres@127.0.0.1:5432/test").unwrap();
-    let name = format!("native_lint_{}", std::process::id());
-    let mut c = admin.connect().unwrap();
-    c.execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .unwrap();
-    c.execute(&format!("CREATE DATABASE {name}")).unwrap();
-    let url = format!("postgres://postgres@127.0.0.1:5432/{name}");
-    let result = std::panic::catch_unwind(|| {
-        let mut db = Engine::from_url(&url).unwrap().connect().unwrap();
-        for sql in [
-            "CREATE TABLE a (id int PRIMARY KEY, x int UNIQUE, y int CHECK (y > 0), z int, CHECK (1 = 1), CHECK (y < 10))",
-            "CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a, x int, UNIQUE (x), UNIQUE (x, a_id))",
-            "CREATE INDEX ON b (x)",
-            "CREATE INDEX ON b (x)",
-            "CREATE INDEX ON b (lower(x::text))",
-            "ALTER TABLE b ADD CONSTRAINT handmade UNIQUE (a_id)",
-        ] {
-            db.execute(sql).unwrap();
-        }
-        let out = cmd()
-            .args([
-                "lint",
-                "--format",
-                "json",
-                "--conventions",
-                "postgresql",
-                "--url",
-                &url,
-            ])
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(1),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-        let found: Vec<(String, String)> = v
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| {
-                (
-                    f["actual"].as_str().unwrap_or("-").to_owned(),
-                    f["expected"].as_str().unwrap().to_owned(),
-                )
-            })
-            .collect();
-        assert_eq!(found, [("handmade".to_owned(), "b_a_id_key".to_owned())]);
-    });
-    let _ = c.execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-    if let Err(p) = result {
-        std::panic::resume_unwind(p);
+    let db = engine_support::postgres("native_lint");
+    let mut c = db.engine().connect().unwrap();
+    for sql in [
+        "CREATE TABLE a (id int PRIMARY KEY, x int UNIQUE, y int CHECK (y > 0), z int, CHECK (1 = 1), CHECK (y < 10))",
+        "CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a, x int, UNIQUE (x), UNIQUE (x, a_id))",
+        "CREATE INDEX ON b (x)",
+        "CREATE INDEX ON b (x)",
+        "CREATE INDEX ON b (lower(x::text))",
+        "ALTER TABLE b ADD CONSTRAINT handmade UNIQUE (a_id)",
+    ] {
+        c.execute(sql).unwrap();
     }
+    drop(c);
+    let (code, v, stderr) = lint_json(&["--conventions", "postgresql", "--url", &db.url]);
+    assert_eq!(code, Some(1), "{stderr}");
+    let found: Vec<(String, String)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["actual"].as_str().unwrap_or("-").to_owned(),
+                f["expected"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(found, [("handmade".to_owned(), "b_a_id_key".to_owned())]);
 }
