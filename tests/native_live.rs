@@ -314,9 +314,8 @@ fn setup() -> (tempfile::TempDir, String, Plugins) {
     (dir, path, plugins)
 }
 
-#[test]
-#[ignore = "needs PostgreSQL at 127.0.0.1:5432 (cargo test -- --include-ignored)"]
-fn postgresql_names_every_corpus_document_as_predicted() {
+/// A client of the PostgreSQL database `native_names`, made if missing.
+fn native_names_database() -> postgres::Client {
     let admin = "host=127.0.0.1 port=5432 user=postgres dbname=postgres";
     let url = "host=127.0.0.1 port=5432 user=postgres dbname=native_names";
     let mut admin = postgres::Client::connect(admin, postgres::NoTls)
@@ -331,7 +330,13 @@ fn postgresql_names_every_corpus_document_as_predicted() {
     if !exists {
         admin.batch_execute("CREATE DATABASE native_names").unwrap();
     }
-    let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    postgres::Client::connect(url, postgres::NoTls).unwrap()
+}
+
+#[test]
+#[ignore = "needs PostgreSQL at 127.0.0.1:5432 (cargo test -- --include-ignored)"]
+fn postgresql_names_every_corpus_document_as_predicted() {
+    let mut client = native_names_database();
     let (_dir, markers, plugins) = setup();
     let mut outcomes = Vec::new();
     for (id, doc) in corpus() {
@@ -622,21 +627,7 @@ const EXPRESSIONS: &str = r#"{
 #[test]
 #[ignore = "needs PostgreSQL at 127.0.0.1:5432 (cargo test -- --include-ignored)"]
 fn postgresql_names_expression_indexes_as_predicted() {
-    let admin = "host=127.0.0.1 port=5432 user=postgres dbname=postgres";
-    let url = "host=127.0.0.1 port=5432 user=postgres dbname=native_names";
-    let mut admin = postgres::Client::connect(admin, postgres::NoTls)
-        .unwrap_or_else(|e| panic!("PostgreSQL is unreachable at 127.0.0.1:5432 ({e}): start it (`.ci/run` does), or leave out --include-ignored"));
-    let exists = admin
-        .query_opt(
-            "SELECT 1 FROM pg_database WHERE datname = 'native_names'",
-            &[],
-        )
-        .unwrap()
-        .is_some();
-    if !exists {
-        admin.batch_execute("CREATE DATABASE native_names").unwrap();
-    }
-    let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    let mut client = native_names_database();
     let (_dir, markers, plugins) = setup();
     let doc: Value = serde_json::from_str(EXPRESSIONS).unwrap();
     let md = load(&doc, &["postgresql"], &plugins).unwrap();
