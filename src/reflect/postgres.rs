@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use super::catalog::{
-    Carried, Catalog, CatalogCheck, CatalogColumn, CatalogForeignKey, CatalogIndex, CatalogKey,
-    CatalogTable, CatalogView, IndexPart,
+    qualified, Carried, Catalog, CatalogCheck, CatalogColumn, CatalogForeignKey, CatalogIndex,
+    CatalogKey, CatalogTable, CatalogView, IndexPart,
 };
 use super::error::{query_err, ReflectError};
 use super::rows::{flag, list, opt, text, Row};
@@ -146,7 +146,7 @@ impl Reading {
         for row in rows {
             let (oid, schema, name, kind) =
                 (text(&row, 0), text(&row, 1), text(&row, 2), text(&row, 3));
-            let full = qualified_name(&schema, &name);
+            let full = qualified(Some(&schema), &name);
             match kind.as_str() {
                 "v" => self.catalog.views.push(CatalogView {
                     schema: self.schema(schema),
@@ -227,8 +227,7 @@ impl Reading {
         // Sorted here, not by the server: its sort of wide rows spills to
         // disk on a large schema.
         let mut rows = rows;
-        let number = |r: &Row, i: usize| text(r, i).parse::<u64>().unwrap_or(0);
-        rows.sort_by_key(|r| (number(r, 0), number(r, 1)));
+        rows.sort_by_key(|r| (oid_number(r, 0), oid_number(r, 1)));
         for row in rows {
             let oid = text(&row, 0);
             let name = text(&row, 2);
@@ -301,7 +300,7 @@ impl Reading {
                 ),
                 PostgreSql.quote(&c.name)
             );
-            let name = qualified_name(&seq_schema, &seq);
+            let name = qualified(Some(&seq_schema), &seq);
             let c = &mut self.catalog.tables[ti].columns[ci];
             c.auto_increment = false;
             c.default = Some(default);
@@ -608,7 +607,7 @@ impl Reading {
         for row in types {
             let (schema, name) = (text(&row, 0), text(&row, 1));
             let q = self.qualified(&schema, &name);
-            let full = qualified_name(&schema, &name);
+            let full = qualified(Some(&schema), &name);
             let create = match text(&row, 2).as_str() {
                 "e" => {
                     let labels: Vec<String> = list(&row, 3, "an enum type's labels")?
@@ -673,7 +672,7 @@ impl Reading {
             let q = self.qualified(&schema, &name);
             self.catalog.carried.push(Carried {
                 kind: "sequence".into(),
-                name: qualified_name(&schema, &name),
+                name: qualified(Some(&schema), &name),
                 table: None,
                 before_tables: true,
                 create: format!(
@@ -717,7 +716,7 @@ impl Reading {
             };
             self.catalog.carried.push(Carried {
                 kind: kind.into(),
-                name: qualified_name(&text(&row, 0), &text(&row, 1)),
+                name: qualified(Some(&text(&row, 0)), &text(&row, 1)),
                 table: None,
                 before_tables: true,
                 create: text(&row, 2).trim().to_owned(),
@@ -735,7 +734,7 @@ impl Reading {
         for row in aggregates {
             self.catalog.warnings.push(format!(
                 "aggregate {} is not reflected (aggregates are outside the model)",
-                qualified_name(&text(&row, 0), &text(&row, 1))
+                qualified(Some(&text(&row, 0)), &text(&row, 1))
             ));
         }
         let triggers = db
@@ -751,7 +750,7 @@ impl Reading {
             let (schema, table) = (text(&row, 0), text(&row, 1));
             self.catalog.carried.push(Carried {
                 kind: "trigger".into(),
-                name: format!("{}.{}", qualified_name(&schema, &table), text(&row, 2)),
+                name: format!("{}.{}", qualified(Some(&schema), &table), text(&row, 2)),
                 table: Some((self.schema(schema), table)),
                 before_tables: false,
                 create: text(&row, 3),
@@ -768,7 +767,7 @@ impl Reading {
             let (schema, table) = (text(&row, 0), text(&row, 1));
             self.catalog.carried.push(Carried {
                 kind: "rule".into(),
-                name: format!("{}.{}", qualified_name(&schema, &table), text(&row, 2)),
+                name: format!("{}.{}", qualified(Some(&schema), &table), text(&row, 2)),
                 table: Some((self.schema(schema), table)),
                 before_tables: false,
                 create: text(&row, 3).trim().trim_end_matches(';').to_owned(),
@@ -790,13 +789,9 @@ impl Carried {
     }
 }
 
-/// Column `i` of `row` as a number (an oid), for sorting.
+/// Column `i` of `row` as a number (an oid, an attribute number), for sorting.
 fn oid_number(row: &Row, i: usize) -> u64 {
     text(row, i).parse().unwrap_or(0)
-}
-
-fn qualified_name(schema: &str, name: &str) -> String {
-    format!("{schema}.{name}")
 }
 
 /// The attribute numbers of a JSON array of numbers, as text.
