@@ -225,7 +225,14 @@ fn catalog(server: &dyn Server, db: &str, schemas: &[String]) -> Catalog {
         all.push(server.default_schema(db));
         all.extend(schemas.iter().cloned());
     }
-    reflect(&mut conn, &ReflectOptions { schemas: all }).unwrap()
+    reflect(
+        &mut conn,
+        &ReflectOptions {
+            schemas: all,
+            ..ReflectOptions::default()
+        },
+    )
+    .unwrap()
 }
 
 /// Applies `md` to the empty database `db`; `Err` when the server refuses it.

@@ -17,7 +17,7 @@ pub use postgresql::PostgreSql;
 pub use sqlite::Sqlite;
 
 use crate::naming::{IdentifierChars, IdentifierLimit, NameRules, Namespaces};
-use crate::schema::{ColumnType, DialectKind, IndexPart, TableRef};
+use crate::schema::{ColumnType, DialectKind, IndexPart, Kind, TableRef};
 use crate::sql::{ColumnDef, ConstraintDef, CreateIndex, CreateTable, ForeignKeyDef, Statement};
 
 /// A statement that this dialect cannot write.
@@ -342,6 +342,13 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
                 column,
                 text,
             } => {
+                if let (CommentStyle::Inline, None) = (self.capabilities().comments, column) {
+                    out.push_str("ALTER TABLE ");
+                    self.push_table(out, table);
+                    out.push_str(" COMMENT = ");
+                    self.push_string_literal(out, text);
+                    return Ok(());
+                }
                 if self.capabilities().comments != CommentStyle::Statements {
                     return Err(self.unsupported(
                         "has no COMMENT ON statement; comments are rendered in CREATE TABLE".into(),
@@ -360,8 +367,201 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
                 self.push_string_literal(out, text);
             }
             Statement::Custom { sql, .. } => out.push_str(sql),
+            Statement::AddColumn { table, column } => {
+                out.push_str("ALTER TABLE ");
+                self.push_table(out, table);
+                out.push_str(" ADD COLUMN ");
+                self.write_column(column, out)?;
+            }
+            Statement::DropColumn { table, column } => {
+                out.push_str("ALTER TABLE ");
+                self.push_table(out, table);
+                out.push_str(" DROP COLUMN ");
+                self.push_quoted(out, &column.name);
+            }
+            Statement::AlterColumn { table, from, to } => {
+                self.write_alter_column(table, from, to, out)?
+            }
+            Statement::RenameTable { from, to } => self.write_rename_table(from, to, out)?,
+            Statement::RenameColumn { table, from, to } => {
+                out.push_str("ALTER TABLE ");
+                self.push_table(out, table);
+                out.push_str(" RENAME COLUMN ");
+                self.push_quoted(out, from);
+                out.push_str(" TO ");
+                self.push_quoted(out, to);
+            }
+            Statement::RenameConstraint {
+                table,
+                kind,
+                from,
+                to,
+            } => self.write_rename_constraint(table, *kind, from, to, out)?,
+            Statement::RenameIndex { table, from, to } => {
+                self.write_rename_index(table, from, to, out)?
+            }
+            Statement::CopyRows { from, to, columns } => {
+                out.push_str("INSERT INTO ");
+                self.push_table(out, to);
+                out.push_str(" (");
+                for (i, (target, _)) in columns.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    self.push_quoted(out, target);
+                }
+                out.push_str(") SELECT ");
+                for (i, (_, source)) in columns.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    self.push_quoted(out, source);
+                }
+                out.push_str(" FROM ");
+                self.push_table(out, from);
+            }
+            Statement::ForeignKeys { enabled } => {
+                if self.kind() != DialectKind::Sqlite {
+                    return Err(self.unsupported("has no PRAGMA foreign_keys".into()));
+                }
+                out.push_str("PRAGMA foreign_keys = ");
+                out.push_str(if *enabled { "ON" } else { "OFF" });
+            }
+            Statement::ForeignKeyCheck => {
+                if self.kind() != DialectKind::Sqlite {
+                    return Err(self.unsupported("has no PRAGMA foreign_key_check".into()));
+                }
+                out.push_str("PRAGMA foreign_key_check");
+            }
         }
         Ok(())
+    }
+
+    /// Changes column `from` of `table` into `to`: one `ALTER TABLE` with an
+    /// `ALTER COLUMN` action for each of type, nullability and default that
+    /// differs (comments are statements of their own here). PostgreSQL's
+    /// form; a type change converts the values with `USING column::type`.
+    fn write_alter_column(
+        &self,
+        table: &TableRef,
+        from: &ColumnDef,
+        to: &ColumnDef,
+        out: &mut String,
+    ) -> Result<(), DialectError> {
+        out.push_str("ALTER TABLE ");
+        self.push_table(out, table);
+        let mut actions = 0;
+        let mut action = |out: &mut String| {
+            out.push_str(if actions == 0 { " " } else { ", " });
+            out.push_str("ALTER COLUMN ");
+            self.push_quoted(out, &to.name);
+            actions += 1;
+        };
+        let (old_ty, new_ty) = (self.type_sql(&from.ty)?, self.type_sql(&to.ty)?);
+        if from.default != to.default && from.default.is_some() {
+            action(out);
+            out.push_str(" DROP DEFAULT");
+        }
+        if old_ty != new_ty {
+            action(out);
+            out.push_str(" TYPE ");
+            out.push_str(&new_ty);
+            out.push_str(" USING ");
+            self.push_quoted(out, &to.name);
+            out.push_str("::");
+            out.push_str(&new_ty);
+        }
+        if from.default != to.default {
+            if let Some(d) = &to.default {
+                action(out);
+                out.push_str(" SET DEFAULT ");
+                out.push_str(d);
+            }
+        }
+        if from.not_null != to.not_null {
+            action(out);
+            out.push_str(if to.not_null {
+                " SET NOT NULL"
+            } else {
+                " DROP NOT NULL"
+            });
+        }
+        if actions == 0 {
+            return Err(self.unsupported(format!(
+                "nothing to alter in column \"{}\" of table \"{table}\" (only its comment differs; \
+                 write a COMMENT statement)",
+                to.name
+            )));
+        }
+        Ok(())
+    }
+
+    /// `ALTER TABLE from RENAME TO to`, the new name unqualified (it stays
+    /// in its schema).
+    fn write_rename_table(
+        &self,
+        from: &TableRef,
+        to: &str,
+        out: &mut String,
+    ) -> Result<(), DialectError> {
+        out.push_str("ALTER TABLE ");
+        self.push_table(out, from);
+        out.push_str(" RENAME TO ");
+        self.push_quoted(out, to);
+        Ok(())
+    }
+
+    /// `ALTER TABLE table RENAME CONSTRAINT from TO to`.
+    fn write_rename_constraint(
+        &self,
+        table: &TableRef,
+        _kind: Kind,
+        from: &str,
+        to: &str,
+        out: &mut String,
+    ) -> Result<(), DialectError> {
+        out.push_str("ALTER TABLE ");
+        self.push_table(out, table);
+        out.push_str(" RENAME CONSTRAINT ");
+        self.push_quoted(out, from);
+        out.push_str(" TO ");
+        self.push_quoted(out, to);
+        Ok(())
+    }
+
+    /// `ALTER INDEX schema.from RENAME TO to`.
+    fn write_rename_index(
+        &self,
+        table: &TableRef,
+        from: &str,
+        to: &str,
+        out: &mut String,
+    ) -> Result<(), DialectError> {
+        out.push_str("ALTER INDEX ");
+        self.push_qualified(out, table.schema.as_deref(), from);
+        out.push_str(" RENAME TO ");
+        self.push_quoted(out, to);
+        Ok(())
+    }
+
+    /// Whether this dialect can rename a constraint of `kind` in place
+    /// ([`Statement::RenameConstraint`]); where it cannot, a migration drops
+    /// the constraint and adds it under its new name.
+    fn can_rename_constraint(&self, kind: Kind) -> bool {
+        let _ = kind;
+        true
+    }
+
+    /// Whether this dialect can rename an index in place
+    /// ([`Statement::RenameIndex`]).
+    fn can_rename_index(&self) -> bool {
+        true
+    }
+
+    /// Whether `ALTER TABLE` can change a column's type, nullability and
+    /// default ([`Statement::AlterColumn`]); SQLite cannot and rebuilds.
+    fn can_alter_column(&self) -> bool {
+        true
     }
 
     /// `CREATE TABLE` with its columns, then its table-level constraints.

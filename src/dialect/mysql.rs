@@ -3,7 +3,8 @@
 use super::DialectError;
 use super::{AutoIncrement, Capabilities, CommentStyle, Dialect, Lexical, ReservedWords};
 use crate::naming::{IdentifierChars, IdentifierLimit, NameCase, Namespaces};
-use crate::schema::{ColumnType, DialectKind, Kind};
+use crate::schema::{ColumnType, DialectKind, Kind, TableRef};
+use crate::sql::ColumnDef;
 
 /// MySQL and MariaDB: identifiers up to 64 characters, backtick quoting,
 /// `AUTO_INCREMENT`, inline `COMMENT`, schemas are databases.
@@ -348,6 +349,73 @@ impl Dialect for MySql {
             other => return super::default_type_sql(self, other),
         })
     }
+
+    fn write_alter_column(
+        &self,
+        table: &TableRef,
+        from: &ColumnDef,
+        to: &ColumnDef,
+        out: &mut String,
+    ) -> Result<(), DialectError> {
+        let _ = from;
+        out.push_str("ALTER TABLE ");
+        self.push_table(out, table);
+        out.push_str(" MODIFY COLUMN ");
+        self.write_column(to, out)
+    }
+
+    fn write_rename_table(
+        &self,
+        from: &TableRef,
+        to: &str,
+        out: &mut String,
+    ) -> Result<(), DialectError> {
+        out.push_str("ALTER TABLE ");
+        self.push_table(out, from);
+        out.push_str(" RENAME TO ");
+        // Unqualified, the table would move to the session's database.
+        self.push_qualified(out, from.schema.as_deref(), to);
+        Ok(())
+    }
+
+    fn write_rename_constraint(
+        &self,
+        table: &TableRef,
+        kind: Kind,
+        from: &str,
+        to: &str,
+        out: &mut String,
+    ) -> Result<(), DialectError> {
+        if !self.can_rename_constraint(kind) {
+            return Err(self.unsupported(format!(
+                "cannot rename {} \"{from}\" of table \"{table}\": drop it and add it again",
+                kind.describe()
+            )));
+        }
+        self.write_rename_index(table, from, to, out)
+    }
+
+    fn write_rename_index(
+        &self,
+        table: &TableRef,
+        from: &str,
+        to: &str,
+        out: &mut String,
+    ) -> Result<(), DialectError> {
+        out.push_str("ALTER TABLE ");
+        self.push_table(out, table);
+        out.push_str(" RENAME INDEX ");
+        self.push_quoted(out, from);
+        out.push_str(" TO ");
+        self.push_quoted(out, to);
+        Ok(())
+    }
+
+    /// Only a unique key, with `RENAME INDEX`; the primary key is always
+    /// `PRIMARY`, and foreign keys and checks cannot be renamed.
+    fn can_rename_constraint(&self, kind: Kind) -> bool {
+        kind == Kind::Unique
+    }
 }
 
 /// MariaDB: written as [`MySql`] is (the two differ in what they name
@@ -396,6 +464,73 @@ impl Dialect for MariaDb {
 
     fn parse_checked_type(&self, text: &str, column: &str, check: &str) -> Option<ColumnType> {
         parse_checked_type(text, column, check)
+    }
+
+    fn write_alter_column(
+        &self,
+        table: &TableRef,
+        from: &ColumnDef,
+        to: &ColumnDef,
+        out: &mut String,
+    ) -> Result<(), DialectError> {
+        let _ = from;
+        out.push_str("ALTER TABLE ");
+        self.push_table(out, table);
+        out.push_str(" MODIFY COLUMN ");
+        self.write_column(to, out)
+    }
+
+    fn write_rename_table(
+        &self,
+        from: &TableRef,
+        to: &str,
+        out: &mut String,
+    ) -> Result<(), DialectError> {
+        out.push_str("ALTER TABLE ");
+        self.push_table(out, from);
+        out.push_str(" RENAME TO ");
+        // Unqualified, the table would move to the session's database.
+        self.push_qualified(out, from.schema.as_deref(), to);
+        Ok(())
+    }
+
+    fn write_rename_constraint(
+        &self,
+        table: &TableRef,
+        kind: Kind,
+        from: &str,
+        to: &str,
+        out: &mut String,
+    ) -> Result<(), DialectError> {
+        if !self.can_rename_constraint(kind) {
+            return Err(self.unsupported(format!(
+                "cannot rename {} \"{from}\" of table \"{table}\": drop it and add it again",
+                kind.describe()
+            )));
+        }
+        self.write_rename_index(table, from, to, out)
+    }
+
+    fn write_rename_index(
+        &self,
+        table: &TableRef,
+        from: &str,
+        to: &str,
+        out: &mut String,
+    ) -> Result<(), DialectError> {
+        out.push_str("ALTER TABLE ");
+        self.push_table(out, table);
+        out.push_str(" RENAME INDEX ");
+        self.push_quoted(out, from);
+        out.push_str(" TO ");
+        self.push_quoted(out, to);
+        Ok(())
+    }
+
+    /// Only a unique key, with `RENAME INDEX`; the primary key is always
+    /// `PRIMARY`, and foreign keys and checks cannot be renamed.
+    fn can_rename_constraint(&self, kind: Kind) -> bool {
+        kind == Kind::Unique
     }
 }
 

@@ -1,8 +1,10 @@
 //! SQLite 3.
 
+use super::DialectError;
 use super::{AutoIncrement, Capabilities, CommentStyle, Dialect, Lexical, ReservedWords};
 use crate::naming::{IdentifierLimit, NameCase, Namespaces};
-use crate::schema::{ColumnType, DialectKind, Kind};
+use crate::schema::{ColumnType, DialectKind, Kind, TableRef};
+use crate::sql::ColumnDef;
 
 /// SQLite: no identifier limit; index names are unique per database; foreign
 /// keys always inline; schemas are attached databases.
@@ -161,6 +163,57 @@ static RESERVED: ReservedWords = ReservedWords::new(&[
 ]);
 
 impl Dialect for Sqlite {
+    fn write_alter_column(
+        &self,
+        table: &TableRef,
+        _from: &ColumnDef,
+        to: &ColumnDef,
+        _out: &mut String,
+    ) -> Result<(), DialectError> {
+        Err(self.unsupported(format!(
+            "cannot alter column \"{}\" of table \"{table}\" with ALTER TABLE; rebuild the table",
+            to.name
+        )))
+    }
+
+    fn write_rename_constraint(
+        &self,
+        table: &TableRef,
+        kind: Kind,
+        from: &str,
+        _to: &str,
+        _out: &mut String,
+    ) -> Result<(), DialectError> {
+        Err(self.unsupported(format!(
+            "cannot rename {} \"{from}\" of table \"{table}\"; rebuild the table",
+            kind.describe()
+        )))
+    }
+
+    fn write_rename_index(
+        &self,
+        _table: &TableRef,
+        from: &str,
+        _to: &str,
+        _out: &mut String,
+    ) -> Result<(), DialectError> {
+        Err(self.unsupported(format!(
+            "cannot rename index \"{from}\"; drop it and create it again"
+        )))
+    }
+
+    fn can_rename_constraint(&self, _kind: Kind) -> bool {
+        false
+    }
+
+    fn can_rename_index(&self) -> bool {
+        false
+    }
+
+    fn can_alter_column(&self) -> bool {
+        false
+    }
+
     fn kind(&self) -> DialectKind {
         DialectKind::Sqlite
     }

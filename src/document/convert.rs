@@ -35,6 +35,9 @@ pub(crate) fn table(src: &Source<'_>, i: usize, t: &DocTable<'_>) -> Result<Tabl
     if let Some(c) = &t.comment {
         table = table.with_comment(own(c));
     }
+    if let Some(r) = &t.renamed_from {
+        table = table.renamed_from(own(r));
+    }
     let table_pk = t.primary_key.is_some();
     // Room for everything below, so no list grows step by step.
     let constraints =
@@ -92,6 +95,9 @@ pub(crate) fn table(src: &Source<'_>, i: usize, t: &DocTable<'_>) -> Result<Tabl
         }
         if let Some(cm) = &c.comment {
             col = col.with_comment(own(cm));
+        }
+        if let Some(r) = &c.renamed_from {
+            col = col.renamed_from(own(r));
         }
         table.push_column(col);
     }

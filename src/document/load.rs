@@ -289,6 +289,18 @@ fn build<'a>(
                         md.listen_boxed(l, opts);
                     }
                 }
+                for name in &options.listeners_of {
+                    let Some(p) = options.plugins.get(name) else {
+                        return Err(src.at(
+                            String::new(),
+                            format!("no plugin {name:?} is registered"),
+                            "register it with Plugins::register before loading",
+                        ));
+                    };
+                    for (l, opts) in p.listeners() {
+                        md.listen_boxed(l, opts);
+                    }
+                }
             }
             Msg::Tables(batch) => {
                 for t in batch {

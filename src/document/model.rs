@@ -194,6 +194,8 @@ record! {
         pub schema: Option<Text<'a>> = "schema";
         /// Its comment.
         pub comment: Option<Text<'a>> = "comment";
+        /// Its name before a rename (for `diff` and `migrate`).
+        pub renamed_from: Option<Text<'a>> = "renamed_from";
         /// Its columns, in order.
         pub columns: Vec<DocColumn<'a>> = "columns", required;
         /// The table-level primary key.
@@ -242,6 +244,8 @@ record! {
         pub check: Option<CheckSpec<'a>> = "check";
         /// Its comment.
         pub comment: Option<Text<'a>> = "comment";
+        /// Its name before a rename (for `diff` and `migrate`).
+        pub renamed_from: Option<Text<'a>> = "renamed_from";
     }
 }
 

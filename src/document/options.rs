@@ -91,6 +91,11 @@ pub struct LoadOptions {
     /// unless set). A larger file is refused before it is read, a stream
     /// (a pipe, standard input) as soon as it passes the limit.
     pub max_size: u64,
+    /// Plugins (by name, from `plugins`) whose listeners are installed
+    /// after the document's conventions, whatever its packs ask for: a
+    /// diff adds the server's native naming this way, so that what the
+    /// document leaves unnamed has the name the server would give it.
+    pub listeners_of: Vec<String>,
 }
 
 impl Default for LoadOptions {
@@ -102,6 +107,7 @@ impl Default for LoadOptions {
             name: None,
             base: None,
             max_size: DEFAULT_MAX_SIZE,
+            listeners_of: Vec::new(),
         }
     }
 }
@@ -126,6 +132,17 @@ impl LoadOptions {
         S: Into<String>,
     {
         self.conventions = packs.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Installs the listeners of the named plugins after the document's
+    /// conventions (see [`LoadOptions::listeners_of`]).
+    pub fn listeners_of<I, S>(mut self, plugins: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.listeners_of = plugins.into_iter().map(Into::into).collect();
         self
     }
 

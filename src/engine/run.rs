@@ -382,6 +382,7 @@ impl RunReport {
 enum Mode {
     Create,
     Drop,
+    Migrate,
 }
 
 impl Engine {
@@ -427,10 +428,37 @@ impl Engine {
         self.run(Mode::Drop, md, options, progress)
     }
 
+    /// Runs a migration's plan (a [`Migration`](crate::diff::Migration)'s
+    /// statements), whose schema document is `md`: in one transaction
+    /// where DDL is transactional (PostgreSQL, SQLite), so that any error
+    /// leaves the database as it was; elsewhere it stops at the first
+    /// error, and the error lists what ran and how to undo it. Every
+    /// statement runs under `options.lock_timeout`.
+    pub fn migrate(
+        &self,
+        md: &mut MetaData,
+        plan: Plan<'_>,
+        options: &RunOptions,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<RunReport, EngineError> {
+        self.run_with(Mode::Migrate, md, Some(plan), options, progress)
+    }
+
     fn run(
         &self,
         mode: Mode,
         md: &mut MetaData,
+        options: &RunOptions,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<RunReport, EngineError> {
+        self.run_with(mode, md, None, options, progress)
+    }
+
+    fn run_with(
+        &self,
+        mode: Mode,
+        md: &mut MetaData,
+        given: Option<Plan<'_>>,
         options: &RunOptions,
         progress: &mut dyn FnMut(&Progress),
     ) -> Result<RunReport, EngineError> {
@@ -479,9 +507,17 @@ impl Engine {
                 Err(_) => {}
             }
         }
-        let plan = match mode {
-            Mode::Create => create_plan(md, dialect, &ddl)?,
-            Mode::Drop => drop_plan(md, dialect, &ddl)?,
+        let plan = match (mode, given) {
+            (Mode::Create, _) => create_plan(md, dialect, &ddl)?,
+            (Mode::Drop, _) => drop_plan(md, dialect, &ddl)?,
+            (Mode::Migrate, Some(given)) => Plan {
+                dialect,
+                steps: given.steps,
+            },
+            (Mode::Migrate, None) => Plan {
+                dialect,
+                steps: Vec::new(),
+            },
         };
         let mut schemas: Vec<String> = md
             .tables()
@@ -507,7 +543,7 @@ impl Engine {
                 return Err(db("setting the lock timeout")(e));
             }
         }
-        let (plan, skipped) = if options.checkfirst {
+        let (plan, skipped) = if options.checkfirst && mode != Mode::Migrate {
             match checkfirst(session.as_mut(), md, plan, mode) {
                 Ok(x) => x,
                 Err(CheckfirstError::Db(e)) => {
@@ -764,13 +800,49 @@ impl Executor for SessionExecutor<'_> {
                 return Err(Box::new(e));
             }
         };
+        if let Statement::ForeignKeyCheck = statement {
+            let broken = match self.session.query(sql) {
+                Ok(rows) => rows,
+                Err(e) => {
+                    self.failure = Some((statement.clone(), sql.to_owned(), e.clone()));
+                    return Err(Box::new(e));
+                }
+            };
+            if !broken.is_empty() {
+                let list: Vec<String> = broken
+                    .iter()
+                    .take(5)
+                    .map(|r| {
+                        let v = |i: usize| r.get(i).cloned().flatten().unwrap_or_default();
+                        format!(
+                            "a row of {} (rowid {}) refers to a missing row of {}",
+                            v(0),
+                            v(1),
+                            v(2)
+                        )
+                    })
+                    .collect();
+                let e = DbError::msg(format!(
+                    "{} foreign key violation(s) after the rebuild: {}",
+                    broken.len(),
+                    list.join("; ")
+                ));
+                self.failure = Some((statement.clone(), sql.to_owned(), e.clone()));
+                return Err(Box::new(e));
+            }
+        }
         let alone = self.in_transaction && !statement.transactional();
+        // A session setting (SQLite's PRAGMA foreign_keys) changes nothing
+        // that a rollback would have to undo.
+        let setting = matches!(statement, Statement::ForeignKeys { .. });
         if alone {
             if let Err(e) = self.session.commit() {
                 self.failure = Some((statement.clone(), "COMMIT".into(), e.clone()));
                 return Err(Box::new(e));
             }
-            self.committed = self.executed.len();
+            if !setting {
+                self.committed = self.executed.len();
+            }
         }
         // Only spaces and comments (custom DDL such as `-- note`): nothing to send.
         let ran = match (extent.blank, sql.get(..extent.end)) {
@@ -790,7 +862,7 @@ impl Executor for SessionExecutor<'_> {
                     statement: statement.clone(),
                     sql: sql.to_owned(),
                 });
-                if alone {
+                if alone && !setting {
                     self.committed = self.executed.len();
                 }
                 (self.progress)(&Progress {
@@ -1022,6 +1094,11 @@ fn undo(dialect: &dyn Dialect, mode: Mode, executed: &[Executed]) -> Vec<String>
                 }
             }
         }
+        Mode::Migrate => {
+            for e in executed.iter().rev() {
+                push(e);
+            }
+        }
         Mode::Drop => {
             for e in executed.iter().rev() {
                 if !matches!(e.statement, Statement::DropConstraint { .. }) {
@@ -1064,6 +1141,7 @@ fn locks_needed(plan: &Plan<'_>, mode: Mode) -> u64 {
     match mode {
         Mode::Create => create.max(drop),
         Mode::Drop => drop,
+        Mode::Migrate => create + drop,
     }
 }
 

@@ -58,6 +58,24 @@ pub struct ReflectOptions {
     /// The schemas to read (PostgreSQL schemas, MySQL databases, SQLite
     /// attached databases); empty: the connection's default schema only.
     pub schemas: Vec<String>,
+    /// Read the connection's default schema too when `schemas` names others.
+    pub include_default: bool,
+    /// Leave out the schemas of `schemas` that do not exist, instead of
+    /// failing with [`ReflectError::NoSchema`] (a diff reads the schemas a
+    /// document names, some of which it is about to create).
+    pub skip_missing: bool,
+}
+
+impl ReflectOptions {
+    /// The schemas to read: `schemas`, or `default` alone when it is empty,
+    /// with `default` added under [`include_default`](Self::include_default).
+    pub(crate) fn wanted(&self, default: &str) -> Vec<String> {
+        let mut out = self.schemas.clone();
+        if out.is_empty() || (self.include_default && !out.iter().any(|s| s == default)) {
+            out.insert(0, default.to_owned());
+        }
+        out
+    }
 }
 
 /// Where a backend's queries go: a [`Connection`], or a stand-in in tests.

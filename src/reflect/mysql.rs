@@ -53,19 +53,19 @@ pub(crate) fn read(
         .iter()
         .map(|r| text(r, 0))
         .collect();
-    let schemas = if options.schemas.is_empty() {
-        match &default {
-            Some(d) => vec![d.clone()],
-            None => {
-                return Err(ReflectError::NoSchema {
-                    schema: "(the connection's database: the URL names none)".into(),
-                    available: present,
-                })
-            }
+    let mut schemas = match &default {
+        Some(d) => options.wanted(d),
+        None if options.schemas.is_empty() => {
+            return Err(ReflectError::NoSchema {
+                schema: "(the connection's database: the URL names none)".into(),
+                available: present,
+            })
         }
-    } else {
-        options.schemas.clone()
+        None => options.schemas.clone(),
     };
+    if options.skip_missing {
+        schemas.retain(|s| present.contains(s));
+    }
     for s in &schemas {
         if !present.contains(s) {
             return Err(ReflectError::NoSchema {
@@ -1290,6 +1290,7 @@ mod tests {
         };
         let options = ReflectOptions {
             schemas: vec!["nope".into()],
+            ..ReflectOptions::default()
         };
         let e = read(&mut db, DialectKind::MySql, &options).unwrap_err();
         assert!(e.to_string().contains("\"nope\""), "{e}");

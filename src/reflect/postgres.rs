@@ -21,11 +21,7 @@ pub(crate) fn read(db: &mut dyn Reader, options: &ReflectOptions) -> Result<Cata
         .first()
         .and_then(|r| opt(r, 0))
         .unwrap_or_else(|| "public".into());
-    let schemas = if options.schemas.is_empty() {
-        vec![default.clone()]
-    } else {
-        options.schemas.clone()
-    };
+    let mut schemas = options.wanted(&default);
     let present: Vec<String> = db
         .rows(
             "SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname NOT LIKE 'pg\\_%' \
@@ -35,6 +31,9 @@ pub(crate) fn read(db: &mut dyn Reader, options: &ReflectOptions) -> Result<Cata
         .iter()
         .map(|r| text(r, 0))
         .collect();
+    if options.skip_missing {
+        schemas.retain(|s| present.contains(s));
+    }
     for s in &schemas {
         if !present.contains(s) {
             return Err(ReflectError::NoSchema {

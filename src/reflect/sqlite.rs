@@ -31,16 +31,13 @@ pub(crate) fn read(db: &mut dyn Reader, options: &ReflectOptions) -> Result<Cata
         .map(|r| text(r, 0))
         .filter(|n| n != "temp")
         .collect();
-    let wanted = if options.schemas.is_empty() {
-        vec![MAIN.to_owned()]
-    } else {
-        options.schemas.clone()
-    };
+    let wanted = options.wanted(MAIN);
     let mut schemas: Vec<String> = Vec::new();
     for s in &wanted {
         match attached.iter().find(|a| a.eq_ignore_ascii_case(s)) {
             Some(a) if !schemas.contains(a) => schemas.push(a.clone()),
             Some(_) => {}
+            None if options.skip_missing => {}
             None => {
                 return Err(ReflectError::NoSchema {
                     schema: s.clone(),
@@ -560,6 +557,7 @@ mod tests {
         let mut c = Counting(conn, 0);
         let options = ReflectOptions {
             schemas: schemas.iter().map(|s| (*s).to_owned()).collect(),
+            ..ReflectOptions::default()
         };
         let catalog = read(&mut c, &options).unwrap();
         (catalog, c.1)
@@ -725,6 +723,7 @@ mod tests {
         let mut c = Counting(conn, 0);
         let options = ReflectOptions {
             schemas: vec!["main".into(), "s1".into()],
+            ..ReflectOptions::default()
         };
         let catalog = read(&mut c, &options).unwrap();
         let b = catalog.table(Some("s1"), "b").unwrap();
@@ -743,6 +742,7 @@ mod tests {
             &mut c,
             &ReflectOptions {
                 schemas: vec!["nope".into()],
+                ..ReflectOptions::default()
             },
         )
         .unwrap_err();

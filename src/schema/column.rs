@@ -160,6 +160,8 @@ pub(crate) struct ColumnExtra {
     check: Option<Check>,
     /// `Some(false)`: never auto-increment.
     autoincrement: Option<bool>,
+    /// The column's name before a rename.
+    renamed_from: Option<String>,
 }
 
 impl Column {
@@ -207,6 +209,7 @@ impl Column {
             && e.default.is_none()
             && e.comment.is_none()
             && e.autoincrement.is_none()
+            && e.renamed_from.is_none()
         {
             self.extra = None;
         }
@@ -257,6 +260,19 @@ impl Column {
     /// What [`autoincrement`](Column::autoincrement) set; `None` by default.
     pub fn autoincrement_setting(&self) -> Option<bool> {
         self.extra.as_ref().and_then(|e| e.autoincrement)
+    }
+
+    /// Says the column was called `old` before: `diff` and `migrate` rename
+    /// it, keeping its values, instead of dropping one column and adding
+    /// another. DDL ignores it.
+    pub fn renamed_from(mut self, old: impl Into<String>) -> Self {
+        self.extra_mut().renamed_from = Some(old.into());
+        self
+    }
+
+    /// The name the column had before, as [`Column::renamed_from`] set it.
+    pub fn previous_name(&self) -> Option<&str> {
+        self.extra.as_ref().and_then(|e| e.renamed_from.as_deref())
     }
 
     /// Sets a raw SQL server default.

@@ -317,6 +317,7 @@ impl MetaData {
             indexes,
             ddl,
             log,
+            renamed_from,
             ..
         } = table;
         let mut shell = Table {
@@ -324,6 +325,7 @@ impl MetaData {
             schema,
             comment,
             ddl,
+            renamed_from,
             attached: true,
             ..Default::default()
         };

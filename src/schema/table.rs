@@ -93,6 +93,7 @@ pub struct Table {
     pub(crate) constraints: Vec<Constraint>,
     pub(crate) indexes: Vec<Index>,
     pub(crate) ddl: Vec<CustomDdl>,
+    pub(crate) renamed_from: Option<String>,
     pub(crate) by_name: HashMap<String, usize>,
     pub(crate) log: Vec<Item>,
     pub(crate) attached: bool,
@@ -112,6 +113,19 @@ impl Table {
     pub fn in_schema(mut self, schema: impl Into<String>) -> Self {
         self.schema = Some(schema.into());
         self
+    }
+
+    /// Says the table was called `old` before: `diff` and `migrate` rename
+    /// a table `old` to this one, keeping its rows, instead of dropping one
+    /// and creating the other. DDL ignores it.
+    pub fn renamed_from(mut self, old: impl Into<String>) -> Self {
+        self.renamed_from = Some(old.into());
+        self
+    }
+
+    /// The name the table had before, as [`Table::renamed_from`] set it.
+    pub fn previous_name(&self) -> Option<&str> {
+        self.renamed_from.as_deref()
     }
 
     /// Sets the comment.
@@ -296,6 +310,7 @@ impl Table {
             schema: self.schema.clone(),
             comment: self.comment.clone(),
             ddl: self.ddl.clone(),
+            renamed_from: self.renamed_from.clone(),
             ..Default::default()
         };
         for c in &self.columns {

@@ -78,6 +78,89 @@ pub enum Statement {
         /// The comment.
         text: String,
     },
+    /// `ALTER TABLE ... ADD COLUMN`.
+    AddColumn {
+        /// The table.
+        table: TableRef,
+        /// The column.
+        column: ColumnDef,
+    },
+    /// `ALTER TABLE ... DROP COLUMN`.
+    DropColumn {
+        /// The table.
+        table: TableRef,
+        /// The column as it was (its inverse adds it back, without its values).
+        column: ColumnDef,
+    },
+    /// Changes a column's type, nullability, default and comment from
+    /// `from` to `to` (PostgreSQL `ALTER COLUMN`, MySQL `MODIFY COLUMN`;
+    /// SQLite cannot, and rebuilds the table instead).
+    AlterColumn {
+        /// The table.
+        table: TableRef,
+        /// The column as it is.
+        from: Box<ColumnDef>,
+        /// The column as it becomes (same name).
+        to: Box<ColumnDef>,
+    },
+    /// `ALTER TABLE ... RENAME TO`, within its schema.
+    RenameTable {
+        /// The table as it is named.
+        from: TableRef,
+        /// Its new name (the schema does not change).
+        to: String,
+    },
+    /// `ALTER TABLE ... RENAME COLUMN`.
+    RenameColumn {
+        /// The table.
+        table: TableRef,
+        /// The column's name.
+        from: String,
+        /// Its new name.
+        to: String,
+    },
+    /// Renames a constraint (PostgreSQL `RENAME CONSTRAINT`; MySQL renames
+    /// a unique key with `RENAME INDEX`). Dialects that cannot rename a
+    /// constraint of this kind refuse it, and a diff drops and adds it.
+    RenameConstraint {
+        /// The table.
+        table: TableRef,
+        /// The kind of constraint.
+        kind: Kind,
+        /// Its name.
+        from: String,
+        /// Its new name.
+        to: String,
+    },
+    /// Renames an index (PostgreSQL `ALTER INDEX ... RENAME TO`, MySQL
+    /// `RENAME INDEX`; SQLite cannot, and a diff drops and creates it).
+    RenameIndex {
+        /// The table.
+        table: TableRef,
+        /// Its name.
+        from: String,
+        /// Its new name.
+        to: String,
+    },
+    /// `INSERT INTO to (...) SELECT ... FROM from`: copies every row, column
+    /// by column, when a table is rebuilt.
+    CopyRows {
+        /// Where the rows come from.
+        from: TableRef,
+        /// Where they go.
+        to: TableRef,
+        /// `(column of to, column of from)`, in order.
+        columns: Vec<(String, String)>,
+    },
+    /// SQLite's `PRAGMA foreign_keys = ON|OFF`. It has no effect inside a
+    /// transaction, so it runs outside one.
+    ForeignKeys {
+        /// Whether foreign keys are enforced afterwards.
+        enabled: bool,
+    },
+    /// SQLite's `PRAGMA foreign_key_check`: an engine fails the run when it
+    /// returns a row (a foreign key that a rebuilt table broke).
+    ForeignKeyCheck,
     /// A statement given as SQL: custom DDL, or one a DDL-event listener added.
     Custom {
         /// The statement, without `;`.
@@ -298,6 +381,15 @@ impl Statement {
             Statement::CreateIndex(ix) | Statement::DropIndex { index: ix } => Some(&ix.table),
             Statement::CreateView(_) | Statement::DropView(_) => None,
             Statement::Custom { table, .. } => table.as_ref(),
+            Statement::AddColumn { table, .. }
+            | Statement::DropColumn { table, .. }
+            | Statement::AlterColumn { table, .. }
+            | Statement::RenameColumn { table, .. }
+            | Statement::RenameConstraint { table, .. }
+            | Statement::RenameIndex { table, .. } => Some(table),
+            Statement::RenameTable { from, .. } => Some(from),
+            Statement::CopyRows { to, .. } => Some(to),
+            Statement::ForeignKeys { .. } | Statement::ForeignKeyCheck => None,
         }
     }
 
@@ -311,7 +403,19 @@ impl Statement {
             Statement::AddConstraint { constraint, .. }
             | Statement::DropConstraint { constraint, .. } => constraint.name(),
             Statement::CreateView(v) | Statement::DropView(v) => Some(&v.name),
-            Statement::Comment { .. } | Statement::Custom { .. } => None,
+            Statement::AddColumn { column, .. } | Statement::DropColumn { column, .. } => {
+                Some(&column.name)
+            }
+            Statement::AlterColumn { to, .. } => Some(&to.name),
+            Statement::RenameTable { to, .. }
+            | Statement::RenameColumn { to, .. }
+            | Statement::RenameConstraint { to, .. }
+            | Statement::RenameIndex { to, .. } => Some(to),
+            Statement::Comment { .. }
+            | Statement::Custom { .. }
+            | Statement::CopyRows { .. }
+            | Statement::ForeignKeys { .. }
+            | Statement::ForeignKeyCheck => None,
         }
     }
 
@@ -322,6 +426,7 @@ impl Statement {
     pub fn transactional(&self) -> bool {
         match self {
             Statement::Custom { transactional, .. } => *transactional,
+            Statement::ForeignKeys { .. } => false,
             _ => true,
         }
     }
@@ -350,6 +455,48 @@ impl Statement {
             }],
             Statement::CreateView(v) => vec![Statement::DropView(v.clone())],
             Statement::DropView(v) => vec![Statement::CreateView(v.clone())],
+            Statement::AddColumn { table, column } => vec![Statement::DropColumn {
+                table: table.clone(),
+                column: column.clone(),
+            }],
+            Statement::DropColumn { table, column } => vec![Statement::AddColumn {
+                table: table.clone(),
+                column: column.clone(),
+            }],
+            Statement::AlterColumn { table, from, to } => vec![Statement::AlterColumn {
+                table: table.clone(),
+                from: to.clone(),
+                to: from.clone(),
+            }],
+            Statement::RenameTable { from, to } => vec![Statement::RenameTable {
+                from: TableRef::new(from.schema.as_deref(), to),
+                to: from.name.clone(),
+            }],
+            Statement::RenameColumn { table, from, to } => vec![Statement::RenameColumn {
+                table: table.clone(),
+                from: to.clone(),
+                to: from.clone(),
+            }],
+            Statement::RenameConstraint {
+                table,
+                kind,
+                from,
+                to,
+            } => vec![Statement::RenameConstraint {
+                table: table.clone(),
+                kind: *kind,
+                from: to.clone(),
+                to: from.clone(),
+            }],
+            Statement::RenameIndex { table, from, to } => vec![Statement::RenameIndex {
+                table: table.clone(),
+                from: to.clone(),
+                to: from.clone(),
+            }],
+            Statement::ForeignKeys { enabled } => {
+                vec![Statement::ForeignKeys { enabled: !enabled }]
+            }
+            Statement::ForeignKeyCheck => vec![],
             _ => return None,
         })
     }
@@ -372,6 +519,40 @@ impl Statement {
             Statement::CreateView(v) => ("CREATE VIEW", v.name.clone()),
             Statement::DropView(v) => ("DROP VIEW", v.name.clone()),
             Statement::Comment { table, .. } => ("COMMENT ON", table.to_string()),
+            Statement::AddColumn { table, column } => {
+                ("ALTER TABLE", format!("{table} ADD COLUMN {}", column.name))
+            }
+            Statement::DropColumn { table, column } => (
+                "ALTER TABLE",
+                format!("{table} DROP COLUMN {}", column.name),
+            ),
+            Statement::AlterColumn { table, to, .. } => {
+                ("ALTER TABLE", format!("{table} ALTER COLUMN {}", to.name))
+            }
+            Statement::RenameTable { from, to } => {
+                ("ALTER TABLE", format!("{from} RENAME TO {to}"))
+            }
+            Statement::RenameColumn { table, from, to } => (
+                "ALTER TABLE",
+                format!("{table} RENAME COLUMN {from} TO {to}"),
+            ),
+            Statement::RenameConstraint {
+                table, from, to, ..
+            } => (
+                "ALTER TABLE",
+                format!("{table} RENAME CONSTRAINT {from} TO {to}"),
+            ),
+            Statement::RenameIndex { from, to, .. } => {
+                ("ALTER INDEX", format!("{from} RENAME TO {to}"))
+            }
+            Statement::CopyRows { from, to, .. } => {
+                ("INSERT INTO", format!("{to} SELECT FROM {from}"))
+            }
+            Statement::ForeignKeys { enabled } => (
+                "PRAGMA",
+                format!("foreign_keys = {}", if *enabled { "ON" } else { "OFF" }),
+            ),
+            Statement::ForeignKeyCheck => ("PRAGMA", "foreign_key_check".into()),
             Statement::Custom { sql, .. } => {
                 let words: Vec<&str> = sql.split_whitespace().take(3).collect();
                 return match words.join(" ").trim_end_matches('(').trim() {

@@ -16,14 +16,21 @@ use nomenclator::{MetaData, Plugins};
 #[derive(Args, Debug)]
 pub(crate) struct DbArgs {
     #[command(flatten)]
-    doc: DocArgs,
-    /// The database URL (default: DATABASE_URL, else an SQLite file next to the document).
-    #[arg(long)]
-    url: Option<String>,
+    pub(crate) doc: DocArgs,
+    #[command(flatten)]
+    pub(crate) conn: ConnArgs,
     /// apply: create the tables that are missing, and the indexes missing from those that
     /// exist; drop: drop only the tables and views that exist.
     #[arg(long)]
     checkfirst: bool,
+}
+
+/// Where the database is, and how long to wait for it.
+#[derive(Args, Debug)]
+pub(crate) struct ConnArgs {
+    /// The database URL (default: DATABASE_URL, else an SQLite file next to the document).
+    #[arg(long)]
+    pub(crate) url: Option<String>,
     /// How long a statement may wait for a lock held by another session (then it names
     /// the sessions holding it).
     #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = humantime::parse_duration)]
@@ -40,23 +47,31 @@ pub(crate) struct DbArgs {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Verb {
+pub(crate) enum Verb {
     Apply,
     Drop,
+    Diff,
+    Migrate,
 }
 
 impl Verb {
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Verb::Apply => "apply",
             Verb::Drop => "drop",
+            Verb::Diff => "diff",
+            Verb::Migrate => "migrate",
         }
     }
 }
 
 /// The engine, and the URL as given (for messages).
-fn engine(a: &DbArgs, verb: Verb) -> Result<(Engine, String), Failure> {
-    let given = a.url.clone().or_else(|| {
+pub(crate) fn engine(
+    url: &Option<String>,
+    doc: &DocArgs,
+    verb: Verb,
+) -> Result<(Engine, String), Failure> {
+    let given = url.clone().or_else(|| {
         std::env::var("DATABASE_URL")
             .ok()
             .filter(|u| !u.trim().is_empty())
@@ -65,16 +80,21 @@ fn engine(a: &DbArgs, verb: Verb) -> Result<(Engine, String), Failure> {
         let engine = Engine::from_url(&u)?;
         return Ok((engine, u));
     }
-    if a.doc.is_stdin() {
+    if doc.is_stdin() {
         return Err(Failure::new(
             "the document comes from standard input, so there is no file to keep an SQLite \
              database next to: give --url or set DATABASE_URL",
         ));
     }
-    let path: PathBuf = a.doc.file.with_extension("db");
-    if verb == Verb::Drop && !path.exists() {
+    let path: PathBuf = doc.file.with_extension("db");
+    if verb != Verb::Apply && !path.exists() {
         return Err(Failure::new(format!(
-            "no database to drop from: {} does not exist (give --url or set DATABASE_URL)",
+            "no database to {}: {} does not exist (give --url or set DATABASE_URL)",
+            if verb == Verb::Drop {
+                "drop from"
+            } else {
+                verb.name()
+            },
             path.display()
         )));
     }
@@ -86,7 +106,12 @@ fn engine(a: &DbArgs, verb: Verb) -> Result<(Engine, String), Failure> {
 /// an in-memory SQLite database keeps nothing after the command, and a
 /// MySQL URL without a database has nowhere to put the tables that have no
 /// schema.
-fn check_target(engine: &Engine, given: &str, md: &MetaData, verb: Verb) -> Result<(), Failure> {
+pub(crate) fn check_target(
+    engine: &Engine,
+    given: &str,
+    md: &MetaData,
+    verb: Verb,
+) -> Result<(), Failure> {
     let memory = || {
         let given = given.trim();
         if given == "sqlite://" {
@@ -96,10 +121,11 @@ fn check_target(engine: &Engine, given: &str, md: &MetaData, verb: Verb) -> Resu
         }
     };
     match engine.url() {
-        DbUrl::SqliteMemory if verb == Verb::Drop => Err(Failure::new(format!(
-            "{}, empty when nomenclator starts: there is nothing to drop. Give the database \
+        DbUrl::SqliteMemory if verb != Verb::Apply => Err(Failure::new(format!(
+            "{}, empty when nomenclator starts: there is nothing to {}. Give the database \
              file: --url sqlite://path/to/file.db",
-            memory()
+            memory(),
+            verb.name()
         ))),
         DbUrl::SqliteMemory => {
             eprintln!(
@@ -152,7 +178,7 @@ fn mysql_database(url: &str) -> &str {
 /// Progress on standard error: a bar on a terminal, otherwise a line every
 /// few seconds. Dropping it clears the bar, so that messages that follow
 /// are not drawn over.
-struct Reporter {
+pub(crate) struct Reporter {
     verb: &'static str,
     bar: Option<indicatif::ProgressBar>,
     terminal: bool,
@@ -161,7 +187,7 @@ struct Reporter {
 }
 
 impl Reporter {
-    fn new(verb: &'static str) -> Self {
+    pub(crate) fn new(verb: &'static str) -> Self {
         Reporter {
             verb,
             bar: None,
@@ -171,7 +197,7 @@ impl Reporter {
         }
     }
 
-    fn update(&mut self, p: &Progress) {
+    pub(crate) fn update(&mut self, p: &Progress) {
         if self.terminal {
             let verb = self.verb;
             let b = self.bar.get_or_insert_with(|| {
@@ -207,14 +233,14 @@ impl Drop for Reporter {
 /// SIGINT and SIGTERM while a run is on: the first asks the run to stop
 /// after its running statement (and to report what ran and how to undo it),
 /// a second one ends the process at once, without a report.
-struct Signals {
+pub(crate) struct Signals {
     interrupt: Interrupt,
     /// The signal that came (0: none).
     which: Arc<AtomicUsize>,
 }
 
 impl Signals {
-    fn catch() -> Signals {
+    pub(crate) fn catch() -> Signals {
         let flag = Arc::new(AtomicBool::new(false));
         let which = Arc::new(AtomicUsize::new(0));
         #[cfg(unix)]
@@ -251,9 +277,14 @@ impl Signals {
 
 /// The run's options. A duration the database cannot take is a usage
 /// error (exit 2), found before anything connects.
-fn options(a: &DbArgs, engine: &Engine, signals: &Signals) -> Result<RunOptions, Failure> {
+pub(crate) fn options(
+    a: &ConnArgs,
+    checkfirst: bool,
+    engine: &Engine,
+    signals: &Signals,
+) -> Result<RunOptions, Failure> {
     let options = RunOptions {
-        checkfirst: a.checkfirst,
+        checkfirst,
         lock_timeout: Some(a.lock_timeout),
         connect_timeout: a.connect_timeout,
         statement_timeout: a.statement_timeout,
@@ -280,7 +311,7 @@ fn options(a: &DbArgs, engine: &Engine, signals: &Signals) -> Result<RunOptions,
 
 /// A failed run as the command reports it: an interruption exits with
 /// 128 + the signal's number, anything else with 1.
-fn failure(e: EngineError, signals: &Signals) -> Failure {
+pub(crate) fn failure(e: EngineError, signals: &Signals) -> Failure {
     match e {
         EngineError::Interrupted { .. } => Failure {
             message: e.to_string(),
@@ -292,10 +323,10 @@ fn failure(e: EngineError, signals: &Signals) -> Failure {
 
 pub(crate) fn apply(a: &DbArgs, plugins: &Plugins) -> Result<(), Failure> {
     let mut md = load(&a.doc, plugins)?;
-    let (engine, given) = engine(a, Verb::Apply)?;
+    let (engine, given) = engine(&a.conn.url, &a.doc, Verb::Apply)?;
     check_target(&engine, &given, &md, Verb::Apply)?;
     let signals = Signals::catch();
-    let options = options(a, &engine, &signals)?;
+    let options = options(&a.conn, a.checkfirst, &engine, &signals)?;
     let mut reporter = Reporter::new(Verb::Apply.name());
     let run = engine.create_all_with_progress(&mut md, &options, &mut |p| reporter.update(p));
     std::mem::drop(reporter);
@@ -310,10 +341,10 @@ pub(crate) fn apply(a: &DbArgs, plugins: &Plugins) -> Result<(), Failure> {
 
 pub(crate) fn drop(a: &DbArgs, plugins: &Plugins) -> Result<(), Failure> {
     let mut md = load(&a.doc, plugins)?;
-    let (engine, given) = engine(a, Verb::Drop)?;
+    let (engine, given) = engine(&a.conn.url, &a.doc, Verb::Drop)?;
     check_target(&engine, &given, &md, Verb::Drop)?;
     let signals = Signals::catch();
-    let options = options(a, &engine, &signals)?;
+    let options = options(&a.conn, a.checkfirst, &engine, &signals)?;
     let mut reporter = Reporter::new(Verb::Drop.name());
     let run = engine.drop_all_with_progress(&mut md, &options, &mut |p| reporter.update(p));
     std::mem::drop(reporter);

@@ -7,6 +7,7 @@
 
 mod db;
 mod ddl;
+mod evolve;
 mod lint;
 mod names;
 mod reflect;
@@ -52,6 +53,10 @@ enum Command {
     Reflect(reflect::ReflectArgs),
     /// Constraints and indexes whose names are not the naming convention's.
     Lint(lint::LintArgs),
+    /// The migration that brings a database (or an old document) to a document.
+    Diff(evolve::DiffArgs),
+    /// Bring a database to a document: renames kept, destructive changes only on request.
+    Migrate(evolve::MigrateArgs),
     /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell).
     Completions(shell::CompletionsArgs),
     /// Print the manual page (roff), or write every page into a directory.
@@ -98,7 +103,7 @@ pub(crate) struct DialectArgs {
     pub max_identifier_length: Option<u16>,
 }
 
-fn parse_dialect(s: &str) -> Result<&'static dyn Dialect, String> {
+pub(crate) fn parse_dialect(s: &str) -> Result<&'static dyn Dialect, String> {
     dialect::by_name(s).ok_or_else(|| {
         format!("unknown dialect {s:?}: use postgresql (postgres), sqlite or mysql (mariadb)")
     })
@@ -129,9 +134,20 @@ impl<E: std::fmt::Display> From<E> for Failure {
 }
 
 pub(crate) fn load(args: &DocArgs, plugins: &Plugins) -> Result<MetaData, Failure> {
+    load_with(args, plugins, Vec::new())
+}
+
+/// [`load`], with the listeners of the named plugins installed after the
+/// document's conventions.
+pub(crate) fn load_with(
+    args: &DocArgs,
+    plugins: &Plugins,
+    listeners_of: Vec<String>,
+) -> Result<MetaData, Failure> {
     let options = LoadOptions::new()
         .conventions(args.conventions.iter().cloned())
-        .plugins(plugins.clone());
+        .plugins(plugins.clone())
+        .listeners_of(listeners_of);
     if args.is_stdin() {
         return Ok(load_stdin(options)?);
     }
@@ -232,6 +248,8 @@ pub fn main(plugins: Plugins) -> ExitCode {
         Command::Drop(a) => db::drop(&a, &plugins),
         Command::Reflect(a) => reflect::run(&a, &plugins),
         Command::Lint(a) => lint::run(&a, &plugins),
+        Command::Diff(a) => evolve::run_diff(&a, &plugins),
+        Command::Migrate(a) => evolve::run_migrate(&a, &plugins),
         Command::Completions(a) => shell::completions(&a),
         Command::Man(a) => shell::man(&a),
     };

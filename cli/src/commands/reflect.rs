@@ -62,6 +62,7 @@ impl UrlArgs {
             &options,
             &ReflectOptions {
                 schemas: self.schemas.clone(),
+                ..ReflectOptions::default()
             },
         )?;
         Ok(catalog)

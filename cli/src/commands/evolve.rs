@@ -1,0 +1,189 @@
+//! `nomenclator diff` and `nomenclator migrate`: the changes that bring a
+//! database (or an older document) to a document, and running them.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use super::db::{check_target, engine, failure, options, ConnArgs, Reporter, Signals, Verb};
+use super::{emit, load_with, parse_dialect, DocArgs, Failure};
+use nomenclator::dialect::Dialect;
+use nomenclator::diff::{diff, diff_database, Migration, Schema, Server};
+use nomenclator::engine::{Engine, RunOptions};
+use nomenclator::{MetaData, Plugins};
+
+/// The forms `diff` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DiffFormat {
+    /// The statements, as `ddl` prints them, with `-- destructive:` lines.
+    Sql,
+    /// One JSON array of changes.
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct DiffArgs {
+    /// The schema document the database should match; with NEW, the old document.
+    file: PathBuf,
+    /// The new document: compare FILE (old) with it offline, for --dialect.
+    new: Option<PathBuf>,
+    /// Convention packs applied after each document's own (built-in name or path); repeatable.
+    #[arg(long = "conventions", value_name = "PACK")]
+    conventions: Vec<String>,
+    /// Offline (two documents): postgresql (alias postgres), sqlite or mysql (alias mariadb).
+    #[arg(long, default_value = "sqlite", value_parser = parse_dialect)]
+    dialect: &'static dyn Dialect,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "sql")]
+    format: DiffFormat,
+    #[command(flatten)]
+    conn: ConnArgs,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct MigrateArgs {
+    #[command(flatten)]
+    doc: DocArgs,
+    #[command(flatten)]
+    conn: ConnArgs,
+    /// Run destructive changes too (tables and columns dropped, types narrowed, columns
+    /// made NOT NULL); without it they are listed and nothing runs.
+    #[arg(long)]
+    allow_destructive: bool,
+    /// Print the statements that would run, and change nothing.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+/// The plugin that names what a document leaves unnamed as `dialect`'s
+/// server would, when the command line has it: PostgreSQL only, whose
+/// names for unnamed objects follow the table and column names (a renamed
+/// table keeps its old `<table>_pkey` unless the migration renames it).
+/// MySQL and MariaDB name them after things a rename does not change, or
+/// rename them themselves (`<table>_ibfk_<n>`).
+fn native_plugin(dialect: &dyn Dialect, plugins: &Plugins) -> Vec<String> {
+    if dialect.kind() != nomenclator::DialectKind::PostgreSql {
+        return Vec::new();
+    }
+    let name = format!("{}-native", dialect.name());
+    if plugins.get(&name).is_some() {
+        vec![name]
+    } else {
+        Vec::new()
+    }
+}
+
+/// The document, with the server's own names for what it leaves unnamed.
+fn load_for(doc: &DocArgs, dialect: &dyn Dialect, plugins: &Plugins) -> Result<MetaData, Failure> {
+    load_with(doc, plugins, native_plugin(dialect, plugins))
+}
+
+/// The database side: engine, server, run options.
+fn connect(
+    conn: &ConnArgs,
+    doc: &DocArgs,
+    verb: Verb,
+    signals: &Signals,
+) -> Result<(Engine, String, Server, RunOptions), Failure> {
+    let (engine, given) = engine(&conn.url, doc, verb)?;
+    let run = options(conn, false, &engine, signals)?;
+    let server = Server::probe(&engine, &run)?;
+    Ok((engine, given, server, run))
+}
+
+fn print(migration: &Migration<'_>, format: DiffFormat) -> Result<(), Failure> {
+    let text = match format {
+        DiffFormat::Sql => migration.script()?,
+        DiffFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&migration.records()?)?;
+            s.push('\n');
+            s
+        }
+    };
+    emit(&text)
+}
+
+pub(crate) fn run_diff(a: &DiffArgs, plugins: &Plugins) -> Result<(), Failure> {
+    let doc = |file: &PathBuf| DocArgs {
+        file: file.clone(),
+        conventions: a.conventions.clone(),
+    };
+    if let Some(new) = &a.new {
+        if a.conn.url.is_some() {
+            return Err(Failure {
+                message: "--url compares one document with a database; two documents are \
+                          compared offline: drop --url or the second document"
+                    .into(),
+                code: 2,
+            });
+        }
+        let dialect = a.dialect;
+        let (old_md, new_md) = (
+            load_for(&doc(&a.file), dialect, plugins)?,
+            load_for(&doc(new), dialect, plugins)?,
+        );
+        let options = nomenclator::ddl::DdlOptions::default();
+        let old = Schema::from_metadata(&old_md, dialect, &options, None)?;
+        let new = Schema::from_metadata(&new_md, dialect, &options, None)?;
+        let migration = diff(&old, &new, dialect)?;
+        return print(&migration, a.format);
+    }
+    let doc = doc(&a.file);
+    let signals = Signals::catch();
+    let (engine, given, server, run) = connect(&a.conn, &doc, Verb::Diff, &signals)?;
+    let md = load_for(&doc, server.dialect, plugins)?;
+    check_target(&engine, &given, &md, Verb::Diff)?;
+    let migration = diff_database(&engine, &run, &server, &md)?;
+    print(&migration, a.format)
+}
+
+pub(crate) fn run_migrate(a: &MigrateArgs, plugins: &Plugins) -> Result<(), Failure> {
+    let signals = Signals::catch();
+    let (engine, given, server, run) = connect(&a.conn, &a.doc, Verb::Migrate, &signals)?;
+    let mut md = load_for(&a.doc, server.dialect, plugins)?;
+    check_target(&engine, &given, &md, Verb::Migrate)?;
+    let migration = diff_database(&engine, &run, &server, &md)?;
+    let label = a.doc.label();
+    if migration.is_empty() {
+        eprintln!(
+            "migrate: nothing to do: {} matches {label}",
+            engine.url().display()
+        );
+        return Ok(());
+    }
+    let destructive: Vec<_> = migration.destructive().collect();
+    if !destructive.is_empty() && !a.allow_destructive && !a.dry_run {
+        let list: Vec<String> = destructive
+            .iter()
+            .map(|c| format!("  - {}", c.destructive.as_deref().unwrap_or_default()))
+            .collect();
+        return Err(Failure::new(format!(
+            "the migration to {label} holds {} destructive change(s), and nothing was run:\n{}\n\
+             check them (`nomenclator diff {label} --url ...` prints every statement), then run \
+             migrate again with --allow-destructive",
+            destructive.len(),
+            list.join("\n")
+        )));
+    }
+    let statements = migration.statements().count();
+    if a.dry_run {
+        print(&migration, DiffFormat::Sql)?;
+        eprintln!(
+            "migrate: dry run: {} change(s), {statements} statement(s) would run; nothing was changed",
+            migration.changes().len()
+        );
+        return Ok(());
+    }
+    let mut reporter = Reporter::new(Verb::Migrate.name());
+    let report = engine.migrate(&mut md, migration.plan(), &run, &mut |p| reporter.update(p));
+    std::mem::drop(reporter);
+    let report = report.map_err(|e| failure(e, &signals))?;
+    eprintln!(
+        "migrate: {} change(s), {} statement(s) on {} in {:.2?}",
+        migration.changes().len(),
+        report.executed.len(),
+        report.url,
+        report.elapsed
+    );
+    Ok(())
+}

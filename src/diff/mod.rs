@@ -1,0 +1,1733 @@
+//! Comparing two schemas: the changes that bring one to the other, as data,
+//! and the statements that make them, in an order that runs.
+//!
+//! Both sides are a [`Schema`]: a document's ([`Schema::from_metadata`])
+//! or a database's catalog ([`Schema::from_catalog`]). Tables and columns
+//! are matched by name, or by the `renamed_from` the document gives;
+//! constraints and indexes are matched by definition, never by name, so a
+//! constraint whose definition is unchanged but whose name differs is
+//! renamed, not dropped and added. Types, defaults and expressions are
+//! compared in a normal form (`character varying(40)` is `VARCHAR(40)`).
+//!
+//! ```
+//! use nomenclator::diff::{diff, Schema};
+//! use nomenclator::ddl::DdlOptions;
+//! use nomenclator::dialect::PostgreSql;
+//! use nomenclator::{Column, MetaData, Table};
+//!
+//! let mut old = MetaData::new();
+//! old.add_table(Table::new("note").column(Column::new("id", "integer").primary_key()))?;
+//! let mut new = MetaData::new();
+//! new.add_table(
+//!     Table::new("note")
+//!         .column(Column::new("id", "integer").primary_key())
+//!         .column(Column::new("body", "text")),
+//! )?;
+//! let options = DdlOptions::default();
+//! let migration = diff(
+//!     &Schema::from_metadata(&old, &PostgreSql, &options, None)?,
+//!     &Schema::from_metadata(&new, &PostgreSql, &options, None)?,
+//!     &PostgreSql,
+//! )?;
+//! assert_eq!(migration.script()?, "ALTER TABLE note ADD COLUMN body TEXT;\n");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod live;
+mod normalize;
+mod state;
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::ddl::{DdlError, Plan, Step};
+use crate::dialect::{CommentStyle, Dialect, DialectError};
+use crate::schema::{DialectKind, IndexPart, Kind, ReferentialAction, TableRef};
+use crate::sql::{ConstraintDef, CreateIndex, ForeignKeyDef, Statement, ViewDef};
+
+pub use live::{diff_database, Server};
+use normalize::{default_key, expr_key, type_key, view_key, widens};
+pub use state::Schema;
+use state::{IndexState, Key, TableState};
+
+/// Why a diff could not be made.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DiffError {
+    /// The document's create plan could not be made.
+    #[error(transparent)]
+    Ddl(#[from] DdlError),
+    /// A statement could not be written for the dialect.
+    #[error(transparent)]
+    Dialect(#[from] DialectError),
+    /// The database could not be reached.
+    #[error(transparent)]
+    Engine(#[from] crate::engine::EngineError),
+    /// The database's catalog could not be read.
+    #[error(transparent)]
+    Reflect(#[from] crate::reflect::ReflectError),
+    /// A query of the database failed.
+    #[error("{context}: {source}")]
+    Database {
+        /// What was being done.
+        context: String,
+        /// The database's error.
+        source: crate::engine::DbError,
+    },
+}
+
+/// What a [`Change`] does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ChangeKind {
+    /// SQLite: foreign keys off before tables are rebuilt.
+    ForeignKeysOff,
+    /// A view dropped (or dropped to be made again).
+    DropView,
+    /// A foreign key dropped.
+    DropForeignKey,
+    /// A table renamed (`renamed_from`).
+    RenameTable,
+    /// A column renamed (`renamed_from`).
+    RenameColumn,
+    /// A primary key dropped.
+    DropPrimaryKey,
+    /// A unique constraint dropped.
+    DropUnique,
+    /// A check constraint dropped.
+    DropCheck,
+    /// An index dropped.
+    DropIndex,
+    /// A constraint renamed.
+    RenameConstraint,
+    /// An index renamed.
+    RenameIndex,
+    /// A table dropped.
+    DropTable,
+    /// A column added.
+    AddColumn,
+    /// A column's type, nullability or default changed.
+    AlterColumn,
+    /// A table's or column's comment changed.
+    ChangeComment,
+    /// A column dropped.
+    DropColumn,
+    /// A primary key added.
+    AddPrimaryKey,
+    /// A unique constraint added.
+    AddUnique,
+    /// SQLite: a table made again with its new definition, rows copied.
+    RebuildTable,
+    /// A table created.
+    AddTable,
+    /// A check constraint added.
+    AddCheck,
+    /// An index created.
+    AddIndex,
+    /// A foreign key added.
+    AddForeignKey,
+    /// A view created.
+    AddView,
+    /// SQLite: foreign keys checked and enforced again after rebuilds.
+    ForeignKeyCheck,
+}
+
+impl ChangeKind {
+    /// The kind's name, as the JSON form writes it (`add_column`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::ForeignKeysOff => "foreign_keys_off",
+            ChangeKind::DropView => "drop_view",
+            ChangeKind::DropForeignKey => "drop_foreign_key",
+            ChangeKind::RenameTable => "rename_table",
+            ChangeKind::RenameColumn => "rename_column",
+            ChangeKind::DropPrimaryKey => "drop_primary_key",
+            ChangeKind::DropUnique => "drop_unique",
+            ChangeKind::DropCheck => "drop_check",
+            ChangeKind::DropIndex => "drop_index",
+            ChangeKind::RenameConstraint => "rename_constraint",
+            ChangeKind::RenameIndex => "rename_index",
+            ChangeKind::DropTable => "drop_table",
+            ChangeKind::AddColumn => "add_column",
+            ChangeKind::AlterColumn => "alter_column",
+            ChangeKind::ChangeComment => "change_comment",
+            ChangeKind::DropColumn => "drop_column",
+            ChangeKind::AddPrimaryKey => "add_primary_key",
+            ChangeKind::AddUnique => "add_unique",
+            ChangeKind::RebuildTable => "rebuild_table",
+            ChangeKind::AddTable => "add_table",
+            ChangeKind::AddCheck => "add_check",
+            ChangeKind::AddIndex => "add_index",
+            ChangeKind::AddForeignKey => "add_foreign_key",
+            ChangeKind::AddView => "add_view",
+            ChangeKind::ForeignKeyCheck => "foreign_key_check",
+        }
+    }
+}
+
+impl fmt::Display for ChangeKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One change, with the statements that make it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    /// What it does.
+    pub kind: ChangeKind,
+    /// The table (or view) it concerns.
+    pub table: TableRef,
+    /// The column, constraint or index, where there is one.
+    pub object: Option<String>,
+    /// What it could lose, for a destructive change (a table or column
+    /// dropped, a type narrowed, a column made NOT NULL).
+    pub destructive: Option<String>,
+    /// A line saying what changes.
+    pub detail: String,
+    /// The statements, in order.
+    pub statements: Vec<Statement>,
+}
+
+/// A change as the JSON form writes it (`spec/evolve.md`).
+#[derive(Clone, Debug, Serialize)]
+pub struct ChangeRecord {
+    /// The kind, as [`ChangeKind::as_str`].
+    pub change: &'static str,
+    /// The table's name.
+    pub table: String,
+    /// The table's schema.
+    pub schema: Option<String>,
+    /// The column, constraint or index.
+    pub object: Option<String>,
+    /// Whether it can lose data.
+    pub destructive: bool,
+    /// What changes.
+    pub detail: String,
+    /// The statements as SQL, without `;`.
+    pub sql: Vec<String>,
+}
+
+/// The changes that bring one schema to another, in the order their
+/// statements run.
+#[derive(Clone, Debug)]
+pub struct Migration<'d> {
+    dialect: &'d dyn Dialect,
+    changes: Vec<Change>,
+}
+
+impl<'d> Migration<'d> {
+    /// The changes, in order.
+    pub fn changes(&self) -> &[Change] {
+        &self.changes
+    }
+
+    /// Whether the two schemas agree.
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// The changes that can lose data.
+    pub fn destructive(&self) -> impl Iterator<Item = &Change> {
+        self.changes.iter().filter(|c| c.destructive.is_some())
+    }
+
+    /// The dialect it is written for.
+    pub fn dialect(&self) -> &'d dyn Dialect {
+        self.dialect
+    }
+
+    /// Every statement, in order.
+    pub fn statements(&self) -> impl Iterator<Item = &Statement> {
+        self.changes.iter().flat_map(|c| c.statements.iter())
+    }
+
+    /// The statements as a [`Plan`], to run with an engine.
+    pub fn plan(&self) -> Plan<'d> {
+        Plan {
+            dialect: self.dialect,
+            steps: self.statements().cloned().map(Step::Statement).collect(),
+        }
+    }
+
+    /// The statements that undo the migration, in the order to run them
+    /// (a down migration); `None` when one cannot be undone from what the
+    /// diff knows (copied rows, custom SQL).
+    pub fn inverse(&self) -> Option<Vec<Statement>> {
+        let mut out = Vec::new();
+        for st in self.statements().collect::<Vec<_>>().into_iter().rev() {
+            match st {
+                Statement::CopyRows { .. } => return None,
+                Statement::ForeignKeys { enabled } => {
+                    out.push(Statement::ForeignKeys { enabled: !enabled })
+                }
+                Statement::ForeignKeyCheck => {}
+                other => out.extend(other.inverse()?),
+            }
+        }
+        // SQLite: foreign keys off first, checked and on last, as before.
+        if let Some(i) = out
+            .iter()
+            .position(|s| matches!(s, Statement::ForeignKeys { enabled: false }))
+        {
+            let off = out.remove(i);
+            out.insert(0, off);
+            if let Some(j) = out
+                .iter()
+                .position(|s| matches!(s, Statement::ForeignKeys { enabled: true }))
+            {
+                let on = out.remove(j);
+                out.push(Statement::ForeignKeyCheck);
+                out.push(on);
+            }
+        }
+        Some(out)
+    }
+
+    /// The SQL script, in the `ddl` format: each statement ends with `;`,
+    /// a blank line between statements, and a destructive change preceded
+    /// by a `-- destructive: ...` line. Empty when the schemas agree.
+    pub fn script(&self) -> Result<String, DiffError> {
+        let mut out = String::new();
+        for c in &self.changes {
+            for (i, st) in c.statements.iter().enumerate() {
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                if i == 0 {
+                    if let Some(why) = &c.destructive {
+                        out.push_str("-- destructive: ");
+                        out.push_str(&why.replace('\n', " "));
+                        out.push('\n');
+                    }
+                }
+                self.dialect.write_statement(st, &mut out)?;
+                out.push_str(";\n");
+            }
+        }
+        Ok(out)
+    }
+
+    /// The changes in their JSON form.
+    pub fn records(&self) -> Result<Vec<ChangeRecord>, DiffError> {
+        self.changes
+            .iter()
+            .map(|c| {
+                Ok(ChangeRecord {
+                    change: c.kind.as_str(),
+                    table: c.table.name.clone(),
+                    schema: c.table.schema.clone(),
+                    object: c.object.clone(),
+                    destructive: c.destructive.is_some(),
+                    detail: c.detail.clone(),
+                    sql: c
+                        .statements
+                        .iter()
+                        .map(|s| self.dialect.to_sql(s))
+                        .collect::<Result<_, _>>()?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// The order changes run in: views and foreign keys out of the way first,
+/// renames, drops, columns, keys, new tables, then checks, indexes and
+/// foreign keys, and views last.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Phase {
+    PragmaOff,
+    DropViews,
+    DropForeignKeys,
+    RenameTables,
+    RenameColumns,
+    EarlyIndexes,
+    DropKeys,
+    Renames,
+    DropTables,
+    Columns,
+    DropColumns,
+    AddKeys,
+    Rebuilds,
+    CreateTables,
+    AddChecksAndIndexes,
+    AddForeignKeys,
+    CreateViews,
+    PragmaOn,
+}
+
+struct Builder<'a> {
+    dialect: &'a dyn Dialect,
+    out: Vec<(Phase, usize, Change)>,
+    seq: usize,
+}
+
+impl Builder<'_> {
+    fn push(&mut self, phase: Phase, change: Change) {
+        self.seq += 1;
+        self.out.push((phase, self.seq, change));
+    }
+
+    fn change(
+        &mut self,
+        phase: Phase,
+        kind: ChangeKind,
+        table: &TableRef,
+        object: Option<&str>,
+        detail: String,
+        statements: Vec<Statement>,
+    ) {
+        self.push(
+            phase,
+            Change {
+                kind,
+                table: table.clone(),
+                object: object.map(str::to_owned),
+                destructive: None,
+                detail,
+                statements,
+            },
+        );
+    }
+}
+
+/// The changes that bring `old` to `new` on `dialect`.
+pub fn diff<'d>(
+    old: &Schema,
+    new: &Schema,
+    dialect: &'d dyn Dialect,
+) -> Result<Migration<'d>, DiffError> {
+    let mut b = Builder {
+        dialect,
+        out: Vec::new(),
+        seq: 0,
+    };
+    let sqlite = dialect.kind() == DialectKind::Sqlite;
+    let mysql = matches!(dialect.kind(), DialectKind::MySql | DialectKind::MariaDb);
+
+    // Tables: by name, or by the name the document says they had.
+    let key = |t: &TableRef| (t.schema.clone(), t.name.clone());
+    let old_at: HashMap<(Option<String>, String), usize> = old
+        .tables
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (key(&t.table), i))
+        .collect();
+    let new_names: HashSet<(Option<String>, String)> =
+        new.tables.iter().map(|t| key(&t.table)).collect();
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    let mut added: Vec<usize> = Vec::new();
+    let mut old_used = vec![false; old.tables.len()];
+    for (ni, n) in new.tables.iter().enumerate() {
+        let found = old_at.get(&key(&n.table)).copied().or_else(|| {
+            let prev = n.renamed_from.as_ref()?;
+            let k = (n.table.schema.clone(), prev.clone());
+            if new_names.contains(&k) {
+                return None;
+            }
+            old_at.get(&k).copied()
+        });
+        match found {
+            Some(oi) if !old_used[oi] => {
+                old_used[oi] = true;
+                pairs.push((oi, ni));
+            }
+            _ => added.push(ni),
+        }
+    }
+    // Old table → new name, and its columns' old → new names.
+    let mut table_map: HashMap<TableRef, TableRef> = HashMap::new();
+    let mut column_maps: HashMap<TableRef, HashMap<String, String>> = HashMap::new();
+    for &(oi, ni) in &pairs {
+        let (o, n) = (&old.tables[oi], &new.tables[ni]);
+        table_map.insert(o.table.clone(), n.table.clone());
+        column_maps.insert(o.table.clone(), column_pairs(o, n));
+    }
+
+    // MySQL cannot change the type of a column a foreign key uses: those
+    // foreign keys are dropped and added again.
+    let mut retyped: HashSet<(TableRef, String)> = HashSet::new();
+    if mysql {
+        for &(oi, ni) in &pairs {
+            let (o, n) = (&old.tables[oi], &new.tables[ni]);
+            let map = &column_maps[&o.table];
+            for oc in &o.columns {
+                let Some(nc) = map.get(&oc.name).and_then(|nn| n.column(nn)) else {
+                    continue;
+                };
+                if type_key(dialect, &oc.ty, oc.auto_increment)
+                    != type_key(dialect, &nc.ty, nc.auto_increment)
+                {
+                    retyped.insert((n.table.clone(), nc.name.clone()));
+                }
+            }
+        }
+    }
+
+    let ctx = Ctx {
+        dialect,
+        triggers: &old.triggers,
+        table_map: &table_map,
+        column_maps: &column_maps,
+        retyped: &retyped,
+    };
+    let mut rebuilt: Vec<TableRef> = Vec::new();
+    for &(oi, ni) in &pairs {
+        let (o, n) = (&old.tables[oi], &new.tables[ni]);
+        if table_changes(&mut b, &ctx, o, n)? {
+            rebuilt.push(n.table.clone());
+        }
+    }
+
+    // New tables, in the document's (dependency) order.
+    for &ni in &added {
+        let n = &new.tables[ni];
+        let mut create = n.create.clone();
+        let later = n.deferred.clone();
+        if create.is_empty() {
+            create.push(Statement::CreateTable(n.create_table(&n.table, true)));
+        }
+        let cols = n.columns.len();
+        b.change(
+            Phase::CreateTables,
+            ChangeKind::AddTable,
+            &n.table,
+            None,
+            format!("table {} with {cols} columns", n.table),
+            create,
+        );
+        for f in later {
+            add_foreign_key(&mut b, &n.table, f);
+        }
+    }
+
+    // Dropped tables: referring ones before the tables they refer to.
+    let dropped: Vec<&TableState> = old
+        .tables
+        .iter()
+        .zip(&old_used)
+        .filter(|(_, used)| !**used)
+        .map(|(t, _)| t)
+        .collect();
+    for t in drop_order(&dropped) {
+        let restore = {
+            let mut r = vec![Statement::CreateTable(t.create_table(&t.table, true))];
+            r.extend(
+                t.indexes
+                    .iter()
+                    .filter(|ix| !ix.implicit)
+                    .map(|ix| Statement::CreateIndex(ix.def.clone())),
+            );
+            r
+        };
+        b.push(
+            Phase::DropTables,
+            Change {
+                kind: ChangeKind::DropTable,
+                table: t.table.clone(),
+                object: None,
+                destructive: Some(format!("table {} and every row in it is dropped", t.table)),
+                detail: format!("table {} dropped", t.table),
+                statements: vec![Statement::DropTable {
+                    table: t.table.clone(),
+                    restore,
+                }],
+            },
+        );
+    }
+    // Foreign keys between dropped tables that refer to each other in a
+    // circle go first.
+    let dropped_names: HashSet<&TableRef> = dropped.iter().map(|t| &t.table).collect();
+    if has_cycle(&dropped) {
+        for t in &dropped {
+            for f in &t.foreign_keys {
+                if dropped_names.contains(&f.referred_table)
+                    && f.referred_table != t.table
+                    && f.name.is_some()
+                {
+                    drop_foreign_key(&mut b, &t.table, f);
+                }
+            }
+        }
+    }
+
+    views(&mut b, old, new, sqlite && !rebuilt.is_empty());
+
+    if sqlite && !rebuilt.is_empty() {
+        let first = rebuilt[0].clone();
+        b.change(
+            Phase::PragmaOff,
+            ChangeKind::ForeignKeysOff,
+            &first,
+            None,
+            "foreign keys off while tables are rebuilt".into(),
+            vec![Statement::ForeignKeys { enabled: false }],
+        );
+        b.change(
+            Phase::PragmaOn,
+            ChangeKind::ForeignKeyCheck,
+            &first,
+            None,
+            "every foreign key checked, then enforced again".into(),
+            vec![
+                Statement::ForeignKeyCheck,
+                Statement::ForeignKeys { enabled: true },
+            ],
+        );
+    }
+
+    let mut out = b.out;
+    out.sort_by_key(|(phase, seq, _)| (*phase, *seq));
+    Ok(Migration {
+        dialect,
+        changes: out.into_iter().map(|(_, _, c)| c).collect(),
+    })
+}
+
+struct Ctx<'a> {
+    dialect: &'a dyn Dialect,
+    triggers: &'a [(TableRef, String)],
+    table_map: &'a HashMap<TableRef, TableRef>,
+    column_maps: &'a HashMap<TableRef, HashMap<String, String>>,
+    retyped: &'a HashSet<(TableRef, String)>,
+}
+
+impl Ctx<'_> {
+    /// An old table's new reference.
+    fn table(&self, t: &TableRef) -> TableRef {
+        self.table_map.get(t).cloned().unwrap_or_else(|| t.clone())
+    }
+
+    /// An old table's column's new name.
+    fn column(&self, t: &TableRef, c: &str) -> String {
+        self.column_maps
+            .get(t)
+            .and_then(|m| m.get(c))
+            .cloned()
+            .unwrap_or_else(|| c.to_owned())
+    }
+
+    fn names_equal(&self, a: &str, b: &str) -> bool {
+        match self.dialect.kind() {
+            DialectKind::MySql | DialectKind::MariaDb => a.eq_ignore_ascii_case(b),
+            _ => a == b,
+        }
+    }
+}
+
+/// Old column name → new column name, for the columns both sides have.
+fn column_pairs(o: &TableState, n: &TableState) -> HashMap<String, String> {
+    let mut map = HashMap::new();
+    let old_names: HashSet<&str> = o.columns.iter().map(|c| c.name.as_str()).collect();
+    let new_names: HashSet<&str> = n.columns.iter().map(|c| c.name.as_str()).collect();
+    for c in &n.columns {
+        if old_names.contains(c.name.as_str()) {
+            map.insert(c.name.clone(), c.name.clone());
+        } else if let Some(prev) = n.column_renames.get(&c.name) {
+            if old_names.contains(prev.as_str()) && !new_names.contains(prev.as_str()) {
+                map.insert(prev.clone(), c.name.clone());
+            }
+        }
+    }
+    map
+}
+
+/// A definition, written so that equal definitions are equal keys.
+type Sig = String;
+
+/// Pairs old and new objects of one kind by definition: first those whose
+/// names agree too, then the rest (renamed). `None` as a new name takes any.
+fn pair_up(
+    ctx: &Ctx<'_>,
+    old: &[(Sig, Option<String>)],
+    new: &[(Sig, Option<String>)],
+) -> (Vec<(usize, usize)>, Vec<usize>, Vec<usize>) {
+    let mut old_done = vec![false; old.len()];
+    let mut new_done = vec![false; new.len()];
+    let mut pairs = Vec::new();
+    for strict in [true, false] {
+        for (ni, (ns, nn)) in new.iter().enumerate() {
+            if new_done[ni] {
+                continue;
+            }
+            let hit = old.iter().enumerate().position(|(oi, (os, on))| {
+                !old_done[oi]
+                    && os == ns
+                    && (!strict
+                        || match (on, nn) {
+                            (_, None) => true,
+                            (None, Some(_)) => false,
+                            (Some(a), Some(b)) => ctx.names_equal(a, b),
+                        })
+            });
+            if let Some(oi) = hit {
+                old_done[oi] = true;
+                new_done[ni] = true;
+                pairs.push((oi, ni));
+            }
+        }
+    }
+    let dropped = (0..old.len()).filter(|&i| !old_done[i]).collect();
+    let added = (0..new.len()).filter(|&i| !new_done[i]).collect();
+    (pairs, dropped, added)
+}
+
+/// Whether a matched pair needs a rename: the new side names it, and not
+/// as the old side does.
+fn renamed(ctx: &Ctx<'_>, old: &Option<String>, new: &Option<String>) -> bool {
+    match (old, new) {
+        (_, None) => false,
+        (None, Some(_)) => true,
+        (Some(a), Some(b)) => !ctx.names_equal(a, b),
+    }
+}
+
+fn key_sig(ctx: &Ctx<'_>, t: &TableRef, cols: &[String], old: bool) -> Sig {
+    cols.iter()
+        .map(|c| {
+            let c = if old { ctx.column(t, c) } else { c.clone() };
+            c.to_lowercase()
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn fk_sig(ctx: &Ctx<'_>, t: &TableRef, f: &ForeignKeyDef, old: bool) -> Sig {
+    let mysql = matches!(
+        ctx.dialect.kind(),
+        DialectKind::MySql | DialectKind::MariaDb
+    );
+    let act = |a: Option<ReferentialAction>| match a {
+        None | Some(ReferentialAction::NoAction) => "",
+        Some(ReferentialAction::Restrict) if mysql => "",
+        Some(a) => a.sql(),
+    };
+    let (referred, rcols) = if old {
+        let r = ctx.table(&f.referred_table);
+        let cols: Vec<String> = f
+            .referred_columns
+            .iter()
+            .map(|c| ctx.column(&f.referred_table, c))
+            .collect();
+        (r, cols)
+    } else {
+        (f.referred_table.clone(), f.referred_columns.clone())
+    };
+    let retyped = f.columns.iter().any(|c| {
+        let c = if old { ctx.column(t, c) } else { c.clone() };
+        ctx.retyped
+            .contains(&(if old { ctx.table(t) } else { t.clone() }, c))
+    }) || rcols
+        .iter()
+        .any(|c| ctx.retyped.contains(&(referred.clone(), c.clone())));
+    format!(
+        "{}>{}.{}({})|{}|{}{}",
+        key_sig(ctx, t, &f.columns, old),
+        referred.schema.as_deref().unwrap_or(""),
+        referred.name.to_lowercase(),
+        rcols.join(",").to_lowercase(),
+        act(f.on_delete),
+        act(f.on_update),
+        // A side that must be made again never equals the other.
+        if retyped {
+            if old {
+                "|old"
+            } else {
+                "|new"
+            }
+        } else {
+            ""
+        }
+    )
+}
+
+/// An expression's key with the old side's column names made new.
+fn expr_sig(ctx: &Ctx<'_>, t: &TableRef, sql: &str, old: bool) -> Sig {
+    let key = expr_key(ctx.dialect, sql);
+    if !old {
+        return key;
+    }
+    let Some(map) = ctx.column_maps.get(t) else {
+        return key;
+    };
+    let fold = ctx.dialect.kind() != DialectKind::PostgreSql;
+    key.split(' ')
+        .map(|tok| {
+            let hit = map.iter().find(|(o, _)| {
+                if fold {
+                    o.to_lowercase() == tok
+                } else {
+                    o.as_str() == tok
+                }
+            });
+            match hit {
+                Some((_, n)) if fold => n.to_lowercase(),
+                Some((_, n)) => n.clone(),
+                None => tok.to_owned(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn index_sig(ctx: &Ctx<'_>, t: &TableRef, ix: &CreateIndex, old: bool) -> Sig {
+    let parts: Vec<String> = ix
+        .parts
+        .iter()
+        .map(|p| match p {
+            IndexPart::Column(c) => {
+                let c = if old { ctx.column(t, c) } else { c.clone() };
+                c.to_lowercase()
+            }
+            IndexPart::Expression(e) => format!("({})", expr_sig(ctx, t, e, old)),
+        })
+        .collect();
+    format!(
+        "{}{}|{}",
+        if ix.unique { "unique:" } else { "" },
+        parts.join(","),
+        ix.predicate
+            .as_deref()
+            .map(|p| expr_sig(ctx, t, p, old))
+            .unwrap_or_default()
+    )
+}
+
+fn drop_foreign_key(b: &mut Builder<'_>, table: &TableRef, f: &ForeignKeyDef) {
+    b.change(
+        Phase::DropForeignKeys,
+        ChangeKind::DropForeignKey,
+        table,
+        f.name.as_deref(),
+        format!(
+            "foreign key ({}) to {} dropped",
+            f.columns.join(", "),
+            f.referred_table
+        ),
+        vec![Statement::DropConstraint {
+            table: table.clone(),
+            constraint: ConstraintDef::ForeignKey(f.clone()),
+        }],
+    );
+}
+
+fn add_foreign_key(b: &mut Builder<'_>, table: &TableRef, f: ForeignKeyDef) {
+    let detail = format!(
+        "foreign key ({}) to {}({}){}",
+        f.columns.join(", "),
+        f.referred_table,
+        f.referred_columns.join(", "),
+        f.on_delete
+            .map(|a| format!(" ON DELETE {a}"))
+            .unwrap_or_default()
+    );
+    let name = f.name.clone();
+    b.change(
+        Phase::AddForeignKeys,
+        ChangeKind::AddForeignKey,
+        table,
+        name.as_deref(),
+        detail,
+        vec![Statement::AddConstraint {
+            table: table.clone(),
+            constraint: ConstraintDef::ForeignKey(f),
+        }],
+    );
+}
+
+/// The changes of one table both sides have; `true` when SQLite rebuilds it.
+fn table_changes(
+    b: &mut Builder<'_>,
+    ctx: &Ctx<'_>,
+    o: &TableState,
+    n: &TableState,
+) -> Result<bool, DiffError> {
+    let dialect = ctx.dialect;
+    let sqlite = dialect.kind() == DialectKind::Sqlite;
+    let t = &n.table;
+    let mut rebuild = false;
+    // Changes SQLite makes with ALTER TABLE; the rest waits to see
+    // whether the table is rebuilt.
+    let mut pending: Vec<(Phase, Change)> = Vec::new();
+    let mut pend = |phase: Phase,
+                    kind: ChangeKind,
+                    object: Option<&str>,
+                    detail: String,
+                    sts: Vec<Statement>,
+                    destructive: Option<String>| {
+        pending.push((
+            phase,
+            Change {
+                kind,
+                table: t.clone(),
+                object: object.map(str::to_owned),
+                destructive,
+                detail,
+                statements: sts,
+            },
+        ));
+    };
+
+    if o.table != n.table {
+        b.change(
+            Phase::RenameTables,
+            ChangeKind::RenameTable,
+            t,
+            None,
+            format!("table {} renamed to {}", o.table, n.table.name),
+            vec![Statement::RenameTable {
+                from: o.table.clone(),
+                to: n.table.name.clone(),
+            }],
+        );
+    }
+    // Columns.
+    let map = &ctx.column_maps[&o.table];
+    let mut destructive_parts: Vec<String> = Vec::new();
+    for oc in &o.columns {
+        match map.get(&oc.name) {
+            Some(nn) if nn != &oc.name => b.change(
+                Phase::RenameColumns,
+                ChangeKind::RenameColumn,
+                t,
+                Some(nn),
+                format!("column {t}.{} renamed to {nn}", oc.name),
+                vec![Statement::RenameColumn {
+                    table: t.clone(),
+                    from: oc.name.clone(),
+                    to: nn.clone(),
+                }],
+            ),
+            Some(_) => {}
+            None => {
+                let why = format!("column {t}.{} and its values are dropped", oc.name);
+                destructive_parts.push(why.clone());
+                rebuild |= sqlite;
+                pend(
+                    Phase::DropColumns,
+                    ChangeKind::DropColumn,
+                    Some(&oc.name),
+                    format!("column {t}.{} dropped", oc.name),
+                    vec![Statement::DropColumn {
+                        table: t.clone(),
+                        column: oc.clone(),
+                    }],
+                    Some(why),
+                );
+            }
+        }
+    }
+    let old_of: HashMap<&str, &str> = map.iter().map(|(o, n)| (n.as_str(), o.as_str())).collect();
+    let comments_apart = dialect.capabilities().comments == CommentStyle::Statements;
+    for nc in &n.columns {
+        let Some(oc) = old_of.get(nc.name.as_str()).and_then(|on| o.column(on)) else {
+            let simple = !nc.not_null || nc.default.as_deref().is_some_and(constant_default);
+            rebuild |= sqlite && !simple;
+            let mut sts = vec![Statement::AddColumn {
+                table: t.clone(),
+                column: nc.clone(),
+            }];
+            if comments_apart {
+                if let Some(c) = &nc.comment {
+                    sts[0] = Statement::AddColumn {
+                        table: t.clone(),
+                        column: crate::sql::ColumnDef {
+                            comment: None,
+                            ..nc.clone()
+                        },
+                    };
+                    sts.push(Statement::Comment {
+                        table: t.clone(),
+                        column: Some(nc.name.clone()),
+                        text: c.clone(),
+                    });
+                }
+            }
+            pend(
+                Phase::Columns,
+                ChangeKind::AddColumn,
+                Some(&nc.name),
+                format!("column {t}.{} added", nc.name),
+                sts,
+                None,
+            );
+            continue;
+        };
+        let (ot, nt) = (
+            type_key(dialect, &oc.ty, oc.auto_increment),
+            type_key(dialect, &nc.ty, nc.auto_increment),
+        );
+        let type_changed = ot != nt;
+        let null_changed = oc.not_null != nc.not_null;
+        let default_changed = default_key(dialect, oc.default.as_deref())
+            != default_key(dialect, nc.default.as_deref());
+        let comment = |c: &Option<String>| c.clone().filter(|s| !s.is_empty());
+        let comment_changed = comment(&oc.comment) != comment(&nc.comment);
+        let mut whys = Vec::new();
+        if type_changed && !widens(&ot, &nt) {
+            whys.push(format!(
+                "column {t}.{} changes type from {ot} to {nt}: values may not fit",
+                nc.name
+            ));
+        }
+        if null_changed && nc.not_null {
+            whys.push(format!(
+                "column {t}.{} is made NOT NULL: rows holding NULL are refused",
+                nc.name
+            ));
+        }
+        let mut details = Vec::new();
+        if type_changed {
+            details.push(format!("type {ot} → {nt}"));
+        }
+        if null_changed {
+            details.push(if nc.not_null {
+                "NOT NULL".into()
+            } else {
+                "nullable".into()
+            });
+        }
+        if default_changed {
+            details.push(format!(
+                "default {} → {}",
+                oc.default.as_deref().unwrap_or("none"),
+                nc.default.as_deref().unwrap_or("none")
+            ));
+        }
+        let alter = type_changed || null_changed || default_changed;
+        if alter || (comment_changed && !comments_apart) {
+            rebuild |= sqlite;
+            if comment_changed && !comments_apart {
+                details.push("comment".into());
+            }
+            // What does not change is written as the new side has it.
+            let mut from = oc.clone();
+            from.name = nc.name.clone();
+            if !type_changed {
+                from.ty = nc.ty.clone();
+            }
+            if !default_changed {
+                from.default = nc.default.clone();
+            }
+            let why = (!whys.is_empty()).then(|| whys.join("; "));
+            if let Some(w) = &why {
+                destructive_parts.push(w.clone());
+            }
+            pend(
+                Phase::Columns,
+                ChangeKind::AlterColumn,
+                Some(&nc.name),
+                format!("column {t}.{}: {}", nc.name, details.join(", ")),
+                vec![Statement::AlterColumn {
+                    table: t.clone(),
+                    from: Box::new(from),
+                    to: Box::new(nc.clone()),
+                }],
+                why,
+            );
+        }
+        if comment_changed && comments_apart {
+            pend(
+                Phase::Columns,
+                ChangeKind::ChangeComment,
+                Some(&nc.name),
+                format!("comment of column {t}.{}", nc.name),
+                vec![Statement::Comment {
+                    table: t.clone(),
+                    column: Some(nc.name.clone()),
+                    text: nc.comment.clone().unwrap_or_default(),
+                }],
+                None,
+            );
+        }
+    }
+    let tc = |c: &Option<String>| c.clone().filter(|s| !s.is_empty());
+    if tc(&o.comment) != tc(&n.comment) {
+        rebuild |= sqlite;
+        pend(
+            Phase::Columns,
+            ChangeKind::ChangeComment,
+            None,
+            format!("comment of table {t}"),
+            vec![Statement::Comment {
+                table: t.clone(),
+                column: None,
+                text: n.comment.clone().unwrap_or_default(),
+            }],
+            None,
+        );
+    }
+
+    // Primary key.
+    let pk_o: Vec<(Sig, Option<String>)> = o
+        .primary_key
+        .iter()
+        .map(|k| (key_sig(ctx, &o.table, &k.columns, true), k.name.clone()))
+        .collect();
+    let pk_n: Vec<(Sig, Option<String>)> = n
+        .primary_key
+        .iter()
+        .map(|k| (key_sig(ctx, t, &k.columns, false), k.name.clone()))
+        .collect();
+    let keys = |k: &Option<Key>| k.iter().cloned().collect::<Vec<_>>();
+    rebuild |= constraints(
+        b,
+        ctx,
+        &mut pend,
+        t,
+        Kind::PrimaryKey,
+        &pk_o,
+        &pk_n,
+        &keys(&o.primary_key),
+        &keys(&n.primary_key),
+    );
+    // Unique constraints.
+    let uq_o: Vec<_> = o
+        .uniques
+        .iter()
+        .map(|k| (key_sig(ctx, &o.table, &k.columns, true), k.name.clone()))
+        .collect();
+    let uq_n: Vec<_> = n
+        .uniques
+        .iter()
+        .map(|k| (key_sig(ctx, t, &k.columns, false), k.name.clone()))
+        .collect();
+    rebuild |= constraints(
+        b,
+        ctx,
+        &mut pend,
+        t,
+        Kind::Unique,
+        &uq_o,
+        &uq_n,
+        &o.uniques,
+        &n.uniques,
+    );
+    // Checks.
+    let ck_o: Vec<_> = o
+        .checks
+        .iter()
+        .map(|c| (expr_sig(ctx, &o.table, &c.sql, true), c.name.clone()))
+        .collect();
+    let ck_n: Vec<_> = n
+        .checks
+        .iter()
+        .map(|c| (expr_sig(ctx, t, &c.sql, false), c.name.clone()))
+        .collect();
+    let (pairs, dropped, added) = pair_up(ctx, &ck_o, &ck_n);
+    for (oi, ni) in pairs {
+        let (oc, nc) = (&o.checks[oi], &n.checks[ni]);
+        if renamed(ctx, &oc.name, &nc.name) {
+            rebuild |= sqlite;
+            rename_or_readd(
+                b,
+                ctx,
+                &mut pend,
+                t,
+                Kind::Check,
+                oc.name.as_deref(),
+                nc.name.as_deref().unwrap_or(""),
+                ConstraintDef::Check(oc.clone()),
+                ConstraintDef::Check(nc.clone()),
+            );
+        }
+    }
+    for oi in dropped {
+        rebuild |= sqlite;
+        let c = &o.checks[oi];
+        pend(
+            Phase::DropKeys,
+            ChangeKind::DropCheck,
+            c.name.as_deref(),
+            format!("check ({}) dropped", c.sql.trim()),
+            vec![Statement::DropConstraint {
+                table: t.clone(),
+                constraint: ConstraintDef::Check(c.clone()),
+            }],
+            None,
+        );
+    }
+    for ni in added {
+        rebuild |= sqlite;
+        let c = &n.checks[ni];
+        pend(
+            Phase::AddChecksAndIndexes,
+            ChangeKind::AddCheck,
+            c.name.as_deref(),
+            format!("check ({})", c.sql.trim()),
+            vec![Statement::AddConstraint {
+                table: t.clone(),
+                constraint: ConstraintDef::Check(c.clone()),
+            }],
+            None,
+        );
+    }
+    // Foreign keys.
+    let fk_o: Vec<_> = o
+        .foreign_keys
+        .iter()
+        .map(|f| (fk_sig(ctx, &o.table, f, true), f.name.clone()))
+        .collect();
+    let fk_n: Vec<_> = n
+        .foreign_keys
+        .iter()
+        .map(|f| (fk_sig(ctx, t, f, false), f.name.clone()))
+        .collect();
+    let (pairs, dropped, added) = pair_up(ctx, &fk_o, &fk_n);
+    let mut fk_changes: Vec<(Option<&ForeignKeyDef>, Option<&ForeignKeyDef>)> = Vec::new();
+    let mut kept_fks: Vec<Vec<String>> = Vec::new();
+    for (oi, ni) in pairs {
+        let (of, nf) = (&o.foreign_keys[oi], &n.foreign_keys[ni]);
+        let readd = renamed(ctx, &of.name, &nf.name)
+            && !(dialect.can_rename_constraint(Kind::ForeignKey) && of.name.is_some());
+        if !readd {
+            kept_fks.push(nf.columns.iter().map(|c| c.to_lowercase()).collect());
+        }
+        if renamed(ctx, &of.name, &nf.name) {
+            if dialect.can_rename_constraint(Kind::ForeignKey) && of.name.is_some() {
+                b.change(
+                    Phase::Renames,
+                    ChangeKind::RenameConstraint,
+                    t,
+                    nf.name.as_deref(),
+                    format!(
+                        "foreign key {} renamed to {}",
+                        of.name.as_deref().unwrap_or(""),
+                        nf.name.as_deref().unwrap_or("")
+                    ),
+                    vec![Statement::RenameConstraint {
+                        table: t.clone(),
+                        kind: Kind::ForeignKey,
+                        from: of.name.clone().unwrap_or_default(),
+                        to: nf.name.clone().unwrap_or_default(),
+                    }],
+                );
+            } else {
+                fk_changes.push((Some(of), Some(nf)));
+            }
+        }
+    }
+    for oi in dropped {
+        fk_changes.push((Some(&o.foreign_keys[oi]), None));
+    }
+    for ni in added {
+        fk_changes.push((None, Some(&n.foreign_keys[ni])));
+    }
+    for (of, nf) in fk_changes {
+        rebuild |= sqlite;
+        if let Some(f) = of {
+            if sqlite {
+                pending.push((
+                    Phase::DropForeignKeys,
+                    Change {
+                        kind: ChangeKind::DropForeignKey,
+                        table: t.clone(),
+                        object: f.name.clone(),
+                        destructive: None,
+                        detail: format!(
+                            "foreign key ({}) to {} dropped",
+                            f.columns.join(", "),
+                            f.referred_table
+                        ),
+                        statements: vec![],
+                    },
+                ));
+            } else if f.name.is_some() {
+                // Foreign keys go before tables are renamed: the old name.
+                drop_foreign_key(b, &o.table, f);
+            }
+        }
+        if let Some(f) = nf {
+            if !sqlite {
+                add_foreign_key(b, t, f.clone());
+            }
+        }
+    }
+    // Indexes.
+    let ix_o: Vec<_> = o
+        .indexes
+        .iter()
+        .map(|ix| (index_sig(ctx, &o.table, &ix.def, true), ix.name.clone()))
+        .collect();
+    let ix_n: Vec<_> = n
+        .indexes
+        .iter()
+        .map(|ix| (index_sig(ctx, t, &ix.def, false), ix.name.clone()))
+        .collect();
+    let (pairs, dropped, added) = pair_up(ctx, &ix_o, &ix_n);
+    let mut index_ops: Vec<(Phase, Change)> = Vec::new();
+    for (oi, ni) in pairs {
+        let (oix, nix) = (&o.indexes[oi], &n.indexes[ni]);
+        if !renamed(ctx, &oix.name, &nix.name) {
+            continue;
+        }
+        let (from, to) = (oix.def.name.clone(), nix.def.name.clone());
+        if dialect.can_rename_index() {
+            let detail = format!("index {from} renamed to {to}");
+            let object = to.clone();
+            index_ops.push((
+                Phase::Renames,
+                change(
+                    ChangeKind::RenameIndex,
+                    t,
+                    Some(&object),
+                    detail,
+                    vec![Statement::RenameIndex {
+                        table: t.clone(),
+                        from,
+                        to,
+                    }],
+                ),
+            ));
+        } else {
+            index_ops.push((Phase::DropKeys, drop_index(t, oix)));
+            index_ops.push((Phase::AddChecksAndIndexes, create_index(t, nix)));
+        }
+    }
+    for oi in dropped {
+        let oix = &o.indexes[oi];
+        if server_drops_it(ctx, o, n, oix) {
+            continue;
+        }
+        index_ops.push((Phase::DropKeys, drop_index(t, oix)));
+    }
+    for ni in added {
+        let nix = &n.indexes[ni];
+        if nix.implicit {
+            // The server makes it with its foreign key; a foreign key
+            // that stays, and lost the index it relied on, needs it made.
+            let cols: Vec<String> = nix
+                .def
+                .parts
+                .iter()
+                .map(|p| match p {
+                    IndexPart::Column(c) => c.to_lowercase(),
+                    IndexPart::Expression(e) => e.clone(),
+                })
+                .collect();
+            let fk_kept = kept_fks.contains(&cols);
+            if fk_kept {
+                index_ops.push((Phase::EarlyIndexes, create_index(t, nix)));
+            }
+            continue;
+        }
+        index_ops.push((Phase::AddChecksAndIndexes, create_index(t, nix)));
+    }
+
+    if rebuild {
+        // SQLite: one rebuild makes the table as the document has it.
+        let mut whys = destructive_parts;
+        whys.dedup();
+        let tmp = TableRef::new(t.schema.as_deref(), &format!("{}__nomenclator_new", t.name));
+        let mut sts = vec![Statement::CreateTable(n.create_table(&tmp, true))];
+        let columns: Vec<(String, String)> = n
+            .columns
+            .iter()
+            .filter(|c| old_of.contains_key(c.name.as_str()))
+            .map(|c| (c.name.clone(), c.name.clone()))
+            .collect();
+        sts.push(Statement::CopyRows {
+            from: t.clone(),
+            to: tmp.clone(),
+            columns,
+        });
+        sts.push(Statement::DropTable {
+            table: t.clone(),
+            restore: Vec::new(),
+        });
+        sts.push(Statement::RenameTable {
+            from: tmp,
+            to: t.name.clone(),
+        });
+        for ix in &n.indexes {
+            if !ix.implicit {
+                sts.push(Statement::CreateIndex(ix.def.clone()));
+            }
+        }
+        for (table, create) in ctx.triggers {
+            if *table == o.table || *table == *t {
+                sts.push(Statement::Custom {
+                    sql: create.clone(),
+                    table: Some(t.clone()),
+                    transactional: true,
+                });
+            }
+        }
+        let what: Vec<String> = pending.iter().map(|(_, c)| c.detail.clone()).collect();
+        b.push(
+            Phase::Rebuilds,
+            Change {
+                kind: ChangeKind::RebuildTable,
+                table: t.clone(),
+                object: None,
+                destructive: (!whys.is_empty()).then(|| whys.join("; ")),
+                detail: format!("table {t} rebuilt: {}", what.join("; ")),
+                statements: sts,
+            },
+        );
+        let _ = index_ops;
+        return Ok(true);
+    }
+    for (phase, c) in pending.into_iter().chain(index_ops) {
+        b.push(phase, c);
+    }
+    Ok(false)
+}
+
+/// MySQL: the index it made for a foreign key that stays goes by itself
+/// once another index or key can serve that foreign key (and cannot be
+/// dropped before).
+fn server_drops_it(ctx: &Ctx<'_>, o: &TableState, n: &TableState, ix: &IndexState) -> bool {
+    if !matches!(
+        ctx.dialect.kind(),
+        DialectKind::MySql | DialectKind::MariaDb
+    ) {
+        return false;
+    }
+    let cols: Vec<String> = ix
+        .def
+        .parts
+        .iter()
+        .filter_map(|p| match p {
+            IndexPart::Column(c) => Some(ctx.column(&o.table, c).to_lowercase()),
+            IndexPart::Expression(_) => None,
+        })
+        .collect();
+    let lower = |v: &[String]| v.iter().map(|c| c.to_lowercase()).collect::<Vec<_>>();
+    let starts = |key: &[String], fk: &[String]| {
+        key.len() >= fk.len() && lower(&key[..fk.len()]) == lower(fk)
+    };
+    n.foreign_keys.iter().any(|f| {
+        lower(&f.columns) == cols
+            && (n.primary_key.iter().any(|k| starts(&k.columns, &f.columns))
+                || n.uniques.iter().any(|k| starts(&k.columns, &f.columns))
+                || n.indexes.iter().any(|x| {
+                    let xc: Vec<String> = x
+                        .def
+                        .parts
+                        .iter()
+                        .filter_map(|p| match p {
+                            IndexPart::Column(c) => Some(c.clone()),
+                            IndexPart::Expression(_) => None,
+                        })
+                        .collect();
+                    starts(&xc, &f.columns)
+                }))
+    })
+}
+
+fn change(
+    kind: ChangeKind,
+    t: &TableRef,
+    object: Option<&str>,
+    detail: String,
+    statements: Vec<Statement>,
+) -> Change {
+    Change {
+        kind,
+        table: t.clone(),
+        object: object.map(str::to_owned),
+        destructive: None,
+        detail,
+        statements,
+    }
+}
+
+fn drop_index(t: &TableRef, ix: &IndexState) -> Change {
+    let mut def = ix.def.clone();
+    def.table = t.clone();
+    change(
+        ChangeKind::DropIndex,
+        t,
+        Some(&def.name.clone()),
+        format!("index {} dropped", def.name),
+        vec![Statement::DropIndex { index: def }],
+    )
+}
+
+fn create_index(t: &TableRef, ix: &IndexState) -> Change {
+    let parts: Vec<String> = ix
+        .def
+        .parts
+        .iter()
+        .map(|p| match p {
+            IndexPart::Column(c) => c.clone(),
+            IndexPart::Expression(e) => format!("({e})"),
+        })
+        .collect();
+    change(
+        ChangeKind::AddIndex,
+        t,
+        Some(&ix.def.name),
+        format!(
+            "{}index {} ({})",
+            if ix.def.unique { "unique " } else { "" },
+            ix.def.name,
+            parts.join(", ")
+        ),
+        vec![Statement::CreateIndex(ix.def.clone())],
+    )
+}
+
+type Pend<'a> =
+    dyn FnMut(Phase, ChangeKind, Option<&str>, String, Vec<Statement>, Option<String>) + 'a;
+
+/// Primary keys and unique constraints: renamed, dropped, added. `true`
+/// when SQLite must rebuild.
+#[allow(clippy::too_many_arguments)]
+fn constraints(
+    b: &mut Builder<'_>,
+    ctx: &Ctx<'_>,
+    pend: &mut Pend<'_>,
+    t: &TableRef,
+    kind: Kind,
+    sig_o: &[(Sig, Option<String>)],
+    sig_n: &[(Sig, Option<String>)],
+    old: &[Key],
+    new: &[Key],
+) -> bool {
+    let sqlite = ctx.dialect.kind() == DialectKind::Sqlite;
+    let def = |k: &Key| match kind {
+        Kind::PrimaryKey => ConstraintDef::PrimaryKey {
+            name: k.name.clone(),
+            columns: k.columns.clone(),
+        },
+        _ => ConstraintDef::Unique {
+            name: k.name.clone(),
+            columns: k.columns.clone(),
+        },
+    };
+    let (drop_kind, add_kind) = match kind {
+        Kind::PrimaryKey => (ChangeKind::DropPrimaryKey, ChangeKind::AddPrimaryKey),
+        _ => (ChangeKind::DropUnique, ChangeKind::AddUnique),
+    };
+    let (pairs, dropped, added) = pair_up(ctx, sig_o, sig_n);
+    let mut rebuild = false;
+    for (oi, ni) in pairs {
+        let (ok, nk) = (&old[oi], &new[ni]);
+        if renamed(ctx, &ok.name, &nk.name) {
+            rebuild |= sqlite;
+            let mut from = def(ok);
+            if let ConstraintDef::PrimaryKey { columns, .. }
+            | ConstraintDef::Unique { columns, .. } = &mut from
+            {
+                *columns = nk.columns.clone();
+            }
+            rename_or_readd(
+                b,
+                ctx,
+                pend,
+                t,
+                kind,
+                ok.name.as_deref(),
+                nk.name.as_deref().unwrap_or(""),
+                from,
+                def(nk),
+            );
+        }
+    }
+    for oi in dropped {
+        rebuild |= sqlite;
+        let k = &old[oi];
+        pend(
+            Phase::DropKeys,
+            drop_kind,
+            k.name.as_deref(),
+            format!("{} ({}) dropped", kind.describe(), k.columns.join(", ")),
+            vec![Statement::DropConstraint {
+                table: t.clone(),
+                constraint: def(k),
+            }],
+            None,
+        );
+    }
+    for ni in added {
+        rebuild |= sqlite;
+        let k = &new[ni];
+        pend(
+            Phase::AddKeys,
+            add_kind,
+            k.name.as_deref(),
+            format!("{} ({})", kind.describe(), k.columns.join(", ")),
+            vec![Statement::AddConstraint {
+                table: t.clone(),
+                constraint: def(k),
+            }],
+            None,
+        );
+    }
+    rebuild
+}
+
+/// A constraint renamed in place where the dialect can, else dropped and
+/// added under its new name.
+#[allow(clippy::too_many_arguments)]
+fn rename_or_readd(
+    b: &mut Builder<'_>,
+    ctx: &Ctx<'_>,
+    pend: &mut Pend<'_>,
+    t: &TableRef,
+    kind: Kind,
+    from: Option<&str>,
+    to: &str,
+    old: ConstraintDef,
+    new: ConstraintDef,
+) {
+    if ctx.dialect.kind() == DialectKind::Sqlite {
+        pend(
+            Phase::Renames,
+            ChangeKind::RenameConstraint,
+            Some(to),
+            format!(
+                "{} {} renamed to {to}",
+                kind.describe(),
+                from.unwrap_or("(unnamed)")
+            ),
+            vec![],
+            None,
+        );
+        return;
+    }
+    let Some(from) = from else { return };
+    if ctx.dialect.can_rename_constraint(kind) {
+        b.change(
+            Phase::Renames,
+            ChangeKind::RenameConstraint,
+            t,
+            Some(to),
+            format!("{} {from} renamed to {to}", kind.describe()),
+            vec![Statement::RenameConstraint {
+                table: t.clone(),
+                kind,
+                from: from.to_owned(),
+                to: to.to_owned(),
+            }],
+        );
+        return;
+    }
+    let (dk, ak, phase) = match kind {
+        Kind::PrimaryKey => (
+            ChangeKind::DropPrimaryKey,
+            ChangeKind::AddPrimaryKey,
+            Phase::AddKeys,
+        ),
+        Kind::Unique => (
+            ChangeKind::DropUnique,
+            ChangeKind::AddUnique,
+            Phase::AddKeys,
+        ),
+        _ => (
+            ChangeKind::DropCheck,
+            ChangeKind::AddCheck,
+            Phase::AddChecksAndIndexes,
+        ),
+    };
+    pend(
+        Phase::DropKeys,
+        dk,
+        Some(from),
+        format!("{} {from} dropped to be added as {to}", kind.describe()),
+        vec![Statement::DropConstraint {
+            table: t.clone(),
+            constraint: old,
+        }],
+        None,
+    );
+    pend(
+        phase,
+        ak,
+        Some(to),
+        format!("{} {from} added again as {to}", kind.describe()),
+        vec![Statement::AddConstraint {
+            table: t.clone(),
+            constraint: new,
+        }],
+        None,
+    );
+}
+
+/// Whether SQLite's `ADD COLUMN` takes `d` as a NOT NULL column's default.
+fn constant_default(d: &str) -> bool {
+    let d = d.trim();
+    !d.contains('(') && !d.to_ascii_uppercase().starts_with("CURRENT_")
+}
+
+/// Views: dropped, changed (dropped and made again) and added. With
+/// `all`, every view both sides have is made again (SQLite rebuilds).
+fn views(b: &mut Builder<'_>, old: &Schema, new: &Schema, all: bool) {
+    let dialect = b.dialect;
+    let key = |v: &ViewDef| (v.schema.clone(), v.name.clone());
+    for ov in &old.views {
+        let same = new.views.iter().find(|nv| key(nv) == key(ov));
+        let changed = match same {
+            None => true,
+            Some(nv) => all || view_key(dialect, &nv.sql) != view_key(dialect, &ov.sql),
+        };
+        if changed {
+            let t = TableRef::new(ov.schema.as_deref(), &ov.name);
+            b.change(
+                Phase::DropViews,
+                ChangeKind::DropView,
+                &t,
+                None,
+                format!("view {t} dropped"),
+                vec![Statement::DropView(ov.clone())],
+            );
+        }
+    }
+    for nv in &new.views {
+        let same = old.views.iter().find(|ov| key(ov) == key(nv));
+        let changed = match same {
+            None => true,
+            Some(ov) => all || view_key(dialect, &nv.sql) != view_key(dialect, &ov.sql),
+        };
+        if changed {
+            let t = TableRef::new(nv.schema.as_deref(), &nv.name);
+            b.change(
+                Phase::CreateViews,
+                ChangeKind::AddView,
+                &t,
+                None,
+                format!("view {t}"),
+                vec![Statement::CreateView(nv.clone())],
+            );
+        }
+    }
+}
+
+/// Dropped tables, each before the dropped tables it refers to.
+fn drop_order<'a>(tables: &[&'a TableState]) -> Vec<&'a TableState> {
+    let mut left: Vec<&TableState> = tables.to_vec();
+    let mut out = Vec::new();
+    while !left.is_empty() {
+        let free = left.iter().position(|t| {
+            !left.iter().any(|o| {
+                o.table != t.table && o.foreign_keys.iter().any(|f| f.referred_table == t.table)
+            })
+        });
+        let i = free.unwrap_or(0);
+        out.push(left.remove(i));
+    }
+    out
+}
+
+fn has_cycle(tables: &[&TableState]) -> bool {
+    let mut left: Vec<&TableState> = tables.to_vec();
+    while !left.is_empty() {
+        let free = left.iter().position(|t| {
+            !left.iter().any(|o| {
+                o.table != t.table && o.foreign_keys.iter().any(|f| f.referred_table == t.table)
+            })
+        });
+        match free {
+            Some(i) => {
+                left.remove(i);
+            }
+            None => return true,
+        }
+    }
+    false
+}

@@ -1,0 +1,504 @@
+//! Comparable forms of what a server rewrites: types, defaults, check
+//! expressions, index expressions and view queries.
+//!
+//! A catalog gives back `character varying(40)` for `VARCHAR(40)`,
+//! `CHECK ((price > '-1'::integer))` for `CHECK (price > -1)` and
+//! `` `price` > 0 `` on MariaDB. Two texts are the same definition when
+//! their normal forms are equal: identifiers unquoted, words in lower case,
+//! PostgreSQL's casts and the parentheses servers add left out,
+//! `= ANY (ARRAY[...])` read as `IN (...)`.
+
+use crate::dialect::Dialect;
+use crate::schema::{ColumnType, DialectKind};
+
+/// The comparable form of a column type on `dialect`.
+pub(crate) fn type_key(dialect: &dyn Dialect, ty: &ColumnType, auto_increment: bool) -> String {
+    let written = if auto_increment {
+        dialect.auto_increment_type_sql(ty)
+    } else {
+        dialect.type_sql(ty)
+    };
+    let text = match written {
+        Ok(t) => t,
+        Err(_) => ty.to_string(),
+    };
+    // Read the text back and write it again: a catalog spelling the
+    // dialect parses becomes the dialect's own.
+    let again = match dialect.parse_type(&text) {
+        _ if auto_increment => text,
+        ColumnType::Other(_) => text,
+        portable => dialect.type_sql(&portable).unwrap_or(text),
+    };
+    let words = squash(&again.to_ascii_lowercase());
+    let words = words.replace(" (", "(").replace(", ", ",");
+    match dialect.kind() {
+        DialectKind::PostgreSql => pg_type_alias(&words),
+        DialectKind::MySql | DialectKind::MariaDb => mysql_type_alias(&words),
+        _ => words,
+    }
+}
+
+fn pg_type_alias(t: &str) -> String {
+    let (base, rest) = match t.find('(') {
+        Some(i) => (&t[..i], &t[i..]),
+        None => (t, ""),
+    };
+    let base = match base.trim() {
+        "character varying" => "varchar",
+        "character" | "bpchar" => "char",
+        "int" | "int4" | "serial" | "serial4" => "integer",
+        "int8" | "bigserial" | "serial8" => "bigint",
+        "int2" | "smallserial" | "serial2" => "smallint",
+        "float8" | "double precision" | "float" => "double precision",
+        "float4" => "real",
+        "bool" => "boolean",
+        "decimal" => "numeric",
+        "timestamp without time zone" => "timestamp",
+        "timestamp with time zone" => "timestamptz",
+        "time without time zone" => "time",
+        "time with time zone" => "timetz",
+        other => other,
+    };
+    format!("{base}{rest}")
+}
+
+fn mysql_type_alias(t: &str) -> String {
+    let (base, rest) = match t.find('(') {
+        Some(i) => (&t[..i], &t[i..]),
+        None => (t, ""),
+    };
+    let base = base.trim();
+    // Display widths of integer types say nothing about their values.
+    let rest = match base {
+        "int" | "integer" | "bigint" | "smallint" | "mediumint" => {
+            if rest.starts_with('(') {
+                rest.split_once(')').map(|(_, r)| r).unwrap_or("")
+            } else {
+                rest
+            }
+        }
+        _ => rest,
+    };
+    let base = match base {
+        "integer" => "int",
+        "bool" | "boolean" => return "tinyint(1)".into(),
+        "numeric" | "dec" | "fixed" => "decimal",
+        "double precision" | "real" => "double",
+        other => other,
+    };
+    format!("{base}{}", rest.trim_end())
+}
+
+/// The comparable form of a server default; `None` for none (or `NULL`).
+pub(crate) fn default_key(dialect: &dyn Dialect, default: Option<&str>) -> Option<String> {
+    let d = default?;
+    let key = expr_key(dialect, d);
+    let key = key
+        .replace("current_timestamp ( )", "current_timestamp")
+        .replace("now ( )", "current_timestamp")
+        .replace("current_date ( )", "current_date");
+    (key != "null" && !key.is_empty()).then_some(key)
+}
+
+/// The comparable form of an SQL expression (a check, an index part, a
+/// predicate, a default).
+pub(crate) fn expr_key(dialect: &dyn Dialect, sql: &str) -> String {
+    let kind = dialect.kind();
+    let mut tokens = tokens(sql, kind);
+    if kind == DialectKind::PostgreSql {
+        tokens = strip_casts(tokens);
+    }
+    let mut tokens = join_signs(tokens);
+    tokens.retain(|t| t != "(" && t != ")");
+    any_array_as_in(&mut tokens);
+    tokens.join(" ")
+}
+
+/// The comparable form of a view's query: [`expr_key`], with qualifiers
+/// of columns (`t.a`) left out and no trailing `;`.
+pub(crate) fn view_key(dialect: &dyn Dialect, sql: &str) -> String {
+    let key = expr_key(dialect, sql.trim().trim_end_matches(';'));
+    let words: Vec<&str> = key.split(' ').collect();
+    let mut out: Vec<&str> = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        if i + 2 < words.len() && words[i + 1] == "." && is_word(words[i]) {
+            i += 2;
+            continue;
+        }
+        out.push(words[i]);
+        i += 1;
+    }
+    out.join(" ")
+}
+
+fn is_word(t: &str) -> bool {
+    t.chars()
+        .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+        && !t.is_empty()
+}
+
+/// Words in lower case, identifiers unquoted, strings kept as written,
+/// `!=` as `<>`.
+fn tokens(sql: &str, kind: DialectKind) -> Vec<String> {
+    let chars: Vec<char> = sql.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+        } else if c == '\'' {
+            let start = i;
+            i += 1;
+            while i < chars.len() {
+                if chars[i] == '\'' {
+                    if chars.get(i + 1) == Some(&'\'') {
+                        i += 2;
+                        continue;
+                    }
+                    break;
+                }
+                if chars[i] == '\\' && matches!(kind, DialectKind::MySql | DialectKind::MariaDb) {
+                    i += 1;
+                }
+                i += 1;
+            }
+            i = (i + 1).min(chars.len());
+            out.push(chars[start..i].iter().collect());
+        } else if c == '"' || c == '`' || c == '[' && kind == DialectKind::Sqlite {
+            let close = if c == '[' { ']' } else { c };
+            let mut word = String::new();
+            i += 1;
+            while i < chars.len() {
+                if chars[i] == close {
+                    if chars.get(i + 1) == Some(&close) && close != ']' {
+                        word.push(close);
+                        i += 2;
+                        continue;
+                    }
+                    break;
+                }
+                word.push(chars[i]);
+                i += 1;
+            }
+            i += 1;
+            out.push(identifier(word, kind));
+        } else if c.is_alphanumeric() || c == '_' {
+            let start = i;
+            while i < chars.len()
+                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$')
+            {
+                i += 1;
+            }
+            // A number's decimal part.
+            if c.is_ascii_digit() && chars.get(i) == Some(&'.') {
+                i += 1;
+                while i < chars.len() && chars[i].is_ascii_digit() {
+                    i += 1;
+                }
+            }
+            let word: String = chars[start..i].iter().collect();
+            out.push(word.to_lowercase());
+        } else {
+            let two: String = chars[i..(i + 2).min(chars.len())].iter().collect();
+            let op = match two.as_str() {
+                "!=" => Some("<>"),
+                "<>" | "<=" | ">=" | "::" | "||" => Some(two.as_str()),
+                _ => None,
+            };
+            match op {
+                Some(op) => {
+                    out.push(op.to_owned());
+                    i += 2;
+                }
+                None => {
+                    out.push(c.to_string());
+                    i += 1;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A quoted identifier: as written, except where the server compares
+/// names without case (MySQL, SQLite), or where PostgreSQL's lower-case
+/// name needed no quotes.
+fn identifier(word: String, kind: DialectKind) -> String {
+    match kind {
+        DialectKind::PostgreSql => word,
+        _ => word.to_lowercase(),
+    }
+}
+
+/// Leaves out PostgreSQL's `::type` casts (`'a'::character varying`,
+/// `(x)::text`, `'{}'::integer[]`).
+fn strip_casts(tokens: Vec<String>) -> Vec<String> {
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        if tokens[i] == "::" {
+            i += 1;
+            // The type: words (`character varying`, `double precision`),
+            // a `(n)` modifier, `[]`.
+            while i < tokens.len() && is_word(&tokens[i]) && !is_keyword_after_cast(&tokens[i]) {
+                i += 1;
+                if i < tokens.len() && tokens[i] == "(" {
+                    while i < tokens.len() && tokens[i] != ")" {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            while i + 1 < tokens.len() && tokens[i] == "[" && tokens[i + 1] == "]" {
+                i += 2;
+            }
+            continue;
+        }
+        out.push(tokens[i].clone());
+        i += 1;
+    }
+    // A number PostgreSQL quoted to cast it ('-1'::integer) is the number.
+    for t in &mut out {
+        if t.len() > 2 && t.starts_with('\'') && t.ends_with('\'') {
+            let inner = &t[1..t.len() - 1];
+            if inner.parse::<f64>().is_ok() && !inner.contains(['e', 'E', ' ']) {
+                *t = inner.to_owned();
+            }
+        }
+    }
+    out
+}
+
+/// Words that end a cast's type name rather than continue it.
+fn is_keyword_after_cast(w: &str) -> bool {
+    matches!(
+        w,
+        "and" | "or" | "not" | "is" | "in" | "like" | "between" | "then" | "else" | "end" | "when"
+    )
+}
+
+/// `-` `1` after an operator, a `(` or at the start: `-1`.
+fn join_signs(tokens: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        let unary = tokens[i] == "-"
+            && out
+                .last()
+                .is_none_or(|p| !is_word(p) && p != ")" && !p.starts_with('\''));
+        if unary
+            && tokens
+                .get(i + 1)
+                .is_some_and(|n| n.chars().next().is_some_and(|c| c.is_ascii_digit()))
+        {
+            out.push(format!("-{}", tokens[i + 1]));
+            i += 2;
+            continue;
+        }
+        out.push(tokens[i].clone());
+        i += 1;
+    }
+    out
+}
+
+/// PostgreSQL writes `x IN (a, b)` as `x = ANY (ARRAY[a, b])` and
+/// `x NOT IN (...)` as `x <> ALL (ARRAY[...])`.
+fn any_array_as_in(tokens: &mut Vec<String>) {
+    let mut i = 0;
+    while i + 3 < tokens.len() {
+        let (op, quant) = (tokens[i].as_str(), tokens[i + 1].as_str());
+        let replacement = match (op, quant) {
+            ("=", "any") => Some(vec!["in".to_owned()]),
+            ("<>", "all") => Some(vec!["not".to_owned(), "in".to_owned()]),
+            _ => None,
+        };
+        if let (Some(rep), true) = (
+            replacement,
+            tokens[i + 2] == "array" && tokens[i + 3] == "[",
+        ) {
+            let n = rep.len();
+            tokens.splice(i..i + 4, rep);
+            let mut depth = 0;
+            let mut j = i + n;
+            while j < tokens.len() {
+                match tokens[j].as_str() {
+                    "[" => depth += 1,
+                    "]" if depth == 0 => {
+                        tokens.remove(j);
+                        break;
+                    }
+                    "]" => depth -= 1,
+                    _ => {}
+                }
+                j += 1;
+            }
+            i += n;
+            continue;
+        }
+        i += 1;
+    }
+}
+
+/// Runs of white space as one space.
+fn squash(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether changing a column from type `from` to type `to` keeps every
+/// value: a longer string, a wider integer, a larger decimal, `text`.
+pub(crate) fn widens(from: &str, to: &str) -> bool {
+    fn split(t: &str) -> (&str, Vec<u64>) {
+        match t.split_once('(') {
+            Some((b, rest)) => (
+                b.trim(),
+                rest.trim_end_matches(')')
+                    .split(',')
+                    .filter_map(|n| n.trim().parse().ok())
+                    .collect(),
+            ),
+            None => (t.trim(), Vec::new()),
+        }
+    }
+    let (fb, fa) = split(from);
+    let (tb, ta) = split(to);
+    let rank = |b: &str| match b {
+        "tinyint" => Some(1),
+        "smallint" => Some(2),
+        "mediumint" => Some(3),
+        "int" | "integer" => Some(4),
+        "bigint" => Some(5),
+        _ => None,
+    };
+    let stringy = |b: &str| matches!(b, "varchar" | "char" | "character varying" | "nvarchar");
+    match (rank(fb), rank(tb)) {
+        (Some(a), Some(b)) => return b >= a,
+        (Some(_), None) if matches!(tb, "numeric" | "decimal") => {
+            return ta.is_empty() || ta[0] >= 20
+        }
+        _ => {}
+    }
+    if stringy(fb) && (tb == "text" || tb == "longtext" || tb == "clob") {
+        return true;
+    }
+    if stringy(fb) && stringy(tb) {
+        return match (fa.first(), ta.first()) {
+            (_, None) => true,
+            (Some(a), Some(b)) => b >= a,
+            (None, Some(_)) => false,
+        };
+    }
+    if matches!(fb, "numeric" | "decimal") && fb == tb {
+        let (p1, s1) = (fa.first().copied(), fa.get(1).copied().unwrap_or(0));
+        let (p2, s2) = (ta.first().copied(), ta.get(1).copied().unwrap_or(0));
+        return match (p1, p2) {
+            (_, None) => true,
+            (None, Some(_)) => false,
+            (Some(p1), Some(p2)) => s2 >= s1 && p2 - s2.min(p2) >= p1 - s1.min(p1),
+        };
+    }
+    matches!((fb, tb), ("real", "double precision") | ("float", "double"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dialect::{MariaDb, PostgreSql, Sqlite};
+
+    #[test]
+    fn postgresql_spellings_of_one_type_are_one_type() {
+        let d = &PostgreSql;
+        let a = type_key(d, &ColumnType::Other("character varying(40)".into()), false);
+        let b = type_key(d, &ColumnType::parse("varchar(40)"), false);
+        assert_eq!(a, b);
+        assert_eq!(
+            type_key(
+                d,
+                &ColumnType::Other("timestamp without time zone".into()),
+                false
+            ),
+            type_key(d, &ColumnType::parse("timestamp"), false)
+        );
+        assert_ne!(
+            type_key(d, &ColumnType::parse("varchar(40)"), false),
+            type_key(d, &ColumnType::parse("varchar(80)"), false)
+        );
+    }
+
+    #[test]
+    fn mysql_display_widths_do_not_count() {
+        let d = &MariaDb;
+        assert_eq!(
+            type_key(d, &ColumnType::Other("int(11)".into()), false),
+            type_key(d, &ColumnType::parse("integer"), false)
+        );
+        assert_eq!(
+            type_key(d, &ColumnType::Other("bigint(20)".into()), false),
+            type_key(d, &ColumnType::parse("bigint"), false)
+        );
+    }
+
+    #[test]
+    fn checks_compare_as_the_server_rewrites_them() {
+        let pg = &PostgreSql;
+        assert_eq!(
+            expr_key(pg, "(price > '-1000000'::integer)"),
+            expr_key(pg, "price > -1000000")
+        );
+        assert_eq!(
+            expr_key(pg, "((a IS NOT NULL))"),
+            expr_key(pg, "a IS NOT NULL")
+        );
+        assert_eq!(
+            expr_key(
+                pg,
+                "((status)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[]))"
+            ),
+            expr_key(pg, "status IN ('a', 'b')")
+        );
+        assert_ne!(expr_key(pg, "a > 1"), expr_key(pg, "a > 2"));
+        assert_ne!(expr_key(pg, "a > 1"), expr_key(pg, "a < 1"));
+        let my = &MariaDb;
+        assert_eq!(expr_key(my, "`price` > 0"), expr_key(my, "price > 0"));
+        let lite = &Sqlite;
+        assert_eq!(expr_key(lite, "\"a\" != 1"), expr_key(lite, "a <> 1"));
+    }
+
+    #[test]
+    fn defaults_compare_without_casts_and_call_parentheses() {
+        let pg = &PostgreSql;
+        assert_eq!(
+            default_key(pg, Some("'x'::character varying")),
+            default_key(pg, Some("'x'"))
+        );
+        assert_eq!(default_key(pg, Some("NULL")), None);
+        let my = &MariaDb;
+        assert_eq!(
+            default_key(my, Some("current_timestamp()")),
+            default_key(my, Some("CURRENT_TIMESTAMP"))
+        );
+        assert_ne!(default_key(my, Some("'a'")), default_key(my, Some("'b'")));
+    }
+
+    #[test]
+    fn views_compare_without_column_qualifiers() {
+        let pg = &PostgreSql;
+        assert_eq!(
+            view_key(pg, " SELECT note.id,\n    note.body\n   FROM note;"),
+            view_key(pg, "SELECT id, body FROM note")
+        );
+    }
+
+    #[test]
+    fn widening_keeps_values_and_narrowing_does_not() {
+        assert!(widens("varchar(40)", "varchar(80)"));
+        assert!(!widens("varchar(80)", "varchar(40)"));
+        assert!(widens("integer", "bigint"));
+        assert!(widens("smallint", "integer"));
+        assert!(!widens("bigint", "integer"));
+        assert!(widens("numeric(10,2)", "numeric(12,2)"));
+        assert!(!widens("numeric(10,2)", "numeric(10,3)"));
+        assert!(!widens("text", "integer"));
+    }
+}

@@ -1,0 +1,485 @@
+//! One shape for both sides of a diff: a schema document's create plan, or
+//! a database's catalog, as tables of column, constraint and index
+//! definitions with their final names.
+
+use std::collections::HashMap;
+
+use crate::ddl::{create_plan, DdlOptions, Step};
+use crate::dialect::Dialect;
+use crate::reflect::{Catalog, CatalogTable, IndexPart as CatalogPart};
+use crate::schema::{DialectKind, IndexPart, MetaData, ReferentialAction, TableRef};
+use crate::sql::{
+    CheckDef, ColumnDef, ConstraintDef, CreateIndex, CreateTable, ForeignKeyDef, Statement, ViewDef,
+};
+
+use super::DiffError;
+
+/// A schema as a diff compares it: made from a [`MetaData`] with
+/// [`Schema::from_metadata`] or from a database's [`Catalog`] with
+/// [`Schema::from_catalog`].
+#[derive(Clone, Debug, Default)]
+pub struct Schema {
+    pub(crate) tables: Vec<TableState>,
+    pub(crate) views: Vec<ViewDef>,
+    /// Statements that re-create what belongs to a table and goes with it
+    /// when the table is rebuilt (SQLite triggers), by table.
+    pub(crate) triggers: Vec<(TableRef, String)>,
+}
+
+/// A primary key or unique constraint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Key {
+    pub name: Option<String>,
+    pub columns: Vec<String>,
+}
+
+/// An index; `implicit` for one the server makes by itself (MySQL's index
+/// for a foreign key), which a diff never creates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct IndexState {
+    pub name: Option<String>,
+    pub def: CreateIndex,
+    pub implicit: bool,
+}
+
+/// A table with everything it holds.
+#[derive(Clone, Debug)]
+pub(crate) struct TableState {
+    pub table: TableRef,
+    pub comment: Option<String>,
+    /// Columns without their inline checks (those are in `checks`).
+    pub columns: Vec<ColumnDef>,
+    pub primary_key: Option<Key>,
+    pub foreign_keys: Vec<ForeignKeyDef>,
+    pub uniques: Vec<Key>,
+    pub checks: Vec<CheckDef>,
+    pub indexes: Vec<IndexState>,
+    /// The table's statements as a create plan makes it (the document's
+    /// side), for creating or rebuilding it.
+    pub create: Vec<Statement>,
+    /// The foreign keys its create plan adds after every table exists.
+    pub deferred: Vec<ForeignKeyDef>,
+    /// The name the document says the table had before.
+    pub renamed_from: Option<String>,
+    /// The columns' previous names: new name → old name.
+    pub column_renames: HashMap<String, String>,
+}
+
+impl TableState {
+    fn new(table: TableRef) -> Self {
+        TableState {
+            table,
+            comment: None,
+            columns: Vec::new(),
+            primary_key: None,
+            foreign_keys: Vec::new(),
+            uniques: Vec::new(),
+            checks: Vec::new(),
+            indexes: Vec::new(),
+            create: Vec::new(),
+            deferred: Vec::new(),
+            renamed_from: None,
+            column_renames: HashMap::new(),
+        }
+    }
+
+    pub(crate) fn column(&self, name: &str) -> Option<&ColumnDef> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    fn add_constraint(&mut self, k: &ConstraintDef) {
+        match k {
+            ConstraintDef::PrimaryKey { name, columns } => {
+                self.primary_key = Some(Key {
+                    name: name.clone(),
+                    columns: columns.clone(),
+                })
+            }
+            ConstraintDef::Unique { name, columns } => self.uniques.push(Key {
+                name: name.clone(),
+                columns: columns.clone(),
+            }),
+            ConstraintDef::Check(c) => self.checks.push(c.clone()),
+            ConstraintDef::ForeignKey(f) => self.foreign_keys.push(f.clone()),
+        }
+    }
+
+    /// The table as a `CREATE TABLE` (columns, then keys and checks and,
+    /// when `with_foreign_keys`, foreign keys), named `name`.
+    pub(crate) fn create_table(&self, name: &TableRef, with_foreign_keys: bool) -> CreateTable {
+        if let Some(Statement::CreateTable(c)) = self
+            .create
+            .iter()
+            .find(|s| matches!(s, Statement::CreateTable(_)))
+        {
+            let mut c = c.clone();
+            c.table = name.clone();
+            if with_foreign_keys {
+                for fk in &self.foreign_keys {
+                    let present = c
+                        .constraints
+                        .iter()
+                        .any(|k| matches!(k, ConstraintDef::ForeignKey(f) if f == fk));
+                    if !present {
+                        c.constraints.push(ConstraintDef::ForeignKey(fk.clone()));
+                    }
+                }
+            }
+            return c;
+        }
+        let mut constraints = Vec::new();
+        if let Some(pk) = &self.primary_key {
+            constraints.push(ConstraintDef::PrimaryKey {
+                name: pk.name.clone(),
+                columns: pk.columns.clone(),
+            });
+        }
+        for u in &self.uniques {
+            constraints.push(ConstraintDef::Unique {
+                name: u.name.clone(),
+                columns: u.columns.clone(),
+            });
+        }
+        for c in &self.checks {
+            constraints.push(ConstraintDef::Check(c.clone()));
+        }
+        if with_foreign_keys {
+            for f in &self.foreign_keys {
+                constraints.push(ConstraintDef::ForeignKey(f.clone()));
+            }
+        }
+        CreateTable {
+            table: name.clone(),
+            comment: self.comment.clone(),
+            columns: self.columns.clone(),
+            constraints,
+        }
+    }
+}
+
+impl Schema {
+    /// The schema `md` makes on `dialect`: every table, constraint and index
+    /// under its final name, as [`create_plan`] writes them.
+    ///
+    /// `default_schema` is the database's default schema (`public`,
+    /// the MySQL database of the connection, `main`): a table the document
+    /// puts there explicitly is the same as one without a schema.
+    pub fn from_metadata(
+        md: &MetaData,
+        dialect: &dyn Dialect,
+        options: &DdlOptions,
+        default_schema: Option<&str>,
+    ) -> Result<Schema, DiffError> {
+        let plan = create_plan(md, dialect, options)?;
+        let norm = |t: &TableRef| -> TableRef {
+            match (&t.schema, default_schema) {
+                (Some(s), Some(d)) if s == d => TableRef::new(None, &t.name),
+                _ => t.clone(),
+            }
+        };
+        let mut tables: Vec<TableState> = Vec::new();
+        let mut at: HashMap<TableRef, usize> = HashMap::new();
+        let mut views = Vec::new();
+        for step in &plan.steps {
+            let Step::Statement(st) = step else { continue };
+            let mut st = st.clone();
+            match &mut st {
+                Statement::CreateTable(c) => {
+                    c.table = norm(&c.table);
+                    for k in &mut c.constraints {
+                        if let ConstraintDef::ForeignKey(f) = k {
+                            f.referred_table = norm(&f.referred_table);
+                        }
+                    }
+                    let mut t = TableState::new(c.table.clone());
+                    t.comment = c.comment.clone();
+                    for col in &c.columns {
+                        let mut col = col.clone();
+                        for ck in col.checks.drain(..) {
+                            t.checks.push(ck);
+                        }
+                        t.columns.push(col);
+                    }
+                    for k in &c.constraints {
+                        t.add_constraint(k);
+                    }
+                    at.insert(c.table.clone(), tables.len());
+                    t.create.push(st.clone());
+                    tables.push(t);
+                }
+                Statement::AddConstraint { table, constraint } => {
+                    *table = norm(table);
+                    if let ConstraintDef::ForeignKey(f) = constraint {
+                        f.referred_table = norm(&f.referred_table);
+                    }
+                    if let Some(&i) = at.get(table) {
+                        tables[i].add_constraint(constraint);
+                        if let ConstraintDef::ForeignKey(f) = constraint {
+                            tables[i].deferred.push(f.clone());
+                        }
+                    }
+                }
+                Statement::CreateIndex(ix) => {
+                    ix.table = norm(&ix.table);
+                    if let Some(&i) = at.get(&ix.table) {
+                        tables[i].indexes.push(IndexState {
+                            name: Some(ix.name.clone()),
+                            def: ix.clone(),
+                            implicit: false,
+                        });
+                        tables[i].create.push(st.clone());
+                    }
+                }
+                Statement::Comment {
+                    table,
+                    column,
+                    text,
+                } => {
+                    *table = norm(table);
+                    if let Some(&i) = at.get(table) {
+                        let t = &mut tables[i];
+                        match column {
+                            None => t.comment = Some(text.clone()),
+                            Some(c) => {
+                                if let Some(col) = t.columns.iter_mut().find(|x| &x.name == c) {
+                                    col.comment = Some(text.clone());
+                                }
+                            }
+                        }
+                        t.create.push(st.clone());
+                    }
+                }
+                Statement::CreateView(v) => {
+                    if v.schema.as_deref().is_some() && v.schema.as_deref() == default_schema {
+                        v.schema = None;
+                    }
+                    views.push(v.clone());
+                }
+                _ => {}
+            }
+        }
+        for t in md.tables() {
+            let key = norm(&t.key());
+            let Some(&i) = at.get(&key) else { continue };
+            tables[i].renamed_from = t.previous_name().map(str::to_owned);
+            for c in t.columns() {
+                if let Some(old) = c.previous_name() {
+                    tables[i]
+                        .column_renames
+                        .insert(c.name().to_owned(), old.to_owned());
+                }
+            }
+        }
+        let mut schema = Schema {
+            tables,
+            views,
+            triggers: Vec::new(),
+        };
+        schema.as_server_keeps_it(dialect, true);
+        Ok(schema)
+    }
+
+    /// The schema a database's catalog describes. Types are read back with
+    /// the dialect's [`Dialect::parse_type`]; objects the model cannot
+    /// hold (carried DDL) are not compared, but a table's triggers are
+    /// kept to re-create them when the table is rebuilt.
+    pub fn from_catalog(catalog: &Catalog, dialect: &dyn Dialect) -> Schema {
+        let tables = catalog
+            .tables
+            .iter()
+            .map(|t| table_of_catalog(t, dialect))
+            .collect();
+        let views = catalog
+            .views
+            .iter()
+            .map(|v| ViewDef {
+                schema: v.schema.clone(),
+                name: v.name.clone(),
+                sql: v.sql.clone(),
+            })
+            .collect();
+        let triggers = catalog
+            .carried
+            .iter()
+            .filter(|c| c.kind == "trigger")
+            .filter_map(|c| {
+                let (schema, name) = c.table.clone()?;
+                Some((TableRef::new(schema.as_deref(), &name), c.create.clone()))
+            })
+            .collect();
+        let mut schema = Schema {
+            tables,
+            views,
+            triggers,
+        };
+        schema.as_server_keeps_it(dialect, false);
+        schema
+    }
+
+    /// How many tables it has.
+    pub fn table_count(&self) -> usize {
+        self.tables.len()
+    }
+
+    /// What the server keeps differently from what was written:
+    /// MySQL's primary key is always `PRIMARY` and a unique index is a
+    /// unique key; for a document, MySQL makes an index for each foreign key no index
+    /// starts with (named after the constraint, or its first column).
+    fn as_server_keeps_it(&mut self, dialect: &dyn Dialect, document: bool) {
+        if dialect.kind() == DialectKind::Sqlite {
+            // A foreign key refers to a table of its own table's schema
+            // (SQLite cannot name another), whatever the document says.
+            for t in &mut self.tables {
+                for f in t.foreign_keys.iter_mut().chain(t.deferred.iter_mut()) {
+                    f.referred_table.schema = t.table.schema.clone();
+                }
+            }
+        }
+        if !matches!(dialect.kind(), DialectKind::MySql | DialectKind::MariaDb) {
+            return;
+        }
+        for t in &mut self.tables {
+            if let Some(pk) = &mut t.primary_key {
+                pk.name = None;
+            }
+            let mut kept = Vec::new();
+            for ix in t.indexes.drain(..) {
+                let plain = ix.def.predicate.is_none()
+                    && ix
+                        .def
+                        .parts
+                        .iter()
+                        .all(|p| matches!(p, IndexPart::Column(_)));
+                if ix.def.unique && plain {
+                    t.uniques.push(Key {
+                        name: ix.name.clone(),
+                        columns: ix.def.parts.iter().map(part_text).collect(),
+                    });
+                } else {
+                    kept.push(ix);
+                }
+            }
+            t.indexes = kept;
+            if !document {
+                continue;
+            }
+            let fks = t.foreign_keys.clone();
+            for fk in fks {
+                let covered = |cols: &[String]| {
+                    cols.len() >= fk.columns.len()
+                        && cols[..fk.columns.len()]
+                            .iter()
+                            .zip(&fk.columns)
+                            .all(|(a, b)| a.eq_ignore_ascii_case(b))
+                };
+                let by_key = t.primary_key.iter().any(|k| covered(&k.columns))
+                    || t.uniques.iter().any(|k| covered(&k.columns));
+                let by_index = t.indexes.iter().any(|ix| {
+                    let cols: Option<Vec<String>> = ix
+                        .def
+                        .parts
+                        .iter()
+                        .map(|p| match p {
+                            IndexPart::Column(c) => Some(c.clone()),
+                            IndexPart::Expression(_) => None,
+                        })
+                        .collect();
+                    cols.is_some_and(|c| covered(&c))
+                });
+                if by_key || by_index {
+                    continue;
+                }
+                let name = fk
+                    .name
+                    .clone()
+                    .or_else(|| fk.columns.first().cloned())
+                    .unwrap_or_default();
+                t.indexes.push(IndexState {
+                    name: Some(name.clone()),
+                    def: CreateIndex::on_columns(t.table.clone(), name, fk.columns.clone()),
+                    implicit: true,
+                });
+            }
+        }
+    }
+}
+
+fn part_text(p: &IndexPart) -> String {
+    match p {
+        IndexPart::Column(c) => c.clone(),
+        IndexPart::Expression(e) => e.clone(),
+    }
+}
+
+fn action(a: &Option<String>) -> Option<ReferentialAction> {
+    a.as_deref().and_then(|s| s.parse().ok())
+}
+
+fn table_of_catalog(t: &CatalogTable, dialect: &dyn Dialect) -> TableState {
+    let table = TableRef::new(t.schema.as_deref(), &t.name);
+    let mut s = TableState::new(table.clone());
+    s.comment = t.comment.clone();
+    for c in &t.columns {
+        s.columns.push(ColumnDef {
+            name: c.name.clone(),
+            ty: dialect.parse_type(&c.ty),
+            auto_increment: c.auto_increment,
+            default: c.default.clone(),
+            not_null: !c.nullable,
+            checks: Vec::new(),
+            comment: c.comment.clone(),
+        });
+    }
+    s.primary_key = t.primary_key.as_ref().map(|k| Key {
+        name: k.name.clone(),
+        columns: k.columns.clone(),
+    });
+    for f in &t.foreign_keys {
+        // SQLite: a foreign key refers to a table of its own table's schema.
+        let referred_schema = match (dialect.kind(), &f.referred_schema) {
+            (DialectKind::Sqlite, None) => t.schema.as_deref(),
+            (_, s) => s.as_deref(),
+        };
+        s.foreign_keys.push(ForeignKeyDef {
+            name: f.name.clone(),
+            columns: f.columns.clone(),
+            referred_table: TableRef::new(referred_schema, &f.referred_table),
+            referred_columns: f.referred_columns.clone(),
+            on_delete: action(&f.on_delete),
+            on_update: action(&f.on_update),
+        });
+    }
+    for u in &t.uniques {
+        s.uniques.push(Key {
+            name: u.name.clone(),
+            columns: u.columns.clone(),
+        });
+    }
+    for c in &t.checks {
+        s.checks.push(CheckDef {
+            name: c.name.clone(),
+            sql: c.sql.clone(),
+        });
+    }
+    for ix in &t.indexes {
+        s.indexes.push(IndexState {
+            name: Some(ix.name.clone()),
+            def: CreateIndex {
+                table: table.clone(),
+                name: ix.name.clone(),
+                parts: ix
+                    .parts
+                    .iter()
+                    .map(|p| match p {
+                        CatalogPart::Column(c) => IndexPart::Column(c.clone()),
+                        CatalogPart::Expression(e) => IndexPart::Expression(e.clone()),
+                    })
+                    .collect(),
+                predicate: ix.predicate.clone(),
+                unique: ix.unique,
+            },
+            implicit: false,
+        });
+    }
+    s
+}
