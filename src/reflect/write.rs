@@ -270,6 +270,9 @@ pub fn write_document(catalog: &Catalog, options: &WriteOptions) -> Result<Strin
                 }
                 (Treatment::Wraps(pre, post), Some(a)) => match wrapped_name(&pre, &post, a) {
                     Some(inner) => State::Named(inner.to_owned()),
+                    // Adopting: the name the database has becomes the part
+                    // the template wraps (`ck_<table>_<name>`).
+                    None if options.adopt => State::Named(a.to_owned()),
                     None => State::Final(Some(a.to_owned())),
                 },
                 (Treatment::Other(_), Some(a)) => State::Final(Some(a.to_owned())),

@@ -1,0 +1,366 @@
+//! `diff` and `migrate` as `spec/evolve.md` describes them: destructive
+//! changes refused, a failing migration leaving the database as it was
+//! (PostgreSQL, SQLite) or reported precisely (MariaDB), a lock named,
+//! renames that keep rows, offline and live diffs that agree, and adopting
+//! a naming convention on a database the server named.
+
+mod engine_support;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use nomenclator::engine::Engine;
+use nomenclator::reflect::Catalog;
+use nomenclator::testing::snapshot;
+
+fn nomenclator() -> Command {
+    let mut c = Command::cargo_bin("nomenclator").unwrap();
+    c.env_remove("DATABASE_URL");
+    c
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn stderr(a: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8(a.get_output().stderr.clone()).unwrap()
+}
+
+fn stdout(a: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8(a.get_output().stdout.clone()).unwrap()
+}
+
+const OLD: &str = r#"
+[naming_convention]
+pk = "pk_%(table_name)s"
+uq = "uq_%(table_name)s_%(column_0_name)s"
+
+[[tables]]
+name = "account"
+columns = [
+  { name = "id", type = "integer", primary_key = true },
+  { name = "email", type = "varchar(80)" },
+  { name = "nickname", type = "varchar(40)" },
+]
+"#;
+
+/// `nickname` dropped: destructive.
+const DROPS_A_COLUMN: &str = r#"
+[naming_convention]
+pk = "pk_%(table_name)s"
+uq = "uq_%(table_name)s_%(column_0_name)s"
+
+[[tables]]
+name = "account"
+columns = [
+  { name = "id", type = "integer", primary_key = true },
+  { name = "email", type = "varchar(80)" },
+]
+"#;
+
+/// A longer email, a renamed column, and last a unique key on a column
+/// whose rows repeat.
+const UNIQUE_LAST: &str = r#"
+[naming_convention]
+pk = "pk_%(table_name)s"
+uq = "uq_%(table_name)s_%(column_0_name)s"
+
+[[tables]]
+name = "account"
+columns = [
+  { name = "id", type = "integer", primary_key = true },
+  { name = "email", type = "varchar(160)", unique = true },
+  { name = "handle", type = "varchar(40)", renamed_from = "nickname" },
+]
+"#;
+
+fn fill(url: &str) {
+    let mut c = Engine::from_url(url).unwrap().connect().unwrap();
+    c.execute("INSERT INTO account (id, email, nickname) VALUES (1, 'a@x', 'a')")
+        .unwrap();
+    c.execute("INSERT INTO account (id, email, nickname) VALUES (2, 'a@x', 'b')")
+        .unwrap();
+}
+
+fn rows(url: &str, column: &str) -> Vec<Vec<Option<String>>> {
+    let mut c = Engine::from_url(url).unwrap().connect().unwrap();
+    c.query(&format!(
+        "SELECT id, email, {column} FROM account ORDER BY id"
+    ))
+    .unwrap()
+}
+
+/// Destructive changes refused, a failing last statement, then the
+/// migration that works: on `url`, a fresh database.
+fn refused_and_rolled_back(url: &str, transactional: bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let old = write(dir.path(), "old.toml", OLD);
+    nomenclator()
+        .args(["apply", "--url", url])
+        .arg(&old)
+        .assert()
+        .success();
+    fill(url);
+    let before: Catalog = snapshot(url);
+
+    // Destructive: refused, listed, nothing run.
+    let drops = write(dir.path(), "drops.toml", DROPS_A_COLUMN);
+    let a = nomenclator()
+        .args(["migrate", "--url", url])
+        .arg(&drops)
+        .assert()
+        .code(1);
+    let err = stderr(&a);
+    assert!(
+        err.contains("column account.nickname and its values are dropped")
+            && err.contains("--allow-destructive")
+            && err.contains("nothing was run"),
+        "{err}"
+    );
+    assert!(before.differences(&snapshot(url)).is_empty());
+    // The diff says so before the statement.
+    let a = nomenclator()
+        .args(["diff", "--url", url])
+        .arg(&drops)
+        .assert()
+        .success();
+    let out = stdout(&a);
+    assert!(
+        out.contains("-- destructive: column account.nickname and its values are dropped\n"),
+        "{out}"
+    );
+
+    // The unique key is added last and fails on the repeated email.
+    let unique = write(dir.path(), "unique.toml", UNIQUE_LAST);
+    let a = nomenclator()
+        .args(["migrate", "--url", url])
+        .arg(&unique)
+        .assert()
+        .code(1);
+    let err = stderr(&a);
+    assert!(
+        err.contains("uq_account_email") || err.contains("UNIQUE constraint failed"),
+        "{err}"
+    );
+    if transactional {
+        assert!(err.contains("rolled back"), "{err}");
+        let d = before.differences(&snapshot(url));
+        assert!(d.is_empty(), "the database changed: {d:?}");
+        assert_eq!(rows(url, "nickname").len(), 2);
+    } else {
+        // MySQL/MariaDB: which statements ran, and how to undo them.
+        assert!(
+            err.contains("RENAME COLUMN") && err.contains("undo"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn sqlite_refuses_destructive_changes_and_rolls_back_a_failed_migration() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("db.sqlite").display());
+    refused_and_rolled_back(&url, true);
+    // Without the repeated email, the same migration runs and keeps the rows.
+    let mut c = Engine::from_url(&url).unwrap().connect().unwrap();
+    c.execute("UPDATE account SET email = 'b@x' WHERE id = 2")
+        .unwrap();
+    let unique = write(dir.path(), "unique.toml", UNIQUE_LAST);
+    nomenclator()
+        .args(["migrate", "--url", &url])
+        .arg(&unique)
+        .assert()
+        .success();
+    assert_eq!(
+        rows(&url, "handle"),
+        vec![
+            vec![Some("1".into()), Some("a@x".into()), Some("a".into())],
+            vec![Some("2".into()), Some("b@x".into()), Some("b".into())],
+        ]
+    );
+    let a = nomenclator()
+        .args(["diff", "--url", &url])
+        .arg(&unique)
+        .assert()
+        .success();
+    assert_eq!(stdout(&a), "");
+}
+
+#[test]
+#[ignore = "needs PostgreSQL on 127.0.0.1:5432"]
+fn postgresql_refuses_destructive_changes_and_rolls_back_a_failed_migration() {
+    let db = engine_support::postgres("migrate_rollback");
+    refused_and_rolled_back(&db.url, true);
+}
+
+#[test]
+#[ignore = "needs MariaDB on 127.0.0.1:3306"]
+fn mariadb_reports_what_ran_when_a_migration_fails() {
+    let db = engine_support::mariadb("migrate_report");
+    refused_and_rolled_back(&db.url, false);
+}
+
+#[test]
+#[ignore = "needs PostgreSQL on 127.0.0.1:5432"]
+fn postgresql_migrate_names_the_session_whose_lock_blocks_it() {
+    let db = engine_support::postgres("migrate_lock");
+    let dir = tempfile::tempdir().unwrap();
+    let old = write(dir.path(), "old.toml", OLD);
+    nomenclator()
+        .args(["apply", "--url", &db.url])
+        .arg(&old)
+        .assert()
+        .success();
+    let engine = db.engine();
+    let mut other = engine.connect().unwrap();
+    other.begin().unwrap();
+    other.query("SELECT count(*) FROM account").unwrap();
+    let pid = other.backend_pid().unwrap();
+    let new = write(dir.path(), "new.toml", UNIQUE_LAST);
+    let started = Instant::now();
+    let a = nomenclator()
+        .args(["migrate", "--url", &db.url, "--lock-timeout", "1s"])
+        .arg(&new)
+        .timeout(Duration::from_secs(30))
+        .assert()
+        .code(1);
+    assert!(started.elapsed() < Duration::from_secs(8));
+    let err = stderr(&a);
+    assert!(err.contains(&format!("pid {pid}")), "{err}");
+    other.rollback().unwrap();
+    // The column is still called nickname: nothing ran.
+    assert_eq!(rows(&db.url, "nickname").len(), 0);
+}
+
+#[test]
+fn offline_and_live_diffs_agree_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("db.sqlite").display());
+    let old = write(dir.path(), "old.toml", OLD);
+    let new = write(dir.path(), "new.toml", UNIQUE_LAST);
+    nomenclator()
+        .args(["apply", "--url", &url])
+        .arg(&old)
+        .assert()
+        .success();
+    let live = nomenclator()
+        .args(["diff", "--url", &url])
+        .arg(&new)
+        .assert()
+        .success();
+    let offline = nomenclator()
+        .args(["diff", "--dialect", "sqlite"])
+        .arg(&old)
+        .arg(&new)
+        .assert()
+        .success();
+    assert_eq!(stdout(&live), stdout(&offline));
+    assert!(stdout(&live).contains("RENAME COLUMN nickname TO handle"));
+    // The JSON form: one array of changes.
+    let a = nomenclator()
+        .args(["diff", "--format", "json", "--dialect", "postgresql"])
+        .arg(&old)
+        .arg(&new)
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_str(&stdout(&a)).unwrap();
+    let changes: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["change"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        changes,
+        ["rename_column", "alter_column", "add_unique"],
+        "{v}"
+    );
+    assert_eq!(
+        v[0]["sql"][0],
+        "ALTER TABLE account RENAME COLUMN nickname TO handle"
+    );
+    assert_eq!(v[0]["destructive"], false);
+}
+
+/// A schema made from plain SQL, named by the server.
+const PLAIN_PG: &str = "CREATE TABLE author (id integer PRIMARY KEY, name text UNIQUE); \
+    CREATE TABLE book (id integer PRIMARY KEY, author_id integer REFERENCES author (id), \
+    title text CHECK (title <> ''), isbn varchar(20)); CREATE INDEX ON book (isbn); \
+    INSERT INTO author VALUES (1, 'A'), (2, 'B'); \
+    INSERT INTO book VALUES (1, 1, 'x', 'i1'), (2, 2, 'y', 'i2')";
+
+const PLAIN_MY: &str = "CREATE TABLE author (id integer PRIMARY KEY, name varchar(40) UNIQUE); \
+    CREATE TABLE book (id integer PRIMARY KEY, author_id integer, title varchar(40), \
+    isbn varchar(20), FOREIGN KEY (author_id) REFERENCES author (id), INDEX (isbn)); \
+    INSERT INTO author VALUES (1, 'A'), (2, 'B'); \
+    INSERT INTO book VALUES (1, 1, 'x', 'i1'), (2, 2, 'y', 'i2')";
+
+/// reflect --adopt, then migrate: every name the convention's, rows intact,
+/// lint clean.
+fn adopt(url: &str, plain: &str) {
+    let mut c = Engine::from_url(url).unwrap().connect().unwrap();
+    for st in plain.split("; ") {
+        c.execute(st).unwrap();
+    }
+    let before_rows = c.query("SELECT * FROM book ORDER BY id").unwrap();
+    let a = nomenclator()
+        .args(["lint", "--url", url, "--conventions", "sqlalchemy"])
+        .assert()
+        .code(1);
+    assert!(!stdout(&a).is_empty());
+    let a = nomenclator()
+        .args([
+            "reflect",
+            "--conventions",
+            "sqlalchemy",
+            "--adopt",
+            "--url",
+            url,
+        ])
+        .assert()
+        .success();
+    let dir = tempfile::tempdir().unwrap();
+    let doc = write(dir.path(), "schema.toml", &stdout(&a));
+    let a = nomenclator()
+        .args(["migrate", "--url", url])
+        .arg(&doc)
+        .assert()
+        .success();
+    let err = stderr(&a);
+    assert!(err.contains("migrate:"), "{err}");
+    let a = nomenclator()
+        .args(["lint", "--url", url, "--conventions", "sqlalchemy"])
+        .assert();
+    let out = stdout(&a);
+    a.code(0);
+    assert_eq!(out.trim(), "", "{out}");
+    let mut c = Engine::from_url(url).unwrap().connect().unwrap();
+    assert_eq!(
+        c.query("SELECT * FROM book ORDER BY id").unwrap(),
+        before_rows
+    );
+    let a = nomenclator()
+        .args(["diff", "--url", url])
+        .arg(&doc)
+        .assert()
+        .success();
+    assert_eq!(stdout(&a), "");
+}
+
+#[test]
+#[ignore = "needs PostgreSQL on 127.0.0.1:5432"]
+fn postgresql_database_adopts_the_sqlalchemy_convention() {
+    let db = engine_support::postgres("adopt");
+    adopt(&db.url, PLAIN_PG);
+}
+
+#[test]
+#[ignore = "needs MariaDB on 127.0.0.1:3306"]
+fn mariadb_database_adopts_the_sqlalchemy_convention() {
+    let db = engine_support::mariadb("adopt");
+    adopt(&db.url, PLAIN_MY);
+}
