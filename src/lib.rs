@@ -100,4 +100,6 @@ mod doc_snippets {
     struct Architecture;
     #[doc = include_str!("../docs/reflect.md")]
     struct Reflect;
+    #[doc = include_str!("../docs/migrations.md")]
+    struct Migrations;
 }
