@@ -29,7 +29,7 @@ use nomenclator::dialect::Dialect;
 use nomenclator::document::{load_path, LoadOptions};
 use nomenclator::engine::{Connection, Engine};
 use nomenclator::reflect::{reflect, Catalog, ReflectOptions};
-use nomenclator::{ColumnType, MetaData};
+use nomenclator::{ColumnType, Constraint, MetaData};
 
 fn nomenclator() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_nomenclator"));
@@ -68,6 +68,12 @@ trait Target {
     }
     /// The schemas to read besides the default one.
     fn schemas(&self) -> Vec<String>;
+    /// The dialect for an offline diff.
+    fn dialect(&self) -> &'static str;
+    /// A connection that sees every schema.
+    fn connect(&self) -> Connection {
+        Engine::from_url(&self.url()).unwrap().connect().unwrap()
+    }
 }
 
 struct Sqlite {
@@ -75,6 +81,9 @@ struct Sqlite {
 }
 
 impl Target for Sqlite {
+    fn dialect(&self) -> &'static str {
+        "sqlite"
+    }
     fn url(&self) -> String {
         format!("sqlite://{}/db.sqlite", self.dir.path().display())
     }
@@ -87,11 +96,25 @@ impl Target for Sqlite {
     fn schemas(&self) -> Vec<String> {
         vec!["reporting".into(), "s1".into()]
     }
+    fn connect(&self) -> Connection {
+        let mut c = Engine::from_url(&self.url()).unwrap().connect().unwrap();
+        for schema in self.schemas() {
+            let file = self.dir.path().join(format!("db.{schema}.sqlite"));
+            if file.exists() {
+                c.execute(&format!("ATTACH DATABASE '{}' AS {schema}", file.display()))
+                    .unwrap();
+            }
+        }
+        c
+    }
 }
 
 struct Postgres(engine_support::TestDb);
 
 impl Target for Postgres {
+    fn dialect(&self) -> &'static str {
+        "postgresql"
+    }
     fn url(&self) -> String {
         self.0.url.clone()
     }
@@ -111,6 +134,9 @@ impl Target for Postgres {
 struct Mariadb(engine_support::TestDb);
 
 impl Target for Mariadb {
+    fn dialect(&self) -> &'static str {
+        "mariadb"
+    }
     fn url(&self) -> String {
         self.0.url.clone()
     }
@@ -193,14 +219,86 @@ fn value(dialect: &dyn Dialect, ty: Option<&ColumnType>, i: usize) -> String {
 type Rows = BTreeMap<(Option<String>, String), (Vec<String>, BTreeSet<Vec<Option<String>>>)>;
 
 /// Inserts up to three rows into every table of `md`, referred tables
-/// first; returns what each table holds afterwards, by column.
+/// first, with nullable foreign-key columns left NULL; then sets those
+/// (which fills tables in a cycle of foreign keys too). Returns what each
+/// table holds afterwards, by column.
 fn fill(conn: &mut Connection, md: &MetaData) -> Rows {
     let dialect = conn.dialect();
+    let debug = std::env::var_os("EVOLVE_DEBUG").is_some();
+    // Referred tables first; tables in a cycle of foreign keys (which the
+    // sort leaves out) after them.
+    let mut order = sorted_tables(md);
+    for t in md.tables() {
+        if !order.contains(&t.key()) {
+            order.push(t.key());
+        }
+    }
+    let mut later: Vec<(String, String, Vec<String>)> = Vec::new();
+    for t in &order {
+        let Some(table) = md.get(t) else { continue };
+        let fk_columns: Vec<&str> = table
+            .constraints()
+            .iter()
+            .filter_map(|k| match k {
+                Constraint::ForeignKey(f) => Some(f.columns()),
+                _ => None,
+            })
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        let qualified = dialect.qualified(t.schema.as_deref(), &t.name);
+        let columns: Vec<String> = table
+            .columns()
+            .iter()
+            .map(|c| dialect.quote(c.name()))
+            .collect();
+        let pk = table
+            .primary_key()
+            .and_then(|k| k.columns().first().cloned());
+        for i in 1..=3 {
+            let mut sets = Vec::new();
+            let values: Vec<String> = table
+                .columns()
+                .iter()
+                .map(|c| {
+                    let v = value(dialect, c.column_type(), i);
+                    if fk_columns.contains(&c.name()) && c.is_nullable() && pk.is_some() {
+                        sets.push(format!("{} = {v}", dialect.quote(c.name())));
+                        "NULL".to_owned()
+                    } else {
+                        v
+                    }
+                })
+                .collect();
+            let r = conn.execute(&format!(
+                "INSERT INTO {qualified} ({}) VALUES ({})",
+                columns.join(", "),
+                values.join(", ")
+            ));
+            if debug {
+                eprintln!("insert into {qualified}: {r:?}");
+            }
+            if let (Some(pk), false) = (&pk, sets.is_empty()) {
+                let pk_value = table
+                    .column_named(pk)
+                    .map(|c| value(dialect, c.column_type(), i))
+                    .unwrap_or_default();
+                later.push((
+                    qualified.clone(),
+                    format!("{} = {pk_value}", dialect.quote(pk)),
+                    sets,
+                ));
+            }
+        }
+    }
+    for (table, filter, sets) in later {
+        for set in sets {
+            let _ = conn.execute(&format!("UPDATE {table} SET {set} WHERE {filter}"));
+        }
+    }
     let mut rows = Rows::new();
-    for t in sorted_tables(md) {
-        let Some(table) = md.get(&t) else {
-            continue;
-        };
+    for t in &order {
+        let Some(table) = md.get(t) else { continue };
         let names: Vec<String> = table
             .columns()
             .iter()
@@ -208,18 +306,6 @@ fn fill(conn: &mut Connection, md: &MetaData) -> Rows {
             .collect();
         let columns: Vec<String> = names.iter().map(|c| dialect.quote(c)).collect();
         let qualified = dialect.qualified(t.schema.as_deref(), &t.name);
-        for i in 1..=3 {
-            let values: Vec<String> = table
-                .columns()
-                .iter()
-                .map(|c| value(dialect, c.column_type(), i))
-                .collect();
-            let _ = conn.execute(&format!(
-                "INSERT INTO {qualified} ({}) VALUES ({})",
-                columns.join(", "),
-                values.join(", ")
-            ));
-        }
         let got = read(conn, &qualified, &columns);
         rows.insert((t.schema.clone(), t.name.clone()), (names, got));
     }
@@ -291,8 +377,25 @@ fn check_pair(target: &dyn Target, dir: &Path, scratch: &Path) -> Outcome {
             nomenclator().args(["apply", "--url", &url]).arg(&a),
             "apply a",
         )?;
-        let engine = Engine::from_url(&url).unwrap();
-        let mut conn = engine.connect().map_err(|e| e.to_string())?;
+        // Offline, the same statements as against the database made from a.
+        let offline = run(
+            nomenclator()
+                .args(["diff", "--dialect", target.dialect()])
+                .arg(&a)
+                .arg(&b),
+            "diff a b",
+        )?;
+        let live = run(
+            nomenclator().args(["diff", "--url", &url]).arg(&b),
+            "diff b",
+        )?;
+        if offline != live {
+            return Err(format!(
+                "diff a b --dialect {} and diff b --url differ:\n--- offline\n{offline}\n--- live\n{live}",
+                target.dialect()
+            ));
+        }
+        let mut conn = target.connect();
         let before = fill(&mut conn, &load(&a));
         drop(conn);
         let ca = catalog(target);
@@ -310,7 +413,7 @@ fn check_pair(target: &dyn Target, dir: &Path, scratch: &Path) -> Outcome {
         if !again.is_empty() {
             return Err(format!("diff b after migrate printed:\n{again}"));
         }
-        let mut conn = engine.connect().map_err(|e| e.to_string())?;
+        let mut conn = target.connect();
         let checked = rows_survive(&mut conn, &before, &load(&b))?;
         drop(conn);
         target.reset();

@@ -316,6 +316,51 @@ impl Schema {
         schema
     }
 
+    /// Gives the objects the document leaves unnamed the names a MySQL or
+    /// MariaDB server gives them (a unique key its first column's name,
+    /// with `_2`, `_3` where that is taken; a foreign key
+    /// `<table>_ibfk_<n>`), so that an old document's objects can be
+    /// dropped by name in an offline diff. Other dialects: unchanged
+    /// (PostgreSQL's names come from the native naming plugin).
+    pub fn predict_server_names(&mut self, dialect: &dyn Dialect) {
+        if !matches!(dialect.kind(), DialectKind::MySql | DialectKind::MariaDb) {
+            return;
+        }
+        for t in &mut self.tables {
+            let mut taken: Vec<String> = t
+                .indexes
+                .iter()
+                .filter_map(|ix| ix.name.clone())
+                .chain(t.uniques.iter().filter_map(|u| u.name.clone()))
+                .map(|n| n.to_lowercase())
+                .collect();
+            taken.push("primary".into());
+            for u in &mut t.uniques {
+                if u.name.is_some() {
+                    continue;
+                }
+                let Some(first) = u.columns.first() else {
+                    continue;
+                };
+                let mut name = first.clone();
+                let mut n = 2;
+                while taken.contains(&name.to_lowercase()) {
+                    name = format!("{first}_{n}");
+                    n += 1;
+                }
+                taken.push(name.to_lowercase());
+                u.name = Some(name);
+            }
+            let mut n = 0;
+            for f in &mut t.foreign_keys {
+                if f.name.is_none() {
+                    n += 1;
+                    f.name = Some(format!("{}_ibfk_{n}", t.table.name));
+                }
+            }
+        }
+    }
+
     /// How many tables it has.
     pub fn table_count(&self) -> usize {
         self.tables.len()

@@ -123,7 +123,9 @@ pub(crate) fn run_diff(a: &DiffArgs, plugins: &Plugins) -> Result<(), Failure> {
             load_for(&doc(new), dialect, plugins)?,
         );
         let options = nomenclator::ddl::DdlOptions::default();
-        let old = Schema::from_metadata(&old_md, dialect, &options, None)?;
+        let mut old = Schema::from_metadata(&old_md, dialect, &options, None)?;
+        // What the server named, as it would have named it.
+        old.predict_server_names(dialect);
         let new = Schema::from_metadata(&new_md, dialect, &options, None)?;
         let migration = diff(&old, &new, dialect)?;
         return print(&migration, a.format);
