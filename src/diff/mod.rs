@@ -361,6 +361,10 @@ enum Phase {
 
 struct Builder<'a> {
     dialect: &'a dyn Dialect,
+    /// Tables (old and new names, lower case) whose columns change in a
+    /// way a view over them cannot follow: a type changed, a column
+    /// dropped, the table rebuilt.
+    reshaped: HashSet<String>,
     out: Vec<(Phase, usize, Change)>,
     seq: usize,
 }
@@ -402,6 +406,7 @@ pub fn diff<'d>(
 ) -> Result<Migration<'d>, DiffError> {
     let mut b = Builder {
         dialect,
+        reshaped: HashSet::new(),
         out: Vec::new(),
         seq: 0,
     };
@@ -554,6 +559,9 @@ pub fn diff<'d>(
         }
     }
 
+    for t in &rebuilt {
+        b.reshaped.insert(t.name.to_lowercase());
+    }
     views(&mut b, old, new, sqlite && !rebuilt.is_empty());
 
     if sqlite && !rebuilt.is_empty() {
@@ -903,6 +911,8 @@ fn table_changes(
             ),
             Some(_) => {}
             None => {
+                b.reshaped.insert(o.table.name.to_lowercase());
+                b.reshaped.insert(t.name.to_lowercase());
                 let why = format!("column {t}.{} and its values are dropped", oc.name);
                 destructive_parts.push(why.clone());
                 rebuild |= sqlite;
@@ -998,6 +1008,10 @@ fn table_changes(
             ));
         }
         let alter = type_changed || null_changed || default_changed;
+        if type_changed {
+            b.reshaped.insert(o.table.name.to_lowercase());
+            b.reshaped.insert(t.name.to_lowercase());
+        }
         if alter || (comment_changed && !comments_apart) {
             rebuild |= sqlite;
             if comment_changed && !comments_apart {
@@ -1660,11 +1674,25 @@ fn constant_default(d: &str) -> bool {
 fn views(b: &mut Builder<'_>, old: &Schema, new: &Schema, all: bool) {
     let dialect = b.dialect;
     let key = |v: &ViewDef| (v.schema.clone(), v.name.clone());
+    // A view over a reshaped table is made again: PostgreSQL refuses to
+    // change a column's type under a view, and SQLite's rebuilt table is
+    // a new one.
+    let over_reshaped = |v: &ViewDef| {
+        let k = view_key(dialect, &v.sql);
+        k.split(' ').any(|w| b.reshaped.contains(w))
+    };
+    let remade: HashSet<(Option<String>, String)> = old
+        .views
+        .iter()
+        .filter(|v| over_reshaped(v))
+        .map(key)
+        .collect();
+    let all_or = |v: &ViewDef| all || remade.contains(&key(v));
     for ov in &old.views {
         let same = new.views.iter().find(|nv| key(nv) == key(ov));
         let changed = match same {
             None => true,
-            Some(nv) => all || view_key(dialect, &nv.sql) != view_key(dialect, &ov.sql),
+            Some(nv) => all_or(ov) || view_key(dialect, &nv.sql) != view_key(dialect, &ov.sql),
         };
         if changed {
             let t = TableRef::new(ov.schema.as_deref(), &ov.name);
@@ -1682,7 +1710,7 @@ fn views(b: &mut Builder<'_>, old: &Schema, new: &Schema, all: bool) {
         let same = old.views.iter().find(|ov| key(ov) == key(nv));
         let changed = match same {
             None => true,
-            Some(ov) => all || view_key(dialect, &nv.sql) != view_key(dialect, &ov.sql),
+            Some(ov) => all_or(ov) || view_key(dialect, &nv.sql) != view_key(dialect, &ov.sql),
         };
         if changed {
             let t = TableRef::new(nv.schema.as_deref(), &nv.name);
@@ -1730,4 +1758,79 @@ fn has_cycle(tables: &[&TableState]) -> bool {
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ddl::DdlOptions;
+    use crate::dialect::PostgreSql;
+    use crate::{Column, MetaData, Table, View};
+
+    fn schema(md: &MetaData) -> Schema {
+        Schema::from_metadata(md, &PostgreSql, &DdlOptions::default(), None).unwrap()
+    }
+
+    fn note(body: &str) -> MetaData {
+        let mut md = MetaData::new();
+        md.add_table(
+            Table::new("note")
+                .column(Column::new("id", "integer").primary_key())
+                .column(Column::new("body", body)),
+        )
+        .unwrap();
+        md.add_view(View {
+            name: "notes".into(),
+            schema: None,
+            sql: "SELECT id, body FROM note".into(),
+        });
+        md
+    }
+
+    #[test]
+    fn a_view_over_a_column_whose_type_changes_is_made_again() {
+        let m = diff(
+            &schema(&note("varchar(40)")),
+            &schema(&note("text")),
+            &PostgreSql,
+        )
+        .unwrap();
+        let kinds: Vec<ChangeKind> = m.changes().iter().map(|c| c.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                ChangeKind::DropView,
+                ChangeKind::AlterColumn,
+                ChangeKind::AddView
+            ]
+        );
+        // Nothing changes: nothing to do, the view included.
+        let same = diff(&schema(&note("text")), &schema(&note("text")), &PostgreSql).unwrap();
+        assert!(same.is_empty());
+    }
+
+    #[test]
+    fn a_constraint_whose_name_alone_changes_is_renamed() {
+        let mk = |name: &str| {
+            let mut md = MetaData::new();
+            md.add_table(
+                Table::new("t")
+                    .column(Column::new("id", "integer").primary_key())
+                    .column(Column::new("code", "text"))
+                    .constraint(crate::Unique::new(["code"]).named(crate::Name::explicit(name))),
+            )
+            .unwrap();
+            md
+        };
+        let m = diff(
+            &schema(&mk("t_code_key")),
+            &schema(&mk("uq_t_code")),
+            &PostgreSql,
+        )
+        .unwrap();
+        assert_eq!(
+            m.script().unwrap(),
+            "ALTER TABLE t RENAME CONSTRAINT t_code_key TO uq_t_code;\n"
+        );
+    }
 }
