@@ -93,6 +93,8 @@ pub enum ChangeKind {
     RenameTable,
     /// A column renamed (`renamed_from`).
     RenameColumn,
+    /// PostgreSQL: a serial column's sequence renamed with its table or column.
+    RenameSequence,
     /// A primary key dropped.
     DropPrimaryKey,
     /// A unique constraint dropped.
@@ -144,6 +146,7 @@ impl ChangeKind {
             ChangeKind::DropForeignKey => "drop_foreign_key",
             ChangeKind::RenameTable => "rename_table",
             ChangeKind::RenameColumn => "rename_column",
+            ChangeKind::RenameSequence => "rename_sequence",
             ChangeKind::DropPrimaryKey => "drop_primary_key",
             ChangeKind::DropUnique => "drop_unique",
             ChangeKind::DropCheck => "drop_check",
@@ -931,6 +934,36 @@ fn table_changes(
         }
     }
     let old_of: HashMap<&str, &str> = map.iter().map(|(o, n)| (n.as_str(), o.as_str())).collect();
+    // PostgreSQL: a serial column's sequence is named after its table and
+    // column (`<table>_<column>_seq`) and does not follow a rename.
+    if dialect.kind() == DialectKind::PostgreSql {
+        for nc in n.columns.iter().filter(|c| c.auto_increment) {
+            let Some(oc) = old_of.get(nc.name.as_str()) else {
+                continue;
+            };
+            let from = format!("{}_{oc}_seq", o.table.name);
+            let to = format!("{}_{}_seq", n.table.name, nc.name);
+            if from == to || from.len() > 63 || to.len() > 63 {
+                continue;
+            }
+            let mut sql = String::from("ALTER SEQUENCE IF EXISTS ");
+            dialect.push_qualified(&mut sql, t.schema.as_deref(), &from);
+            sql.push_str(" RENAME TO ");
+            dialect.push_quoted(&mut sql, &to);
+            b.change(
+                Phase::RenameColumns,
+                ChangeKind::RenameSequence,
+                t,
+                Some(&to),
+                format!("sequence {from} renamed to {to}"),
+                vec![Statement::Custom {
+                    sql,
+                    table: Some(t.clone()),
+                    transactional: true,
+                }],
+            );
+        }
+    }
     let comments_apart = dialect.capabilities().comments == CommentStyle::Statements;
     for nc in &n.columns {
         let Some(oc) = old_of.get(nc.name.as_str()).and_then(|on| o.column(on)) else {
