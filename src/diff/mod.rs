@@ -621,6 +621,14 @@ impl Ctx<'_> {
             .unwrap_or_else(|| c.to_owned())
     }
 
+    /// An old table's column's new name, borrowed.
+    fn column_name<'s>(&'s self, t: &TableRef, c: &'s str) -> &'s str {
+        self.column_maps
+            .get(t)
+            .and_then(|m| m.get(c))
+            .map_or(c, String::as_str)
+    }
+
     fn names_equal(&self, a: &str, b: &str) -> bool {
         match self.dialect.kind() {
             DialectKind::MySql | DialectKind::MariaDb => a.eq_ignore_ascii_case(b),
@@ -697,13 +705,15 @@ fn renamed(ctx: &Ctx<'_>, old: &Option<String>, new: &Option<String>) -> bool {
 }
 
 fn key_sig(ctx: &Ctx<'_>, t: &TableRef, cols: &[String], old: bool) -> Sig {
-    cols.iter()
-        .map(|c| {
-            let c = if old { ctx.column(t, c) } else { c.clone() };
-            c.to_lowercase()
-        })
-        .collect::<Vec<_>>()
-        .join(",")
+    let mut sig = String::new();
+    for (i, c) in cols.iter().enumerate() {
+        if i > 0 {
+            sig.push(',');
+        }
+        let c = if old { ctx.column_name(t, c) } else { c };
+        sig.push_str(&c.to_lowercase());
+    }
+    sig
 }
 
 fn fk_sig(ctx: &Ctx<'_>, t: &TableRef, f: &ForeignKeyDef, old: bool) -> Sig {
@@ -727,13 +737,15 @@ fn fk_sig(ctx: &Ctx<'_>, t: &TableRef, f: &ForeignKeyDef, old: bool) -> Sig {
     } else {
         (f.referred_table.clone(), f.referred_columns.clone())
     };
-    let retyped = f.columns.iter().any(|c| {
-        let c = if old { ctx.column(t, c) } else { c.clone() };
-        ctx.retyped
-            .contains(&(if old { ctx.table(t) } else { t.clone() }, c))
-    }) || rcols
-        .iter()
-        .any(|c| ctx.retyped.contains(&(referred.clone(), c.clone())));
+    // Only MySQL retypes; the lookups need the new names, which cost.
+    let retyped = !ctx.retyped.is_empty()
+        && (f.columns.iter().any(|c| {
+            let c = if old { ctx.column(t, c) } else { c.clone() };
+            ctx.retyped
+                .contains(&(if old { ctx.table(t) } else { t.clone() }, c))
+        }) || rcols
+            .iter()
+            .any(|c| ctx.retyped.contains(&(referred.clone(), c.clone()))));
     format!(
         "{}>{}.{}({})|{}|{}{}",
         key_sig(ctx, t, &f.columns, old),

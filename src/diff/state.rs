@@ -180,9 +180,12 @@ impl Schema {
         let mut tables: Vec<TableState> = Vec::new();
         let mut at: HashMap<TableRef, usize> = HashMap::new();
         let mut views = Vec::new();
-        for step in &plan.steps {
-            let Step::Statement(st) = step else { continue };
-            let mut st = st.clone();
+        // The plan is consumed: its statements move into the tables, with
+        // one copy each for `create` instead of two.
+        for step in plan.steps {
+            let Step::Statement(mut st) = step else {
+                continue;
+            };
             match &mut st {
                 Statement::CreateTable(c) => {
                     c.table = norm(&c.table);
@@ -204,7 +207,7 @@ impl Schema {
                         t.add_constraint(k);
                     }
                     at.insert(c.table.clone(), tables.len());
-                    t.create.push(st.clone());
+                    t.create.push(st);
                     tables.push(t);
                 }
                 Statement::AddConstraint { table, constraint } => {
@@ -227,7 +230,7 @@ impl Schema {
                             def: ix.clone(),
                             implicit: false,
                         });
-                        tables[i].create.push(st.clone());
+                        tables[i].create.push(st);
                     }
                 }
                 Statement::Comment {
@@ -246,7 +249,7 @@ impl Schema {
                                 }
                             }
                         }
-                        t.create.push(st.clone());
+                        t.create.push(st);
                     }
                 }
                 Statement::CreateView(v) => {
