@@ -2,12 +2,14 @@
 //! database (or an older document) to a document, and running them.
 
 use std::path::PathBuf;
+use std::time::SystemTime;
 
 use clap::{Args, ValueEnum};
 
 use super::db::{check_target, engine, failure, options, ConnArgs, Reporter, Signals, Verb};
 use super::{emit, load_with, parse_dialect, DocArgs, Failure};
 use nomenclator::dialect::Dialect;
+use nomenclator::diff::files::{migration_files, write_files, Runner};
 use nomenclator::diff::{diff, diff_database, Migration, Schema, Server};
 use nomenclator::engine::{Engine, RunOptions};
 use nomenclator::{MetaData, Plugins};
@@ -36,8 +38,44 @@ pub(crate) struct DiffArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "sql")]
     format: DiffFormat,
+    /// Write the migration as files in DIR (up and down scripts, named for --migrations)
+    /// instead of printing it.
+    #[arg(
+        long,
+        value_name = "DIR",
+        requires = "migrations",
+        conflicts_with = "format"
+    )]
+    out: Option<PathBuf>,
+    /// The migration runner whose file names --out uses.
+    #[arg(long, value_enum, value_name = "RUNNER", requires = "out")]
+    migrations: Option<RunnerArg>,
+    /// The migration's name in its file names (letters, digits and `_`; others become `_`).
+    #[arg(long, default_value = "migration", requires = "out")]
+    name: String,
     #[command(flatten)]
     conn: ConnArgs,
+}
+
+/// The migration runners `diff --out` writes files for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum RunnerArg {
+    /// `<YYYYMMDDHHMMSS>_<name>.up.sql` and `.down.sql`.
+    Sqlx,
+    /// `<YYYY-MM-DD-HHMMSS>_<name>/up.sql` and `down.sql`.
+    Diesel,
+    /// `V<n>__<name>.sql`, and the down script as `V<n>__<name>.down.sql`, which refinery skips.
+    Refinery,
+}
+
+impl From<RunnerArg> for Runner {
+    fn from(r: RunnerArg) -> Runner {
+        match r {
+            RunnerArg::Sqlx => Runner::Sqlx,
+            RunnerArg::Diesel => Runner::Diesel,
+            RunnerArg::Refinery => Runner::Refinery,
+        }
+    }
 }
 
 #[derive(Args, Debug)]
@@ -91,6 +129,30 @@ fn connect(
     Ok((engine, given, server, run))
 }
 
+/// Prints the migration, or writes it as files when `--out` is given.
+fn output(migration: &Migration<'_>, a: &DiffArgs) -> Result<(), Failure> {
+    let (Some(dir), Some(runner)) = (&a.out, a.migrations) else {
+        return print(migration, a.format);
+    };
+    if migration.is_empty() {
+        eprintln!("diff: nothing to write: the schemas agree, no file was written");
+        return Ok(());
+    }
+    let files = migration_files(migration, runner.into(), dir, &a.name, SystemTime::now())
+        .and_then(|files| write_files(&files).map(|()| files))
+        .map_err(Failure::from)?;
+    for f in &files {
+        eprintln!("diff: wrote {}", f.path.display());
+    }
+    if migration.inverse().is_none() {
+        eprintln!(
+            "diff: warning: this migration cannot be undone (it copies rows into rebuilt \
+             tables); the down script says so and fails if run"
+        );
+    }
+    Ok(())
+}
+
 fn print(migration: &Migration<'_>, format: DiffFormat) -> Result<(), Failure> {
     let text = match format {
         DiffFormat::Sql => migration.script()?,
@@ -128,7 +190,7 @@ pub(crate) fn run_diff(a: &DiffArgs, plugins: &Plugins) -> Result<(), Failure> {
         old.predict_server_names(dialect);
         let new = Schema::from_metadata(&new_md, dialect, &options, None)?;
         let migration = diff(&old, &new, dialect)?;
-        return print(&migration, a.format);
+        return output(&migration, a);
     }
     let doc = doc(&a.file);
     let signals = Signals::catch();
@@ -136,7 +198,7 @@ pub(crate) fn run_diff(a: &DiffArgs, plugins: &Plugins) -> Result<(), Failure> {
     let md = load_for(&doc, server.dialect, plugins)?;
     check_target(&engine, &given, &md, Verb::Diff)?;
     let migration = diff_database(&engine, &run, &server, &md)?;
-    print(&migration, a.format)
+    output(&migration, a)
 }
 
 pub(crate) fn run_migrate(a: &MigrateArgs, plugins: &Plugins) -> Result<(), Failure> {
