@@ -21,6 +21,12 @@ fn newer(a: &str, b: &str) -> bool {
     a > b
 }
 
+/// Crates that only a test builds (the cli's dev-dependency on refinery,
+/// which runs the files `diff --migrations refinery` writes): building or
+/// installing nomenclator never compiles them, so their newer
+/// `rust-version` (1.92) is no promise of ours.
+const TEST_ONLY: &[&str] = &["refinery", "refinery-core", "refinery-macros"];
+
 fn cargo_home() -> PathBuf {
     std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
@@ -51,6 +57,9 @@ fn rust_version_is_at_least_what_every_locked_crate_needs() {
         }
         let name = package["name"].as_str().unwrap();
         let v = package["version"].as_str().unwrap();
+        if TEST_ONLY.contains(&name) {
+            continue;
+        }
         let Some(crate_manifest) = registries
             .iter()
             .map(|r| r.join(format!("{name}-{v}/Cargo.toml")))
