@@ -513,12 +513,13 @@ pub fn diff<'d>(
         }
     }
 
-    // Dropped tables: referring ones before the tables they refer to.
+    // Dropped tables: referring ones before the tables they refer to. A
+    // migration runner's own history table is never the document's.
     let dropped: Vec<&TableState> = old
         .tables
         .iter()
         .zip(&old_used)
-        .filter(|(_, used)| !**used)
+        .filter(|(t, used)| !**used && !is_runner_table(&t.table.name))
         .map(|(t, _)| t)
         .collect();
     for t in drop_order(&dropped) {
@@ -1770,6 +1771,23 @@ fn views(b: &mut Builder<'_>, old: &Schema, new: &Schema, all: bool) {
             );
         }
     }
+}
+
+/// The tables migration runners keep their history in (refinery, sqlx,
+/// diesel, Alembic, Flyway, Rails and golang-migrate): a database that a
+/// runner migrates holds one, which no schema document describes.
+pub const RUNNER_TABLES: &[&str] = &[
+    "refinery_schema_history",
+    "_sqlx_migrations",
+    "__diesel_schema_migrations",
+    "alembic_version",
+    "flyway_schema_history",
+    "schema_migrations",
+];
+
+/// Whether `name` is one of [`RUNNER_TABLES`] (compared without case).
+fn is_runner_table(name: &str) -> bool {
+    RUNNER_TABLES.iter().any(|r| r.eq_ignore_ascii_case(name))
 }
 
 /// Dropped tables, each before the dropped tables it refers to.
