@@ -406,7 +406,9 @@ def alembic_migrate(target, b_md):
             # The body of a revision file's upgrade(), as Alembic writes it.
             code = "def upgrade():\n    pass\n" + "\n".join("    " + line.strip() if i == 0 else line
                                                      for i, line in enumerate(script.splitlines()))
-            ns = {"op": Operations(ctx), "sa": sa}
+            # A revision file imports the dialect modules its types name.
+            from sqlalchemy.dialects import mysql, postgresql, sqlite
+            ns = {"op": Operations(ctx), "sa": sa, "mysql": mysql, "postgresql": postgresql, "sqlite": sqlite}
             exec(compile(code, "<alembic upgrade>", "exec"), ns)
             ns["upgrade"]()
     except Exception as e:  # noqa: BLE001  (any failure is a result)
