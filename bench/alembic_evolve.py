@@ -215,26 +215,25 @@ def build(doc):
                 ck = c.pop("check")
                 ck = {"sql": ck} if isinstance(ck, str) else ck
                 t.setdefault("checks", []).append(ck)
-    # Referred tables first: a convention with referred_* tokens is
-    # evaluated when the referring table is made.
-    by_key = {(t.get("schema"), t["name"]): t for t in doc["tables"]}
-    ordered, seen = [], set()
-
-    def visit(key):
-        if key in seen or key not in by_key:
-            return
-        seen.add(key)
-        t = by_key[key]
-        refs = [fk["references"] for fk in t.get("foreign_keys", [])]
-        refs += [c["references"].rsplit(".", 1)[0] for c in t["columns"] if "references" in c]
-        for r in refs:
-            parts = r.split(".")
-            visit((".".join(parts[:-1]) or None, parts[-1]))
-        ordered.append(t)
-    for k in by_key:
-        visit(k)
-    doc["tables"] = ordered
+    # Foreign keys are attached once every table exists: a convention with
+    # referred_* tokens is evaluated when the constraint is attached, and
+    # tables may refer to each other in a cycle.
+    fks = []
+    for t in doc["tables"]:
+        key = (t.get("schema"), t["name"])
+        for fk in t.pop("foreign_keys", []):
+            fks.append((key, fk["columns"], [f"{fk['references']}.{c}" for c in fk["referred_columns"]], fk))
+        for c in t["columns"]:
+            if "references" in c:
+                ref = c.pop("references")
+                fks.append((key, [c.get("key", c["name"])], [ref], c))
     md = sqlalchemy_ddl.build(doc)
+    for (schema, name), cols, refs, spec in fks:
+        table = md.tables[f"{schema}.{name}" if schema else name]
+        table.append_constraint(sa.ForeignKeyConstraint(
+            cols, refs, name=spec.get("name") if "columns" in spec else None,
+            use_alter=spec.get("use_alter", False), ondelete=spec.get("on_delete"),
+            onupdate=spec.get("on_update")))
     # nomenclator, like SQLAlchemy's own advice for SQLite, makes a
     # one-column integer primary key `INTEGER` there (the rowid alias):
     # the variant says so, as a SQLAlchemy user would.
