@@ -28,7 +28,11 @@ Alembic misses is Alembic's, not the loader's).
 Install:  pip install alembic sqlalchemy psycopg2-binary pymysql
 Build:    cargo build -p nomenclator-cli
 Usage:    python3 bench/alembic_evolve.py [--dialects sqlite,postgresql,mariadb]
-              [--pairs 0001,0002] [--nomenclator target/debug/nomenclator] [-v]
+              [--pairs 0001,0002] [--tools control,alembic,nomenclator]
+              [--nomenclator target/debug/nomenclator] [--json OUT.json] [-v]
+
+The scratch databases are nomen_alembic_evolve (PostgreSQL) and
+nomen_alembic_evolve{,_reporting,_s1} (MariaDB), dropped at the end.
 """
 
 import argparse
