@@ -23,6 +23,8 @@ const COMMANDS: &[&str] = &[
     "man",
     "reflect",
     "lint",
+    "diff",
+    "migrate",
 ];
 
 #[test]
