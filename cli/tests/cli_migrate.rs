@@ -6,19 +6,14 @@
 
 mod engine_support;
 
+use engine_support::nomenclator;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
 use nomenclator::engine::Engine;
 use nomenclator::reflect::Catalog;
 use nomenclator::testing::snapshot;
-
-fn nomenclator() -> Command {
-    let mut c = Command::cargo_bin("nomenclator").unwrap();
-    c.env_remove("DATABASE_URL");
-    c
-}
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let p = dir.join(name);
@@ -34,49 +29,38 @@ fn stdout(a: &assert_cmd::assert::Assert) -> String {
     String::from_utf8(a.get_output().stdout.clone()).unwrap()
 }
 
-const OLD: &str = r#"
-[naming_convention]
-pk = "pk_%(table_name)s"
-uq = "uq_%(table_name)s_%(column_0_name)s"
+/// A document with one table, `account`: `id` and then `columns`, under
+/// `pk` and `uq` templates.
+macro_rules! account {
+    ($($column:literal),* $(,)?) => {
+        concat!(
+            "[naming_convention]\n",
+            "pk = \"pk_%(table_name)s\"\n",
+            "uq = \"uq_%(table_name)s_%(column_0_name)s\"\n\n",
+            "[[tables]]\n",
+            "name = \"account\"\n",
+            "columns = [\n",
+            "  { name = \"id\", type = \"integer\", primary_key = true },\n",
+            $("  ", $column, ",\n",)*
+            "]\n",
+        )
+    };
+}
 
-[[tables]]
-name = "account"
-columns = [
-  { name = "id", type = "integer", primary_key = true },
-  { name = "email", type = "varchar(80)" },
-  { name = "nickname", type = "varchar(40)" },
-]
-"#;
+const OLD: &str = account!(
+    r#"{ name = "email", type = "varchar(80)" }"#,
+    r#"{ name = "nickname", type = "varchar(40)" }"#,
+);
 
 /// `nickname` dropped: destructive.
-const DROPS_A_COLUMN: &str = r#"
-[naming_convention]
-pk = "pk_%(table_name)s"
-uq = "uq_%(table_name)s_%(column_0_name)s"
-
-[[tables]]
-name = "account"
-columns = [
-  { name = "id", type = "integer", primary_key = true },
-  { name = "email", type = "varchar(80)" },
-]
-"#;
+const DROPS_A_COLUMN: &str = account!(r#"{ name = "email", type = "varchar(80)" }"#);
 
 /// A longer email, a renamed column, and last a unique key on a column
 /// whose rows repeat.
-const UNIQUE_LAST: &str = r#"
-[naming_convention]
-pk = "pk_%(table_name)s"
-uq = "uq_%(table_name)s_%(column_0_name)s"
-
-[[tables]]
-name = "account"
-columns = [
-  { name = "id", type = "integer", primary_key = true },
-  { name = "email", type = "varchar(160)", unique = true },
-  { name = "handle", type = "varchar(40)", renamed_from = "nickname" },
-]
-"#;
+const UNIQUE_LAST: &str = account!(
+    r#"{ name = "email", type = "varchar(160)", unique = true }"#,
+    r#"{ name = "handle", type = "varchar(40)", renamed_from = "nickname" }"#,
+);
 
 fn fill(url: &str) {
     let mut c = Engine::from_url(url).unwrap().connect().unwrap();

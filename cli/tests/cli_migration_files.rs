@@ -4,16 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
 mod engine_support;
 
-fn nomenclator() -> Command {
-    let mut c = Command::cargo_bin("nomenclator").expect("binary built");
-    c.env_remove("DATABASE_URL");
-    c
-}
+use engine_support::nomenclator;
 
 const OLD: &str = r#"conventions = "sqlalchemy"
 

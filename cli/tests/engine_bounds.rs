@@ -19,8 +19,7 @@ use nomenclator::engine::{Engine, EngineError, RunOptions, Wait};
 use nomenclator::schema::DialectKind;
 
 fn nomenclator() -> Command {
-    let mut c = Command::cargo_bin("nomenclator").unwrap();
-    c.env_remove("DATABASE_URL");
+    let mut c = engine_support::nomenclator();
     // The binary must end by itself; this only keeps a failing test from hanging.
     c.timeout(Duration::from_secs(60));
     c

@@ -11,9 +11,8 @@ mod engine_support;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
 use engine_support::{
-    create_and_drop, my_leftovers, pg_leftovers, rename_schemas, two_tables, RoundTrip,
+    create_and_drop, my_leftovers, nomenclator, pg_leftovers, rename_schemas, two_tables, RoundTrip,
 };
 use nomenclator::document::{load_str, Format, LoadOptions};
 use nomenclator::engine::{Engine, EngineError, RunOptions};
@@ -159,11 +158,6 @@ fn postgres_drop_names_the_blocking_session_and_succeeds_once_it_ends() {
          { name = \"organization_id\", type = \"integer\", references = \"organization.id\" },\n]\n",
     )
     .unwrap();
-    let nomenclator = || {
-        let mut c = Command::cargo_bin("nomenclator").unwrap();
-        c.env_remove("DATABASE_URL");
-        c
-    };
     nomenclator()
         .args(["apply", doc.to_str().unwrap(), "--url", &db.url])
         .assert()
@@ -480,11 +474,8 @@ fn checkfirst_completes_a_table_made_by_hand_on_postgres_and_mariadb() {
     let doc = dir.path().join("orders.toml");
     std::fs::write(&doc, ORDERS).unwrap();
     let nomenclator = |args: &[&str], url: &str| {
-        let mut c = Command::cargo_bin("nomenclator").unwrap();
-        c.env_remove("DATABASE_URL")
-            .args(args)
-            .arg(&doc)
-            .args(["--url", url]);
+        let mut c = engine_support::nomenclator();
+        c.args(args).arg(&doc).args(["--url", url]);
         c
     };
     let text = |a: &assert_cmd::assert::Assert| {
@@ -580,8 +571,7 @@ fn mariadb_drop_names_the_lock_tables_holder_and_not_an_unrelated_transaction() 
     )
     .unwrap();
     let nomenclator = || {
-        let mut c = Command::cargo_bin("nomenclator").unwrap();
-        c.env_remove("DATABASE_URL");
+        let mut c = engine_support::nomenclator();
         c.timeout(Duration::from_secs(60));
         c
     };

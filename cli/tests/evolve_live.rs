@@ -153,17 +153,7 @@ impl Target for Mariadb {
     }
     fn reset(&self) {
         let admin = Engine::from_url(engine_support::MY_ADMIN).unwrap();
-        let mut c = admin.connect().unwrap();
-        let name = &self.0.name;
-        for db in [
-            name.clone(),
-            format!("{name}_reporting"),
-            format!("{name}_s1"),
-        ] {
-            c.execute(&format!("DROP DATABASE IF EXISTS `{db}`"))
-                .unwrap();
-            c.execute(&format!("CREATE DATABASE `{db}`")).unwrap();
-        }
+        engine_support::recreate_mariadb(&mut admin.connect().unwrap(), &self.0.name);
     }
     fn document(&self, path: &Path, dir: &Path) -> PathBuf {
         let text = std::fs::read_to_string(path).unwrap();

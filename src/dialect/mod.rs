@@ -384,12 +384,7 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
             }
             Statement::RenameTable { from, to } => self.write_rename_table(from, to, out)?,
             Statement::RenameColumn { table, from, to } => {
-                out.push_str("ALTER TABLE ");
-                self.push_table(out, table);
-                out.push_str(" RENAME COLUMN ");
-                self.push_quoted(out, from);
-                out.push_str(" TO ");
-                self.push_quoted(out, to);
+                push_alter_table_rename(self, table, "COLUMN", from, to, out)
             }
             Statement::RenameConstraint {
                 table,
@@ -520,12 +515,7 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
         to: &str,
         out: &mut String,
     ) -> Result<(), DialectError> {
-        out.push_str("ALTER TABLE ");
-        self.push_table(out, table);
-        out.push_str(" RENAME CONSTRAINT ");
-        self.push_quoted(out, from);
-        out.push_str(" TO ");
-        self.push_quoted(out, to);
+        push_alter_table_rename(self, table, "CONSTRAINT", from, to, out);
         Ok(())
     }
 
@@ -851,6 +841,25 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
 
 /// Appends `'text'`, each quote doubled and, where `backslash`, each
 /// backslash doubled.
+/// `ALTER TABLE table RENAME <what> from TO to`.
+pub(crate) fn push_alter_table_rename<D: Dialect + ?Sized>(
+    d: &D,
+    table: &TableRef,
+    what: &str,
+    from: &str,
+    to: &str,
+    out: &mut String,
+) {
+    out.push_str("ALTER TABLE ");
+    d.push_table(out, table);
+    out.push_str(" RENAME ");
+    out.push_str(what);
+    out.push(' ');
+    d.push_quoted(out, from);
+    out.push_str(" TO ");
+    d.push_quoted(out, to);
+}
+
 pub(crate) fn push_quoted_literal(out: &mut String, text: &str, backslash: bool) {
     out.reserve(text.len() + 2);
     out.push('\'');

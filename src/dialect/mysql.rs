@@ -280,6 +280,79 @@ static RESERVED: ReservedWords = ReservedWords::new(&[
     "zerofill",
 ]);
 
+/// The statements MySQL and MariaDB write alike, as methods of
+/// [`Dialect`]: expanded in both `impl`s.
+macro_rules! mysql_alter_statements {
+    () => {
+        /// `ALTER TABLE table MODIFY COLUMN <the column as it is to be>`:
+        /// MySQL restates the whole column.
+        fn write_alter_column(
+            &self,
+            table: &TableRef,
+            _from: &ColumnDef,
+            to: &ColumnDef,
+            out: &mut String,
+        ) -> Result<(), DialectError> {
+            out.push_str("ALTER TABLE ");
+            self.push_table(out, table);
+            out.push_str(" MODIFY COLUMN ");
+            self.write_column(to, out)
+        }
+
+        /// `ALTER TABLE from RENAME TO schema.to`, qualified: unqualified,
+        /// the table would move to the session's database.
+        fn write_rename_table(
+            &self,
+            from: &TableRef,
+            to: &str,
+            out: &mut String,
+        ) -> Result<(), DialectError> {
+            out.push_str("ALTER TABLE ");
+            self.push_table(out, from);
+            out.push_str(" RENAME TO ");
+            self.push_qualified(out, from.schema.as_deref(), to);
+            Ok(())
+        }
+
+        /// A unique key renamed with `RENAME INDEX`; any other kind is an
+        /// error ([`Dialect::can_rename_constraint`]).
+        fn write_rename_constraint(
+            &self,
+            table: &TableRef,
+            kind: Kind,
+            from: &str,
+            to: &str,
+            out: &mut String,
+        ) -> Result<(), DialectError> {
+            if !self.can_rename_constraint(kind) {
+                return Err(self.unsupported(format!(
+                    "cannot rename {} \"{from}\" of table \"{table}\": drop it and add it again",
+                    kind.describe()
+                )));
+            }
+            self.write_rename_index(table, from, to, out)
+        }
+
+        /// `ALTER TABLE table RENAME INDEX from TO to`.
+        fn write_rename_index(
+            &self,
+            table: &TableRef,
+            from: &str,
+            to: &str,
+            out: &mut String,
+        ) -> Result<(), DialectError> {
+            super::push_alter_table_rename(self, table, "INDEX", from, to, out);
+            Ok(())
+        }
+
+        /// Only a unique key, with `RENAME INDEX`; the primary key is always
+        /// `PRIMARY`, and foreign keys and checks cannot be renamed.
+        fn can_rename_constraint(&self, kind: Kind) -> bool {
+            kind == Kind::Unique
+        }
+    };
+}
+
 impl Dialect for MySql {
     fn kind(&self) -> DialectKind {
         DialectKind::MySql
@@ -350,72 +423,7 @@ impl Dialect for MySql {
         })
     }
 
-    fn write_alter_column(
-        &self,
-        table: &TableRef,
-        from: &ColumnDef,
-        to: &ColumnDef,
-        out: &mut String,
-    ) -> Result<(), DialectError> {
-        let _ = from;
-        out.push_str("ALTER TABLE ");
-        self.push_table(out, table);
-        out.push_str(" MODIFY COLUMN ");
-        self.write_column(to, out)
-    }
-
-    fn write_rename_table(
-        &self,
-        from: &TableRef,
-        to: &str,
-        out: &mut String,
-    ) -> Result<(), DialectError> {
-        out.push_str("ALTER TABLE ");
-        self.push_table(out, from);
-        out.push_str(" RENAME TO ");
-        // Unqualified, the table would move to the session's database.
-        self.push_qualified(out, from.schema.as_deref(), to);
-        Ok(())
-    }
-
-    fn write_rename_constraint(
-        &self,
-        table: &TableRef,
-        kind: Kind,
-        from: &str,
-        to: &str,
-        out: &mut String,
-    ) -> Result<(), DialectError> {
-        if !self.can_rename_constraint(kind) {
-            return Err(self.unsupported(format!(
-                "cannot rename {} \"{from}\" of table \"{table}\": drop it and add it again",
-                kind.describe()
-            )));
-        }
-        self.write_rename_index(table, from, to, out)
-    }
-
-    fn write_rename_index(
-        &self,
-        table: &TableRef,
-        from: &str,
-        to: &str,
-        out: &mut String,
-    ) -> Result<(), DialectError> {
-        out.push_str("ALTER TABLE ");
-        self.push_table(out, table);
-        out.push_str(" RENAME INDEX ");
-        self.push_quoted(out, from);
-        out.push_str(" TO ");
-        self.push_quoted(out, to);
-        Ok(())
-    }
-
-    /// Only a unique key, with `RENAME INDEX`; the primary key is always
-    /// `PRIMARY`, and foreign keys and checks cannot be renamed.
-    fn can_rename_constraint(&self, kind: Kind) -> bool {
-        kind == Kind::Unique
-    }
+    mysql_alter_statements!();
 }
 
 /// MariaDB: written as [`MySql`] is (the two differ in what they name
@@ -466,72 +474,7 @@ impl Dialect for MariaDb {
         parse_checked_type(text, column, check)
     }
 
-    fn write_alter_column(
-        &self,
-        table: &TableRef,
-        from: &ColumnDef,
-        to: &ColumnDef,
-        out: &mut String,
-    ) -> Result<(), DialectError> {
-        let _ = from;
-        out.push_str("ALTER TABLE ");
-        self.push_table(out, table);
-        out.push_str(" MODIFY COLUMN ");
-        self.write_column(to, out)
-    }
-
-    fn write_rename_table(
-        &self,
-        from: &TableRef,
-        to: &str,
-        out: &mut String,
-    ) -> Result<(), DialectError> {
-        out.push_str("ALTER TABLE ");
-        self.push_table(out, from);
-        out.push_str(" RENAME TO ");
-        // Unqualified, the table would move to the session's database.
-        self.push_qualified(out, from.schema.as_deref(), to);
-        Ok(())
-    }
-
-    fn write_rename_constraint(
-        &self,
-        table: &TableRef,
-        kind: Kind,
-        from: &str,
-        to: &str,
-        out: &mut String,
-    ) -> Result<(), DialectError> {
-        if !self.can_rename_constraint(kind) {
-            return Err(self.unsupported(format!(
-                "cannot rename {} \"{from}\" of table \"{table}\": drop it and add it again",
-                kind.describe()
-            )));
-        }
-        self.write_rename_index(table, from, to, out)
-    }
-
-    fn write_rename_index(
-        &self,
-        table: &TableRef,
-        from: &str,
-        to: &str,
-        out: &mut String,
-    ) -> Result<(), DialectError> {
-        out.push_str("ALTER TABLE ");
-        self.push_table(out, table);
-        out.push_str(" RENAME INDEX ");
-        self.push_quoted(out, from);
-        out.push_str(" TO ");
-        self.push_quoted(out, to);
-        Ok(())
-    }
-
-    /// Only a unique key, with `RENAME INDEX`; the primary key is always
-    /// `PRIMARY`, and foreign keys and checks cannot be renamed.
-    fn can_rename_constraint(&self, kind: Kind) -> bool {
-        kind == Kind::Unique
-    }
+    mysql_alter_statements!();
 }
 
 // Reading types back (`Dialect::parse_type`).

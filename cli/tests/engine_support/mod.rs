@@ -109,18 +109,11 @@ pub fn postgres(test: &str) -> TestDb {
 pub fn mariadb(test: &str) -> TestDb {
     let admin = available(MY_ADMIN, "MariaDB/MySQL");
     let name = unique(test);
-    let mut c = admin.connect().unwrap();
-    let mut drop_sql = Vec::new();
-    for db in [
-        name.clone(),
-        format!("{name}_reporting"),
-        format!("{name}_s1"),
-    ] {
-        c.execute(&format!("DROP DATABASE IF EXISTS `{db}`"))
-            .unwrap();
-        c.execute(&format!("CREATE DATABASE `{db}`")).unwrap();
-        drop_sql.push(format!("DROP DATABASE IF EXISTS `{db}`"));
-    }
+    recreate_mariadb(&mut admin.connect().unwrap(), &name);
+    let drop_sql: Vec<String> = mariadb_databases(&name)
+        .iter()
+        .map(|db| format!("DROP DATABASE IF EXISTS `{db}`"))
+        .collect();
     let url = format!("mysql://root@127.0.0.1:3306/{name}");
     TestDb {
         url,
@@ -128,6 +121,33 @@ pub fn mariadb(test: &str) -> TestDb {
         admin,
         drop_sql: drop_sql.join(";\n"),
     }
+}
+
+/// The databases a MariaDB test called `name` owns: its own, and one for
+/// each of the corpus's schemas.
+pub fn mariadb_databases(name: &str) -> [String; 3] {
+    [
+        name.to_owned(),
+        format!("{name}_reporting"),
+        format!("{name}_s1"),
+    ]
+}
+
+/// Drops the databases of the MariaDB test `name` and makes them again,
+/// empty.
+pub fn recreate_mariadb(c: &mut Connection, name: &str) {
+    for db in mariadb_databases(name) {
+        c.execute(&format!("DROP DATABASE IF EXISTS `{db}`"))
+            .unwrap();
+        c.execute(&format!("CREATE DATABASE `{db}`")).unwrap();
+    }
+}
+
+/// The command line, with no `DATABASE_URL` from the environment.
+pub fn nomenclator() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("nomenclator").expect("binary built");
+    c.env_remove("DATABASE_URL");
+    c
 }
 
 /// On MySQL a schema is a database shared by the whole server: give the
