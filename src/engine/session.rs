@@ -48,6 +48,10 @@ impl DbError {
     }
 
     /// An error for a wait that ran out after `after`.
+    #[cfg_attr(
+        not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+        allow(dead_code)
+    )]
     pub(crate) fn timeout(wait: Wait, after: Duration) -> Self {
         DbError {
             timed_out: Some(wait),
@@ -97,6 +101,10 @@ pub enum Wait {
 
 impl Wait {
     /// What did not happen, for messages.
+    #[cfg_attr(
+        not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+        allow(dead_code)
+    )]
     fn missing(self) -> &'static str {
         match self {
             Wait::Connect => "no connection",
@@ -236,6 +244,10 @@ pub(crate) struct TableObjects {
 
 impl TableObjects {
     /// Records an index or constraint name.
+    #[cfg_attr(
+        not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+        allow(dead_code)
+    )]
     pub fn add(&mut self, name: &str) {
         self.names.insert(name.to_lowercase());
     }
