@@ -7,10 +7,11 @@
 
 use std::collections::HashSet;
 
+use nomenclator::ddl::{sort_tables_and_constraints, table_order};
 use nomenclator::dialect::by_name;
 use nomenclator::document::{load_str, Format, LoadOptions};
 use nomenclator::naming::{final_names, LengthUnit, NameRules, NamingError, Template};
-use nomenclator::{IdentifierLimit, Kind, MetaData};
+use nomenclator::{Column, ForeignKey, IdentifierLimit, Kind, MetaData, Table, TableRef};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -327,6 +328,53 @@ fn check_names(md: &MetaData, rules: &NameRules) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// `table_order` over the tables alone agrees with the metadata's own
+/// sort, deferred foreign keys included.
+fn check_table_order(md: &MetaData) -> Result<(), TestCaseError> {
+    let tables: Vec<&Table> = md.tables().iter().collect();
+    for can_alter in [true, false] {
+        let Ok(sorted) = sort_tables_and_constraints(md, can_alter) else {
+            prop_assert!(table_order(&tables, can_alter).is_err());
+            continue;
+        };
+        let order = table_order(&tables, can_alter).expect("sorts where the metadata sorts");
+        let refs: Vec<TableRef> = order.tables.iter().map(|&i| tables[i].key()).collect();
+        prop_assert_eq!(refs, sorted.tables);
+        let deferred: Vec<(TableRef, usize)> = order
+            .deferred
+            .iter()
+            .map(|&(t, c)| (tables[t].key(), c))
+            .collect();
+        let expected: Vec<(TableRef, usize)> = sorted
+            .deferred
+            .iter()
+            .map(|d| (d.table.clone(), d.constraint))
+            .collect();
+        prop_assert_eq!(deferred, expected);
+    }
+    Ok(())
+}
+
+#[test]
+fn table_order_breaks_a_cycle_as_the_metadata_sort_does() {
+    let mut md = MetaData::without_convention();
+    for (name, next) in [("a", "b"), ("b", "c"), ("c", "a"), ("d", "a")] {
+        md.add_table(
+            Table::new(name)
+                .column(Column::new("id", "integer").primary_key())
+                .column(Column::new("next_id", "integer"))
+                .constraint(ForeignKey::new(["next_id"], TableRef::new(None, next))),
+        )
+        .unwrap();
+    }
+    check_table_order(&md).unwrap();
+    let tables: Vec<&Table> = md.tables().iter().collect();
+    let order = table_order(&tables, true).unwrap();
+    // The ring's three foreign keys are added after the tables; d's is not.
+    assert_eq!(order.deferred.len(), 3);
+    assert_eq!(order.tables.last(), Some(&3));
+}
+
 fn config() -> ProptestConfig {
     ProptestConfig {
         cases: 64,
@@ -357,6 +405,7 @@ proptest! {
                 check_names(&md, &d.name_rules(None))?;
                 check_names(&md, &d.name_rules(max))?;
             }
+            check_table_order(&md)?;
         }
     }
 

@@ -39,4 +39,7 @@ pub use build::{
 };
 pub use error::DdlError;
 pub use plan::{run_plan, Executor, MockExecutor, Plan, Script, Step};
-pub use sort::{sort_tables_and_constraints, sorted_tables, DeferredForeignKey, SortResult};
+pub use sort::{
+    sort_tables_and_constraints, sorted_tables, table_order, DeferredForeignKey, SortResult,
+    TableOrder,
+};

@@ -6,6 +6,7 @@
 //! dialect can) and dropped before them. Ties are broken by schema (tables
 //! without one first), then name, so the order is deterministic.
 
+use std::borrow::Borrow;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -17,6 +18,7 @@ use petgraph::Directed;
 
 use super::error::DdlError;
 use crate::schema::{ForeignKey, MetaData, Resolved, Table, TableRef};
+use rustc_hash::FxHashMap;
 
 /// A foreign key left out of the dependency order.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -87,8 +89,8 @@ impl SortResult {
 /// `use_alter` are ignored for the order. Never fails: references to unknown
 /// tables are ignored.
 pub fn sorted_tables(md: &MetaData) -> Vec<TableRef> {
-    order(md, None, true, false, false)
-        .map(|o| o.refs(md).0)
+    order(md.tables(), &|r| md.position(r), None, true, false, false)
+        .map(|o| o.refs(md.tables()).0)
         .unwrap_or_default()
 }
 
@@ -97,7 +99,16 @@ pub fn sorted_tables(md: &MetaData) -> Vec<TableRef> {
 /// SQLAlchemy does); one still left in a cycle cannot be dropped at all.
 pub(crate) fn order_for_drop(resolved: &Resolved<'_>, can_alter: bool) -> Result<Order, DdlError> {
     let md = resolved.metadata();
-    Ok(order(md, Some(resolved), can_alter, true, true)?.for_dialect(can_alter))
+    let position = |r: &TableRef| md.position(r);
+    Ok(order(
+        md.tables(),
+        &position,
+        Some(resolved),
+        can_alter,
+        true,
+        true,
+    )?
+    .for_dialect(can_alter))
 }
 
 /// [`sort_tables_and_constraints`] by position: what plans use.
@@ -106,7 +117,16 @@ pub(crate) fn order_for_create(
     can_alter: bool,
 ) -> Result<Order, DdlError> {
     let md = resolved.metadata();
-    Ok(order(md, Some(resolved), can_alter, false, true)?.for_dialect(can_alter))
+    let position = |r: &TableRef| md.position(r);
+    Ok(order(
+        md.tables(),
+        &position,
+        Some(resolved),
+        can_alter,
+        false,
+        true,
+    )?
+    .for_dialect(can_alter))
 }
 
 /// Tables in creation order and the foreign keys to add after them: those
@@ -114,7 +134,15 @@ pub(crate) fn order_for_create(
 /// stay inline and only the order breaks the cycle). Fails when a foreign key
 /// refers to a table the metadata lacks.
 pub fn sort_tables_and_constraints(md: &MetaData, can_alter: bool) -> Result<SortResult, DdlError> {
-    let (tables, ignored, cycles) = order(md, None, can_alter, false, true)?.refs(md);
+    let (tables, ignored, cycles) = order(
+        md.tables(),
+        &|r| md.position(r),
+        None,
+        can_alter,
+        false,
+        true,
+    )?
+    .refs(md.tables());
     let deferred = if can_alter {
         ignored.clone()
     } else {
@@ -126,6 +154,62 @@ pub fn sort_tables_and_constraints(md: &MetaData, can_alter: bool) -> Result<Sor
         ignored,
         cycles,
     })
+}
+
+/// The creation order of `tables` by position: what
+/// [`sort_tables_and_constraints`] gives for a metadata holding them (and
+/// nothing else), without building one. For a listener of
+/// [`TablesComplete`](crate::events::TablesComplete), which sees the tables
+/// but not the metadata.
+///
+/// # Errors
+///
+/// A foreign key to a table that is not in `tables`.
+///
+/// ```
+/// use nomenclator::ddl::table_order;
+/// use nomenclator::{Column, Reference, Table};
+///
+/// let author = Table::new("author").column(Column::new("id", "integer").primary_key());
+/// let book = Table::new("book")
+///     .column(Column::new("id", "integer").primary_key())
+///     .column(Column::new("author_id", "integer").references(Reference::parse("author.id")?));
+/// let order = table_order(&[&book, &author], true)?;
+/// assert_eq!(order.tables, [1, 0]);
+/// assert!(order.deferred.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn table_order(tables: &[&Table], can_alter: bool) -> Result<TableOrder, DdlError> {
+    let at: FxHashMap<(Option<&str>, &str), usize> = tables
+        .iter()
+        .enumerate()
+        .map(|(i, t)| ((t.schema(), t.name()), i))
+        .collect();
+    let position = |r: &TableRef| at.get(&(r.schema.as_deref(), r.name.as_str())).copied();
+    let order = order(tables, &position, None, can_alter, false, true)?;
+    Ok(TableOrder {
+        tables: order.tables,
+        deferred: if can_alter {
+            order
+                .deferred
+                .iter()
+                .map(|x| (x.table, x.constraint))
+                .collect()
+        } else {
+            Vec::new()
+        },
+    })
+}
+
+/// [`table_order`]'s answer: positions in the slice it was given.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableOrder {
+    /// Table positions, in creation order.
+    pub tables: Vec<usize>,
+    /// The foreign keys to add by `ALTER TABLE` after every table, as
+    /// (table position, position in that table's `constraints()`), in
+    /// the order they are added.
+    pub deferred: Vec<(usize, usize)>,
 }
 
 /// The error for a foreign key of `t` to a table the metadata lacks.
@@ -179,8 +263,10 @@ impl Order {
     }
 
     /// The tables, ignored keys and cycles as references.
-    fn refs(self, md: &MetaData) -> (Vec<TableRef>, Vec<DeferredForeignKey>, Vec<Vec<TableRef>>) {
-        let tables = md.tables();
+    fn refs(
+        self,
+        tables: &[Table],
+    ) -> (Vec<TableRef>, Vec<DeferredForeignKey>, Vec<Vec<TableRef>>) {
         let order = self.tables.iter().map(|&i| tables[i].key()).collect();
         let ignored = self
             .deferred
@@ -206,31 +292,32 @@ type TieKey<'m> = (Option<&'m str>, &'m str);
 /// The order with every ignored foreign key in `deferred`. With
 /// `refuse_unknown`, a foreign key to a table the metadata lacks is an error
 /// (the first one, in declaration order); otherwise it is left out.
-fn order(
-    md: &MetaData,
+fn order<T: Borrow<Table>>(
+    tables: &[T],
+    position: &dyn Fn(&TableRef) -> Option<usize>,
     resolved: Option<&Resolved<'_>>,
     use_alter: bool,
     keep_unnamed: bool,
     refuse_unknown: bool,
 ) -> Result<Order, DdlError> {
-    let tables = md.tables();
     let n = tables.len();
 
     // Edges referred -> referring, for each foreign key (not self-references).
     let fks = tables
         .iter()
-        .flat_map(|t| t.constraints())
+        .flat_map(|t| t.borrow().constraints())
         .filter(|k| k.as_foreign_key().is_some())
         .count();
     let mut edges: Vec<Edge> = Vec::with_capacity(fks);
     let mut ignored = Vec::new();
     for (ti, t) in tables.iter().enumerate() {
+        let t = t.borrow();
         for (ci, k) in t.constraints().iter().enumerate() {
             let Some(fk) = k.as_foreign_key() else {
                 continue;
             };
             let found = resolved.and_then(|r| r.referred_position(ti, ci));
-            let Some(ri) = found.or_else(|| md.position(fk.referred_table())) else {
+            let Some(ri) = found.or_else(|| position(fk.referred_table())) else {
                 if refuse_unknown {
                     return Err(unknown_table(t, fk));
                 }
@@ -290,14 +377,15 @@ struct Edge {
 }
 
 /// Ties go to the smallest (schema, name); tables without a schema first.
-fn tie_key(tables: &[Table], i: usize) -> TieKey<'_> {
-    (tables[i].schema(), tables[i].name())
+fn tie_key<T: Borrow<Table>>(tables: &[T], i: usize) -> TieKey<'_> {
+    let t = tables[i].borrow();
+    (t.schema(), t.name())
 }
 
 /// Kahn's algorithm over `edges` (sorted by `from`), the smallest
 /// (schema, name) first among the ready tables: the positions in order and
 /// each table's rank in it, or `Err` if a cycle leaves tables unordered.
-fn kahn(tables: &[Table], edges: &[Edge]) -> Result<(Vec<usize>, Vec<usize>), ()> {
+fn kahn<T: Borrow<Table>>(tables: &[T], edges: &[Edge]) -> Result<(Vec<usize>, Vec<usize>), ()> {
     let n = tables.len();
     // Out-edges as one sorted list with offsets per table.
     let mut start = vec![0usize; n + 1];

@@ -38,7 +38,7 @@ mod live;
 mod normalize;
 mod state;
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::fmt;
 
 use serde::Serialize;
@@ -46,7 +46,9 @@ use serde::Serialize;
 use crate::ddl::{DdlError, Plan, Step};
 use crate::dialect::{CommentStyle, Dialect, DialectError};
 use crate::schema::{DialectKind, IndexPart, Kind, ReferentialAction, TableRef};
-use crate::sql::{ConstraintDef, CreateIndex, ForeignKeyDef, Statement, ViewDef};
+use crate::sql::{
+    CheckDef, ColumnDef, ConstraintDef, CreateIndex, ForeignKeyDef, Statement, ViewDef,
+};
 
 pub use live::{diff_database, Server};
 use normalize::{default_key, expr_key, type_key, view_key, widens};
@@ -410,7 +412,7 @@ pub fn diff<'d>(
 ) -> Result<Migration<'d>, DiffError> {
     let mut b = Builder {
         dialect,
-        reshaped: HashSet::new(),
+        reshaped: HashSet::default(),
         out: Vec::new(),
         seq: 0,
     };
@@ -448,8 +450,8 @@ pub fn diff<'d>(
         }
     }
     // Old table → new name, and its columns' old → new names.
-    let mut table_map: HashMap<TableRef, TableRef> = HashMap::new();
-    let mut column_maps: HashMap<TableRef, HashMap<String, String>> = HashMap::new();
+    let mut table_map: HashMap<TableRef, TableRef> = HashMap::default();
+    let mut column_maps: HashMap<TableRef, HashMap<String, String>> = HashMap::default();
     for &(oi, ni) in &pairs {
         let (o, n) = (&old.tables[oi], &new.tables[ni]);
         table_map.insert(o.table.clone(), n.table.clone());
@@ -458,7 +460,7 @@ pub fn diff<'d>(
 
     // MySQL cannot change the type of a column a foreign key uses: those
     // foreign keys are dropped and added again.
-    let mut retyped: HashSet<(TableRef, String)> = HashSet::new();
+    let mut retyped: HashSet<(TableRef, String)> = HashSet::default();
     if mysql {
         for &(oi, ni) in &pairs {
             let (o, n) = (&old.tables[oi], &new.tables[ni]);
@@ -467,9 +469,7 @@ pub fn diff<'d>(
                 let Some(nc) = map.get(&oc.name).and_then(|nn| n.column(nn)) else {
                     continue;
                 };
-                if type_key(dialect, &oc.ty, oc.auto_increment)
-                    != type_key(dialect, &nc.ty, nc.auto_increment)
-                {
+                if type_changes(dialect, oc, nc).is_some() {
                     retyped.insert((n.table.clone(), nc.name.clone()));
                 }
             }
@@ -639,9 +639,22 @@ impl Ctx<'_> {
     }
 }
 
+/// The comparable forms of two columns' types, when they differ. Equal
+/// types have equal forms, so only different ones are normalised.
+fn type_changes(dialect: &dyn Dialect, oc: &ColumnDef, nc: &ColumnDef) -> Option<(String, String)> {
+    if oc.ty == nc.ty && oc.auto_increment == nc.auto_increment {
+        return None;
+    }
+    let (ot, nt) = (
+        type_key(dialect, &oc.ty, oc.auto_increment),
+        type_key(dialect, &nc.ty, nc.auto_increment),
+    );
+    (ot != nt).then_some((ot, nt))
+}
+
 /// Old column name → new column name, for the columns both sides have.
 fn column_pairs(o: &TableState, n: &TableState) -> HashMap<String, String> {
-    let mut map = HashMap::new();
+    let mut map = HashMap::default();
     let old_names: HashSet<&str> = o.columns.iter().map(|c| c.name.as_str()).collect();
     let new_names: HashSet<&str> = n.columns.iter().map(|c| c.name.as_str()).collect();
     for c in &n.columns {
@@ -706,15 +719,29 @@ fn renamed(ctx: &Ctx<'_>, old: &Option<String>, new: &Option<String>) -> bool {
     }
 }
 
-fn key_sig(ctx: &Ctx<'_>, t: &TableRef, cols: &[String], old: bool) -> Sig {
-    let mut sig = String::new();
+/// Appends `s` in lower case.
+fn push_lower(sig: &mut String, s: &str) {
+    if s.is_ascii() {
+        sig.extend(s.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    } else {
+        sig.push_str(&s.to_lowercase());
+    }
+}
+
+/// Appends the columns `cols` of `t`, lower case and comma-separated; the
+/// old side's under their new names.
+fn push_columns(sig: &mut String, ctx: &Ctx<'_>, t: &TableRef, cols: &[String], old: bool) {
     for (i, c) in cols.iter().enumerate() {
         if i > 0 {
             sig.push(',');
         }
-        let c = if old { ctx.column_name(t, c) } else { c };
-        sig.push_str(&c.to_lowercase());
+        push_lower(sig, if old { ctx.column_name(t, c) } else { c });
     }
+}
+
+fn key_sig(ctx: &Ctx<'_>, t: &TableRef, cols: &[String], old: bool) -> Sig {
+    let mut sig = String::new();
+    push_columns(&mut sig, ctx, t, cols, old);
     sig
 }
 
@@ -728,45 +755,45 @@ fn fk_sig(ctx: &Ctx<'_>, t: &TableRef, f: &ForeignKeyDef, old: bool) -> Sig {
         Some(ReferentialAction::Restrict) if mysql => "",
         Some(a) => a.sql(),
     };
-    let (referred, rcols) = if old {
-        let r = ctx.table(&f.referred_table);
-        let cols: Vec<String> = f
-            .referred_columns
-            .iter()
-            .map(|c| ctx.column(&f.referred_table, c))
-            .collect();
-        (r, cols)
+    let referred = if old {
+        ctx.table_map
+            .get(&f.referred_table)
+            .unwrap_or(&f.referred_table)
     } else {
-        (f.referred_table.clone(), f.referred_columns.clone())
+        &f.referred_table
     };
+    let mut sig = String::new();
+    push_columns(&mut sig, ctx, t, &f.columns, old);
+    sig.push('>');
+    sig.push_str(referred.schema.as_deref().unwrap_or(""));
+    sig.push('.');
+    push_lower(&mut sig, &referred.name);
+    sig.push('(');
+    push_columns(&mut sig, ctx, &f.referred_table, &f.referred_columns, old);
+    sig.push_str(")|");
+    sig.push_str(act(f.on_delete));
+    sig.push('|');
+    sig.push_str(act(f.on_update));
     // Only MySQL retypes; the lookups need the new names, which cost.
-    let retyped = !ctx.retyped.is_empty()
-        && (f.columns.iter().any(|c| {
+    // A side that must be made again never equals the other.
+    if !ctx.retyped.is_empty() {
+        let new_table = if old { ctx.table(t) } else { t.clone() };
+        let retyped = f.columns.iter().any(|c| {
             let c = if old { ctx.column(t, c) } else { c.clone() };
-            ctx.retyped
-                .contains(&(if old { ctx.table(t) } else { t.clone() }, c))
-        }) || rcols
-            .iter()
-            .any(|c| ctx.retyped.contains(&(referred.clone(), c.clone()))));
-    format!(
-        "{}>{}.{}({})|{}|{}{}",
-        key_sig(ctx, t, &f.columns, old),
-        referred.schema.as_deref().unwrap_or(""),
-        referred.name.to_lowercase(),
-        rcols.join(",").to_lowercase(),
-        act(f.on_delete),
-        act(f.on_update),
-        // A side that must be made again never equals the other.
-        if retyped {
-            if old {
-                "|old"
+            ctx.retyped.contains(&(new_table.clone(), c))
+        }) || f.referred_columns.iter().any(|c| {
+            let c = if old {
+                ctx.column(&f.referred_table, c)
             } else {
-                "|new"
-            }
-        } else {
-            ""
+                c.clone()
+            };
+            ctx.retyped.contains(&(referred.clone(), c))
+        });
+        if retyped {
+            sig.push_str(if old { "|old" } else { "|new" });
         }
-    )
+    }
+    sig
 }
 
 /// An expression's key with the old side's column names made new.
@@ -799,26 +826,30 @@ fn expr_sig(ctx: &Ctx<'_>, t: &TableRef, sql: &str, old: bool) -> Sig {
 }
 
 fn index_sig(ctx: &Ctx<'_>, t: &TableRef, ix: &CreateIndex, old: bool) -> Sig {
-    let parts: Vec<String> = ix
-        .parts
-        .iter()
-        .map(|p| match p {
+    let mut sig = String::new();
+    if ix.unique {
+        sig.push_str("unique:");
+    }
+    for (i, p) in ix.parts.iter().enumerate() {
+        if i > 0 {
+            sig.push(',');
+        }
+        match p {
             IndexPart::Column(c) => {
-                let c = if old { ctx.column(t, c) } else { c.clone() };
-                c.to_lowercase()
+                push_lower(&mut sig, if old { ctx.column_name(t, c) } else { c })
             }
-            IndexPart::Expression(e) => format!("({})", expr_sig(ctx, t, e, old)),
-        })
-        .collect();
-    format!(
-        "{}{}|{}",
-        if ix.unique { "unique:" } else { "" },
-        parts.join(","),
-        ix.predicate
-            .as_deref()
-            .map(|p| expr_sig(ctx, t, p, old))
-            .unwrap_or_default()
-    )
+            IndexPart::Expression(e) => {
+                sig.push('(');
+                sig.push_str(&expr_sig(ctx, t, e, old));
+                sig.push(')');
+            }
+        }
+    }
+    sig.push('|');
+    if let Some(p) = &ix.predicate {
+        sig.push_str(&expr_sig(ctx, t, p, old));
+    }
+    sig
 }
 
 fn drop_foreign_key(b: &mut Builder<'_>, table: &TableRef, f: &ForeignKeyDef) {
@@ -1013,11 +1044,9 @@ fn table_changes(
             );
             continue;
         };
-        let (ot, nt) = (
-            type_key(dialect, &oc.ty, oc.auto_increment),
-            type_key(dialect, &nc.ty, nc.auto_increment),
-        );
-        let type_changed = ot != nt;
+        let type_change = type_changes(dialect, oc, nc);
+        let type_changed = type_change.is_some();
+        let (ot, nt) = type_change.unwrap_or_default();
         let null_changed = oc.not_null != nc.not_null;
         let default_changed = default_key(dialect, oc.default.as_deref())
             != default_key(dialect, nc.default.as_deref());
@@ -1122,110 +1151,20 @@ fn table_changes(
         );
     }
 
-    // Primary key.
-    let pk_o: Vec<(Sig, Option<String>)> = o
-        .primary_key
-        .iter()
-        .map(|k| (key_sig(ctx, &o.table, &k.columns, true), k.name.clone()))
-        .collect();
-    let pk_n: Vec<(Sig, Option<String>)> = n
-        .primary_key
-        .iter()
-        .map(|k| (key_sig(ctx, t, &k.columns, false), k.name.clone()))
-        .collect();
-    let keys = |k: &Option<Key>| k.iter().cloned().collect::<Vec<_>>();
+    // Primary key, unique constraints, checks.
+    let (pk_o, pk_n) = (o.primary_key.as_slice(), n.primary_key.as_slice());
+    rebuild |= constraints(b, ctx, &mut pend, o, t, Kind::PrimaryKey, pk_o, pk_n);
     rebuild |= constraints(
         b,
         ctx,
         &mut pend,
-        t,
-        Kind::PrimaryKey,
-        &pk_o,
-        &pk_n,
-        &keys(&o.primary_key),
-        &keys(&n.primary_key),
-    );
-    // Unique constraints.
-    let uq_o: Vec<_> = o
-        .uniques
-        .iter()
-        .map(|k| (key_sig(ctx, &o.table, &k.columns, true), k.name.clone()))
-        .collect();
-    let uq_n: Vec<_> = n
-        .uniques
-        .iter()
-        .map(|k| (key_sig(ctx, t, &k.columns, false), k.name.clone()))
-        .collect();
-    rebuild |= constraints(
-        b,
-        ctx,
-        &mut pend,
+        o,
         t,
         Kind::Unique,
-        &uq_o,
-        &uq_n,
         &o.uniques,
         &n.uniques,
     );
-    // Checks.
-    let ck_o: Vec<_> = o
-        .checks
-        .iter()
-        .map(|c| (expr_sig(ctx, &o.table, &c.sql, true), c.name.clone()))
-        .collect();
-    let ck_n: Vec<_> = n
-        .checks
-        .iter()
-        .map(|c| (expr_sig(ctx, t, &c.sql, false), c.name.clone()))
-        .collect();
-    let (pairs, dropped, added) = pair_up(ctx, &ck_o, &ck_n);
-    for (oi, ni) in pairs {
-        let (oc, nc) = (&o.checks[oi], &n.checks[ni]);
-        if renamed(ctx, &oc.name, &nc.name) {
-            rebuild |= sqlite;
-            rename_or_readd(
-                b,
-                ctx,
-                &mut pend,
-                t,
-                Kind::Check,
-                oc.name.as_deref(),
-                nc.name.as_deref().unwrap_or(""),
-                ConstraintDef::Check(oc.clone()),
-                ConstraintDef::Check(nc.clone()),
-            );
-        }
-    }
-    for oi in dropped {
-        rebuild |= sqlite;
-        let c = &o.checks[oi];
-        pend(
-            Phase::DropKeys,
-            ChangeKind::DropCheck,
-            c.name.as_deref(),
-            format!("check ({}) dropped", c.sql.trim()),
-            vec![Statement::DropConstraint {
-                table: t.clone(),
-                constraint: ConstraintDef::Check(c.clone()),
-            }],
-            None,
-        );
-    }
-    for ni in added {
-        rebuild |= sqlite;
-        let c = &n.checks[ni];
-        pend(
-            Phase::AddChecksAndIndexes,
-            ChangeKind::AddCheck,
-            c.name.as_deref(),
-            format!("check ({})", c.sql.trim()),
-            vec![Statement::AddConstraint {
-                table: t.clone(),
-                constraint: ConstraintDef::Check(c.clone()),
-            }],
-            None,
-        );
-    }
+    rebuild |= constraints(b, ctx, &mut pend, o, t, Kind::Check, &o.checks, &n.checks);
     // Foreign keys.
     let fk_o: Vec<_> = o
         .foreign_keys
@@ -1536,86 +1475,159 @@ fn create_index(t: &TableRef, ix: &IndexState) -> Change {
 type Pend<'a> =
     dyn FnMut(Phase, ChangeKind, Option<&str>, String, Vec<Statement>, Option<String>) + 'a;
 
-/// Primary keys and unique constraints: renamed, dropped, added. `true`
-/// when SQLite must rebuild.
+/// What [`constraints`] needs of a primary key, a unique constraint or a
+/// check.
+trait Constraint: Clone {
+    /// Its name, if it has one.
+    fn name(&self) -> &Option<String>;
+    /// What it is, whatever it is called: its signature in table `t`.
+    fn sig(&self, ctx: &Ctx<'_>, t: &TableRef, old: bool) -> Sig;
+    /// It as a statement's constraint of `kind`.
+    fn def(&self, kind: Kind) -> ConstraintDef;
+    /// `self`, the old one, as it is just before its rename to `new`'s
+    /// name: its columns are already the new ones.
+    fn before_rename(&self, new: &Self, kind: Kind) -> ConstraintDef;
+    /// How a change names it: `primary key (a, b)`, `check (x > 0)`.
+    fn describe(&self, kind: Kind) -> String;
+}
+
+impl Constraint for Key {
+    fn name(&self) -> &Option<String> {
+        &self.name
+    }
+
+    fn sig(&self, ctx: &Ctx<'_>, t: &TableRef, old: bool) -> Sig {
+        key_sig(ctx, t, &self.columns, old)
+    }
+
+    fn def(&self, kind: Kind) -> ConstraintDef {
+        let (name, columns) = (self.name.clone(), self.columns.clone());
+        match kind {
+            Kind::PrimaryKey => ConstraintDef::PrimaryKey { name, columns },
+            _ => ConstraintDef::Unique { name, columns },
+        }
+    }
+
+    fn before_rename(&self, new: &Self, kind: Kind) -> ConstraintDef {
+        Key {
+            name: self.name.clone(),
+            columns: new.columns.clone(),
+        }
+        .def(kind)
+    }
+
+    fn describe(&self, kind: Kind) -> String {
+        format!("{} ({})", kind.describe(), self.columns.join(", "))
+    }
+}
+
+impl Constraint for CheckDef {
+    fn name(&self) -> &Option<String> {
+        &self.name
+    }
+
+    fn sig(&self, ctx: &Ctx<'_>, t: &TableRef, old: bool) -> Sig {
+        expr_sig(ctx, t, &self.sql, old)
+    }
+
+    fn def(&self, _kind: Kind) -> ConstraintDef {
+        ConstraintDef::Check(self.clone())
+    }
+
+    fn before_rename(&self, _new: &Self, kind: Kind) -> ConstraintDef {
+        self.def(kind)
+    }
+
+    fn describe(&self, _kind: Kind) -> String {
+        format!("check ({})", self.sql.trim())
+    }
+}
+
+/// Primary keys, unique constraints and checks of kind `kind`, `old` in
+/// the old table `o` and `new` in `t`: paired by definition, then renamed,
+/// dropped, added. `true` when SQLite must rebuild.
 #[allow(clippy::too_many_arguments)]
-fn constraints(
+fn constraints<C: Constraint>(
     b: &mut Builder<'_>,
     ctx: &Ctx<'_>,
     pend: &mut Pend<'_>,
+    o: &TableState,
     t: &TableRef,
     kind: Kind,
-    sig_o: &[(Sig, Option<String>)],
-    sig_n: &[(Sig, Option<String>)],
-    old: &[Key],
-    new: &[Key],
+    old: &[C],
+    new: &[C],
 ) -> bool {
     let sqlite = ctx.dialect.kind() == DialectKind::Sqlite;
-    let def = |k: &Key| match kind {
-        Kind::PrimaryKey => ConstraintDef::PrimaryKey {
-            name: k.name.clone(),
-            columns: k.columns.clone(),
-        },
-        _ => ConstraintDef::Unique {
-            name: k.name.clone(),
-            columns: k.columns.clone(),
-        },
+    let (drop_kind, add_kind, add_phase) = match kind {
+        Kind::PrimaryKey => (
+            ChangeKind::DropPrimaryKey,
+            ChangeKind::AddPrimaryKey,
+            Phase::AddKeys,
+        ),
+        Kind::Check => (
+            ChangeKind::DropCheck,
+            ChangeKind::AddCheck,
+            Phase::AddChecksAndIndexes,
+        ),
+        _ => (
+            ChangeKind::DropUnique,
+            ChangeKind::AddUnique,
+            Phase::AddKeys,
+        ),
     };
-    let (drop_kind, add_kind) = match kind {
-        Kind::PrimaryKey => (ChangeKind::DropPrimaryKey, ChangeKind::AddPrimaryKey),
-        _ => (ChangeKind::DropUnique, ChangeKind::AddUnique),
-    };
-    let (pairs, dropped, added) = pair_up(ctx, sig_o, sig_n);
+    let sig_o: Vec<_> = old
+        .iter()
+        .map(|c| (c.sig(ctx, &o.table, true), c.name().clone()))
+        .collect();
+    let sig_n: Vec<_> = new
+        .iter()
+        .map(|c| (c.sig(ctx, t, false), c.name().clone()))
+        .collect();
+    let (pairs, dropped, added) = pair_up(ctx, &sig_o, &sig_n);
     let mut rebuild = false;
     for (oi, ni) in pairs {
-        let (ok, nk) = (&old[oi], &new[ni]);
-        if renamed(ctx, &ok.name, &nk.name) {
+        let (oc, nc) = (&old[oi], &new[ni]);
+        if renamed(ctx, oc.name(), nc.name()) {
             rebuild |= sqlite;
-            let mut from = def(ok);
-            if let ConstraintDef::PrimaryKey { columns, .. }
-            | ConstraintDef::Unique { columns, .. } = &mut from
-            {
-                *columns = nk.columns.clone();
-            }
             rename_or_readd(
                 b,
                 ctx,
                 pend,
                 t,
                 kind,
-                ok.name.as_deref(),
-                nk.name.as_deref().unwrap_or(""),
-                from,
-                def(nk),
+                oc.name().as_deref(),
+                nc.name().as_deref().unwrap_or(""),
+                oc.before_rename(nc, kind),
+                nc.def(kind),
             );
         }
     }
     for oi in dropped {
         rebuild |= sqlite;
-        let k = &old[oi];
+        let c = &old[oi];
         pend(
             Phase::DropKeys,
             drop_kind,
-            k.name.as_deref(),
-            format!("{} ({}) dropped", kind.describe(), k.columns.join(", ")),
+            c.name().as_deref(),
+            format!("{} dropped", c.describe(kind)),
             vec![Statement::DropConstraint {
                 table: t.clone(),
-                constraint: def(k),
+                constraint: c.def(kind),
             }],
             None,
         );
     }
     for ni in added {
         rebuild |= sqlite;
-        let k = &new[ni];
+        let c = &new[ni];
         pend(
-            Phase::AddKeys,
+            add_phase,
             add_kind,
-            k.name.as_deref(),
-            format!("{} ({})", kind.describe(), k.columns.join(", ")),
+            c.name().as_deref(),
+            c.describe(kind),
             vec![Statement::AddConstraint {
                 table: t.clone(),
-                constraint: def(k),
+                constraint: c.def(kind),
             }],
             None,
         );

@@ -2,7 +2,7 @@
 //! a database's catalog, as tables of column, constraint and index
 //! definitions with their final names.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::ddl::{create_plan, DdlOptions, Step};
 use crate::dialect::Dialect;
@@ -79,7 +79,7 @@ impl TableState {
             create: Vec::new(),
             deferred: Vec::new(),
             renamed_from: None,
-            column_renames: HashMap::new(),
+            column_renames: HashMap::default(),
         }
     }
 
@@ -178,7 +178,7 @@ impl Schema {
             }
         };
         let mut tables: Vec<TableState> = Vec::new();
-        let mut at: HashMap<TableRef, usize> = HashMap::new();
+        let mut at: HashMap<TableRef, usize> = HashMap::default();
         let mut views = Vec::new();
         // The plan is consumed: its statements move into the tables, with
         // one copy each for `create` instead of two.

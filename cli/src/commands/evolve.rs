@@ -180,16 +180,24 @@ pub(crate) fn run_diff(a: &DiffArgs, plugins: &Plugins) -> Result<(), Failure> {
             });
         }
         let dialect = a.dialect;
-        let (old_md, new_md) = (
-            load_for(&doc(&a.file), dialect, plugins)?,
-            load_for(&doc(new), dialect, plugins)?,
-        );
         let options = nomenclator::ddl::DdlOptions::default();
-        let mut old = Schema::from_metadata(&old_md, dialect, &options, None)?;
+        let side = |file: &PathBuf| -> Result<Schema, Failure> {
+            let md = load_for(&doc(file), dialect, plugins)?;
+            Ok(Schema::from_metadata(&md, dialect, &options, None)?)
+        };
+        // The two sides are independent: one on each of two threads.
+        let (old, new) = std::thread::scope(|scope| {
+            let old = scope.spawn(|| side(&a.file));
+            let new = side(new);
+            let old = old
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (old, new)
+        });
+        let mut old = old?;
         // What the server named, as it would have named it.
         old.predict_server_names(dialect);
-        let new = Schema::from_metadata(&new_md, dialect, &options, None)?;
-        let migration = diff(&old, &new, dialect)?;
+        let migration = diff(&old, &new?, dialect)?;
         return output(&migration, a);
     }
     let doc = doc(&a.file);

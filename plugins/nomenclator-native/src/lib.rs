@@ -247,28 +247,19 @@ fn rules(
 /// foreign keys it adds after them; `None` when a foreign key refers to a
 /// table that is not there (the document is refused for it anyway).
 fn creation_order(tables: &[&Table]) -> Option<Order> {
-    let mut copy = MetaData::without_convention();
-    for t in tables {
-        copy.copy_table(t).ok()?;
-    }
-    let sorted = nomenclator::ddl::sort_tables_and_constraints(&copy, true).ok()?;
-    let at: HashMap<TableRef, usize> = tables
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.key(), i))
-        .collect();
+    let order = nomenclator::ddl::table_order(tables, true).ok()?;
     Some(Order {
-        tables: sorted
-            .tables
-            .iter()
-            .map(|r| at.get(r).copied())
-            .collect::<Option<_>>()?,
-        deferred: sorted
-            .deferred
-            .iter()
-            .map(|d| at.get(&d.table).map(|&t| (t, d.constraint)))
-            .collect::<Option<_>>()?,
+        tables: order.tables,
+        deferred: order.deferred,
     })
+}
+
+/// Whether an object of `t` waits for a name.
+fn has_pending(t: &Table) -> bool {
+    let pending = |n: &Name| matches!(n, Name::Pending);
+    t.primary_key().is_some_and(|pk| pending(&pk.name))
+        || t.constraints().iter().any(|c| pending(c.name()))
+        || t.indexes().iter().any(|ix| pending(&ix.name))
 }
 
 /// The name of the object of `t` at `at`.
@@ -339,6 +330,11 @@ impl Listener for NativeNames {
     fn tables_complete(&mut self, ev: &mut TablesComplete<'_>) -> ListenerResult {
         let catalog = ev.catalog;
         let tables: Vec<&Table> = catalog.tables().collect();
+        // Where a convention named everything, the server names nothing:
+        // no object is ours, and there is nothing to choose.
+        if self.given.is_empty() && !tables.iter().any(|t| has_pending(t)) {
+            return Ok(());
+        }
         let Some(order) = creation_order(&tables) else {
             return Ok(());
         };
