@@ -37,23 +37,39 @@ fn nomenclator() -> Command {
     c
 }
 
-/// The pairs: (id, directory).
+/// The pairs: (id, directory). The shared corpus (`tests/corpus/evolve`,
+/// 40 pairs) and the cases made by `bench/evolve_pairs.py` that once
+/// failed (`tests/evolve-regressions`); or, when `EVOLVE_CORPUS` names a
+/// folder of pairs, those alone.
 fn pairs() -> Vec<(String, PathBuf)> {
-    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("tests/corpus/evolve");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    assert!(
-        dirs.len() >= 40,
-        "the evolve corpus has {} pairs",
-        dirs.len()
-    );
-    dirs.into_iter()
-        .map(|d| (d.file_name().unwrap().to_string_lossy().into_owned(), d))
-        .collect()
+    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
+    let folders = match std::env::var_os("EVOLVE_CORPUS") {
+        Some(dir) => vec![(PathBuf::from(dir), 1)],
+        None => vec![
+            (root.join("tests/corpus/evolve"), 40),
+            (root.join("tests/evolve-regressions"), 1),
+        ],
+    };
+    let mut out = Vec::new();
+    for (folder, least) in folders {
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_dir())
+            .collect();
+        dirs.sort();
+        assert!(
+            dirs.len() >= least,
+            "{} has {} pairs",
+            folder.display(),
+            dirs.len()
+        );
+        out.extend(
+            dirs.into_iter()
+                .map(|d| (d.file_name().unwrap().to_string_lossy().into_owned(), d)),
+        );
+    }
+    out
 }
 
 /// One server: how to empty it, its URL, the schemas of its documents.

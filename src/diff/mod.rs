@@ -672,6 +672,14 @@ fn column_pairs(o: &TableState, n: &TableState) -> HashMap<String, String> {
 /// A definition, written so that equal definitions are equal keys.
 type Sig = String;
 
+/// The passes of [`pair_up`].
+#[derive(Clone, Copy)]
+enum Pass {
+    SameName,
+    Unnamed,
+    Renamed,
+}
+
 /// Pairs old and new objects of one kind by definition: first those whose
 /// names agree too, then the rest (renamed). `None` as a new name takes any.
 fn pair_up(
@@ -682,7 +690,10 @@ fn pair_up(
     let mut old_done = vec![false; old.len()];
     let mut new_done = vec![false; new.len()];
     let mut pairs = Vec::new();
-    for strict in [true, false] {
+    // First the named objects whose names agree, then the unnamed ones
+    // (which take any name), then the rest: an unnamed object never takes
+    // the one whose name another object of the same definition has.
+    for pass in [Pass::SameName, Pass::Unnamed, Pass::Renamed] {
         for (ni, (ns, nn)) in new.iter().enumerate() {
             if new_done[ni] {
                 continue;
@@ -690,12 +701,13 @@ fn pair_up(
             let hit = old.iter().enumerate().position(|(oi, (os, on))| {
                 !old_done[oi]
                     && os == ns
-                    && (!strict
-                        || match (on, nn) {
-                            (_, None) => true,
-                            (None, Some(_)) => false,
-                            (Some(a), Some(b)) => ctx.names_equal(a, b),
-                        })
+                    && match (pass, on, nn) {
+                        (Pass::SameName, Some(a), Some(b)) => ctx.names_equal(a, b),
+                        (Pass::SameName, _, _) => false,
+                        (Pass::Unnamed, _, None) => true,
+                        (Pass::Unnamed, _, Some(_)) => false,
+                        (Pass::Renamed, _, _) => true,
+                    }
             });
             if let Some(oi) = hit {
                 old_done[oi] = true;
@@ -1181,12 +1193,13 @@ fn table_changes(
     let mut kept_fks: Vec<Vec<String>> = Vec::new();
     for (oi, ni) in pairs {
         let (of, nf) = (&o.foreign_keys[oi], &n.foreign_keys[ni]);
-        let readd = renamed(ctx, &of.name, &nf.name)
-            && !(dialect.can_rename_constraint(Kind::ForeignKey) && of.name.is_some());
+        let was_renamed = renamed(ctx, &of.name, &nf.name);
+        let readd =
+            was_renamed && !(dialect.can_rename_constraint(Kind::ForeignKey) && of.name.is_some());
         if !readd {
             kept_fks.push(nf.columns.iter().map(|c| c.to_lowercase()).collect());
         }
-        if renamed(ctx, &of.name, &nf.name) {
+        if was_renamed {
             if dialect.can_rename_constraint(Kind::ForeignKey) && of.name.is_some() {
                 b.change(
                     Phase::Renames,
@@ -1489,6 +1502,15 @@ trait Constraint: Clone {
     fn before_rename(&self, new: &Self, kind: Kind) -> ConstraintDef;
     /// How a change names it: `primary key (a, b)`, `check (x > 0)`.
     fn describe(&self, kind: Kind) -> String;
+    /// It, named `name`.
+    fn named(&self, name: Option<String>) -> Self;
+    /// The name the server would give it in old table `t` once the diff's
+    /// renames are made, where that is not the name it has: `None` but
+    /// for a name the server chose after a renamed column.
+    fn server_name_after(&self, ctx: &Ctx<'_>, t: &TableRef, kind: Kind) -> Option<String> {
+        let _ = (ctx, t, kind);
+        None
+    }
 }
 
 impl Constraint for Key {
@@ -1519,6 +1541,36 @@ impl Constraint for Key {
     fn describe(&self, kind: Kind) -> String {
         format!("{} ({})", kind.describe(), self.columns.join(", "))
     }
+
+    fn named(&self, name: Option<String>) -> Self {
+        Key {
+            name,
+            columns: self.columns.clone(),
+        }
+    }
+
+    /// MySQL and MariaDB name an unnamed unique key after its first column
+    /// (`_2`, `_3` where that is taken) and keep the name when the column
+    /// is renamed; a new table would have the new column's name.
+    fn server_name_after(&self, ctx: &Ctx<'_>, t: &TableRef, kind: Kind) -> Option<String> {
+        let mysql = matches!(
+            ctx.dialect.kind(),
+            DialectKind::MySql | DialectKind::MariaDb
+        );
+        if !mysql || kind != Kind::Unique {
+            return None;
+        }
+        let (name, first) = (self.name.as_deref()?, self.columns.first()?);
+        let suffix = name
+            .get(..first.len())
+            .filter(|p| p.eq_ignore_ascii_case(first))
+            .map(|_| &name[first.len()..])?;
+        let numbered = suffix
+            .strip_prefix('_')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        let now = ctx.column_name(t, first);
+        (now != first.as_str() && (suffix.is_empty() || numbered)).then(|| format!("{now}{suffix}"))
+    }
 }
 
 impl Constraint for CheckDef {
@@ -1540,6 +1592,13 @@ impl Constraint for CheckDef {
 
     fn describe(&self, _kind: Kind) -> String {
         format!("check ({})", self.sql.trim())
+    }
+
+    fn named(&self, name: Option<String>) -> Self {
+        CheckDef {
+            name,
+            sql: self.sql.clone(),
+        }
     }
 }
 
@@ -1587,7 +1646,11 @@ fn constraints<C: Constraint>(
     let mut rebuild = false;
     for (oi, ni) in pairs {
         let (oc, nc) = (&old[oi], &new[ni]);
-        if renamed(ctx, oc.name(), nc.name()) {
+        let target = match nc.name() {
+            Some(_) => nc.clone(),
+            None => nc.named(oc.server_name_after(ctx, &o.table, kind)),
+        };
+        if renamed(ctx, oc.name(), target.name()) {
             rebuild |= sqlite;
             rename_or_readd(
                 b,
@@ -1596,9 +1659,9 @@ fn constraints<C: Constraint>(
                 t,
                 kind,
                 oc.name().as_deref(),
-                nc.name().as_deref().unwrap_or(""),
-                oc.before_rename(nc, kind),
-                nc.def(kind),
+                target.name().as_deref().unwrap_or(""),
+                oc.before_rename(&target, kind),
+                target.def(kind),
             );
         }
     }
@@ -1802,9 +1865,14 @@ fn is_runner_table(name: &str) -> bool {
     RUNNER_TABLES.iter().any(|r| r.eq_ignore_ascii_case(name))
 }
 
-/// Dropped tables, each before the dropped tables it refers to.
+/// Dropped tables, each before the dropped tables it refers to; ties by
+/// (schema, name), so that a document and a catalog, which list tables in
+/// orders of their own, give the same script.
 fn drop_order<'a>(tables: &[&'a TableState]) -> Vec<&'a TableState> {
     let mut left: Vec<&TableState> = tables.to_vec();
+    left.sort_by(|a, b| {
+        (a.table.schema.as_deref(), &a.table.name).cmp(&(b.table.schema.as_deref(), &b.table.name))
+    });
     let mut out = Vec::new();
     while !left.is_empty() {
         let free = left.iter().position(|t| {
@@ -1839,6 +1907,35 @@ fn has_cycle(tables: &[&TableState]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tables_are_dropped_in_one_order_whatever_order_they_come_in() {
+        let t = |name: &str, refers: Option<&str>| {
+            let mut t = TableState::new(TableRef::new(None, name));
+            if let Some(r) = refers {
+                t.foreign_keys.push(ForeignKeyDef {
+                    name: None,
+                    columns: vec!["x".into()],
+                    referred_table: TableRef::new(None, r),
+                    referred_columns: vec!["id".into()],
+                    on_delete: None,
+                    on_update: None,
+                });
+            }
+            t
+        };
+        let (a, b, c) = (t("city", None), t("note", None), t("line", Some("city")));
+        let names = |order: Vec<&TableState>| {
+            order
+                .iter()
+                .map(|t| t.table.name.clone())
+                .collect::<Vec<_>>()
+        };
+        let one = names(drop_order(&[&a, &b, &c]));
+        assert_eq!(one, ["line", "city", "note"]);
+        assert_eq!(names(drop_order(&[&c, &b, &a])), one);
+        assert_eq!(names(drop_order(&[&b, &a, &c])), one);
+    }
     use crate::ddl::DdlOptions;
     use crate::dialect::PostgreSql;
     use crate::{Column, MetaData, Table, View};

@@ -53,6 +53,9 @@ pub(crate) struct TableState {
     pub foreign_keys: Vec<ForeignKeyDef>,
     pub uniques: Vec<Key>,
     pub checks: Vec<CheckDef>,
+    /// The columns of the first `checks`, those written in their column's
+    /// definition (a document's side only).
+    pub inline_checks: Vec<String>,
     pub indexes: Vec<IndexState>,
     /// The table's statements as a create plan makes it (the document's
     /// side), for creating or rebuilding it.
@@ -66,7 +69,7 @@ pub(crate) struct TableState {
 }
 
 impl TableState {
-    fn new(table: TableRef) -> Self {
+    pub(crate) fn new(table: TableRef) -> Self {
         TableState {
             table,
             comment: None,
@@ -75,6 +78,7 @@ impl TableState {
             foreign_keys: Vec::new(),
             uniques: Vec::new(),
             checks: Vec::new(),
+            inline_checks: Vec::new(),
             indexes: Vec::new(),
             create: Vec::new(),
             deferred: Vec::new(),
@@ -200,6 +204,7 @@ impl Schema {
                         let mut col = col.clone();
                         for ck in col.checks.drain(..) {
                             t.checks.push(ck);
+                            t.inline_checks.push(col.name.clone());
                         }
                         t.columns.push(col);
                     }
@@ -322,8 +327,10 @@ impl Schema {
     /// Gives the objects the document leaves unnamed the names a MySQL or
     /// MariaDB server gives them (a unique key its first column's name,
     /// with `_2`, `_3` where that is taken; a foreign key
-    /// `<table>_ibfk_<n>`), so that an old document's objects can be
-    /// dropped by name in an offline diff. Other dialects: unchanged
+    /// `<table>_ibfk_<n>`; a check `<table>_chk_<n>` on MySQL, on MariaDB
+    /// its column's name when written in the column's definition and
+    /// `CONSTRAINT_<n>` otherwise), so that an old document's objects can
+    /// be dropped by name in an offline diff. Other dialects: unchanged
     /// (PostgreSQL's names come from the native naming plugin).
     pub fn predict_server_names(&mut self, dialect: &dyn Dialect) {
         if !matches!(dialect.kind(), DialectKind::MySql | DialectKind::MariaDb) {
@@ -360,6 +367,39 @@ impl Schema {
                     n += 1;
                     f.name = Some(format!("{}_ibfk_{n}", t.table.name));
                 }
+            }
+            let mariadb = dialect.kind() == DialectKind::MariaDb;
+            let mut taken: Vec<String> = t
+                .checks
+                .iter()
+                .filter_map(|c| c.name.as_deref().map(str::to_lowercase))
+                .collect();
+            if mariadb {
+                for (c, column) in t.checks.iter_mut().zip(&t.inline_checks) {
+                    if c.name.is_none() {
+                        taken.push(column.to_lowercase());
+                        c.name = Some(column.clone());
+                    }
+                }
+            }
+            let mut n = 1;
+            for c in &mut t.checks {
+                if c.name.is_some() {
+                    continue;
+                }
+                let name = loop {
+                    let name = if mariadb {
+                        format!("CONSTRAINT_{n}")
+                    } else {
+                        format!("{}_chk_{n}", t.table.name)
+                    };
+                    n += 1;
+                    if !taken.contains(&name.to_lowercase()) {
+                        break name;
+                    }
+                };
+                taken.push(name.to_lowercase());
+                c.name = Some(name);
             }
         }
     }
