@@ -264,20 +264,44 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
         check_sql(sql, &self.capabilities().lexical, place)
     }
 
-    /// The dialect's spelling of a portable type; other type text passes unchanged.
+    /// The dialect's spelling of a portable type; other type text passes
+    /// unchanged. Written by [`push_type_sql`](Dialect::push_type_sql),
+    /// which is what a dialect overrides.
     fn type_sql(&self, ty: &ColumnType) -> Result<String, DialectError> {
-        default_type_sql(self, ty)
+        let mut out = String::new();
+        self.push_type_sql(&mut out, ty)?;
+        Ok(out)
+    }
+
+    /// Appends the type as [`type_sql`](Dialect::type_sql) spells it; on
+    /// error `out` is left as it was. Default: [`default_push_type_sql`].
+    fn push_type_sql(&self, out: &mut String, ty: &ColumnType) -> Result<(), DialectError> {
+        default_push_type_sql(self, out, ty)
     }
 
     /// The type of an auto-increment primary-key column of type `ty`.
     fn auto_increment_type_sql(&self, ty: &ColumnType) -> Result<String, DialectError> {
-        match (self.capabilities().auto_increment, ty) {
-            (AutoIncrement::SerialTypes, ColumnType::Integer) => Ok("SERIAL".into()),
-            (AutoIncrement::SerialTypes, ColumnType::BigInt) => Ok("BIGSERIAL".into()),
-            (AutoIncrement::SerialTypes, ColumnType::SmallInt) => Ok("SMALLSERIAL".into()),
-            (AutoIncrement::IntegerRowId, _) => Ok("INTEGER".into()),
-            _ => self.type_sql(ty),
-        }
+        let mut out = String::new();
+        self.push_auto_increment_type_sql(&mut out, ty)?;
+        Ok(out)
+    }
+
+    /// Appends the type as [`auto_increment_type_sql`](Dialect::auto_increment_type_sql)
+    /// spells it.
+    fn push_auto_increment_type_sql(
+        &self,
+        out: &mut String,
+        ty: &ColumnType,
+    ) -> Result<(), DialectError> {
+        let serial = match (self.capabilities().auto_increment, ty) {
+            (AutoIncrement::SerialTypes, ColumnType::Integer) => "SERIAL",
+            (AutoIncrement::SerialTypes, ColumnType::BigInt) => "BIGSERIAL",
+            (AutoIncrement::SerialTypes, ColumnType::SmallInt) => "SMALLSERIAL",
+            (AutoIncrement::IntegerRowId, _) => "INTEGER",
+            _ => return self.push_type_sql(out, ty),
+        };
+        out.push_str(serial);
+        Ok(())
     }
 
     /// `statement` as SQL, without a trailing `;`.
@@ -596,14 +620,13 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
     /// auto-increment keyword, inline checks and comment.
     fn write_column(&self, c: &ColumnDef, out: &mut String) -> Result<(), DialectError> {
         let caps = self.capabilities();
-        let ty = if c.auto_increment {
-            self.auto_increment_type_sql(&c.ty)?
-        } else {
-            self.type_sql(&c.ty)?
-        };
         self.push_quoted(out, &c.name);
         out.push(' ');
-        out.push_str(&ty);
+        if c.auto_increment {
+            self.push_auto_increment_type_sql(out, &c.ty)?;
+        } else {
+            self.push_type_sql(out, &c.ty)?;
+        }
         if let Some(def) = &c.default {
             out.push_str(" DEFAULT ");
             out.push_str(def);
@@ -872,7 +895,7 @@ fn push_sql_comment(out: &mut String, text: &str) {
 }
 
 /// A dialect's reserved words, in lower case, looked up case-insensitively
-/// through a hash set made on first use (every rendered identifier is
+/// through an index made on first use (every rendered identifier is
 /// looked up).
 ///
 /// ```
@@ -883,7 +906,22 @@ fn push_sql_comment(out: &mut String, text: &str) {
 /// ```
 pub struct ReservedWords {
     words: &'static [&'static str],
-    set: once_cell::sync::OnceCell<rustc_hash::FxHashSet<&'static str>>,
+    index: once_cell::sync::OnceCell<WordIndex>,
+}
+
+/// The words of a [`ReservedWords`] as a set of bytes, and for each first
+/// byte the lengths of the words that start with it: most identifiers are
+/// ruled out by those two before anything is lower-cased or hashed.
+struct WordIndex {
+    set: rustc_hash::FxHashSet<&'static [u8]>,
+    /// Bit `n` of entry `b`: a word of `n` bytes (31 for 31 or more)
+    /// starts with the byte `b`.
+    lengths: [u32; 256],
+}
+
+/// The bit of [`WordIndex::lengths`] for a word of `len` bytes.
+fn length_bit(len: usize) -> u32 {
+    1 << len.min(31)
 }
 
 impl ReservedWords {
@@ -891,7 +929,7 @@ impl ReservedWords {
     pub const fn new(words: &'static [&'static str]) -> Self {
         ReservedWords {
             words,
-            set: once_cell::sync::OnceCell::new(),
+            index: once_cell::sync::OnceCell::new(),
         }
     }
 
@@ -902,12 +940,34 @@ impl ReservedWords {
 
     /// Whether `word` is one of them, case-insensitively.
     pub fn contains(&self, word: &str) -> bool {
-        let set = self
-            .set
-            .get_or_init(|| self.words.iter().copied().collect());
-        // A word longer than the lower-casing buffer is longer than any
-        // reserved word (checked by a test below).
-        crate::text::with_ascii_lowercase(word, |w| set.contains(w)).unwrap_or(false)
+        let index = self.index.get_or_init(|| {
+            let mut lengths = [0u32; 256];
+            for w in self.words {
+                if let Some(&first) = w.as_bytes().first() {
+                    lengths[usize::from(first)] |= length_bit(w.len());
+                }
+            }
+            WordIndex {
+                set: self.words.iter().map(|w| w.as_bytes()).collect(),
+                lengths,
+            }
+        });
+        let bytes = word.as_bytes();
+        let Some(&first) = bytes.first() else {
+            return false;
+        };
+        if index.lengths[usize::from(first.to_ascii_lowercase())] & length_bit(bytes.len()) == 0 {
+            return false;
+        }
+        // A word longer than the buffer is longer than any reserved word
+        // (checked by a test below).
+        let mut buf = [0u8; crate::text::LOWERCASE_MAX];
+        let Some(lower) = buf.get_mut(..bytes.len()) else {
+            return false;
+        };
+        lower.copy_from_slice(bytes);
+        lower.make_ascii_lowercase();
+        index.set.contains(&*lower)
     }
 }
 
@@ -922,30 +982,51 @@ pub fn default_type_sql<D: Dialect + ?Sized>(
     d: &D,
     ty: &ColumnType,
 ) -> Result<String, DialectError> {
-    Ok(match ty {
-        ColumnType::Integer => "INTEGER".into(),
-        ColumnType::BigInt => "BIGINT".into(),
-        ColumnType::SmallInt => "SMALLINT".into(),
-        ColumnType::Varchar(Some(n)) => format!("VARCHAR({n})"),
+    let mut out = String::new();
+    default_push_type_sql(d, &mut out, ty)?;
+    Ok(out)
+}
+
+/// Appends the common spelling of `ty` ([`default_type_sql`]) to `out`.
+pub fn default_push_type_sql<D: Dialect + ?Sized>(
+    d: &D,
+    out: &mut String,
+    ty: &ColumnType,
+) -> Result<(), DialectError> {
+    use std::fmt::Write as _;
+    let word = match ty {
+        ColumnType::Integer => "INTEGER",
+        ColumnType::BigInt => "BIGINT",
+        ColumnType::SmallInt => "SMALLINT",
+        ColumnType::Varchar(Some(n)) => {
+            // Writing into a String cannot fail.
+            let _ = write!(out, "VARCHAR({n})");
+            return Ok(());
+        }
         ColumnType::Varchar(None) if d.capabilities().varchar_needs_length => {
             return Err(DialectError::LengthNeeded {
                 dialect: d.name(),
                 ty: ty.to_string(),
             })
         }
-        ColumnType::Varchar(None) => "VARCHAR".into(),
-        ColumnType::Text => "TEXT".into(),
-        ColumnType::Boolean => "BOOLEAN".into(),
-        ColumnType::Numeric(Some((p, s))) => format!("NUMERIC({p}, {s})"),
-        ColumnType::Numeric(None) => "NUMERIC".into(),
-        ColumnType::Float => "FLOAT".into(),
-        ColumnType::Date => "DATE".into(),
-        ColumnType::Timestamp => "TIMESTAMP".into(),
-        ColumnType::Blob => "BLOB".into(),
-        ColumnType::Uuid => "CHAR(32)".into(),
-        ColumnType::Json => "JSON".into(),
-        ColumnType::Other(s) => s.clone(),
-    })
+        ColumnType::Varchar(None) => "VARCHAR",
+        ColumnType::Text => "TEXT",
+        ColumnType::Boolean => "BOOLEAN",
+        ColumnType::Numeric(Some((p, s))) => {
+            let _ = write!(out, "NUMERIC({p}, {s})");
+            return Ok(());
+        }
+        ColumnType::Numeric(None) => "NUMERIC",
+        ColumnType::Float => "FLOAT",
+        ColumnType::Date => "DATE",
+        ColumnType::Timestamp => "TIMESTAMP",
+        ColumnType::Blob => "BLOB",
+        ColumnType::Uuid => "CHAR(32)",
+        ColumnType::Json => "JSON",
+        ColumnType::Other(s) => s,
+    };
+    out.push_str(word);
+    Ok(())
 }
 
 /// The dialect with this name or alias (`postgresql`/`postgres`, `sqlite`, `mysql`, `mariadb`).

@@ -433,6 +433,14 @@ impl<'m> Checker<'m, '_> {
 
     /// The first collision in checking order, if any.
     fn first_collision(mut self) -> Option<NamingError> {
+        // Names collide only where hashes do, and usually none do: a set of
+        // the hashes answers that in one pass, without sorting the entries.
+        let mut hashes = rustc_hash::FxHashSet::<u64>::default();
+        hashes.reserve(self.entries.len());
+        if self.entries.iter().all(|e| hashes.insert(e.hash)) {
+            return None;
+        }
+        drop(hashes);
         let mut entries = std::mem::take(&mut self.entries);
         entries.sort_unstable_by_key(|e| (e.hash, e.seq));
         let mut best: Option<(Entry, Entry)> = None;
