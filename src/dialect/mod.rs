@@ -1152,6 +1152,29 @@ mod tests {
         }
     }
 
+    /// The index of reserved words answers as a plain case-insensitive
+    /// search of the list does: every word in any case, and words one
+    /// byte longer or shorter, or with another first byte.
+    #[test]
+    fn reserved_words_are_found_as_a_search_of_the_list_finds_them() {
+        for d in all() {
+            let words = d.reserved_words();
+            let by_search = |w: &str| words.words().iter().any(|r| r.eq_ignore_ascii_case(w));
+            let mut tried = vec![String::new(), "x".repeat(40), "é".into()];
+            for w in words.words() {
+                tried.push(w.to_string());
+                tried.push(w.to_uppercase());
+                tried.push(format!("{w}s"));
+                tried.push(format!("_{w}"));
+                tried.push(w[1..].to_string());
+                tried.push(format!("q{}", &w[1..]));
+            }
+            for w in &tried {
+                assert_eq!(words.contains(w), by_search(w), "{}: {w:?}", d.name());
+            }
+        }
+    }
+
     #[test]
     fn quoting() {
         assert_eq!(PostgreSql.quote("user"), "\"user\"");
