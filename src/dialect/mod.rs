@@ -1019,14 +1019,14 @@ pub fn default_push_type_sql<D: Dialect + ?Sized>(
     out: &mut String,
     ty: &ColumnType,
 ) -> Result<(), DialectError> {
-    use std::fmt::Write as _;
     let word = match ty {
         ColumnType::Integer => "INTEGER",
         ColumnType::BigInt => "BIGINT",
         ColumnType::SmallInt => "SMALLINT",
         ColumnType::Varchar(Some(n)) => {
-            // Writing into a String cannot fail.
-            let _ = write!(out, "VARCHAR({n})");
+            out.push_str("VARCHAR(");
+            push_number(out, *n);
+            out.push(')');
             return Ok(());
         }
         ColumnType::Varchar(None) if d.capabilities().varchar_needs_length => {
@@ -1039,7 +1039,11 @@ pub fn default_push_type_sql<D: Dialect + ?Sized>(
         ColumnType::Text => "TEXT",
         ColumnType::Boolean => "BOOLEAN",
         ColumnType::Numeric(Some((p, s))) => {
-            let _ = write!(out, "NUMERIC({p}, {s})");
+            out.push_str("NUMERIC(");
+            push_number(out, *p);
+            out.push_str(", ");
+            push_number(out, *s);
+            out.push(')');
             return Ok(());
         }
         ColumnType::Numeric(None) => "NUMERIC",
@@ -1053,6 +1057,24 @@ pub fn default_push_type_sql<D: Dialect + ?Sized>(
     };
     out.push_str(word);
     Ok(())
+}
+
+/// Appends `n` in decimal, as `write!` would, without the formatting
+/// machinery (a type's length is written for every such column).
+fn push_number(out: &mut String, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
 }
 
 /// The dialect with this name or alias (`postgresql`/`postgres`, `sqlite`, `mysql`, `mariadb`).
@@ -1235,6 +1257,15 @@ mod tests {
             for n in &names {
                 assert_eq!(d.needs_quoting(n), rule(d, n), "{}: {n:?}", d.name());
             }
+        }
+    }
+
+    #[test]
+    fn numbers_are_written_as_format_writes_them() {
+        for n in [0, 1, 9, 10, 99, 100, 255, 4_096, 65_535, 1_000_000, u32::MAX - 1, u32::MAX] {
+            let mut out = String::from("x");
+            push_number(&mut out, n);
+            assert_eq!(out, format!("x{n}"));
         }
     }
 
