@@ -420,7 +420,10 @@ fn name_errors_come_first_on_one_thread_and_on_two() {
             let made = create_script(&md, d, &o).map(|s| s.into_string());
             if d.capabilities().varchar_needs_length {
                 let err = made.expect_err(&what).to_string();
-                assert!(err.contains("VARCHAR") || err.contains("varchar"), "{what}: {err}");
+                assert!(
+                    err.contains("VARCHAR") || err.contains("varchar"),
+                    "{what}: {err}"
+                );
             } else {
                 made.expect(&what);
             }

@@ -1232,7 +1232,9 @@ mod tests {
     fn needs_quoting_follows_the_rule() {
         let rule = |d: &dyn Dialect, name: &str| {
             let b = name.as_bytes();
-            let start = b.first().is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_');
+            let start = b
+                .first()
+                .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_');
             let rest = b
                 .iter()
                 .all(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'$');
@@ -1242,8 +1244,15 @@ mod tests {
                 || (upper && d.capabilities().folds_to_lower_case)
                 || d.is_reserved(name)
         };
-        let pool = ["a", "Z", "_", "$", "0", "9", " ", "\"", "-", "é", "\u{7f}", "`"];
-        let mut names = vec![String::new(), "select".into(), "SELECT".into(), "user_1".into()];
+        let pool = [
+            "a", "Z", "_", "$", "0", "9", " ", "\"", "-", "é", "\u{7f}", "`",
+        ];
+        let mut names = vec![
+            String::new(),
+            "select".into(),
+            "SELECT".into(),
+            "user_1".into(),
+        ];
         for a in pool {
             names.push(a.to_string());
             for b in pool {
@@ -1262,7 +1271,20 @@ mod tests {
 
     #[test]
     fn numbers_are_written_as_format_writes_them() {
-        for n in [0, 1, 9, 10, 99, 100, 255, 4_096, 65_535, 1_000_000, u32::MAX - 1, u32::MAX] {
+        for n in [
+            0,
+            1,
+            9,
+            10,
+            99,
+            100,
+            255,
+            4_096,
+            65_535,
+            1_000_000,
+            u32::MAX - 1,
+            u32::MAX,
+        ] {
             let mut out = String::from("x");
             push_number(&mut out, n);
             assert_eq!(out, format!("x{n}"));
