@@ -120,25 +120,21 @@ pub(crate) fn read_bounded(
     limit: u64,
     expected: u64,
 ) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read as _;
     let room = usize::try_from(expected.min(limit)).unwrap_or(0);
     let mut buf = Vec::with_capacity(room.saturating_add(CHUNK));
     loop {
         let len = buf.len();
-        buf.resize(len.saturating_add(CHUNK), 0);
-        match reader.read(buf.get_mut(len..).unwrap_or_default()) {
-            Ok(0) => {
-                buf.truncate(len);
-                return Ok(buf);
-            }
-            Ok(n) => buf.truncate(len.saturating_add(n)),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
-                buf.truncate(len);
-                continue;
-            }
+        // Read into the spare room as it is: filling it with zeros first
+        // would write every byte of a large document twice.
+        buf.reserve(CHUNK);
+        match reader.by_ref().take(CHUNK as u64).read_to_end(&mut buf) {
+            Ok(0) => return Ok(buf),
+            Ok(_) => {}
             Err(e) => return Err(ReadError::Io(e)),
         }
         let fresh = buf.get(len..).unwrap_or_default();
-        if let Some(at) = fresh.iter().position(|&b| b == 0) {
+        if let Some(at) = memchr::memchr(0, fresh) {
             let offset = len + at;
             return Err(ReadError::Nul {
                 offset,

@@ -361,3 +361,72 @@ fn custom_ddl_for_some_dialects_runs_on_those() {
         assert_eq!(script.contains("SELECT 'my'"), my, "{}: {script}", d.name());
     }
 }
+
+/// A schema of `n` tables in which table 1 has a `varchar` without a length
+/// (which MySQL refuses while its `CREATE TABLE` is made) and, `colliding`,
+/// two tables declare the same index name and two the same foreign-key name
+/// (a collision on every dialect).
+fn schema_with_late_faults(n: usize, colliding: bool) -> nomenclator::MetaData {
+    use nomenclator::{Column, ForeignKey, Index, MetaData, Table, TableRef};
+    let mut md = MetaData::new();
+    for i in 0..n {
+        let mut t = Table::new(format!("t{i:05}"))
+            .column(Column::new("id", "integer").primary_key())
+            .column(Column::new("parent_id", "integer"));
+        if i == 1 {
+            t = t.column(Column::new("v", "varchar"));
+        }
+        if i > 0 {
+            let mut fk = ForeignKey::new(["parent_id"], TableRef::new(None, "t00000"));
+            if colliding && (i == 2 || i == n - 2) {
+                fk = fk.named("fk_same");
+            }
+            t = t.constraint(fk);
+        }
+        if colliding && (i == 0 || i == n - 1) {
+            t = t.index(Index::new(["parent_id"]).named("ix_same"));
+        }
+        md.add_table(t).unwrap();
+    }
+    md
+}
+
+/// The checks of names (lengths, collisions) come before every other error
+/// of a plan, on one thread (few tables) as on two (many tables, where the
+/// second thread makes them while the first writes statements): a
+/// collision at the last table wins over a statement that fails at table 1.
+#[test]
+fn name_errors_come_first_on_one_thread_and_on_two() {
+    for n in [40, 1_200] {
+        for d in dialect::all() {
+            let o = DdlOptions::default();
+            let what = format!("{n} tables, {}", d.name());
+            let md = schema_with_late_faults(n, true);
+            let names = nomenclator::naming::final_names(&md, &d.name_rules(None))
+                .expect_err("the names collide")
+                .to_string();
+            let results = [
+                create_script(&md, d, &o).map(|s| s.into_string()),
+                drop_script(&md, d, &o).map(|s| s.into_string()),
+                create_plan(&md, d, &o).and_then(|p| p.script()),
+                drop_plan(&md, d, &o).and_then(|p| p.script()),
+            ];
+            for r in results {
+                let err = r.expect_err(&what).to_string();
+                assert!(err.contains(&names), "{what}: {err} (expected {names})");
+            }
+            // Without the collisions, MySQL's refusal of the type is the error.
+            let md = schema_with_late_faults(n, false);
+            let made = create_script(&md, d, &o).map(|s| s.into_string());
+            if d.capabilities().varchar_needs_length {
+                let err = made.expect_err(&what).to_string();
+                assert!(
+                    err.contains("VARCHAR") || err.contains("varchar"),
+                    "{what}: {err}"
+                );
+            } else {
+                made.expect(&what);
+            }
+        }
+    }
+}

@@ -1,6 +1,8 @@
 //! Create and drop plans of a whole metadata: the statements of each table
 //! with final names, resolved types and references, in dependency order.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use rustc_hash::FxHashMap as HashMap;
 
 use super::error::DdlError;
@@ -94,6 +96,11 @@ pub fn drop_script<'d>(
 /// From this many tables, their steps are made on two threads.
 const PARALLEL_TABLES: usize = 512;
 
+/// Into how many runs the tables are cut for the two threads: enough that
+/// neither waits long for the other at the end, few enough that the runs'
+/// partly filled script pieces stay a small part of the script.
+const RUNS: usize = 16;
+
 fn build_create<S: Sink>(
     md: &MetaData,
     dialect: &dyn Dialect,
@@ -101,12 +108,25 @@ fn build_create<S: Sink>(
     sink: S,
 ) -> Result<S, DdlError> {
     let resolved = md.validate()?;
-    let mut b = Builder::new(&resolved, dialect, options, sink)?;
-    let sorted = order_for_create(&resolved, dialect.capabilities().alter_add_constraint)?;
+    let mut b = Builder::new(&resolved, dialect, options, sink);
+    let mut checked = b.check_names_first()?;
+    let made = create_steps(&mut b, &mut checked);
+    // What the checks of names find wrong comes before anything else.
+    checked.unwrap_or_else(|| b.check_names())?;
+    made?;
+    Ok(b.sink)
+}
+
+fn create_steps<S: Sink>(
+    b: &mut Builder<'_, S>,
+    checked: &mut Option<Result<(), DdlError>>,
+) -> Result<(), DdlError> {
+    let md = b.md;
+    let sorted = order_for_create(b.resolved, b.d.capabilities().alter_add_constraint)?;
     let deferred = deferred_by_table(&sorted);
     b.event(EventKind::BeforeCreate, md.custom_ddl(), None)?;
     let tables = md.tables();
-    b.each_table(&sorted.tables, |b, ti| {
+    b.each_table(&sorted.tables, checked, |b, ti| {
         let t = &tables[ti];
         b.event(EventKind::BeforeCreate, t.custom_ddl(), Some(t))?;
         for st in b.table_statements(t, deferred.get(&ti).map_or(&[], Vec::as_slice))? {
@@ -128,8 +148,7 @@ fn build_create<S: Sink>(
         })?;
         b.push(Statement::CreateView(view(v)))?;
     }
-    b.event(EventKind::AfterCreate, md.custom_ddl(), None)?;
-    Ok(b.sink)
+    b.event(EventKind::AfterCreate, md.custom_ddl(), None)
 }
 
 fn build_drop<S: Sink>(
@@ -139,8 +158,20 @@ fn build_drop<S: Sink>(
     sink: S,
 ) -> Result<S, DdlError> {
     let resolved = md.validate()?;
-    let mut b = Builder::new(&resolved, dialect, options, sink)?;
-    let sorted = order_for_drop(&resolved, dialect.capabilities().alter_add_constraint)?;
+    let mut b = Builder::new(&resolved, dialect, options, sink);
+    let mut checked = b.check_names_first()?;
+    let made = drop_steps(&mut b, &mut checked);
+    checked.unwrap_or_else(|| b.check_names())?;
+    made?;
+    Ok(b.sink)
+}
+
+fn drop_steps<S: Sink>(
+    b: &mut Builder<'_, S>,
+    checked: &mut Option<Result<(), DdlError>>,
+) -> Result<(), DdlError> {
+    let md = b.md;
+    let sorted = order_for_drop(b.resolved, b.d.capabilities().alter_add_constraint)?;
     let deferred = deferred_by_table(&sorted);
     b.event(EventKind::BeforeDrop, md.custom_ddl(), None)?;
     for v in md.views().iter().rev() {
@@ -180,7 +211,7 @@ fn build_drop<S: Sink>(
         })?;
     }
     let reversed: Vec<usize> = sorted.tables.iter().rev().copied().collect();
-    b.each_table(&reversed, |b, ti| {
+    b.each_table(&reversed, checked, |b, ti| {
         let t = &tables[ti];
         b.event(EventKind::BeforeDrop, t.custom_ddl(), Some(t))?;
         // What would create the table again, kept by a plan (a script has
@@ -198,8 +229,7 @@ fn build_drop<S: Sink>(
         })?;
         b.event(EventKind::AfterDrop, t.custom_ddl(), Some(t))
     })?;
-    b.event(EventKind::AfterDrop, md.custom_ddl(), None)?;
-    Ok(b.sink)
+    b.event(EventKind::AfterDrop, md.custom_ddl(), None)
 }
 
 /// Where a plan's steps go as they are made: kept (a [`Plan`]'s steps) or
@@ -283,49 +313,89 @@ struct Builder<'a, S> {
 }
 
 impl<'a, S: Sink> Builder<'a, S> {
-    /// Checks what must hold before any statement is made (references
-    /// were checked by validating): identifier lengths, then final names.
+    /// A builder of plans of `resolved` for `d`, into `sink`.
     fn new(
         resolved: &'a Resolved<'a>,
         d: &'a dyn Dialect,
         options: &'a DdlOptions,
         sink: S,
-    ) -> Result<Self, DdlError> {
-        let md = resolved.metadata();
-        let rules = d.name_rules(options.max_identifier_length);
-        if d.capabilities().schemas_are_files {
-            check_schema_file_names(md, d)?;
-        }
-        check_identifier_lengths(md, &rules)?;
-        check_final_names(md, &rules)?;
-        Ok(Builder {
-            md,
+    ) -> Self {
+        Builder {
+            md: resolved.metadata(),
             resolved,
             d,
             options,
-            rules,
+            rules: d.name_rules(options.max_identifier_length),
             sink,
-        })
+        }
+    }
+
+    /// Checks what must hold before any statement is made (references
+    /// were checked by validating): schema file names, identifier lengths,
+    /// then final names. Their errors come before any other of the plan.
+    fn check_names(&self) -> Result<(), DdlError> {
+        let md = self.md;
+        if self.d.capabilities().schemas_are_files {
+            check_schema_file_names(md, self.d)?;
+        }
+        check_identifier_lengths(md, &self.rules)?;
+        check_final_names(md, &self.rules)?;
+        Ok(())
+    }
+
+    /// The checks of names, made now for a schema whose tables are made
+    /// on one thread (`Some`, never an error), or left for the second
+    /// thread of [`each_table`](Self::each_table) (`None`).
+    fn check_names_first(&self) -> Result<Option<Result<(), DdlError>>, DdlError> {
+        if self.md.tables().len() >= PARALLEL_TABLES {
+            return Ok(None);
+        }
+        self.check_names()?;
+        Ok(Some(Ok(())))
     }
 
     fn push(&mut self, st: Statement) -> Result<(), DdlError> {
         self.sink.step(Step::Statement(st))
     }
 
-    /// `each` of every table position in `order`, in order; on two threads
-    /// for many tables (the second half into a fork of the sink, joined
-    /// after), all on this one otherwise or if no thread can be had. The
-    /// first error in table order wins, as on one thread.
+    /// `each` of every table position in `order`, in order. For many
+    /// tables, on two threads: the tables are cut into runs, which each
+    /// thread takes in turn into a fork of the sink, joined in order
+    /// after; the second thread first makes the checks of names (into
+    /// `checked`), which would otherwise keep the first waiting. All on
+    /// this thread for few tables or if no thread can be had. The first
+    /// error in table order wins, as on one thread.
     fn each_table(
         &mut self,
         order: &[usize],
+        checked: &mut Option<Result<(), DdlError>>,
         each: impl Fn(&mut Self, usize) -> Result<(), DdlError> + Sync,
     ) -> Result<(), DdlError> {
         let serial = |b: &mut Self, part: &[usize]| part.iter().try_for_each(|&ti| each(b, ti));
         if order.len() < PARALLEL_TABLES {
             return serial(self, order);
         }
-        let (first, second) = order.split_at(order.len() / 2);
+        let runs: Vec<&[usize]> = order.chunks(order.len().div_ceil(RUNS)).collect();
+        let next = AtomicUsize::new(0);
+        // The first run that failed: later ones are not worth making.
+        let failed = AtomicUsize::new(usize::MAX);
+        let work = |b: &mut Self| {
+            let mut done = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= runs.len() || i > failed.load(Ordering::Relaxed) {
+                    return done;
+                }
+                let mut sink = b.sink.fork();
+                std::mem::swap(&mut b.sink, &mut sink);
+                let made = serial(b, runs[i]);
+                std::mem::swap(&mut b.sink, &mut sink);
+                if made.is_err() {
+                    failed.fetch_min(i, Ordering::Relaxed);
+                }
+                done.push((i, made.map(|()| sink)));
+            }
+        };
         let mut other = Builder {
             md: self.md,
             resolved: self.resolved,
@@ -334,21 +404,30 @@ impl<'a, S: Sink> Builder<'a, S> {
             rules: self.rules.clone(),
             sink: self.sink.fork(),
         };
-        let (mine, theirs) = std::thread::scope(|s| {
-            let helper = std::thread::Builder::new()
-                .spawn_scoped(s, || serial(&mut other, second).map(|()| other.sink));
+        let check = checked.is_none();
+        let (mut done, theirs) = std::thread::scope(|s| {
+            let helper = std::thread::Builder::new().spawn_scoped(s, || {
+                let names = check.then(|| other.check_names());
+                (names, work(&mut other))
+            });
             match helper {
                 Ok(h) => {
-                    let mine = serial(self, first);
+                    let mine = work(self);
                     let theirs = h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
                     (mine, Some(theirs))
                 }
-                Err(_) => (serial(self, order), None),
+                Err(_) => (work(self), None),
             }
         });
-        mine?;
-        if let Some(theirs) = theirs {
-            self.sink.join(theirs?);
+        if let Some((names, theirs)) = theirs {
+            if names.is_some() {
+                *checked = names;
+            }
+            done.extend(theirs);
+        }
+        done.sort_unstable_by_key(|&(i, _)| i);
+        for (_, made) in done {
+            self.sink.join(made?);
         }
         Ok(())
     }

@@ -191,14 +191,18 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
         if !legal_start {
             return true;
         }
-        let mut upper = false;
-        for &b in &bytes[1..] {
-            if !(b.is_ascii_alphanumeric() || b == b'_' || b == b'$') {
-                return true;
-            }
-            upper |= b.is_ascii_uppercase();
+        // One table lookup per byte, without a branch: names are short,
+        // and every rendered identifier passes here.
+        let (mut all, mut any) = (IDENT_PLAIN, 0);
+        for &b in bytes {
+            let class = IDENT_CLASS[usize::from(b)];
+            all &= class;
+            any |= class;
         }
-        upper |= bytes[0].is_ascii_uppercase();
+        if all & IDENT_PLAIN == 0 {
+            return true;
+        }
+        let upper = any & IDENT_UPPER != 0;
         (upper && self.capabilities().folds_to_lower_case) || self.is_reserved(name)
     }
 
@@ -264,20 +268,44 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
         check_sql(sql, &self.capabilities().lexical, place)
     }
 
-    /// The dialect's spelling of a portable type; other type text passes unchanged.
+    /// The dialect's spelling of a portable type; other type text passes
+    /// unchanged. Written by [`push_type_sql`](Dialect::push_type_sql),
+    /// which is what a dialect overrides.
     fn type_sql(&self, ty: &ColumnType) -> Result<String, DialectError> {
-        default_type_sql(self, ty)
+        let mut out = String::new();
+        self.push_type_sql(&mut out, ty)?;
+        Ok(out)
+    }
+
+    /// Appends the type as [`type_sql`](Dialect::type_sql) spells it; on
+    /// error `out` is left as it was. Default: [`default_push_type_sql`].
+    fn push_type_sql(&self, out: &mut String, ty: &ColumnType) -> Result<(), DialectError> {
+        default_push_type_sql(self, out, ty)
     }
 
     /// The type of an auto-increment primary-key column of type `ty`.
     fn auto_increment_type_sql(&self, ty: &ColumnType) -> Result<String, DialectError> {
-        match (self.capabilities().auto_increment, ty) {
-            (AutoIncrement::SerialTypes, ColumnType::Integer) => Ok("SERIAL".into()),
-            (AutoIncrement::SerialTypes, ColumnType::BigInt) => Ok("BIGSERIAL".into()),
-            (AutoIncrement::SerialTypes, ColumnType::SmallInt) => Ok("SMALLSERIAL".into()),
-            (AutoIncrement::IntegerRowId, _) => Ok("INTEGER".into()),
-            _ => self.type_sql(ty),
-        }
+        let mut out = String::new();
+        self.push_auto_increment_type_sql(&mut out, ty)?;
+        Ok(out)
+    }
+
+    /// Appends the type as [`auto_increment_type_sql`](Dialect::auto_increment_type_sql)
+    /// spells it.
+    fn push_auto_increment_type_sql(
+        &self,
+        out: &mut String,
+        ty: &ColumnType,
+    ) -> Result<(), DialectError> {
+        let serial = match (self.capabilities().auto_increment, ty) {
+            (AutoIncrement::SerialTypes, ColumnType::Integer) => "SERIAL",
+            (AutoIncrement::SerialTypes, ColumnType::BigInt) => "BIGSERIAL",
+            (AutoIncrement::SerialTypes, ColumnType::SmallInt) => "SMALLSERIAL",
+            (AutoIncrement::IntegerRowId, _) => "INTEGER",
+            _ => return self.push_type_sql(out, ty),
+        };
+        out.push_str(serial);
+        Ok(())
     }
 
     /// `statement` as SQL, without a trailing `;`.
@@ -586,14 +614,13 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
     /// auto-increment keyword, inline checks and comment.
     fn write_column(&self, c: &ColumnDef, out: &mut String) -> Result<(), DialectError> {
         let caps = self.capabilities();
-        let ty = if c.auto_increment {
-            self.auto_increment_type_sql(&c.ty)?
-        } else {
-            self.type_sql(&c.ty)?
-        };
         self.push_quoted(out, &c.name);
         out.push(' ');
-        out.push_str(&ty);
+        if c.auto_increment {
+            self.push_auto_increment_type_sql(out, &c.ty)?;
+        } else {
+            self.push_type_sql(out, &c.ty)?;
+        }
         if let Some(def) = &c.default {
             out.push_str(" DEFAULT ");
             out.push_str(def);
@@ -839,6 +866,28 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
     }
 }
 
+/// [`IDENT_CLASS`]: the byte may stand in an unquoted name (an ASCII
+/// letter or digit, `_` or `$`; where it may start one is checked apart).
+const IDENT_PLAIN: u8 = 1;
+/// [`IDENT_CLASS`]: the byte is an upper-case ASCII letter.
+const IDENT_UPPER: u8 = 2;
+/// What each byte is in a name, for [`Dialect::needs_quoting`].
+const IDENT_CLASS: [u8; 256] = {
+    let mut class = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        if b.is_ascii_alphanumeric() || b == b'_' || b == b'$' {
+            class[i] = IDENT_PLAIN;
+        }
+        if b.is_ascii_uppercase() {
+            class[i] |= IDENT_UPPER;
+        }
+        i += 1;
+    }
+    class
+};
+
 /// Appends `'text'`, each quote doubled and, where `backslash`, each
 /// backslash doubled.
 /// `ALTER TABLE table RENAME <what> from TO to`.
@@ -881,7 +930,7 @@ fn push_sql_comment(out: &mut String, text: &str) {
 }
 
 /// A dialect's reserved words, in lower case, looked up case-insensitively
-/// through a hash set made on first use (every rendered identifier is
+/// through an index made on first use (every rendered identifier is
 /// looked up).
 ///
 /// ```
@@ -892,7 +941,22 @@ fn push_sql_comment(out: &mut String, text: &str) {
 /// ```
 pub struct ReservedWords {
     words: &'static [&'static str],
-    set: once_cell::sync::OnceCell<rustc_hash::FxHashSet<&'static str>>,
+    index: once_cell::sync::OnceCell<WordIndex>,
+}
+
+/// The words of a [`ReservedWords`] as a set of bytes, and for each first
+/// byte the lengths of the words that start with it: most identifiers are
+/// ruled out by those two before anything is lower-cased or hashed.
+struct WordIndex {
+    set: rustc_hash::FxHashSet<&'static [u8]>,
+    /// Bit `n` of entry `b`: a word of `n` bytes (31 for 31 or more)
+    /// starts with the byte `b`.
+    lengths: [u32; 256],
+}
+
+/// The bit of [`WordIndex::lengths`] for a word of `len` bytes.
+fn length_bit(len: usize) -> u32 {
+    1 << len.min(31)
 }
 
 impl ReservedWords {
@@ -900,7 +964,7 @@ impl ReservedWords {
     pub const fn new(words: &'static [&'static str]) -> Self {
         ReservedWords {
             words,
-            set: once_cell::sync::OnceCell::new(),
+            index: once_cell::sync::OnceCell::new(),
         }
     }
 
@@ -911,12 +975,34 @@ impl ReservedWords {
 
     /// Whether `word` is one of them, case-insensitively.
     pub fn contains(&self, word: &str) -> bool {
-        let set = self
-            .set
-            .get_or_init(|| self.words.iter().copied().collect());
-        // A word longer than the lower-casing buffer is longer than any
-        // reserved word (checked by a test below).
-        crate::text::with_ascii_lowercase(word, |w| set.contains(w)).unwrap_or(false)
+        let index = self.index.get_or_init(|| {
+            let mut lengths = [0u32; 256];
+            for w in self.words {
+                if let Some(&first) = w.as_bytes().first() {
+                    lengths[usize::from(first)] |= length_bit(w.len());
+                }
+            }
+            WordIndex {
+                set: self.words.iter().map(|w| w.as_bytes()).collect(),
+                lengths,
+            }
+        });
+        let bytes = word.as_bytes();
+        let Some(&first) = bytes.first() else {
+            return false;
+        };
+        if index.lengths[usize::from(first.to_ascii_lowercase())] & length_bit(bytes.len()) == 0 {
+            return false;
+        }
+        // A word longer than the buffer is longer than any reserved word
+        // (checked by a test below).
+        let mut buf = [0u8; crate::text::LOWERCASE_MAX];
+        let Some(lower) = buf.get_mut(..bytes.len()) else {
+            return false;
+        };
+        lower.copy_from_slice(bytes);
+        lower.make_ascii_lowercase();
+        index.set.contains(&*lower)
     }
 }
 
@@ -931,30 +1017,73 @@ pub fn default_type_sql<D: Dialect + ?Sized>(
     d: &D,
     ty: &ColumnType,
 ) -> Result<String, DialectError> {
-    Ok(match ty {
-        ColumnType::Integer => "INTEGER".into(),
-        ColumnType::BigInt => "BIGINT".into(),
-        ColumnType::SmallInt => "SMALLINT".into(),
-        ColumnType::Varchar(Some(n)) => format!("VARCHAR({n})"),
+    let mut out = String::new();
+    default_push_type_sql(d, &mut out, ty)?;
+    Ok(out)
+}
+
+/// Appends the common spelling of `ty` ([`default_type_sql`]) to `out`.
+pub fn default_push_type_sql<D: Dialect + ?Sized>(
+    d: &D,
+    out: &mut String,
+    ty: &ColumnType,
+) -> Result<(), DialectError> {
+    let word = match ty {
+        ColumnType::Integer => "INTEGER",
+        ColumnType::BigInt => "BIGINT",
+        ColumnType::SmallInt => "SMALLINT",
+        ColumnType::Varchar(Some(n)) => {
+            out.push_str("VARCHAR(");
+            push_number(out, *n);
+            out.push(')');
+            return Ok(());
+        }
         ColumnType::Varchar(None) if d.capabilities().varchar_needs_length => {
             return Err(DialectError::LengthNeeded {
                 dialect: d.name(),
                 ty: ty.to_string(),
             })
         }
-        ColumnType::Varchar(None) => "VARCHAR".into(),
-        ColumnType::Text => "TEXT".into(),
-        ColumnType::Boolean => "BOOLEAN".into(),
-        ColumnType::Numeric(Some((p, s))) => format!("NUMERIC({p}, {s})"),
-        ColumnType::Numeric(None) => "NUMERIC".into(),
-        ColumnType::Float => "FLOAT".into(),
-        ColumnType::Date => "DATE".into(),
-        ColumnType::Timestamp => "TIMESTAMP".into(),
-        ColumnType::Blob => "BLOB".into(),
-        ColumnType::Uuid => "CHAR(32)".into(),
-        ColumnType::Json => "JSON".into(),
-        ColumnType::Other(s) => s.clone(),
-    })
+        ColumnType::Varchar(None) => "VARCHAR",
+        ColumnType::Text => "TEXT",
+        ColumnType::Boolean => "BOOLEAN",
+        ColumnType::Numeric(Some((p, s))) => {
+            out.push_str("NUMERIC(");
+            push_number(out, *p);
+            out.push_str(", ");
+            push_number(out, *s);
+            out.push(')');
+            return Ok(());
+        }
+        ColumnType::Numeric(None) => "NUMERIC",
+        ColumnType::Float => "FLOAT",
+        ColumnType::Date => "DATE",
+        ColumnType::Timestamp => "TIMESTAMP",
+        ColumnType::Blob => "BLOB",
+        ColumnType::Uuid => "CHAR(32)",
+        ColumnType::Json => "JSON",
+        ColumnType::Other(s) => s,
+    };
+    out.push_str(word);
+    Ok(())
+}
+
+/// Appends `n` in decimal, as `write!` would, without the formatting
+/// machinery (a type's length is written for every such column).
+fn push_number(out: &mut String, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
 }
 
 /// The dialect with this name or alias (`postgresql`/`postgres`, `sqlite`, `mysql`, `mariadb`).
@@ -1077,6 +1206,97 @@ mod tests {
                 "{}: a reserved word longer than the lower-casing buffer",
                 d.name()
             );
+        }
+    }
+
+    /// The index of reserved words answers as a plain case-insensitive
+    /// search of the list does: every word in any case, and words one
+    /// byte longer or shorter, or with another first byte.
+    #[test]
+    fn reserved_words_are_found_as_a_search_of_the_list_finds_them() {
+        for d in all() {
+            let words = d.reserved_words();
+            let by_search = |w: &str| words.words().iter().any(|r| r.eq_ignore_ascii_case(w));
+            let mut tried = vec![String::new(), "x".repeat(40), "é".into()];
+            for w in words.words() {
+                tried.push(w.to_string());
+                tried.push(w.to_uppercase());
+                tried.push(format!("{w}s"));
+                tried.push(format!("_{w}"));
+                tried.push(w[1..].to_string());
+                tried.push(format!("q{}", &w[1..]));
+            }
+            for w in &tried {
+                assert_eq!(words.contains(w), by_search(w), "{}: {w:?}", d.name());
+            }
+        }
+    }
+
+    /// `needs_quoting` as the rule reads: a name needs quotes unless it
+    /// starts with an ASCII letter or `_`, goes on with ASCII letters,
+    /// digits, `_` and `$`, has no upper case where the server folds, and
+    /// is not reserved. Tried on every name of one to three bytes drawn
+    /// from a set of bytes of each kind.
+    #[test]
+    fn needs_quoting_follows_the_rule() {
+        let rule = |d: &dyn Dialect, name: &str| {
+            let b = name.as_bytes();
+            let start = b
+                .first()
+                .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_');
+            let rest = b
+                .iter()
+                .all(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'$');
+            let upper = b.iter().any(u8::is_ascii_uppercase);
+            !start
+                || !rest
+                || (upper && d.capabilities().folds_to_lower_case)
+                || d.is_reserved(name)
+        };
+        let pool = [
+            "a", "Z", "_", "$", "0", "9", " ", "\"", "-", "é", "\u{7f}", "`",
+        ];
+        let mut names = vec![
+            String::new(),
+            "select".into(),
+            "SELECT".into(),
+            "user_1".into(),
+        ];
+        for a in pool {
+            names.push(a.to_string());
+            for b in pool {
+                names.push(format!("{a}{b}"));
+                for c in pool {
+                    names.push(format!("{a}{b}{c}"));
+                }
+            }
+        }
+        for d in all() {
+            for n in &names {
+                assert_eq!(d.needs_quoting(n), rule(d, n), "{}: {n:?}", d.name());
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_are_written_as_format_writes_them() {
+        for n in [
+            0,
+            1,
+            9,
+            10,
+            99,
+            100,
+            255,
+            4_096,
+            65_535,
+            1_000_000,
+            u32::MAX - 1,
+            u32::MAX,
+        ] {
+            let mut out = String::from("x");
+            push_number(&mut out, n);
+            assert_eq!(out, format!("x{n}"));
         }
     }
 

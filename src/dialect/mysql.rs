@@ -414,13 +414,14 @@ impl Dialect for MySql {
         parse_type(text)
     }
 
-    fn type_sql(&self, ty: &ColumnType) -> Result<String, DialectError> {
-        Ok(match ty {
-            ColumnType::Boolean => "BOOL".into(),
+    fn push_type_sql(&self, out: &mut String, ty: &ColumnType) -> Result<(), DialectError> {
+        out.push_str(match ty {
+            ColumnType::Boolean => "BOOL",
             // TIMESTAMP would add automatic defaults and end in 2038.
-            ColumnType::Timestamp => "DATETIME".into(),
-            other => return super::default_type_sql(self, other),
-        })
+            ColumnType::Timestamp => "DATETIME",
+            other => return super::default_push_type_sql(self, out, other),
+        });
+        Ok(())
     }
 
     mysql_alter_statements!();
@@ -462,8 +463,8 @@ impl Dialect for MariaDb {
         MySql.identifier_chars()
     }
 
-    fn type_sql(&self, ty: &ColumnType) -> Result<String, DialectError> {
-        MySql.type_sql(ty)
+    fn push_type_sql(&self, out: &mut String, ty: &ColumnType) -> Result<(), DialectError> {
+        MySql.push_type_sql(out, ty)
     }
 
     fn parse_type(&self, text: &str) -> ColumnType {

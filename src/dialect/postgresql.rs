@@ -188,13 +188,14 @@ impl Dialect for PostgreSql {
         parse_type(text)
     }
 
-    fn type_sql(&self, ty: &ColumnType) -> Result<String, DialectError> {
-        Ok(match ty {
-            ColumnType::Blob => "BYTEA".into(),
-            ColumnType::Uuid => "UUID".into(),
-            ColumnType::Timestamp => "TIMESTAMP WITHOUT TIME ZONE".into(),
-            other => return super::default_type_sql(self, other),
-        })
+    fn push_type_sql(&self, out: &mut String, ty: &ColumnType) -> Result<(), DialectError> {
+        out.push_str(match ty {
+            ColumnType::Blob => "BYTEA",
+            ColumnType::Uuid => "UUID",
+            ColumnType::Timestamp => "TIMESTAMP WITHOUT TIME ZONE",
+            other => return super::default_push_type_sql(self, out, other),
+        });
+        Ok(())
     }
 }
 

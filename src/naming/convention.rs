@@ -274,7 +274,7 @@ impl NamingConvention {
         let push_column = |c: &Column, attr: ColumnAttr, out: &mut String| match attr {
             ColumnAttr::Name => out.push_str(&c.name),
             ColumnAttr::Key => out.push_str(c.key_or_name()),
-            ColumnAttr::Label => out.push_str(&cx.label(c)),
+            ColumnAttr::Label => cx.push_label(c, out),
         };
         match tok {
             Token::TableName => out.push_str(cx.table().name()),

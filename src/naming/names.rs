@@ -228,7 +228,66 @@ fn named_object(
 /// Checks what [`final_names`] checks (limits, unnamed indexes, collisions)
 /// without listing the names: DDL calls this before rendering.
 pub fn check_final_names(md: &MetaData, rules: &NameRules) -> Result<(), NamingError> {
+    if names_plainly_distinct(md, rules) {
+        return Ok(());
+    }
     visit_final_names(md, rules, |_, _, _, _, _| {})
+}
+
+/// Whether the names of `md` pass [`check_final_names`] at a glance: every
+/// name has its final form, every index a name, and no two namespace keys
+/// share a hash. Only hashes are kept, not an entry per object; `false`
+/// means only that the full check must look, and it finds what is wrong
+/// (or that two keys merely share a hash).
+fn names_plainly_distinct(md: &MetaData, rules: &NameRules) -> bool {
+    let ns = &rules.namespaces;
+    let c = Checker {
+        md,
+        rules,
+        entries: Vec::new(),
+    };
+    let mut seen = rustc_hash::FxHashSet::<u64>::default();
+    seen.reserve(entries_needed(md));
+    let views = md.views().iter().map(|v| (&v.schema, v.name.as_str()));
+    let tables = md.tables().iter().map(|t| (&t.schema, t.name.as_str()));
+    for (schema, name) in views.chain(tables) {
+        if !seen.insert(c.hash(c.relations(schema), name)) {
+            return false;
+        }
+    }
+    for (ti, t) in md.tables().iter().enumerate() {
+        for (kind, name, _, _) in items(t) {
+            let n = match rules.finalize(name, String::new) {
+                Ok(Some(n)) => n,
+                Ok(None) if kind != Kind::Index => continue,
+                Ok(None) | Err(_) => return false,
+            };
+            if ns.per_table.contains(&kind) && !seen.insert(c.hash(Scope::Table(pos(ti)), &n)) {
+                return false;
+            }
+            let schema = Scope::Schema(c.schema_of(&t.schema));
+            if ns.per_schema.contains(&kind) && !seen.insert(c.hash(schema, &n)) {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// At most two namespace entries per constraint and index, one per view
+/// and table: room for all of them.
+fn entries_needed(md: &MetaData) -> usize {
+    let objects: usize = md
+        .tables()
+        .iter()
+        .map(|t| {
+            1 + 2
+                * (usize::from(t.primary_key().is_some())
+                    + t.constraints().len()
+                    + t.indexes().len())
+        })
+        .sum();
+    objects + md.views().len()
 }
 
 /// Where a name was seen, kept by reference; described only for a
@@ -372,7 +431,8 @@ impl<'m> Checker<'m, '_> {
         }
     }
 
-    fn push(&mut self, obj: Obj, scope: Scope<'_>, name: &str, checked: bool) {
+    /// The hash of the namespace key of `name` in `scope`.
+    fn hash(&self, scope: Scope<'_>, name: &str) -> u64 {
         use std::hash::{BuildHasher, Hash, Hasher};
         let case = self.rules.namespaces.case;
         let mut h = rustc_hash::FxBuildHasher.build_hasher();
@@ -382,8 +442,12 @@ impl<'m> Checker<'m, '_> {
             Scope::Relations(s) => (2u8, s.map(|s| case.fold(s))).hash(&mut h),
         }
         case.fold(name).hash(&mut h);
+        h.finish()
+    }
+
+    fn push(&mut self, obj: Obj, scope: Scope<'_>, name: &str, checked: bool) {
         self.entries.push(Entry {
-            hash: h.finish(),
+            hash: self.hash(scope, name),
             obj,
             seq: pos(self.entries.len()),
             checked,
@@ -433,6 +497,14 @@ impl<'m> Checker<'m, '_> {
 
     /// The first collision in checking order, if any.
     fn first_collision(mut self) -> Option<NamingError> {
+        // Names collide only where hashes do, and usually none do: a set of
+        // the hashes answers that in one pass, without sorting the entries.
+        let mut hashes = rustc_hash::FxHashSet::<u64>::default();
+        hashes.reserve(self.entries.len());
+        if self.entries.iter().all(|e| hashes.insert(e.hash)) {
+            return None;
+        }
+        drop(hashes);
         let mut entries = std::mem::take(&mut self.entries);
         entries.sort_unstable_by_key(|e| (e.hash, e.seq));
         let mut best: Option<(Entry, Entry)> = None;
@@ -515,21 +587,10 @@ fn visit_final_names<'m>(
     mut f: impl FnMut(&'m Table, Kind, Cols<'m>, Option<bool>, Option<&str>),
 ) -> Result<(), NamingError> {
     let ns = &rules.namespaces;
-    // At most two entries per object, one per view and table: room for all.
-    let objects: usize = md
-        .tables()
-        .iter()
-        .map(|t| {
-            1 + 2
-                * (usize::from(t.primary_key().is_some())
-                    + t.constraints().len()
-                    + t.indexes().len())
-        })
-        .sum();
     let mut c = Checker {
         md,
         rules,
-        entries: Vec::with_capacity(objects + md.views().len()),
+        entries: Vec::with_capacity(entries_needed(md)),
     };
     for (i, v) in md.views().iter().enumerate() {
         let scope = c.relations(&v.schema);

@@ -175,12 +175,21 @@ impl<'a> TokenContext<'a> {
         self.index
     }
 
-    /// `<table>_<column>`, or `<schema>_<table>_<column>`: the value of `column_X_label`.
-    pub(crate) fn label(&self, c: &Column) -> String {
-        match &self.table.schema {
-            Some(s) => format!("{}_{}_{}", s.replace('.', "_"), self.table.name, c.name),
-            None => format!("{}_{}", self.table.name, c.name),
+    /// Appends `<table>_<column>`, or `<schema>_<table>_<column>` with each
+    /// `.` of the schema as `_`: the value of `column_X_label`.
+    pub(crate) fn push_label(&self, c: &Column, out: &mut String) {
+        if let Some(s) = &self.table.schema {
+            for (i, part) in s.split('.').enumerate() {
+                if i > 0 {
+                    out.push('_');
+                }
+                out.push_str(part);
+            }
+            out.push('_');
         }
+        out.push_str(&self.table.name);
+        out.push('_');
+        out.push_str(&c.name);
     }
 }
 
