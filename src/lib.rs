@@ -51,6 +51,7 @@
 
 pub mod ddl;
 pub mod dialect;
+pub mod diagram;
 pub mod diff;
 pub mod document;
 pub mod engine;
