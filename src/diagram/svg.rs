@@ -2,7 +2,7 @@
 //! (Sugiyama) layout from `rust-sugiyama` of table boxes sized from their
 //! text, foreign keys drawn as curves from column row to column row.
 
-use rust_sugiyama::configure::Config;
+use rust_sugiyama::configure::{Config, RankingType};
 
 use super::dot::{sign, was};
 use super::text::{clip, xml};
@@ -18,9 +18,17 @@ const HEADER: f64 = 24.0;
 const ROW: f64 = 18.0;
 const SMALL_ROW: f64 = 14.0;
 const PAD: f64 = 8.0;
-/// Space around each box in the layout, and between components.
+/// Space between the parts of a picture that no key joins.
 const GAP: f64 = 56.0;
+/// Space between two boxes of a layer (and a key's path through a layer).
+const SPACING: f64 = 18.0;
+/// Space between layers, for the curves.
+const LAYER_GAP: f64 = 90.0;
 const MARGIN: f64 = 20.0;
+/// The most tables whose layers are refined by swapping neighbours.
+const TRANSPOSE_LIMIT: usize = 300;
+/// The most tables laid out in layers that keep keys short.
+const SIMPLEX_LIMIT: usize = 1000;
 /// The longest check expression or index list shown in full.
 const DETAIL: usize = 48;
 
@@ -129,10 +137,14 @@ fn fill(mark: Option<&Mark>) -> (&'static str, &'static str) {
 /// referred tables above the tables that refer to them, and the parts
 /// packed in rows, largest first.
 fn place(d: &Diagram, boxes: &mut [Boxed]) -> (f64, f64) {
+    // The layout's layers run top to bottom; the picture's run left to
+    // right, so that each key leaves a row sideways: sizes go in turned a
+    // quarter, with the room between layers for the curves added to each
+    // box, and positions come out turned back.
     let vertices: Vec<(u32, (f64, f64))> = boxes
         .iter()
         .enumerate()
-        .map(|(i, b)| (i as u32, (b.w, b.h)))
+        .map(|(i, b)| (i as u32, (b.h, b.w + LAYER_GAP)))
         .collect();
     let mut edges: Vec<(u32, u32)> = d
         .links
@@ -143,7 +155,18 @@ fn place(d: &Diagram, boxes: &mut [Boxed]) -> (f64, f64) {
     edges.sort_unstable();
     edges.dedup();
     let config = Config {
-        vertex_spacing: GAP,
+        vertex_spacing: SPACING,
+        // Swapping neighbours to save crossings costs the square of a
+        // layer's width: past a few hundred tables it takes minutes.
+        transpose: boxes.len() <= TRANSPOSE_LIMIT,
+        // Layers that keep keys short (a network simplex) cost more than
+        // linear time: past a thousand tables, each table goes in the
+        // highest layer it can.
+        ranking_type: if boxes.len() <= SIMPLEX_LIMIT {
+            RankingType::MinimizeEdgeLength
+        } else {
+            RankingType::Up
+        },
         ..Config::default()
     };
     let parts = rust_sugiyama::from_vertices_and_edges(&vertices, &edges, &config);
@@ -152,7 +175,7 @@ fn place(d: &Diagram, boxes: &mut [Boxed]) -> (f64, f64) {
     for (layout, _, _) in parts {
         let mut ids: Vec<usize> = Vec::with_capacity(layout.len());
         let (mut min_x, mut min_y, mut max_x, mut max_y) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-        for (id, (x, y)) in &layout {
+        for (id, (y, x)) in &layout {
             let b = &mut boxes[*id];
             b.x = x - b.w / 2.0;
             b.y = y - b.h / 2.0;
