@@ -378,8 +378,13 @@ impl Diagram {
                     PAD + b.key_w,
                     xml(&name)
                 ));
+                let type_style = if c.mark.is_none() {
+                    " fill=\"#555\""
+                } else {
+                    style.as_str()
+                };
                 out.push_str(&format!(
-                    "<text x=\"{:.1}\" y=\"{y:.1}\" fill=\"#555\"{style}>{}</text>\n",
+                    "<text x=\"{:.1}\" y=\"{y:.1}\"{type_style}>{}</text>\n",
                     PAD + b.key_w + b.name_w + 2.0 * PAD,
                     xml(&column_type(e, ci))
                 ));

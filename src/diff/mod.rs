@@ -48,7 +48,7 @@ use crate::dialect::{CommentStyle, Dialect, DialectError};
 use crate::schema::{DialectKind, IndexPart, Kind, ReferentialAction, TableRef};
 use crate::sql::{ConstraintDef, CreateIndex, ForeignKeyDef, Statement, ViewDef};
 
-pub use live::{diff_database, Server};
+pub use live::{diff_database, diff_database_catalog, Server};
 use normalize::{default_key, expr_key, type_key, view_key, widens};
 pub use state::Schema;
 use state::{IndexState, Key, TableState};
