@@ -21,15 +21,22 @@ fn word(s: &str, brackets: bool) -> String {
     out
 }
 
-/// Text inside Mermaid's double quotes, which cannot hold one.
+/// Text inside Mermaid's double quotes: the characters Mermaid would read
+/// as markup or as the quote's end written as its entity codes.
 fn quoted(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '"' => '\'',
-            c if c.is_control() => ' ',
-            c => c,
-        })
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("#quot;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '&' => out.push_str("#amp;"),
+            '#' => out.push_str("#35;"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Mermaid's two ends of a relationship: the referred side (exactly one,
