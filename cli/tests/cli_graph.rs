@@ -139,6 +139,47 @@ fn diff_draws_what_a_migration_touches() {
     assert!(svg.contains("text-decoration=\"line-through\">− placed_at"), "{svg}");
 }
 
+#[test]
+fn the_pictures_of_the_docs_are_what_the_command_prints() {
+    let v2 = root().join("tests/fixtures/diagram/shop_v2.toml");
+    let pg = ["--dialect", "postgresql"];
+    let cases: [(&str, String); 3] = [
+        (
+            "docs/images/shop.svg",
+            stdout(nomenclator().arg("graph").arg(shop()).args(pg).args(["--format", "svg"])),
+        ),
+        (
+            "docs/images/shop.mmd",
+            stdout(nomenclator().arg("graph").arg(shop()).args(pg).args(["--format", "mermaid"])),
+        ),
+        (
+            "docs/images/shop-diff.svg",
+            stdout(
+                nomenclator()
+                    .arg("diff")
+                    .arg(shop())
+                    .arg(&v2)
+                    .args(pg)
+                    .args(["--format", "svg"]),
+            ),
+        ),
+    ];
+    for (file, now) in cases {
+        let kept = std::fs::read_to_string(root().join(file)).unwrap();
+        assert!(
+            kept == now,
+            "{file} is not what the command prints today: run scripts/render-images.sh"
+        );
+    }
+    // The guide's Mermaid block is the picture's text.
+    let guide = std::fs::read_to_string(root().join("docs/guide.md")).unwrap();
+    let mmd = std::fs::read_to_string(root().join("docs/images/shop.mmd")).unwrap();
+    assert!(
+        guide.contains(&format!("```mermaid\n{mmd}```\n")),
+        "docs/guide.md's mermaid block is not docs/images/shop.mmd"
+    );
+}
+
 // ---------------------------------------------------------------- rendering
 
 /// A tool the render tests need: its path, or a failure that says how to
