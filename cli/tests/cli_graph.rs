@@ -13,6 +13,8 @@ use std::process::Command as Process;
 
 use assert_cmd::Command;
 
+mod engine_support;
+
 fn nomenclator() -> Command {
     Command::cargo_bin("nomenclator").expect("binary built")
 }
@@ -113,6 +115,45 @@ fn graph_draws_a_live_database() {
         .args(["--url", &url])
         .assert()
         .failure();
+}
+
+/// The example applied to a server, drawn back through reflection with the
+/// names the server keeps; and a migration of it drawn against the server.
+fn a_server_draws_what_it_keeps(url: &str) {
+    nomenclator()
+        .arg("apply")
+        .arg(shop())
+        .args(["--url", url])
+        .assert()
+        .success();
+    let m = stdout(nomenclator().args(["graph", "--format", "mermaid", "--url", url]));
+    assert!(
+        m.contains("organization ||..o{ product : \"fk_product_organization_id_organization\""),
+        "{m}"
+    );
+    assert!(m.contains("ix_order_line_product_id"), "{m}");
+    let dot = stdout(
+        nomenclator()
+            .arg("diff")
+            .arg(root().join("tests/fixtures/diagram/shop_v2.toml"))
+            .args(["--url", url, "--format", "dot"]),
+    );
+    assert!(dot.contains("+ review"), "{dot}");
+    assert!(dot.contains("<S>− placed_at</S>"), "{dot}");
+}
+
+#[test]
+#[ignore = "needs PostgreSQL on 127.0.0.1:5432"]
+fn postgresql_graph_and_diff_draw_the_database() {
+    let db = engine_support::postgres("graph_draw");
+    a_server_draws_what_it_keeps(&db.url);
+}
+
+#[test]
+#[ignore = "needs MariaDB on 127.0.0.1:3306"]
+fn mariadb_graph_and_diff_draw_the_database() {
+    let db = engine_support::mariadb("graph_draw");
+    a_server_draws_what_it_keeps(&db.url);
 }
 
 #[test]
