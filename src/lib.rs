@@ -51,8 +51,8 @@
 #![allow(clippy::result_large_err)]
 
 pub mod ddl;
-pub mod dialect;
 pub mod diagram;
+pub mod dialect;
 pub mod diff;
 pub mod document;
 pub mod engine;

@@ -385,10 +385,7 @@ fn a_migration_that_drops_a_table_draws_it_from_the_old_catalog() {
     };
     let review = d.entities.iter().find(|e| e.name == "review").unwrap();
     assert_eq!(review.mark, Some(Mark::Dropped));
-    assert!(review
-        .columns
-        .iter()
-        .all(|c| c.mark == Some(Mark::Dropped)));
+    assert!(review.columns.iter().all(|c| c.mark == Some(Mark::Dropped)));
     assert_eq!(review.columns.len(), 3);
 }
 
@@ -398,7 +395,9 @@ fn many(n: usize) -> Catalog {
     let mut tables = Vec::new();
     let mut seed: u64 = 15;
     let mut next = move || {
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (seed >> 33) as usize
     };
     for i in 0..n {

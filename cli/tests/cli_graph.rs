@@ -39,7 +39,12 @@ fn stdout(cmd: &mut Command) -> String {
 
 #[test]
 fn graph_draws_columns_keys_and_names_in_each_format() {
-    let m = stdout(nomenclator().arg("graph").arg(shop()).args(["--format", "mermaid"]));
+    let m = stdout(
+        nomenclator()
+            .arg("graph")
+            .arg(shop())
+            .args(["--format", "mermaid"]),
+    );
     assert!(m.starts_with("erDiagram\n"), "{m}");
     assert!(m.contains("    integer id PK \"pk_organization\""), "{m}");
     assert!(
@@ -50,8 +55,16 @@ fn graph_draws_columns_keys_and_names_in_each_format() {
     assert!(dot.starts_with("digraph schema {"), "{dot}");
     assert!(dot.contains("ix_order_line_product_id"), "{dot}");
     assert!(dot.contains("t4:c0:e -> t3:k0:w"), "{dot}");
-    let svg = stdout(nomenclator().arg("graph").arg(shop()).args(["--format", "svg"]));
-    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""), "{svg}");
+    let svg = stdout(
+        nomenclator()
+            .arg("graph")
+            .arg(shop())
+            .args(["--format", "svg"]),
+    );
+    assert!(
+        svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""),
+        "{svg}"
+    );
     assert!(svg.contains("ck_product_price_not_negative"), "{svg}");
 }
 
@@ -61,24 +74,21 @@ fn graph_names_are_those_of_the_dialect() {
     // limits names to 64 characters; the sqlalchemy pack's names here are
     // the same, but the types are the document's in every dialect.
     for d in ["sqlite", "postgresql", "mysql"] {
-        let m = stdout(
-            nomenclator()
-                .arg("graph")
-                .arg(shop())
-                .args(["--format", "mermaid", "--dialect", d]),
-        );
+        let m = stdout(nomenclator().arg("graph").arg(shop()).args([
+            "--format",
+            "mermaid",
+            "--dialect",
+            d,
+        ]));
         assert!(m.contains("fk_order_line_product_id_product"), "{d}: {m}");
     }
 }
 
 #[test]
 fn graph_tables_limits_the_diagram() {
-    let m = stdout(
-        nomenclator()
-            .arg("graph")
-            .arg(shop())
-            .args(["--format", "mermaid", "--tables", "order*", "--tables", "product"]),
-    );
+    let m = stdout(nomenclator().arg("graph").arg(shop()).args([
+        "--format", "mermaid", "--tables", "order*", "--tables", "product",
+    ]));
     let entities: Vec<&str> = m
         .lines()
         .filter(|l| l.ends_with(" {"))
@@ -103,7 +113,10 @@ fn graph_draws_a_live_database() {
     let m = stdout(nomenclator().args(["graph", "--format", "mermaid", "--url", &url]));
     // SQLite keeps the names in the statements' text: reflection reads them.
     assert!(m.contains("fk_order_line_product_id_product"), "{m}");
-    assert!(m.contains("  order {\n    INTEGER id PK \"pk_order\""), "{m}");
+    assert!(
+        m.contains("  order {\n    INTEGER id PK \"pk_order\""),
+        "{m}"
+    );
     let m = stdout(nomenclator().args([
         "graph", "--format", "mermaid", "--url", &url, "--tables", "org*",
     ]));
@@ -159,25 +172,26 @@ fn mariadb_graph_and_diff_draw_the_database() {
 #[test]
 fn diff_draws_what_a_migration_touches() {
     let v2 = root().join("tests/fixtures/diagram/shop_v2.toml");
-    let dot = stdout(
-        nomenclator()
-            .arg("diff")
-            .arg(shop())
-            .arg(&v2)
-            .args(["--dialect", "postgresql", "--format", "dot"]),
-    );
+    let dot = stdout(nomenclator().arg("diff").arg(shop()).arg(&v2).args([
+        "--dialect",
+        "postgresql",
+        "--format",
+        "dot",
+    ]));
     assert!(dot.contains("~ article</B> (was product)"), "{dot}");
     assert!(dot.contains("+ review"), "{dot}");
     assert!(!dot.contains(">organization<"), "untouched: {dot}");
-    let svg = stdout(
-        nomenclator()
-            .arg("diff")
-            .arg(shop())
-            .arg(&v2)
-            .args(["--dialect", "postgresql", "--format", "svg"]),
-    );
+    let svg = stdout(nomenclator().arg("diff").arg(shop()).arg(&v2).args([
+        "--dialect",
+        "postgresql",
+        "--format",
+        "svg",
+    ]));
     assert!(svg.contains("+ shipped_at"), "{svg}");
-    assert!(svg.contains("text-decoration=\"line-through\">− placed_at"), "{svg}");
+    assert!(
+        svg.contains("text-decoration=\"line-through\">− placed_at"),
+        "{svg}"
+    );
 }
 
 #[test]
@@ -187,11 +201,23 @@ fn the_pictures_of_the_docs_are_what_the_command_prints() {
     let cases: [(&str, String); 3] = [
         (
             "docs/images/shop.svg",
-            stdout(nomenclator().arg("graph").arg(shop()).args(pg).args(["--format", "svg"])),
+            stdout(
+                nomenclator()
+                    .arg("graph")
+                    .arg(shop())
+                    .args(pg)
+                    .args(["--format", "svg"]),
+            ),
         ),
         (
             "docs/images/shop.mmd",
-            stdout(nomenclator().arg("graph").arg(shop()).args(pg).args(["--format", "mermaid"])),
+            stdout(
+                nomenclator()
+                    .arg("graph")
+                    .arg(shop())
+                    .args(pg)
+                    .args(["--format", "mermaid"]),
+            ),
         ),
         (
             "docs/images/shop-diff.svg",
@@ -309,7 +335,12 @@ fn mermaid_renders_every_diagram() {
     );
     let dir = tempfile::tempdir().unwrap();
     for doc in documents(dir.path()) {
-        let text = stdout(nomenclator().arg("graph").arg(&doc).args(["--format", "mermaid"]));
+        let text = stdout(
+            nomenclator()
+                .arg("graph")
+                .arg(&doc)
+                .args(["--format", "mermaid"]),
+        );
         let input = dir.path().join("in.mmd");
         let output = dir.path().join("out.svg");
         std::fs::write(&input, &text).unwrap();
@@ -373,19 +404,25 @@ fn chromium_reads_every_svg() {
     let chromium = tool("chromium");
     let dir = tempfile::tempdir().unwrap();
     for doc in documents(dir.path()) {
-        let svg = stdout(nomenclator().arg("graph").arg(&doc).args(["--format", "svg"]));
+        let svg = stdout(
+            nomenclator()
+                .arg("graph")
+                .arg(&doc)
+                .args(["--format", "svg"]),
+        );
         let file = dir.path().join("in.svg");
         std::fs::write(&file, &svg).unwrap();
         // The browser's own reading of the file: a malformed picture is a
         // page with a <parsererror>.
-        let out = run(Process::new(&chromium).args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--dump-dom",
-        ])
-        .arg(format!("file://{}", file.display())));
+        let out = run(Process::new(&chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--dump-dom",
+            ])
+            .arg(format!("file://{}", file.display())));
         let dom = String::from_utf8_lossy(&out.stdout);
         assert!(dom.contains("<svg"), "{}: {dom}", doc.display());
         assert!(!dom.contains("parsererror"), "{}: {dom}", doc.display());

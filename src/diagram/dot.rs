@@ -96,7 +96,11 @@ impl Diagram {
                         "{}{} {} ({}){}",
                         sign(m),
                         x.kind.marker(),
-                        if x.name.is_empty() { "(unnamed)" } else { &x.name },
+                        if x.name.is_empty() {
+                            "(unnamed)"
+                        } else {
+                            &x.name
+                        },
                         clip(&x.detail, 60),
                         was(m)
                     );
@@ -147,5 +151,7 @@ impl Diagram {
 
 /// Text inside a Graphviz double-quoted string.
 fn dot_string(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', " ")
+    s.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', " ")
 }

@@ -160,8 +160,5 @@ impl Diagram {
 
 /// The first column of an object's detail (`a, b → t`: `a`).
 fn first_column(detail: &str) -> &str {
-    detail
-        .split([',', ' '])
-        .next()
-        .unwrap_or_default()
+    detail.split([',', ' ']).next().unwrap_or_default()
 }

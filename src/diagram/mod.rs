@@ -356,10 +356,7 @@ impl Diagram {
         let mut marks: Vec<Mark> = Vec::new();
         for t in &touched {
             let mark = table_marks.get(t).cloned().unwrap_or(Mark::Altered);
-            let now = new
-                .tables
-                .iter()
-                .find(|x| x.schema == t.0 && x.name == t.1);
+            let now = new.tables.iter().find(|x| x.schema == t.0 && x.name == t.1);
             let before = renamed_from
                 .get(t)
                 .and_then(|o| old_tables.get(o))
@@ -443,10 +440,8 @@ impl Diagram {
     /// `schema.name`, matches one of `patterns` (none: every table). A
     /// pattern is a glob: `*` any run of characters, `?` one character.
     pub fn retain(&mut self, schemas: &[String], patterns: &[String]) -> Result<(), DiagramError> {
-        let globs: Vec<regex::Regex> = patterns
-            .iter()
-            .map(|p| glob(p))
-            .collect::<Result<_, _>>()?;
+        let globs: Vec<regex::Regex> =
+            patterns.iter().map(|p| glob(p)).collect::<Result<_, _>>()?;
         let keep: Vec<bool> = self
             .entities
             .iter()
@@ -460,7 +455,9 @@ impl Diagram {
                     None => e.name.clone(),
                 };
                 let named = globs.is_empty()
-                    || globs.iter().any(|g| g.is_match(&e.name) || g.is_match(&full));
+                    || globs
+                        .iter()
+                        .any(|g| g.is_match(&e.name) || g.is_match(&full));
                 in_schema && named
             })
             .collect();

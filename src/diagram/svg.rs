@@ -52,7 +52,12 @@ fn text_width(s: &str, char_w: f64) -> f64 {
 
 fn column_name(e: &Entity, i: usize) -> String {
     let c = &e.columns[i];
-    format!("{}{}{}", sign(c.mark.as_ref()), c.name, was(c.mark.as_ref()))
+    format!(
+        "{}{}{}",
+        sign(c.mark.as_ref()),
+        c.name,
+        was(c.mark.as_ref())
+    )
 }
 
 fn column_type(e: &Entity, i: usize) -> String {
@@ -65,7 +70,12 @@ fn column_type(e: &Entity, i: usize) -> String {
 }
 
 fn measure(e: &Entity) -> Boxed {
-    let title = format!("{}{}{}", sign(e.mark.as_ref()), e.full_name(), was(e.mark.as_ref()));
+    let title = format!(
+        "{}{}{}",
+        sign(e.mark.as_ref()),
+        e.full_name(),
+        was(e.mark.as_ref())
+    );
     let key_w = e
         .columns
         .iter()
@@ -81,7 +91,11 @@ fn measure(e: &Entity) -> Boxed {
         .objects
         .iter()
         .map(|x| {
-            let name = if x.name.is_empty() { "(unnamed)" } else { &x.name };
+            let name = if x.name.is_empty() {
+                "(unnamed)"
+            } else {
+                &x.name
+            };
             (
                 format!(
                     "{}{} {} ({}){}",
@@ -193,9 +207,7 @@ fn place(d: &Diagram, boxes: &mut [Boxed]) -> (f64, f64) {
         placed.push((ids, max_x - min_x, max_y - min_y));
     }
     // Largest parts first, then in the tables' order.
-    placed.sort_by(|a, b| {
-        (b.0.len(), a.0.first()).cmp(&(a.0.len(), b.0.first()))
-    });
+    placed.sort_by(|a, b| (b.0.len(), a.0.first()).cmp(&(a.0.len(), b.0.first())));
     let area: f64 = placed.iter().map(|p| (p.1 + GAP) * (p.2 + GAP)).sum();
     let widest = placed.iter().map(|p| p.1).fold(0.0, f64::max);
     let row_limit = widest.max(area.sqrt() * 1.4);
@@ -352,7 +364,12 @@ impl Diagram {
                  <rect width=\"{:.0}\" height=\"{HEADER}\" rx=\"3\" fill=\"{bg}\" stroke=\"#6b7785\"/>\n",
                 b.w, b.h, b.w
             ));
-            let title = format!("{}{}{}", sign(e.mark.as_ref()), e.full_name(), was(e.mark.as_ref()));
+            let title = format!(
+                "{}{}{}",
+                sign(e.mark.as_ref()),
+                e.full_name(),
+                was(e.mark.as_ref())
+            );
             out.push_str(&format!(
                 "<text x=\"{PAD}\" y=\"{:.1}\" font-weight=\"bold\" fill=\"{ink}\">{}</text>\n",
                 HEADER / 2.0 + FONT * 0.35,

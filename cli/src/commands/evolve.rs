@@ -13,8 +13,8 @@ use nomenclator::diagram::Diagram;
 use nomenclator::dialect::Dialect;
 use nomenclator::diff::files::{migration_files, write_files, Runner};
 use nomenclator::diff::{diff, diff_database, diff_database_catalog, Migration, Schema, Server};
-use nomenclator::reflect::{catalog_of, Catalog};
 use nomenclator::engine::{Engine, RunOptions};
+use nomenclator::reflect::{catalog_of, Catalog};
 use nomenclator::{MetaData, Plugins};
 
 /// The forms `diff` prints.
@@ -171,7 +171,9 @@ fn print(migration: &Migration<'_>, format: DiffFormat) -> Result<(), Failure> {
         }
         // Drawn before a migration is printed (`draw_migration`).
         DiffFormat::Dot | DiffFormat::Svg => {
-            return Err(Failure::new("a diagram is drawn before the migration is printed"))
+            return Err(Failure::new(
+                "a diagram is drawn before the migration is printed",
+            ))
         }
     };
     emit(&text)
@@ -204,7 +206,8 @@ pub(crate) fn run_diff(a: &DiffArgs, plugins: &Plugins) -> Result<(), Failure> {
         let migration = diff(&old, &new, dialect)?;
         if let Some(format) = drawn(a.format) {
             let named = |md: &MetaData, file: &PathBuf| {
-                catalog_of(md, dialect).map_err(|e| Failure::new(format!("{}: {e}", file.display())))
+                catalog_of(md, dialect)
+                    .map_err(|e| Failure::new(format!("{}: {e}", file.display())))
             };
             let new_file = a.new.as_ref().unwrap_or(&a.file);
             let (old, new) = (named(&old_md, &a.file)?, named(&new_md, new_file)?);
