@@ -13,9 +13,11 @@
 //! ```
 //! use nomenclator::diagram::Diagram;
 //! use nomenclator::dialect::PostgreSql;
-//! use nomenclator::{Column, MetaData, Reference, Table};
+//! use nomenclator::{Column, Kind, MetaData, NamingConvention, Reference, Table};
 //!
-//! let mut md = MetaData::new();
+//! let convention = NamingConvention::new()
+//!     .with(Kind::ForeignKey, "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s")?;
+//! let mut md = MetaData::with_convention(convention);
 //! md.add_table(Table::new("author").column(Column::new("id", "integer").primary_key()))?;
 //! md.add_table(
 //!     Table::new("book")
@@ -23,7 +25,8 @@
 //!         .column(Column::new("author_id", "integer").references(Reference::parse("author.id")?)),
 //! )?;
 //! let text = Diagram::from_metadata(&md, &PostgreSql)?.mermaid();
-//! assert!(text.contains(r#"author ||--o{ book : "fk_book_author_id_author""#));
+//! // A nullable key: a book has zero or one author.
+//! assert!(text.contains(r#"author |o..o{ book : "fk_book_author_id_author""#));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -189,6 +192,10 @@ pub struct Diagram {
     pub links: Vec<Link>,
 }
 
+/// A foreign key by where it is: the table's schema and name, its columns,
+/// the referred table's schema and name.
+type KeyOf = (Option<String>, String, Vec<String>, Option<String>, String);
+
 fn key_of(schema: Option<&str>, name: &str) -> (Option<String>, String) {
     (schema.map(str::to_owned), name.to_owned())
 }
@@ -197,11 +204,12 @@ impl Diagram {
     /// The diagram of a catalog. Foreign keys that close a cycle (the last
     /// of each cycle, in the catalog's order) are deferred.
     pub fn from_catalog(catalog: &Catalog) -> Diagram {
+        let mut tables = catalog.tables.clone();
         let mut d = Diagram {
-            entities: catalog.tables.iter().map(entity).collect(),
+            entities: tables.iter_mut().map(entity).collect(),
             links: Vec::new(),
         };
-        d.link(&catalog.tables);
+        d.link(&tables);
         d.defer_cycles();
         d
     }
@@ -210,30 +218,30 @@ impl Diagram {
     /// gives on `dialect`; the foreign keys the creation order adds
     /// afterwards on a dialect that can (cycles, `use_alter`) are deferred.
     pub fn from_metadata(md: &MetaData, dialect: &dyn Dialect) -> Result<Diagram, DiagramError> {
-        let catalog = catalog_of(md, dialect)?;
+        let mut catalog = catalog_of(md, dialect)?;
         let mut d = Diagram {
-            entities: catalog.tables.iter().map(entity).collect(),
+            entities: catalog.tables.iter_mut().map(entity).collect(),
             links: Vec::new(),
         };
         d.link(&catalog.tables);
+        drop(catalog);
         let sorted = sort_tables_and_constraints(md, true)?;
-        let deferred: HashSet<(Option<String>, String, Vec<String>, Option<String>, String)> =
-            sorted
-                .deferred
-                .iter()
-                .filter_map(|x| {
-                    let t = md.get(&x.table)?;
-                    let fk = t.constraints().get(x.constraint)?.as_foreign_key()?;
-                    let r = fk.referred_table();
-                    Some((
-                        x.table.schema.clone(),
-                        x.table.name.clone(),
-                        fk.columns().to_vec(),
-                        r.schema.clone(),
-                        r.name.clone(),
-                    ))
-                })
-                .collect();
+        let deferred: HashSet<KeyOf> = sorted
+            .deferred
+            .iter()
+            .filter_map(|x| {
+                let t = md.get(&x.table)?;
+                let fk = t.constraints().get(x.constraint)?.as_foreign_key()?;
+                let r = fk.referred_table();
+                Some((
+                    x.table.schema.clone(),
+                    x.table.name.clone(),
+                    fk.columns().to_vec(),
+                    r.schema.clone(),
+                    r.name.clone(),
+                ))
+            })
+            .collect();
         for l in &mut d.links {
             let (f, t) = (&d.entities[l.from], &d.entities[l.to]);
             let key = (
@@ -372,7 +380,7 @@ impl Diagram {
             marks.push(mark);
         }
         let mut d = Diagram {
-            entities: tables.iter().map(entity).collect(),
+            entities: tables.clone().iter_mut().map(entity).collect(),
             links: Vec::new(),
         };
         // What the old table had and the new one has not: drawn, marked dropped.
@@ -385,7 +393,7 @@ impl Diagram {
             }
             let old_key = renamed_from.get(&key).unwrap_or(&key);
             if let Some(o) = old_tables.get(old_key) {
-                let gone: Vec<Attribute> = entity(o)
+                let gone: Vec<Attribute> = entity(&mut (*o).clone())
                     .columns
                     .into_iter()
                     .filter(|c| {
@@ -394,7 +402,7 @@ impl Diagram {
                     })
                     .collect();
                 e.columns.extend(gone);
-                let gone: Vec<NamedObject> = entity(o)
+                let gone: Vec<NamedObject> = entity(&mut (*o).clone())
                     .objects
                     .into_iter()
                     .filter(|x| {
@@ -425,7 +433,7 @@ impl Diagram {
                 .as_ref()
                 .and_then(|n| e.objects.iter().find(|x| &x.name == n))
                 .and_then(|x| x.mark.clone())
-                .or_else(|| match e.mark {
+                .or(match e.mark {
                     Some(Mark::Added) => Some(Mark::Added),
                     Some(Mark::Dropped) => Some(Mark::Dropped),
                     _ => None,
@@ -606,8 +614,10 @@ fn glob(pattern: &str) -> Result<regex::Regex, DiagramError> {
 }
 
 /// A catalog table as an entity: key markers on its columns, and its
-/// constraints and indexes by name.
-fn entity(t: &CatalogTable) -> Entity {
+/// constraints and indexes by name. The columns' names and types are moved
+/// out of the table (the keys stay, for [`Diagram::link`]): a copy of
+/// every name of a large schema is memory that counts.
+fn entity(t: &mut CatalogTable) -> Entity {
     let pk: HashSet<&str> = t
         .primary_key
         .iter()
@@ -633,16 +643,15 @@ fn entity(t: &CatalogTable) -> Entity {
                 }),
         )
         .collect();
-    let columns = t
-        .columns
-        .iter()
+    let columns = std::mem::take(&mut t.columns)
+        .into_iter()
         .map(|c| Attribute {
-            name: c.name.clone(),
-            ty: c.ty.clone(),
-            nullable: c.nullable,
             pk: pk.contains(c.name.as_str()),
             fk: fk.contains(c.name.as_str()),
             uk: uk.contains(c.name.as_str()),
+            name: c.name,
+            ty: c.ty,
+            nullable: c.nullable,
             mark: None,
         })
         .collect();
@@ -702,8 +711,8 @@ fn entity(t: &CatalogTable) -> Entity {
         });
     }
     Entity {
-        schema: t.schema.clone(),
-        name: t.name.clone(),
+        schema: t.schema.take(),
+        name: std::mem::take(&mut t.name),
         mark: None,
         columns,
         objects,
