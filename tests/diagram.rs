@@ -74,6 +74,17 @@ schema = "s 1"
   type = "numeric(10,2)"
   references = "t1.id"
   check = { sql = "\"x\" < 1 AND 'a' <> '&'", name = "odd" }
+
+[[tables]]
+name = "class"
+  [[tables.columns]]
+  name = "pk"
+  type = "integer"
+  primary_key = true
+  [[tables.columns]]
+  name = "end"
+  type = "integer"
+  references = "t1.id"
 "#;
 
 #[test]
@@ -86,6 +97,10 @@ fn hostile_names_are_escaped() {
     for line in m.lines() {
         assert!(line.matches('"').count() % 2 == 0, "{line}");
     }
+    // A table named like a Mermaid keyword is an alias; a column named like
+    // a key marker is followed by `_`, its name in the comment.
+    assert!(m.contains("[\"class\"] {"), "{m}");
+    assert!(m.contains("    integer pk_ PK \"pk pk_class\""), "{m}");
     let dot = d.dot();
     insta::assert_snapshot!("hostile_dot", dot);
     // In the HTML-like labels (a tooltip is a quoted string, where `<` is text).

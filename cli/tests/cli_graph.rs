@@ -306,7 +306,11 @@ fn documents(dir: &Path) -> Vec<PathBuf> {
          columns = [{ name = \"id\", type = \"integer\", primary_key = true }, \
          { name = 'x\"y', type = \"numeric(10,2)\", unique = true }]\n\
          [[tables]]\nname = \"t\"\ncolumns = [{ name = \"a_id\", type = \"integer\", \
-         references = 's 1.a\"b <i>&amp; #c.id' }]\n",
+         references = 's 1.a\"b <i>&amp; #c.id' }]\n\
+         [[tables]]\nname = \"class\"\ncolumns = [{ name = \"pk\", type = \"integer\", \
+         primary_key = true }, { name = \"to\", type = \"integer\" }]\n\
+         [[tables]]\nname = \"one\"\ncolumns = [{ name = \"end\", type = \"integer\", \
+         references = \"class.pk\" }]\n",
     )
     .unwrap();
     vec![shop(), hostile, fifty]

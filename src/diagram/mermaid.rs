@@ -3,9 +3,32 @@
 use super::text::clip;
 use super::{Diagram, Link, ObjectKind};
 
+/// Words Mermaid's `erDiagram` reads as its own where an entity's name
+/// stands (compared without case): such a table gets an alias.
+const ENTITY_KEYWORDS: &[&str] = &[
+    "accdescr",
+    "acctitle",
+    "class",
+    "classdef",
+    "direction",
+    "end",
+    "erdiagram",
+    "many",
+    "more",
+    "one",
+    "only",
+    "optionally",
+    "or",
+    "style",
+    "title",
+    "to",
+    "zero",
+];
+
 /// A word Mermaid reads as an entity name, an attribute's name or type:
 /// letters, digits, `_` and `-` (and the type's brackets); anything else
-/// becomes `_`.
+/// becomes `_`, and a key marker (`PK`, `FK`, `UK`, in any case) gets a
+/// `_` after it.
 fn word(s: &str, brackets: bool) -> String {
     let mut out: String = s
         .chars()
@@ -17,6 +40,9 @@ fn word(s: &str, brackets: bool) -> String {
         .collect();
     if !out.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
         out.insert(0, '_');
+    }
+    if ["pk", "fk", "uk"].contains(&out.to_ascii_lowercase().as_str()) {
+        out.push('_');
     }
     out
 }
@@ -66,7 +92,12 @@ impl Diagram {
         let plain: Vec<bool> = self
             .entities
             .iter()
-            .map(|e| e.schema.is_none() && seen[&e.name] == 1 && word(&e.name, false) == e.name)
+            .map(|e| {
+                e.schema.is_none()
+                    && seen[&e.name] == 1
+                    && word(&e.name, false) == e.name
+                    && !ENTITY_KEYWORDS.contains(&e.name.to_ascii_lowercase().as_str())
+            })
             .collect();
         let taken: std::collections::HashSet<&str> = self
             .entities
