@@ -44,6 +44,62 @@ struct Boxed {
     lines: Vec<(String, Option<Mark>)>,
     x: f64,
     y: f64,
+    /// The connected part of the picture it is in.
+    part: usize,
+}
+
+/// A layer of a part of the picture: a column of boxes, with its left and
+/// right and the boxes' spans from top to bottom.
+struct Layer {
+    part: usize,
+    left: f64,
+    right: f64,
+    spans: Vec<(f64, f64)>,
+}
+
+/// The layers: the boxes of a part that share a middle.
+fn layers(boxes: &[Boxed]) -> Vec<Layer> {
+    let mut map: std::collections::BTreeMap<(usize, i64), Layer> = Default::default();
+    for b in boxes {
+        let key = (b.part, ((b.x + b.w / 2.0) * 10.0).round() as i64);
+        let l = map.entry(key).or_insert(Layer {
+            part: b.part,
+            left: f64::MAX,
+            right: f64::MIN,
+            spans: Vec::new(),
+        });
+        l.left = l.left.min(b.x);
+        l.right = l.right.max(b.x + b.w);
+        l.spans.push((b.y, b.y + b.h));
+    }
+    let mut out: Vec<Layer> = map.into_values().collect();
+    for l in &mut out {
+        l.spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    }
+    out
+}
+
+/// The height nearest `target` at which a key crosses `layer` without
+/// touching a box.
+fn gap(layer: &Layer, target: f64) -> f64 {
+    const CLEAR: f64 = 5.0;
+    let (mut best, mut best_d) = (target, f64::MAX);
+    let mut lo = f64::MIN;
+    let mut try_gap = |lo: f64, hi: f64| {
+        if hi > lo {
+            let y = target.clamp(lo, hi);
+            if (y - target).abs() < best_d {
+                best_d = (y - target).abs();
+                best = y;
+            }
+        }
+    };
+    for &(top, bottom) in &layer.spans {
+        try_gap(lo, top - CLEAR);
+        lo = bottom + CLEAR;
+    }
+    try_gap(lo, f64::MAX);
+    best
 }
 
 fn text_width(s: &str, char_w: f64) -> f64 {
@@ -134,6 +190,7 @@ fn measure(e: &Entity) -> Boxed {
         lines,
         x: 0.0,
         y: 0.0,
+        part: 0,
     }
 }
 
@@ -186,11 +243,12 @@ fn place(d: &Diagram, boxes: &mut [Boxed]) -> (f64, f64) {
     let parts = rust_sugiyama::from_vertices_and_edges(&vertices, &edges, &config);
     // Each part's boxes relative to its own top-left corner.
     let mut placed: Vec<(Vec<usize>, f64, f64)> = Vec::new();
-    for (layout, _, _) in parts {
+    for (part, (layout, _, _)) in parts.into_iter().enumerate() {
         let mut ids: Vec<usize> = Vec::with_capacity(layout.len());
         let (mut min_x, mut min_y, mut max_x, mut max_y) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
         for (id, (y, x)) in &layout {
             let b = &mut boxes[*id];
+            b.part = part;
             b.x = x - b.w / 2.0;
             b.y = y - b.h / 2.0;
             min_x = min_x.min(b.x);
@@ -237,10 +295,12 @@ fn row_y(b: &Boxed, column: Option<usize>) -> f64 {
     }
 }
 
-/// A foreign key's curve: out of the referring row's side that faces the
-/// referred box, into the referred row's facing side; when the boxes
-/// overlap side to side, out of and into their left sides.
-fn curve(from: &Boxed, to: &Boxed, l: &Link) -> (String, [f64; 4]) {
+/// A foreign key's path: out of the referring row's side that faces the
+/// referred box, across each layer in between through the gap between its
+/// boxes nearest the straight line, into the referred row's facing side;
+/// straight inside a layer, curved between layers. When the two boxes
+/// overlap side to side it bows out of and into their left sides.
+fn curve(from: &Boxed, to: &Boxed, l: &Link, layers: &[Layer]) -> (String, [f64; 4]) {
     let y1 = row_y(from, l.from_columns.first().copied());
     let y2 = row_y(to, l.to_columns.first().copied());
     if std::ptr::eq(from, to) {
@@ -248,15 +308,89 @@ fn curve(from: &Boxed, to: &Boxed, l: &Link) -> (String, [f64; 4]) {
         let bulge = 30.0 + (y1 - y2).abs() / 4.0;
         return bezier([x, y1], [x + bulge, y1], [x + bulge, y2], [x, y2]);
     }
-    let (x1, d1, x2, d2) = if from.x > to.x + to.w {
-        (from.x, -1.0, to.x + to.w, 1.0)
-    } else if from.x + from.w < to.x {
-        (from.x + from.w, 1.0, to.x, -1.0)
+    let leftward = from.x > to.x + to.w;
+    if !leftward && from.x + from.w >= to.x {
+        let (x1, x2) = (from.x, to.x);
+        let k = ((x2 - x1).abs() / 2.0).clamp(40.0, 160.0);
+        return bezier([x1, y1], [x1 - k, y1], [x2 - k, y2], [x2, y2]);
+    }
+    let (x1, x2) = if leftward {
+        (from.x, to.x + to.w)
     } else {
-        (from.x, -1.0, to.x, -1.0)
+        (from.x + from.w, to.x)
     };
-    let k = ((x2 - x1).abs() / 2.0).clamp(40.0, 160.0);
-    bezier([x1, y1], [x1 + d1 * k, y1], [x2 + d2 * k, y2], [x2, y2])
+    let layer_of = |b: &Boxed| {
+        layers
+            .iter()
+            .find(|l| l.part == b.part && l.left <= b.x && b.x + b.w <= l.right)
+    };
+    // The points, each reached by a straight line (true) or a curve.
+    let mut points: Vec<([f64; 2], bool)> = vec![([x1, y1], true)];
+    if let (Some(own), Some(theirs)) = (layer_of(from), layer_of(to)) {
+        let (out_x, in_x) = if leftward {
+            (own.left, theirs.right)
+        } else {
+            (own.right, theirs.left)
+        };
+        points.push(([out_x, y1], true));
+        let mut between: Vec<&Layer> = layers
+            .iter()
+            .filter(|l| {
+                l.part == from.part
+                    && if leftward {
+                        l.right < out_x && l.left > in_x
+                    } else {
+                        l.left > out_x && l.right < in_x
+                    }
+            })
+            .collect();
+        between.sort_by(|a, b| {
+            if leftward {
+                b.left.total_cmp(&a.left)
+            } else {
+                a.left.total_cmp(&b.left)
+            }
+        });
+        for layer in between {
+            let (enter, leave) = if leftward {
+                (layer.right, layer.left)
+            } else {
+                (layer.left, layer.right)
+            };
+            let t = (enter - x1) / (x2 - x1);
+            let y = gap(layer, y1 + (y2 - y1) * t);
+            points.push(([enter, y], false));
+            points.push(([leave, y], true));
+        }
+        points.push(([in_x, y2], false));
+    }
+    points.push((
+        [x2, y2],
+        points.len() > 1 && points[points.len() - 1].0[1] == y2,
+    ));
+    let mut d = format!("M{:.1},{:.1}", points[0].0[0], points[0].0[1]);
+    let (mut lo_x, mut lo_y, mut hi_x, mut hi_y) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    let mut prev = points[0].0;
+    for (p, straight) in &points {
+        lo_x = lo_x.min(p[0]);
+        lo_y = lo_y.min(p[1]);
+        hi_x = hi_x.max(p[0]);
+        hi_y = hi_y.max(p[1]);
+        if *p == prev {
+            continue;
+        }
+        if *straight {
+            d.push_str(&format!(" L{:.1},{:.1}", p[0], p[1]));
+        } else {
+            let mid = (prev[0] + p[0]) / 2.0;
+            d.push_str(&format!(
+                " C{mid:.1},{:.1} {mid:.1},{:.1} {:.1},{:.1}",
+                prev[1], p[1], p[0], p[1]
+            ));
+        }
+        prev = *p;
+    }
+    (d, [lo_x, lo_y, hi_x, hi_y])
 }
 
 /// A cubic curve's path, and the box around its four points (which holds
@@ -300,10 +434,11 @@ impl Diagram {
         } else {
             place(self, &mut boxes)
         };
+        let columns = layers(&boxes);
         let curves: Vec<(String, [f64; 4])> = self
             .links
             .iter()
-            .map(|l| curve(&boxes[l.from], &boxes[l.to], l))
+            .map(|l| curve(&boxes[l.from], &boxes[l.to], l, &columns))
             .collect();
         // Curves may bow out past the boxes: the picture takes them in.
         let (mut x0, mut y0, mut x1, mut y1) = (0.0f64, 0.0f64, width, height);
