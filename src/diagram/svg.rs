@@ -80,26 +80,38 @@ fn layers(boxes: &[Boxed]) -> Vec<Layer> {
 }
 
 /// The height nearest `target` at which a key crosses `layer` without
-/// touching a box.
+/// touching a box (a box's span, widened by a clearance, is closed to it).
 fn gap(layer: &Layer, target: f64) -> f64 {
     const CLEAR: f64 = 5.0;
-    let (mut best, mut best_d) = (target, f64::MAX);
-    let mut lo = f64::MIN;
-    let mut try_gap = |lo: f64, hi: f64| {
-        if hi > lo {
-            let y = target.clamp(lo, hi);
-            if (y - target).abs() < best_d {
-                best_d = (y - target).abs();
-                best = y;
+    let spans = &layer.spans;
+    // The first span that does not end above the target.
+    let i = spans.partition_point(|s| s.1 + CLEAR < target);
+    let Some(&(top, bottom)) = spans.get(i) else {
+        return target;
+    };
+    if target < top - CLEAR {
+        return target;
+    }
+    // Inside a closed span: its top or its bottom, where that is open.
+    let above = top - CLEAR;
+    let above_open = i == 0 || spans[i - 1].1 + CLEAR < above;
+    let below = bottom + CLEAR;
+    let below_open = spans.get(i + 1).is_none_or(|n| below < n.0 - CLEAR);
+    match (above_open, below_open) {
+        (true, true) if target - above <= below - target => above,
+        (true, true) | (false, true) => below,
+        (true, false) => above,
+        // Boxes too close to pass between: past the whole layer's end.
+        (false, false) => {
+            let first = spans[0].0 - CLEAR;
+            let last = spans[spans.len() - 1].1 + CLEAR;
+            if target - first <= last - target {
+                first
+            } else {
+                last
             }
         }
-    };
-    for &(top, bottom) in &layer.spans {
-        try_gap(lo, top - CLEAR);
-        lo = bottom + CLEAR;
     }
-    try_gap(lo, f64::MAX);
-    best
 }
 
 fn text_width(s: &str, char_w: f64) -> f64 {
