@@ -465,6 +465,68 @@ fn overlaps(svg: &str) -> Vec<String> {
     out
 }
 
+/// The straight pieces of the keys' paths (`L` after a point: across a
+/// layer, or out of a box's side) that run through a table's box.
+#[cfg(feature = "svg")]
+fn keys_through_boxes(svg: &str) -> Vec<String> {
+    let mut boxes: Vec<(f64, f64, f64, f64)> = Vec::new();
+    for piece in svg.split("<g transform=\"translate(").skip(1) {
+        let (xy, rest) = piece.split_once(")\">\n<rect width=\"").unwrap();
+        let (x, y) = xy.split_once(',').unwrap();
+        let (w, rest) = rest.split_once("\" height=\"").unwrap();
+        let h = rest.split('"').next().unwrap();
+        let f = |s: &str| s.parse::<f64>().unwrap();
+        boxes.push((f(x), f(y), f(w), f(h)));
+    }
+    let mut out = Vec::new();
+    let mut straight = 0;
+    let keys = svg.split_once("</defs>").unwrap().1;
+    for d in keys.split("<path d=\"M").skip(1) {
+        let d = d.split('"').next().unwrap();
+        let mut tokens = d.split(' ');
+        let point = |t: &str| {
+            let (x, y) = t.trim_start_matches(['L', 'C']).split_once(',').unwrap();
+            (x.parse::<f64>().unwrap(), y.parse::<f64>().unwrap())
+        };
+        let mut at = point(tokens.next().unwrap());
+        let mut rest: Vec<&str> = tokens.collect();
+        rest.reverse();
+        while let Some(t) = rest.pop() {
+            if t.starts_with('L') {
+                let to = point(t);
+                straight += 1;
+                let (x0, x1) = (at.0.min(to.0), at.0.max(to.0));
+                for b in &boxes {
+                    let inside_y = b.1 < at.1 && at.1 < b.1 + b.3;
+                    let inside_x = x0 < b.0 + b.2 - 0.5 && b.0 + 0.5 < x1;
+                    if inside_y && inside_x {
+                        out.push(format!("{at:?} to {to:?} crosses {b:?}"));
+                    }
+                }
+                at = to;
+            } else {
+                // A curve: its two control points, then where it ends.
+                rest.pop();
+                at = point(rest.pop().unwrap());
+            }
+        }
+    }
+    assert!(
+        straight > 0,
+        "no straight pieces: is the path format read right?"
+    );
+    out
+}
+
+#[cfg(feature = "svg")]
+#[test]
+fn svg_keys_cross_layers_between_boxes() {
+    for n in [50, 400] {
+        let svg = Diagram::from_catalog(&many(n)).svg();
+        assert_eq!(keys_through_boxes(&svg), Vec::<String>::new(), "{n} tables");
+    }
+}
+
 #[cfg(feature = "svg")]
 #[test]
 fn svg_boxes_never_overlap() {
