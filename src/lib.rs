@@ -41,7 +41,8 @@
 //! Layers, in one direction: [`schema`] and [`events`] (the model, no SQL)
 //! → [`naming`] → [`sql`] (statements as data) → [`dialect`] (writing SQL)
 //! → [`ddl`] (plans) → [`engine`] (databases) → [`reflect`] (reading a
-//! database back into a document) → the command line.
+//! database back into a document) → [`diff`] (migrations) → [`diagram`]
+//! (entity–relationship pictures) → the command line.
 
 #![warn(missing_docs)]
 // Errors are structured (which table, which constraint, which token) and
@@ -50,6 +51,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod ddl;
+pub mod diagram;
 pub mod dialect;
 pub mod diff;
 pub mod document;

@@ -3,7 +3,7 @@
 use crate::ddl::DdlOptions;
 use crate::dialect::Dialect;
 use crate::engine::{Engine, RunOptions};
-use crate::reflect::{reflect_engine, ReflectOptions};
+use crate::reflect::{reflect_engine, Catalog, ReflectOptions};
 use crate::schema::{DialectKind, MetaData};
 
 use super::{diff, DiffError, Migration, Schema};
@@ -68,6 +68,17 @@ pub fn diff_database(
     server: &Server,
     md: &MetaData,
 ) -> Result<Migration<'static>, DiffError> {
+    diff_database_catalog(engine, run, server, md).map(|(_, m)| m)
+}
+
+/// [`diff_database`], with the database's catalog the migration starts
+/// from (to draw what it changes, say).
+pub fn diff_database_catalog(
+    engine: &Engine,
+    run: &RunOptions,
+    server: &Server,
+    md: &MetaData,
+) -> Result<(Catalog, Migration<'static>), DiffError> {
     let default = server.default_schema.as_ref();
     let mut schemas: Vec<String> = md
         .tables()
@@ -94,5 +105,5 @@ pub fn diff_database(
         &server.ddl_options(),
         server.default_schema.as_deref(),
     )?;
-    diff(&old, &new, server.dialect)
+    Ok((catalog, diff(&old, &new, server.dialect)?))
 }

@@ -50,7 +50,7 @@ use crate::sql::{
     CheckDef, ColumnDef, ConstraintDef, CreateIndex, ForeignKeyDef, Statement, ViewDef,
 };
 
-pub use live::{diff_database, Server};
+pub use live::{diff_database, diff_database_catalog, Server};
 use normalize::{default_key, expr_key, type_key, view_key, widens};
 pub use state::Schema;
 use state::{IndexState, Key, TableState};

@@ -2,9 +2,13 @@
 
 use clap::{Args, ValueEnum};
 
+use std::path::PathBuf;
+
+use super::reflect::UrlArgs;
 use super::{emit, emit_all, load, DialectArgs, DocArgs, Failure};
 use nomenclator::ddl::{create_script, drop_script, sort_tables_and_constraints, DdlOptions};
-use nomenclator::schema::TableRef;
+use nomenclator::diagram::Diagram;
+use nomenclator::dialect::Dialect;
 use nomenclator::Plugins;
 
 #[derive(Args, Debug)]
@@ -77,90 +81,71 @@ pub(crate) fn run_sort(a: &SortArgs, plugins: &Plugins) -> Result<(), Failure> {
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub(crate) enum GraphFormat {
+    /// Graphviz: record-shaped tables, foreign keys from column to column.
     Dot,
+    /// A Mermaid `erDiagram`, which code hosts draw in Markdown.
     Mermaid,
+    /// An SVG picture, laid out by nomenclator itself (needs nothing installed).
+    Svg,
 }
 
 #[derive(Args, Debug)]
 pub(crate) struct GraphArgs {
+    /// The schema document (.toml or .json; `-` reads standard input); or give --url.
+    #[arg(required_unless_present = "url", conflicts_with = "url")]
+    file: Option<PathBuf>,
+    /// Convention packs applied after the document's own (built-in name or path); repeatable.
+    #[arg(long = "conventions", value_name = "PACK")]
+    conventions: Vec<String>,
     #[command(flatten)]
-    doc: DocArgs,
+    db: UrlArgs,
+    /// For a document: the dialect whose names are drawn, postgresql (alias postgres), sqlite
+    /// or mysql (alias mariadb).
+    #[arg(long, default_value = "sqlite", value_parser = super::parse_dialect)]
+    dialect: &'static dyn Dialect,
+    /// Draw only the tables whose name (or schema.name) matches PATTERN (`*` and `?`
+    /// wildcards); repeatable.
+    #[arg(long = "tables", value_name = "PATTERN")]
+    tables: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value = "dot")]
     format: GraphFormat,
 }
 
-/// Tables as nodes, foreign keys as edges from the referring table to the
-/// referred one; edges left out of the order (cycles, `use_alter`) dashed.
+/// The diagram in the format asked for.
+pub(crate) fn draw(d: &Diagram, format: GraphFormat) -> String {
+    match format {
+        GraphFormat::Dot => d.dot(),
+        GraphFormat::Mermaid => d.mermaid(),
+        GraphFormat::Svg => d.svg(),
+    }
+}
+
+/// An entity–relationship diagram of a document (names final for
+/// --dialect) or of a live database (through reflection).
 pub(crate) fn run_graph(a: &GraphArgs, plugins: &Plugins) -> Result<(), Failure> {
-    let md = load(&a.doc, plugins)?;
-    let sorted = sort_tables_and_constraints(&md, true)
-        .map_err(|e| Failure::new(format!("{}: {e}", a.doc.label())))?;
-    let ids: std::collections::HashMap<&TableRef, usize> = sorted
-        .tables
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r, i))
-        .collect();
-    let id = |r: &TableRef| ids.get(r).map_or_else(String::new, |i| format!("t{i}"));
-    // A set, not a scan of `deferred` per foreign key: a ring of 100,000
-    // tables has 100,000 deferred foreign keys.
-    let deferred: std::collections::HashSet<(&TableRef, usize)> = sorted
-        .deferred
-        .iter()
-        .map(|x| (&x.table, x.constraint))
-        .collect();
-    let mut out = String::new();
-    match a.format {
-        GraphFormat::Dot => out.push_str("digraph schema {\n  rankdir=RL;\n  node [shape=box];\n"),
-        GraphFormat::Mermaid => out.push_str("flowchart RL\n"),
-    }
-    for r in &sorted.tables {
-        let label = r.to_string();
-        match a.format {
-            GraphFormat::Dot => out.push_str(&format!(
-                "  {} [label=\"{}\"];\n",
-                id(r),
-                label.replace('\\', "\\\\").replace('"', "\\\"")
-            )),
-            GraphFormat::Mermaid => out.push_str(&format!(
-                "  {}[\"{}\"]\n",
-                id(r),
-                label.replace('"', "#quot;")
-            )),
-        }
-    }
-    for r in &sorted.tables {
-        let t = md.get(r).expect("sorted tables exist");
-        for (ci, k) in t.constraints().iter().enumerate() {
-            let Some(fk) = k.as_foreign_key() else {
-                continue;
+    let mut diagram = match &a.file {
+        Some(file) => {
+            let doc = DocArgs {
+                file: file.clone(),
+                conventions: a.conventions.clone(),
             };
-            let deferred = deferred.contains(&(r, ci));
-            let label = fk.columns().join(", ");
-            let (from, to) = (id(r), id(fk.referred_table()));
-            match (a.format, deferred) {
-                (GraphFormat::Dot, false) => out.push_str(&format!(
-                    "  {from} -> {to} [label=\"{}\"];\n",
-                    label.replace('"', "\\\"")
-                )),
-                (GraphFormat::Dot, true) => out.push_str(&format!(
-                    "  {from} -> {to} [label=\"{} (deferred)\", style=dashed];\n",
-                    label.replace('"', "\\\"")
-                )),
-                (GraphFormat::Mermaid, false) => out.push_str(&format!(
-                    "  {from} -->|\"{}\"| {to}\n",
-                    label.replace('"', "#quot;")
-                )),
-                (GraphFormat::Mermaid, true) => out.push_str(&format!(
-                    "  {from} -.->|\"{} (deferred)\"| {to}\n",
-                    label.replace('"', "#quot;")
-                )),
-            }
+            let md = load(&doc, plugins)?;
+            let mut d = Diagram::from_metadata(&md, a.dialect)
+                .map_err(|e| Failure::new(format!("{}: {e}", doc.label())))?;
+            // A document's tables are limited here; a database's by reflection.
+            d.retain(&a.db.schemas, &[])
+                .map_err(|e| Failure::new(e.to_string()))?;
+            d
         }
-    }
-    if let GraphFormat::Dot = a.format {
-        out.push_str("}\n");
-    }
-    emit(&out)
+        None => {
+            let catalog = a.db.catalog()?;
+            super::reflect::warn(&catalog);
+            Diagram::from_catalog(&catalog)
+        }
+    };
+    diagram
+        .retain(&[], &a.tables)
+        .map_err(|e| Failure::new(e.to_string()))?;
+    emit(&draw(&diagram, a.format))
 }

@@ -7,11 +7,14 @@ use std::time::SystemTime;
 use clap::{Args, ValueEnum};
 
 use super::db::{check_target, engine, failure, options, ConnArgs, Reporter, Signals, Verb};
+use super::ddl::{draw, GraphFormat};
 use super::{emit, load_with, parse_dialect, DocArgs, Failure};
+use nomenclator::diagram::Diagram;
 use nomenclator::dialect::Dialect;
 use nomenclator::diff::files::{migration_files, write_files, Runner};
-use nomenclator::diff::{diff, diff_database, Migration, Schema, Server};
+use nomenclator::diff::{diff, diff_database, diff_database_catalog, Migration, Schema, Server};
 use nomenclator::engine::{Engine, RunOptions};
+use nomenclator::reflect::{catalog_of, Catalog};
 use nomenclator::{MetaData, Plugins};
 
 /// The forms `diff` prints.
@@ -21,6 +24,11 @@ pub(crate) enum DiffFormat {
     Sql,
     /// One JSON array of changes.
     Json,
+    /// The tables the migration touches as a Graphviz diagram, with what it adds, drops,
+    /// renames and alters marked.
+    Dot,
+    /// The same diagram as an SVG picture (needs nothing installed).
+    Svg,
 }
 
 #[derive(Args, Debug)]
@@ -161,6 +169,12 @@ fn print(migration: &Migration<'_>, format: DiffFormat) -> Result<(), Failure> {
             s.push('\n');
             s
         }
+        // Drawn before a migration is printed (`draw_migration`).
+        DiffFormat::Dot | DiffFormat::Svg => {
+            return Err(Failure::new(
+                "a diagram is drawn before the migration is printed",
+            ))
+        }
     };
     emit(&text)
 }
@@ -181,9 +195,10 @@ pub(crate) fn run_diff(a: &DiffArgs, plugins: &Plugins) -> Result<(), Failure> {
         }
         let dialect = a.dialect;
         let options = nomenclator::ddl::DdlOptions::default();
-        let side = |file: &PathBuf| -> Result<Schema, Failure> {
+        let side = |file: &PathBuf| -> Result<(MetaData, Schema), Failure> {
             let md = load_for(&doc(file), dialect, plugins)?;
-            Ok(Schema::from_metadata(&md, dialect, &options, None)?)
+            let schema = Schema::from_metadata(&md, dialect, &options, None)?;
+            Ok((md, schema))
         };
         // The two sides are independent: one on each of two threads.
         let (old, new) = std::thread::scope(|scope| {
@@ -194,10 +209,19 @@ pub(crate) fn run_diff(a: &DiffArgs, plugins: &Plugins) -> Result<(), Failure> {
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             (old, new)
         });
-        let mut old = old?;
+        let ((old_md, mut old), (new_md, new)) = (old?, new?);
         // What the server named, as it would have named it.
         old.predict_server_names(dialect);
-        let migration = diff(&old, &new?, dialect)?;
+        let migration = diff(&old, &new, dialect)?;
+        if let Some(format) = drawn(a.format) {
+            let named = |md: &MetaData, file: &PathBuf| {
+                catalog_of(md, dialect)
+                    .map_err(|e| Failure::new(format!("{}: {e}", file.display())))
+            };
+            let new_file = a.new.as_ref().unwrap_or(&a.file);
+            let (old, new) = (named(&old_md, &a.file)?, named(&new_md, new_file)?);
+            return draw_migration(&old, &new, &migration, format);
+        }
         return output(&migration, a);
     }
     let doc = doc(&a.file);
@@ -205,8 +229,36 @@ pub(crate) fn run_diff(a: &DiffArgs, plugins: &Plugins) -> Result<(), Failure> {
     let (engine, given, server, run) = connect(&a.conn, &doc, Verb::Diff, &signals)?;
     let md = load_for(&doc, server.dialect, plugins)?;
     check_target(&engine, &given, &md, Verb::Diff)?;
+    if let Some(format) = drawn(a.format) {
+        let (old, migration) = diff_database_catalog(&engine, &run, &server, &md)?;
+        let new = catalog_of(&md, server.dialect)
+            .map_err(|e| Failure::new(format!("{}: {e}", doc.label())))?;
+        return draw_migration(&old, &new, &migration, format);
+    }
     let migration = diff_database(&engine, &run, &server, &md)?;
     output(&migration, a)
+}
+
+/// The diagram format a diff format asks for, if it asks for one.
+fn drawn(format: DiffFormat) -> Option<GraphFormat> {
+    match format {
+        DiffFormat::Dot => Some(GraphFormat::Dot),
+        DiffFormat::Svg => Some(GraphFormat::Svg),
+        DiffFormat::Sql | DiffFormat::Json => None,
+    }
+}
+
+/// Prints the diagram of the tables a migration touches.
+fn draw_migration(
+    old: &Catalog,
+    new: &Catalog,
+    migration: &Migration<'_>,
+    format: GraphFormat,
+) -> Result<(), Failure> {
+    if migration.is_empty() {
+        eprintln!("diff: the schemas agree: the diagram is empty");
+    }
+    emit(&draw(&Diagram::from_migration(old, new, migration), format))
 }
 
 pub(crate) fn run_migrate(a: &MigrateArgs, plugins: &Plugins) -> Result<(), Failure> {

@@ -43,7 +43,7 @@ enum Command {
     Ddl(ddl::DdlArgs),
     /// Table names in creation (or drop) order.
     Sort(ddl::SortArgs),
-    /// Tables and foreign keys as a Graphviz or Mermaid graph.
+    /// An entity–relationship diagram: Mermaid, Graphviz or SVG, of a document or a database.
     Graph(ddl::GraphArgs),
     /// create_all: create every table, index and constraint in a database.
     Apply(db::DbArgs),
