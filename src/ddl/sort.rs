@@ -98,23 +98,22 @@ pub fn sorted_tables(md: &MetaData) -> Vec<TableRef> {
 /// foreign keys cannot be dropped by name, so they stay in the order (as
 /// SQLAlchemy does); one still left in a cycle cannot be dropped at all.
 pub(crate) fn order_for_drop(resolved: &Resolved<'_>, can_alter: bool) -> Result<Order, DdlError> {
-    let md = resolved.metadata();
-    let position = |r: &TableRef| md.position(r);
-    Ok(order(
-        md.tables(),
-        &position,
-        Some(resolved),
-        can_alter,
-        true,
-        true,
-    )?
-    .for_dialect(can_alter))
+    resolved_order(resolved, can_alter, true)
 }
 
 /// [`sort_tables_and_constraints`] by position: what plans use.
 pub(crate) fn order_for_create(
     resolved: &Resolved<'_>,
     can_alter: bool,
+) -> Result<Order, DdlError> {
+    resolved_order(resolved, can_alter, false)
+}
+
+/// The order of a validated metadata's tables, for the dialect.
+fn resolved_order(
+    resolved: &Resolved<'_>,
+    can_alter: bool,
+    keep_unnamed: bool,
 ) -> Result<Order, DdlError> {
     let md = resolved.metadata();
     let position = |r: &TableRef| md.position(r);
@@ -123,7 +122,7 @@ pub(crate) fn order_for_create(
         &position,
         Some(resolved),
         can_alter,
-        false,
+        keep_unnamed,
         true,
     )?
     .for_dialect(can_alter))
