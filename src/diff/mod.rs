@@ -522,7 +522,8 @@ pub fn diff<'d>(
         .filter(|(t, used)| !**used && !is_runner_table(&t.table.name))
         .map(|(t, _)| t)
         .collect();
-    for t in drop_order(&dropped) {
+    let (order, in_a_circle) = drop_order(&dropped);
+    for t in order {
         let restore = {
             let mut r = vec![Statement::CreateTable(t.create_table(&t.table, true))];
             r.extend(
@@ -551,7 +552,7 @@ pub fn diff<'d>(
     // Foreign keys between dropped tables that refer to each other in a
     // circle go first.
     let dropped_names: HashSet<&TableRef> = dropped.iter().map(|t| &t.table).collect();
-    if has_cycle(&dropped) {
+    if in_a_circle {
         for t in &dropped {
             for f in &t.foreign_keys {
                 if dropped_names.contains(&f.referred_table)
@@ -1867,41 +1868,25 @@ fn is_runner_table(name: &str) -> bool {
 
 /// Dropped tables, each before the dropped tables it refers to; ties by
 /// (schema, name), so that a document and a catalog, which list tables in
-/// orders of their own, give the same script.
-fn drop_order<'a>(tables: &[&'a TableState]) -> Vec<&'a TableState> {
+/// orders of their own, give the same script. `true` with them when some
+/// refer to each other in a circle (the order then breaks it anywhere).
+fn drop_order<'a>(tables: &[&'a TableState]) -> (Vec<&'a TableState>, bool) {
     let mut left: Vec<&TableState> = tables.to_vec();
     left.sort_by(|a, b| {
         (a.table.schema.as_deref(), &a.table.name).cmp(&(b.table.schema.as_deref(), &b.table.name))
     });
     let mut out = Vec::new();
+    let mut circle = false;
     while !left.is_empty() {
         let free = left.iter().position(|t| {
             !left.iter().any(|o| {
                 o.table != t.table && o.foreign_keys.iter().any(|f| f.referred_table == t.table)
             })
         });
-        let i = free.unwrap_or(0);
-        out.push(left.remove(i));
+        circle |= free.is_none();
+        out.push(left.remove(free.unwrap_or(0)));
     }
-    out
-}
-
-fn has_cycle(tables: &[&TableState]) -> bool {
-    let mut left: Vec<&TableState> = tables.to_vec();
-    while !left.is_empty() {
-        let free = left.iter().position(|t| {
-            !left.iter().any(|o| {
-                o.table != t.table && o.foreign_keys.iter().any(|f| f.referred_table == t.table)
-            })
-        });
-        match free {
-            Some(i) => {
-                left.remove(i);
-            }
-            None => return true,
-        }
-    }
-    false
+    (out, circle)
 }
 
 #[cfg(test)]
@@ -1925,8 +1910,10 @@ mod tests {
             t
         };
         let (a, b, c) = (t("city", None), t("note", None), t("line", Some("city")));
-        let names = |order: Vec<&TableState>| {
+        let names = |order: (Vec<&TableState>, bool)| {
+            assert!(!order.1, "no circle");
             order
+                .0
                 .iter()
                 .map(|t| t.table.name.clone())
                 .collect::<Vec<_>>()
@@ -1935,6 +1922,11 @@ mod tests {
         assert_eq!(one, ["line", "city", "note"]);
         assert_eq!(names(drop_order(&[&c, &b, &a])), one);
         assert_eq!(names(drop_order(&[&b, &a, &c])), one);
+        // Two tables that refer to each other: a circle, broken anywhere.
+        let (x, y) = (t("x", Some("y")), t("y", Some("x")));
+        let (order, circle) = drop_order(&[&y, &x]);
+        assert!(circle);
+        assert_eq!(order.len(), 2);
     }
     use crate::ddl::DdlOptions;
     use crate::dialect::PostgreSql;
