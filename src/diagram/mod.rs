@@ -657,17 +657,11 @@ fn entity(t: &mut CatalogTable) -> Entity {
         .collect();
     let mut objects = Vec::new();
     let name = |n: &Option<String>| n.clone().unwrap_or_default();
-    if let Some(k) = &t.primary_key {
+    let keys = t.primary_key.iter().map(|k| (ObjectKind::PrimaryKey, k));
+    let uniques = t.uniques.iter().map(|k| (ObjectKind::Unique, k));
+    for (kind, k) in keys.chain(uniques) {
         objects.push(NamedObject {
-            kind: ObjectKind::PrimaryKey,
-            name: name(&k.name),
-            detail: k.columns.join(", "),
-            mark: None,
-        });
-    }
-    for k in &t.uniques {
-        objects.push(NamedObject {
-            kind: ObjectKind::Unique,
+            kind,
             name: name(&k.name),
             detail: k.columns.join(", "),
             mark: None,
