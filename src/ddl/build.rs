@@ -519,6 +519,9 @@ impl<'a, S: Sink> Builder<'a, S> {
         let case = self.d.namespaces().case;
         for k in t.constraints() {
             let Constraint::Check(ck) = k else { continue };
+            if !ck.applies_to(self.d.kind()) {
+                continue;
+            }
             let on_column = ck.column().is_some_and(|c| case.same(c, auto.name()));
             if on_column || mentions(ck.sql(), &lexical, auto.name(), case) {
                 let name = self.final_name(t, &ck.name, "check constraint")?;
@@ -594,7 +597,7 @@ impl<'a, S: Sink> Builder<'a, S> {
             let mut checks = Vec::new();
             for (i, k) in t.constraints().iter().enumerate() {
                 let Constraint::Check(ck) = k else { continue };
-                if ck.column() != Some(c.name()) {
+                if ck.column() != Some(c.name()) || !ck.applies_to(self.d.kind()) {
                     continue;
                 }
                 let def = self.check(t, ck)?;
@@ -626,6 +629,8 @@ impl<'a, S: Sink> Builder<'a, S> {
             match k {
                 Constraint::ForeignKey(_) if deferred.contains(&i) => {}
                 Constraint::Check(ck) if ck.column().is_some() && !late_checks.contains(&i) => {}
+                // A check for other dialects (standing in for a type they lack).
+                Constraint::Check(ck) if !ck.applies_to(self.d.kind()) => {}
                 k => constraints.push(self.constraint(t, k)?),
             }
         }

@@ -295,6 +295,8 @@ fn foreign_keys(t: &Table) -> impl Iterator<Item = (&ForeignKey, KeyAt)> {
                 declared += 1;
                 KeyAt::Table(declared - 1)
             }
+            // Made by a listener: the document does not declare it.
+            Origin::Listener { .. } => return None,
         };
         Some((fk, at))
     })

@@ -5,6 +5,8 @@
 pub enum EventKind {
     /// A table joined a metadata.
     TableAttached,
+    /// Every declared column, constraint and index of a table is attached.
+    TableBuilt,
     /// A column was attached to a table.
     ColumnAttached,
     /// A constraint (pk, fk, uq, ck) was attached to a table.
@@ -55,6 +57,7 @@ impl EventKind {
     pub fn as_str(self) -> &'static str {
         match self {
             EventKind::TableAttached => "table_attached",
+            EventKind::TableBuilt => "table_built",
             EventKind::ColumnAttached => "column_attached",
             EventKind::ConstraintAttached => "constraint_attached",
             EventKind::IndexAttached => "index_attached",

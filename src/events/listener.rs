@@ -7,6 +7,93 @@ use dyn_clone::DynClone;
 use super::kind::{EventKind, Interest};
 use crate::schema::{Column, Constraint, DialectKind, Index, Name, PrimaryKey, Table, TableRef};
 
+/// A constraint or index a listener asked to attach.
+#[derive(Clone, Debug)]
+pub(crate) enum Created {
+    /// A constraint.
+    Constraint(Constraint),
+    /// An index.
+    Index(Index),
+}
+
+impl Created {
+    /// Marks the object as made by the listener named `by`.
+    pub(crate) fn mark(&mut self, by: &str) {
+        match self {
+            Created::Constraint(c) => c.origin_mut().created(by),
+            Created::Index(ix) => ix.origin.created(by),
+        }
+    }
+}
+
+impl Created {
+    /// The listener that asked for it.
+    pub(crate) fn created_by(&self) -> Option<&str> {
+        match self {
+            Created::Constraint(c) => c.created_by(),
+            Created::Index(ix) => ix.created_by(),
+        }
+    }
+
+    /// What it is, for messages: `check constraint "..."`, `index on (a, b)`.
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            Created::Constraint(crate::schema::Constraint::Check(ck)) => {
+                format!("check constraint ({})", ck.sql())
+            }
+            Created::Constraint(c) => {
+                format!("{} on ({})", c.kind().describe(), c.columns().join(", "))
+            }
+            Created::Index(ix) => {
+                format!("index on ({})", ix.columns().collect::<Vec<_>>().join(", "))
+            }
+        }
+    }
+}
+
+/// Marks what a listener asked for from `from` on as made by it.
+pub(crate) fn mark_created(created: &mut [Created], from: usize, by: &str) {
+    for c in created.iter_mut().skip(from) {
+        c.mark(by);
+    }
+}
+
+/// The methods of an event from which a listener may attach new
+/// constraints and indexes to the table.
+macro_rules! creating_event {
+    ($($event:ident),+) => {$(
+        impl $event<'_> {
+            /// Attaches a constraint to the table, made by this listener.
+            ///
+            /// It is attached once the object of this event is (after every
+            /// declared item of the table, for [`TableAttached`]), fires its
+            /// own events and is named by the convention like a declared one.
+            /// A check made for a column ([`Check::on_column`](crate::Check::on_column))
+            /// sees it as `column_0` in naming tokens. The model marks it
+            /// as made by this listener ([`Constraint::created_by`]), and a
+            /// copy of the table to another metadata leaves it out.
+            pub fn add_constraint(&mut self, constraint: impl Into<Constraint>) {
+                self.created.push(Created::Constraint(constraint.into()));
+            }
+
+            /// Attaches an index to the table, made by this listener; see
+            /// [`add_constraint`](Self::add_constraint).
+            pub fn add_index(&mut self, index: Index) {
+                self.created.push(Created::Index(index));
+            }
+
+            /// Whether every column, constraint and index the table was
+            /// declared with is attached: `false` while
+            /// [`MetaData::add_table`](crate::MetaData::add_table) replays
+            /// the declaration, `true` for [`TableBuilt`] and for changes
+            /// made through [`TableMut`](crate::TableMut) afterwards.
+            pub fn is_table_complete(&self) -> bool {
+                self.complete
+            }
+        }
+    )+};
+}
+
 /// The error a listener returns to reject an attachment or stop a plan.
 ///
 /// It wraps any error; [`downcast_ref`](ListenerError::downcast_ref) recovers it.
@@ -86,15 +173,34 @@ impl<'a> Catalog<'a> {
     }
 }
 
-/// A table joined a metadata. The listener may change it (its comment, its custom DDL).
+/// A table joined a metadata. The listener may change it (its comment, its
+/// custom DDL), and attach constraints and indexes, which are attached after
+/// every declared item of the table.
 pub struct TableAttached<'a> {
     /// The table, before any of its columns are attached.
     pub table: &'a mut Table,
     /// The metadata's other tables.
     pub catalog: Catalog<'a>,
+    pub(crate) created: Vec<Created>,
+    pub(crate) complete: bool,
 }
 
-/// A column was attached to a table.
+/// Every column, constraint and index a table was declared with is
+/// attached (and named); the table is about to join the metadata. The
+/// place for conventions that need the whole table, such as an index on
+/// each foreign key that no other index covers.
+pub struct TableBuilt<'a> {
+    /// The table, with everything it was declared with.
+    pub table: &'a Table,
+    /// The metadata's other tables.
+    pub catalog: Catalog<'a>,
+    pub(crate) created: Vec<Created>,
+    pub(crate) complete: bool,
+}
+
+/// A column was attached to a table. The listener may change the column,
+/// and attach constraints and indexes (after the column and what its flags
+/// declare).
 pub struct ColumnAttached<'a> {
     /// The table, before the column is added.
     pub table: &'a Table,
@@ -102,9 +208,12 @@ pub struct ColumnAttached<'a> {
     pub column: &'a mut Column,
     /// The metadata's tables.
     pub catalog: Catalog<'a>,
+    pub(crate) created: Vec<Created>,
+    pub(crate) complete: bool,
 }
 
-/// A constraint was attached to a table.
+/// A constraint was attached to a table. The listener may change it, and
+/// attach other constraints and indexes (after this one).
 pub struct ConstraintAttached<'a> {
     /// The table, before the constraint is added.
     pub table: &'a Table,
@@ -114,6 +223,8 @@ pub struct ConstraintAttached<'a> {
     pub catalog: Catalog<'a>,
     pub(crate) retry: bool,
     pub(crate) defer: Option<TableRef>,
+    pub(crate) created: Vec<Created>,
+    pub(crate) complete: bool,
 }
 
 impl ConstraintAttached<'_> {
@@ -129,7 +240,8 @@ impl ConstraintAttached<'_> {
     }
 }
 
-/// An index was attached to a table.
+/// An index was attached to a table. The listener may change it, and
+/// attach constraints and other indexes (after this one).
 pub struct IndexAttached<'a> {
     /// The table, before the index is added.
     pub table: &'a Table,
@@ -137,7 +249,17 @@ pub struct IndexAttached<'a> {
     pub index: &'a mut Index,
     /// The metadata's tables.
     pub catalog: Catalog<'a>,
+    pub(crate) created: Vec<Created>,
+    pub(crate) complete: bool,
 }
+
+creating_event!(
+    TableAttached,
+    TableBuilt,
+    ColumnAttached,
+    ConstraintAttached,
+    IndexAttached
+);
 
 /// A column was added to a primary key made from columns' `primary_key` flags.
 pub struct PrimaryKeyColumnAdded<'a> {
@@ -243,8 +365,20 @@ pub trait Listener: DynClone + Send + Sync {
         Interest::ALL
     }
 
+    /// The name objects this listener creates are marked with
+    /// ([`Constraint::created_by`]), and errors about it use. Default: the
+    /// type's name.
+    fn name(&self) -> &str {
+        std::any::type_name::<Self>()
+    }
+
     /// A table joined the metadata.
     fn table_attached(&mut self, _event: &mut TableAttached<'_>) -> ListenerResult {
+        Ok(())
+    }
+
+    /// Every declared item of a table is attached.
+    fn table_built(&mut self, _event: &mut TableBuilt<'_>) -> ListenerResult {
         Ok(())
     }
 
@@ -288,8 +422,14 @@ impl<L: Listener + Clone> Listener for Option<L> {
     fn interest(&self) -> Interest {
         self.as_ref().map_or(Interest::NONE, Listener::interest)
     }
+    fn name(&self) -> &str {
+        self.as_ref().map_or("None", Listener::name)
+    }
     fn table_attached(&mut self, e: &mut TableAttached<'_>) -> ListenerResult {
         self.as_mut().map_or(Ok(()), |l| l.table_attached(e))
+    }
+    fn table_built(&mut self, e: &mut TableBuilt<'_>) -> ListenerResult {
+        self.as_mut().map_or(Ok(()), |l| l.table_built(e))
     }
     fn column_attached(&mut self, e: &mut ColumnAttached<'_>) -> ListenerResult {
         self.as_mut().map_or(Ok(()), |l| l.column_attached(e))
@@ -319,6 +459,9 @@ impl<L: Listener + Clone> Listener for Vec<L> {
     }
     fn table_attached(&mut self, e: &mut TableAttached<'_>) -> ListenerResult {
         self.iter_mut().try_for_each(|l| l.table_attached(e))
+    }
+    fn table_built(&mut self, e: &mut TableBuilt<'_>) -> ListenerResult {
+        self.iter_mut().try_for_each(|l| l.table_built(e))
     }
     fn column_attached(&mut self, e: &mut ColumnAttached<'_>) -> ListenerResult {
         self.iter_mut().try_for_each(|l| l.column_attached(e))
@@ -372,6 +515,10 @@ macro_rules! closure_listener {
 closure_listener!(
     /// A listener made from a closure called for every `TableAttached` event.
     OnTable, on_table, TableAttached, table_attached, TableAttached
+);
+closure_listener!(
+    /// A listener made from a closure called for every `TableBuilt` event.
+    OnTableBuilt, on_table_built, TableBuilt, table_built, TableBuilt
 );
 closure_listener!(
     /// A listener made from a closure called for every `ColumnAttached` event.

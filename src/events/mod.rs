@@ -18,7 +18,19 @@
 //!      for later ones), its index (`IndexAttached`) or unique constraint,
 //!      its foreign key, its check (`ConstraintAttached` each);
 //!    - a table-level constraint: `ConstraintAttached`;
-//!    - an index: `IndexAttached`.
+//!    - an index: `IndexAttached`;
+//! 3. what listeners attached from `TableAttached`, in the order they asked;
+//! 4. `TableBuilt`, then what its listeners attached.
+//!
+//! A listener may attach constraints and indexes from `TableAttached`,
+//! `TableBuilt`, `ColumnAttached`, `ConstraintAttached` and `IndexAttached`
+//! (`add_constraint`, `add_index` on the event). Each is attached right
+//! after the object whose event asked for it (a column's: after the column
+//! and what its flags declare), in the order asked, and fires its own
+//! events, so it is named by the convention and may make listeners attach
+//! more, depth first. A chain of objects made by listeners deeper than
+//! [`MAX_CREATION_DEPTH`](crate::schema::MAX_CREATION_DEPTH) is a
+//! listener that keeps creating: an error, not a hang.
 //!
 //! Once every table is present, [`MetaData::resolve_deferred`](crate::MetaData::resolve_deferred)
 //! (which loading a document calls) fires `TablesComplete`: a listener
@@ -35,9 +47,10 @@ mod listener;
 
 pub use bus::{EventBus, ListenOptions, ListenerId, Phase};
 pub use kind::{EventKind, Interest};
+pub(crate) use listener::{mark_created, Created};
 pub use listener::{
-    on_column, on_constraint, on_ddl, on_index, on_table, Catalog, ColumnAttached,
+    on_column, on_constraint, on_ddl, on_index, on_table, on_table_built, Catalog, ColumnAttached,
     ConstraintAttached, DdlEvent, IndexAttached, Listener, ListenerError, ListenerResult, ObjectAt,
-    OnColumn, OnConstraint, OnDdl, OnIndex, OnTable, PrimaryKeyColumnAdded, TableAttached,
-    TablesComplete,
+    OnColumn, OnConstraint, OnDdl, OnIndex, OnTable, OnTableBuilt, PrimaryKeyColumnAdded,
+    TableAttached, TableBuilt, TablesComplete,
 };

@@ -408,8 +408,11 @@ impl<'a> ObjectRef<'a> {
             ObjectRef::ForeignKey(c) => &c.columns,
             ObjectRef::Unique(c) => &c.columns,
             ObjectRef::Check(c) => match &c.origin {
-                Origin::Column(col) => std::slice::from_ref(col),
-                Origin::Table => &[],
+                Origin::Column(col)
+                | Origin::Listener {
+                    column: Some(col), ..
+                } => std::slice::from_ref(col),
+                _ => &[],
             },
             ObjectRef::Index(_) => &[],
         }

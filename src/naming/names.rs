@@ -112,6 +112,10 @@ pub struct NamedObject {
     /// For indexes: whether unique.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unique: Option<bool>,
+    /// The listener that created the object, if one did (see
+    /// [`Constraint::created_by`](crate::Constraint::created_by)).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
 }
 
 fn ser_kind<S: serde::Serializer>(k: &Kind, s: S) -> Result<S::Ok, S::Error> {
@@ -187,7 +191,22 @@ pub fn final_names(md: &MetaData, rules: &NameRules) -> Result<Vec<NamedObject>,
     visit_final_names(md, rules, |t, kind, columns, unique, name| {
         out.push(named_object(t, kind, columns, unique, name));
     })?;
+    mark_created_by(md, &mut out);
     Ok(out)
+}
+
+/// Fills in [`NamedObject::created_by`] of `out`, which lists the objects of
+/// `md` in [`items`] order.
+fn mark_created_by(md: &MetaData, out: &mut [NamedObject]) {
+    let made = md.tables().iter().flat_map(|t| {
+        let pk = t.primary_key().map(|pk| pk.created_by());
+        let cs = t.constraints().iter().map(|c| c.created_by());
+        let ixs = t.indexes().iter().map(|ix| ix.created_by());
+        pk.into_iter().chain(cs).chain(ixs)
+    });
+    for (o, by) in out.iter_mut().zip(made) {
+        o.created_by = by.map(str::to_owned);
+    }
 }
 
 /// What [`final_names`] lists, without its check for collisions (names over
@@ -205,6 +224,7 @@ pub fn final_names_unchecked(
             out.push(named_object(t, kind, columns, unique, name.as_deref()));
         }
     }
+    mark_created_by(md, &mut out);
     Ok(out)
 }
 
@@ -222,6 +242,7 @@ fn named_object(
         columns: columns.to_vec(),
         name: name.map(str::to_owned),
         unique,
+        created_by: None,
     }
 }
 

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use super::dialect_kind::DialectKind;
 use super::kind::Kind;
 use super::name::Name;
 
@@ -188,6 +189,47 @@ pub enum Origin {
     Table,
     /// Created by a flag or a check on the named column.
     Column(String),
+    /// Created by a listener (see [`ColumnAttached::add_constraint`](crate::events::ColumnAttached::add_constraint)).
+    Listener {
+        /// The listener's [`name`](crate::events::Listener::name).
+        by: String,
+        /// The column it was made for, if any: a check made for a column
+        /// sees it as its `column_0` in naming tokens.
+        column: Option<String>,
+    },
+}
+
+impl Origin {
+    /// The column a column-level object belongs to: the column whose flag
+    /// or check made it, or the column a listener made it for.
+    pub fn column(&self) -> Option<&str> {
+        match self {
+            Origin::Column(c) => Some(c),
+            Origin::Listener { column, .. } => column.as_deref(),
+            Origin::Table => None,
+        }
+    }
+
+    /// The name of the listener that created the object, if one did.
+    pub fn created_by(&self) -> Option<&str> {
+        match self {
+            Origin::Listener { by, .. } => Some(by),
+            _ => None,
+        }
+    }
+
+    /// This origin as the origin of an object the listener `by` created.
+    pub(crate) fn created(&mut self, by: &str) {
+        let column = match std::mem::replace(self, Origin::Table) {
+            Origin::Column(c) => Some(c),
+            Origin::Listener { column, .. } => column,
+            Origin::Table => None,
+        };
+        *self = Origin::Listener {
+            by: by.to_owned(),
+            column,
+        };
+    }
 }
 
 /// A primary key constraint.
@@ -222,6 +264,11 @@ impl PrimaryKey {
     /// The column names, in key order.
     pub fn columns(&self) -> &[String] {
         &self.columns
+    }
+
+    /// The name of the listener that created the key, if one did.
+    pub fn created_by(&self) -> Option<&str> {
+        self.origin.created_by()
     }
 
     /// Whether the key was made from columns' `primary_key` flags.
@@ -359,6 +406,7 @@ pub struct Check {
     pub name: Name,
     pub(crate) sql: String,
     pub(crate) origin: Origin,
+    pub(crate) dialects: Option<Vec<DialectKind>>,
 }
 
 impl Check {
@@ -368,6 +416,7 @@ impl Check {
             name: Name::Pending,
             sql: sql.into(),
             origin: Origin::Table,
+            dialects: None,
         }
     }
 
@@ -384,10 +433,36 @@ impl Check {
 
     /// The column a column-level check belongs to.
     pub fn column(&self) -> Option<&str> {
-        match &self.origin {
-            Origin::Column(c) => Some(c),
-            Origin::Table => None,
-        }
+        self.origin.column()
+    }
+
+    /// Makes this a check of `column`: naming tokens see it as `column_0`,
+    /// as they do a check declared on the column. The column must be the
+    /// table's.
+    pub fn on_column(mut self, column: impl Into<String>) -> Self {
+        self.origin = Origin::Column(column.into());
+        self
+    }
+
+    /// Restricts the check to the given dialects (`MySql` includes
+    /// MariaDB): other dialects neither create nor expect it. Checks that
+    /// stand in for a type a dialect lacks (a boolean, an enumeration) are
+    /// made this way.
+    pub fn only_for(mut self, dialects: impl IntoIterator<Item = DialectKind>) -> Self {
+        self.dialects = Some(dialects.into_iter().collect());
+        self
+    }
+
+    /// The dialects the check is restricted to, if it is.
+    pub fn dialects(&self) -> Option<&[DialectKind]> {
+        self.dialects.as_deref()
+    }
+
+    /// Whether the check is made on `dialect`.
+    pub fn applies_to(&self, dialect: DialectKind) -> bool {
+        self.dialects
+            .as_ref()
+            .is_none_or(|ds| ds.iter().any(|d| d.includes(dialect)))
     }
 }
 
@@ -600,6 +675,11 @@ impl Index {
     pub fn origin(&self) -> &Origin {
         &self.origin
     }
+
+    /// The name of the listener that created the index, if one did.
+    pub fn created_by(&self) -> Option<&str> {
+        self.origin.created_by()
+    }
 }
 
 /// A table constraint.
@@ -654,8 +734,11 @@ impl Constraint {
             Constraint::ForeignKey(c) => &c.columns,
             Constraint::Unique(c) => &c.columns,
             Constraint::Check(c) => match &c.origin {
-                Origin::Column(col) => std::slice::from_ref(col),
-                Origin::Table => &[],
+                Origin::Column(col)
+                | Origin::Listener {
+                    column: Some(col), ..
+                } => std::slice::from_ref(col),
+                _ => &[],
             },
         }
     }
@@ -667,6 +750,30 @@ impl Constraint {
             Constraint::ForeignKey(c) => &c.origin,
             Constraint::Unique(c) => &c.origin,
             Constraint::Check(c) => &c.origin,
+        }
+    }
+
+    /// Where the constraint was declared, mutably.
+    pub(crate) fn origin_mut(&mut self) -> &mut Origin {
+        match self {
+            Constraint::PrimaryKey(c) => &mut c.origin,
+            Constraint::ForeignKey(c) => &mut c.origin,
+            Constraint::Unique(c) => &mut c.origin,
+            Constraint::Check(c) => &mut c.origin,
+        }
+    }
+
+    /// The name of the listener that created the constraint, if one did.
+    pub fn created_by(&self) -> Option<&str> {
+        self.origin().created_by()
+    }
+
+    /// Whether the constraint is made on `dialect` (only a check can be
+    /// restricted to some dialects).
+    pub fn applies_to(&self, dialect: DialectKind) -> bool {
+        match self {
+            Constraint::Check(c) => c.applies_to(dialect),
+            _ => true,
         }
     }
 

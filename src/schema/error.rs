@@ -14,6 +14,17 @@ pub enum SchemaError {
         /// The table it belongs to.
         table: Option<TableRef>,
     },
+    /// Listeners kept making objects from the events of objects listeners
+    /// made, deeper than [`MAX_CREATION_DEPTH`](super::MAX_CREATION_DEPTH).
+    #[error("table \"{table}\": listener {listener} keeps creating objects ({what}, {} levels deep); a listener must not create what makes it (or another listener) create again, so check what an object is before creating another", super::MAX_CREATION_DEPTH)]
+    CreationLoop {
+        /// The table.
+        table: TableRef,
+        /// The listener that asked for the deepest object.
+        listener: String,
+        /// That object.
+        what: String,
+    },
     /// Two tables with the same schema and name.
     #[error("table \"{0}\" is defined twice")]
     DuplicateTable(TableRef),

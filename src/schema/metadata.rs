@@ -13,10 +13,16 @@ use super::name::Name;
 use super::table::{CustomDdl, Item, Table, View};
 use super::table_index::TableIndex;
 use crate::events::{
-    Catalog, ColumnAttached, ConstraintAttached, DdlEvent, EventBus, EventKind, IndexAttached,
-    ListenOptions, Listener, ListenerId, ObjectAt, Phase, PrimaryKeyColumnAdded, TableAttached,
-    TablesComplete,
+    mark_created, Catalog, ColumnAttached, ConstraintAttached, Created, DdlEvent, EventBus,
+    EventKind, IndexAttached, ListenOptions, Listener, ListenerId, ObjectAt, Phase,
+    PrimaryKeyColumnAdded, TableAttached, TableBuilt, TablesComplete,
 };
+
+/// How deep objects made by listeners may nest: an object a listener made
+/// from the event of an object a listener made, and so on. Deeper, a
+/// listener keeps creating, and attaching stops with
+/// [`SchemaError::CreationLoop`].
+pub const MAX_CREATION_DEPTH: usize = 16;
 
 /// What a fallible attachment returns.
 type Result<T, E = SchemaError> = std::result::Result<T, E>;
@@ -279,6 +285,8 @@ impl MetaData {
 
     /// Copies a table of another metadata into this one, where this
     /// metadata's convention names it anew. Listeners of this metadata fire.
+    /// Constraints and indexes that listeners made are left out: this
+    /// metadata's listeners make their own.
     pub fn copy_table(&mut self, table: &Table) -> Result<&Table> {
         self.add_table(table.to_detached())
     }
@@ -354,17 +362,25 @@ impl MetaData {
             deferrals: Vec::new(),
             slot: None,
             key: key.clone(),
+            depth: 0,
+            complete: false,
         };
-        {
+        let asked = {
             let catalog = att.catalog(None);
             let mut ev = TableAttached {
                 table: &mut shell,
                 catalog,
+                created: Vec::new(),
+                complete: false,
             };
             att.bus.fire(EventKind::TableAttached, Some(&key), |l| {
-                (l.table_attached(&mut ev), None::<()>)
+                let from = ev.created.len();
+                let r = l.table_attached(&mut ev);
+                mark_created(&mut ev.created, from, l.name());
+                (r, None::<()>)
             })?;
-        }
+            ev.created
+        };
         // The log names each column, constraint and index of the table
         // exactly once (each push_* records one item), so every slot is
         // still full when its item comes; an empty one is skipped.
@@ -396,6 +412,25 @@ impl MetaData {
                 }
             }
         }
+        att.created(&mut shell, asked)?;
+        att.complete = true;
+        let asked = {
+            let catalog = att.catalog(Some(&shell));
+            let mut ev = TableBuilt {
+                table: &shell,
+                catalog,
+                created: Vec::new(),
+                complete: true,
+            };
+            att.bus.fire(EventKind::TableBuilt, Some(&key), |l| {
+                let from = ev.created.len();
+                let r = l.table_built(&mut ev);
+                mark_created(&mut ev.created, from, l.name());
+                (r, None::<()>)
+            })?;
+            ev.created
+        };
+        att.created(&mut shell, asked)?;
         let deferrals = att.deferrals;
         let idx = self.tables.len();
         self.tables.push(shell);
@@ -458,6 +493,7 @@ impl MetaData {
             .partition(|d| awaited.is_none_or(|a| &d.awaited == a));
         self.deferrals = rest;
         let mut again = Vec::new();
+        let mut more = Vec::new();
         let mut first_err = None;
         for d in ready {
             let Some(ti) = self.position(&d.table) else {
@@ -474,7 +510,7 @@ impl MetaData {
                 },
                 Slot::Constraint(i) => table.constraints.remove(i),
             };
-            let (result, defer) = {
+            let (mut result, defer, asked) = {
                 let catalog = Catalog {
                     tables: &self.tables,
                     index: &self.index,
@@ -487,16 +523,43 @@ impl MetaData {
                     catalog,
                     retry: true,
                     defer: None,
+                    created: Vec::new(),
+                    complete: true,
                 };
-                let r = self
-                    .bus
-                    .call_one(d.listener, |l| l.constraint_attached(&mut ev));
-                (r, ev.defer.take())
+                let r = self.bus.call_one(d.listener, |l| {
+                    let r = l.constraint_attached(&mut ev);
+                    mark_created(&mut ev.created, 0, l.name());
+                    r
+                });
+                (
+                    r.map(|r| r.map_err(SchemaError::from)),
+                    ev.defer.take(),
+                    ev.created,
+                )
             };
             match (d.slot, c) {
                 (Slot::PrimaryKey, Constraint::PrimaryKey(pk)) => table.primary_key = Some(pk),
                 (Slot::Constraint(i), c) => table.constraints.insert(i, c),
                 (Slot::PrimaryKey, other) => table.constraints.push(other),
+            }
+            if !asked.is_empty() && matches!(result, Some(Ok(()))) {
+                let mut att = Attach {
+                    tables: &self.tables,
+                    index: &self.index,
+                    bus: &mut self.bus,
+                    deferrals: Vec::new(),
+                    slot: Some(ti),
+                    key: d.table.clone(),
+                    depth: 0,
+                    complete: true,
+                };
+                let backup = table.clone();
+                result = Some(att.created(&mut table, asked));
+                if matches!(result, Some(Err(_))) {
+                    table = backup;
+                } else {
+                    more.extend(att.deferrals);
+                }
             }
             self.tables[ti] = table;
             if let Some(a) = defer {
@@ -506,6 +569,7 @@ impl MetaData {
                 first_err.get_or_insert(e);
             }
         }
+        self.deferrals.extend(more);
         if awaited.is_some() {
             self.deferrals.extend(again);
         } else if let Some(d) = again.first() {
@@ -523,7 +587,7 @@ impl MetaData {
             });
         }
         match first_err {
-            Some(e) => Err(e.into()),
+            Some(e) => Err(e),
             None => Ok(()),
         }
     }
@@ -703,6 +767,8 @@ impl TableMut<'_> {
             deferrals: Vec::new(),
             slot: Some(self.idx),
             key: table.key(),
+            depth: 0,
+            complete: true,
         };
         let r = f(&mut att, &mut table);
         let deferrals = att.deferrals;
@@ -730,6 +796,10 @@ struct Attach<'a> {
     /// The key of the table being attached to, made once per table rather
     /// than for every column, constraint and index.
     key: TableRef,
+    /// How deep in objects made by listeners the attachment is.
+    depth: usize,
+    /// Whether the table's declared items are all attached.
+    complete: bool,
 }
 
 impl<'a> Attach<'a> {
@@ -743,6 +813,27 @@ impl<'a> Attach<'a> {
             current,
             slot: self.slot,
         }
+    }
+
+    /// Attaches what listeners asked for, in order, one level deeper.
+    fn created(&mut self, table: &mut Table, asked: Vec<Created>) -> Result<()> {
+        let Some(first) = asked.first() else {
+            return Ok(());
+        };
+        if self.depth >= MAX_CREATION_DEPTH {
+            return Err(SchemaError::CreationLoop {
+                table: self.key.clone(),
+                listener: first.created_by().unwrap_or("a listener").to_owned(),
+                what: first.describe(),
+            });
+        }
+        self.depth += 1;
+        let r = asked.into_iter().try_for_each(|c| match c {
+            Created::Constraint(c) => self.constraint(table, c),
+            Created::Index(ix) => self.index(table, ix),
+        });
+        self.depth -= 1;
+        r
     }
 
     fn check_columns(
@@ -821,18 +912,24 @@ impl<'a> Attach<'a> {
             });
         }
         let (reference, check) = col.take_reference_and_check();
-        {
+        let asked = {
             let catalog = self.catalog(Some(table));
             let mut ev = ColumnAttached {
                 table,
                 column: &mut col,
                 catalog,
+                created: Vec::new(),
+                complete: self.complete,
             };
             self.bus
                 .fire(EventKind::ColumnAttached, Some(&self.key), |l| {
-                    (l.column_attached(&mut ev), None::<()>)
+                    let from = ev.created.len();
+                    let r = l.column_attached(&mut ev);
+                    mark_created(&mut ev.created, from, l.name());
+                    (r, None::<()>)
                 })?;
-        }
+            ev.created
+        };
         let name = col.name.clone();
         let (pk, ix, uq) = (col.primary_key, col.index, col.unique);
         table.push_attached_column(col);
@@ -874,7 +971,7 @@ impl<'a> Attach<'a> {
             ck.origin = origin;
             self.constraint(table, ck.into())?;
         }
-        Ok(())
+        self.created(table, asked)
     }
 
     fn primary_key_column(&mut self, table: &mut Table, column: &str) -> Result<()> {
@@ -964,7 +1061,7 @@ impl<'a> Attach<'a> {
                 }
             }
         }
-        let deferred = {
+        let (deferred, asked) = {
             let catalog = self.catalog(Some(table));
             let mut ev = ConstraintAttached {
                 table,
@@ -972,12 +1069,18 @@ impl<'a> Attach<'a> {
                 catalog,
                 retry: false,
                 defer: None,
+                created: Vec::new(),
+                complete: self.complete,
             };
-            self.bus
+            let deferred = self
+                .bus
                 .fire(EventKind::ConstraintAttached, Some(&self.key), |l| {
+                    let from = ev.created.len();
                     let r = l.constraint_attached(&mut ev);
+                    mark_created(&mut ev.created, from, l.name());
                     (r, ev.defer.take())
-                })?
+                })?;
+            (deferred, ev.created)
         };
         let slot = match c {
             Constraint::PrimaryKey(_) => Slot::PrimaryKey,
@@ -995,25 +1098,31 @@ impl<'a> Attach<'a> {
             Constraint::PrimaryKey(pk) => table.primary_key = Some(pk),
             other => table.constraints.push(other),
         }
-        Ok(())
+        self.created(table, asked)
     }
 
     fn index(&mut self, table: &mut Table, mut index: Index) -> Result<()> {
         Self::check_index(table, &index)?;
-        {
+        let asked = {
             let catalog = self.catalog(Some(table));
             let mut ev = IndexAttached {
                 table,
                 index: &mut index,
                 catalog,
+                created: Vec::new(),
+                complete: self.complete,
             };
             self.bus
                 .fire(EventKind::IndexAttached, Some(&self.key), |l| {
-                    (l.index_attached(&mut ev), None::<()>)
+                    let from = ev.created.len();
+                    let r = l.index_attached(&mut ev);
+                    mark_created(&mut ev.created, from, l.name());
+                    (r, None::<()>)
                 })?;
-        }
+            ev.created
+        };
         table.indexes.push(index);
-        Ok(())
+        self.created(table, asked)
     }
 }
 

@@ -21,7 +21,7 @@ pub use dialect_kind::{DialectKind, UnknownDialect};
 pub(crate) use error::closest;
 pub use error::SchemaError;
 pub use kind::{Kind, UnknownKind};
-pub use metadata::{MetaData, Resolved, TableMut};
+pub use metadata::{MetaData, Resolved, TableMut, MAX_CREATION_DEPTH};
 pub use name::Name;
 pub use table::{CustomDdl, Table, View};
 pub(crate) use table_index::TableIndex;

@@ -303,7 +303,9 @@ impl Table {
     }
 
     /// A detached copy whose attachments replay as declared: generated names
-    /// return to what the user gave, so another metadata names them anew.
+    /// return to what the user gave, so another metadata names them anew,
+    /// and constraints and indexes listeners made are left out, so its
+    /// listeners make their own.
     pub fn to_detached(&self) -> Table {
         let mut t = Table {
             name: self.name.clone(),
@@ -321,18 +323,24 @@ impl Table {
             c.index = false;
             t.push_column(c);
         }
-        if let Some(pk) = &self.primary_key {
+        // What listeners made is made again by the listeners of the
+        // metadata the table joins, not copied.
+        if let Some(pk) = self
+            .primary_key
+            .as_ref()
+            .filter(|pk| pk.origin.created_by().is_none())
+        {
             let mut pk = pk.clone();
             pk.name.reset();
             pk.origin = super::Origin::Table;
             t.push_constraint(Constraint::PrimaryKey(pk));
         }
-        for c in &self.constraints {
+        for c in self.constraints.iter().filter(|c| c.created_by().is_none()) {
             let mut c = c.clone();
             c.name_mut().reset();
             t.push_constraint(c);
         }
-        for i in &self.indexes {
+        for i in self.indexes.iter().filter(|i| i.created_by().is_none()) {
             let mut i = i.clone();
             i.name.reset();
             t.push_index(i);

@@ -420,6 +420,7 @@ pub fn implicit_indexes(md: &MetaData, server: Server) -> Result<Vec<NamedObject
             columns: ix.columns,
             name: Some(ix.name),
             unique: Some(false),
+            created_by: None,
         })
         .collect())
 }

@@ -33,6 +33,13 @@ pub(crate) enum Flavor {
 }
 
 impl Flavor {
+    fn kind(self) -> nomenclator::DialectKind {
+        match self {
+            Flavor::MariaDb => nomenclator::DialectKind::MariaDb,
+            Flavor::MySql => nomenclator::DialectKind::MySql,
+        }
+    }
+
     fn server(self) -> &'static str {
         match self {
             Flavor::MariaDb => "MariaDB",
@@ -429,7 +436,7 @@ fn checks(
     chosen: &mut Vec<Chosen>,
     too_long: impl Fn(&View<'_>, String, &str) -> Result<(), TooLong>,
 ) -> Result<(), TooLong> {
-    let list = t.checks(false);
+    let list = t.checks(false, flavor.kind());
     let mut taken: Vec<String> = list
         .iter()
         .filter_map(|(o, _)| o.fixed.map(str::to_owned))

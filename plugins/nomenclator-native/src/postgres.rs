@@ -201,7 +201,7 @@ pub(crate) fn names(views: &[View<'_>], order: &Order) -> Vec<Chosen> {
         };
         let table = ident(t.name);
 
-        for (o, _) in t.checks(true) {
+        for (o, _) in t.checks(true, nomenclator::DialectKind::PostgreSql) {
             let What::Check(ck) = o.what else { continue };
             let name = match o.fixed {
                 Some(n) => n.to_owned(),

@@ -2,7 +2,7 @@
 //! and index with the name it keeps or the mark that the server names it.
 
 use nomenclator::events::ObjectAt;
-use nomenclator::{Check, Constraint, Index, IndexPart, Name, PrimaryKey, Table};
+use nomenclator::{Check, Constraint, DialectKind, Index, IndexPart, Name, PrimaryKey, Table};
 
 /// One part of a key or index: a column, or (in an index) an expression.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -150,11 +150,17 @@ impl<'a> View<'a> {
     /// The check constraints in the order a `CREATE TABLE` names them:
     /// those written in their column's definition (column by column),
     /// then the table's (a named column-level check is one of these on a
-    /// server that takes no `CONSTRAINT name` inside a column).
-    pub fn checks(&self, inline_named: bool) -> Vec<(&Obj<'a>, bool)> {
+    /// server that takes no `CONSTRAINT name` inside a column). Checks
+    /// restricted to other dialects than `dialect` are not made, and not
+    /// listed.
+    pub fn checks(&self, inline_named: bool, dialect: DialectKind) -> Vec<(&Obj<'a>, bool)> {
         let inline = |o: &Obj<'_>, col: &str| match o.what {
             What::Check(ck) => ck.column() == Some(col) && (inline_named || o.is_ours()),
             _ => false,
+        };
+        let made = |o: &&Obj<'a>| match o.what {
+            What::Check(ck) => ck.applies_to(dialect),
+            _ => true,
         };
         let mut out: Vec<(&Obj<'a>, bool)> = Vec::new();
         for col in &self.columns {
@@ -162,10 +168,11 @@ impl<'a> View<'a> {
                 self.constraints
                     .iter()
                     .filter(|o| inline(o, col))
+                    .filter(made)
                     .map(|o| (o, true)),
             );
         }
-        for o in &self.constraints {
+        for o in self.constraints.iter().filter(made) {
             if matches!(o.what, What::Check(_)) && !out.iter().any(|(x, _)| x.at == o.at) {
                 out.push((o, false));
             }
