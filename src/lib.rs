@@ -72,10 +72,11 @@ pub use naming::{
     final_names, IdentifierLimit, NamedObject, NamingConvention, ObjectRef, TokenContext,
     TokenError, TokenProvider,
 };
-pub use plugin::{Plugin, Plugins};
+pub use plugin::{Plugin, PluginSettings, Plugins, Setting};
 pub use schema::{
-    Check, Column, ColumnType, Constraint, CustomDdl, DialectKind, ForeignKey, Index, IndexPart,
-    Kind, MetaData, Name, PrimaryKey, Reference, ReferentialAction, Table, TableRef, Unique, View,
+    Check, Column, ColumnType, Constraint, CustomDdl, DialectKind, EnumType, ForeignKey, Index,
+    IndexPart, Kind, MetaData, Name, PrimaryKey, Reference, ReferentialAction, Table, TableRef,
+    Unique, View,
 };
 
 pub(crate) use schema::closest as schema_closest;

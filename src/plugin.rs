@@ -9,4 +9,4 @@
 //! than above it: above it, the packs that name them would have to move
 //! out of the naming layer too.
 
-pub use crate::naming::{Plugin, Plugins};
+pub use crate::naming::{Plugin, PluginSettings, Plugins, Setting};

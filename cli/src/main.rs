@@ -1,8 +1,10 @@
 //! `nomenclator`, the command line: names, DDL, sort and graph offline;
 //! apply and drop against SQLite, PostgreSQL and MySQL/MariaDB, with the
-//! plugin crates of `plugins/` registered: `digest` and `strict`, and the
+//! plugin crates of `plugins/` registered: `digest` and `strict`, the
 //! native handlers `postgresql-native`, `mariadb-native` and `mysql-native`
-//! that the `postgresql`, `mariadb` and `mysql` packs use.
+//! that the `postgresql`, `mariadb` and `mysql` packs use, and the
+//! constraint conventions `boolean-checks`, `enums`, `index-foreign-keys`
+//! and `house-rules`.
 
 /// mimalloc: the command line allocates many small strings and vectors;
 /// it spends about half as long in the allocator as glibc malloc does.
@@ -16,5 +18,6 @@ fn main() -> std::process::ExitCode {
     for native in nomenclator_native::NativePlugin::all() {
         plugins.register(native);
     }
+    nomenclator_conventions::register(&mut plugins);
     nomenclator_cli::main(plugins)
 }

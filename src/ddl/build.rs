@@ -125,6 +125,11 @@ fn create_steps<S: Sink>(
     let sorted = order_for_create(b.resolved, b.d.capabilities().alter_add_constraint)?;
     let deferred = deferred_by_table(&sorted);
     b.event(EventKind::BeforeCreate, md.custom_ddl(), None)?;
+    if b.d.capabilities().enum_types {
+        for (name, values) in enum_types(md)? {
+            b.push(Statement::CreateEnumType { name, values })?;
+        }
+    }
     let tables = md.tables();
     b.each_table(&sorted.tables, checked, |b, ti| {
         let t = &tables[ti];
@@ -229,7 +234,42 @@ fn drop_steps<S: Sink>(
         })?;
         b.event(EventKind::AfterDrop, t.custom_ddl(), Some(t))
     })?;
+    if b.d.capabilities().enum_types {
+        for (name, values) in enum_types(md)?.into_iter().rev() {
+            b.push(Statement::DropEnumType { name, values })?;
+        }
+    }
     b.event(EventKind::AfterDrop, md.custom_ddl(), None)
+}
+
+/// The enumerated types the columns of `md` use, each once, in the order
+/// of their first column; an error where two columns give one type
+/// different values.
+pub(crate) fn enum_types(md: &MetaData) -> Result<Vec<(TableRef, Vec<String>)>, DdlError> {
+    let mut out: Vec<(TableRef, Vec<String>, String)> = Vec::new();
+    for t in md.tables() {
+        for c in t.columns() {
+            let Some(ColumnType::Enum(e)) = c.column_type() else {
+                continue;
+            };
+            let name = TableRef::new(e.schema(), e.name().unwrap_or(c.name()));
+            let column = || format!("{}.{}", t.full_name(), c.name());
+            match out.iter().find(|(n, ..)| *n == name) {
+                Some((_, values, _)) if values.as_slice() == e.values() => {}
+                Some((_, values, first)) => {
+                    return Err(DdlError::EnumTypeConflict {
+                        name,
+                        first: first.clone(),
+                        first_values: values.clone(),
+                        second: column(),
+                        second_values: e.values().to_vec(),
+                    })
+                }
+                None => out.push((name, e.values().to_vec(), column())),
+            }
+        }
+    }
+    Ok(out.into_iter().map(|(n, v, _)| (n, v)).collect())
 }
 
 /// Where a plan's steps go as they are made: kept (a [`Plan`]'s steps) or

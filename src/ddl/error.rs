@@ -8,6 +8,20 @@ use crate::text::abbrev;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum DdlError {
+    /// Two enumerated columns name one type but list different values.
+    #[error("enumerated type \"{name}\" is used by column \"{first}\" with values ({}) and by column \"{second}\" with values ({}); list the same values, or give one of them another name (enum(..., name = '...'))", .first_values.join(", "), .second_values.join(", "))]
+    EnumTypeConflict {
+        /// The type.
+        name: TableRef,
+        /// The first column that uses it (`table.column`).
+        first: String,
+        /// Its values.
+        first_values: Vec<String>,
+        /// The column that lists other values.
+        second: String,
+        /// Those values.
+        second_values: Vec<String>,
+    },
     /// A column has no type and takes none from a foreign key.
     #[error("column \"{column}\" of table \"{table}\" has no type: give it one (only a foreign-key column takes the referred column's type)")]
     UntypedColumn {

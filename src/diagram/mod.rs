@@ -285,7 +285,10 @@ impl Diagram {
                 | ChangeKind::ForeignKeyCheck
                 | ChangeKind::DropView
                 | ChangeKind::AddView
-                | ChangeKind::RenameSequence => continue,
+                | ChangeKind::RenameSequence
+                | ChangeKind::AddEnumType
+                | ChangeKind::AddEnumValue
+                | ChangeKind::DropEnumType => continue,
                 ChangeKind::AddTable => {
                     table_marks.insert(t.clone(), Mark::Added);
                 }

@@ -129,6 +129,9 @@ pub struct Capabilities {
     /// A check constraint may refer to the auto-increment column (MySQL and
     /// MariaDB refuse it).
     pub checks_on_auto_increment: bool,
+    /// Enumerated types are types of their own, made with `CREATE TYPE
+    /// ... AS ENUM` before their tables (PostgreSQL).
+    pub enum_types: bool,
     /// How SQL text is read: its quotes and comments.
     pub lexical: Lexical,
 }
@@ -443,6 +446,39 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
                 out.push_str(" FROM ");
                 self.push_table(out, from);
             }
+            Statement::CreateEnumType { name, values } => {
+                self.enum_types_or_refuse()?;
+                out.push_str("CREATE TYPE ");
+                self.push_table(out, name);
+                out.push_str(" AS ENUM (");
+                for (i, v) in values.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    self.push_string_literal(out, v);
+                }
+                out.push(')');
+            }
+            Statement::DropEnumType { name, .. } => {
+                self.enum_types_or_refuse()?;
+                out.push_str("DROP TYPE ");
+                self.push_table(out, name);
+            }
+            Statement::AddEnumValue {
+                name,
+                value,
+                before,
+            } => {
+                self.enum_types_or_refuse()?;
+                out.push_str("ALTER TYPE ");
+                self.push_table(out, name);
+                out.push_str(" ADD VALUE ");
+                self.push_string_literal(out, value);
+                if let Some(b) = before {
+                    out.push_str(" BEFORE ");
+                    self.push_string_literal(out, b);
+                }
+            }
             Statement::ForeignKeys { enabled } => {
                 if self.kind() != DialectKind::Sqlite {
                     return Err(self.unsupported("has no PRAGMA foreign_keys".into()));
@@ -458,6 +494,18 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
             }
         }
         Ok(())
+    }
+
+    /// An error unless the dialect has enumerated types of their own
+    /// ([`Capabilities::enum_types`]).
+    fn enum_types_or_refuse(&self) -> Result<(), DialectError> {
+        if self.capabilities().enum_types {
+            Ok(())
+        } else {
+            Err(self.unsupported(
+                "has no enumerated types of their own (CREATE TYPE ... AS ENUM)".into(),
+            ))
+        }
     }
 
     /// Changes column `from` of `table` into `to`: one `ALTER TABLE` with an
@@ -1062,6 +1110,14 @@ pub fn default_push_type_sql<D: Dialect + ?Sized>(
         ColumnType::Blob => "BLOB",
         ColumnType::Uuid => "CHAR(32)",
         ColumnType::Json => "JSON",
+        // Where the type has no enumerations of its own: text as long as
+        // the longest value (the `enums` plugin adds the check).
+        ColumnType::Enum(e) => {
+            out.push_str("VARCHAR(");
+            push_number(out, e.max_length());
+            out.push(')');
+            return Ok(());
+        }
         ColumnType::Other(s) => s,
     };
     out.push_str(word);
@@ -1152,6 +1208,15 @@ pub(crate) fn parse_type_with(
     text: &str,
     portable: impl FnOnce(&str, &[u32]) -> Option<ColumnType>,
 ) -> ColumnType {
+    // `enum('a', 'b')`: MySQL's spelling, and the model's, which reflection
+    // gives PostgreSQL's enumerated columns.
+    if text
+        .trim_start()
+        .get(..5)
+        .is_some_and(|h| h.eq_ignore_ascii_case("enum("))
+    {
+        return ColumnType::parse(text);
+    }
     type_parts(text)
         .and_then(|(name, args)| portable(&name, &args))
         .unwrap_or_else(|| ColumnType::Other(text.to_owned()))

@@ -398,6 +398,7 @@ impl Dialect for MySql {
             schemas_are_files: false,
             // MySQL 8 refuses it with error 3818, MariaDB with error 1901.
             checks_on_auto_increment: false,
+            enum_types: false,
             lexical: Lexical::MYSQL,
         }
     }
@@ -419,6 +420,17 @@ impl Dialect for MySql {
             ColumnType::Boolean => "BOOL",
             // TIMESTAMP would add automatic defaults and end in 2038.
             ColumnType::Timestamp => "DATETIME",
+            ColumnType::Enum(e) => {
+                out.push_str("ENUM(");
+                for (i, v) in e.values().iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    self.push_string_literal(out, v);
+                }
+                out.push(')');
+                return Ok(());
+            }
             other => return super::default_push_type_sql(self, out, other),
         });
         Ok(())

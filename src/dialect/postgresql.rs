@@ -163,6 +163,7 @@ impl Dialect for PostgreSql {
             backslash_escapes: false,
             schemas_are_files: false,
             checks_on_auto_increment: true,
+            enum_types: true,
             lexical: Lexical::POSTGRESQL,
         }
     }
@@ -193,6 +194,14 @@ impl Dialect for PostgreSql {
             ColumnType::Blob => "BYTEA",
             ColumnType::Uuid => "UUID",
             ColumnType::Timestamp => "TIMESTAMP WITHOUT TIME ZONE",
+            ColumnType::Enum(e) => {
+                // Its type, in its table's schema, named when the column
+                // was attached (a column never attached has no name for
+                // it yet, and says `enum`).
+                let name = e.name().unwrap_or("enum");
+                self.push_qualified(out, e.schema(), name);
+                return Ok(());
+            }
             other => return super::default_push_type_sql(self, out, other),
         });
         Ok(())

@@ -254,6 +254,7 @@ impl Dialect for Sqlite {
             backslash_escapes: false,
             schemas_are_files: true,
             checks_on_auto_increment: true,
+            enum_types: false,
             lexical: Lexical::SQLITE,
         }
     }

@@ -71,6 +71,17 @@ pub enum DiffError {
     /// The database's catalog could not be read.
     #[error(transparent)]
     Reflect(#[from] crate::reflect::ReflectError),
+    /// An enumerated type whose values would have to be removed or put in
+    /// another order, which PostgreSQL cannot do to a type in use.
+    #[error("enumerated type \"{name}\" has values ({}) and is to have ({}); PostgreSQL can only add values to a type, so keep the old values in their order (new ones may go anywhere), or give the column a type of another name and move the rows yourself", .from.join(", "), .to.join(", "))]
+    EnumValues {
+        /// The type.
+        name: TableRef,
+        /// Its values now.
+        from: Vec<String>,
+        /// The values the document gives it.
+        to: Vec<String>,
+    },
     /// A query of the database failed.
     #[error("{context}: {source}")]
     Database {
@@ -138,6 +149,12 @@ pub enum ChangeKind {
     AddView,
     /// SQLite: foreign keys checked and enforced again after rebuilds.
     ForeignKeyCheck,
+    /// PostgreSQL: an enumerated type created.
+    AddEnumType,
+    /// PostgreSQL: a value added to an enumerated type.
+    AddEnumValue,
+    /// PostgreSQL: an enumerated type no column uses any more dropped.
+    DropEnumType,
 }
 
 impl ChangeKind {
@@ -170,6 +187,9 @@ impl ChangeKind {
             ChangeKind::AddForeignKey => "add_foreign_key",
             ChangeKind::AddView => "add_view",
             ChangeKind::ForeignKeyCheck => "foreign_key_check",
+            ChangeKind::AddEnumType => "add_enum_type",
+            ChangeKind::AddEnumValue => "add_enum_value",
+            ChangeKind::DropEnumType => "drop_enum_type",
         }
     }
 }
@@ -353,6 +373,7 @@ enum Phase {
     EarlyIndexes,
     DropKeys,
     Renames,
+    CreateTypes,
     DropTables,
     Columns,
     DropColumns,
@@ -362,6 +383,7 @@ enum Phase {
     AddChecksAndIndexes,
     AddForeignKeys,
     CreateViews,
+    DropTypes,
     PragmaOn,
 }
 
@@ -402,6 +424,73 @@ impl Builder<'_> {
             },
         );
     }
+}
+
+/// The enumerated types of their own to create, extend and drop.
+fn enum_types(b: &mut Builder<'_>, old: &Schema, new: &Schema) -> Result<(), DiffError> {
+    for (name, values) in &new.enum_types {
+        let Some((_, was)) = old.enum_types.iter().find(|(n, _)| n == name) else {
+            b.change(
+                Phase::CreateTypes,
+                ChangeKind::AddEnumType,
+                name,
+                Some(&name.name),
+                format!("enumerated type {name} ({})", values.join(", ")),
+                vec![Statement::CreateEnumType {
+                    name: name.clone(),
+                    values: values.clone(),
+                }],
+            );
+            continue;
+        };
+        if was == values {
+            continue;
+        }
+        // The old values must keep their order among the new ones.
+        let mut rest = values.iter();
+        if !was.iter().all(|w| rest.any(|v| v == w)) {
+            return Err(DiffError::EnumValues {
+                name: name.clone(),
+                from: was.clone(),
+                to: values.clone(),
+            });
+        }
+        for (i, v) in values.iter().enumerate() {
+            if was.contains(v) {
+                continue;
+            }
+            let before = values[i + 1..].iter().find(|x| was.contains(x)).cloned();
+            b.change(
+                Phase::CreateTypes,
+                ChangeKind::AddEnumValue,
+                name,
+                Some(&name.name),
+                format!("value {v:?} added to enumerated type {name}"),
+                vec![Statement::AddEnumValue {
+                    name: name.clone(),
+                    value: v.clone(),
+                    before,
+                }],
+            );
+        }
+    }
+    for (name, values) in &old.enum_types {
+        if new.enum_types.iter().any(|(n, _)| n == name) {
+            continue;
+        }
+        b.change(
+            Phase::DropTypes,
+            ChangeKind::DropEnumType,
+            name,
+            Some(&name.name),
+            format!("enumerated type {name} dropped"),
+            vec![Statement::DropEnumType {
+                name: name.clone(),
+                values: values.clone(),
+            }],
+        );
+    }
+    Ok(())
 }
 
 /// The changes that bring `old` to `new` on `dialect`.
@@ -569,6 +658,7 @@ pub fn diff<'d>(
         b.reshaped.insert(t.name.to_lowercase());
     }
     views(&mut b, old, new, sqlite && !rebuilt.is_empty());
+    enum_types(&mut b, old, new)?;
 
     if sqlite && !rebuilt.is_empty() {
         let first = rebuilt[0].clone();

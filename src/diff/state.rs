@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap as HashMap;
 use crate::ddl::{create_plan, DdlOptions, Step};
 use crate::dialect::Dialect;
 use crate::reflect::{Catalog, CatalogTable, IndexPart as CatalogPart};
-use crate::schema::{DialectKind, IndexPart, MetaData, ReferentialAction, TableRef};
+use crate::schema::{ColumnType, DialectKind, IndexPart, MetaData, ReferentialAction, TableRef};
 use crate::sql::{
     CheckDef, ColumnDef, ConstraintDef, CreateIndex, CreateTable, ForeignKeyDef, Statement, ViewDef,
 };
@@ -24,6 +24,9 @@ pub struct Schema {
     /// Statements that re-create what belongs to a table and goes with it
     /// when the table is rebuilt (SQLite triggers), by table.
     pub(crate) triggers: Vec<(TableRef, String)>,
+    /// The enumerated types of their own (PostgreSQL's), with their
+    /// values, in the order of the first column that uses each.
+    pub(crate) enum_types: Vec<(TableRef, Vec<String>)>,
 }
 
 /// A primary key or unique constraint.
@@ -184,6 +187,7 @@ impl Schema {
         let mut tables: Vec<TableState> = Vec::new();
         let mut at: HashMap<TableRef, usize> = HashMap::default();
         let mut views = Vec::new();
+        let mut enum_types = Vec::new();
         // The plan is consumed: its statements move into the tables, with
         // one copy each for `create` instead of two.
         for step in plan.steps {
@@ -263,6 +267,9 @@ impl Schema {
                     }
                     views.push(v.clone());
                 }
+                Statement::CreateEnumType { name, values } => {
+                    enum_types.push((norm(name), std::mem::take(values)));
+                }
                 _ => {}
             }
         }
@@ -282,6 +289,7 @@ impl Schema {
             tables,
             views,
             triggers: Vec::new(),
+            enum_types,
         };
         schema.as_server_keeps_it(dialect, true);
         Ok(schema)
@@ -292,7 +300,7 @@ impl Schema {
     /// hold (carried DDL) are not compared, but a table's triggers are
     /// kept to re-create them when the table is rebuilt.
     pub fn from_catalog(catalog: &Catalog, dialect: &dyn Dialect) -> Schema {
-        let tables = catalog
+        let tables: Vec<TableState> = catalog
             .tables
             .iter()
             .map(|t| table_of_catalog(t, dialect))
@@ -315,10 +323,25 @@ impl Schema {
                 Some((TableRef::new(schema.as_deref(), &name), c.create.clone()))
             })
             .collect();
+        let mut enum_types: Vec<(TableRef, Vec<String>)> = Vec::new();
+        if dialect.capabilities().enum_types {
+            for t in &tables {
+                let t: &TableState = t;
+                for c in &t.columns {
+                    if let ColumnType::Enum(e) = &c.ty {
+                        let name = TableRef::new(e.schema(), e.name().unwrap_or(&c.name));
+                        if !enum_types.iter().any(|(n, _)| *n == name) {
+                            enum_types.push((name, e.values().to_vec()));
+                        }
+                    }
+                }
+            }
+        }
         let mut schema = Schema {
             tables,
             views,
             triggers,
+            enum_types,
         };
         schema.as_server_keeps_it(dialect, false);
         schema
@@ -508,9 +531,14 @@ fn table_of_catalog(t: &CatalogTable, dialect: &dyn Dialect) -> TableState {
     let mut s = TableState::new(table.clone());
     s.comment = t.comment.clone();
     for c in &t.columns {
+        let mut ty = dialect.parse_type(&c.ty);
+        if let ColumnType::Enum(e) = &mut ty {
+            // Its type lives beside its table, as the model makes it.
+            e.schema.clone_from(&t.schema);
+        }
         s.columns.push(ColumnDef {
             name: c.name.clone(),
-            ty: dialect.parse_type(&c.ty),
+            ty,
             auto_increment: c.auto_increment,
             default: c.default.clone(),
             not_null: !c.nullable,

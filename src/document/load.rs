@@ -388,11 +388,14 @@ fn conventions(
                 help: None,
             })?;
     }
+    let (convention, plugins) = set
+        .build(&options.plugins)
+        .map_err(|e| pack_err(src, None, e))?;
     if !set.is_specified() {
-        return Ok((NamingConvention::sqlalchemy_default(), Vec::new()));
+        // No templates given (at most packs that only add plugins).
+        return Ok((NamingConvention::sqlalchemy_default(), plugins));
     }
-    set.build(&options.plugins)
-        .map_err(|e| pack_err(src, None, e))
+    Ok((convention, plugins))
 }
 
 /// The origin the document's inline templates are given in pack errors.

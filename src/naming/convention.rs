@@ -106,7 +106,12 @@ impl NamingConvention {
     ///    template, given that name;
     /// 5. no name and a template with `constraint_name`:
     ///    [`NamingError::ConstraintNameRequired`];
-    /// 6. a [`Name::Final`]: that name.
+    /// 6. a [`Name::Final`]: that name;
+    /// 7. an explicit name on an object a listener created
+    ///    ([`Origin::Listener`]): a value for `constraint_name` only (rule 4);
+    ///    under a template without it the object is named as if unnamed
+    ///    (rule 1), and without a template it is left unnamed (rule 2), so a
+    ///    listener's suggestion never becomes a bare name that could collide.
     ///
     /// A name generated before is made again from the explicit name it
     /// came from, and a template that renders nothing leaves the name the
@@ -157,13 +162,19 @@ impl NamingConvention {
     ) -> Result<Name, NamingError> {
         let object = object.into();
         let current = object.name();
+        let suggested = matches!(current, Name::Explicit(_)) && object.created_by().is_some();
         let Some(template) = self.template(object.kind()) else {
-            return Ok(current.clone());
+            return Ok(if suggested {
+                Name::Pending
+            } else {
+                current.clone()
+            });
         };
         let explicit = match current {
             Name::Final(_) => return Ok(current.clone()),
             Name::Pending => None,
             Name::Explicit(e) if template.uses_constraint_name() => Some(e.as_str()),
+            Name::Explicit(_) if suggested => None,
             Name::Explicit(_) => return Ok(current.clone()),
             Name::Generated { explicit, .. } => explicit.as_deref(),
         };
@@ -376,6 +387,17 @@ impl<'a> ObjectRef<'a> {
             ObjectRef::Unique(_) => Kind::Unique,
             ObjectRef::Check(_) => Kind::Check,
             ObjectRef::Index(_) => Kind::Index,
+        }
+    }
+
+    /// The listener that created the object, if one did.
+    pub fn created_by(self) -> Option<&'a str> {
+        match self {
+            ObjectRef::PrimaryKey(c) => c.origin.created_by(),
+            ObjectRef::ForeignKey(c) => c.origin.created_by(),
+            ObjectRef::Unique(c) => c.origin.created_by(),
+            ObjectRef::Check(c) => c.origin.created_by(),
+            ObjectRef::Index(c) => c.origin.created_by(),
         }
     }
 

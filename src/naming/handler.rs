@@ -11,7 +11,7 @@ use crate::events::{
 use crate::schema::{Constraint, Table, TableRef};
 
 /// The listener that names constraints and indexes as they are attached,
-/// with [`NamingConvention::name_for`] (which follows the six rules of the
+/// with [`NamingConvention::name_for`] (which follows the seven rules of the
 /// naming specification).
 ///
 /// Around it, the handler decides when to ask:

@@ -38,7 +38,7 @@ pub use names::{
     NameRules, NamedObject, Namespaces,
 };
 pub use pack::{ConventionSet, Pack, PackError, MAX_PACK_SIZE};
-pub use plugin::{Plugin, Plugins};
+pub use plugin::{Plugin, PluginSettings, Plugins, Setting};
 pub use template::{ColumnAttr, Part, Selector, Template, TemplateError, Token};
 pub use token::{TokenContext, TokenError, TokenProvider};
 

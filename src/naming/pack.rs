@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::convention::NamingConvention;
 use super::error::NamingError;
-use super::plugin::{Plugin, Plugins};
+use super::plugin::{Plugin, PluginSettings, Plugins};
 use crate::schema::Kind;
 use crate::text::line_col;
 
@@ -35,6 +35,19 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../conventions/alembic-short.toml"),
     ),
     ("digest", include_str!("../../conventions/digest.toml")),
+    (
+        "boolean-checks",
+        include_str!("../../conventions/boolean-checks.toml"),
+    ),
+    ("enums", include_str!("../../conventions/enums.toml")),
+    (
+        "index-foreign-keys",
+        include_str!("../../conventions/index-foreign-keys.toml"),
+    ),
+    (
+        "house-rules",
+        include_str!("../../conventions/house-rules.toml"),
+    ),
 ];
 
 /// ` (did you mean "sqlalchemy"?)` when `name` looks like a misspelt built-in pack.
@@ -99,6 +112,16 @@ pub enum PackError {
         /// The registered plugins.
         available: Vec<String>,
     },
+    /// A pack's `[settings.<plugin>]` that cannot be used.
+    #[error("{origin}: settings.{plugin}: {message}")]
+    Settings {
+        /// The pack that gave the settings.
+        origin: String,
+        /// The plugin.
+        plugin: String,
+        /// What is wrong, and how to fix it.
+        message: String,
+    },
     /// A template in the pack is invalid.
     #[error(transparent)]
     Naming(#[from] NamingError),
@@ -116,6 +139,8 @@ struct PackFile {
     plugins: Vec<String>,
     #[serde(default)]
     naming_convention: BTreeMap<String, String>,
+    #[serde(default)]
+    settings: BTreeMap<String, PluginSettings>,
 }
 
 /// A convention pack.
@@ -131,6 +156,8 @@ pub struct Pack {
     pub plugins: Vec<String>,
     /// Convention key → template text.
     pub naming_convention: BTreeMap<String, String>,
+    /// Plugin name → the settings the pack gives it (`[settings.<plugin>]`).
+    pub settings: BTreeMap<String, PluginSettings>,
     /// Where it came from: `pack "name"` or a file path.
     pub origin: String,
     dir: Option<PathBuf>,
@@ -167,6 +194,7 @@ impl Pack {
             extends: f.extends,
             plugins: f.plugins,
             naming_convention: f.naming_convention,
+            settings: f.settings,
             origin: origin.to_owned(),
             dir,
         })
@@ -221,6 +249,9 @@ impl Pack {
 pub struct ConventionSet {
     templates: BTreeMap<Kind, (String, String)>,
     plugins: Vec<(String, String)>,
+    /// Plugin → its settings, later packs overriding earlier ones key by
+    /// key, and the pack that gave them last.
+    settings: BTreeMap<String, (PluginSettings, String)>,
     any: bool,
 }
 
@@ -230,7 +261,9 @@ impl ConventionSet {
         Self::default()
     }
 
-    /// Whether any pack or inline convention was added (even an empty one).
+    /// Whether any pack or inline convention was added (even an empty one;
+    /// a pack that only adds plugins does not count: the default
+    /// convention still names what it makes).
     pub fn is_specified(&self) -> bool {
         self.any
     }
@@ -251,10 +284,22 @@ impl ConventionSet {
             next = pack.extends.clone().map(|e| (e, pack.dir.clone()));
             packs.push(pack);
         }
+        let only_plugins = packs
+            .iter()
+            .all(|p| p.naming_convention.is_empty() && !p.plugins.is_empty());
         for pack in packs.into_iter().rev() {
+            let any = self.any;
             self.apply(&pack.naming_convention, &pack.origin)?;
+            if only_plugins {
+                self.any = any;
+            }
             for p in &pack.plugins {
                 self.plugins.push((p.clone(), pack.origin.clone()));
+            }
+            for (plugin, given) in pack.settings {
+                let (merged, origin) = self.settings.entry(plugin).or_default();
+                merged.extend(given);
+                *origin = pack.origin.clone();
             }
         }
         Ok(())
@@ -302,10 +347,31 @@ impl ConventionSet {
             if used.iter().any(|p| p.name() == plugin.name()) {
                 continue;
             }
+            let plugin = match self.settings.get(name) {
+                Some((settings, origin)) if !settings.is_empty() => plugin
+                    .configure(settings)
+                    .map_err(|message| PackError::Settings {
+                        origin: origin.clone(),
+                        plugin: name.clone(),
+                        message,
+                    })?,
+                _ => plugin,
+            };
             if let Some(tp) = plugin.token_provider() {
                 conv.add_provider(tp);
             }
             used.push(plugin);
+        }
+        if let Some((plugin, (_, origin))) = self
+            .settings
+            .iter()
+            .find(|(p, _)| !self.plugins.iter().any(|(n, _)| n == *p))
+        {
+            return Err(PackError::Settings {
+                origin: origin.clone(),
+                plugin: plugin.clone(),
+                message: "no pack uses this plugin; add it to the pack's `plugins`".into(),
+            });
         }
         for (kind, (t, origin)) in &self.templates {
             conv.set(*kind, t)

@@ -11,6 +11,35 @@ use std::sync::Arc;
 use super::token::TokenProvider;
 use crate::events::{ListenOptions, Listener};
 
+/// One value of a plugin setting: what a pack's `[settings.<plugin>]` gives.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(untagged)]
+pub enum Setting {
+    /// `true` or `false`.
+    Bool(bool),
+    /// A whole number.
+    Integer(i64),
+    /// A string.
+    Text(String),
+    /// A list of strings.
+    List(Vec<String>),
+}
+
+impl std::fmt::Display for Setting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Setting::Bool(b) => write!(f, "{b}"),
+            Setting::Integer(i) => write!(f, "{i}"),
+            Setting::Text(t) => write!(f, "{t:?}"),
+            Setting::List(l) => write!(f, "{l:?}"),
+        }
+    }
+}
+
+/// The settings packs give one plugin: key → value, later packs
+/// overriding earlier ones key by key.
+pub type PluginSettings = BTreeMap<String, Setting>;
+
 /// A plugin: a named bundle of token providers and listeners.
 pub trait Plugin: Send + Sync {
     /// The name packs use to ask for it.
@@ -29,6 +58,18 @@ pub trait Plugin: Send + Sync {
     /// The listeners to register on a metadata that uses the plugin.
     fn listeners(&self) -> Vec<(Box<dyn Listener>, ListenOptions)> {
         Vec::new()
+    }
+
+    /// The plugin as `settings` (never empty) configure it, used in its
+    /// place; an error says what is wrong with them and how to fix it.
+    /// Default: the plugin takes no settings.
+    fn configure(&self, settings: &PluginSettings) -> Result<Arc<dyn Plugin>, String> {
+        let keys: Vec<&str> = settings.keys().map(String::as_str).collect();
+        Err(format!(
+            "plugin {:?} takes no settings (given: {}); remove them",
+            self.name(),
+            keys.join(", ")
+        ))
     }
 }
 

@@ -52,6 +52,7 @@ pub(crate) fn read(db: &mut dyn Reader, options: &ReflectOptions) -> Result<Cata
         tables: HashMap::new(),
         columns: HashMap::new(),
         serials: Vec::new(),
+        user_typed: HashMap::new(),
     };
     // The four large queries in one batch: a reader with two connections
     // runs them two at a time.
@@ -101,6 +102,9 @@ struct Reading {
     columns: HashMap<(String, String), String>,
     /// Serial columns and their sequences.
     serials: Vec<Serial>,
+    /// Columns of user-defined types: type oid → (table, column) positions,
+    /// for enumerated types to become `enum(...)` columns.
+    user_typed: HashMap<u64, Vec<(usize, usize)>>,
 }
 
 impl Reading {
@@ -201,7 +205,7 @@ impl Reading {
         format!(
                 "SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), \
                    a.attnotnull, pg_get_expr(d.adbin, d.adrelid), ds.description, \
-                   a.attidentity, a.attgenerated, sq.relname, sq.nspname \
+                   a.attidentity, a.attgenerated, sq.relname, sq.nspname, a.atttypid \
                  FROM pg_catalog.pg_attribute a \
                  JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
                  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
@@ -261,6 +265,13 @@ impl Reading {
                 if let Some(expr) = default.take() {
                     ty = format!("{ty} GENERATED ALWAYS AS ({expr}) STORED");
                 }
+            } else if identity.is_empty() {
+                let type_oid = oid_number(&row, 11);
+                // Below FirstNormalObjectId: the server's own types.
+                if type_oid >= 16384 {
+                    let at = (ti, self.catalog.tables[ti].columns.len());
+                    self.user_typed.entry(type_oid).or_default().push(at);
+                }
             }
             self.catalog.tables[ti].columns.push(CatalogColumn {
                 name,
@@ -272,6 +283,32 @@ impl Reading {
             });
         }
         Ok(())
+    }
+
+    /// Makes the columns of the enumerated type `oid` (`schema.name`, with
+    /// `labels`) `enum(...)` columns, which the model creates the type for,
+    /// when every one of them is in a table of the type's schema (the model
+    /// makes a column's type beside its table). Whether it did; if not, the
+    /// columns keep the type's name and the type is carried.
+    fn enum_columns(&mut self, oid: u64, schema: &str, name: &str, labels: &[String]) -> bool {
+        let Some(uses) = self.user_typed.get(&oid) else {
+            return false;
+        };
+        let table_schema = |ti: usize| {
+            let t = &self.catalog.tables[ti];
+            t.schema.clone().unwrap_or_else(|| self.default.clone())
+        };
+        if uses.iter().any(|&(ti, _)| table_schema(ti) != schema) {
+            return false;
+        }
+        let ty = crate::schema::ColumnType::Enum(Box::new(
+            crate::schema::EnumType::new(labels.iter().cloned()).named(name),
+        ))
+        .to_string();
+        for &(ti, ci) in uses {
+            self.catalog.tables[ti].columns[ci].ty = ty.clone();
+        }
+        true
     }
 
     /// A serial column the model cannot make auto-increment (not the one
@@ -609,7 +646,12 @@ impl Reading {
             let full = qualified(Some(&schema), &name);
             let create = match text(&row, 2).as_str() {
                 "e" => {
-                    let labels: Vec<String> = list(&row, 3, "an enum type's labels")?
+                    let labels = list(&row, 3, "an enum type's labels")?;
+                    if self.enum_columns(oid_number(&row, 8), &schema, &name, &labels) {
+                        // Made by the model, with the columns that use it.
+                        continue;
+                    }
+                    let labels: Vec<String> = labels
                         .iter()
                         .map(|l| PostgreSql.string_literal(l))
                         .collect();

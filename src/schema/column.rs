@@ -33,8 +33,142 @@ pub enum ColumnType {
     Uuid,
     /// `json`
     Json,
+    /// `enum('a', 'b')`, or `enum('a', 'b', name = 'status')`: one of the
+    /// listed values. PostgreSQL makes it a type of its own (`CREATE TYPE
+    /// ... AS ENUM`), MySQL and MariaDB an `ENUM(...)` column, and other
+    /// dialects a `VARCHAR` as long as the longest value (the `enums` plugin
+    /// adds the check that keeps to the values there).
+    Enum(Box<EnumType>),
     /// Any other type text, rendered unchanged.
     Other(String),
+}
+
+/// The values of an enumerated column type, and the name of the type
+/// PostgreSQL makes for it.
+///
+/// ```
+/// use nomenclator::ColumnType;
+///
+/// let ColumnType::Enum(e) = ColumnType::parse("enum('draft', 'it''s out', name = 'post_status')") else {
+///     panic!()
+/// };
+/// assert_eq!(e.values(), ["draft", "it's out"]);
+/// assert_eq!(e.name(), Some("post_status"));
+/// assert_eq!(ColumnType::Enum(e).to_string(), "enum('draft', 'it''s out', name = 'post_status')");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct EnumType {
+    pub(crate) name: Option<String>,
+    pub(crate) schema: Option<String>,
+    pub(crate) values: Vec<String>,
+}
+
+impl EnumType {
+    /// An enumeration of `values`, in order, whose type name is chosen when
+    /// its column is attached: `<table>_<column>` unless [`named`](Self::named).
+    pub fn new<I, S>(values: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        EnumType {
+            name: None,
+            schema: None,
+            values: values.into_iter().map(Into::into).collect(),
+        }
+    }
+
+    /// Names the type (PostgreSQL's `CREATE TYPE name`); columns that share
+    /// a name share the type, and must list the same values.
+    pub fn named(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// The type's name, once given or chosen.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The schema of the type: its table's, set when the column is attached.
+    pub fn schema(&self) -> Option<&str> {
+        self.schema.as_deref()
+    }
+
+    /// The values, in order.
+    pub fn values(&self) -> &[String] {
+        &self.values
+    }
+
+    /// The length of the longest value, in characters (at least 1).
+    pub fn max_length(&self) -> u32 {
+        let longest = self.values.iter().map(|v| v.chars().count()).max();
+        u32::try_from(longest.unwrap_or(1).max(1)).unwrap_or(u32::MAX)
+    }
+
+    /// Reads `'a', 'b'` or `'a', 'b', name = 'x'` (the inside of `enum(...)`).
+    fn parse_args(args: &str) -> Option<EnumType> {
+        fn literal(s: &str) -> Option<(String, &str)> {
+            let mut rest = s.strip_prefix('\'')?;
+            let mut value = String::new();
+            loop {
+                let end = rest.find('\'')?;
+                value.push_str(&rest[..end]);
+                rest = &rest[end + 1..];
+                match rest.strip_prefix('\'') {
+                    Some(r) => {
+                        value.push('\'');
+                        rest = r;
+                    }
+                    None => return Some((value, rest)),
+                }
+            }
+        }
+        let mut e = EnumType::new(Vec::<String>::new());
+        let mut rest = args.trim();
+        while !rest.is_empty() {
+            let keyword = rest
+                .get(..4)
+                .is_some_and(|k| k.eq_ignore_ascii_case("name"));
+            if keyword && e.name.is_none() {
+                let r = rest[4..].trim_start().strip_prefix('=')?.trim_start();
+                let (name, r) = literal(r)?;
+                if name.is_empty() {
+                    return None;
+                }
+                e.name = Some(name);
+                rest = r.trim_start();
+            } else if e.name.is_none() {
+                let (value, r) = literal(rest)?;
+                e.values.push(value);
+                rest = r.trim_start();
+            } else {
+                // Values after the name.
+                return None;
+            }
+            if rest.is_empty() {
+                break;
+            }
+            rest = rest.strip_prefix(',')?.trim_start();
+        }
+        (!e.values.is_empty()).then_some(e)
+    }
+}
+
+impl fmt::Display for EnumType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("enum(")?;
+        for (i, v) in self.values.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "'{}'", v.replace('\'', "''"))?;
+        }
+        if let Some(n) = &self.name {
+            write!(f, ", name = '{}'", n.replace('\'', "''"))?;
+        }
+        f.write_str(")")
+    }
 }
 
 impl ColumnType {
@@ -86,6 +220,10 @@ impl ColumnType {
             ("blob", None) => ColumnType::Blob,
             ("uuid", None) => ColumnType::Uuid,
             ("json", None) => ColumnType::Json,
+            ("enum", Some(a)) => match EnumType::parse_args(a) {
+                Some(e) => ColumnType::Enum(Box::new(e)),
+                None => ColumnType::Other(t.to_owned()),
+            },
             _ => ColumnType::Other(t.to_owned()),
         }
     }
@@ -117,6 +255,7 @@ impl fmt::Display for ColumnType {
             ColumnType::Blob => f.write_str("blob"),
             ColumnType::Uuid => f.write_str("uuid"),
             ColumnType::Json => f.write_str("json"),
+            ColumnType::Enum(e) => fmt::Display::fmt(e, f),
             ColumnType::Other(s) => f.write_str(s),
         }
     }

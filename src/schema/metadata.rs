@@ -3,7 +3,7 @@
 use std::any::Any;
 use std::sync::Arc;
 
-use super::column::Column;
+use super::column::{Column, ColumnType};
 use super::constraint::{
     Constraint, ForeignKey, Index, IndexPart, Origin, PrimaryKey, TableRef, Unique,
 };
@@ -910,6 +910,14 @@ impl<'a> Attach<'a> {
                 table: self.key.clone(),
                 column: col.name,
             });
+        }
+        if let Some(ColumnType::Enum(e)) = &mut col.ty {
+            // The type PostgreSQL makes lives beside the table, and is
+            // named after the column unless the user named it.
+            if e.name.is_none() {
+                e.name = Some(format!("{}_{}", self.key.name, col.name));
+            }
+            e.schema.clone_from(&self.key.schema);
         }
         let (reference, check) = col.take_reference_and_check();
         let asked = {

@@ -12,7 +12,7 @@ mod name;
 mod table;
 mod table_index;
 
-pub use column::{Column, ColumnType};
+pub use column::{Column, ColumnType, EnumType};
 pub use constraint::{
     Check, Constraint, ForeignKey, Index, IndexPart, Origin, PrimaryKey, Reference, ReferenceError,
     ReferentialAction, TableRef, Unique, UnknownAction,

@@ -152,6 +152,32 @@ pub enum Statement {
         /// `(column of to, column of from)`, in order.
         columns: Vec<(String, String)>,
     },
+    /// `CREATE TYPE name AS ENUM (...)`: PostgreSQL's type for an
+    /// enumerated column, made before the tables that use it.
+    CreateEnumType {
+        /// The type's schema and name.
+        name: TableRef,
+        /// The values, in order.
+        values: Vec<String>,
+    },
+    /// `DROP TYPE name`, after the tables that used it.
+    DropEnumType {
+        /// The type's schema and name.
+        name: TableRef,
+        /// The values it had (its inverse makes it again).
+        values: Vec<String>,
+    },
+    /// `ALTER TYPE name ADD VALUE 'v' [BEFORE 'w']`: a value added to a
+    /// PostgreSQL enumerated type. It cannot be undone short of making the
+    /// type again.
+    AddEnumValue {
+        /// The type's schema and name.
+        name: TableRef,
+        /// The new value.
+        value: String,
+        /// The value it goes before, or `None` for the end.
+        before: Option<String>,
+    },
     /// SQLite's `PRAGMA foreign_keys = ON|OFF`. It has no effect inside a
     /// transaction, so it runs outside one.
     ForeignKeys {
@@ -380,6 +406,9 @@ impl Statement {
             | Statement::Comment { table, .. } => Some(table),
             Statement::CreateIndex(ix) | Statement::DropIndex { index: ix } => Some(&ix.table),
             Statement::CreateView(_) | Statement::DropView(_) => None,
+            Statement::CreateEnumType { .. }
+            | Statement::DropEnumType { .. }
+            | Statement::AddEnumValue { .. } => None,
             Statement::Custom { table, .. } => table.as_ref(),
             Statement::AddColumn { table, .. }
             | Statement::DropColumn { table, .. }
@@ -403,6 +432,9 @@ impl Statement {
             Statement::AddConstraint { constraint, .. }
             | Statement::DropConstraint { constraint, .. } => constraint.name(),
             Statement::CreateView(v) | Statement::DropView(v) => Some(&v.name),
+            Statement::CreateEnumType { name, .. }
+            | Statement::DropEnumType { name, .. }
+            | Statement::AddEnumValue { name, .. } => Some(&name.name),
             Statement::AddColumn { column, .. } | Statement::DropColumn { column, .. } => {
                 Some(&column.name)
             }
@@ -455,6 +487,14 @@ impl Statement {
             }],
             Statement::CreateView(v) => vec![Statement::DropView(v.clone())],
             Statement::DropView(v) => vec![Statement::CreateView(v.clone())],
+            Statement::CreateEnumType { name, values } => vec![Statement::DropEnumType {
+                name: name.clone(),
+                values: values.clone(),
+            }],
+            Statement::DropEnumType { name, values } => vec![Statement::CreateEnumType {
+                name: name.clone(),
+                values: values.clone(),
+            }],
             Statement::AddColumn { table, column } => vec![Statement::DropColumn {
                 table: table.clone(),
                 column: column.clone(),
@@ -518,6 +558,11 @@ impl Statement {
             ),
             Statement::CreateView(v) => ("CREATE VIEW", v.name.clone()),
             Statement::DropView(v) => ("DROP VIEW", v.name.clone()),
+            Statement::CreateEnumType { name, .. } => ("CREATE TYPE", name.to_string()),
+            Statement::DropEnumType { name, .. } => ("DROP TYPE", name.to_string()),
+            Statement::AddEnumValue { name, value, .. } => {
+                ("ALTER TYPE", format!("{name} ADD VALUE {value:?}"))
+            }
             Statement::Comment { table, .. } => ("COMMENT ON", table.to_string()),
             Statement::AddColumn { table, column } => {
                 ("ALTER TABLE", format!("{table} ADD COLUMN {}", column.name))

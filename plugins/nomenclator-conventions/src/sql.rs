@@ -1,0 +1,45 @@
+//! SQL text the conventions write into checks.
+
+use nomenclator::dialect::for_kind;
+use nomenclator::DialectKind;
+
+/// `name` as an identifier that every dialect in `dialects` reads: bare
+/// where none of them needs it quoted, else in backticks, which SQLite
+/// reads as MySQL and MariaDB do (backticks inside doubled).
+pub(crate) fn ident(name: &str, dialects: &[DialectKind]) -> String {
+    if !dialects.iter().any(|d| for_kind(*d).needs_quoting(name)) {
+        return name.to_owned();
+    }
+    if dialects == [DialectKind::Sqlite] {
+        return for_kind(DialectKind::Sqlite).quote(name);
+    }
+    format!("`{}`", name.replace('`', "``"))
+}
+
+/// `value` as an SQL string literal (quotes inside doubled).
+pub(crate) fn literal(value: &str) -> String {
+    format!("'{}'", value.replace('\'', "''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BOTH: &[DialectKind] = &[DialectKind::Sqlite, DialectKind::MySql];
+
+    #[test]
+    fn identifiers_are_quoted_only_when_a_dialect_needs_it() {
+        assert_eq!(ident("active", BOTH), "active");
+        assert_eq!(ident("order", BOTH), "`order`");
+        assert_eq!(ident("a`b", BOTH), "`a``b`");
+        assert_eq!(
+            ident("Mixed Case", &[DialectKind::Sqlite]),
+            "\"Mixed Case\""
+        );
+    }
+
+    #[test]
+    fn literals_double_their_quotes() {
+        assert_eq!(literal("it's"), "'it''s'");
+    }
+}
