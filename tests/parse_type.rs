@@ -122,6 +122,15 @@ fn mysql_table(d: &dyn Dialect) {
             ("longblob", Blob),
             ("char(32)", Uuid),
             ("json", Json),
+            // MySQL's enumerations are the model's.
+            (
+                "enum('a','b')",
+                Enum(Box::new(nomenclator::EnumType::new(["a", "b"]))),
+            ),
+            (
+                "enum('it''s','b c')",
+                Enum(Box::new(nomenclator::EnumType::new(["it's", "b c"]))),
+            ),
             // Not the same types.
             ("int(10) unsigned", Other("int(10) unsigned".into())),
             ("int unsigned", Other("int unsigned".into())),
@@ -131,7 +140,6 @@ fn mysql_table(d: &dyn Dialect) {
             ("datetime(6)", Other("datetime(6)".into())),
             ("char(36)", Other("char(36)".into())),
             ("mediumtext", Other("mediumtext".into())),
-            ("enum('a','b')", Other("enum('a','b')".into())),
             ("bytea", Other("bytea".into())),
         ],
     );

@@ -16,7 +16,7 @@ pub enum SchemaError {
     },
     /// Listeners kept making objects from the events of objects listeners
     /// made, deeper than [`MAX_CREATION_DEPTH`](super::MAX_CREATION_DEPTH).
-    #[error("table \"{table}\": listener {listener} keeps creating objects ({what}, {} levels deep); a listener must not create what makes it (or another listener) create again, so check what an object is before creating another", super::MAX_CREATION_DEPTH)]
+    #[error("table \"{table}\": listener {listener} keeps creating objects ({what}, {depth} levels deep); a listener must not create what makes it (or another listener) create again, so check what an object is before creating another")]
     CreationLoop {
         /// The table.
         table: TableRef,
@@ -24,6 +24,8 @@ pub enum SchemaError {
         listener: String,
         /// That object.
         what: String,
+        /// How deep it was (the limit).
+        depth: usize,
     },
     /// Two tables with the same schema and name.
     #[error("table \"{0}\" is defined twice")]

@@ -825,6 +825,7 @@ impl<'a> Attach<'a> {
                 table: self.key.clone(),
                 listener: first.created_by().unwrap_or("a listener").to_owned(),
                 what: first.describe(),
+                depth: MAX_CREATION_DEPTH,
             });
         }
         self.depth += 1;
