@@ -477,3 +477,94 @@ fn a_check_restricted_to_some_dialects_is_made_only_there() {
     assert!(maria.contains("CHECK (n > 0)"), "{maria}");
     assert!(!maria.contains("IN (0, 1)"), "{maria}");
 }
+
+#[test]
+fn a_listener_called_again_for_a_deferred_key_may_create_then() {
+    // Indexes a foreign key once its referred table is there (a contrived
+    // wait, to show creating on the retry).
+    #[derive(Clone)]
+    struct WhenReferredExists;
+    impl Listener for WhenReferredExists {
+        fn name(&self) -> &str {
+            "when-referred-exists"
+        }
+        fn constraint_attached(&mut self, e: &mut ConstraintAttached<'_>) -> ListenerResult {
+            let Constraint::ForeignKey(fk) = &*e.constraint else {
+                return Ok(());
+            };
+            let referred = fk.referred_table().clone();
+            if e.catalog.table(&referred).is_none() {
+                e.defer_until(referred);
+                return Ok(());
+            }
+            let cols = fk.columns().to_vec();
+            e.add_index(Index::new(cols));
+            Ok(())
+        }
+    }
+    let mut md = MetaData::with_convention(convention());
+    md.listen(WhenReferredExists);
+    md.add_table(post()).unwrap();
+    assert!(md.table("post").unwrap().indexes().is_empty());
+    md.add_table(account()).unwrap();
+    let ix = &md.table("post").unwrap().indexes()[0];
+    assert_eq!(ix.name.as_str(), Some("ix_post_author_id"));
+    assert_eq!(ix.created_by(), Some("when-referred-exists"));
+}
+
+#[test]
+fn a_name_a_listener_suggests_only_fills_constraint_name() {
+    #[derive(Clone)]
+    struct Suggest;
+    impl Listener for Suggest {
+        fn column_attached(&mut self, e: &mut ColumnAttached<'_>) -> ListenerResult {
+            let col = e.column.name().to_owned();
+            e.add_constraint(
+                Check::new(format!("{col} > 0"))
+                    .named(nomenclator::Name::explicit("positive"))
+                    .on_column(col),
+            );
+            Ok(())
+        }
+    }
+    let named = |template: Option<&str>| {
+        let mut c = NamingConvention::new();
+        if let Some(t) = template {
+            c = c.with(Kind::Check, t).unwrap();
+        }
+        let mut md = MetaData::with_convention(c);
+        md.listen(Suggest);
+        md.add_table(Table::new("t").column(Column::new("n", "integer")))
+            .unwrap();
+        md.table("t").unwrap().constraints()[0]
+            .name()
+            .as_str()
+            .map(str::to_owned)
+    };
+    // Rule 4: the suggestion is constraint_name.
+    assert_eq!(
+        named(Some("ck_%(table_name)s_%(constraint_name)s")).as_deref(),
+        Some("ck_t_positive")
+    );
+    // Rule 7: otherwise as if unnamed (rule 1, then rule 2).
+    assert_eq!(
+        named(Some("ck_%(table_name)s_%(column_0_name)s")).as_deref(),
+        Some("ck_t_n")
+    );
+    assert_eq!(named(None), None);
+    // A declared check keeps its explicit name (rule 3).
+    let mut md = MetaData::with_convention(
+        NamingConvention::new()
+            .with(Kind::Check, "ck_%(table_name)s_%(column_0_name)s")
+            .unwrap(),
+    );
+    md.add_table(
+        Table::new("t")
+            .column(Column::new("n", "integer").check(Check::new("n > 0").named("positive"))),
+    )
+    .unwrap();
+    assert_eq!(
+        md.table("t").unwrap().constraints()[0].name().as_str(),
+        Some("positive")
+    );
+}

@@ -144,6 +144,12 @@ fn the_plugins_name_what_they_create_offline() {
         "{names:#}"
     );
     // PostgreSQL has booleans and enumerated types: no check, a type.
+    let pg_names = stdout(
+        &["names", "--dialect", "postgresql", "--format", "json"],
+        Some(&doc),
+    );
+    assert!(!pg_names.contains("ck_"), "{pg_names}");
+    assert!(pg_names.contains("ix_book_author_id"), "{pg_names}");
     let pg = stdout(&["ddl", "--dialect", "postgresql"], Some(&doc));
     assert!(
         pg.starts_with("CREATE TYPE book_state AS ENUM ('draft', 'published', 'out of print');\n"),
@@ -431,4 +437,82 @@ columns = [ { name = "s", type = "enum('x', 'z', name = 'shared')" } ]
         .stderr(predicates::str::contains(
             "enumerated type \"shared\" is used by column \"a.s\" with values (x, y) and by column \"b.s\" with values (x, z)",
         ));
+}
+
+const RULED: &str = r#"
+conventions = ["sqlalchemy", "house-rules"]
+[[tables]]
+name = "author"
+columns = [ { name = "id", type = "integer", primary_key = true } ]
+[[tables]]
+name = "book"
+columns = [
+  { name = "id", type = "integer", primary_key = true },
+  { name = "author_id", type = "integer", references = "author.id", on_delete = "CASCADE" },
+]
+"#;
+
+/// A document that keeps the house rules is applied; one that breaks them
+/// (a foreign key without on_delete) is refused before anything is made;
+/// `tables` counts the database's tables.
+fn house_rules_on(url: &str, tables: impl Fn() -> i64) {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = write(
+        dir.path(),
+        "broken.toml",
+        &RULED.replace(", on_delete = \"CASCADE\"", ""),
+    );
+    nomenclator()
+        .args(["apply", "--url", url])
+        .arg(&broken)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "house rule: the foreign key of table \"book\" on (author_id) to \"author\" has no on_delete",
+        ));
+    assert_eq!(tables(), 0, "a refused document made tables");
+    let ok = write(dir.path(), "ok.toml", RULED);
+    stdout(&["apply", "--url", url], Some(&ok));
+    assert_eq!(tables(), 2);
+    assert_eq!(stdout(&["diff", "--url", url], Some(&ok)).trim(), "");
+}
+
+#[test]
+fn sqlite_keeps_house_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db.sqlite");
+    let url = format!("sqlite://{}", path.display());
+    house_rules_on(&url, || {
+        if !path.exists() {
+            return 0;
+        }
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    });
+}
+
+#[test]
+#[ignore = "needs PostgreSQL on 127.0.0.1:5432"]
+fn postgresql_keeps_house_rules() {
+    let db = engine_support::postgres("house_rules");
+    house_rules_on(&db.url, || {
+        db.count("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
+    });
+}
+
+#[test]
+#[ignore = "needs MariaDB on 127.0.0.1:3306"]
+fn mariadb_keeps_house_rules() {
+    let db = engine_support::mariadb("house_rules");
+    house_rules_on(&db.url, || {
+        db.count(&format!(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = '{}'",
+            db.name
+        ))
+    });
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::error::{NamingError, ObjectDesc};
 use super::limits::{IdentifierChars, IdentifierLimit};
-use crate::schema::{IndexPart, Kind, MetaData, Name, Table, TableRef};
+use crate::schema::{DialectKind, IndexPart, Kind, MetaData, Name, Table, TableRef};
 
 /// Which names must be distinct from which, on one database.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -191,16 +191,21 @@ pub fn final_names(md: &MetaData, rules: &NameRules) -> Result<Vec<NamedObject>,
     visit_final_names(md, rules, |t, kind, columns, unique, name| {
         out.push(named_object(t, kind, columns, unique, name));
     })?;
-    mark_created_by(md, &mut out);
+    mark_created_by(md, rules, &mut out);
     Ok(out)
 }
 
 /// Fills in [`NamedObject::created_by`] of `out`, which lists the objects of
 /// `md` in [`items`] order.
-fn mark_created_by(md: &MetaData, out: &mut [NamedObject]) {
+fn mark_created_by(md: &MetaData, rules: &NameRules, out: &mut [NamedObject]) {
+    let dialect = rules.dialect.parse::<DialectKind>().ok();
     let made = md.tables().iter().flat_map(|t| {
         let pk = t.primary_key().map(|pk| pk.created_by());
-        let cs = t.constraints().iter().map(|c| c.created_by());
+        let cs = t
+            .constraints()
+            .iter()
+            .filter(move |c| dialect.is_none_or(|d| c.applies_to(d)))
+            .map(|c| c.created_by());
         let ixs = t.indexes().iter().map(|ix| ix.created_by());
         pk.into_iter().chain(cs).chain(ixs)
     });
@@ -218,13 +223,13 @@ pub fn final_names_unchecked(
 ) -> Result<Vec<NamedObject>, NamingError> {
     let mut out = Vec::new();
     for t in md.tables() {
-        for (kind, name, columns, unique) in items(t) {
+        for (kind, name, columns, unique) in items(t, rules) {
             let name =
                 rules.finalize(name, || Seen::Object(t, kind, columns).desc().to_string())?;
             out.push(named_object(t, kind, columns, unique, name.as_deref()));
         }
     }
-    mark_created_by(md, &mut out);
+    mark_created_by(md, rules, &mut out);
     Ok(out)
 }
 
@@ -277,7 +282,7 @@ fn names_plainly_distinct(md: &MetaData, rules: &NameRules) -> bool {
         }
     }
     for (ti, t) in md.tables().iter().enumerate() {
-        for (kind, name, _, _) in items(t) {
+        for (kind, name, _, _) in items(t, rules) {
             let n = match rules.finalize(name, String::new) {
                 Ok(Some(n)) => n,
                 Ok(None) if kind != Kind::Index => continue,
@@ -389,13 +394,19 @@ impl Cols<'_> {
 
 /// The constraints and indexes of `t` in naming order, with their kind,
 /// name, columns and (for indexes) uniqueness.
-fn items(t: &Table) -> impl Iterator<Item = (Kind, &Name, Cols<'_>, Option<bool>)> {
+fn items<'t>(
+    t: &'t Table,
+    rules: &NameRules,
+) -> impl Iterator<Item = (Kind, &'t Name, Cols<'t>, Option<bool>)> {
+    // A check restricted to other dialects is not made on this one.
+    let dialect = rules.dialect.parse::<DialectKind>().ok();
     let pk = t
         .primary_key()
         .map(|pk| (Kind::PrimaryKey, &pk.name, Cols::Names(pk.columns()), None));
     let constraints = t
         .constraints()
         .iter()
+        .filter(move |c| dialect.is_none_or(|d| c.applies_to(d)))
         .map(|c| (c.kind(), c.name(), Cols::Names(c.columns()), None));
     let indexes = t.indexes().iter().map(|ix| {
         let parts = Cols::Parts(ix.parts());
@@ -499,7 +510,7 @@ impl<'m> Checker<'m, '_> {
             }
             Obj::Item(ti, k) => {
                 let t = self.md.tables().get(ti as usize)?;
-                let (kind, name, columns, _) = items(t).nth(k as usize)?;
+                let (kind, name, columns, _) = items(t, self.rules).nth(k as usize)?;
                 let n = self
                     .rules
                     .finalize(name, String::new)
@@ -626,7 +637,7 @@ fn visit_final_names<'m>(
     // name as it goes would.
     let mut stopped = None;
     'tables: for (ti, t) in md.tables().iter().enumerate() {
-        for (k, (kind, name, columns, unique)) in items(t).enumerate() {
+        for (k, (kind, name, columns, unique)) in items(t, rules).enumerate() {
             let final_name =
                 match rules.finalize(name, || Seen::Object(t, kind, columns).desc().to_string()) {
                     Ok(n) => n,
@@ -706,7 +717,7 @@ pub fn check_identifier_lengths(md: &MetaData, rules: &NameRules) -> Result<(), 
             // checked, and of template text (no NUL can be typed there).
             continue;
         }
-        for (kind, name, columns, _) in items(t) {
+        for (kind, name, columns, _) in items(t, rules) {
             let raw = match name {
                 Name::Pending => continue,
                 Name::Generated { name, .. } | Name::Explicit(name) | Name::Final(name) => name,
