@@ -14,6 +14,7 @@ N=${1:-10000}
 RUNS=${2:-30}
 DIALECT=${3:-sqlite}
 WORK=${WORK:-$(mktemp -d)}
+mkdir -p "$WORK"
 
 cargo build --release --quiet --bin nomenclator --example generate
 BIN=target/release/nomenclator

@@ -828,6 +828,14 @@ impl<'a> Attach<'a> {
                 depth: MAX_CREATION_DEPTH,
             });
         }
+        // Room for exactly what was asked (a table keeps its vectors as
+        // they are: grown by doubling, a tenth of them would be spare).
+        let indexes = asked
+            .iter()
+            .filter(|c| matches!(c, Created::Index(_)))
+            .count();
+        table.indexes.reserve_exact(indexes);
+        table.constraints.reserve_exact(asked.len() - indexes);
         self.depth += 1;
         let r = asked.into_iter().try_for_each(|c| match c {
             Created::Constraint(c) => self.constraint(table, c),
