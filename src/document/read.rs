@@ -385,7 +385,7 @@ macro_rules! record {
         }
     ) => {
         $(#[$attr])*
-        #[derive(Debug)]
+        #[derive(Debug, Clone)]
         pub struct $name<'a> {
             $(
                 $(#[$fattr])*
