@@ -8,7 +8,7 @@ use std::marker::PhantomData;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use super::read::{record, text, At, Owned, Read, Seed, Trail};
+use super::read::{record, text, At, Owned, Read, Seed, Trail, Weigh};
 
 /// Text of the document: borrowed from the input where it has no escapes,
 /// so that reading a large document allocates little.
@@ -81,6 +81,12 @@ impl Owned for Text<'_> {
     type Out = Text<'static>;
     fn owned(self) -> Text<'static> {
         Text(Cow::Owned(self.0.into_owned()))
+    }
+}
+
+impl Weigh for Text<'_> {
+    fn weight(&self) -> usize {
+        self.0.len()
     }
 }
 
@@ -172,6 +178,12 @@ impl Owned for CheckSpec<'_> {
     type Out = CheckSpec<'static>;
     fn owned(self) -> CheckSpec<'static> {
         CheckSpec(self.0.owned())
+    }
+}
+
+impl Weigh for CheckSpec<'_> {
+    fn weight(&self) -> usize {
+        self.0.weight()
     }
 }
 
@@ -402,6 +414,14 @@ impl<'de: 'a, 'a> Read<'de> for DocIndexPart<'a> {
             }
         }
         d.deserialize_any(V(trail, PhantomData))
+    }
+}
+
+impl Weigh for DocIndexPart<'_> {
+    fn weight(&self) -> usize {
+        match self {
+            DocIndexPart::Column(t) | DocIndexPart::Expression(t) => t.weight(),
+        }
     }
 }
 

@@ -97,6 +97,7 @@ pub(crate) fn parse<'a>(
         next: 0,
         rejected: None,
         templates: None,
+        budget: template::budget(src.text.len()),
         expanded: Expanded::default(),
     };
     match src.layout {
@@ -279,6 +280,8 @@ struct Sink<'s, 'a> {
     rejected: Option<DocumentError>,
     /// The templates the tables are expanded with.
     templates: Option<Arc<Templates>>,
+    /// What templates may still add to the document.
+    budget: usize,
     /// Where the parts of the tables that used templates were written.
     expanded: Expanded,
 }
@@ -298,13 +301,19 @@ impl<'a> Sink<'_, 'a> {
         if !self.sending {
             return;
         }
-        let checked =
-            template::expand(&self.src, i, &mut t, self.templates.as_deref()).and_then(|origins| {
-                if let Some(origins) = origins {
-                    self.expanded.insert(i, origins);
-                }
-                rules::table(&self.src, i, &t).map_err(|e| self.expanded.place(&self.src, e))
-            });
+        let checked = template::expand(
+            &self.src,
+            i,
+            &mut t,
+            self.templates.as_deref(),
+            &mut self.budget,
+        )
+        .and_then(|origins| {
+            if let Some(origins) = origins {
+                self.expanded.insert(i, origins);
+            }
+            rules::table(&self.src, i, &t).map_err(|e| self.expanded.place(&self.src, e))
+        });
         match checked {
             Ok(()) => {
                 self.batch.push(t);

@@ -25,7 +25,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use super::error::DocumentError;
 use super::model::{DocColumn, DocTable, DocTableTemplate, Text};
 use super::path::{ColumnPath, TablePath};
-use super::read::{At, Owned, Read, Seed, Step, Trail};
+use super::read::{At, Owned, Read, Seed, Step, Trail, Weigh};
 use super::source::Source;
 
 /// Templates of one kind, by name, as the document gives them.
@@ -316,30 +316,55 @@ impl Expanded {
     }
 }
 
+/// How much templates may add to a document of `size` bytes, in
+/// [weight](Weigh): 64 times its size, and at least 64 MiB. What a
+/// document written out by hand holds grows with its size; one that uses
+/// templates may hold more than it is, but not without end (a template of
+/// a megabyte used by a million tables would be a terabyte). A column
+/// weighs some 300 bytes besides its text, so a document may take about
+/// four times what it would hold written out.
+pub(crate) fn budget(size: usize) -> usize {
+    size.saturating_mul(FACTOR).max(MIN_BUDGET)
+}
+
+/// How many times its size templates may add to a document, in [weight](Weigh).
+const FACTOR: usize = 64;
+
+/// The least that templates may add to any document, in [weight](Weigh).
+const MIN_BUDGET: usize = 64 << 20;
+
 /// Expands the templates that `t`, the document's table `tables[i]`,
 /// uses: each `{ template = "…" }` column becomes the template's column
 /// with the entry's keys in place of the template's, and each table
 /// template of `templates` adds its columns, constraints, indexes and DDL
 /// after the table's own, and its comment where the table has none.
-/// Returns where the parts came from, if any came from a template.
+/// Returns where the parts came from, if any came from a template. Each
+/// use of a template is charged its [weight](Weigh) to `budget`, what the
+/// document's templates may still add (see [`budget`]).
 ///
 /// Fails, placed in the document, on a template that is not defined, a
-/// table template listed twice, a column template that uses another, and
-/// a column that both the table and a table template (or two table
-/// templates) declare.
+/// table template listed twice, a column template that uses another, a
+/// column that both the table and a table template (or two table
+/// templates) declare, and a use past the budget.
 pub(crate) fn expand<'a>(
     src: &Source<'_>,
     i: usize,
     t: &mut DocTable<'a>,
     templates: Option<&Templates>,
+    budget: &mut usize,
 ) -> Result<Option<Origins>, DocumentError> {
     if t.templates.is_empty() && t.columns.iter().all(|c| c.template.is_none()) {
         return Ok(None);
     }
     let none = Templates::default();
-    let templates = templates.unwrap_or(&none);
-    let mut o = Origins {
+    let mut ex = Expander {
+        src: *src,
+        templates: templates.unwrap_or(&none),
+        budget,
         table: t.name.to_string(),
+    };
+    let mut o = Origins {
+        table: String::new(),
         used: Vec::with_capacity(t.templates.len()),
         columns: Vec::with_capacity(t.columns.len()),
         foreign_keys: Appended::new(t.foreign_keys.len()),
@@ -355,9 +380,7 @@ pub(crate) fn expand<'a>(
             None => None,
             Some(name) => {
                 let at = || format!("{}.template", ColumnPath(i, j));
-                Some(from_column_template(
-                    src, templates, c, &name, at, &user, &o.table,
-                )?)
+                Some(ex.column(c, &name, at, &user)?)
             }
         };
         o.columns.push(ColumnOrigin {
@@ -378,16 +401,17 @@ pub(crate) fn expand<'a>(
                 "list each table template once",
             ));
         }
-        let Some(tt) = templates.tables.get(name.as_str()) else {
+        let Some(tt) = ex.templates.tables.get(name.as_str()) else {
             return Err(unknown(
                 src,
                 at(),
                 &user,
                 "table",
                 name,
-                templates.tables.keys(),
+                ex.templates.tables.keys(),
             ));
         };
+        ex.charge(tt.weight(), at, &user, "table", name)?;
         o.used.push(name.to_string());
         let by = format!("table template \"{name}\" (used by {user})");
         for (m, tc) in tt.columns.iter().enumerate() {
@@ -396,9 +420,7 @@ pub(crate) fn expand<'a>(
                 None => None,
                 Some(cname) => {
                     let at = || format!("table_templates.{name}.columns[{m}].template");
-                    Some(from_column_template(
-                        src, templates, &mut c, &cname, at, &by, &o.table,
-                    )?)
+                    Some(ex.column(&mut c, &cname, at, &by)?)
                 }
             };
             o.columns.push(ColumnOrigin {
@@ -422,45 +444,84 @@ pub(crate) fn expand<'a>(
             o.comment = Some(u);
         }
     }
+    o.table = ex.table;
     if own_columns < t.columns.len() {
         declared_once(src, i, t, &o)?;
     }
     Ok(Some(o))
 }
 
-/// Makes `c`, an entry `{ template = "name", … }`, the column template
-/// `name`'s column with the entry's keys in place of the template's.
-/// `at()` is the path of the entry's `template`; `user` says who uses the
-/// template, `table` which table, for messages.
-fn from_column_template(
-    src: &Source<'_>,
-    templates: &Templates,
-    c: &mut DocColumn<'_>,
-    name: &Text<'_>,
-    at: impl Fn() -> String,
-    user: &str,
-    table: &str,
-) -> Result<Taken, DocumentError> {
-    let Some(template) = templates.columns.get(name.as_str()) else {
-        return Err(unknown(
-            src,
-            at(),
-            user,
-            "column",
-            name,
-            templates.columns.keys(),
-        ));
-    };
-    if let Some(inner) = &template.template {
-        return Err(src.at(
-            format!("column_templates.{name}.template"),
-            format!(
-                "column template \"{name}\" (used by table \"{table}\") uses column template \"{inner}\": column templates are not made from others"
-            ),
-            "write the keys out in this template",
-        ));
+/// What expanding one table works with.
+struct Expander<'a, 'b> {
+    src: Source<'a>,
+    templates: &'b Templates,
+    /// What templates may still add to the document.
+    budget: &'b mut usize,
+    /// The table's name, for messages.
+    table: String,
+}
+
+impl Expander<'_, '_> {
+    /// Makes `c`, an entry `{ template = "name", … }`, the column template
+    /// `name`'s column with the entry's keys in place of the template's.
+    /// `at()` is the path of the entry's `template`; `user` says who uses
+    /// the template, for messages.
+    fn column(
+        &mut self,
+        c: &mut DocColumn<'_>,
+        name: &Text<'_>,
+        at: impl Fn() -> String,
+        user: &str,
+    ) -> Result<Taken, DocumentError> {
+        let templates = self.templates;
+        let Some(template) = templates.columns.get(name.as_str()) else {
+            return Err(unknown(
+                &self.src,
+                at(),
+                user,
+                "column",
+                name,
+                templates.columns.keys(),
+            ));
+        };
+        if let Some(inner) = &template.template {
+            return Err(self.src.at(
+                format!("column_templates.{name}.template"),
+                format!(
+                    "column template \"{name}\" (used by table \"{}\") uses column template \"{inner}\": column templates are not made from others",
+                    self.table
+                ),
+                "write the keys out in this template",
+            ));
+        }
+        self.charge(template.weight(), at, user, "column", name)?;
+        Ok(merge(c, name, template))
     }
-    Ok(merge(c, name, template))
+
+    /// Takes `weight` from the budget for a use of the `kind` template
+    /// `name` by `user` at `at()`; an error past the budget.
+    fn charge(
+        &mut self,
+        weight: usize,
+        at: impl Fn() -> String,
+        user: &str,
+        kind: &str,
+        name: &str,
+    ) -> Result<(), DocumentError> {
+        if let Some(left) = self.budget.checked_sub(weight) {
+            *self.budget = left;
+            return Ok(());
+        }
+        Err(self.src.at(
+            at(),
+            format!(
+                "{user} uses {kind} template \"{name}\" past the limit of what templates may add to one document ({} MiB here: {FACTOR} times the document's size, at least {} MiB)",
+                budget(self.src.text.len()) >> 20,
+                MIN_BUDGET >> 20,
+            ),
+            "write the tables out, or split the document: the limit keeps a small document from expanding without end",
+        ))
+    }
 }
 
 /// Gives the entry `c` the keys of `template` (named `name`) it does not
@@ -1170,7 +1231,11 @@ columns = [{ name = "x" }]
         };
         let templates = Templates::default();
         // No record, nothing added, nothing owned that was borrowed.
-        assert!(expand(&src, 0, &mut t, Some(&templates)).unwrap().is_none());
+        let mut budget = 10;
+        assert!(expand(&src, 0, &mut t, Some(&templates), &mut budget)
+            .unwrap()
+            .is_none());
+        assert_eq!(budget, 10);
         assert_eq!((t.columns.len(), t.uniques.len()), (1, 1));
         assert!(matches!(t.name.0, Cow::Borrowed("t")));
         // And its errors are left where they are.
@@ -1195,6 +1260,81 @@ columns = [{ name = "x" }]
             )
             .unwrap(),
         );
-        expand(src, 1, &mut t, Some(&templates)).unwrap().unwrap()
+        let mut unbounded = usize::MAX;
+        expand(src, 1, &mut t, Some(&templates), &mut unbounded)
+            .unwrap()
+            .unwrap()
+    }
+
+    #[test]
+    fn each_use_of_a_template_is_charged_to_the_documents_budget() {
+        let text = r#"{"name": "t", "templates": ["big"], "columns": [{"template": "c"}, {"template": "c"}]}"#;
+        let src = Source {
+            text,
+            format: Format::Json,
+            name: "t",
+            layout: None,
+        };
+        let read = |text: &'static str| {
+            let mut de = serde_json::Deserializer::from_str(text);
+            DocTable::read(&mut de, &Trail::default()).unwrap()
+        };
+        let mut templates = Templates::default();
+        let column = r#"{"comment": "0123456789"}"#;
+        let mut de = serde_json::Deserializer::from_str(column);
+        let c = DocColumn::read(&mut de, &Trail::default()).unwrap().owned();
+        let one = c.weight();
+        assert_eq!(one, std::mem::size_of::<DocColumn<'_>>() + 10);
+        templates.columns.insert("c".into(), c);
+        let big = r#"{"columns": [{"name": "x", "type": "integer"}]}"#;
+        let mut de = serde_json::Deserializer::from_str(big);
+        let big = DocTableTemplate::read(&mut de, &Trail::default())
+            .unwrap()
+            .owned();
+        let whole = big.weight();
+        templates.tables.insert("big".into(), big);
+        // Enough for all three uses.
+        let mut left = 2 * one + whole;
+        expand(&src, 0, &mut read(text), Some(&templates), &mut left).unwrap();
+        assert_eq!(left, 0);
+        // One short: the table template, used last, is refused at its use.
+        let mut left = 2 * one + whole - 1;
+        let e = expand(&src, 0, &mut read(text), Some(&templates), &mut left).unwrap_err();
+        assert_eq!(e.place.path.as_deref(), Some("tables[0].templates[0]"));
+        assert!(
+            e.message.starts_with("table \"t\" uses table template \"big\" past the limit of what templates may add to one document (64 MiB here"),
+            "{e}"
+        );
+        // A large document may add more.
+        assert_eq!(budget(1 << 20), 64 << 20);
+        assert_eq!(budget(100 << 20), 6400 << 20);
+    }
+
+    #[test]
+    fn a_document_cannot_expand_without_end() {
+        // A column template of a megabyte, used by a hundred columns.
+        let comment = "x".repeat(1 << 20);
+        let uses = vec!["{ template = \"wide\" }"; 100].join(", ");
+        let doc = format!(
+            "[column_templates.wide]\ncomment = \"{comment}\"\n[[tables]]\nname = \"t\"\ncolumns = [{uses}]\n"
+        );
+        let e = err(&doc);
+        let path = e.place.path.clone().unwrap_or_default();
+        // The first use past the budget: about the 64th (a megabyte of
+        // text and the column's room each, against 64 times the document's
+        // size, a little over a megabyte).
+        let each = (1 << 20) + std::mem::size_of::<DocColumn<'_>>();
+        let first_past = budget(doc.len()) / each;
+        assert!((60..70).contains(&first_past), "{first_past}");
+        assert_eq!(
+            path,
+            format!("tables[0].columns[{first_past}].template"),
+            "{e}"
+        );
+        assert_eq!(e.place.line_col.map(|(l, _)| l), Some(5), "{e}");
+        assert!(
+            e.help.as_deref().unwrap().contains("split the document"),
+            "{e}"
+        );
     }
 }
