@@ -841,7 +841,7 @@ ddl = [{ when = "after_create", sql = "-- first" }, { when = "after_create", sql
     "columns": [{"template": "id"}, {"name": "email", "type": "text"}]}]"#;
 
     #[test]
-    fn json_templates_before_or_after_the_tables_are_used_alike() {
+    fn templates_before_or_after_the_tables_are_used_alike() {
         let before = format!("{{{JSON_TEMPLATES},\n  {JSON_TABLES}}}");
         let after = format!("{{{JSON_TABLES},\n  {JSON_TEMPLATES}}}");
         // Late settings of both kinds at once: naming after the tables too.
@@ -870,6 +870,22 @@ primary_key = true
 columns = [{ name = "created_at", type = "timestamp" }]
 "#;
         assert_eq!(ddl(toml), expected);
+        // TOML blocks with the templates between and after them.
+        let toml = r#"[[tables]]
+name = "account"
+templates = ["timestamps"]
+columns = [{ template = "id" }, { name = "email", type = "text" }]
+[column_templates.id]
+type = "bigint"
+primary_key = true
+[[tables]]
+name = "other"
+columns = [{ template = "id" }]
+[table_templates.timestamps]
+columns = [{ name = "created_at", type = "timestamp" }]
+"#;
+        let other = "[[tables]]\nname = \"other\"\ncolumns = [{ name = \"id\", type = \"bigint\", primary_key = true }]\n";
+        assert_eq!(ddl(toml), ddl(&format!("{by_hand}{other}")));
     }
 
     #[test]
