@@ -50,8 +50,8 @@ pub(crate) fn table(src: &Source<'_>, i: usize, t: &DocTable<'_>) -> Result<Tabl
         .reserve_exact(t.columns.len() + constraints + t.indexes.len());
     for (j, c) in t.columns.iter().enumerate() {
         let mut col = match &c.ty {
-            Some(ty) => Column::new(own(&c.name), ColumnType::parse(ty)),
-            None => Column::untyped(own(&c.name)),
+            Some(ty) => Column::new(c.name().to_owned(), ColumnType::parse(ty)),
+            None => Column::untyped(c.name().to_owned()),
         };
         if let Some(k) = &c.key {
             col = col.key(own(k));

@@ -57,7 +57,7 @@ fn in_table(
             "remove `schema` or give a name",
         ),
         SchemaError::EmptyName { what: "column", .. } => {
-            let j = t.columns.iter().position(|c| c.name.is_empty())?;
+            let j = t.columns.iter().position(|c| c.name().is_empty())?;
             src.at(
                 format!("{}.name", ColumnPath(i, j)),
                 "column name is empty".into(),
@@ -75,7 +75,7 @@ fn in_table(
                 .columns
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| c.name == column.as_str())
+                .filter(|(_, c)| c.name() == column.as_str())
                 .nth(1)?;
             src.at(
                 format!("{}.name", ColumnPath(i, j)),
@@ -104,7 +104,7 @@ fn in_table(
         } => {
             // The model stops at the first missing column of the first list
             // of this kind that has one.
-            let has = |c: &Text<'_>| t.columns.iter().any(|x| x.name == c.as_str());
+            let has = |c: &Text<'_>| t.columns.iter().any(|x| x.name() == c.as_str());
             let (path, m) = column_lists(i, t, what)
                 .into_iter()
                 .find_map(|(path, cols)| {
@@ -121,7 +121,7 @@ fn in_table(
                 .map(|x| {
                     format!(
                         " (column \"{}\" has this key; constraints list column names)",
-                        x.name
+                        x.name()
                     )
                 });
             let hint = keyed

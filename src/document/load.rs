@@ -24,7 +24,7 @@ use super::layout::{self, Layout};
 use super::locate::line_col;
 use super::model::StringOrList;
 use super::options::{Format, LoadOptions};
-use super::parse::{self, Msg, Naming, Parsed};
+use super::parse::{self, Msg, Parsed, Settings};
 use super::source::Source;
 use crate::naming::{ConventionSet, NamingConvention, NamingError, PackError};
 use crate::plugin::Plugin;
@@ -185,8 +185,9 @@ const STREAM_BUFFER: usize = 4;
 enum Run {
     /// The document, loaded.
     Loaded(MetaData),
-    /// Naming settings came after the tables: load again, knowing them.
-    Again(Naming),
+    /// Settings (naming, templates) came after the tables: load again,
+    /// knowing them.
+    Again(Settings),
 }
 
 fn load(
@@ -216,20 +217,21 @@ fn load(
     loop {
         match run(src, given.take(), base, options)? {
             Run::Loaded(md) => return Ok(md),
-            // Tables are named as they arrive, with the naming settings seen
-            // before them; if more follow the tables, the document is loaded
-            // again with all of them. This happens at most once: with
-            // settings given, `parse::parse` never reports late ones.
-            Run::Again(naming) => given = Some(naming),
+            // Tables are named and expanded as they arrive, with the
+            // settings (naming, templates) seen before them; if more follow
+            // the tables, the document is loaded again with all of them.
+            // This happens at most once: with settings given,
+            // `parse::parse` never reports late ones.
+            Run::Again(settings) => given = Some(settings),
         }
     }
 }
 
 /// Parses the document on a second thread while this one builds the
-/// metadata. `given` naming settings replace the document's own.
+/// metadata. `given` settings replace the document's own.
 fn run(
     src: Source<'_>,
-    given: Option<Naming>,
+    given: Option<Settings>,
     base: Option<&Path>,
     options: &LoadOptions,
 ) -> Result<Run, DocumentError> {
@@ -324,11 +326,13 @@ fn finish(
     built: Result<MetaData, DocumentError>,
 ) -> Result<Run, DocumentError> {
     let parsed = parsed?;
-    if let Some(naming) = parsed.late_naming {
-        return Ok(Run::Again(naming));
+    if let Some(settings) = parsed.late_settings {
+        return Ok(Run::Again(settings));
     }
+    // Errors about a part that came from a template are placed at the template.
+    let place = |e| parsed.expanded.place(&src, e);
     // The builder stops at a table before the first one that broke a rule.
-    let mut md = built?;
+    let mut md = built.map_err(place)?;
     if let Some(e) = parsed.rejected {
         return Err(e);
     }
@@ -341,13 +345,13 @@ fn finish(
     if let Err(e) = md.resolve_deferred() {
         // A name that waited for a table that is missing: the check of all
         // references says more (which table was meant).
-        return Err(match md.validate() {
+        return Err(place(match md.validate() {
             Err(v) => explain::metadata_error(&src, &md, v.into()),
             Ok(_) => explain::metadata_error(&src, &md, e.into()),
-        });
+        }));
     }
     md.validate()
-        .map_err(|e| explain::metadata_error(&src, &md, e.into()))?;
+        .map_err(|e| place(explain::metadata_error(&src, &md, e.into())))?;
     Ok(Run::Loaded(md))
 }
 
@@ -355,7 +359,7 @@ fn finish(
 /// line's packs, and the plugins the packs asked for.
 fn conventions(
     src: &Source<'_>,
-    naming: &Naming,
+    naming: &Settings,
     base: Option<&Path>,
     options: &LoadOptions,
 ) -> Result<(NamingConvention, Vec<std::sync::Arc<dyn Plugin>>), DocumentError> {

@@ -11,7 +11,9 @@
 //! table rules) and the serde deserializer of `toml_de`; JSON in one
 //! streaming pass by `serde_json`. Both feed the same readers of the
 //! document model (`read`, `model`), which borrow text from the input
-//! where it has no escapes. The schema model checks names, duplicates, columns and
+//! where it has no escapes. A table's column and table templates are
+//! expanded as it is read (`template`), so that everything after sees the
+//! table as if written out. The schema model checks names, duplicates, columns and
 //! references; its errors are placed back in the document, by key path and
 //! line and column.
 //!
@@ -21,8 +23,8 @@
 //!
 //! Modules, each using only those above it:
 //! `error`, `layout`, `options`, `path`, `toml_tree` → `locate`,
-//! `toml_de` → `source`, `read` → `model` → `rules`, `convert`, `explain`
-//! → `parse` → `load`.
+//! `toml_de` → `source`, `read` → `model` → `rules`, `convert`, `explain`,
+//! `template` → `parse` → `load`.
 
 mod convert;
 mod error;
@@ -37,6 +39,7 @@ mod path;
 mod read;
 mod rules;
 mod source;
+mod template;
 mod toml_de;
 mod toml_tree;
 

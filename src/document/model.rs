@@ -8,7 +8,7 @@ use std::marker::PhantomData;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use super::read::{record, text, At, Owned, Read, Seed, Trail};
+use super::read::{record, text, At, Owned, Read, Seed, Trail, Weigh};
 
 /// Text of the document: borrowed from the input where it has no escapes,
 /// so that reading a large document allocates little.
@@ -84,6 +84,12 @@ impl Owned for Text<'_> {
     }
 }
 
+impl Weigh for Text<'_> {
+    fn weight(&self) -> usize {
+        self.0.len()
+    }
+}
+
 impl<'de: 'a, 'a> Read<'de> for Text<'a> {
     #[inline]
     fn read<D: Deserializer<'de>>(d: D, _: &Trail) -> Result<Self, D::Error> {
@@ -139,7 +145,7 @@ impl Owned for StringOrList {
 }
 
 /// A column-level check: a SQL string or `{ sql, name, convention }`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct CheckSpec<'a>(pub DocCheck<'a>);
 
 impl<'de: 'a, 'a> Read<'de> for CheckSpec<'a> {
@@ -172,6 +178,12 @@ impl Owned for CheckSpec<'_> {
     type Out = CheckSpec<'static>;
     fn owned(self) -> CheckSpec<'static> {
         CheckSpec(self.0.owned())
+    }
+}
+
+impl Weigh for CheckSpec<'_> {
+    fn weight(&self) -> usize {
+        self.0.weight()
     }
 }
 
@@ -210,14 +222,17 @@ record! {
         pub indexes: Vec<DocIndex<'a>> = "indexes";
         /// The table's custom DDL.
         pub ddl: Vec<DocDdl<'a>> = "ddl";
+        /// The table templates whose parts it takes, in order.
+        pub templates: Vec<Text<'a>> = "templates";
     }
 }
 
 record! {
     /// A column.
     pub struct DocColumn<'a>, expecting "struct DocColumn" {
-        /// Its name.
-        pub name: Text<'a> = "name", required;
+        /// Its name: required unless a template gives it (see
+        /// [`DocColumn::name`]).
+        pub name: Option<Text<'a>> = "name";
         /// Its type.
         pub ty: Option<Text<'a>> = "type";
         /// Its key for `column_X_key` tokens.
@@ -246,6 +261,38 @@ record! {
         pub comment: Option<Text<'a>> = "comment";
         /// Its name before a rename (for `diff` and `migrate`).
         pub renamed_from: Option<Text<'a>> = "renamed_from";
+        /// The column template it is made from: the template's keys, with
+        /// those given here in their place.
+        pub template: Option<Text<'a>> = "template";
+    }
+}
+
+impl DocColumn<'_> {
+    /// Its name, or nothing if it has none: once templates are expanded,
+    /// a column without a name is refused before anything asks for it.
+    pub fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or_default()
+    }
+}
+
+record! {
+    /// A table template (`table_templates`): parts that each table using
+    /// it takes after its own.
+    pub struct DocTableTemplate<'a>, expecting "struct DocTableTemplate" {
+        /// Columns, after the table's own.
+        pub columns: Vec<DocColumn<'a>> = "columns";
+        /// Foreign keys.
+        pub foreign_keys: Vec<DocForeignKey<'a>> = "foreign_keys";
+        /// Unique constraints.
+        pub uniques: Vec<DocUnique<'a>> = "uniques";
+        /// Check constraints.
+        pub checks: Vec<DocCheck<'a>> = "checks";
+        /// Indexes.
+        pub indexes: Vec<DocIndex<'a>> = "indexes";
+        /// Custom DDL, after the table's own.
+        pub ddl: Vec<DocDdl<'a>> = "ddl";
+        /// The table's comment, where the table gives none.
+        pub comment: Option<Text<'a>> = "comment";
     }
 }
 
@@ -309,7 +356,7 @@ record! {
 
 /// An entry of an index's `columns`: a column name, or
 /// `{ expression = "lower(email)" }`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum DocIndexPart<'a> {
     /// A column, by name.
     Column(Text<'a>),
@@ -367,6 +414,14 @@ impl<'de: 'a, 'a> Read<'de> for DocIndexPart<'a> {
             }
         }
         d.deserialize_any(V(trail, PhantomData))
+    }
+}
+
+impl Weigh for DocIndexPart<'_> {
+    fn weight(&self) -> usize {
+        match self {
+            DocIndexPart::Column(t) | DocIndexPart::Expression(t) => t.weight(),
+        }
     }
 }
 
@@ -454,11 +509,14 @@ mod tests {
             m.starts_with("unknown field `uniq`, expected one of `name`, `type`, `key`"),
             "{m}"
         );
-        // A missing key at the record, a repeated one too.
-        let (path, m) = err::<DocTable>(r#"{"name": "t", "columns": [{"type": "integer"}]}"#);
+        // A missing key at the record, a repeated one too. (A column's
+        // `name` may come from a template: its absence is checked later.)
+        let (path, m) = err::<DocTable>(
+            r#"{"name": "t", "columns": [{"type": "integer"}], "foreign_keys": [{"columns": ["a"]}]}"#,
+        );
         assert_eq!(
-            (path.as_str(), &m[..21]),
-            ("columns[0]", "missing field `name` ")
+            (path.as_str(), &m[..27]),
+            ("foreign_keys[0]", "missing field `references` ")
         );
         let (path, m) = err::<DocTable>(r#"{"name": "t", "name": "u", "columns": []}"#);
         assert_eq!(

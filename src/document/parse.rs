@@ -10,39 +10,50 @@
 //!
 //! JSON is read in one pass. A TOML document is read by its
 //! [layout](super::layout): first the part that is not tables (settings,
-//! views, DDL), so that the naming settings are known before any table,
+//! views, DDL), so that the settings are known before any table,
 //! then each `[[tables]]` block on its own; a TOML document without
 //! `[[tables]]` headers is one part, read as JSON is.
+//!
+//! The document's templates are settings of the same kind as the naming
+//! ones: every table may depend on them, so a table's templates are
+//! [expanded](super::template) here, before its rules are checked, with
+//! the templates known before the table; templates that come after the
+//! tables make the document be loaded again, as late naming settings do.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::error::DocumentError;
 use super::layout::{Layout, Part};
-use super::model::{DocDdl, DocTable, DocView, StringOrList};
+use super::model::{DocColumn, DocDdl, DocTable, DocTableTemplate, DocView, StringOrList};
 use super::options::Format;
 use super::read::{value, At, KeySeed, Owned, Seed, Step, Trail};
 use super::rules;
 use super::source::Source;
+use super::template::{self, Expanded, Fragments, Templates};
 use super::toml_de::ValueDe;
 use super::toml_tree::Tree;
 
-/// The naming settings of a document: its `conventions` and `naming_convention`.
+/// The settings of a document that its tables depend on: the naming
+/// settings (`conventions` and `naming_convention`) and the templates
+/// (`column_templates` and `table_templates`).
 #[derive(Clone, Debug, Default)]
-pub(crate) struct Naming {
+pub(crate) struct Settings {
     pub(crate) conventions: Option<StringOrList>,
     pub(crate) naming_convention: Option<BTreeMap<String, String>>,
+    /// `None` when the document has none.
+    pub(crate) templates: Option<Arc<Templates>>,
 }
 
 /// What the parser hands over, in document order.
 pub(crate) enum Msg<'a> {
-    /// The naming settings to name the tables with (sent once, before the
-    /// first table).
-    Head(Naming),
+    /// The settings to name the tables with (sent once, before the first
+    /// table).
+    Head(Settings),
     /// The next tables (a few at a time: each message may wake the receiver).
     Tables(Vec<DocTable<'a>>),
 }
@@ -53,25 +64,28 @@ pub(crate) struct Parsed<'a> {
     pub(crate) views: Vec<DocView<'a>>,
     /// The metadata-level custom DDL.
     pub(crate) ddl: Vec<DocDdl<'a>>,
-    /// The whole naming settings, if some of them came after the tables (so
-    /// the tables were named without them), and none were given.
-    pub(crate) late_naming: Option<Naming>,
+    /// The whole settings, if some of them came after the tables (so the
+    /// tables were named or expanded without them), and none were given.
+    pub(crate) late_settings: Option<Settings>,
     /// The first table that broke a rule; no table from it on was handed over.
     pub(crate) rejected: Option<DocumentError>,
+    /// Where the parts of the tables handed over that used templates were
+    /// written, to place errors about them.
+    pub(crate) expanded: Expanded,
 }
 
 /// How many tables go in one message.
 const BATCH: usize = 16;
 
 /// Parses the document, handing its tables to `send`, which returns `false`
-/// once the receiver wants no more. With `given` naming settings, they go
-/// with the tables instead of the document's own (which are still read).
+/// once the receiver wants no more. With `given` settings, they go with the
+/// tables instead of the document's own (which are still read).
 ///
 /// Fails if the document does not parse: bad syntax, unknown keys, missing
 /// keys, values of the wrong type.
 pub(crate) fn parse<'a>(
     src: Source<'a>,
-    given: Option<Naming>,
+    given: Option<Settings>,
     send: &mut dyn FnMut(Msg<'a>) -> bool,
 ) -> Result<Parsed<'a>, DocumentError> {
     let trail = Trail::default();
@@ -82,6 +96,9 @@ pub(crate) fn parse<'a>(
         batch: Vec::with_capacity(BATCH),
         next: 0,
         rejected: None,
+        templates: None,
+        budget: template::budget(src.text.len()),
+        expanded: Expanded::default(),
     };
     match src.layout {
         Some(layout) if !layout.tables.is_empty() => {
@@ -95,7 +112,7 @@ pub(crate) fn parse<'a>(
 fn whole<'a>(
     src: Source<'a>,
     trail: &Trail,
-    given: Option<Naming>,
+    given: Option<Settings>,
     sink: &mut Sink<'_, 'a>,
 ) -> Result<Parsed<'a>, DocumentError> {
     let given_any = given.is_some();
@@ -129,7 +146,7 @@ fn by_parts<'a>(
     src: Source<'a>,
     layout: &Layout,
     trail: &Trail,
-    given: Option<Naming>,
+    given: Option<Settings>,
     sink: &mut Sink<'_, 'a>,
 ) -> Result<Parsed<'a>, DocumentError> {
     let head = match rest(src, &layout.rest, trail) {
@@ -147,7 +164,7 @@ fn by_parts<'a>(
         }
     };
     let given_any = given.is_some();
-    sink.head(given.unwrap_or_else(|| head.naming.clone()));
+    sink.head(given.unwrap_or_else(|| head.settings.clone()));
     blocks(src, &layout.tables, trail, &mut |table| sink.table(table))?;
     Ok(sink.finish(head, given_any))
 }
@@ -248,9 +265,9 @@ fn read_block<'t>(
         .map_err(|e| src.toml_err(Some(part), trail.take_path(), &e).1)
 }
 
-/// Where parsed tables go: each is checked against the document's rules
-/// and handed over in batches, until the receiver wants no more or a table
-/// breaks a rule.
+/// Where parsed tables go: each has its templates expanded, is checked
+/// against the document's rules and handed over in batches, until the
+/// receiver wants no more or a table breaks a rule.
 struct Sink<'s, 'a> {
     src: Source<'a>,
     send: &'s mut dyn FnMut(Msg<'a>) -> bool,
@@ -261,22 +278,43 @@ struct Sink<'s, 'a> {
     next: usize,
     /// The first table that broke a rule.
     rejected: Option<DocumentError>,
+    /// The templates the tables are expanded with.
+    templates: Option<Arc<Templates>>,
+    /// What templates may still add to the document.
+    budget: usize,
+    /// Where the parts of the tables that used templates were written.
+    expanded: Expanded,
 }
 
 impl<'a> Sink<'_, 'a> {
-    /// Hands over the naming settings the tables are named with.
-    fn head(&mut self, naming: Naming) {
-        self.sending = (self.send)(Msg::Head(naming));
+    /// Hands over the settings the tables are named with, keeping their
+    /// templates to expand the tables with.
+    fn head(&mut self, settings: Settings) {
+        self.templates.clone_from(&settings.templates);
+        self.sending = (self.send)(Msg::Head(settings));
     }
 
     /// Takes the next table of the document.
-    fn table(&mut self, t: DocTable<'a>) {
+    fn table(&mut self, mut t: DocTable<'a>) {
         let i = self.next;
         self.next += 1;
         if !self.sending {
             return;
         }
-        match rules::table(&self.src, i, &t) {
+        let checked = template::expand(
+            &self.src,
+            i,
+            &mut t,
+            self.templates.as_deref(),
+            &mut self.budget,
+        )
+        .and_then(|origins| {
+            if let Some(origins) = origins {
+                self.expanded.insert(i, origins);
+            }
+            rules::table(&self.src, i, &t).map_err(|e| self.expanded.place(&self.src, e))
+        });
+        match checked {
             Ok(()) => {
                 self.batch.push(t);
                 if self.batch.len() == BATCH {
@@ -299,15 +337,16 @@ impl<'a> Sink<'_, 'a> {
         }
     }
 
-    /// What parsing found besides the tables. `given`: whether naming
-    /// settings were given, so that late ones in the document do not count.
+    /// What parsing found besides the tables. `given`: whether settings
+    /// were given, so that late ones in the document do not count.
     fn finish(&mut self, head: Head<'a>, given: bool) -> Parsed<'a> {
         self.flush();
         Parsed {
             views: head.views,
             ddl: head.ddl,
-            late_naming: (head.late && !given).then_some(head.naming),
+            late_settings: (head.late && !given).then_some(head.settings),
             rejected: self.rejected.take(),
+            expanded: std::mem::take(&mut self.expanded),
         }
     }
 }
@@ -320,9 +359,19 @@ enum Key {
     Tables,
     Views,
     Ddl,
+    ColumnTemplates,
+    TableTemplates,
 }
 
-const KEYS: &[&str] = &["conventions", "naming_convention", "tables", "views", "ddl"];
+const KEYS: &[&str] = &[
+    "conventions",
+    "naming_convention",
+    "tables",
+    "views",
+    "ddl",
+    "column_templates",
+    "table_templates",
+];
 
 fn key(s: &str) -> Option<Key> {
     Some(match s {
@@ -331,23 +380,25 @@ fn key(s: &str) -> Option<Key> {
         "tables" => Key::Tables,
         "views" => Key::Views,
         "ddl" => Key::Ddl,
+        "column_templates" => Key::ColumnTemplates,
+        "table_templates" => Key::TableTemplates,
         _ => return None,
     })
 }
 
 /// What the top level holds besides the tables.
 struct Head<'a> {
-    naming: Naming,
+    settings: Settings,
     views: Vec<DocView<'a>>,
     ddl: Vec<DocDdl<'a>>,
-    /// Whether naming settings came after the tables.
+    /// Whether settings came after the tables.
     late: bool,
 }
 
 impl Head<'_> {
     fn owned(self) -> Head<'static> {
         Head {
-            naming: self.naming,
+            settings: self.settings,
             views: self.views.owned(),
             ddl: self.ddl.owned(),
             late: self.late,
@@ -359,7 +410,7 @@ impl Head<'_> {
 /// from elsewhere (TOML's `[[tables]]` blocks) and a `tables` key is an error.
 struct Document<'s, 'k, 'a> {
     trail: &'s Trail,
-    given: Option<Naming>,
+    given: Option<Settings>,
     sink: Option<&'s mut Sink<'k, 'a>>,
 }
 
@@ -390,6 +441,10 @@ impl<'de: 'a, 'a> Visitor<'de> for Document<'_, '_, 'a> {
         let mut naming_convention: Option<Option<BTreeMap<String, String>>> = None;
         let mut views: Option<Vec<DocView<'a>>> = None;
         let mut ddl: Option<Vec<DocDdl<'a>>> = None;
+        let mut column_templates: Option<Fragments<DocColumn<'a>>> = None;
+        let mut table_templates: Option<Fragments<DocTableTemplate<'a>>> = None;
+        // Owned as soon as they are read: every table may use them.
+        let mut templates = Templates::default();
         let mut tables = false;
         let mut late = false;
         let keys = KeySeed {
@@ -418,23 +473,39 @@ impl<'de: 'a, 'a> Visitor<'de> for Document<'_, '_, 'a> {
                         trail.push(Step::Key("tables".to_owned()));
                         return Err(de::Error::duplicate_field("tables"));
                     }
-                    sink.head(self.given.take().unwrap_or_else(|| Naming {
+                    sink.head(self.given.take().unwrap_or_else(|| Settings {
                         conventions: conventions.clone().flatten(),
                         naming_convention: naming_convention.clone().flatten(),
+                        templates: (!templates.is_empty()).then(|| Arc::new(templates.clone())),
                     }));
                     map.next_value_seed(Tables { trail, sink })?;
                 }
                 Key::Views => value(&mut map, &mut views, "views", trail)?,
                 Key::Ddl => value(&mut map, &mut ddl, "ddl", trail)?,
+                Key::ColumnTemplates => {
+                    value(&mut map, &mut column_templates, "column_templates", trail)?;
+                    if let Some(read) = column_templates.as_mut() {
+                        templates.columns = std::mem::take(read).owned().0;
+                    }
+                    late |= tables;
+                }
+                Key::TableTemplates => {
+                    value(&mut map, &mut table_templates, "table_templates", trail)?;
+                    if let Some(read) = table_templates.as_mut() {
+                        templates.tables = std::mem::take(read).owned().0;
+                    }
+                    late |= tables;
+                }
             }
         }
         if !tables && self.sink.is_some() {
             return Err(de::Error::missing_field("tables"));
         }
         Ok(Head {
-            naming: Naming {
+            settings: Settings {
                 conventions: conventions.flatten(),
                 naming_convention: naming_convention.flatten(),
+                templates: (!templates.is_empty()).then(|| Arc::new(templates)),
             },
             views: views.unwrap_or_default(),
             ddl: ddl.unwrap_or_default(),

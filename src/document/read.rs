@@ -236,6 +236,33 @@ pub(crate) trait Owned {
     fn owned(self) -> Self::Out;
 }
 
+/// The room a document value takes in memory, roughly: its own size and
+/// the bytes of its text. Templates are charged by it each time they are
+/// used, so that a small document cannot expand without end.
+pub(crate) trait Weigh {
+    /// The value's weight, in bytes.
+    fn weight(&self) -> usize;
+}
+
+impl Weigh for bool {
+    fn weight(&self) -> usize {
+        0
+    }
+}
+
+impl<T: Weigh> Weigh for Option<T> {
+    fn weight(&self) -> usize {
+        self.as_ref().map_or(0, T::weight)
+    }
+}
+
+impl<T: Weigh> Weigh for Vec<T> {
+    fn weight(&self) -> usize {
+        self.iter()
+            .fold(0, |sum: usize, x| sum.saturating_add(x.weight()))
+    }
+}
+
 impl Owned for bool {
     type Out = bool;
     fn owned(self) -> bool {
@@ -385,7 +412,7 @@ macro_rules! record {
         }
     ) => {
         $(#[$attr])*
-        #[derive(Debug)]
+        #[derive(Debug, Clone)]
         pub struct $name<'a> {
             $(
                 $(#[$fattr])*
@@ -457,6 +484,13 @@ macro_rules! record {
                 $name {
                     $($field: $crate::document::read::Owned::owned(self.$field),)*
                 }
+            }
+        }
+
+        impl $crate::document::read::Weigh for $name<'_> {
+            fn weight(&self) -> usize {
+                std::mem::size_of::<Self>()
+                    $(.saturating_add($crate::document::read::Weigh::weight(&self.$field)))*
             }
         }
     };

@@ -26,6 +26,7 @@ pub(crate) fn table(src: &Source<'_>, i: usize, t: &DocTable<'_>) -> Result<(), 
             "a table needs at least one column",
         ));
     }
+    named(src, i, t)?;
     column_keys(src, i, t)?;
     for (j, c) in t.columns.iter().enumerate() {
         column(src, ColumnPath(i, j), c)?;
@@ -37,7 +38,7 @@ pub(crate) fn table(src: &Source<'_>, i: usize, t: &DocTable<'_>) -> Result<(), 
             .columns
             .iter()
             .filter(|c| c.primary_key)
-            .map(|c| c.name.as_str())
+            .map(DocColumn::name)
             .collect();
         if !flagged.is_empty()
             && (flagged.len() != pk.columns.len()
@@ -99,6 +100,19 @@ pub(crate) fn table(src: &Source<'_>, i: usize, t: &DocTable<'_>) -> Result<(), 
     Ok(())
 }
 
+/// Every column has a name, once templates are expanded: its own, or its
+/// template's.
+fn named(src: &Source<'_>, i: usize, t: &DocTable<'_>) -> Result<(), DocumentError> {
+    match t.columns.iter().position(|c| c.name.is_none()) {
+        None => Ok(()),
+        Some(j) => Err(src.at(
+            ColumnPath(i, j).to_string(),
+            "missing field `name`".into(),
+            "add `name`, or `template` to make the column from a column template",
+        )),
+    }
+}
+
 /// Two columns with different names may not share a key. (Two columns with
 /// the same name are the model's to report.)
 fn column_keys(src: &Source<'_>, i: usize, t: &DocTable<'_>) -> Result<(), DocumentError> {
@@ -108,9 +122,9 @@ fn column_keys(src: &Source<'_>, i: usize, t: &DocTable<'_>) -> Result<(), Docum
     let mut keys: HashMap<&str, &str> =
         HashMap::with_capacity_and_hasher(t.columns.len(), Default::default());
     for (j, c) in t.columns.iter().enumerate() {
-        let key = c.key.as_deref().unwrap_or(&c.name);
-        match keys.insert(key, &c.name) {
-            Some(other) if other != c.name.as_str() => {
+        let key = c.key.as_deref().unwrap_or(c.name());
+        match keys.insert(key, c.name()) {
+            Some(other) if other != c.name() => {
                 return Err(src.at(
                     format!("{}.key", ColumnPath(i, j)),
                     format!("column key \"{key}\" is used twice in table \"{}\"", t.name),
