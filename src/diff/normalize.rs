@@ -242,7 +242,11 @@ fn strip_casts(tokens: Vec<String>) -> Vec<String> {
             i += 1;
             // The type: words (`character varying`, `double precision`),
             // a `(n)` modifier, `[]`.
-            while i < tokens.len() && is_word(&tokens[i]) && !is_keyword_after_cast(&tokens[i]) {
+            // A type in another schema is qualified (`'a'::s1.post_state`).
+            while i < tokens.len()
+                && (is_word(&tokens[i]) && !is_keyword_after_cast(&tokens[i])
+                    || tokens[i] == "." && tokens.get(i + 1).is_some_and(|t| is_word(t)))
+            {
                 i += 1;
                 if i < tokens.len() && tokens[i] == "(" {
                     while i < tokens.len() && tokens[i] != ")" {
@@ -473,6 +477,15 @@ mod tests {
             default_key(pg, Some("'x'"))
         );
         assert_eq!(default_key(pg, Some("NULL")), None);
+        // An enumerated type's value, its type in another schema.
+        assert_eq!(
+            default_key(pg, Some("'draft'::s1.post_state")),
+            default_key(pg, Some("'draft'"))
+        );
+        assert_eq!(
+            default_key(pg, Some("'x'::note_state")),
+            default_key(pg, Some("'x'"))
+        );
         let my = &MariaDb;
         assert_eq!(
             default_key(my, Some("current_timestamp()")),
