@@ -247,6 +247,7 @@ fn drop_steps<S: Sink>(
 /// different values.
 pub(crate) fn enum_types(md: &MetaData) -> Result<Vec<(TableRef, Vec<String>)>, DdlError> {
     let mut out: Vec<(TableRef, Vec<String>, String)> = Vec::new();
+    let mut at: HashMap<TableRef, usize> = HashMap::default();
     for t in md.tables() {
         for c in t.columns() {
             let Some(ColumnType::Enum(e)) = c.column_type() else {
@@ -254,7 +255,7 @@ pub(crate) fn enum_types(md: &MetaData) -> Result<Vec<(TableRef, Vec<String>)>, 
             };
             let name = TableRef::new(e.schema(), e.name().unwrap_or(c.name()));
             let column = || format!("{}.{}", t.full_name(), c.name());
-            match out.iter().find(|(n, ..)| *n == name) {
+            match at.get(&name).map(|&i| &out[i]) {
                 Some((_, values, _)) if values.as_slice() == e.values() => {}
                 Some((_, values, first)) => {
                     return Err(DdlError::EnumTypeConflict {
@@ -265,7 +266,10 @@ pub(crate) fn enum_types(md: &MetaData) -> Result<Vec<(TableRef, Vec<String>)>, 
                         second_values: e.values().to_vec(),
                     })
                 }
-                None => out.push((name, e.values().to_vec(), column())),
+                None => {
+                    at.insert(name.clone(), out.len());
+                    out.push((name, e.values().to_vec(), column()));
+                }
             }
         }
     }

@@ -428,8 +428,11 @@ impl Builder<'_> {
 
 /// The enumerated types of their own to create, extend and drop.
 fn enum_types(b: &mut Builder<'_>, old: &Schema, new: &Schema) -> Result<(), DiffError> {
+    let old_types: HashMap<&TableRef, &Vec<String>> =
+        old.enum_types.iter().map(|(n, v)| (n, v)).collect();
+    let new_names: HashSet<&TableRef> = new.enum_types.iter().map(|(n, _)| n).collect();
     for (name, values) in &new.enum_types {
-        let Some((_, was)) = old.enum_types.iter().find(|(n, _)| n == name) else {
+        let Some(was) = old_types.get(name).copied() else {
             b.change(
                 Phase::CreateTypes,
                 ChangeKind::AddEnumType,
@@ -475,7 +478,7 @@ fn enum_types(b: &mut Builder<'_>, old: &Schema, new: &Schema) -> Result<(), Dif
         }
     }
     for (name, values) in &old.enum_types {
-        if new.enum_types.iter().any(|(n, _)| n == name) {
+        if new_names.contains(name) {
             continue;
         }
         b.change(

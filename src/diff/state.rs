@@ -325,12 +325,13 @@ impl Schema {
             .collect();
         let mut enum_types: Vec<(TableRef, Vec<String>)> = Vec::new();
         if dialect.capabilities().enum_types {
+            let mut seen: rustc_hash::FxHashSet<TableRef> = Default::default();
             for t in &tables {
                 let t: &TableState = t;
                 for c in &t.columns {
                     if let ColumnType::Enum(e) = &c.ty {
                         let name = TableRef::new(e.schema(), e.name().unwrap_or(&c.name));
-                        if !enum_types.iter().any(|(n, _)| *n == name) {
+                        if seen.insert(name.clone()) {
                             enum_types.push((name, e.values().to_vec()));
                         }
                     }
