@@ -510,6 +510,19 @@ fn postgresql_sample_schema_with_what_the_model_lacks() {
             "nothing carried as {k}: {kinds:?}"
         );
     }
+    // An enumerated type its columns use is the model's: the column's type,
+    // not a carried statement.
+    assert!(
+        !carried(&first).iter().any(|(_, n)| n.ends_with("mpaa_rating")),
+        "{:?}",
+        carried(&first)
+    );
+    let film = first.tables.iter().find(|t| t.name == "film").unwrap();
+    let rating = film.columns.iter().find(|c| c.name == "rating").unwrap();
+    assert_eq!(
+        rating.ty,
+        "enum('G', 'PG', 'PG-13', 'R', 'NC-17', name = 'mpaa_rating')"
+    );
     let text = write_document(&first, &WriteOptions::default()).unwrap();
     let mut md = load_str(&text, &LoadOptions::default()).unwrap_or_else(|e| panic!("{e}\n{text}"));
     apply(&Pg, b, &mut md).unwrap_or_else(|e| panic!("{e}\n{text}"));
