@@ -513,7 +513,9 @@ fn postgresql_sample_schema_with_what_the_model_lacks() {
     // An enumerated type its columns use is the model's: the column's type,
     // not a carried statement.
     assert!(
-        !carried(&first).iter().any(|(_, n)| n.ends_with("mpaa_rating")),
+        !carried(&first)
+            .iter()
+            .any(|(_, n)| n.ends_with("mpaa_rating")),
         "{:?}",
         carried(&first)
     );

@@ -173,6 +173,16 @@ fn the_plugins_name_what_they_create_offline() {
     );
 }
 
+/// `ddl --dialect sqlite DOC` fails with `message` on standard error.
+fn refused(doc: &Path, message: &str) {
+    nomenclator()
+        .args(["ddl", "--dialect", "sqlite"])
+        .arg(doc)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(message));
+}
+
 #[test]
 fn house_rules_reject_with_a_reason_and_take_settings() {
     let dir = tempfile::tempdir().unwrap();
@@ -186,14 +196,7 @@ name = "log"
 columns = [ { name = "line", type = "text" } ]
 "#,
     );
-    nomenclator()
-        .args(["ddl", "--dialect", "sqlite"])
-        .arg(&doc)
-        .assert()
-        .code(1)
-        .stderr(predicates::str::contains(
-            "house rule: table \"log\" has no primary key",
-        ));
+    refused(&doc, "house rule: table \"log\" has no primary key");
     // A pack that extends house-rules relaxes it, and shortens names.
     write(
         dir.path(),
@@ -213,14 +216,10 @@ name = "entries"
 columns = [ { name = "line", type = "text" } ]
 "#,
     );
-    nomenclator()
-        .args(["ddl", "--dialect", "sqlite"])
-        .arg(&doc)
-        .assert()
-        .code(1)
-        .stderr(predicates::str::contains(
-            "table is named \"entries\", 7 characters, over the limit of 5",
-        ));
+    refused(
+        &doc,
+        "table is named \"entries\", 7 characters, over the limit of 5",
+    );
     // A setting the plugin does not know is refused, naming the pack.
     write(
         dir.path(),
@@ -232,14 +231,7 @@ columns = [ { name = "line", type = "text" } ]
         "schema3.toml",
         "conventions = [\"./bad.toml\"]\n[[tables]]\nname = \"t\"\ncolumns = [{ name = \"id\", type = \"integer\", primary_key = true }]\n",
     );
-    nomenclator()
-        .args(["ddl", "--dialect", "sqlite"])
-        .arg(&doc)
-        .assert()
-        .code(1)
-        .stderr(predicates::str::contains(
-            "settings.house-rules: unknown setting \"max_lenght\"",
-        ));
+    refused(&doc, "settings.house-rules: unknown setting \"max_lenght\"");
 }
 
 #[test]

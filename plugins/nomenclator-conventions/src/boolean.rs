@@ -1,12 +1,10 @@
 //! `boolean-checks`: a check per boolean column where the dialect has no
 //! boolean type.
 
-use nomenclator::events::{
-    ColumnAttached, EventKind, Interest, ListenOptions, Listener, ListenerResult,
-};
-use nomenclator::{Check, ColumnType, DialectKind, Name, Plugin};
+use nomenclator::events::{ColumnAttached, EventKind, Interest, Listener, ListenerResult};
+use nomenclator::{ColumnType, DialectKind};
 
-use crate::sql::ident;
+use crate::sql::add_column_check;
 
 /// The dialects without a boolean type: SQLite stores any number, and
 /// MySQL's and MariaDB's `BOOL` is `TINYINT(1)`, which holds -128..127.
@@ -59,28 +57,13 @@ impl Listener for BooleanChecks {
         if e.column.column_type() != Some(&ColumnType::Boolean) {
             return Ok(());
         }
-        let column = e.column.name().to_owned();
-        let sql = format!("{} IN (0, 1)", ident(&column, &NO_BOOLEAN));
-        e.add_constraint(
-            Check::new(sql)
-                .named(Name::explicit(column.clone()))
-                .on_column(column)
-                .only_for(NO_BOOLEAN),
-        );
+        add_column_check(e, "IN (0, 1)", &NO_BOOLEAN);
         Ok(())
     }
 }
 
-impl Plugin for BooleanChecks {
-    fn name(&self) -> &str {
-        "boolean-checks"
-    }
-
-    fn description(&self) -> &str {
-        "a CHECK (col IN (0, 1)) per boolean column on SQLite, MySQL and MariaDB"
-    }
-
-    fn listeners(&self) -> Vec<(Box<dyn Listener>, ListenOptions)> {
-        vec![(Box::new(self.clone()), ListenOptions::new())]
-    }
-}
+listener_plugin!(
+    BooleanChecks,
+    "boolean-checks",
+    "a CHECK (col IN (0, 1)) per boolean column on SQLite, MySQL and MariaDB"
+);

@@ -1,12 +1,10 @@
 //! `enums`: the check that keeps an enumerated column to its values where
 //! the dialect has no enumerated type.
 
-use nomenclator::events::{
-    ColumnAttached, EventKind, Interest, ListenOptions, Listener, ListenerResult,
-};
-use nomenclator::{Check, ColumnType, DialectKind, Name, Plugin};
+use nomenclator::events::{ColumnAttached, EventKind, Interest, Listener, ListenerResult};
+use nomenclator::{ColumnType, DialectKind};
 
-use crate::sql::{ident, literal};
+use crate::sql::{add_column_check, literal};
 
 /// The dialects with no enumerated type: PostgreSQL makes a type of its own
 /// (`CREATE TYPE ... AS ENUM`) and MySQL and MariaDB an `ENUM(...)` column,
@@ -60,28 +58,13 @@ impl Listener for Enums {
             return Ok(());
         };
         let values: Vec<String> = ty.values().iter().map(|v| literal(v)).collect();
-        let column = e.column.name().to_owned();
-        let sql = format!("{} IN ({})", ident(&column, &NO_ENUM), values.join(", "));
-        e.add_constraint(
-            Check::new(sql)
-                .named(Name::explicit(column.clone()))
-                .on_column(column)
-                .only_for(NO_ENUM),
-        );
+        add_column_check(e, &format!("IN ({})", values.join(", ")), &NO_ENUM);
         Ok(())
     }
 }
 
-impl Plugin for Enums {
-    fn name(&self) -> &str {
-        "enums"
-    }
-
-    fn description(&self) -> &str {
-        "a CHECK (col IN (...)) per enum(...) column on SQLite"
-    }
-
-    fn listeners(&self) -> Vec<(Box<dyn Listener>, ListenOptions)> {
-        vec![(Box::new(self.clone()), ListenOptions::new())]
-    }
-}
+listener_plugin!(
+    Enums,
+    "enums",
+    "a CHECK (col IN (...)) per enum(...) column on SQLite"
+);

@@ -1,9 +1,9 @@
 //! `index-foreign-keys`: an index on each foreign key that nothing covers.
 
 use nomenclator::events::{
-    ConstraintAttached, EventKind, Interest, ListenOptions, Listener, ListenerResult, TableBuilt,
+    ConstraintAttached, EventKind, Interest, Listener, ListenerResult, TableBuilt,
 };
-use nomenclator::{Constraint, Index, IndexPart, Plugin, Table};
+use nomenclator::{Constraint, Index, IndexPart, Table};
 
 /// An index on the columns of each foreign key that no index, primary key
 /// or unique constraint of its table already leads with (the key's columns
@@ -97,19 +97,11 @@ impl Listener for IndexForeignKeys {
     }
 }
 
-impl Plugin for IndexForeignKeys {
-    fn name(&self) -> &str {
-        "index-foreign-keys"
-    }
-
-    fn description(&self) -> &str {
-        "an index on each foreign key that no index or key already covers"
-    }
-
-    fn listeners(&self) -> Vec<(Box<dyn Listener>, ListenOptions)> {
-        vec![(Box::new(self.clone()), ListenOptions::new())]
-    }
-}
+listener_plugin!(
+    IndexForeignKeys,
+    "index-foreign-keys",
+    "an index on each foreign key that no index or key already covers"
+);
 
 #[cfg(test)]
 mod tests {

@@ -36,6 +36,34 @@
 //! assert_eq!(book.indexes()[0].created_by(), Some("index-foreign-keys"));
 //! ```
 
+/// Implements [`Plugin`](nomenclator::Plugin) for a listener that is its
+/// own plugin: its name, what it does, and itself as the one listener.
+macro_rules! listener_plugin {
+    ($ty:ty, $name:literal, $description:literal) => {
+        impl nomenclator::Plugin for $ty {
+            fn name(&self) -> &str {
+                $name
+            }
+
+            fn description(&self) -> &str {
+                $description
+            }
+
+            fn listeners(
+                &self,
+            ) -> Vec<(
+                Box<dyn nomenclator::events::Listener>,
+                nomenclator::events::ListenOptions,
+            )> {
+                vec![(
+                    Box::new(self.clone()),
+                    nomenclator::events::ListenOptions::new(),
+                )]
+            }
+        }
+    };
+}
+
 mod boolean;
 mod enums;
 mod foreign_keys;

@@ -1,7 +1,8 @@
 //! SQL text the conventions write into checks.
 
 use nomenclator::dialect::for_kind;
-use nomenclator::DialectKind;
+use nomenclator::events::ColumnAttached;
+use nomenclator::{Check, DialectKind, Name};
 
 /// `name` as an identifier that every dialect in `dialects` reads: bare
 /// where none of them needs it quoted, else in backticks, which SQLite
@@ -14,6 +15,20 @@ pub(crate) fn ident(name: &str, dialects: &[DialectKind]) -> String {
         return for_kind(DialectKind::Sqlite).quote(name);
     }
     format!("`{}`", name.replace('`', "``"))
+}
+
+/// Attaches `CHECK (<column> <test>)` to the event's column, made only on
+/// `dialects`: it belongs to the column (its `column_0`), and the column's
+/// name is its `constraint_name` (naming rule 7).
+pub(crate) fn add_column_check(e: &mut ColumnAttached<'_>, test: &str, dialects: &[DialectKind]) {
+    let column = e.column.name().to_owned();
+    let sql = format!("{} {test}", ident(&column, dialects));
+    e.add_constraint(
+        Check::new(sql)
+            .named(Name::explicit(column.clone()))
+            .on_column(column)
+            .only_for(dialects.iter().copied()),
+    );
 }
 
 /// `value` as an SQL string literal (quotes inside doubled).
