@@ -508,3 +508,34 @@ fn mariadb_keeps_house_rules() {
         ))
     });
 }
+
+#[test]
+fn an_enumerated_type_name_over_the_limit_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "c".repeat(60);
+    let doc = write(
+        dir.path(),
+        "schema.toml",
+        &format!(
+            "[[tables]]\nname = \"table_with_a_long_name\"\ncolumns = [ {{ name = \"{long}\", type = \"enum('a')\" }} ]\n"
+        ),
+    );
+    nomenclator()
+        .args(["ddl", "--dialect", "postgresql"])
+        .arg(&doc)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "over the postgresql limit of 63; shorten it, or name the type in the column's type",
+        ));
+    // Named, it is fine; SQLite has no such type.
+    let doc = write(
+        dir.path(),
+        "named.toml",
+        &format!(
+            "[[tables]]\nname = \"table_with_a_long_name\"\ncolumns = [ {{ name = \"{long}\", type = \"enum('a', name = 'short')\" }} ]\n"
+        ),
+    );
+    let out = stdout(&["ddl", "--dialect", "postgresql"], Some(&doc));
+    assert!(out.starts_with("CREATE TYPE short AS ENUM ('a');"), "{out}");
+}

@@ -127,6 +127,13 @@ fn create_steps<S: Sink>(
     b.event(EventKind::BeforeCreate, md.custom_ddl(), None)?;
     if b.d.capabilities().enum_types {
         for (name, values) in enum_types(md)? {
+            // The server would cut a longer name, and the type would not
+            // be found again under the one the columns use.
+            b.rules.check_length(
+                &name.name,
+                || "enumerated type".to_owned(),
+                ", or name the type in the column's type: enum(..., name = '...')",
+            )?;
             b.push(Statement::CreateEnumType { name, values })?;
         }
     }
