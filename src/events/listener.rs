@@ -51,8 +51,13 @@ impl Created {
     }
 }
 
-/// Marks what a listener asked for from `from` on as made by it.
-pub(crate) fn mark_created(created: &mut [Created], from: usize, by: &str) {
+/// Marks what `listener` asked for, from `from` on, as made by it (its
+/// name is asked for only when it made something).
+pub(crate) fn mark_created(created: &mut [Created], from: usize, listener: &dyn Listener) {
+    if created.len() <= from {
+        return;
+    }
+    let by = listener.name();
     for c in created.iter_mut().skip(from) {
         c.mark(by);
     }

@@ -376,7 +376,7 @@ impl MetaData {
             att.bus.fire(EventKind::TableAttached, Some(&key), |l| {
                 let from = ev.created.len();
                 let r = l.table_attached(&mut ev);
-                mark_created(&mut ev.created, from, l.name());
+                mark_created(&mut ev.created, from, l);
                 (r, None::<()>)
             })?;
             ev.created
@@ -425,7 +425,7 @@ impl MetaData {
             att.bus.fire(EventKind::TableBuilt, Some(&key), |l| {
                 let from = ev.created.len();
                 let r = l.table_built(&mut ev);
-                mark_created(&mut ev.created, from, l.name());
+                mark_created(&mut ev.created, from, l);
                 (r, None::<()>)
             })?;
             ev.created
@@ -528,7 +528,7 @@ impl MetaData {
                 };
                 let r = self.bus.call_one(d.listener, |l| {
                     let r = l.constraint_attached(&mut ev);
-                    mark_created(&mut ev.created, 0, l.name());
+                    mark_created(&mut ev.created, 0, l);
                     r
                 });
                 (
@@ -942,7 +942,7 @@ impl<'a> Attach<'a> {
                 .fire(EventKind::ColumnAttached, Some(&self.key), |l| {
                     let from = ev.created.len();
                     let r = l.column_attached(&mut ev);
-                    mark_created(&mut ev.created, from, l.name());
+                    mark_created(&mut ev.created, from, l);
                     (r, None::<()>)
                 })?;
             ev.created
@@ -1094,7 +1094,7 @@ impl<'a> Attach<'a> {
                 .fire(EventKind::ConstraintAttached, Some(&self.key), |l| {
                     let from = ev.created.len();
                     let r = l.constraint_attached(&mut ev);
-                    mark_created(&mut ev.created, from, l.name());
+                    mark_created(&mut ev.created, from, l);
                     (r, ev.defer.take())
                 })?;
             (deferred, ev.created)
@@ -1133,7 +1133,7 @@ impl<'a> Attach<'a> {
                 .fire(EventKind::IndexAttached, Some(&self.key), |l| {
                     let from = ev.created.len();
                     let r = l.index_attached(&mut ev);
-                    mark_created(&mut ev.created, from, l.name());
+                    mark_created(&mut ev.created, from, l);
                     (r, None::<()>)
                 })?;
             ev.created
