@@ -123,6 +123,11 @@ fn ser_kind<S: serde::Serializer>(k: &Kind, s: S) -> Result<S::Ok, S::Error> {
 }
 
 impl NameRules {
+    /// The kind of the dialect the rules are for, if it is a built-in one.
+    fn kind(&self) -> Option<DialectKind> {
+        self.dialect.parse().ok()
+    }
+
     /// The final name of `name`: generated names shortened to the limit,
     /// explicit and final names checked against it.
     pub fn finalize<'n>(
@@ -198,14 +203,10 @@ pub fn final_names(md: &MetaData, rules: &NameRules) -> Result<Vec<NamedObject>,
 /// Fills in [`NamedObject::created_by`] of `out`, which lists the objects of
 /// `md` in [`items`] order.
 fn mark_created_by(md: &MetaData, rules: &NameRules, out: &mut [NamedObject]) {
-    let dialect = rules.dialect.parse::<DialectKind>().ok();
+    let dialect = rules.kind();
     let made = md.tables().iter().flat_map(|t| {
         let pk = t.primary_key().map(|pk| pk.created_by());
-        let cs = t
-            .constraints()
-            .iter()
-            .filter(move |c| dialect.is_none_or(|d| c.applies_to(d)))
-            .map(|c| c.created_by());
+        let cs = made_constraints(t, dialect).map(|c| c.created_by());
         let ixs = t.indexes().iter().map(|ix| ix.created_by());
         pk.into_iter().chain(cs).chain(ixs)
     });
@@ -222,8 +223,9 @@ pub fn final_names_unchecked(
     rules: &NameRules,
 ) -> Result<Vec<NamedObject>, NamingError> {
     let mut out = Vec::new();
+    let dialect = rules.kind();
     for t in md.tables() {
-        for (kind, name, columns, unique) in items(t, rules) {
+        for (kind, name, columns, unique) in items(t, dialect) {
             let name =
                 rules.finalize(name, || Seen::Object(t, kind, columns).desc().to_string())?;
             out.push(named_object(t, kind, columns, unique, name.as_deref()));
@@ -281,8 +283,9 @@ fn names_plainly_distinct(md: &MetaData, rules: &NameRules) -> bool {
             return false;
         }
     }
+    let dialect = rules.kind();
     for (ti, t) in md.tables().iter().enumerate() {
-        for (kind, name, _, _) in items(t, rules) {
+        for (kind, name, _, _) in items(t, dialect) {
             let n = match rules.finalize(name, String::new) {
                 Ok(Some(n)) => n,
                 Ok(None) if kind != Kind::Index => continue,
@@ -394,25 +397,31 @@ impl Cols<'_> {
 
 /// The constraints and indexes of `t` in naming order, with their kind,
 /// name, columns and (for indexes) uniqueness.
-fn items<'t>(
-    t: &'t Table,
-    rules: &NameRules,
-) -> impl Iterator<Item = (Kind, &'t Name, Cols<'t>, Option<bool>)> {
-    // A check restricted to other dialects is not made on this one.
-    let dialect = rules.dialect.parse::<DialectKind>().ok();
+fn items(
+    t: &Table,
+    dialect: Option<DialectKind>,
+) -> impl Iterator<Item = (Kind, &Name, Cols<'_>, Option<bool>)> {
     let pk = t
         .primary_key()
         .map(|pk| (Kind::PrimaryKey, &pk.name, Cols::Names(pk.columns()), None));
-    let constraints = t
-        .constraints()
-        .iter()
-        .filter(move |c| dialect.is_none_or(|d| c.applies_to(d)))
-        .map(|c| (c.kind(), c.name(), Cols::Names(c.columns()), None));
+    let constraints =
+        made_constraints(t, dialect).map(|c| (c.kind(), c.name(), Cols::Names(c.columns()), None));
     let indexes = t.indexes().iter().map(|ix| {
         let parts = Cols::Parts(ix.parts());
         (Kind::Index, &ix.name, parts, Some(ix.is_unique()))
     });
     pk.into_iter().chain(constraints).chain(indexes)
+}
+
+/// The constraints of `t` that are made on `dialect`: a check restricted to
+/// other dialects is not (`None`, a dialect of no known kind: all).
+fn made_constraints(
+    t: &Table,
+    dialect: Option<DialectKind>,
+) -> impl Iterator<Item = &crate::schema::Constraint> {
+    t.constraints()
+        .iter()
+        .filter(move |c| dialect.is_none_or(|d| c.applies_to(d)))
 }
 
 /// The namespaces a key can live in.
@@ -510,7 +519,7 @@ impl<'m> Checker<'m, '_> {
             }
             Obj::Item(ti, k) => {
                 let t = self.md.tables().get(ti as usize)?;
-                let (kind, name, columns, _) = items(t, self.rules).nth(k as usize)?;
+                let (kind, name, columns, _) = items(t, self.rules.kind()).nth(k as usize)?;
                 let n = self
                     .rules
                     .finalize(name, String::new)
@@ -636,8 +645,9 @@ fn visit_final_names<'m>(
     // among the names before it is reported first, as a walk checking each
     // name as it goes would.
     let mut stopped = None;
+    let dialect = rules.kind();
     'tables: for (ti, t) in md.tables().iter().enumerate() {
-        for (k, (kind, name, columns, unique)) in items(t, rules).enumerate() {
+        for (k, (kind, name, columns, unique)) in items(t, dialect).enumerate() {
             let final_name =
                 match rules.finalize(name, || Seen::Object(t, kind, columns).desc().to_string()) {
                     Ok(n) => n,
@@ -689,6 +699,7 @@ pub fn check_identifier_lengths(md: &MetaData, rules: &NameRules) -> Result<(), 
         rules.check_chars(name, what)
     };
     let case = rules.namespaces.case;
+    let dialect = rules.kind();
     for t in md.tables() {
         if let Some(s) = &t.schema {
             check(s, &|| "schema".into())?;
@@ -717,7 +728,7 @@ pub fn check_identifier_lengths(md: &MetaData, rules: &NameRules) -> Result<(), 
             // checked, and of template text (no NUL can be typed there).
             continue;
         }
-        for (kind, name, columns, _) in items(t, rules) {
+        for (kind, name, columns, _) in items(t, dialect) {
             let raw = match name {
                 Name::Pending => continue,
                 Name::Generated { name, .. } | Name::Explicit(name) | Name::Final(name) => name,
