@@ -51,22 +51,41 @@ impl Created {
     }
 }
 
-/// Marks what `listener` asked for, from `from` on, as made by it (its
-/// name is asked for only when it made something).
-pub(crate) fn mark_created(created: &mut [Created], from: usize, listener: &dyn Listener) {
-    if created.len() <= from {
-        return;
+/// An event from which a listener may attach constraints and indexes.
+pub(crate) trait Creating {
+    /// What listeners asked for so far.
+    fn created_mut(&mut self) -> &mut Vec<Created>;
+}
+
+/// Calls `listener` on `event` through `call`, and marks what it asked for
+/// as made by it (its name is asked for only when it made something).
+pub(crate) fn call_creating<E: Creating>(
+    listener: &mut dyn Listener,
+    event: &mut E,
+    call: impl FnOnce(&mut dyn Listener, &mut E) -> ListenerResult,
+) -> ListenerResult {
+    let from = event.created_mut().len();
+    let r = call(listener, event);
+    let created = event.created_mut();
+    if created.len() > from {
+        let by = listener.name();
+        for c in &mut created[from..] {
+            c.mark(by);
+        }
     }
-    let by = listener.name();
-    for c in created.iter_mut().skip(from) {
-        c.mark(by);
-    }
+    r
 }
 
 /// The methods of an event from which a listener may attach new
 /// constraints and indexes to the table.
 macro_rules! creating_event {
     ($($event:ident),+) => {$(
+        impl Creating for $event<'_> {
+            fn created_mut(&mut self) -> &mut Vec<Created> {
+                &mut self.created
+            }
+        }
+
         impl $event<'_> {
             /// Attaches a constraint to the table, made by this listener.
             ///

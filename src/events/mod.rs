@@ -47,7 +47,7 @@ mod listener;
 
 pub use bus::{EventBus, ListenOptions, ListenerId, Phase};
 pub use kind::{EventKind, Interest};
-pub(crate) use listener::{mark_created, Created};
+pub(crate) use listener::{call_creating, Created};
 pub use listener::{
     on_column, on_constraint, on_ddl, on_index, on_table, on_table_built, Catalog, ColumnAttached,
     ConstraintAttached, DdlEvent, IndexAttached, Listener, ListenerError, ListenerResult, ObjectAt,

@@ -13,7 +13,7 @@ use super::name::Name;
 use super::table::{CustomDdl, Item, Table, View};
 use super::table_index::TableIndex;
 use crate::events::{
-    mark_created, Catalog, ColumnAttached, ConstraintAttached, Created, DdlEvent, EventBus,
+    call_creating, Catalog, ColumnAttached, ConstraintAttached, Created, DdlEvent, EventBus,
     EventKind, IndexAttached, ListenOptions, Listener, ListenerId, ObjectAt, Phase,
     PrimaryKeyColumnAdded, TableAttached, TableBuilt, TablesComplete,
 };
@@ -355,16 +355,8 @@ impl MetaData {
         let mut indexes: Vec<Option<Index>> = indexes.into_iter().map(Some).collect();
         let mut primary_key = primary_key;
 
-        let mut att = Attach {
-            tables: &self.tables,
-            index: &self.index,
-            bus: &mut self.bus,
-            deferrals: Vec::new(),
-            slot: None,
-            key: key.clone(),
-            depth: 0,
-            complete: false,
-        };
+        let mut att = Attach::new(&self.tables, &self.index, &mut self.bus, None, key.clone());
+        att.complete = false;
         let asked = {
             let catalog = att.catalog(None);
             let mut ev = TableAttached {
@@ -374,10 +366,10 @@ impl MetaData {
                 complete: false,
             };
             att.bus.fire(EventKind::TableAttached, Some(&key), |l| {
-                let from = ev.created.len();
-                let r = l.table_attached(&mut ev);
-                mark_created(&mut ev.created, from, l);
-                (r, None::<()>)
+                (
+                    call_creating(l, &mut ev, |l, ev| l.table_attached(ev)),
+                    None::<()>,
+                )
             })?;
             ev.created
         };
@@ -423,10 +415,10 @@ impl MetaData {
                 complete: true,
             };
             att.bus.fire(EventKind::TableBuilt, Some(&key), |l| {
-                let from = ev.created.len();
-                let r = l.table_built(&mut ev);
-                mark_created(&mut ev.created, from, l);
-                (r, None::<()>)
+                (
+                    call_creating(l, &mut ev, |l, ev| l.table_built(ev)),
+                    None::<()>,
+                )
             })?;
             ev.created
         };
@@ -527,9 +519,7 @@ impl MetaData {
                     complete: true,
                 };
                 let r = self.bus.call_one(d.listener, |l| {
-                    let r = l.constraint_attached(&mut ev);
-                    mark_created(&mut ev.created, 0, l);
-                    r
+                    call_creating(l, &mut ev, |l, ev| l.constraint_attached(ev))
                 });
                 (
                     r.map(|r| r.map_err(SchemaError::from)),
@@ -543,16 +533,13 @@ impl MetaData {
                 (Slot::PrimaryKey, other) => table.constraints.push(other),
             }
             if !asked.is_empty() && matches!(result, Some(Ok(()))) {
-                let mut att = Attach {
-                    tables: &self.tables,
-                    index: &self.index,
-                    bus: &mut self.bus,
-                    deferrals: Vec::new(),
-                    slot: Some(ti),
-                    key: d.table.clone(),
-                    depth: 0,
-                    complete: true,
-                };
+                let mut att = Attach::new(
+                    &self.tables,
+                    &self.index,
+                    &mut self.bus,
+                    Some(ti),
+                    d.table.clone(),
+                );
                 let backup = table.clone();
                 result = Some(att.created(&mut table, asked));
                 if matches!(result, Some(Err(_))) {
@@ -760,16 +747,13 @@ impl TableMut<'_> {
         let md = &mut *self.md;
         let mut table = std::mem::take(&mut md.tables[self.idx]);
         let backup = table.clone();
-        let mut att = Attach {
-            tables: &md.tables,
-            index: &md.index,
-            bus: &mut md.bus,
-            deferrals: Vec::new(),
-            slot: Some(self.idx),
-            key: table.key(),
-            depth: 0,
-            complete: true,
-        };
+        let mut att = Attach::new(
+            &md.tables,
+            &md.index,
+            &mut md.bus,
+            Some(self.idx),
+            table.key(),
+        );
         let r = f(&mut att, &mut table);
         let deferrals = att.deferrals;
         match r {
@@ -803,6 +787,28 @@ struct Attach<'a> {
 }
 
 impl<'a> Attach<'a> {
+    /// Attaching to the table `key`, which sits at `slot` in `tables` (or
+    /// is not there yet: `None`), once it is declared in full; `add_table`
+    /// says otherwise while it replays the declaration.
+    fn new(
+        tables: &'a [Table],
+        index: &'a TableIndex,
+        bus: &'a mut EventBus,
+        slot: Option<usize>,
+        key: TableRef,
+    ) -> Self {
+        Attach {
+            tables,
+            index,
+            bus,
+            deferrals: Vec::new(),
+            slot,
+            key,
+            depth: 0,
+            complete: true,
+        }
+    }
+
     fn catalog<'b>(&self, current: Option<&'b Table>) -> Catalog<'b>
     where
         'a: 'b,
@@ -940,10 +946,10 @@ impl<'a> Attach<'a> {
             };
             self.bus
                 .fire(EventKind::ColumnAttached, Some(&self.key), |l| {
-                    let from = ev.created.len();
-                    let r = l.column_attached(&mut ev);
-                    mark_created(&mut ev.created, from, l);
-                    (r, None::<()>)
+                    (
+                        call_creating(l, &mut ev, |l, ev| l.column_attached(ev)),
+                        None::<()>,
+                    )
                 })?;
             ev.created
         };
@@ -1092,9 +1098,7 @@ impl<'a> Attach<'a> {
             let deferred = self
                 .bus
                 .fire(EventKind::ConstraintAttached, Some(&self.key), |l| {
-                    let from = ev.created.len();
-                    let r = l.constraint_attached(&mut ev);
-                    mark_created(&mut ev.created, from, l);
+                    let r = call_creating(l, &mut ev, |l, ev| l.constraint_attached(ev));
                     (r, ev.defer.take())
                 })?;
             (deferred, ev.created)
@@ -1131,10 +1135,10 @@ impl<'a> Attach<'a> {
             };
             self.bus
                 .fire(EventKind::IndexAttached, Some(&self.key), |l| {
-                    let from = ev.created.len();
-                    let r = l.index_attached(&mut ev);
-                    mark_created(&mut ev.created, from, l);
-                    (r, None::<()>)
+                    (
+                        call_creating(l, &mut ev, |l, ev| l.index_attached(ev)),
+                        None::<()>,
+                    )
                 })?;
             ev.created
         };
