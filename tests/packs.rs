@@ -507,3 +507,22 @@ fn document_pack_errors() {
     assert_eq!(err.place.path.as_deref(), Some("naming_convention.uq"));
     assert!(err.message.contains("position 3"), "{err}");
 }
+
+#[test]
+fn a_pack_of_plugins_only_says_nothing_of_names() {
+    let mut set = ConventionSet::new();
+    set.add_pack("boolean-checks", None).unwrap();
+    set.add_pack("index-foreign-keys", None).unwrap();
+    assert!(
+        !set.is_specified(),
+        "plugin packs replaced the default convention"
+    );
+    set.add_pack("sqlalchemy", None).unwrap();
+    assert!(set.is_specified());
+    // An inline convention, even empty, does say something.
+    let mut set = ConventionSet::new();
+    set.add_pack("enums", None).unwrap();
+    set.add_inline(&Default::default(), "naming_convention")
+        .unwrap();
+    assert!(set.is_specified());
+}

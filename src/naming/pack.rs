@@ -284,15 +284,12 @@ impl ConventionSet {
             next = pack.extends.clone().map(|e| (e, pack.dir.clone()));
             packs.push(pack);
         }
-        let only_plugins = packs
+        // A chain of packs that only add plugins says nothing of names.
+        self.any |= !packs
             .iter()
             .all(|p| p.naming_convention.is_empty() && !p.plugins.is_empty());
         for pack in packs.into_iter().rev() {
-            let any = self.any;
             self.apply(&pack.naming_convention, &pack.origin)?;
-            if only_plugins {
-                self.any = any;
-            }
             for p in &pack.plugins {
                 self.plugins.push((p.clone(), pack.origin.clone()));
             }
@@ -311,6 +308,7 @@ impl ConventionSet {
         templates: &BTreeMap<String, String>,
         origin: &str,
     ) -> Result<(), PackError> {
+        self.any = true;
         self.apply(templates, origin)
     }
 
@@ -319,7 +317,6 @@ impl ConventionSet {
         templates: &BTreeMap<String, String>,
         origin: &str,
     ) -> Result<(), PackError> {
-        self.any = true;
         for (key, t) in templates {
             let kind = key.parse::<Kind>().map_err(|_| PackError::UnknownKey {
                 origin: origin.to_owned(),
