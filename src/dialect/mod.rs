@@ -257,6 +257,19 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
         out
     }
 
+    /// Appends `values` to `out` as a parenthesised list of string literals,
+    /// `('a', 'b')` (an enumeration's values).
+    fn push_literal_list(&self, out: &mut String, values: &[String]) {
+        out.push('(');
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            self.push_string_literal(out, v);
+        }
+        out.push(')');
+    }
+
     /// Appends `text` to `out` as [`string_literal`](Dialect::string_literal)
     /// spells it: between single quotes, each quote doubled, and each
     /// backslash doubled where [`Capabilities::backslash_escapes`].
@@ -450,14 +463,8 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
                 self.enum_types_or_refuse()?;
                 out.push_str("CREATE TYPE ");
                 self.push_table(out, name);
-                out.push_str(" AS ENUM (");
-                for (i, v) in values.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    self.push_string_literal(out, v);
-                }
-                out.push(')');
+                out.push_str(" AS ENUM ");
+                self.push_literal_list(out, values);
             }
             Statement::DropEnumType { name, .. } => {
                 self.enum_types_or_refuse()?;

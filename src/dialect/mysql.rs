@@ -421,14 +421,8 @@ impl Dialect for MySql {
             // TIMESTAMP would add automatic defaults and end in 2038.
             ColumnType::Timestamp => "DATETIME",
             ColumnType::Enum(e) => {
-                out.push_str("ENUM(");
-                for (i, v) in e.values().iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    self.push_string_literal(out, v);
-                }
-                out.push(')');
+                out.push_str("ENUM");
+                self.push_literal_list(out, e.values());
                 return Ok(());
             }
             other => return super::default_push_type_sql(self, out, other),

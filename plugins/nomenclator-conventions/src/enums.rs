@@ -1,10 +1,11 @@
 //! `enums`: the check that keeps an enumerated column to its values where
 //! the dialect has no enumerated type.
 
+use nomenclator::dialect::{Dialect, Sqlite};
 use nomenclator::events::{ColumnAttached, EventKind, Interest, Listener, ListenerResult};
 use nomenclator::{ColumnType, DialectKind};
 
-use crate::sql::{add_column_check, literal};
+use crate::sql::add_column_check;
 
 /// The dialects with no enumerated type: PostgreSQL makes a type of its own
 /// (`CREATE TYPE ... AS ENUM`) and MySQL and MariaDB an `ENUM(...)` column,
@@ -57,8 +58,9 @@ impl Listener for Enums {
         let Some(ColumnType::Enum(ty)) = e.column.column_type() else {
             return Ok(());
         };
-        let values: Vec<String> = ty.values().iter().map(|v| literal(v)).collect();
-        add_column_check(e, &format!("IN ({})", values.join(", ")), &NO_ENUM);
+        let mut test = String::from("IN ");
+        Sqlite.push_literal_list(&mut test, ty.values());
+        add_column_check(e, &test, &NO_ENUM);
         Ok(())
     }
 }
@@ -68,3 +70,21 @@ listener_plugin!(
     "enums",
     "a CHECK (col IN (...)) per enum(...) column on SQLite"
 );
+
+#[cfg(test)]
+mod tests {
+    use nomenclator::{Column, Constraint, MetaData, Table};
+
+    #[test]
+    fn values_are_sqlite_literals() {
+        let mut md = MetaData::new();
+        md.listen(super::Enums::new());
+        md.add_table(Table::new("t").column(Column::new("order", "enum('it''s', 'b')")))
+            .unwrap();
+        let Constraint::Check(ck) = &md.table("t").unwrap().constraints()[0] else {
+            panic!()
+        };
+        // The column's name is an SQL word: quoted as SQLite quotes it.
+        assert_eq!(ck.sql(), "\"order\" IN ('it''s', 'b')");
+    }
+}

@@ -31,11 +31,6 @@ pub(crate) fn add_column_check(e: &mut ColumnAttached<'_>, test: &str, dialects:
     );
 }
 
-/// `value` as an SQL string literal (quotes inside doubled).
-pub(crate) fn literal(value: &str) -> String {
-    format!("'{}'", value.replace('\'', "''"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,10 +46,5 @@ mod tests {
             ident("Mixed Case", &[DialectKind::Sqlite]),
             "\"Mixed Case\""
         );
-    }
-
-    #[test]
-    fn literals_double_their_quotes() {
-        assert_eq!(literal("it's"), "'it''s'");
     }
 }
