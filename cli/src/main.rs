@@ -6,10 +6,12 @@
 //! constraint conventions `boolean-checks`, `enums`, `index-foreign-keys`
 //! and `house-rules`.
 
+mod alloc;
+
 /// mimalloc: the command line allocates many small strings and vectors;
 /// it spends about half as long in the allocator as glibc malloc does.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: alloc::Mimalloc = alloc::Mimalloc;
 
 fn main() -> std::process::ExitCode {
     let mut plugins = nomenclator::Plugins::new()
