@@ -218,3 +218,51 @@ fn unknown_text_comes_back_unchanged() {
         assert_eq!(d.parse_type("  Integer "), Integer, "{}", d.name());
     }
 }
+
+/// `ColumnType::parse`, the document's spelling: names in any case, spaces
+/// around the type, its name and its numbers, anything else kept as written
+/// (trimmed).
+#[test]
+fn portable_spelling_is_read_as_written_rules_say() {
+    let cases: &[(&str, ColumnType)] = &[
+        ("bigint", BigInt),
+        ("BIGINT", BigInt),
+        ("\t BigInt \n", BigInt),
+        ("\u{a0}integer\u{2003}", Integer),
+        ("varchar(80)", Varchar(Some(80))),
+        ("VARCHAR ( 80 )", Varchar(Some(80))),
+        ("varchar( +80 )", Varchar(Some(80))),
+        ("varchar", Varchar(None)),
+        ("numeric(12,2)", Numeric(Some((12, 2)))),
+        ("numeric( 12 , 2 )", Numeric(Some((12, 2)))),
+        ("numeric(12)", Numeric(Some((12, 0)))),
+        ("timestamp", Timestamp),
+        ("enum('a', 'b')", ColumnType::parse("ENUM('a','b')")),
+    ];
+    for (text, want) in cases {
+        assert_eq!(&ColumnType::parse(text), want, "{text:?}");
+    }
+    let kept: &[(&str, &str)] = &[
+        ("varchar(80, 2)", "varchar(80, 2)"),
+        ("numeric(1,2,3)", "numeric(1,2,3)"),
+        ("varchar(-1)", "varchar(-1)"),
+        ("varchar(4294967296)", "varchar(4294967296)"),
+        ("varchar(80", "varchar(80"),
+        ("bigint(8)", "bigint(8)"),
+        (" double precision ", "double precision"),
+        ("integerinteger", "integerinteger"),
+        (
+            "a_type_name_longer_than_any_portable_one",
+            "a_type_name_longer_than_any_portable_one",
+        ),
+        ("ínteger", "ínteger"),
+        ("", ""),
+    ];
+    for (text, want) in kept {
+        assert_eq!(ColumnType::parse(text), Other((*want).into()), "{text:?}");
+    }
+    assert!(matches!(
+        ColumnType::parse("Enum('x', name = 'e')"),
+        ColumnType::Enum(_)
+    ));
+}

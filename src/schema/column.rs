@@ -174,53 +174,69 @@ impl fmt::Display for EnumType {
 impl ColumnType {
     /// Parses type text: portable names case-insensitively, anything else as [`ColumnType::Other`].
     pub fn parse(text: &str) -> ColumnType {
-        let t = text.trim();
-        let (head, args) = match t.find('(') {
+        // Every column's type passes here: bytes are looked at directly,
+        // and a type written without surrounding spaces is not trimmed.
+        let ascii_edge = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_graphic());
+        let t = if ascii_edge(text.as_bytes().first()) && ascii_edge(text.as_bytes().last()) {
+            text
+        } else {
+            text.trim()
+        };
+        let (head, args) = match t.bytes().position(|b| b == b'(') {
             Some(i) if t.ends_with(')') => (t[..i].trim(), Some(&t[i + 1..t.len() - 1])),
             _ => (t, None),
         };
-        // A head longer than the lower-casing buffer names no portable type.
-        crate::text::with_ascii_lowercase(head, |head| Self::portable(head, args, t))
-            .unwrap_or_else(|| ColumnType::Other(t.to_owned()))
+        // A head longer than the buffer names no portable type.
+        let mut buf = [0u8; 16];
+        let Some(lower) = buf.get_mut(..head.len()) else {
+            return ColumnType::Other(t.to_owned());
+        };
+        lower.copy_from_slice(head.as_bytes());
+        lower.make_ascii_lowercase();
+        Self::portable(lower, args, t)
     }
 
     /// The portable type `head` (lower case) with `args` names, else `t` as
     /// [`ColumnType::Other`].
-    fn portable(head: &str, args: Option<&str>, t: &str) -> ColumnType {
+    fn portable(head: &[u8], args: Option<&str>, t: &str) -> ColumnType {
         // One or two comma-separated numbers.
         let nums = |a: &str| -> Option<(u32, Option<u32>)> {
-            let mut parts = a.split(',').map(|p| p.trim().parse::<u32>().ok());
-            let first = parts.next()??;
-            let second = match parts.next() {
-                None => None,
-                Some(n) => Some(n?),
-            };
-            parts.next().is_none().then_some((first, second))
+            let num = |p: &str| p.trim().parse::<u32>().ok();
+            match a.bytes().position(|b| b == b',') {
+                None => Some((num(a)?, None)),
+                Some(i) => {
+                    let rest = &a[i + 1..];
+                    if rest.bytes().any(|b| b == b',') {
+                        return None;
+                    }
+                    Some((num(&a[..i])?, Some(num(rest)?)))
+                }
+            }
         };
         match (head, args) {
-            ("integer", None) => ColumnType::Integer,
-            ("bigint", None) => ColumnType::BigInt,
-            ("smallint", None) => ColumnType::SmallInt,
-            ("varchar", None) => ColumnType::Varchar(None),
-            ("varchar", Some(a)) => match nums(a) {
+            (b"integer", None) => ColumnType::Integer,
+            (b"bigint", None) => ColumnType::BigInt,
+            (b"smallint", None) => ColumnType::SmallInt,
+            (b"varchar", None) => ColumnType::Varchar(None),
+            (b"varchar", Some(a)) => match nums(a) {
                 Some((n, None)) => ColumnType::Varchar(Some(n)),
                 _ => ColumnType::Other(t.to_owned()),
             },
-            ("text", None) => ColumnType::Text,
-            ("boolean", None) => ColumnType::Boolean,
-            ("numeric", None) => ColumnType::Numeric(None),
-            ("numeric", Some(a)) => match nums(a) {
+            (b"text", None) => ColumnType::Text,
+            (b"boolean", None) => ColumnType::Boolean,
+            (b"numeric", None) => ColumnType::Numeric(None),
+            (b"numeric", Some(a)) => match nums(a) {
                 Some((p, Some(s))) => ColumnType::Numeric(Some((p, s))),
                 Some((p, None)) => ColumnType::Numeric(Some((p, 0))),
                 _ => ColumnType::Other(t.to_owned()),
             },
-            ("float", None) => ColumnType::Float,
-            ("date", None) => ColumnType::Date,
-            ("timestamp", None) => ColumnType::Timestamp,
-            ("blob", None) => ColumnType::Blob,
-            ("uuid", None) => ColumnType::Uuid,
-            ("json", None) => ColumnType::Json,
-            ("enum", Some(a)) => match EnumType::parse_args(a) {
+            (b"float", None) => ColumnType::Float,
+            (b"date", None) => ColumnType::Date,
+            (b"timestamp", None) => ColumnType::Timestamp,
+            (b"blob", None) => ColumnType::Blob,
+            (b"uuid", None) => ColumnType::Uuid,
+            (b"json", None) => ColumnType::Json,
+            (b"enum", Some(a)) => match EnumType::parse_args(a) {
                 Some(e) => ColumnType::Enum(Box::new(e)),
                 None => ColumnType::Other(t.to_owned()),
             },
