@@ -426,6 +426,78 @@ impl Builder<'_> {
     }
 }
 
+impl Builder<'_> {
+    /// Takes on what `other`, a builder that started empty, collected: its
+    /// changes after this one's, in its order.
+    fn extend(&mut self, other: Builder<'_>) {
+        let base = self.seq;
+        self.out
+            .extend(other.out.into_iter().map(|(p, seq, c)| (p, base + seq, c)));
+        self.seq = base + other.seq;
+        self.reshaped.extend(other.reshaped);
+    }
+}
+
+/// From this many pairs of tables, their changes are found on two threads.
+const PARALLEL_PAIRS: usize = 512;
+
+/// The changes of each pair of tables (old, new) in `pairs`, in order, into
+/// `b`; the new names of the tables that are rebuilt. From `parallel_from`
+/// pairs, the second half is compared on a second thread into a builder of its own,
+/// joined after the first half: the changes, their order and the first
+/// error are those of one thread.
+fn paired_changes(
+    b: &mut Builder<'_>,
+    ctx: &Ctx<'_>,
+    old: &Schema,
+    new: &Schema,
+    pairs: &[(usize, usize)],
+    parallel_from: usize,
+) -> Result<Vec<TableRef>, DiffError> {
+    let run = |b: &mut Builder<'_>, part: &[(usize, usize)]| -> Result<Vec<TableRef>, DiffError> {
+        let mut rebuilt = Vec::new();
+        for &(oi, ni) in part {
+            let (o, n) = (&old.tables[oi], &new.tables[ni]);
+            if unchanged(ctx, o, n) {
+                continue;
+            }
+            if table_changes(b, ctx, o, n)? {
+                rebuilt.push(n.table.clone());
+            }
+        }
+        Ok(rebuilt)
+    };
+    if pairs.len() < parallel_from.max(2) {
+        return run(b, pairs);
+    }
+    let (first, second) = pairs.split_at(pairs.len() / 2);
+    let dialect = b.dialect;
+    let second_half = || {
+        let mut other = Builder {
+            dialect,
+            reshaped: HashSet::default(),
+            out: Vec::new(),
+            seq: 0,
+        };
+        let made = run(&mut other, second);
+        (other, made)
+    };
+    let (mine, (other, theirs)) = std::thread::scope(|s| {
+        let helper = std::thread::Builder::new().spawn_scoped(s, second_half);
+        let mine = run(b, first);
+        let theirs = match helper {
+            Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            // No second thread to be had: this one goes on.
+            Err(_) => second_half(),
+        };
+        (mine, theirs)
+    });
+    let mut rebuilt = mine?;
+    rebuilt.extend(theirs?);
+    b.extend(other);
+    Ok(rebuilt)
+}
+
 /// The enumerated types of their own to create, extend and drop.
 fn enum_types(b: &mut Builder<'_>, old: &Schema, new: &Schema) -> Result<(), DiffError> {
     let old_types: HashMap<&TableRef, &Vec<String>> =
@@ -528,6 +600,17 @@ pub fn diff<'d>(
     new: &Schema,
     dialect: &'d dyn Dialect,
 ) -> Result<Migration<'d>, DiffError> {
+    diff_with(old, new, dialect, PARALLEL_PAIRS)
+}
+
+/// [`diff`], comparing the pairs of tables on two threads from
+/// `parallel_from` pairs.
+fn diff_with<'d>(
+    old: &Schema,
+    new: &Schema,
+    dialect: &'d dyn Dialect,
+    parallel_from: usize,
+) -> Result<Migration<'d>, DiffError> {
     let mut b = Builder {
         dialect,
         reshaped: HashSet::default(),
@@ -538,14 +621,16 @@ pub fn diff<'d>(
     let mysql = matches!(dialect.kind(), DialectKind::MySql | DialectKind::MariaDb);
 
     // Tables: by name, or by the name the document says they had.
-    let key = |t: &TableRef| (t.schema.clone(), t.name.clone());
-    let old_at: HashMap<(Option<String>, String), usize> = old
+    fn key(t: &TableRef) -> (Option<&str>, &str) {
+        (t.schema.as_deref(), t.name.as_str())
+    }
+    let old_at: HashMap<(Option<&str>, &str), usize> = old
         .tables
         .iter()
         .enumerate()
         .map(|(i, t)| (key(&t.table), i))
         .collect();
-    let new_names: HashSet<(Option<String>, String)> =
+    let new_names: HashSet<(Option<&str>, &str)> =
         new.tables.iter().map(|t| key(&t.table)).collect();
     let mut pairs: Vec<(usize, usize)> = Vec::new();
     let mut added: Vec<usize> = Vec::new();
@@ -553,7 +638,7 @@ pub fn diff<'d>(
     for (ni, n) in new.tables.iter().enumerate() {
         let found = old_at.get(&key(&n.table)).copied().or_else(|| {
             let prev = n.renamed_from.as_ref()?;
-            let k = (n.table.schema.clone(), prev.clone());
+            let k = (n.table.schema.as_deref(), prev.as_str());
             if new_names.contains(&k) {
                 return None;
             }
@@ -568,12 +653,14 @@ pub fn diff<'d>(
         }
     }
     // Old table → new name, and its columns' old → new names.
-    let mut table_map: HashMap<TableRef, TableRef> = HashMap::default();
-    let mut column_maps: HashMap<TableRef, HashMap<String, String>> = HashMap::default();
+    let mut table_map: HashMap<&TableRef, &TableRef> = HashMap::default();
+    let mut column_maps: HashMap<&TableRef, HashMap<&str, &str>> = HashMap::default();
+    table_map.reserve(pairs.len());
+    column_maps.reserve(pairs.len());
     for &(oi, ni) in &pairs {
         let (o, n) = (&old.tables[oi], &new.tables[ni]);
-        table_map.insert(o.table.clone(), n.table.clone());
-        column_maps.insert(o.table.clone(), column_pairs(o, n));
+        table_map.insert(&o.table, &n.table);
+        column_maps.insert(&o.table, column_pairs(o, n));
     }
 
     // MySQL cannot change the type of a column a foreign key uses: those
@@ -584,7 +671,7 @@ pub fn diff<'d>(
             let (o, n) = (&old.tables[oi], &new.tables[ni]);
             let map = &column_maps[&o.table];
             for oc in &o.columns {
-                let Some(nc) = map.get(&oc.name).and_then(|nn| n.column(nn)) else {
+                let Some(nc) = map.get(oc.name.as_str()).and_then(|nn| n.column(nn)) else {
                     continue;
                 };
                 if type_changes(dialect, oc, nc).is_some() {
@@ -601,16 +688,7 @@ pub fn diff<'d>(
         column_maps: &column_maps,
         retyped: &retyped,
     };
-    let mut rebuilt: Vec<TableRef> = Vec::new();
-    for &(oi, ni) in &pairs {
-        let (o, n) = (&old.tables[oi], &new.tables[ni]);
-        if unchanged(&ctx, o, n) {
-            continue;
-        }
-        if table_changes(&mut b, &ctx, o, n)? {
-            rebuilt.push(n.table.clone());
-        }
-    }
+    let rebuilt = paired_changes(&mut b, &ctx, old, new, &pairs, parallel_from)?;
 
     // New tables, in the document's (dependency) order.
     for &ni in &added {
@@ -726,15 +804,17 @@ pub fn diff<'d>(
 struct Ctx<'a> {
     dialect: &'a dyn Dialect,
     triggers: &'a [(TableRef, String)],
-    table_map: &'a HashMap<TableRef, TableRef>,
-    column_maps: &'a HashMap<TableRef, HashMap<String, String>>,
+    table_map: &'a HashMap<&'a TableRef, &'a TableRef>,
+    column_maps: &'a HashMap<&'a TableRef, HashMap<&'a str, &'a str>>,
     retyped: &'a HashSet<(TableRef, String)>,
 }
 
 impl Ctx<'_> {
     /// An old table's new reference.
     fn table(&self, t: &TableRef) -> TableRef {
-        self.table_map.get(t).cloned().unwrap_or_else(|| t.clone())
+        self.table_map
+            .get(t)
+            .map_or_else(|| t.clone(), |&n| n.clone())
     }
 
     /// An old table's column's new name.
@@ -742,8 +822,7 @@ impl Ctx<'_> {
         self.column_maps
             .get(t)
             .and_then(|m| m.get(c))
-            .cloned()
-            .unwrap_or_else(|| c.to_owned())
+            .map_or_else(|| c.to_owned(), |&n| n.to_owned())
     }
 
     /// An old table's column's new name, borrowed.
@@ -751,7 +830,7 @@ impl Ctx<'_> {
         self.column_maps
             .get(t)
             .and_then(|m| m.get(c))
-            .map_or(c, String::as_str)
+            .map_or(c, |&n| n)
     }
 
     fn names_equal(&self, a: &str, b: &str) -> bool {
@@ -776,16 +855,15 @@ fn type_changes(dialect: &dyn Dialect, oc: &ColumnDef, nc: &ColumnDef) -> Option
 }
 
 /// Old column name → new column name, for the columns both sides have.
-fn column_pairs(o: &TableState, n: &TableState) -> HashMap<String, String> {
-    let mut map = HashMap::default();
+fn column_pairs<'s>(o: &'s TableState, n: &'s TableState) -> HashMap<&'s str, &'s str> {
+    let mut map = HashMap::with_capacity_and_hasher(n.columns.len(), Default::default());
     let old_names: HashSet<&str> = o.columns.iter().map(|c| c.name.as_str()).collect();
-    let new_names: HashSet<&str> = n.columns.iter().map(|c| c.name.as_str()).collect();
     for c in &n.columns {
         if old_names.contains(c.name.as_str()) {
-            map.insert(c.name.clone(), c.name.clone());
+            map.insert(c.name.as_str(), c.name.as_str());
         } else if let Some(prev) = n.column_renames.get(&c.name) {
-            if old_names.contains(prev.as_str()) && !new_names.contains(prev.as_str()) {
-                map.insert(prev.clone(), c.name.clone());
+            if old_names.contains(prev.as_str()) && n.column(prev).is_none() {
+                map.insert(prev.as_str(), c.name.as_str());
             }
         }
     }
@@ -893,7 +971,7 @@ fn fk_sig(ctx: &Ctx<'_>, t: &TableRef, f: &ForeignKeyDef, old: bool) -> Sig {
     let referred = if old {
         ctx.table_map
             .get(&f.referred_table)
-            .unwrap_or(&f.referred_table)
+            .map_or(&f.referred_table, |&n| n)
     } else {
         &f.referred_table
     };
@@ -947,12 +1025,12 @@ fn expr_sig(ctx: &Ctx<'_>, t: &TableRef, sql: &str, old: bool) -> Sig {
                 if fold {
                     o.to_lowercase() == tok
                 } else {
-                    o.as_str() == tok
+                    **o == tok
                 }
             });
             match hit {
                 Some((_, n)) if fold => n.to_lowercase(),
-                Some((_, n)) => n.clone(),
+                Some((_, n)) => (*n).to_owned(),
                 None => tok.to_owned(),
             }
         })
@@ -1079,8 +1157,8 @@ fn table_changes(
     let map = &ctx.column_maps[&o.table];
     let mut destructive_parts: Vec<String> = Vec::new();
     for oc in &o.columns {
-        match map.get(&oc.name) {
-            Some(nn) if nn != &oc.name => b.change(
+        match map.get(oc.name.as_str()) {
+            Some(&nn) if nn != oc.name => b.change(
                 Phase::RenameColumns,
                 ChangeKind::RenameColumn,
                 t,
@@ -1089,7 +1167,7 @@ fn table_changes(
                 vec![Statement::RenameColumn {
                     table: t.clone(),
                     from: oc.name.clone(),
-                    to: nn.clone(),
+                    to: nn.to_owned(),
                 }],
             ),
             Some(_) => {}
@@ -1113,7 +1191,7 @@ fn table_changes(
             }
         }
     }
-    let old_of: HashMap<&str, &str> = map.iter().map(|(o, n)| (n.as_str(), o.as_str())).collect();
+    let old_of: HashMap<&str, &str> = map.iter().map(|(&o, &n)| (n, o)).collect();
     // PostgreSQL: a serial column's sequence is named after its table and
     // column (`<table>_<column>_seq`) and does not follow a rename.
     if dialect.kind() == DialectKind::PostgreSql {
@@ -2014,6 +2092,76 @@ fn drop_order<'a>(tables: &[&'a TableState]) -> (Vec<&'a TableState>, bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Two documents of `n` tables that differ in every way a pair of
+    /// tables can: renamed constraints, altered, renamed, added and
+    /// dropped columns, a rebuilt SQLite table, foreign keys to renamed
+    /// columns of other tables, spread over both halves of the pairs.
+    fn pair_of_documents(n: usize) -> (String, String) {
+        let table = |i: usize, new: bool| {
+            let prev = if i > 0 { i - 1 } else { n - 1 };
+            let (code, code_from) = match (new, i % 4) {
+                (true, 1) => ("label", r#", "renamed_from": "code""#),
+                _ => ("code", ""),
+            };
+            let amount = match (new, i % 3) {
+                (true, 0) => r#"{"name": "amount", "type": "numeric(14,2)"}"#,
+                (true, 2) => r#"{"name": "amount", "type": "numeric(12,2)", "nullable": false}"#,
+                _ => r#"{"name": "amount", "type": "numeric(12,2)"}"#,
+            };
+            let extra = match (new, i % 5) {
+                (true, 0) => r#", {"name": "added", "type": "integer"}"#,
+                (false, 3) => r#", {"name": "gone", "type": "integer"}"#,
+                _ => "",
+            };
+            let uq = if new && i.is_multiple_of(2) { "uq_new_" } else { "uq_" };
+            let prev_code = if new && prev % 4 == 1 {
+                "label"
+            } else {
+                "code"
+            };
+            format!(
+                r#"{{"name": "t{i}", "columns": [{{"name": "id", "type": "bigint", "primary_key": true}},
+                  {{"name": "{code}", "type": "varchar(20)"{code_from}}}, {amount},
+                  {{"name": "ref", "type": "varchar(20)"}}{extra}],
+                 "uniques": [{{"name": "{uq}t{i}_{code}", "columns": ["{code}"]}}],
+                 "foreign_keys": [{{"columns": ["ref"], "references": "t{prev}", "referred_columns": ["{prev_code}"]}}],
+                 "checks": [{{"name": "ck_t{i}_amount", "sql": "amount >= 0"}}],
+                 "indexes": [{{"name": "ix_t{i}_ref", "columns": ["ref"]}}]}}"#
+            )
+        };
+        let doc = |new: bool| {
+            let tables: Vec<String> = (0..n).map(|i| table(i, new)).collect();
+            format!(r#"{{"tables": [{}]}}"#, tables.join(",\n"))
+        };
+        (doc(false), doc(true))
+    }
+
+    /// The pairs of tables compared on two threads give the migration one
+    /// thread gives: the same changes in the same order, in every dialect.
+    #[test]
+    fn two_threads_find_what_one_finds() {
+        let (a, b) = pair_of_documents(24);
+        let options = crate::document::LoadOptions::new();
+        let (old_md, new_md) = (
+            crate::document::load_str(&a, &options).unwrap(),
+            crate::document::load_str(&b, &options).unwrap(),
+        );
+        for d in crate::dialect::all() {
+            let ddl = crate::ddl::DdlOptions::default();
+            let old = Schema::from_metadata(&old_md, d, &ddl, None).unwrap();
+            let new = Schema::from_metadata(&new_md, d, &ddl, None).unwrap();
+            let one = diff_with(&old, &new, d, usize::MAX).unwrap();
+            let two = diff_with(&old, &new, d, 2).unwrap();
+            let (one_sql, two_sql) = (one.script().unwrap(), two.script().unwrap());
+            assert!(one_sql.contains("RENAME"), "{}: {one_sql}", d.name());
+            assert_eq!(one_sql, two_sql, "{}", d.name());
+            let json = |m: &Migration<'_>| serde_json::to_string(&m.records().unwrap()).unwrap();
+            assert_eq!(json(&one), json(&two), "{}", d.name());
+            let inverse = |m: &Migration<'_>| format!("{:?}", m.inverse());
+            assert_eq!(inverse(&one), inverse(&two), "{}", d.name());
+        }
+    }
 
     #[test]
     fn tables_are_dropped_in_one_order_whatever_order_they_come_in() {

@@ -274,6 +274,12 @@ impl Schema {
             }
         }
         for t in md.tables() {
+            // Most tables have no earlier names: nothing to look up.
+            if t.previous_name().is_none()
+                && t.columns().iter().all(|c| c.previous_name().is_none())
+            {
+                continue;
+            }
             let key = norm(&t.key());
             let Some(&i) = at.get(&key) else { continue };
             tables[i].renamed_from = t.previous_name().map(str::to_owned);
