@@ -222,7 +222,10 @@ pub(crate) fn run_diff(a: &DiffArgs, plugins: &Plugins) -> Result<(), Failure> {
             let (old, new) = (named(&old_md, &a.file)?, named(&new_md, new_file)?);
             return draw_migration(&old, &new, &migration, format);
         }
-        return output(&migration, a);
+        output(&migration, a)?;
+        // Two models and two schemas of every table are left to the
+        // operating system rather than freed value by value.
+        super::exit_success();
     }
     let doc = doc(&a.file);
     let signals = Signals::catch();
