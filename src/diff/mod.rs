@@ -935,7 +935,9 @@ fn renamed(ctx: &Ctx<'_>, old: &Option<String>, new: &Option<String>) -> bool {
 /// Appends `s` in lower case.
 fn push_lower(sig: &mut String, s: &str) {
     if s.is_ascii() {
-        sig.extend(s.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        let start = sig.len();
+        sig.push_str(s);
+        sig[start..].make_ascii_lowercase();
     } else {
         sig.push_str(&s.to_lowercase());
     }
@@ -944,16 +946,19 @@ fn push_lower(sig: &mut String, s: &str) {
 /// Appends the columns `cols` of `t`, lower case and comma-separated; the
 /// old side's under their new names.
 fn push_columns(sig: &mut String, ctx: &Ctx<'_>, t: &TableRef, cols: &[String], old: bool) {
+    // The table's map, looked up once (what `Ctx::column_name` does per column).
+    let renames = if old { ctx.column_maps.get(t) } else { None };
     for (i, c) in cols.iter().enumerate() {
         if i > 0 {
             sig.push(',');
         }
-        push_lower(sig, if old { ctx.column_name(t, c) } else { c });
+        let name = renames.and_then(|m| m.get(c.as_str()).copied());
+        push_lower(sig, name.unwrap_or(c));
     }
 }
 
 fn key_sig(ctx: &Ctx<'_>, t: &TableRef, cols: &[String], old: bool) -> Sig {
-    let mut sig = String::new();
+    let mut sig = String::with_capacity(64);
     push_columns(&mut sig, ctx, t, cols, old);
     sig
 }
@@ -975,7 +980,7 @@ fn fk_sig(ctx: &Ctx<'_>, t: &TableRef, f: &ForeignKeyDef, old: bool) -> Sig {
     } else {
         &f.referred_table
     };
-    let mut sig = String::new();
+    let mut sig = String::with_capacity(64);
     push_columns(&mut sig, ctx, t, &f.columns, old);
     sig.push('>');
     sig.push_str(referred.schema.as_deref().unwrap_or(""));
@@ -1018,6 +1023,10 @@ fn expr_sig(ctx: &Ctx<'_>, t: &TableRef, sql: &str, old: bool) -> Sig {
     let Some(map) = ctx.column_maps.get(t) else {
         return key;
     };
+    // No column renamed: every name is its own new name.
+    if map.iter().all(|(o, n)| o == n) {
+        return key;
+    }
     let fold = ctx.dialect.kind() != DialectKind::PostgreSql;
     key.split(' ')
         .map(|tok| {
@@ -1039,7 +1048,7 @@ fn expr_sig(ctx: &Ctx<'_>, t: &TableRef, sql: &str, old: bool) -> Sig {
 }
 
 fn index_sig(ctx: &Ctx<'_>, t: &TableRef, ix: &CreateIndex, old: bool) -> Sig {
-    let mut sig = String::new();
+    let mut sig = String::with_capacity(64);
     if ix.unique {
         sig.push_str("unique:");
     }
