@@ -2123,7 +2123,11 @@ mod tests {
                 (false, 3) => r#", {"name": "gone", "type": "integer"}"#,
                 _ => "",
             };
-            let uq = if new && i.is_multiple_of(2) { "uq_new_" } else { "uq_" };
+            let uq = if new && i.is_multiple_of(2) {
+                "uq_new_"
+            } else {
+                "uq_"
+            };
             let prev_code = if new && prev % 4 == 1 {
                 "label"
             } else {
