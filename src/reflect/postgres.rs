@@ -200,11 +200,17 @@ impl Reading {
         Ok(())
     }
 
-    /// The query for [`Reading::columns`].
+    /// The query for [`Reading::columns`]. A default cannot refer to a
+    /// column (the server refuses it), so it is written without its
+    /// table's column names, which the server would otherwise look up for
+    /// each table: a third of the query's time. A generated column's
+    /// expression refers to columns and is written with them.
     fn columns_sql(in_schemas: &str) -> String {
         format!(
                 "SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), \
-                   a.attnotnull, pg_get_expr(d.adbin, d.adrelid), ds.description, \
+                   a.attnotnull, \
+                   CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, 0) \
+                     ELSE pg_get_expr(d.adbin, d.adrelid) END, ds.description, \
                    a.attidentity, a.attgenerated, sq.relname, sq.nspname, a.atttypid \
                  FROM pg_catalog.pg_attribute a \
                  JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
