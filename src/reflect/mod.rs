@@ -142,12 +142,7 @@ impl Reader for Pair<'_> {
 
 impl Reader for Connection {
     fn rows(&mut self, sql: &str) -> Result<Rows, DbError> {
-        let t = std::time::Instant::now();
-        let r = self.query(sql);
-        if std::env::var_os("TRACE_Q").is_some() {
-            eprintln!("{:?} {}", t.elapsed(), &sql[..sql.len().min(90)]);
-        }
-        r
+        self.query(sql)
     }
 }
 
