@@ -605,13 +605,71 @@ impl Reading {
                  AND d.classid = '{classid}'::regclass AND d.deptype = 'e')"
             )
         };
-        let extensions = db
-            .rows(
-                "SELECT e.extname, n.nspname FROM pg_catalog.pg_extension e \
+        // Independent queries, in one batch: a reader with two connections
+        // runs them two at a time.
+        let batch = [
+            "SELECT e.extname, n.nspname FROM pg_catalog.pg_extension e \
                  JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace \
-                 WHERE e.extname <> 'plpgsql' ORDER BY e.extname",
-            )
-            .map_err(query_err("the extensions"))?;
+                 WHERE e.extname <> 'plpgsql' ORDER BY e.extname".to_owned(),
+            format!(
+                "SELECT n.nspname, t.typname, t.typtype, \
+                   array_to_json(ARRAY(SELECT e.enumlabel FROM pg_catalog.pg_enum e \
+                     WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder)), \
+                   format_type(t.typbasetype, t.typtypmod), t.typnotnull, t.typdefault, \
+                   array_to_json(ARRAY(SELECT 'CONSTRAINT ' || quote_ident(dc.conname) || ' ' || \
+                     pg_get_constraintdef(dc.oid, true) FROM pg_catalog.pg_constraint dc \
+                     WHERE dc.contypid = t.oid ORDER BY dc.conname)), t.oid \
+                 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \
+                 LEFT JOIN pg_catalog.pg_class tc ON tc.oid = t.typrelid \
+                 WHERE n.nspname IN {in_schemas} AND t.typtype IN ('e', 'd', 'c') \
+                 AND (t.typtype <> 'c' OR tc.relkind = 'c') \
+                 AND {}",
+                not_extension("pg_catalog.pg_type", "t.oid")
+            ),
+            format!(
+                "SELECT n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart, \
+                   s.seqmin, s.seqmax, s.seqincrement, s.seqcycle, s.seqcache \
+                 FROM pg_catalog.pg_sequence s \
+                 JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid \
+                 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE n.nspname IN {in_schemas} \
+                 AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.objid = c.oid \
+                   AND d.classid = 'pg_catalog.pg_class'::regclass AND d.deptype IN ('a', 'i', 'e')) \
+                 ORDER BY c.oid"
+            ),
+            format!(
+                "SELECT n.nspname, p.proname, pg_get_functiondef(p.oid), p.prokind \
+                 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace \
+                 WHERE n.nspname IN {in_schemas} AND p.prokind IN ('f', 'p', 'w') AND {} \
+                 ORDER BY p.oid",
+                not_extension("pg_catalog.pg_proc", "p.oid")
+            ),
+            format!(
+                "SELECT n.nspname, p.proname FROM pg_catalog.pg_proc p \
+                 JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace \
+                 WHERE n.nspname IN {in_schemas} AND p.prokind = 'a' AND {} ORDER BY p.oid",
+                not_extension("pg_catalog.pg_proc", "p.oid")
+            ),
+            format!(
+                "SELECT n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid) \
+                 FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid \
+                 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE n.nspname IN {in_schemas} AND NOT t.tgisinternal AND t.tgparentid = 0 \
+                 ORDER BY c.relname, t.tgname"
+            ),
+            format!(
+                "SELECT r.schemaname, r.tablename, r.rulename, r.definition FROM pg_catalog.pg_rules r \
+                 WHERE r.schemaname IN {in_schemas} ORDER BY r.tablename, r.rulename"
+            ),
+        ];
+        let mut answers = db.rows_batch(&batch).into_iter();
+        let mut next = |what: &'static str| -> Result<Rows, ReflectError> {
+            answers
+                .next()
+                .unwrap_or_else(|| Err(DbError::msg("no answer")))
+                .map_err(query_err(what))
+        };
+        let extensions = next("the extensions")?;
         for row in extensions {
             let name = text(&row, 0);
             self.catalog.carried.push(Carried {
@@ -627,24 +685,7 @@ impl Reading {
                 drop: None,
             });
         }
-        let types = db
-            .rows(&format!(
-                "SELECT n.nspname, t.typname, t.typtype, \
-                   array_to_json(ARRAY(SELECT e.enumlabel FROM pg_catalog.pg_enum e \
-                     WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder)), \
-                   format_type(t.typbasetype, t.typtypmod), t.typnotnull, t.typdefault, \
-                   array_to_json(ARRAY(SELECT 'CONSTRAINT ' || quote_ident(dc.conname) || ' ' || \
-                     pg_get_constraintdef(dc.oid, true) FROM pg_catalog.pg_constraint dc \
-                     WHERE dc.contypid = t.oid ORDER BY dc.conname)), t.oid \
-                 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \
-                 LEFT JOIN pg_catalog.pg_class tc ON tc.oid = t.typrelid \
-                 WHERE n.nspname IN {in_schemas} AND t.typtype IN ('e', 'd', 'c') \
-                 AND (t.typtype <> 'c' OR tc.relkind = 'c') \
-                 AND {}",
-                not_extension("pg_catalog.pg_type", "t.oid")
-            ))
-            .map_err(query_err("the types"))?;
-        let mut types = types;
+        let mut types = next("the types")?;
         types.sort_by_key(|r| oid_number(r, 8));
         for row in types {
             let (schema, name) = (text(&row, 0), text(&row, 1));
@@ -701,19 +742,7 @@ impl Reading {
                 )),
             });
         }
-        let sequences = db
-            .rows(&format!(
-                "SELECT n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart, \
-                   s.seqmin, s.seqmax, s.seqincrement, s.seqcycle, s.seqcache \
-                 FROM pg_catalog.pg_sequence s \
-                 JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid \
-                 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-                 WHERE n.nspname IN {in_schemas} \
-                 AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.objid = c.oid \
-                   AND d.classid = 'pg_catalog.pg_class'::regclass AND d.deptype IN ('a', 'i', 'e')) \
-                 ORDER BY c.oid"
-            ))
-            .map_err(query_err("the sequences"))?;
+        let sequences = next("the sequences")?;
         for row in sequences {
             let (schema, name) = (text(&row, 0), text(&row, 1));
             let q = self.qualified(&schema, &name);
@@ -735,15 +764,7 @@ impl Reading {
                 drop: Some(format!("DROP SEQUENCE IF EXISTS {q}")),
             });
         }
-        let functions = db
-            .rows(&format!(
-                "SELECT n.nspname, p.proname, pg_get_functiondef(p.oid), p.prokind \
-                 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace \
-                 WHERE n.nspname IN {in_schemas} AND p.prokind IN ('f', 'p', 'w') AND {} \
-                 ORDER BY p.oid",
-                not_extension("pg_catalog.pg_proc", "p.oid")
-            ))
-            .map_err(query_err("the functions"))?;
+        let functions = next("the functions")?;
         if !functions.is_empty() {
             // Function bodies may refer to tables made later.
             self.catalog.carried.push(Carried {
@@ -770,29 +791,14 @@ impl Reading {
                 drop: None,
             });
         }
-        let aggregates = db
-            .rows(&format!(
-                "SELECT n.nspname, p.proname FROM pg_catalog.pg_proc p \
-                 JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace \
-                 WHERE n.nspname IN {in_schemas} AND p.prokind = 'a' AND {} ORDER BY p.oid",
-                not_extension("pg_catalog.pg_proc", "p.oid")
-            ))
-            .map_err(query_err("the aggregates"))?;
+        let aggregates = next("the aggregates")?;
         for row in aggregates {
             self.catalog.warnings.push(format!(
                 "aggregate {} is not reflected (aggregates are outside the model)",
                 qualified(Some(&text(&row, 0)), &text(&row, 1))
             ));
         }
-        let triggers = db
-            .rows(&format!(
-                "SELECT n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid) \
-                 FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid \
-                 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-                 WHERE n.nspname IN {in_schemas} AND NOT t.tgisinternal AND t.tgparentid = 0 \
-                 ORDER BY c.relname, t.tgname"
-            ))
-            .map_err(query_err("the triggers"))?;
+        let triggers = next("the triggers")?;
         for row in triggers {
             let (schema, table) = (text(&row, 0), text(&row, 1));
             self.catalog.carried.push(Carried {
@@ -804,12 +810,7 @@ impl Reading {
                 drop: None,
             });
         }
-        let rules = db
-            .rows(&format!(
-                "SELECT r.schemaname, r.tablename, r.rulename, r.definition FROM pg_catalog.pg_rules r \
-                 WHERE r.schemaname IN {in_schemas} ORDER BY r.tablename, r.rulename"
-            ))
-            .map_err(query_err("the rules"))?;
+        let rules = next("the rules")?;
         for row in rules {
             let (schema, table) = (text(&row, 0), text(&row, 1));
             self.catalog.carried.push(Carried {
