@@ -62,13 +62,7 @@ pub(crate) fn read(db: &mut dyn Reader, options: &ReflectOptions) -> Result<Cata
         Reading::constraints_sql(&in_schemas),
         Reading::indexes_sql(&in_schemas),
     ];
-    let mut answers = db.rows_batch(&batch).into_iter();
-    let mut next = |what: &'static str| -> Result<Rows, ReflectError> {
-        answers
-            .next()
-            .unwrap_or_else(|| Err(DbError::msg("no answer")))
-            .map_err(query_err(what))
-    };
+    let mut next = answers(db, &batch);
     let (relations, columns) = (next("the tables and views")?, next("the columns")?);
     let (constraints, indexes) = (next("the constraints")?, next("the indexes")?);
     r.relations(relations)?;
@@ -80,6 +74,22 @@ pub(crate) fn read(db: &mut dyn Reader, options: &ReflectOptions) -> Result<Cata
     let mut catalog = r.catalog;
     catalog.sort();
     Ok(catalog)
+}
+
+/// Runs the independent queries of `batch` on `db` (two at a time on a
+/// reader with two connections) and hands their answers out in order, an
+/// error named by what its query was for.
+fn answers(
+    db: &mut dyn Reader,
+    batch: &[String],
+) -> impl FnMut(&'static str) -> Result<Rows, ReflectError> {
+    let mut answers = db.rows_batch(batch).into_iter();
+    move |what| {
+        answers
+            .next()
+            .unwrap_or_else(|| Err(DbError::msg("no answer")))
+            .map_err(query_err(what))
+    }
 }
 
 /// `('a', 'b')` as PostgreSQL literals.
@@ -662,13 +672,7 @@ impl Reading {
                  WHERE r.schemaname IN {in_schemas} ORDER BY r.tablename, r.rulename"
             ),
         ];
-        let mut answers = db.rows_batch(&batch).into_iter();
-        let mut next = |what: &'static str| -> Result<Rows, ReflectError> {
-            answers
-                .next()
-                .unwrap_or_else(|| Err(DbError::msg("no answer")))
-                .map_err(query_err(what))
-        };
+        let mut next = answers(db, &batch);
         let extensions = next("the extensions")?;
         for row in extensions {
             let name = text(&row, 0);
