@@ -55,7 +55,8 @@ pub fn create_plan<'d>(
     dialect: &'d dyn Dialect,
     options: &DdlOptions,
 ) -> Result<Plan<'d>, DdlError> {
-    let steps = build_create(md, dialect, options, Vec::new())?;
+    let room = 2 + md.views().len() + steps_of(md.tables());
+    let steps = build_create(md, dialect, options, Vec::with_capacity(room))?;
     Ok(Plan { dialect, steps })
 }
 
@@ -288,10 +289,11 @@ pub(crate) fn enum_types(md: &MetaData) -> Result<Vec<(TableRef, Vec<String>)>, 
 trait Sink: Send + Sized {
     /// Takes the next step.
     fn step(&mut self, step: Step) -> Result<(), DdlError>;
-    /// An empty sink for steps that follow this one's (another thread's part).
-    fn fork(&self) -> Self;
-    /// Appends what `later`, a fork of this sink, took.
-    fn join(&mut self, later: Self);
+    /// An empty sink for steps that follow this one's (another thread's
+    /// part), with room for about `steps` steps.
+    fn fork(&self, steps: usize) -> Self;
+    /// Appends what `later`, forks of this sink, took, in order.
+    fn join(&mut self, later: Vec<Self>);
     /// Whether statements are kept (so that what only their inverses need is worth making).
     fn keeps_statements(&self) -> bool;
 }
@@ -302,12 +304,17 @@ impl Sink for Vec<Step> {
         Ok(())
     }
 
-    fn fork(&self) -> Self {
-        Vec::new()
+    fn fork(&self, steps: usize) -> Self {
+        Vec::with_capacity(steps)
     }
 
-    fn join(&mut self, later: Self) {
-        self.extend(later);
+    fn join(&mut self, later: Vec<Self>) {
+        // Room for all at once: growing step by step would copy the plan
+        // again at each doubling.
+        self.reserve(later.iter().map(Vec::len).sum());
+        for part in later {
+            self.extend(part);
+        }
     }
 
     fn keeps_statements(&self) -> bool {
@@ -323,17 +330,25 @@ impl Sink for Script<'_> {
         }
     }
 
-    fn fork(&self) -> Self {
+    fn fork(&self, _steps: usize) -> Self {
         Script::new(self.dialect())
     }
 
-    fn join(&mut self, later: Self) {
-        self.append(later);
+    fn join(&mut self, later: Vec<Self>) {
+        for part in later {
+            self.append(part);
+        }
     }
 
     fn keeps_statements(&self) -> bool {
         false
     }
+}
+
+/// About how many steps a create plan makes for `tables`: two events,
+/// the table and its indexes each (comments are not counted).
+fn steps_of<'a>(tables: impl IntoIterator<Item = &'a Table>) -> usize {
+    tables.into_iter().map(|t| 3 + t.indexes().len()).sum()
 }
 
 /// The deferred foreign keys of each table, by position.
@@ -437,7 +452,7 @@ impl<'a, S: Sink> Builder<'a, S> {
                 if i >= runs.len() || i > failed.load(Ordering::Relaxed) {
                     return done;
                 }
-                let mut sink = b.sink.fork();
+                let mut sink = b.sink.fork(steps_of(runs[i].iter().map(|&ti| &b.md.tables()[ti])));
                 std::mem::swap(&mut b.sink, &mut sink);
                 let made = serial(b, runs[i]);
                 std::mem::swap(&mut b.sink, &mut sink);
@@ -453,7 +468,7 @@ impl<'a, S: Sink> Builder<'a, S> {
             d: self.d,
             options: self.options,
             rules: self.rules.clone(),
-            sink: self.sink.fork(),
+            sink: self.sink.fork(0),
         };
         let check = checked.is_none();
         let (mut done, theirs) = std::thread::scope(|s| {
@@ -477,9 +492,11 @@ impl<'a, S: Sink> Builder<'a, S> {
             done.extend(theirs);
         }
         done.sort_unstable_by_key(|&(i, _)| i);
-        for (_, made) in done {
-            self.sink.join(made?);
-        }
+        let parts = done
+            .into_iter()
+            .map(|(_, made)| made)
+            .collect::<Result<Vec<S>, DdlError>>()?;
+        self.sink.join(parts);
         Ok(())
     }
 
@@ -668,7 +685,11 @@ impl<'a, S: Sink> Builder<'a, S> {
                 comment: c.comment().map(str::to_owned),
             });
         }
-        let mut constraints = Vec::new();
+        // At most the key and every constraint; a vector grown one by one
+        // would hold room for four of these large values.
+        let mut constraints = Vec::with_capacity(
+            usize::from(t.primary_key().is_some()) + t.constraints().len(),
+        );
         if let Some(pk) = t.primary_key() {
             self.check_keyable(t, pk.columns(), || "primary key".into(), Some(self.md))?;
             constraints.push(ConstraintDef::PrimaryKey {

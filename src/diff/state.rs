@@ -184,10 +184,28 @@ impl Schema {
                 _ => t.clone(),
             }
         };
-        let mut tables: Vec<TableState> = Vec::new();
-        let mut at: HashMap<TableRef, usize> = HashMap::default();
+        // Sized once: grown one by one, the vectors of large values would
+        // be copied at each doubling and keep up to half their room empty.
+        let count = md.tables().len();
+        let mut tables: Vec<TableState> = Vec::with_capacity(count);
+        let mut at: HashMap<TableRef, usize> =
+            HashMap::with_capacity_and_hasher(count, Default::default());
         let mut views = Vec::new();
         let mut enum_types = Vec::new();
+        // How many indexes follow each `CREATE TABLE`, in order.
+        let mut counts = Vec::with_capacity(count);
+        for step in &plan.steps {
+            match step {
+                Step::Statement(Statement::CreateTable(_)) => counts.push(0),
+                Step::Statement(Statement::CreateIndex(_)) => {
+                    if let Some(n) = counts.last_mut() {
+                        *n += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut indexes_of = counts.into_iter();
         // The plan is consumed: its statements move into the tables, with
         // one copy each for `create` instead of two.
         for step in plan.steps {
@@ -204,6 +222,10 @@ impl Schema {
                     }
                     let mut t = TableState::new(c.table.clone());
                     t.comment = c.comment.clone();
+                    let indexes = indexes_of.next().unwrap_or(0);
+                    t.columns.reserve_exact(c.columns.len());
+                    t.indexes.reserve_exact(indexes);
+                    t.create.reserve_exact(1 + indexes);
                     for col in &c.columns {
                         let mut col = col.clone();
                         for ck in col.checks.drain(..) {
