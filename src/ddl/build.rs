@@ -452,7 +452,9 @@ impl<'a, S: Sink> Builder<'a, S> {
                 if i >= runs.len() || i > failed.load(Ordering::Relaxed) {
                     return done;
                 }
-                let mut sink = b.sink.fork(steps_of(runs[i].iter().map(|&ti| &b.md.tables()[ti])));
+                let mut sink = b
+                    .sink
+                    .fork(steps_of(runs[i].iter().map(|&ti| &b.md.tables()[ti])));
                 std::mem::swap(&mut b.sink, &mut sink);
                 let made = serial(b, runs[i]);
                 std::mem::swap(&mut b.sink, &mut sink);
@@ -687,9 +689,8 @@ impl<'a, S: Sink> Builder<'a, S> {
         }
         // At most the key and every constraint; a vector grown one by one
         // would hold room for four of these large values.
-        let mut constraints = Vec::with_capacity(
-            usize::from(t.primary_key().is_some()) + t.constraints().len(),
-        );
+        let mut constraints =
+            Vec::with_capacity(usize::from(t.primary_key().is_some()) + t.constraints().len());
         if let Some(pk) = t.primary_key() {
             self.check_keyable(t, pk.columns(), || "primary key".into(), Some(self.md))?;
             constraints.push(ConstraintDef::PrimaryKey {

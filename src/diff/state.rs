@@ -164,20 +164,56 @@ impl TableState {
     }
 }
 
-impl Schema {
-    /// The schema `md` makes on `dialect`: every table, constraint and index
-    /// under its final name, as [`create_plan`] writes them.
-    ///
-    /// `default_schema` is the database's default schema (`public`,
-    /// the MySQL database of the connection, `main`): a table the document
-    /// puts there explicitly is the same as one without a schema.
-    pub fn from_metadata(
+/// A model's create plan and what the plan does not say (earlier names),
+/// to be made into a [`Schema`] once the model is no longer needed.
+struct Planned {
+    steps: Vec<Step>,
+    /// How many tables the model has.
+    tables: usize,
+    /// The tables that have earlier names, or columns that do.
+    renamed: Vec<Renamed>,
+}
+
+/// A table's earlier name and its columns' (new name, old name).
+struct Renamed {
+    table: TableRef,
+    from: Option<String>,
+    columns: Vec<(String, String)>,
+}
+
+impl Planned {
+    fn of(
         md: &MetaData,
         dialect: &dyn Dialect,
         options: &DdlOptions,
-        default_schema: Option<&str>,
-    ) -> Result<Schema, DiffError> {
+    ) -> Result<Planned, DiffError> {
         let plan = create_plan(md, dialect, options)?;
+        // Most tables have no earlier names: nothing to keep.
+        let renamed = md
+            .tables()
+            .iter()
+            .filter(|t| {
+                t.previous_name().is_some()
+                    || t.columns().iter().any(|c| c.previous_name().is_some())
+            })
+            .map(|t| Renamed {
+                table: t.key(),
+                from: t.previous_name().map(str::to_owned),
+                columns: t
+                    .columns()
+                    .iter()
+                    .filter_map(|c| Some((c.name().to_owned(), c.previous_name()?.to_owned())))
+                    .collect(),
+            })
+            .collect();
+        Ok(Planned {
+            steps: plan.steps,
+            tables: md.tables().len(),
+            renamed,
+        })
+    }
+
+    fn into_schema(self, dialect: &dyn Dialect, default_schema: Option<&str>) -> Schema {
         let norm = |t: &TableRef| -> TableRef {
             match (&t.schema, default_schema) {
                 (Some(s), Some(d)) if s == d => TableRef::new(None, &t.name),
@@ -186,7 +222,7 @@ impl Schema {
         };
         // Sized once: grown one by one, the vectors of large values would
         // be copied at each doubling and keep up to half their room empty.
-        let count = md.tables().len();
+        let count = self.tables;
         let mut tables: Vec<TableState> = Vec::with_capacity(count);
         let mut at: HashMap<TableRef, usize> =
             HashMap::with_capacity_and_hasher(count, Default::default());
@@ -194,7 +230,7 @@ impl Schema {
         let mut enum_types = Vec::new();
         // How many indexes follow each `CREATE TABLE`, in order.
         let mut counts = Vec::with_capacity(count);
-        for step in &plan.steps {
+        for step in &self.steps {
             match step {
                 Step::Statement(Statement::CreateTable(_)) => counts.push(0),
                 Step::Statement(Statement::CreateIndex(_)) => {
@@ -208,7 +244,7 @@ impl Schema {
         let mut indexes_of = counts.into_iter();
         // The plan is consumed: its statements move into the tables, with
         // one copy each for `create` instead of two.
-        for step in plan.steps {
+        for step in self.steps {
             let Step::Statement(mut st) = step else {
                 continue;
             };
@@ -295,23 +331,12 @@ impl Schema {
                 _ => {}
             }
         }
-        for t in md.tables() {
-            // Most tables have no earlier names: nothing to look up.
-            if t.previous_name().is_none()
-                && t.columns().iter().all(|c| c.previous_name().is_none())
-            {
+        for r in self.renamed {
+            let Some(&i) = at.get(&norm(&r.table)) else {
                 continue;
-            }
-            let key = norm(&t.key());
-            let Some(&i) = at.get(&key) else { continue };
-            tables[i].renamed_from = t.previous_name().map(str::to_owned);
-            for c in t.columns() {
-                if let Some(old) = c.previous_name() {
-                    tables[i]
-                        .column_renames
-                        .insert(c.name().to_owned(), old.to_owned());
-                }
-            }
+            };
+            tables[i].renamed_from = r.from;
+            tables[i].column_renames.extend(r.columns);
         }
         let mut schema = Schema {
             tables,
@@ -320,7 +345,40 @@ impl Schema {
             enum_types,
         };
         schema.as_server_keeps_it(dialect, true);
-        Ok(schema)
+        schema
+    }
+}
+
+impl Schema {
+    /// The schema `md` makes on `dialect`: every table, constraint and index
+    /// under its final name, as [`create_plan`] writes them.
+    ///
+    /// `default_schema` is the database's default schema (`public`,
+    /// the MySQL database of the connection, `main`): a table the document
+    /// puts there explicitly is the same as one without a schema.
+    pub fn from_metadata(
+        md: &MetaData,
+        dialect: &dyn Dialect,
+        options: &DdlOptions,
+        default_schema: Option<&str>,
+    ) -> Result<Schema, DiffError> {
+        let planned = Planned::of(md, dialect, options)?;
+        Ok(planned.into_schema(dialect, default_schema))
+    }
+
+    /// What [`from_metadata`](Self::from_metadata) makes, from a model it
+    /// takes: the model is freed as soon as its create plan is made, so
+    /// that the schema is built in the memory the model held (a large
+    /// schema's model, plan and schema are never held at once).
+    pub fn from_metadata_owned(
+        md: MetaData,
+        dialect: &dyn Dialect,
+        options: &DdlOptions,
+        default_schema: Option<&str>,
+    ) -> Result<Schema, DiffError> {
+        let planned = Planned::of(&md, dialect, options)?;
+        drop(md);
+        Ok(planned.into_schema(dialect, default_schema))
     }
 
     /// The schema a database's catalog describes. Types are read back with

@@ -195,10 +195,20 @@ pub(crate) fn run_diff(a: &DiffArgs, plugins: &Plugins) -> Result<(), Failure> {
         }
         let dialect = a.dialect;
         let options = nomenclator::ddl::DdlOptions::default();
-        let side = |file: &PathBuf| -> Result<(MetaData, Schema), Failure> {
+        // Only a diagram needs the models after their schemas are made;
+        // otherwise each is freed as soon as its plan is, and its schema
+        // takes the memory it held.
+        let keep = drawn(a.format).is_some();
+        let side = |file: &PathBuf| -> Result<(Option<MetaData>, Schema), Failure> {
             let md = load_for(&doc(file), dialect, plugins)?;
-            let schema = Schema::from_metadata(&md, dialect, &options, None)?;
-            Ok((md, schema))
+            if keep {
+                let schema = Schema::from_metadata(&md, dialect, &options, None)?;
+                return Ok((Some(md), schema));
+            }
+            Ok((
+                None,
+                Schema::from_metadata_owned(md, dialect, &options, None)?,
+            ))
         };
         // The two sides are independent: one on each of two threads.
         let (old, new) = std::thread::scope(|scope| {
@@ -213,18 +223,18 @@ pub(crate) fn run_diff(a: &DiffArgs, plugins: &Plugins) -> Result<(), Failure> {
         // What the server named, as it would have named it.
         old.predict_server_names(dialect);
         let migration = diff(&old, &new, dialect)?;
-        if let Some(format) = drawn(a.format) {
+        if let (Some(format), Some(old_md), Some(new_md)) = (drawn(a.format), &old_md, &new_md) {
             let named = |md: &MetaData, file: &PathBuf| {
                 catalog_of(md, dialect)
                     .map_err(|e| Failure::new(format!("{}: {e}", file.display())))
             };
             let new_file = a.new.as_ref().unwrap_or(&a.file);
-            let (old, new) = (named(&old_md, &a.file)?, named(&new_md, new_file)?);
+            let (old, new) = (named(old_md, &a.file)?, named(new_md, new_file)?);
             return draw_migration(&old, &new, &migration, format);
         }
         output(&migration, a)?;
-        // Two models and two schemas of every table are left to the
-        // operating system rather than freed value by value.
+        // The two schemas of every table are left to the operating system
+        // rather than freed value by value.
         super::exit_success();
     }
     let doc = doc(&a.file);
