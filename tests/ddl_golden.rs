@@ -430,3 +430,39 @@ fn name_errors_come_first_on_one_thread_and_on_two() {
         }
     }
 }
+
+/// `DdlOptions::one_thread` makes a large schema's plans on the calling
+/// thread alone: the plans, scripts and errors are those made on two.
+#[test]
+fn one_thread_makes_the_plans_two_make() {
+    for cycle in [false, true] {
+        let text = chain_document(1_500, cycle);
+        let md = load_str(
+            &text,
+            &LoadOptions::new().format(Format::Json).name("chain.json"),
+        )
+        .expect("chain document loads");
+        for d in dialect::all() {
+            let what = format!("chain (cycle: {cycle}) {}", d.name());
+            let two = DdlOptions::default();
+            let one = DdlOptions {
+                one_thread: true,
+                ..DdlOptions::default()
+            };
+            let plans = |o: &DdlOptions| {
+                (
+                    create_plan(&md, d, o).map_err(|e| e.to_string()),
+                    drop_plan(&md, d, o).map_err(|e| e.to_string()),
+                    create_script(&md, d, o)
+                        .map(|s| s.into_string())
+                        .map_err(|e| e.to_string()),
+                )
+            };
+            let (a, b) = (plans(&two), plans(&one));
+            assert_eq!(a.0, b.0, "{what} create plan");
+            assert_eq!(a.1, b.1, "{what} drop plan");
+            assert_eq!(a.2, b.2, "{what} create script");
+            assert!(a.0.is_ok() || a.1.is_ok(), "{what}: nothing was made");
+        }
+    }
+}

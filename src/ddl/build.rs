@@ -32,6 +32,11 @@ pub struct DdlOptions {
     /// Skip objects that already exist (decided by the executing engine from
     /// each statement's table and object).
     pub checkfirst: bool,
+    /// Make the plan on the calling thread only. A large schema's
+    /// statements are otherwise made on two threads; a caller that makes
+    /// several plans at once (as `diff OLD NEW` does, one per document)
+    /// keeps them from competing for the same cores. The plan is the same.
+    pub one_thread: bool,
 }
 
 /// The create plan (create_all): metadata `before_create`; for each table in
@@ -413,11 +418,16 @@ impl<'a, S: Sink> Builder<'a, S> {
     /// on one thread (`Some`, never an error), or left for the second
     /// thread of [`each_table`](Self::each_table) (`None`).
     fn check_names_first(&self) -> Result<Option<Result<(), DdlError>>, DdlError> {
-        if self.md.tables().len() >= PARALLEL_TABLES {
+        if self.two_threads(self.md.tables().len()) {
             return Ok(None);
         }
         self.check_names()?;
         Ok(Some(Ok(())))
+    }
+
+    /// Whether the statements of `tables` tables are made on two threads.
+    fn two_threads(&self, tables: usize) -> bool {
+        tables >= PARALLEL_TABLES && !self.options.one_thread
     }
 
     fn push(&mut self, st: Statement) -> Result<(), DdlError> {
@@ -438,7 +448,7 @@ impl<'a, S: Sink> Builder<'a, S> {
         each: impl Fn(&mut Self, usize) -> Result<(), DdlError> + Sync,
     ) -> Result<(), DdlError> {
         let serial = |b: &mut Self, part: &[usize]| part.iter().try_for_each(|&ti| each(b, ti));
-        if order.len() < PARALLEL_TABLES {
+        if !self.two_threads(order.len()) {
             return serial(self, order);
         }
         let runs: Vec<&[usize]> = order.chunks(order.len().div_ceil(RUNS)).collect();

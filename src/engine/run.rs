@@ -497,6 +497,7 @@ impl Engine {
             max_identifier_length: options.max_identifier_length,
             database: options.database.clone(),
             checkfirst: options.checkfirst,
+            one_thread: false,
         };
         if ddl.database.is_none() && !session.transactional_ddl() {
             match session.query("SELECT DATABASE()") {

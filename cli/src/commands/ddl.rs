@@ -30,7 +30,7 @@ pub(crate) fn run_ddl(a: &DdlArgs, plugins: &Plugins) -> Result<(), Failure> {
     let options = DdlOptions {
         max_identifier_length: a.dialect.max_identifier_length.map(usize::from),
         database: a.database.clone(),
-        checkfirst: false,
+        ..DdlOptions::default()
     };
     let d = a.dialect.dialect;
     let script = if a.drop {

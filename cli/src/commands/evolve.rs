@@ -194,7 +194,11 @@ pub(crate) fn run_diff(a: &DiffArgs, plugins: &Plugins) -> Result<(), Failure> {
             });
         }
         let dialect = a.dialect;
-        let options = nomenclator::ddl::DdlOptions::default();
+        // The two documents' plans are made at once, one on each thread.
+        let options = nomenclator::ddl::DdlOptions {
+            one_thread: true,
+            ..Default::default()
+        };
         // Only a diagram needs the models after their schemas are made;
         // otherwise each is freed as soon as its plan is, and its schema
         // takes the memory it held.
