@@ -2176,6 +2176,33 @@ mod tests {
         }
     }
 
+    /// A schema made from a model it takes (freed once its plan is made)
+    /// is the one made from a borrowed model, earlier names included: the
+    /// migrations between them agree, with renames, in every dialect.
+    #[test]
+    fn a_taken_model_makes_the_borrowed_ones_schema() {
+        let (a, b) = pair_of_documents(24);
+        let options = crate::document::LoadOptions::new();
+        let load = |text: &str| crate::document::load_str(text, &options).unwrap();
+        let ddl = crate::ddl::DdlOptions::default();
+        for d in crate::dialect::all() {
+            let old = Schema::from_metadata(&load(&a), d, &ddl, None).unwrap();
+            let borrowed = Schema::from_metadata(&load(&b), d, &ddl, None).unwrap();
+            let taken = Schema::from_metadata_owned(load(&b), d, &ddl, None).unwrap();
+            let one = diff(&old, &borrowed, d).unwrap();
+            let two = diff(&old, &taken, d).unwrap();
+            let (one_sql, two_sql) = (one.script().unwrap(), two.script().unwrap());
+            assert!(one_sql.contains("RENAME"), "{}: {one_sql}", d.name());
+            assert_eq!(one_sql, two_sql, "{}", d.name());
+            assert_eq!(
+                format!("{:?}", borrowed),
+                format!("{:?}", taken),
+                "{}",
+                d.name()
+            );
+        }
+    }
+
     #[test]
     fn tables_are_dropped_in_one_order_whatever_order_they_come_in() {
         let t = |name: &str, refers: Option<&str>| {
