@@ -693,7 +693,7 @@ fn diff_with<'d>(
     // New tables, in the document's (dependency) order.
     for &ni in &added {
         let n = &new.tables[ni];
-        let mut create = n.create.clone();
+        let mut create = n.create_statements();
         let later = n.deferred.clone();
         if create.is_empty() {
             create.push(Statement::CreateTable(n.create_table(&n.table, true)));
@@ -2198,6 +2198,58 @@ mod tests {
                 format!("{:?}", borrowed),
                 format!("{:?}", taken),
                 "{}",
+                d.name()
+            );
+        }
+    }
+
+    /// A table's create statements, kept without their columns, are
+    /// given back as the plan made them: columns with their checks
+    /// (named or not, several on one column) and comments, in every dialect.
+    #[test]
+    fn create_statements_are_the_plans() {
+        let doc = r#"{"tables": [
+            {"name": "a", "comment": "the a",
+             "columns": [{"name": "id", "type": "integer", "primary_key": true},
+                         {"name": "n", "type": "integer", "check": "n > 0", "comment": "count"},
+                         {"name": "m", "type": "integer", "check": {"sql": "m < 9", "name": "m_small"}},
+                         {"name": "flag", "type": "boolean", "default": "true"}],
+             "checks": [{"sql": "n < m"}],
+             "indexes": [{"columns": ["n"]}, {"columns": ["m", "n"], "unique": true}]},
+            {"name": "b", "columns": [{"name": "id", "type": "integer", "primary_key": true},
+                                      {"name": "a_id", "type": "integer", "references": "a.id"}]}
+        ]}"#;
+        let md = crate::document::load_str(doc, &crate::document::LoadOptions::new()).unwrap();
+        for d in crate::dialect::all() {
+            let ddl = crate::ddl::DdlOptions::default();
+            let plan = crate::ddl::create_plan(&md, d, &ddl).unwrap();
+            let planned: Vec<Statement> = plan
+                .statements()
+                .filter(|s| {
+                    matches!(
+                        s,
+                        Statement::CreateTable(_)
+                            | Statement::CreateIndex(_)
+                            | Statement::Comment { .. }
+                    )
+                })
+                .cloned()
+                .collect();
+            let schema = Schema::from_metadata(&md, d, &ddl, None).unwrap();
+            let kept: Vec<Statement> = schema
+                .tables
+                .iter()
+                .flat_map(TableState::create_statements)
+                .collect();
+            assert_eq!(kept, planned, "{}", d.name());
+            let inline = schema.tables[0].create_table(&TableRef::new(None, "a"), false);
+            let Some(Statement::CreateTable(first)) = planned.first() else {
+                panic!("{}: no CREATE TABLE first", d.name());
+            };
+            assert_eq!(&inline, first, "{}", d.name());
+            assert!(
+                inline.columns.iter().any(|c| !c.checks.is_empty()),
+                "{}: no check in a column's definition",
                 d.name()
             );
         }

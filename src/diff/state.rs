@@ -61,8 +61,13 @@ pub(crate) struct TableState {
     pub inline_checks: Vec<String>,
     pub indexes: Vec<IndexState>,
     /// The table's statements as a create plan makes it (the document's
-    /// side), for creating or rebuilding it.
+    /// side), for creating or rebuilding it; its `CREATE TABLE` without
+    /// the columns, which are `columns` (see
+    /// [`create_statements`](Self::create_statements)).
     pub create: Vec<Statement>,
+    /// The checks that `create`'s `CREATE TABLE` writes in its columns'
+    /// definitions, as the plan made them: (column position, check).
+    pub create_checks: Vec<(usize, CheckDef)>,
     /// The foreign keys its create plan adds after every table exists.
     pub deferred: Vec<ForeignKeyDef>,
     /// The name the document says the table had before.
@@ -84,6 +89,7 @@ impl TableState {
             inline_checks: Vec::new(),
             indexes: Vec::new(),
             create: Vec::new(),
+            create_checks: Vec::new(),
             deferred: Vec::new(),
             renamed_from: None,
             column_renames: HashMap::default(),
@@ -92,6 +98,29 @@ impl TableState {
 
     pub(crate) fn column(&self, name: &str) -> Option<&ColumnDef> {
         self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// `create` as the plan made it: its `CREATE TABLE` with the columns.
+    pub(crate) fn create_statements(&self) -> Vec<Statement> {
+        let mut out = self.create.clone();
+        for st in &mut out {
+            if let Statement::CreateTable(c) = st {
+                c.columns = self.created_columns();
+            }
+        }
+        out
+    }
+
+    /// The columns as `create`'s `CREATE TABLE` defines them: with the
+    /// checks written in their definitions.
+    fn created_columns(&self) -> Vec<ColumnDef> {
+        let mut columns = self.columns.clone();
+        for (i, ck) in &self.create_checks {
+            if let Some(column) = columns.get_mut(*i) {
+                column.checks.push(ck.clone());
+            }
+        }
+        columns
     }
 
     fn add_constraint(&mut self, k: &ConstraintDef) {
@@ -120,6 +149,7 @@ impl TableState {
             .find(|s| matches!(s, Statement::CreateTable(_)))
         {
             let mut c = c.clone();
+            c.columns = self.created_columns();
             c.table = name.clone();
             if with_foreign_keys {
                 for fk in &self.foreign_keys {
@@ -259,16 +289,17 @@ impl Planned {
                     let mut t = TableState::new(c.table.clone());
                     t.comment = c.comment.clone();
                     let indexes = indexes_of.next().unwrap_or(0);
-                    t.columns.reserve_exact(c.columns.len());
                     t.indexes.reserve_exact(indexes);
                     t.create.reserve_exact(1 + indexes);
-                    for col in &c.columns {
-                        let mut col = col.clone();
+                    // The columns move to the table: `create` keeps the
+                    // statement without them (see `create_statements`).
+                    t.columns = std::mem::take(&mut c.columns);
+                    for (i, col) in t.columns.iter_mut().enumerate() {
                         for ck in col.checks.drain(..) {
+                            t.create_checks.push((i, ck.clone()));
                             t.checks.push(ck);
                             t.inline_checks.push(col.name.clone());
                         }
-                        t.columns.push(col);
                     }
                     for k in &c.constraints {
                         t.add_constraint(k);
