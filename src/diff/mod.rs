@@ -2235,13 +2235,19 @@ mod tests {
                 })
                 .cloned()
                 .collect();
-            let schema = Schema::from_metadata(&md, d, &ddl, None).unwrap();
-            let kept: Vec<Statement> = schema
-                .tables
-                .iter()
-                .flat_map(TableState::create_statements)
-                .collect();
-            assert_eq!(kept, planned, "{}", d.name());
+            let mut schema = Schema::from_metadata(&md, d, &ddl, None).unwrap();
+            let kept = |schema: &Schema| -> Vec<Statement> {
+                schema
+                    .tables
+                    .iter()
+                    .flat_map(TableState::create_statements)
+                    .collect()
+            };
+            assert_eq!(kept(&schema), planned, "{}", d.name());
+            // Names the server would give (MySQL's `b_ibfk_1`) are the
+            // schema's, not the statement's.
+            schema.predict_server_names(d);
+            assert_eq!(kept(&schema), planned, "{} with server names", d.name());
             let inline = schema.tables[0].create_table(&TableRef::new(None, "a"), false);
             let Some(Statement::CreateTable(first)) = planned.first() else {
                 panic!("{}: no CREATE TABLE first", d.name());
@@ -2250,6 +2256,21 @@ mod tests {
             assert!(
                 inline.columns.iter().any(|c| !c.checks.is_empty()),
                 "{}: no check in a column's definition",
+                d.name()
+            );
+            let Some(Statement::CreateTable(second)) = planned
+                .iter()
+                .find(|s| matches!(s, Statement::CreateTable(c) if c.table.name == "b"))
+            else {
+                panic!("{}: no CREATE TABLE b", d.name());
+            };
+            let b = schema.tables[1].create_table(&TableRef::new(None, "b"), false);
+            assert_eq!(&b, second, "{}", d.name());
+            assert!(
+                b.constraints
+                    .iter()
+                    .any(|k| matches!(k, ConstraintDef::ForeignKey(_))),
+                "{}: no foreign key in b's CREATE TABLE",
                 d.name()
             );
         }
