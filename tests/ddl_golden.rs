@@ -292,6 +292,17 @@ fn chain_document(n: usize, cycle: bool) -> String {
     )
 }
 
+/// The model of a chain of 1,500 tables, many enough for plans on two
+/// threads, each referring to the one before (and the first to the last,
+/// with `cycle`).
+fn chain(cycle: bool) -> nomenclator::MetaData {
+    load_str(
+        &chain_document(1_500, cycle),
+        &LoadOptions::new().format(Format::Json).name("chain.json"),
+    )
+    .expect("chain document loads")
+}
+
 /// `create_script`/`drop_script` write the statements as they are made
 /// (for many tables on two threads, in pieces): the text must be exactly
 /// the kept plan's script, or the same error, for every corpus document
@@ -300,13 +311,7 @@ fn chain_document(n: usize, cycle: bool) -> String {
 fn written_scripts_match_plans() {
     let mut docs = corpus_documents();
     for cycle in [false, true] {
-        let text = chain_document(1_500, cycle);
-        let md = load_str(
-            &text,
-            &LoadOptions::new().format(Format::Json).name("chain.json"),
-        )
-        .expect("chain document loads");
-        docs.push((format!("chain (cycle: {cycle})"), md));
+        docs.push((format!("chain (cycle: {cycle})"), chain(cycle)));
     }
     let mut compared = 0;
     for (name, md) in &docs {
@@ -436,12 +441,7 @@ fn name_errors_come_first_on_one_thread_and_on_two() {
 #[test]
 fn one_thread_makes_the_plans_two_make() {
     for cycle in [false, true] {
-        let text = chain_document(1_500, cycle);
-        let md = load_str(
-            &text,
-            &LoadOptions::new().format(Format::Json).name("chain.json"),
-        )
-        .expect("chain document loads");
+        let md = chain(cycle);
         for d in dialect::all() {
             let what = format!("chain (cycle: {cycle}) {}", d.name());
             let two = DdlOptions::default();
