@@ -397,7 +397,17 @@ struct Builder<'a> {
     seq: usize,
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'a> {
+    /// A builder with no change yet.
+    fn new(dialect: &'a dyn Dialect) -> Self {
+        Builder {
+            dialect,
+            reshaped: HashSet::default(),
+            out: Vec::new(),
+            seq: 0,
+        }
+    }
+
     fn push(&mut self, phase: Phase, change: Change) {
         self.seq += 1;
         self.out.push((phase, self.seq, change));
@@ -424,9 +434,7 @@ impl Builder<'_> {
             },
         );
     }
-}
 
-impl Builder<'_> {
     /// Takes on what `other`, a builder that started empty, collected: its
     /// changes after this one's, in its order.
     fn extend(&mut self, other: Builder<'_>) {
@@ -473,12 +481,7 @@ fn paired_changes(
     let (first, second) = pairs.split_at(pairs.len() / 2);
     let dialect = b.dialect;
     let second_half = || {
-        let mut other = Builder {
-            dialect,
-            reshaped: HashSet::default(),
-            out: Vec::new(),
-            seq: 0,
-        };
+        let mut other = Builder::new(dialect);
         let made = run(&mut other, second);
         (other, made)
     };
@@ -584,7 +587,7 @@ fn unchanged(ctx: &Ctx<'_>, o: &TableState, n: &TableState) -> bool {
         && o.foreign_keys == n.foreign_keys
         && o.uniques == n.uniques
         && o.checks == n.checks
-        && o.inline_checks == n.inline_checks
+        && o.inline_check_columns().eq(n.inline_check_columns())
         && o.indexes == n.indexes
         && (ctx.retyped.is_empty()
             || !n.foreign_keys.iter().any(|f| {
@@ -611,12 +614,7 @@ fn diff_with<'d>(
     dialect: &'d dyn Dialect,
     parallel_from: usize,
 ) -> Result<Migration<'d>, DiffError> {
-    let mut b = Builder {
-        dialect,
-        reshaped: HashSet::default(),
-        out: Vec::new(),
-        seq: 0,
-    };
+    let mut b = Builder::new(dialect);
     let sqlite = dialect.kind() == DialectKind::Sqlite;
     let mysql = matches!(dialect.kind(), DialectKind::MySql | DialectKind::MariaDb);
 

@@ -55,10 +55,9 @@ pub(crate) struct TableState {
     pub primary_key: Option<Key>,
     pub foreign_keys: Vec<ForeignKeyDef>,
     pub uniques: Vec<Key>,
+    /// The checks; the first of them are those written in their column's
+    /// definition (`create_checks`, a document's side only).
     pub checks: Vec<CheckDef>,
-    /// The columns of the first `checks`, those written in their column's
-    /// definition (a document's side only).
-    pub inline_checks: Vec<String>,
     pub indexes: Vec<IndexState>,
     /// The table's statements as a create plan makes it (the document's
     /// side), for creating or rebuilding it; its `CREATE TABLE` without
@@ -66,7 +65,8 @@ pub(crate) struct TableState {
     /// [`create_statements`](Self::create_statements)).
     pub create: Vec<Statement>,
     /// The checks that `create`'s `CREATE TABLE` writes in its columns'
-    /// definitions, as the plan made them: (column position, check).
+    /// definitions, as the plan made them: (column position, check). They
+    /// are the first of `checks`, before any name the server gives them.
     pub create_checks: Vec<(usize, CheckDef)>,
     /// The foreign keys its create plan adds after every table exists.
     pub deferred: Vec<ForeignKeyDef>,
@@ -86,7 +86,6 @@ impl TableState {
             foreign_keys: Vec::new(),
             uniques: Vec::new(),
             checks: Vec::new(),
-            inline_checks: Vec::new(),
             indexes: Vec::new(),
             create: Vec::new(),
             create_checks: Vec::new(),
@@ -98,6 +97,12 @@ impl TableState {
 
     pub(crate) fn column(&self, name: &str) -> Option<&ColumnDef> {
         self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// The columns of the first `checks`, those written in their column's
+    /// definition.
+    pub(crate) fn inline_check_columns(&self) -> impl Iterator<Item = &str> {
+        inline_columns(&self.columns, &self.create_checks)
     }
 
     /// `create` as the plan made it: its `CREATE TABLE` with the columns.
@@ -192,6 +197,16 @@ impl TableState {
             constraints,
         }
     }
+}
+
+/// The names of the columns at the positions of `checks`.
+fn inline_columns<'t>(
+    columns: &'t [ColumnDef],
+    checks: &'t [(usize, CheckDef)],
+) -> impl Iterator<Item = &'t str> {
+    checks
+        .iter()
+        .map(|(i, _)| columns.get(*i).map_or("", |c| c.name.as_str()))
 }
 
 /// A model's create plan and what the plan does not say (earlier names),
@@ -298,7 +313,6 @@ impl Planned {
                         for ck in col.checks.drain(..) {
                             t.create_checks.push((i, ck.clone()));
                             t.checks.push(ck);
-                            t.inline_checks.push(col.name.clone());
                         }
                     }
                     for k in &c.constraints {
@@ -516,10 +530,11 @@ impl Schema {
                 .filter_map(|c| c.name.as_deref().map(str::to_lowercase))
                 .collect();
             if mariadb {
-                for (c, column) in t.checks.iter_mut().zip(&t.inline_checks) {
+                let columns = inline_columns(&t.columns, &t.create_checks);
+                for (c, column) in t.checks.iter_mut().zip(columns) {
                     if c.name.is_none() {
                         taken.push(column.to_lowercase());
-                        c.name = Some(column.clone());
+                        c.name = Some(column.to_owned());
                     }
                 }
             }
