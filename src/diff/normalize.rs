@@ -90,13 +90,26 @@ fn mysql_type_alias(t: &str) -> String {
 }
 
 /// The comparable form of a server default; `None` for none (or `NULL`).
+///
+/// MySQL and MariaDB keep a boolean's `TRUE` as `1` and write
+/// `CURRENT_DATE` as `curdate()`; every server may write a decimal's
+/// default with the column's scale (`0.0000` for `0`).
 pub(crate) fn default_key(dialect: &dyn Dialect, default: Option<&str>) -> Option<String> {
     let d = default?;
+    let mysql = matches!(dialect.kind(), DialectKind::MySql | DialectKind::MariaDb);
     let key = expr_key(dialect, d);
-    let key = key
-        .replace("current_timestamp ( )", "current_timestamp")
-        .replace("now ( )", "current_timestamp")
-        .replace("current_date ( )", "current_date");
+    let words: Vec<&str> = key
+        .split(' ')
+        .map(|w| match w {
+            "now" | "localtimestamp" | "localtime" => "current_timestamp",
+            "curdate" if mysql => "current_date",
+            "curtime" if mysql => "current_time",
+            "true" if mysql => "1",
+            "false" if mysql => "0",
+            w => w,
+        })
+        .collect();
+    let key = words.join(" ");
     (key != "null" && !key.is_empty()).then_some(key)
 }
 
@@ -108,10 +121,62 @@ pub(crate) fn expr_key(dialect: &dyn Dialect, sql: &str) -> String {
     if kind == DialectKind::PostgreSql {
         tokens = strip_casts(tokens);
     }
+    if matches!(kind, DialectKind::MySql | DialectKind::MariaDb) {
+        mysql_spellings(&mut tokens);
+    }
     let mut tokens = join_signs(tokens);
     tokens.retain(|t| t != "(" && t != ")");
     any_array_as_in(&mut tokens);
+    for t in &mut tokens {
+        if let Some(n) = decimal(t) {
+            *t = n;
+        }
+    }
     tokens.join(" ")
+}
+
+/// MariaDB keeps a check in its own spelling: `length(x)` as
+/// `octet_length(x)`, `lower` as `lcase`, `upper` as `ucase`,
+/// `substring` as `substr`, `a % b` as `a MOD b`.
+fn mysql_spellings(tokens: &mut [String]) {
+    for i in 0..tokens.len() {
+        let call = tokens.get(i + 1).is_some_and(|t| t == "(");
+        let own = match tokens[i].as_str() {
+            "length" if call => "octet_length",
+            "lower" if call => "lcase",
+            "upper" if call => "ucase",
+            "substring" if call => "substr",
+            "%" => "mod",
+            _ => continue,
+        };
+        tokens[i] = own.to_owned();
+    }
+}
+
+/// A decimal number without the zeros its scale adds (`0.0000` is `0`,
+/// `-1.50` is `-1.5`); `None` for any other token.
+fn decimal(t: &str) -> Option<String> {
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    let (whole, frac) = digits.split_once('.')?;
+    if whole.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let frac = frac.trim_end_matches('0');
+    let whole = whole.trim_start_matches('0');
+    let whole = if whole.is_empty() { "0" } else { whole };
+    let sign = if t.starts_with('-') && (whole != "0" || !frac.is_empty()) {
+        "-"
+    } else {
+        ""
+    };
+    Some(if frac.is_empty() {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{frac}")
+    })
 }
 
 /// The comparable form of a view's query: [`expr_key`], with qualifiers
@@ -123,6 +188,14 @@ pub(crate) fn view_key(dialect: &dyn Dialect, sql: &str) -> String {
     let mut i = 0;
     while i < words.len() {
         if i + 2 < words.len() && words[i + 1] == "." && is_word(words[i]) {
+            i += 2;
+            continue;
+        }
+        // A column named as itself (MariaDB writes `t.a AS a`).
+        if words[i] == "as"
+            && out.last() == words.get(i + 1)
+            && words.get(i + 1).is_some_and(|w| is_word(w))
+        {
             i += 2;
             continue;
         }
@@ -492,6 +565,55 @@ mod tests {
             default_key(my, Some("CURRENT_TIMESTAMP"))
         );
         assert_ne!(default_key(my, Some("'a'")), default_key(my, Some("'b'")));
+        // What MariaDB's catalog says for what a document writes.
+        for (catalog, written) in [
+            ("1", "TRUE"),
+            ("0", "false"),
+            ("curdate()", "CURRENT_DATE"),
+            ("0.0000", "0"),
+            ("-1.50", "-1.5"),
+            ("current_timestamp(6)", "CURRENT_TIMESTAMP(6)"),
+        ] {
+            assert_eq!(
+                default_key(my, Some(catalog)),
+                default_key(my, Some(written)),
+                "{written}"
+            );
+        }
+        assert_ne!(default_key(my, Some("1")), default_key(my, Some("FALSE")));
+        assert_ne!(
+            default_key(my, Some("0.0100")),
+            default_key(my, Some("0.1"))
+        );
+        assert_ne!(default_key(my, Some("10")), default_key(my, Some("1")));
+        // Elsewhere TRUE is not 1.
+        assert_ne!(default_key(pg, Some("1")), default_key(pg, Some("true")));
+    }
+
+    #[test]
+    fn mariadb_checks_compare_in_its_own_spelling() {
+        let my = &MariaDb;
+        assert_eq!(
+            expr_key(
+                my,
+                "octet_length(`name`) <= 40 and lcase(`name`) <> 'x' and `id` MOD 2 = 0"
+            ),
+            expr_key(
+                my,
+                "length(name) <= 40 AND lower(name) <> 'x' AND id % 2 = 0"
+            )
+        );
+        assert_eq!(
+            expr_key(my, "substr(`name`,1,2) <> 'ab' and ucase(`name`) <> 'Y'"),
+            expr_key(my, "substring(name, 1, 2) <> 'ab' AND upper(name) <> 'Y'")
+        );
+        // A column called length is not the function.
+        assert_ne!(expr_key(my, "length > 0"), expr_key(my, "octet_length > 0"));
+        // PostgreSQL keeps length.
+        assert_ne!(
+            expr_key(&PostgreSql, "length(name) < 4"),
+            expr_key(&PostgreSql, "octet_length(name) < 4")
+        );
     }
 
     #[test]
@@ -500,6 +622,18 @@ mod tests {
         assert_eq!(
             view_key(pg, " SELECT note.id,\n    note.body\n   FROM note;"),
             view_key(pg, "SELECT id, body FROM note")
+        );
+        let my = &MariaDb;
+        assert_eq!(
+            view_key(
+                my,
+                "select `db`.`t`.`id` AS `id`,`db`.`t`.`a` AS `flag` from `db`.`t` where `db`.`t`.`id` > 1"
+            ),
+            view_key(my, "SELECT id, a AS flag FROM t WHERE id > 1")
+        );
+        assert_ne!(
+            view_key(my, "select `t`.`a` AS `b` from `t`"),
+            view_key(my, "SELECT a FROM t")
         );
     }
 
