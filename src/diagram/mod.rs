@@ -286,6 +286,7 @@ impl Diagram {
                 | ChangeKind::DropView
                 | ChangeKind::AddView
                 | ChangeKind::RenameSequence
+                | ChangeKind::AlterSequence
                 | ChangeKind::AddEnumType
                 | ChangeKind::AddEnumValue
                 | ChangeKind::DropEnumType => continue,
@@ -296,12 +297,11 @@ impl Diagram {
                     table_marks.insert(t.clone(), Mark::Dropped);
                 }
                 ChangeKind::RenameTable => {
-                    for s in &c.statements {
-                        if let Statement::RenameTable { from, .. } = s {
-                            table_marks.insert(t.clone(), Mark::Renamed(from.to_string()));
-                            renamed_from
-                                .insert(t.clone(), key_of(from.schema.as_deref(), &from.name));
-                        }
+                    // The first statement's: SQLite may take a table
+                    // through a second name (a rename of case only).
+                    if let Some(Statement::RenameTable { from, .. }) = c.statements.first() {
+                        table_marks.insert(t.clone(), Mark::Renamed(from.to_string()));
+                        renamed_from.insert(t.clone(), key_of(from.schema.as_deref(), &from.name));
                     }
                 }
                 ChangeKind::AddColumn | ChangeKind::DropColumn | ChangeKind::AlterColumn => {

@@ -82,6 +82,19 @@ pub enum DiffError {
         /// The values the document gives it.
         to: Vec<String>,
     },
+    /// Renames that hand a name from one table (or column) to another in
+    /// the same migration: `a` renamed to `b` while `b` is renamed too.
+    #[error("{what} \"{name}\" is renamed from \"{from}\", and \"{from}\" is itself renamed from \"{from_from}\": renames that pass a name on (a swap or a chain) are not made in one migration; rename one of them to a name neither side uses, migrate, then rename it to its final name")]
+    PassedOnName {
+        /// `table "t"` or `column of table "t"`.
+        what: String,
+        /// The new name.
+        name: String,
+        /// The name it had, which another object takes.
+        from: String,
+        /// The name the object now called `from` had.
+        from_from: String,
+    },
     /// A query of the database failed.
     #[error("{context}: {source}")]
     Database {
@@ -109,6 +122,8 @@ pub enum ChangeKind {
     RenameColumn,
     /// PostgreSQL: a serial column's sequence renamed with its table or column.
     RenameSequence,
+    /// PostgreSQL: a serial column's sequence given the column's new type.
+    AlterSequence,
     /// A primary key dropped.
     DropPrimaryKey,
     /// A unique constraint dropped.
@@ -167,6 +182,7 @@ impl ChangeKind {
             ChangeKind::RenameTable => "rename_table",
             ChangeKind::RenameColumn => "rename_column",
             ChangeKind::RenameSequence => "rename_sequence",
+            ChangeKind::AlterSequence => "alter_sequence",
             ChangeKind::DropPrimaryKey => "drop_primary_key",
             ChangeKind::DropUnique => "drop_unique",
             ChangeKind::DropCheck => "drop_check",
@@ -630,6 +646,7 @@ fn diff_with<'d>(
         .collect();
     let new_names: HashSet<(Option<&str>, &str)> =
         new.tables.iter().map(|t| key(&t.table)).collect();
+    passed_on_names(old, new, &old_at)?;
     let mut pairs: Vec<(usize, usize)> = Vec::new();
     let mut added: Vec<usize> = Vec::new();
     let mut old_used = vec![false; old.tables.len()];
@@ -850,6 +867,95 @@ fn type_changes(dialect: &dyn Dialect, oc: &ColumnDef, nc: &ColumnDef) -> Option
         type_key(dialect, &nc.ty, nc.auto_increment),
     );
     (ot != nt).then_some((ot, nt))
+}
+
+/// The statements that rename table `from` to `to`. SQLite compares
+/// table names without case and refuses `order` to `Order` (the name is
+/// taken): the table goes through a name of its own first.
+fn rename_table(dialect: &dyn Dialect, from: &TableRef, to: &str) -> Vec<Statement> {
+    if dialect.kind() == DialectKind::Sqlite && from.name.eq_ignore_ascii_case(to) {
+        let through = format!("{to}__nomenclator_case");
+        let mut via = from.clone();
+        via.name.clone_from(&through);
+        return vec![
+            Statement::RenameTable {
+                from: from.clone(),
+                to: through,
+            },
+            Statement::RenameTable {
+                from: via,
+                to: to.to_owned(),
+            },
+        ];
+    }
+    vec![Statement::RenameTable {
+        from: from.clone(),
+        to: to.to_owned(),
+    }]
+}
+
+/// Refuses renames that pass a name on: a new table `b` renamed from
+/// `a` while the new table `a` is renamed from another old table (or the
+/// same within a table's columns). Matched by name, as they would be,
+/// their rows would end up under the wrong names. A `renamed_from` left
+/// in the document after its migration ran (the old name no longer in
+/// the database) is not one.
+fn passed_on_names(
+    old: &Schema,
+    new: &Schema,
+    old_at: &HashMap<(Option<&str>, &str), usize>,
+) -> Result<(), DiffError> {
+    let new_at: HashMap<(Option<&str>, &str), usize> = new
+        .tables
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.renamed_from.is_some() || !t.column_renames.is_empty())
+        .map(|(i, t)| ((t.table.schema.as_deref(), t.table.name.as_str()), i))
+        .collect();
+    for n in &new.tables {
+        let schema = n.table.schema.as_deref();
+        if let Some(prev) = &n.renamed_from {
+            let other = new_at
+                .get(&(schema, prev.as_str()))
+                .map(|&i| &new.tables[i]);
+            if let Some(pp) = other.and_then(|o| o.renamed_from.as_ref()) {
+                if *prev != n.table.name
+                    && old_at.contains_key(&(schema, prev.as_str()))
+                    && old_at.contains_key(&(schema, pp.as_str()))
+                {
+                    return Err(DiffError::PassedOnName {
+                        what: "table".into(),
+                        name: n.table.to_string(),
+                        from: prev.clone(),
+                        from_from: pp.clone(),
+                    });
+                }
+            }
+        }
+        if n.column_renames.is_empty() {
+            continue;
+        }
+        // The old table: by its name, else by the name it had.
+        let o = old_at
+            .get(&(schema, n.table.name.as_str()))
+            .or_else(|| old_at.get(&(schema, n.renamed_from.as_deref()?)))
+            .map(|&i| &old.tables[i]);
+        let Some(o) = o else { continue };
+        for (name, prev) in &n.column_renames {
+            let Some(pp) = n.column_renames.get(prev) else {
+                continue;
+            };
+            if prev != name && o.column(prev).is_some() && o.column(pp).is_some() {
+                return Err(DiffError::PassedOnName {
+                    what: format!("table {}: column", n.table),
+                    name: name.clone(),
+                    from: prev.clone(),
+                    from_from: pp.clone(),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Old column name → new column name, for the columns both sides have.
@@ -1154,10 +1260,7 @@ fn table_changes(
             t,
             None,
             format!("table {} renamed to {}", o.table, n.table.name),
-            vec![Statement::RenameTable {
-                from: o.table.clone(),
-                to: n.table.name.clone(),
-            }],
+            rename_table(ctx.dialect, &o.table, &n.table.name),
         );
     }
     // Columns.
@@ -1221,6 +1324,37 @@ fn table_changes(
                 t,
                 Some(&to),
                 format!("sequence {from} renamed to {to}"),
+                vec![Statement::Custom {
+                    sql,
+                    table: Some(t.clone()),
+                    transactional: true,
+                }],
+            );
+        }
+        // A serial column made wider (or narrower) takes its sequence with
+        // it: `ALTER COLUMN ... TYPE` leaves the sequence's own type, and
+        // its largest value, as they were.
+        for nc in n.columns.iter().filter(|c| c.auto_increment) {
+            let Some(oc) = old_of.get(nc.name.as_str()).and_then(|on| o.column(on)) else {
+                continue;
+            };
+            let seq = format!("{}_{}_seq", n.table.name, nc.name);
+            let Ok(ty) = dialect.type_sql(&nc.ty) else {
+                continue;
+            };
+            if !oc.auto_increment || seq.len() > 63 || type_changes(dialect, oc, nc).is_none() {
+                continue;
+            }
+            let mut sql = String::from("ALTER SEQUENCE IF EXISTS ");
+            dialect.push_qualified(&mut sql, t.schema.as_deref(), &seq);
+            sql.push_str(" AS ");
+            sql.push_str(&ty);
+            b.change(
+                Phase::Columns,
+                ChangeKind::AlterSequence,
+                t,
+                Some(&seq),
+                format!("sequence {seq} made {ty}"),
                 vec![Statement::Custom {
                     sql,
                     table: Some(t.clone()),
@@ -2150,6 +2284,112 @@ mod tests {
 
     /// The pairs of tables compared on two threads give the migration one
     /// thread gives: the same changes in the same order, in every dialect.
+    /// Names passed on by renames (a swap, a chain) are refused rather
+    /// than matched by name, which would leave each table's rows, or each
+    /// column's values, under the other's name; a `renamed_from` left in
+    /// the document after its migration ran is still no change.
+    /// SQLite takes `order` to `Order` through a name of its own (it
+    /// refuses the rename in one step: the name is taken); elsewhere, and
+    /// for other renames, one statement.
+    #[test]
+    fn a_rename_of_case_only_goes_through_another_name_on_sqlite() {
+        let order = TableRef::new(None, "order");
+        let sql = |d: &dyn Dialect, to: &str| {
+            rename_table(d, &order, to)
+                .iter()
+                .map(|st| d.to_sql(st).unwrap())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            sql(&crate::dialect::Sqlite, "Order"),
+            [
+                r#"ALTER TABLE "order" RENAME TO Order__nomenclator_case"#,
+                r#"ALTER TABLE Order__nomenclator_case RENAME TO "Order""#
+            ]
+        );
+        assert_eq!(sql(&crate::dialect::Sqlite, "orders").len(), 1);
+        assert_eq!(sql(&PostgreSql, "Order").len(), 1);
+    }
+
+    /// PostgreSQL: a serial key made `bigint` takes its sequence with it
+    /// (else the sequence stops at 2^31 - 1); a column without a sequence
+    /// and other dialects have no such statement.
+    #[test]
+    fn a_widened_serial_widens_its_sequence() {
+        let options = crate::document::LoadOptions::new();
+        let doc = |id: &str, v: &str| {
+            let text = format!(
+                r#"{{"tables": [{{"name": "tally", "columns": [{{"name": "id", "type": "{id}", "primary_key": true}},
+                {{"name": "v", "type": "{v}"}}]}}]}}"#
+            );
+            crate::document::load_str(&text, &options).unwrap()
+        };
+        let (a, b) = (doc("integer", "integer"), doc("bigint", "bigint"));
+        let script = |d: &dyn Dialect| {
+            let ddl = DdlOptions::default();
+            let old = Schema::from_metadata(&a, d, &ddl, None).unwrap();
+            let new = Schema::from_metadata(&b, d, &ddl, None).unwrap();
+            diff(&old, &new, d).unwrap().script().unwrap()
+        };
+        let pg = script(&PostgreSql);
+        assert!(
+            pg.contains("ALTER SEQUENCE IF EXISTS tally_id_seq AS BIGINT"),
+            "{pg}"
+        );
+        assert!(!pg.contains("tally_v_seq"), "{pg}");
+        assert!(!script(&crate::dialect::MariaDb).contains("SEQUENCE"));
+    }
+
+    #[test]
+    fn renames_that_pass_a_name_on_are_refused() {
+        let options = crate::document::LoadOptions::new();
+        let schema = |text: &str| {
+            let md = crate::document::load_str(text, &options).unwrap();
+            Schema::from_metadata(&md, &PostgreSql, &DdlOptions::default(), None).unwrap()
+        };
+        let tables = |a: &str, b: &str| {
+            format!(
+                r#"{{"tables": [{{"name": "alpha"{a}, "columns": [{{"name": "id", "type": "integer", "primary_key": true}}]}},
+                {{"name": "beta"{b}, "columns": [{{"name": "id", "type": "integer", "primary_key": true}}]}}]}}"#
+            )
+        };
+        let old = schema(&tables("", ""));
+        let swapped = schema(&tables(
+            r#", "renamed_from": "beta""#,
+            r#", "renamed_from": "alpha""#,
+        ));
+        let err = diff(&old, &swapped, &PostgreSql).unwrap_err().to_string();
+        assert!(
+            err.contains(r#"table "alpha" is renamed from "beta""#),
+            "{err}"
+        );
+        // Left over from a migration that ran: alpha no longer has a beta to come from.
+        let stale = schema(&tables(r#", "renamed_from": "gamma""#, ""));
+        assert!(diff(&old, &stale, &PostgreSql)
+            .unwrap()
+            .changes()
+            .is_empty());
+
+        let columns = |x: &str, y: &str| {
+            schema(&format!(
+                r#"{{"tables": [{{"name": "pt", "columns": [{{"name": "id", "type": "integer", "primary_key": true}},
+                {{"name": "x", "type": "integer"{x}}}, {{"name": "y", "type": "integer"{y}}}]}}]}}"#
+            ))
+        };
+        let old = columns("", "");
+        let swapped = columns(r#", "renamed_from": "y""#, r#", "renamed_from": "x""#);
+        let err = diff(&old, &swapped, &PostgreSql).unwrap_err().to_string();
+        assert!(
+            err.contains(r#"table pt: column "x" is renamed from "y""#),
+            "{err}"
+        );
+        let stale = columns(r#", "renamed_from": "z""#, "");
+        assert!(diff(&old, &stale, &PostgreSql)
+            .unwrap()
+            .changes()
+            .is_empty());
+    }
+
     #[test]
     fn two_threads_find_what_one_finds() {
         let (a, b) = pair_of_documents(24);
