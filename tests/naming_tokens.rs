@@ -254,6 +254,9 @@ fn python_percent_flags() {
     assert_eq!(uq_name("[%(table_name)10s]", None), "[   account]");
     assert_eq!(uq_name("%(table_name).5s", None), "accou");
     assert_eq!(uq_name("%(column_0_name).5s_x", None), "first_x");
+    // A `.` without digits is precision 0, as in Python (so SQLAlchemy).
+    assert_eq!(uq_name("uq_%(table_name).s|", None), "uq_|");
+    assert_eq!(uq_name("[%(table_name)5.s]", None), "[     ]");
 }
 
 #[test]

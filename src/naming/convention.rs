@@ -106,7 +106,7 @@ impl NamingConvention {
     ///    template, given that name;
     /// 5. no name and a template with `constraint_name`:
     ///    [`NamingError::ConstraintNameRequired`];
-    /// 6. a [`Name::Final`]: that name;
+    /// 6. a [`Name::Final`]: that name; [`Name::Unnamed`]: none;
     /// 7. an explicit name on an object a listener created
     ///    ([`Origin::Listener`]): a value for `constraint_name` only (rule 4);
     ///    under a template without it the object is named as if unnamed
@@ -171,7 +171,7 @@ impl NamingConvention {
             });
         };
         let explicit = match current {
-            Name::Final(_) => return Ok(current.clone()),
+            Name::Final(_) | Name::Unnamed => return Ok(current.clone()),
             Name::Pending => None,
             Name::Explicit(e) if template.uses_constraint_name() => Some(e.as_str()),
             Name::Explicit(_) if suggested => None,

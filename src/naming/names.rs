@@ -136,7 +136,7 @@ impl NameRules {
         what: impl FnOnce() -> String,
     ) -> Result<Option<Cow<'n, str>>, NamingError> {
         match name {
-            Name::Pending => Ok(None),
+            Name::Pending | Name::Unnamed => Ok(None),
             Name::Generated { name, .. } => Ok(Some(self.limit.shorten(name))),
             Name::Explicit(n) | Name::Final(n) => {
                 self.check_length(
@@ -730,7 +730,7 @@ pub fn check_identifier_lengths(md: &MetaData, rules: &NameRules) -> Result<(), 
         }
         for (kind, name, columns, _) in items(t, dialect) {
             let raw = match name {
-                Name::Pending => continue,
+                Name::Pending | Name::Unnamed => continue,
                 Name::Generated { name, .. } | Name::Explicit(name) | Name::Final(name) => name,
             };
             // Shortening keeps a prefix and ends in hex digits: only a name

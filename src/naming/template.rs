@@ -201,7 +201,8 @@ impl Template {
                         while j < bytes.len() && bytes[j].is_ascii_digit() {
                             j += 1;
                         }
-                        precision = &source[p0..j];
+                        // Python reads a `.` without digits as precision 0.
+                        precision = if j == p0 { "0" } else { &source[p0..j] };
                     }
                     match bytes.get(j) {
                         Some(b's') => {}

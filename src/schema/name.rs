@@ -19,6 +19,9 @@ pub enum Name {
     Explicit(String),
     /// A name no convention may change (SQLAlchemy's `conv()`, `convention = false`).
     Final(String),
+    /// No name, and none for a convention to give (`convention = false`
+    /// without a name): the database chooses one.
+    Unnamed,
     /// A name produced by a naming convention.
     Generated {
         /// The full name the template produced, before any per-dialect shortening.
@@ -42,7 +45,7 @@ impl Name {
     /// The current name, if any (for a generated name, the unshortened one).
     pub fn as_str(&self) -> Option<&str> {
         match self {
-            Name::Pending => None,
+            Name::Pending | Name::Unnamed => None,
             Name::Explicit(s) | Name::Final(s) => Some(s),
             Name::Generated { name, .. } => Some(name),
         }
@@ -61,7 +64,7 @@ impl Name {
     /// The name the user gave, if any: explicit, final, or the source of a generated name.
     pub fn user_given(&self) -> Option<&str> {
         match self {
-            Name::Pending => None,
+            Name::Pending | Name::Unnamed => None,
             Name::Explicit(s) | Name::Final(s) => Some(s),
             Name::Generated { explicit, .. } => explicit.as_deref(),
         }
@@ -79,7 +82,8 @@ impl Name {
 
     pub(crate) fn from_parts(name: Option<String>, convention: bool) -> Self {
         match (name, convention) {
-            (None, _) => Name::Pending,
+            (None, true) => Name::Pending,
+            (None, false) => Name::Unnamed,
             (Some(n), true) => Name::Explicit(n),
             (Some(n), false) => Name::Final(n),
         }
