@@ -107,6 +107,10 @@ pub struct CatalogCheck {
     pub name: Option<String>,
     /// Its expression as the server normalises it, without `CHECK`.
     pub sql: String,
+    /// The column it is declared on, where the catalog records that (a
+    /// column-level check in SQLite's table SQL, or in a document).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
 }
 
 /// An index.
@@ -428,6 +432,7 @@ mod tests {
             checks: vec![CatalogCheck {
                 name: None,
                 sql: "a <> ''".into(),
+                column: None,
             }],
             ..Default::default()
         }

@@ -75,6 +75,7 @@ pub fn catalog_of(md: &MetaData, dialect: &dyn Dialect) -> Result<Catalog, Namin
                 Constraint::Check(ck) => table.checks.push(CatalogCheck {
                     name: n,
                     sql: ck.sql().to_owned(),
+                    column: ck.column().map(str::to_owned),
                 }),
                 Constraint::PrimaryKey(_) => {}
             }

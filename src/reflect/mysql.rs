@@ -390,6 +390,7 @@ impl Reading {
             self.catalog.tables[ti].checks.push(CatalogCheck {
                 name: Some(name),
                 sql: clause,
+                column: None,
             });
         }
         Ok(())

@@ -448,9 +448,11 @@ impl Reading {
                         self.catalog.carried.push(c);
                         continue;
                     };
+                    // PostgreSQL keeps no record of where a check was declared.
                     self.catalog.tables[ti].checks.push(CatalogCheck {
                         name: Some(name),
                         sql,
+                        column: None,
                     });
                 }
                 "x" => {

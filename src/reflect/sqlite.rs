@@ -229,10 +229,12 @@ impl Reading {
                         (schema.clone(), name.to_lowercase()),
                         self.catalog.tables.len(),
                     );
+                    let comment = def.comment.clone();
                     self.defs.push(def);
                     self.catalog.tables.push(CatalogTable {
                         schema: schema_of(&schema),
                         name,
+                        comment,
                         ..CatalogTable::default()
                     });
                 }
@@ -284,12 +286,17 @@ impl Reading {
             if position > 0 {
                 pk.entry(ti).or_default().push((position, name.clone()));
             }
+            let comment = self.defs[ti]
+                .columns
+                .iter()
+                .find(|d| d.name.eq_ignore_ascii_case(&name))
+                .and_then(|d| d.comment.clone());
             self.catalog.tables[ti].columns.push(CatalogColumn {
                 name,
                 ty: text(&row, 4),
                 nullable: !flag(&row, 5),
                 default,
-                comment: None,
+                comment,
                 auto_increment: false,
             });
         }
@@ -326,9 +333,11 @@ impl Reading {
                 });
             }
             for c in def.checks {
+                let column = c.column.map(|x| self.column_name(ti, &x));
                 self.catalog.tables[ti].checks.push(CatalogCheck {
                     name: c.name,
                     sql: c.sql,
+                    column,
                 });
             }
         }

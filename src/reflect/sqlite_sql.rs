@@ -134,6 +134,21 @@ impl<'a> Tokens<'a> {
         self.tokens.len()
     }
 
+    /// The text of a `/* ... */` comment between token `i` and the next
+    /// (nomenclator writes ` /* text */`: one space inside each end).
+    fn comment_after(&self, i: usize) -> Option<String> {
+        let from = self.tokens.get(i)?.end;
+        let to = self.tokens.get(i + 1).map_or(self.sql.len(), |t| t.start);
+        let gap = self.sql[from..to].trim();
+        let body = gap.strip_prefix("/*")?.strip_suffix("*/")?;
+        if body.contains("*/") {
+            return None;
+        }
+        let body = body.strip_prefix(' ').unwrap_or(body);
+        let body = body.strip_suffix(' ').unwrap_or(body);
+        Some(body.to_owned())
+    }
+
     fn raw(&self, i: usize) -> &'a str {
         self.tokens.get(i).map_or("", |t| &self.sql[t.start..t.end])
     }
@@ -280,6 +295,8 @@ pub(crate) struct CheckDef {
     pub name: Option<String>,
     /// The expression between its parentheses, trimmed.
     pub sql: String,
+    /// The column it is declared on, for a column constraint.
+    pub column: Option<String>,
 }
 
 /// A foreign key as written.
@@ -301,6 +318,9 @@ pub(crate) struct ColumnDef {
     /// `PRIMARY KEY DESC` on the column (which keeps it from being the
     /// rowid alias).
     pub primary_key_desc: bool,
+    /// The `/* ... */` comment that ends its definition (as nomenclator
+    /// writes a column's comment).
+    pub comment: Option<String>,
 }
 
 /// What a `CREATE TABLE` statement says beyond the pragmas.
@@ -314,6 +334,9 @@ pub(crate) struct TableDef {
     pub uniques: Vec<KeyDef>,
     /// Its check constraints, in order.
     pub checks: Vec<CheckDef>,
+    /// The `/* ... */` comment right after its `(` (as nomenclator writes
+    /// a table's comment).
+    pub comment: Option<String>,
     /// Its foreign keys, in order.
     pub foreign_keys: Vec<ForeignKeyDef>,
     /// `AUTOINCREMENT` on its primary key.
@@ -344,6 +367,7 @@ pub(crate) fn parse_create_table(sql: &str) -> TableDef {
         def.as_select = true;
         return def;
     }
+    def.comment = t.comment_after(i);
     for (a, b) in t.items(i) {
         let table_constraint = ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"]
             .iter()
@@ -355,6 +379,7 @@ pub(crate) fn parse_create_table(sql: &str) -> TableDef {
             def.columns.push(ColumnDef {
                 name: name.clone(),
                 primary_key_desc: false,
+                comment: t.comment_after(b - 1),
             });
             read_constraints(&t, a + 1, b, Some(&name), &mut def);
         }
@@ -434,6 +459,7 @@ fn read_constraints(t: &Tokens<'_>, a: usize, b: usize, column: Option<&str>, de
             def.checks.push(CheckDef {
                 name: name.take(),
                 sql: t.inner(i + 1).to_owned(),
+                column: column.map(str::to_owned),
             });
             i = t.skip_group(i + 1);
             continue;
@@ -629,15 +655,18 @@ mod tests {
             [
                 CheckDef {
                     name: Some("ck_one".into()),
-                    sql: "\"check\" <> ')'".into()
+                    sql: "\"check\" <> ')'".into(),
+                    column: Some("check".into()),
                 },
                 CheckDef {
                     name: None,
-                    sql: "[order] > 0".into()
+                    sql: "[order] > 0".into(),
+                    column: Some("order".into()),
                 },
                 CheckDef {
                     name: None,
-                    sql: "length(note) > (1 + (2))".into()
+                    sql: "length(note) > (1 + (2))".into(),
+                    column: None,
                 },
             ]
         );
@@ -675,6 +704,26 @@ mod tests {
         assert_eq!(def.checks[0].sql, "\"unique\" /* in */ like '%--%'");
         assert_eq!(def.uniques, [key(Some("foreign"), &["unique"])]);
         assert!(def.without_rowid && def.strict);
+    }
+
+    /// Comments as nomenclator writes them (` /* text */` after the
+    /// table's `(` and after a column's definition) are read back; other
+    /// comments are not comments of anything.
+    #[test]
+    fn comments_of_the_table_and_its_columns() {
+        let def = parse_create_table(
+            "CREATE TABLE job ( /* jobs to run */\n\
+               id INTEGER NOT NULL,\n\
+               d INTEGER /* when, * / not now */,\n\
+               e TEXT CHECK (e <> '/* no */') /* last */\n\
+               /* between */ , f TEXT,\n\
+               PRIMARY KEY (id)\n\
+             )",
+        );
+        assert_eq!(def.comment.as_deref(), Some("jobs to run"));
+        let comments: Vec<Option<&str>> =
+            def.columns.iter().map(|c| c.comment.as_deref()).collect();
+        assert_eq!(comments, [None, Some("when, * / not now"), None, None]);
     }
 
     #[test]

@@ -263,6 +263,11 @@ pub fn write_document(catalog: &Catalog, options: &WriteOptions) -> Result<Strin
         let mut can_omit = Vec::new();
         for (id, treatment) in w.treatments()? {
             let state = match (treatment, w.actual(id)) {
+                // Unnamed, and no name for the template to wrap: it stays
+                // unnamed (`convention = false`).
+                (Treatment::Wraps(..), None) => State::Final(None),
+                // Adopting: an unnamed object takes the convention's name.
+                (_, None) if options.adopt => State::Omit,
                 (_, None) => State::Final(None),
                 (Treatment::Keeps, Some(a)) => {
                     can_omit.push(id);
@@ -295,7 +300,9 @@ pub fn write_document(catalog: &Catalog, options: &WriteOptions) -> Result<Strin
                 states.insert(*id, State::Omit);
             }
         }
-        if !options.adopt {
+        if options.adopt {
+            keep_names_alike(&w, &mut states)?;
+        } else {
             // Naming one object can change another's (numbering): load the
             // document back until every name comes back as the database's.
             for _ in 0..8 {
@@ -331,6 +338,43 @@ pub fn write_document(catalog: &Catalog, options: &WriteOptions) -> Result<Strin
             .map_err(|e| WriteError::Serialize(e.to_string())),
         Format::Toml => toml::to_string(&doc).map_err(|e| WriteError::Serialize(e.to_string())),
     }
+}
+
+/// Adopting: objects of a table the conventions would name alike (two
+/// indexes on the same columns, which real databases have) cannot both
+/// take that name. One does (the one that has it already, else the first);
+/// the others keep the names they have.
+fn keep_names_alike(w: &Writer<'_>, states: &mut Names) -> Result<(), WriteError> {
+    for _ in 0..4 {
+        let got = w.predict(states)?;
+        let mut groups: HashMap<(usize, &str), Vec<ObjectId>> = HashMap::new();
+        let ids: Vec<ObjectId> = w.objects().collect();
+        for id in &ids {
+            if let Some(Some(n)) = got.get(id) {
+                groups.entry((id.0, n.as_str())).or_default().push(*id);
+            }
+        }
+        let mut changed = false;
+        for ((_, name), group) in groups.iter().filter(|(_, g)| g.len() > 1) {
+            let keeper = group
+                .iter()
+                .position(|id| w.actual(*id) == Some(*name))
+                .unwrap_or(0);
+            for (k, id) in group.iter().enumerate() {
+                if k == keeper || states.get(id) != Some(&State::Omit) {
+                    continue;
+                }
+                if let Some(a) = w.actual(*id) {
+                    states.insert(*id, State::Final(Some(a.to_owned())));
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    Ok(())
 }
 
 struct Writer<'a> {
@@ -430,6 +474,13 @@ impl<'a> Writer<'a> {
         Some(column.name.as_str())
     }
 
+    /// The column `t.checks[i]` is declared on and written on, where the
+    /// catalog says (not MySQL's, see [`Self::column_check_of`]).
+    fn declared_column<'t>(&self, t: &'t CatalogTable, i: usize) -> Option<&'t str> {
+        let name = t.checks[i].column.as_deref()?;
+        (!self.mysql() && t.column(name).is_some()).then_some(name)
+    }
+
     /// The column whose type check `t.checks[i]` is, and that type.
     fn type_check_of<'t>(&self, t: &'t CatalogTable, i: usize) -> Option<(&'t str, ColumnType)> {
         let ck = &t.checks[i];
@@ -495,7 +546,7 @@ impl<'a> Writer<'a> {
             groups.get(&(t.schema.as_deref(), t.name.as_str(), id.1))
         };
         for id in self.objects() {
-            let cols = (id.1 != Kind::Check).then(|| self.columns(id));
+            let cols = Some(self.columns(id));
             let hit = group(id).and_then(|g| {
                 g.iter()
                     .copied()
@@ -530,7 +581,11 @@ impl<'a> Writer<'a> {
                 .unwrap_or_default(),
             Kind::ForeignKey => t.foreign_keys[i].columns.clone(),
             Kind::Unique => t.uniques[i].columns.clone(),
-            Kind::Check => Vec::new(),
+            Kind::Check => self
+                .declared_column(t, i)
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
             Kind::Index => t.indexes[i]
                 .parts
                 .iter()
@@ -724,9 +779,31 @@ impl<'a> Writer<'a> {
                 convention: uq_conv,
             });
         }
+        // A column's check on its column (a column takes one: any more
+        // stay the table's, and name the column for the conventions).
+        let mut on_column = Vec::new();
+        for i in self.checks(t) {
+            let Some(p) = self
+                .declared_column(t, i)
+                .and_then(|on| col(&mut columns, on))
+            else {
+                continue;
+            };
+            if columns[p].check.is_some() {
+                continue;
+            }
+            let (name, convention) = name(Kind::Check, i, &t.checks[i].name);
+            columns[p].check = Some(OutCheck {
+                sql: t.checks[i].sql.clone(),
+                name,
+                convention,
+            });
+            on_column.push(i);
+        }
         let checks = self
             .checks(t)
             .into_iter()
+            .filter(|i| !on_column.contains(i))
             .map(|i| {
                 let ck = &t.checks[i];
                 let (name, convention) = name(Kind::Check, i, &ck.name);
@@ -979,6 +1056,7 @@ pub fn lint(catalog: &Catalog, options: &WriteOptions) -> Result<Vec<Finding>, W
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dialect::PostgreSql;
     use crate::reflect::{CatalogCheck, CatalogForeignKey, CatalogKey};
 
     fn column(name: &str, ty: &str) -> CatalogColumn {
@@ -1020,10 +1098,12 @@ mod tests {
                 CatalogCheck {
                     name: Some("j".into()),
                     sql: "json_valid(`j`)".into(),
+                    column: None,
                 },
                 CatalogCheck {
                     name: Some("b".into()),
                     sql: "`b` > 0".into(),
+                    column: None,
                 },
             ],
             indexes: vec![CatalogIndex {
@@ -1049,6 +1129,109 @@ mod tests {
             ..WriteOptions::default()
         };
         serde_json::from_str(&write_document(catalog, &options).unwrap()).unwrap()
+    }
+
+    /// Adopting a convention on a table with two indexes on one column
+    /// (and an unnamed check, which the `sqlalchemy` pack's `ck` template
+    /// cannot name): the document loads, one index takes the convention's
+    /// name, the other keeps its own, and the check stays unnamed.
+    #[test]
+    fn adopting_keeps_what_the_convention_cannot_name_apart() {
+        let index = |name: &str| CatalogIndex {
+            name: name.into(),
+            parts: vec![IndexPart::Column("boss".into())],
+            ..Default::default()
+        };
+        let t = CatalogTable {
+            name: "employee".into(),
+            columns: vec![column("id", "integer"), column("boss", "integer")],
+            primary_key: Some(CatalogKey {
+                name: Some("employee_pkey".into()),
+                columns: vec!["id".into()],
+            }),
+            checks: vec![CatalogCheck {
+                name: None,
+                sql: "boss > 0".into(),
+                column: None,
+            }],
+            indexes: vec![index("employee_boss_idx"), index("employee_boss_idx1")],
+            ..Default::default()
+        };
+        // SQLite keeps no name for a primary key declared without one.
+        let unnamed_key = CatalogTable {
+            name: "note".into(),
+            columns: vec![column("id", "integer")],
+            primary_key: Some(CatalogKey {
+                name: None,
+                columns: vec!["id".into()],
+            }),
+            ..Default::default()
+        };
+        let catalog = Catalog {
+            dialect: "postgresql".into(),
+            tables: vec![t, unnamed_key],
+            ..Default::default()
+        };
+        let options = WriteOptions {
+            format: Format::Json,
+            conventions: vec!["sqlalchemy".into()],
+            adopt: true,
+            ..WriteOptions::default()
+        };
+        let doc = write_document(&catalog, &options).unwrap();
+        let md = load_str(&doc, &LoadOptions::new().format(Format::Json)).unwrap();
+        let names = crate::naming::final_names(&md, &PostgreSql.name_rules(None)).unwrap();
+        let mut got: Vec<(String, Option<String>)> = names
+            .iter()
+            .map(|n| (n.kind.key().to_owned(), n.name.clone()))
+            .collect();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                ("ck".to_owned(), None),
+                ("ix".to_owned(), Some("employee_boss_idx1".to_owned())),
+                ("ix".to_owned(), Some("ix_employee_boss".to_owned())),
+                ("pk".to_owned(), Some("pk_employee".to_owned())),
+                ("pk".to_owned(), Some("pk_note".to_owned())),
+            ],
+            "{doc}"
+        );
+    }
+
+    /// A column's check is named after its column (naming.md: its
+    /// columns are `[that column]`): `lint` of the document that named it
+    /// finds nothing, and a document written back from its catalog names it
+    /// the same.
+    #[test]
+    fn a_columns_check_keeps_its_column() {
+        let doc = r#"{"naming_convention": {"ck": "ck_%(table_name)s_%(column_0_name)s"},
+            "tables": [{"name": "t", "columns": [
+                {"name": "id", "type": "integer", "primary_key": true},
+                {"name": "qty", "type": "integer", "check": "qty > 0"},
+                {"name": "price", "type": "numeric(10,2)", "check": "price >= 0"}]}]}"#;
+        let md = load_str(doc, &LoadOptions::new().format(Format::Json)).unwrap();
+        let catalog = crate::reflect::catalog_of(&md, &crate::dialect::Sqlite).unwrap();
+        let options = WriteOptions {
+            format: Format::Json,
+            naming_convention: vec![("ck".into(), "ck_%(table_name)s_%(column_0_name)s".into())],
+            ..WriteOptions::default()
+        };
+        let findings = lint(&catalog, &options).unwrap();
+        assert!(findings.is_empty(), "{findings:?}");
+        let written = write_document(&catalog, &options).unwrap();
+        let again = load_str(&written, &LoadOptions::new().format(Format::Json)).unwrap();
+        let names = crate::naming::final_names(&again, &PostgreSql.name_rules(None)).unwrap();
+        let checks: Vec<_> = names
+            .iter()
+            .filter(|n| n.kind == Kind::Check)
+            .map(|n| n.name.clone())
+            .collect();
+        assert_eq!(
+            checks,
+            [Some("ck_t_qty".to_owned()), Some("ck_t_price".to_owned())],
+            "{written}"
+        );
     }
 
     #[test]
