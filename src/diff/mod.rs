@@ -2340,6 +2340,66 @@ mod tests {
         assert!(!script(&crate::dialect::MariaDb).contains("SEQUENCE"));
     }
 
+    /// MariaDB keeps a JSON column as `longtext` with a check
+    /// `json_valid(col)` named as the column: the live side reads the two
+    /// as the JSON type the document gives, and asks for no change to it
+    /// (it used to drop the check, which the server refuses, and retype
+    /// the column as a destructive change).
+    #[test]
+    fn mariadb_json_is_its_longtext_and_check() {
+        use crate::reflect::{Catalog, CatalogCheck, CatalogColumn, CatalogTable};
+        let d = &crate::dialect::MariaDb;
+        let md = crate::document::load_str(
+            r#"{"tables": [{"name": "t", "columns": [{"name": "id", "type": "integer", "primary_key": true},
+            {"name": "doc", "type": "json"}, {"name": "n", "type": "integer", "check": "n > 0"}]}]}"#,
+            &crate::document::LoadOptions::new(),
+        )
+        .unwrap();
+        let new = Schema::from_metadata(&md, d, &DdlOptions::default(), None).unwrap();
+        let column = |name: &str, ty: &str| CatalogColumn {
+            name: name.into(),
+            ty: ty.into(),
+            nullable: name != "id",
+            ..Default::default()
+        };
+        let check = |name: &str, sql: &str| CatalogCheck {
+            name: Some(name.into()),
+            sql: sql.into(),
+            column: None,
+        };
+        let catalog = Catalog {
+            dialect: "mariadb".into(),
+            tables: vec![CatalogTable {
+                name: "t".into(),
+                columns: vec![
+                    column("id", "int(11)"),
+                    column("doc", "longtext"),
+                    column("n", "int(11)"),
+                ],
+                checks: vec![check("doc", "json_valid(`doc`)"), check("n", "`n` > 1")],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let m = diff(&Schema::from_catalog(&catalog, d), &new, d).unwrap();
+        let touched: Vec<_> = m
+            .changes()
+            .iter()
+            .filter_map(|c| c.object.clone())
+            .collect();
+        assert!(
+            !touched.iter().any(|o| o == "doc"),
+            "{}",
+            m.script().unwrap()
+        );
+        // An ordinary check named as its column is still compared.
+        assert!(
+            m.script().unwrap().contains("n > 0"),
+            "{}",
+            m.script().unwrap()
+        );
+    }
+
     #[test]
     fn renames_that_pass_a_name_on_are_refused() {
         let options = crate::document::LoadOptions::new();
