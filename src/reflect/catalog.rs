@@ -108,7 +108,8 @@ pub struct CatalogCheck {
     /// Its expression as the server normalises it, without `CHECK`.
     pub sql: String,
     /// The column it is declared on, where the catalog records that (a
-    /// column-level check in SQLite's table SQL, or in a document).
+    /// column-level check in SQLite's table SQL, or in a document), or
+    /// the one column it uses on PostgreSQL, which keeps no record of it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub column: Option<String>,
 }

@@ -448,11 +448,17 @@ impl Reading {
                         self.catalog.carried.push(c);
                         continue;
                     };
-                    // PostgreSQL keeps no record of where a check was declared.
+                    // PostgreSQL keeps no record of where a check was
+                    // declared: one on a single column is read as that
+                    // column's (naming.md: its columns are that column).
+                    let column = match &columns[..] {
+                        [c] if !c.is_empty() => Some(c.clone()),
+                        _ => None,
+                    };
                     self.catalog.tables[ti].checks.push(CatalogCheck {
                         name: Some(name),
                         sql,
-                        column: None,
+                        column,
                     });
                 }
                 "x" => {
