@@ -1303,64 +1303,50 @@ fn table_changes(
     }
     let old_of: HashMap<&str, &str> = map.iter().map(|(&o, &n)| (n, o)).collect();
     // PostgreSQL: a serial column's sequence is named after its table and
-    // column (`<table>_<column>_seq`) and does not follow a rename.
+    // column (`<table>_<column>_seq`) and follows neither a rename nor a
+    // new type (`ALTER COLUMN ... TYPE` leaves the sequence's own type,
+    // and its largest value, as they were).
     if dialect.kind() == DialectKind::PostgreSql {
+        let sequence = |name: &str, then: &str| {
+            let mut sql = String::from("ALTER SEQUENCE IF EXISTS ");
+            dialect.push_qualified(&mut sql, t.schema.as_deref(), name);
+            sql.push_str(then);
+            vec![Statement::Custom {
+                sql,
+                table: Some(t.clone()),
+                transactional: true,
+            }]
+        };
         for nc in n.columns.iter().filter(|c| c.auto_increment) {
-            let Some(oc) = old_of.get(nc.name.as_str()) else {
+            let Some(&on) = old_of.get(nc.name.as_str()) else {
                 continue;
             };
-            let from = format!("{}_{oc}_seq", o.table.name);
+            let from = format!("{}_{on}_seq", o.table.name);
             let to = format!("{}_{}_seq", n.table.name, nc.name);
-            if from == to || from.len() > 63 || to.len() > 63 {
-                continue;
+            if from != to && from.len() <= 63 && to.len() <= 63 {
+                let then = format!(" RENAME TO {}", dialect.quote(&to));
+                b.change(
+                    Phase::RenameColumns,
+                    ChangeKind::RenameSequence,
+                    t,
+                    Some(&to),
+                    format!("sequence {from} renamed to {to}"),
+                    sequence(&from, &then),
+                );
             }
-            let mut sql = String::from("ALTER SEQUENCE IF EXISTS ");
-            dialect.push_qualified(&mut sql, t.schema.as_deref(), &from);
-            sql.push_str(" RENAME TO ");
-            dialect.push_quoted(&mut sql, &to);
-            b.change(
-                Phase::RenameColumns,
-                ChangeKind::RenameSequence,
-                t,
-                Some(&to),
-                format!("sequence {from} renamed to {to}"),
-                vec![Statement::Custom {
-                    sql,
-                    table: Some(t.clone()),
-                    transactional: true,
-                }],
-            );
-        }
-        // A serial column made wider (or narrower) takes its sequence with
-        // it: `ALTER COLUMN ... TYPE` leaves the sequence's own type, and
-        // its largest value, as they were.
-        for nc in n.columns.iter().filter(|c| c.auto_increment) {
-            let Some(oc) = old_of.get(nc.name.as_str()).and_then(|on| o.column(on)) else {
-                continue;
-            };
-            let seq = format!("{}_{}_seq", n.table.name, nc.name);
-            let Ok(ty) = dialect.type_sql(&nc.ty) else {
-                continue;
-            };
-            if !oc.auto_increment || seq.len() > 63 || type_changes(dialect, oc, nc).is_none() {
-                continue;
+            let retyped = o
+                .column(on)
+                .filter(|oc| oc.auto_increment && type_changes(dialect, oc, nc).is_some());
+            if let (Some(_), Ok(ty), true) = (retyped, dialect.type_sql(&nc.ty), to.len() <= 63) {
+                b.change(
+                    Phase::Columns,
+                    ChangeKind::AlterSequence,
+                    t,
+                    Some(&to),
+                    format!("sequence {to} made {ty}"),
+                    sequence(&to, &format!(" AS {ty}")),
+                );
             }
-            let mut sql = String::from("ALTER SEQUENCE IF EXISTS ");
-            dialect.push_qualified(&mut sql, t.schema.as_deref(), &seq);
-            sql.push_str(" AS ");
-            sql.push_str(&ty);
-            b.change(
-                Phase::Columns,
-                ChangeKind::AlterSequence,
-                t,
-                Some(&seq),
-                format!("sequence {seq} made {ty}"),
-                vec![Statement::Custom {
-                    sql,
-                    table: Some(t.clone()),
-                    transactional: true,
-                }],
-            );
         }
     }
     let comments_apart = dialect.capabilities().comments == CommentStyle::Statements;
