@@ -101,7 +101,9 @@ pub(crate) fn default_key(dialect: &dyn Dialect, default: Option<&str>) -> Optio
     let words: Vec<&str> = key
         .split(' ')
         .map(|w| match w {
-            "now" | "localtimestamp" | "localtime" => "current_timestamp",
+            "now" => "current_timestamp",
+            // Synonyms on MySQL; elsewhere a timestamp without a time zone.
+            "localtimestamp" | "localtime" if mysql => "current_timestamp",
             "curdate" if mysql => "current_date",
             "curtime" if mysql => "current_time",
             "true" if mysql => "1",
@@ -586,8 +588,16 @@ mod tests {
             default_key(my, Some("0.1"))
         );
         assert_ne!(default_key(my, Some("10")), default_key(my, Some("1")));
-        // Elsewhere TRUE is not 1.
+        // Elsewhere TRUE is not 1, nor LOCALTIMESTAMP CURRENT_TIMESTAMP.
         assert_ne!(default_key(pg, Some("1")), default_key(pg, Some("true")));
+        assert_ne!(
+            default_key(pg, Some("LOCALTIMESTAMP")),
+            default_key(pg, Some("CURRENT_TIMESTAMP"))
+        );
+        assert_eq!(
+            default_key(my, Some("localtimestamp()")),
+            default_key(my, Some("CURRENT_TIMESTAMP"))
+        );
     }
 
     #[test]
