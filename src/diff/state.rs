@@ -704,16 +704,13 @@ fn table_of_catalog(t: &CatalogTable, dialect: &dyn Dialect) -> TableState {
             columns: u.columns.clone(),
         });
     }
-    for c in &t.checks {
-        // MariaDB keeps JSON as longtext with CHECK (json_valid(col)),
-        // named as the column: one type, as the document says it.
-        let typed = c.name.as_deref().and_then(|n| {
-            let col = t.columns.iter().position(|x| x.name == n)?;
-            let ty = dialect.parse_checked_type(&t.columns[col].ty, n, &c.sql)?;
-            Some((col, ty))
-        });
-        if let Some((col, ty)) = typed {
-            s.columns[col].ty = ty;
+    for (i, c) in t.checks.iter().enumerate() {
+        // MariaDB's JSON (longtext and a check): one type, as the document
+        // says it.
+        if let Some((column, ty)) = t.type_check(i, dialect) {
+            if let Some(col) = s.columns.iter_mut().find(|x| x.name == column.name) {
+                col.ty = ty;
+            }
             continue;
         }
         s.checks.push(CheckDef {

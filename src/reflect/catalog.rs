@@ -5,6 +5,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::dialect::Dialect;
+use crate::schema::ColumnType;
+
 /// A snapshot of a database's catalog: everything `reflect` reads, and what
 /// two databases are compared by (`spec/evolve.md`, "The catalog is the
 /// truth").
@@ -184,6 +187,21 @@ impl CatalogTable {
     /// The column named `name`.
     pub fn column(&self, name: &str) -> Option<&CatalogColumn> {
         self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// The column whose type `checks[i]` stands for, and that type, as
+    /// `reader` reads the two together (MariaDB keeps `JSON` as `longtext`
+    /// with `CHECK (json_valid(col))`, named as the column); `None` for an
+    /// ordinary check.
+    pub fn type_check(
+        &self,
+        i: usize,
+        reader: &dyn Dialect,
+    ) -> Option<(&CatalogColumn, ColumnType)> {
+        let ck = &self.checks[i];
+        let column = self.column(ck.name.as_deref()?)?;
+        let ty = reader.parse_checked_type(&column.ty, &column.name, &ck.sql)?;
+        Some((column, ty))
     }
 }
 

@@ -483,11 +483,7 @@ impl<'a> Writer<'a> {
 
     /// The column whose type check `t.checks[i]` is, and that type.
     fn type_check_of<'t>(&self, t: &'t CatalogTable, i: usize) -> Option<(&'t str, ColumnType)> {
-        let ck = &t.checks[i];
-        let column = t.column(ck.name.as_deref()?)?;
-        let ty = self
-            .type_reader()
-            .parse_checked_type(&column.ty, &column.name, &ck.sql)?;
+        let (column, ty) = t.type_check(i, self.type_reader())?;
         Some((column.name.as_str(), ty))
     }
 
