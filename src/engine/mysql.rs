@@ -524,7 +524,6 @@ fn find_blockers(
     }
 
     // 3. Guesses.
-    let names: Vec<&str> = tables.iter().map(|(_, t)| t.as_str()).collect();
     let ours = |p: &Process| {
         p.db.as_deref()
             .is_some_and(|d| wanted.iter().any(|(s, _)| s.eq_ignore_ascii_case(d)))
@@ -547,13 +546,19 @@ fn find_blockers(
             .as_deref()
             .is_some_and(|s| s.to_lowercase().contains("waiting for") && s.contains("lock"))
     };
-    // A statement running on one of the tables.
+    // A statement running on one of the tables: named with their schema,
+    // or bare by a session whose default database is theirs (the same bare
+    // name in another database is another table).
     let running: Vec<(&Process, String)> = processes
         .iter()
         .filter(|p| !p.command.eq_ignore_ascii_case("Sleep") && !waiting(p))
         .filter_map(|p| {
             let info = p.info.as_deref()?;
-            let table = names.iter().find(|n| names_table(info, n))?;
+            let (_, table) = tables.iter().find(|(s, t)| {
+                s.as_deref()
+                    .or(database.as_deref())
+                    .is_some_and(|s| refers_to(info, p.db.as_deref(), s, t))
+            })?;
             Some((p, format!("running a statement that names {table}")))
         })
         .collect();
@@ -605,14 +610,26 @@ fn find_blockers(
     guess(open)
 }
 
+/// Whether `sql`, run by a session whose default database is `db`, names
+/// the table `table` of database `schema`: as `schema.table`, or bare when
+/// `db` is `schema` (any case, quoted or not).
+fn refers_to(sql: &str, db: Option<&str>, schema: &str, table: &str) -> bool {
+    let unquoted = sql.replace('`', "");
+    names_table(&unquoted, &format!("{schema}.{table}"))
+        || (db.is_some_and(|d| d.eq_ignore_ascii_case(schema)) && names_table(&unquoted, table))
+}
+
 /// Whether SQL text names the table `name` (as a whole word, any case,
-/// quoted or not).
+/// quoted or not, and not qualified by a schema).
 fn names_table(sql: &str, name: &str) -> bool {
     let sql = sql.to_lowercase();
     let name = name.to_lowercase();
     let word = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
     sql.match_indices(&name).any(|(i, _)| {
-        let before = sql[..i].chars().next_back();
+        let before = sql[..i]
+            .chars()
+            .next_back()
+            .map(|c| if c == '.' { 'a' } else { c });
         let after = sql[i + name.len()..].chars().next();
         !before.is_some_and(word) && !after.is_some_and(word)
     })
@@ -671,5 +688,29 @@ mod tests {
         assert!(names_table("update parent set a = 1", "parent"));
         assert!(!names_table("SELECT * FROM grandparent", "parent"));
         assert!(!names_table("SELECT * FROM parent_item", "parent"));
+        assert!(!names_table("SELECT * FROM other.parent", "parent"));
+    }
+
+    /// A bare name refers to the session's default database: a statement
+    /// in another database (another test's `CREATE TABLE` with a column of
+    /// the same name, as CI once met) does not name the table.
+    #[test]
+    fn statements_name_tables_of_their_own_database() {
+        let create = "CREATE TABLE role_invoice ( id INTEGER, ledger VARCHAR(120) )";
+        assert!(!refers_to(create, Some("t_other"), "t_mine", "ledger"));
+        assert!(!refers_to(create, None, "t_mine", "ledger"));
+        assert!(refers_to(create, Some("T_Mine"), "t_mine", "ledger"));
+        assert!(refers_to(
+            "DELETE FROM `t_mine`.`Ledger`",
+            Some("x"),
+            "t_mine",
+            "ledger"
+        ));
+        assert!(!refers_to(
+            "DELETE FROM t_other.ledger",
+            Some("t_mine"),
+            "t_mine",
+            "ledger"
+        ));
     }
 }
