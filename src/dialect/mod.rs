@@ -92,6 +92,10 @@ pub struct Capabilities {
     pub alter_add_constraint: bool,
     /// The clause that drops a foreign key in `ALTER TABLE` (`DROP CONSTRAINT`, `DROP FOREIGN KEY`).
     pub drop_foreign_key: &'static str,
+    /// The clause that drops the primary key without naming it (MySQL's
+    /// `DROP PRIMARY KEY`: its primary key is always called `PRIMARY`), if
+    /// the dialect has one; else it is dropped by name.
+    pub drop_primary_key: Option<&'static str>,
     /// DDL statements take part in transactions.
     pub transactional_ddl: bool,
     /// `CREATE ... IF NOT EXISTS` and `DROP ... IF EXISTS` are understood.
@@ -852,6 +856,13 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
         out: &mut String,
     ) -> Result<(), DialectError> {
         let caps = self.capabilities();
+        if let (ConstraintDef::PrimaryKey { .. }, Some(clause)) = (k, caps.drop_primary_key) {
+            out.push_str("ALTER TABLE ");
+            self.push_table(out, table);
+            out.push(' ');
+            out.push_str(clause);
+            return Ok(());
+        }
         let what = k.kind().describe();
         let Some(name) = k.name() else {
             return Err(self.unsupported(format!(

@@ -379,6 +379,7 @@ impl Dialect for MySql {
             folds_to_lower_case: false,
             alter_add_constraint: true,
             drop_foreign_key: "DROP FOREIGN KEY",
+            drop_primary_key: Some("DROP PRIMARY KEY"),
             transactional_ddl: false,
             if_not_exists: true,
             // MariaDB rejects `CONSTRAINT name` inside a column definition.

@@ -147,6 +147,7 @@ impl Dialect for PostgreSql {
             folds_to_lower_case: true,
             alter_add_constraint: true,
             drop_foreign_key: "DROP CONSTRAINT",
+            drop_primary_key: None,
             transactional_ddl: true,
             if_not_exists: true,
             inline_named_column_checks: true,

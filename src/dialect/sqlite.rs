@@ -238,6 +238,7 @@ impl Dialect for Sqlite {
             folds_to_lower_case: false,
             alter_add_constraint: false,
             drop_foreign_key: "DROP CONSTRAINT",
+            drop_primary_key: None,
             transactional_ddl: true,
             if_not_exists: true,
             inline_named_column_checks: true,

@@ -387,6 +387,9 @@ enum Phase {
     RenameTables,
     RenameColumns,
     EarlyIndexes,
+    /// MySQL: a column stops auto-incrementing before its key goes (the
+    /// server keeps an auto-increment column keyed).
+    UnsetAutoIncrement,
     DropKeys,
     Renames,
     CreateTypes,
@@ -394,6 +397,8 @@ enum Phase {
     Columns,
     DropColumns,
     AddKeys,
+    /// MySQL: a column starts auto-incrementing once its key is there.
+    SetAutoIncrement,
     Rebuilds,
     CreateTables,
     AddChecksAndIndexes,
@@ -611,6 +616,11 @@ fn unchanged(ctx: &Ctx<'_>, o: &TableState, n: &TableState) -> bool {
                     .iter()
                     .any(|(t, _)| *t == f.referred_table || *t == n.table)
             }))
+        && (ctx.rekeyed.is_empty()
+            || !n
+                .foreign_keys
+                .iter()
+                .any(|f| ctx.rekeyed.iter().any(|(t, _)| *t == f.referred_table)))
 }
 
 /// The changes that bring `old` to `new` on `dialect`.
@@ -696,12 +706,85 @@ fn diff_with<'d>(
         }
     }
 
+    // A foreign key rests on the key of the columns it refers to: when
+    // that key is dropped (a primary key moved, a unique constraint gone),
+    // the foreign key is dropped before it and added again after the new
+    // keys (PostgreSQL refuses to drop a key a foreign key depends on;
+    // MySQL, an index one needs). SQLite rebuilds both tables.
+    let mut rekeyed: HashSet<(TableRef, Vec<String>)> = HashSet::default();
+    if !sqlite {
+        for &(oi, ni) in &pairs {
+            let (o, n) = (&old.tables[oi], &new.tables[ni]);
+            if n.column_renames.is_empty()
+                && o.primary_key == n.primary_key
+                && o.uniques == n.uniques
+                && o.indexes == n.indexes
+            {
+                continue;
+            }
+            let map = &column_maps[&o.table];
+            let new_cols = |cols: &[String]| -> Vec<String> {
+                cols.iter()
+                    .map(|c| map.get(c.as_str()).copied().unwrap_or(c).to_lowercase())
+                    .collect()
+            };
+            let lower = |cols: &[String]| -> Vec<String> {
+                cols.iter().map(|c| c.to_lowercase()).collect()
+            };
+            let unique_indexes = |t: &'_ TableState| -> Vec<Vec<String>> {
+                t.indexes
+                    .iter()
+                    .filter(|ix| ix.def.unique && ix.def.predicate.is_none())
+                    .filter_map(|ix| {
+                        ix.def
+                            .parts
+                            .iter()
+                            .map(|p| match p {
+                                IndexPart::Column(c) => Some(c.clone()),
+                                IndexPart::Expression(_) => None,
+                            })
+                            .collect::<Option<Vec<String>>>()
+                    })
+                    .collect()
+            };
+            let new_pk = n.primary_key.as_ref().map(|k| lower(&k.columns));
+            let new_uniques: Vec<Vec<String>> = n
+                .uniques
+                .iter()
+                .map(|k| lower(&k.columns))
+                .chain(unique_indexes(n).iter().map(|c| lower(c)))
+                .collect();
+            let mut gone: Vec<Vec<String>> = Vec::new();
+            if let Some(k) = &o.primary_key {
+                let cols = new_cols(&k.columns);
+                if new_pk.as_ref() != Some(&cols) {
+                    gone.push(cols);
+                }
+            }
+            for cols in o
+                .uniques
+                .iter()
+                .map(|k| new_cols(&k.columns))
+                .chain(unique_indexes(o).iter().map(|c| new_cols(c)))
+            {
+                if !new_uniques.contains(&cols) {
+                    gone.push(cols);
+                }
+            }
+            for mut cols in gone {
+                cols.sort();
+                rekeyed.insert((n.table.clone(), cols));
+            }
+        }
+    }
+
     let ctx = Ctx {
         dialect,
         triggers: &old.triggers,
         table_map: &table_map,
         column_maps: &column_maps,
         retyped: &retyped,
+        rekeyed: &rekeyed,
     };
     let rebuilt = paired_changes(&mut b, &ctx, old, new, &pairs, parallel_from)?;
 
@@ -822,6 +905,9 @@ struct Ctx<'a> {
     table_map: &'a HashMap<&'a TableRef, &'a TableRef>,
     column_maps: &'a HashMap<&'a TableRef, HashMap<&'a str, &'a str>>,
     retyped: &'a HashSet<(TableRef, String)>,
+    /// (New table, its columns lower-cased and sorted) whose key goes:
+    /// the foreign keys that refer to them are made again.
+    rekeyed: &'a HashSet<(TableRef, Vec<String>)>,
 }
 
 impl Ctx<'_> {
@@ -867,6 +953,75 @@ fn type_changes(dialect: &dyn Dialect, oc: &ColumnDef, nc: &ColumnDef) -> Option
         type_key(dialect, &nc.ty, nc.auto_increment),
     );
     (ot != nt).then_some((ot, nt))
+}
+
+/// Makes the column alteration `sts` (one [`Statement::AlterColumn`])
+/// start (`on`) or stop auto-incrementing; the phase it runs in.
+///
+/// MySQL's `MODIFY COLUMN` writes the whole column, `AUTO_INCREMENT`
+/// included, but the server wants an auto-increment column keyed: it stops
+/// before the primary key is dropped and starts after it is added.
+/// PostgreSQL's serial column is a sequence owned by the column and a
+/// `nextval` default: the sequence (`<table>_<column>_seq`) is dropped with
+/// the default, or made, set past the column's largest value and made its
+/// default.
+fn auto_increment_change(
+    dialect: &dyn Dialect,
+    t: &TableRef,
+    sts: &mut Vec<Statement>,
+    on: bool,
+) -> Phase {
+    if dialect.kind() != DialectKind::PostgreSql {
+        return if on {
+            Phase::SetAutoIncrement
+        } else {
+            Phase::UnsetAutoIncrement
+        };
+    }
+    let Some(Statement::AlterColumn { from, to, .. }) = sts.first_mut() else {
+        return Phase::Columns;
+    };
+    let column = to.name.clone();
+    let name = format!("{}_{column}_seq", t.name);
+    if name.len() > 63 {
+        // The server shortens a longer name its own way; the default goes
+        // (or is left for the user), the sequence is not guessed at.
+        if !on {
+            from.default = Some(String::from("nextval"));
+        }
+        return Phase::Columns;
+    }
+    let mut seq = String::new();
+    dialect.push_qualified(&mut seq, t.schema.as_deref(), &name);
+    let nextval = format!("nextval({}::regclass)", dialect.string_literal(&seq));
+    let custom = |sql: String| Statement::Custom {
+        sql,
+        table: Some(t.clone()),
+        transactional: true,
+    };
+    if !on {
+        from.default = Some(nextval);
+        sts.push(custom(format!("DROP SEQUENCE IF EXISTS {seq}")));
+        return Phase::Columns;
+    }
+    to.default = Some(nextval);
+    let ty = dialect
+        .type_sql(&to.ty)
+        .unwrap_or_else(|_| "integer".into());
+    let mut table = String::new();
+    dialect.push_qualified(&mut table, t.schema.as_deref(), &t.name);
+    let col = dialect.quote(&column);
+    sts.insert(
+        0,
+        custom(format!(
+            "CREATE SEQUENCE {seq} AS {ty} OWNED BY {table}.{col}"
+        )),
+    );
+    sts.push(custom(format!(
+        "SELECT setval({}, GREATEST(COALESCE(MAX({col}), 0) + 1, 1), false) FROM {table}",
+        dialect.string_literal(&seq)
+    )));
+    Phase::Columns
 }
 
 /// The statements that rename table `from` to `to`. SQLite compares
@@ -1112,6 +1267,25 @@ fn fk_sig(ctx: &Ctx<'_>, t: &TableRef, f: &ForeignKeyDef, old: bool) -> Sig {
             ctx.retyped.contains(&(referred.clone(), c))
         });
         if retyped {
+            sig.push_str(if old { "|old" } else { "|new" });
+            return sig;
+        }
+    }
+    if !ctx.rekeyed.is_empty() {
+        let mut cols: Vec<String> = f
+            .referred_columns
+            .iter()
+            .map(|c| {
+                let c = if old {
+                    ctx.column(&f.referred_table, c)
+                } else {
+                    c.clone()
+                };
+                c.to_lowercase()
+            })
+            .collect();
+        cols.sort();
+        if ctx.rekeyed.contains(&(referred.clone(), cols)) {
             sig.push_str(if old { "|old" } else { "|new" });
         }
     }
@@ -1392,6 +1566,9 @@ fn table_changes(
             != default_key(dialect, nc.default.as_deref());
         let comment = |c: &Option<String>| c.clone().filter(|s| !s.is_empty());
         let comment_changed = comment(&oc.comment) != comment(&nc.comment);
+        // SQLite's auto-increment is its rowid, which follows the primary
+        // key the table is rebuilt with.
+        let auto_changed = !sqlite && oc.auto_increment != nc.auto_increment;
         let mut whys = Vec::new();
         if type_changed && !widens(&ot, &nt) {
             whys.push(format!(
@@ -1423,7 +1600,14 @@ fn table_changes(
                 nc.default.as_deref().unwrap_or("none")
             ));
         }
-        let alter = type_changed || null_changed || default_changed;
+        if auto_changed {
+            details.push(if nc.auto_increment {
+                "auto-increment".into()
+            } else {
+                "no auto-increment".into()
+            });
+        }
+        let alter = type_changed || null_changed || default_changed || auto_changed;
         if type_changed {
             b.reshaped.insert(o.table.name.to_lowercase());
             b.reshaped.insert(t.name.to_lowercase());
@@ -1446,16 +1630,21 @@ fn table_changes(
             if let Some(w) = &why {
                 destructive_parts.push(w.clone());
             }
+            let mut phase = Phase::Columns;
+            let mut sts = vec![Statement::AlterColumn {
+                table: t.clone(),
+                from: Box::new(from),
+                to: Box::new(nc.clone()),
+            }];
+            if auto_changed {
+                phase = auto_increment_change(dialect, t, &mut sts, nc.auto_increment);
+            }
             pend(
-                Phase::Columns,
+                phase,
                 ChangeKind::AlterColumn,
                 Some(&nc.name),
                 format!("column {t}.{}: {}", nc.name, details.join(", ")),
-                vec![Statement::AlterColumn {
-                    table: t.clone(),
-                    from: Box::new(from),
-                    to: Box::new(nc.clone()),
-                }],
+                sts,
                 why,
             );
         }
@@ -2324,6 +2513,91 @@ mod tests {
         );
         assert!(!pg.contains("tally_v_seq"), "{pg}");
         assert!(!script(&crate::dialect::MariaDb).contains("SEQUENCE"));
+    }
+
+    /// A primary key moved from an auto-increment `id` to `code`, with a
+    /// foreign key that keeps referring to `id` (now unique): the foreign
+    /// key goes before the key it rests on and comes back after the new
+    /// keys; MySQL drops its `PRIMARY` key by the clause it has, and the
+    /// column stops auto-incrementing before, and starts after, its key;
+    /// PostgreSQL's serial column loses or gains its sequence.
+    #[test]
+    fn a_moved_primary_key_takes_its_auto_increment_and_foreign_keys_along() {
+        let options = crate::document::LoadOptions::new();
+        let doc = |pk_on_id: bool| {
+            let (id, code, uniques) = if pk_on_id {
+                (r#""primary_key": true"#, r#""nullable": false"#, "[]")
+            } else {
+                (
+                    r#""nullable": false"#,
+                    r#""primary_key": true"#,
+                    r#"[{"name": "uq_parent_id", "columns": ["id"]}]"#,
+                )
+            };
+            let text = format!(
+                r#"{{"naming_convention": {{"pk": "%(table_name)s_pkey"}},
+                "tables": [{{"name": "parent", "columns": [{{"name": "id", "type": "integer", {id}}},
+                {{"name": "code", "type": "varchar(10)", {code}}}], "uniques": {uniques}}},
+                {{"name": "child", "columns": [{{"name": "id", "type": "integer", "primary_key": true}},
+                {{"name": "parent_id", "type": "integer"}}],
+                "foreign_keys": [{{"name": "fk_child", "columns": ["parent_id"], "references": "parent", "referred_columns": ["id"]}}]}}]}}"#
+            );
+            crate::document::load_str(&text, &options).unwrap()
+        };
+        let script = |d: &dyn Dialect, from: bool| {
+            let ddl = DdlOptions::default();
+            let mut old = Schema::from_metadata(&doc(from), d, &ddl, None).unwrap();
+            old.predict_server_names(d);
+            let new = Schema::from_metadata(&doc(!from), d, &ddl, None).unwrap();
+            let sql = diff(&old, &new, d).unwrap().script().unwrap();
+            sql.split(";\n")
+                .map(|s| s.trim().to_owned())
+                .collect::<Vec<_>>()
+        };
+        let at = |sts: &[String], what: &str| {
+            sts.iter()
+                .position(|s| s.contains(what))
+                .unwrap_or_else(|| panic!("no {what} in {sts:#?}"))
+        };
+        let my = script(&crate::dialect::MariaDb, true);
+        let order = [
+            "DROP FOREIGN KEY fk_child",
+            "MODIFY COLUMN id INTEGER NOT NULL",
+            "ALTER TABLE parent DROP PRIMARY KEY",
+            "ADD PRIMARY KEY (code)",
+            "ADD CONSTRAINT uq_parent_id UNIQUE (id)",
+            "ALTER TABLE child ADD CONSTRAINT fk_child FOREIGN KEY",
+        ];
+        let places: Vec<usize> = order.iter().map(|w| at(&my, w)).collect();
+        assert!(places.is_sorted(), "{my:#?}");
+        assert!(!my.iter().any(|s| s.contains("AUTO_INCREMENT")), "{my:#?}");
+        let back = script(&crate::dialect::MariaDb, false);
+        assert!(
+            at(&back, "ADD PRIMARY KEY (id)")
+                < at(&back, "MODIFY COLUMN id INTEGER NOT NULL AUTO_INCREMENT"),
+            "{back:#?}"
+        );
+
+        let pg = script(&PostgreSql, true);
+        let order = [
+            "DROP CONSTRAINT fk_child",
+            "DROP CONSTRAINT parent_pkey",
+            "ADD CONSTRAINT parent_pkey PRIMARY KEY (code)",
+            "ADD CONSTRAINT fk_child",
+        ];
+        let places: Vec<usize> = order.iter().map(|w| at(&pg, w)).collect();
+        assert!(places.is_sorted(), "{pg:#?}");
+        at(&pg, "ALTER COLUMN id DROP DEFAULT");
+        at(&pg, "DROP SEQUENCE IF EXISTS parent_id_seq");
+        let back = script(&PostgreSql, false);
+        assert!(
+            at(
+                &back,
+                "CREATE SEQUENCE parent_id_seq AS INTEGER OWNED BY parent.id"
+            ) < at(&back, "SET DEFAULT nextval('parent_id_seq'::regclass)"),
+            "{back:#?}"
+        );
+        at(&back, "SELECT setval('parent_id_seq'");
     }
 
     /// MariaDB keeps a JSON column as `longtext` with a check
