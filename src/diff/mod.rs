@@ -1476,6 +1476,33 @@ fn table_changes(
         }
     }
     let old_of: HashMap<&str, &str> = map.iter().map(|(&o, &n)| (n, o)).collect();
+    // MariaDB keeps a column's unnamed check in the column's definition,
+    // under the column's name: `DROP CONSTRAINT` does not reach it, and
+    // `MODIFY COLUMN` replaces it. Such checks change with their column.
+    let column_checks = dialect.kind() == DialectKind::MariaDb;
+    let inline_of = |s: &TableState, column: &str, old: bool| -> Vec<(Sig, CheckDef)> {
+        let table = if old { &o.table } else { t };
+        // The first `checks` are `create_checks`, with the names the
+        // server gave them.
+        let mut v: Vec<(Sig, CheckDef)> = s
+            .create_checks
+            .iter()
+            .zip(&s.checks)
+            .filter(|((i, _), _)| s.columns.get(*i).is_some_and(|c| c.name == column))
+            .map(|(_, ck)| (expr_sig(ctx, table, &ck.sql, old), ck.clone()))
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    };
+    let written = |checks: &[(Sig, CheckDef)]| -> Vec<CheckDef> {
+        checks
+            .iter()
+            .map(|(_, ck)| CheckDef {
+                name: None,
+                sql: ck.sql.clone(),
+            })
+            .collect()
+    };
     // PostgreSQL: a serial column's sequence is named after its table and
     // column (`<table>_<column>_seq`) and follows neither a rename nor a
     // new type (`ALTER COLUMN ... TYPE` leaves the sequence's own type,
@@ -1528,9 +1555,13 @@ fn table_changes(
         let Some(oc) = old_of.get(nc.name.as_str()).and_then(|on| o.column(on)) else {
             let simple = !nc.not_null || nc.default.as_deref().is_some_and(constant_default);
             rebuild |= sqlite && !simple;
+            let mut column = nc.clone();
+            if column_checks {
+                column.checks = written(&inline_of(n, &nc.name, false));
+            }
             let mut sts = vec![Statement::AddColumn {
                 table: t.clone(),
-                column: nc.clone(),
+                column,
             }];
             if comments_apart {
                 if let Some(c) = &nc.comment {
@@ -1569,6 +1600,21 @@ fn table_changes(
         // SQLite's auto-increment is its rowid, which follows the primary
         // key the table is rebuilt with.
         let auto_changed = !sqlite && oc.auto_increment != nc.auto_increment;
+        let (old_checks, new_checks) = if column_checks {
+            (inline_of(o, &oc.name, true), inline_of(n, &nc.name, false))
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        // Changed, or kept under the old column's name (MariaDB does not
+        // rename a column's check with its column).
+        let checks_changed = old_checks.len() != new_checks.len()
+            || old_checks.iter().zip(&new_checks).any(|((a, ck), (b, _))| {
+                a != b
+                    || !ck
+                        .name
+                        .as_deref()
+                        .is_none_or(|x| ctx.names_equal(x, &nc.name))
+            });
         let mut whys = Vec::new();
         if type_changed && !widens(&ot, &nt) {
             whys.push(format!(
@@ -1607,7 +1653,11 @@ fn table_changes(
                 "no auto-increment".into()
             });
         }
-        let alter = type_changed || null_changed || default_changed || auto_changed;
+        if checks_changed {
+            details.push("check".into());
+        }
+        let alter =
+            type_changed || null_changed || default_changed || auto_changed || checks_changed;
         if type_changed {
             b.reshaped.insert(o.table.name.to_lowercase());
             b.reshaped.insert(t.name.to_lowercase());
@@ -1630,11 +1680,16 @@ fn table_changes(
             if let Some(w) = &why {
                 destructive_parts.push(w.clone());
             }
+            let mut to = nc.clone();
+            if column_checks {
+                from.checks = written(&old_checks);
+                to.checks = written(&new_checks);
+            }
             let mut phase = Phase::Columns;
             let mut sts = vec![Statement::AlterColumn {
                 table: t.clone(),
                 from: Box::new(from),
-                to: Box::new(nc.clone()),
+                to: Box::new(to),
             }];
             if auto_changed {
                 phase = auto_increment_change(dialect, t, &mut sts, nc.auto_increment);
@@ -1693,7 +1748,13 @@ fn table_changes(
         &o.uniques,
         &n.uniques,
     );
-    rebuild |= constraints(b, ctx, &mut pend, o, t, Kind::Check, &o.checks, &n.checks);
+    let (o_checks, n_checks) = if column_checks {
+        let level = |s: &'_ TableState| s.create_checks.len().min(s.checks.len());
+        (&o.checks[level(o)..], &n.checks[level(n)..])
+    } else {
+        (&o.checks[..], &n.checks[..])
+    };
+    rebuild |= constraints(b, ctx, &mut pend, o, t, Kind::Check, o_checks, n_checks);
     // Foreign keys.
     let fk_o: Vec<_> = o
         .foreign_keys
@@ -2598,6 +2659,53 @@ mod tests {
             "{back:#?}"
         );
         at(&back, "SELECT setval('parent_id_seq'");
+    }
+
+    /// MariaDB keeps a column's unnamed check in the column's definition,
+    /// under the column's name: it changes with its column (`MODIFY
+    /// COLUMN` with the check, or without it to drop it), never with
+    /// `DROP CONSTRAINT`, which the server refuses for it; a widened
+    /// column keeps its check; a renamed column's check is declared again
+    /// (the server keeps the old name); an added column brings its check.
+    #[test]
+    fn mariadb_column_checks_change_with_their_column() {
+        let options = crate::document::LoadOptions::new();
+        let doc = |text: &str| crate::document::load_str(text, &options).unwrap();
+        let a = doc(
+            r#"{"tables": [{"name": "item", "columns": [{"name": "id", "type": "integer", "primary_key": true},
+            {"name": "qty", "type": "integer", "check": "qty > 0"},
+            {"name": "price", "type": "integer", "check": "price > 0"},
+            {"name": "note", "type": "varchar(10)", "check": "note <> ''"}]}]}"#,
+        );
+        let b = doc(
+            r#"{"tables": [{"name": "item", "columns": [{"name": "id", "type": "integer", "primary_key": true},
+            {"name": "qty", "type": "bigint", "check": "qty > 0"},
+            {"name": "price", "type": "integer"},
+            {"name": "memo", "type": "varchar(10)", "check": "memo <> ''", "renamed_from": "note"},
+            {"name": "extra", "type": "integer", "check": "extra > 5"}]}]}"#,
+        );
+        let d = &crate::dialect::MariaDb;
+        let ddl = DdlOptions::default();
+        let mut old = Schema::from_metadata(&a, d, &ddl, None).unwrap();
+        old.predict_server_names(d);
+        let new = Schema::from_metadata(&b, d, &ddl, None).unwrap();
+        let script = diff(&old, &new, d).unwrap().script().unwrap();
+        let sts: Vec<&str> = script
+            .split(";\n")
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        assert_eq!(
+            sts,
+            [
+                "ALTER TABLE item RENAME COLUMN note TO memo",
+                "ALTER TABLE item MODIFY COLUMN qty BIGINT CHECK (qty > 0)",
+                "ALTER TABLE item MODIFY COLUMN price INTEGER",
+                "ALTER TABLE item MODIFY COLUMN memo VARCHAR(10) CHECK (memo <> '')",
+                "ALTER TABLE item ADD COLUMN extra INTEGER CHECK (extra > 5)",
+            ],
+            "{script}"
+        );
     }
 
     /// MariaDB keeps a JSON column as `longtext` with a check

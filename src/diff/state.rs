@@ -704,6 +704,11 @@ fn table_of_catalog(t: &CatalogTable, dialect: &dyn Dialect) -> TableState {
             columns: u.columns.clone(),
         });
     }
+    // MariaDB's column-level checks live in their columns' definitions:
+    // they come first, as a document's do (`create_checks`).
+    let mariadb = dialect.kind() == DialectKind::MariaDb;
+    let mut column_level = Vec::new();
+    let mut table_level = Vec::new();
     for (i, c) in t.checks.iter().enumerate() {
         // MariaDB's JSON (longtext and a check): one type, as the document
         // says it.
@@ -713,11 +718,19 @@ fn table_of_catalog(t: &CatalogTable, dialect: &dyn Dialect) -> TableState {
             }
             continue;
         }
-        s.checks.push(CheckDef {
+        let check = CheckDef {
             name: c.name.clone(),
             sql: c.sql.clone(),
-        });
+        };
+        let column = c.column.as_deref().filter(|_| mariadb);
+        match column.and_then(|column| s.columns.iter().position(|x| x.name == column)) {
+            Some(at) => column_level.push((at, check)),
+            None => table_level.push(check),
+        }
     }
+    s.checks = column_level.iter().map(|(_, c)| c.clone()).collect();
+    s.checks.extend(table_level);
+    s.create_checks = column_level;
     for ix in &t.indexes {
         s.indexes.push(IndexState {
             name: Some(ix.name.clone()),

@@ -345,13 +345,13 @@ impl Reading {
         // whether a check is enforced.
         let sql = match self.flavour {
             Flavour::MariaDb => format!(
-                "SELECT cc.CONSTRAINT_SCHEMA, cc.TABLE_NAME, cc.CONSTRAINT_NAME, cc.CHECK_CLAUSE, 'YES' \
+                "SELECT cc.CONSTRAINT_SCHEMA, cc.TABLE_NAME, cc.CONSTRAINT_NAME, cc.CHECK_CLAUSE, 'YES', cc.LEVEL \
                  FROM information_schema.CHECK_CONSTRAINTS cc \
                  WHERE cc.CONSTRAINT_SCHEMA IN {in_schemas} \
                  ORDER BY cc.CONSTRAINT_SCHEMA, cc.TABLE_NAME, cc.CONSTRAINT_NAME"
             ),
             Flavour::MySql => format!(
-                "SELECT tc.TABLE_SCHEMA, tc.TABLE_NAME, tc.CONSTRAINT_NAME, cc.CHECK_CLAUSE, tc.ENFORCED \
+                "SELECT tc.TABLE_SCHEMA, tc.TABLE_NAME, tc.CONSTRAINT_NAME, cc.CHECK_CLAUSE, tc.ENFORCED, NULL \
                  FROM information_schema.TABLE_CONSTRAINTS tc \
                  JOIN information_schema.CHECK_CONSTRAINTS cc \
                    ON cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA \
@@ -360,7 +360,14 @@ impl Reading {
                  ORDER BY tc.TABLE_SCHEMA, tc.TABLE_NAME, tc.CONSTRAINT_NAME"
             ),
         };
-        let rows = db.rows(&sql).map_err(query_err("the check constraints"))?;
+        // `LEVEL` came with MariaDB 10.5.10: before, checks are read
+        // without it (each then a table's).
+        let rows = match db.rows(&sql) {
+            Err(_) if self.flavour == Flavour::MariaDb => db
+                .rows(&sql.replace("cc.LEVEL", "NULL"))
+                .map_err(query_err("the check constraints"))?,
+            r => r.map_err(query_err("the check constraints"))?,
+        };
         for row in rows {
             let Some(ti) = self.table(&row, 0, 1) else {
                 continue;
@@ -387,10 +394,19 @@ impl Reading {
                 });
                 continue;
             }
+            // MariaDB: a column-level check lives in its column's
+            // definition, under the column's name (or, after the column
+            // was renamed, its old name: the column is then the one the
+            // clause names).
+            let column = if opt(&row, 5).as_deref() == Some("Column") {
+                column_level_check(&self.catalog.tables[ti], &name, &clause)
+            } else {
+                None
+            };
             self.catalog.tables[ti].checks.push(CatalogCheck {
                 name: Some(name),
                 sql: clause,
-                column: None,
+                column,
             });
         }
         Ok(())
@@ -892,10 +908,56 @@ fn quoted_end(s: &str) -> usize {
     s.len()
 }
 
+/// The column of MariaDB's column-level check `name` of `t`: the column
+/// of that name, else the one column the clause names (in backquotes, as
+/// the server prints it).
+fn column_level_check(t: &CatalogTable, name: &str, clause: &str) -> Option<String> {
+    if let Some(c) = t.columns.iter().find(|c| c.name.eq_ignore_ascii_case(name)) {
+        return Some(c.name.clone());
+    }
+    let mut named = clause
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter_map(|w| t.columns.iter().find(|c| c.name.eq_ignore_ascii_case(w)))
+        .map(|c| c.name.as_str());
+    let first = named.next()?;
+    named.all(|c| c == first).then(|| first.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::engine::{DbError, Rows};
+
+    /// MariaDB's column-level check is on the column it is named after,
+    /// or, once that column was renamed (the check keeps the old name), on
+    /// the one column its clause names.
+    #[test]
+    fn a_column_level_check_finds_its_column() {
+        let mut t = CatalogTable {
+            name: "item".into(),
+            ..Default::default()
+        };
+        for name in ["id", "Amount", "price"] {
+            t.columns.push(CatalogColumn {
+                name: name.into(),
+                ty: "int(11)".into(),
+                nullable: true,
+                ..Default::default()
+            });
+        }
+        assert_eq!(
+            column_level_check(&t, "amount", "`x` > 0").as_deref(),
+            Some("Amount")
+        );
+        assert_eq!(
+            column_level_check(&t, "qty", "`amount` > 0").as_deref(),
+            Some("Amount")
+        );
+        assert_eq!(column_level_check(&t, "qty", "`price` > `id`"), None);
+        assert_eq!(column_level_check(&t, "qty", "1 > 0"), None);
+    }
 
     #[test]
     fn mariadb_defaults_are_sql_already() {
