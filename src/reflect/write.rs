@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::catalog::{Catalog, CatalogColumn, CatalogIndex, CatalogTable, IndexPart};
+use super::catalog::{Catalog, CatalogColumn, CatalogIndex, CatalogKey, CatalogTable, IndexPart};
 use crate::dialect::{self, Dialect};
 use crate::document::{load_str, DocumentError, Format, LoadOptions};
 use crate::naming::{final_names_unchecked, NamedObject, NamingError};
@@ -995,7 +995,45 @@ fn ser_kind<S: serde::Serializer>(k: &Kind, s: S) -> Result<S::Ok, S::Error> {
 /// Every constraint and index of `catalog` whose name is not the one the
 /// conventions of `options` give (or that has none where they give one),
 /// in table order.
+///
+/// MySQL and MariaDB keep a unique index as a unique key: a unique key is
+/// named as the conventions say when its name is the unique constraint's
+/// (`uq`) or the unique index's (`ix`).
 pub fn lint(catalog: &Catalog, options: &WriteOptions) -> Result<Vec<Finding>, WriteError> {
+    let found = lint_as_written(catalog, options)?;
+    let mysql = Writer::new(catalog, options)?.mysql();
+    if !mysql || !found.iter().any(|f| f.kind == Kind::Unique) {
+        return Ok(found);
+    }
+    let mut as_indexes = catalog.clone();
+    for t in &mut as_indexes.tables {
+        let (named, unnamed): (Vec<CatalogKey>, Vec<CatalogKey>) =
+            t.uniques.drain(..).partition(|u| u.name.is_some());
+        t.uniques = unnamed;
+        t.indexes.extend(named.into_iter().map(|u| CatalogIndex {
+            name: u.name.unwrap_or_default(),
+            unique: true,
+            parts: u.columns.into_iter().map(IndexPart::Column).collect(),
+            predicate: None,
+        }));
+    }
+    let as_index = lint_as_written(&as_indexes, options)?;
+    let misnamed_index = |f: &Finding| {
+        as_index.iter().any(|g| {
+            g.kind == Kind::Index
+                && g.schema == f.schema
+                && g.table == f.table
+                && g.actual == f.actual
+        })
+    };
+    Ok(found
+        .into_iter()
+        .filter(|f| f.kind != Kind::Unique || f.actual.is_none() || misnamed_index(f))
+        .collect())
+}
+
+/// [`lint`], each object taken as the catalog says it is.
+fn lint_as_written(catalog: &Catalog, options: &WriteOptions) -> Result<Vec<Finding>, WriteError> {
     let w = Writer::new(catalog, options)?;
     let treatments = w.treatments()?;
     // Objects whose template needs a name cannot be left unnamed: give
@@ -1228,6 +1266,50 @@ mod tests {
             [Some("ck_t_qty".to_owned()), Some("ck_t_price".to_owned())],
             "{written}"
         );
+    }
+
+    /// MariaDB keeps a unique index as a unique key: `lint` takes a
+    /// unique key named by the `ix` template (as the document's unique
+    /// index was) as well named, and still finds one named by neither.
+    #[test]
+    fn a_mariadb_unique_key_may_be_named_as_a_unique_index() {
+        let doc = r#"{"naming_convention": {"ix": "ix_%(column_0_label)s",
+                "uq": "uq_%(table_name)s_%(column_0_name)s"},
+            "tables": [{"name": "person", "columns": [
+                {"name": "id", "type": "integer", "primary_key": true},
+                {"name": "email", "type": "varchar(100)"},
+                {"name": "nick", "type": "varchar(100)", "unique": true},
+                {"name": "code", "type": "varchar(10)"}],
+                "indexes": [{"columns": ["email"], "unique": true},
+                            {"columns": ["code"], "unique": true, "name": "wrong_name"}]}]}"#;
+        let convention = vec![
+            ("ix".to_owned(), "ix_%(column_0_label)s".to_owned()),
+            (
+                "uq".to_owned(),
+                "uq_%(table_name)s_%(column_0_name)s".to_owned(),
+            ),
+        ];
+        let md = load_str(doc, &LoadOptions::new().format(Format::Json)).unwrap();
+        let mut catalog = crate::reflect::catalog_of(&md, &crate::dialect::MariaDb).unwrap();
+        // As the server reads them back: every unique index a unique key.
+        let t = &mut catalog.tables[0];
+        for ix in std::mem::take(&mut t.indexes) {
+            let columns = ix.parts.iter().map(|p| match p {
+                IndexPart::Column(c) | IndexPart::Expression(c) => c.clone(),
+            });
+            t.uniques.push(CatalogKey {
+                name: Some(ix.name.clone()),
+                columns: columns.collect(),
+            });
+        }
+        let options = WriteOptions {
+            format: Format::Json,
+            naming_convention: convention,
+            ..WriteOptions::default()
+        };
+        let findings = lint(&catalog, &options).unwrap();
+        let misnamed: Vec<_> = findings.iter().map(|f| f.actual.as_deref()).collect();
+        assert_eq!(misnamed, [Some("wrong_name")], "{findings:?}");
     }
 
     #[test]
