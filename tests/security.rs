@@ -400,3 +400,57 @@ columns = [ { name = "a", type = "integer", primary_key = true, check = "a > 0" 
         script(&load(fine), d).unwrap();
     }
 }
+
+/// MySQL and MariaDB refuse a check on a column whose foreign key changes
+/// or deletes the row on its own (MySQL: any of CASCADE, SET NULL, SET
+/// DEFAULT; MariaDB: SET NULL or SET DEFAULT on delete, any on update):
+/// the plan says so before anything runs, as the server would half-way
+/// through a migration.
+#[test]
+fn mysql_refuses_a_check_on_a_column_a_referential_action_changes() {
+    let doc = |action: &str| {
+        format!(
+            r#"
+[[tables]]
+name = "p"
+columns = [ {{ name = "id", type = "integer", primary_key = true }} ]
+[[tables]]
+name = "c"
+columns = [ {{ name = "id", type = "integer", primary_key = true }}, {{ name = "pid", type = "integer", check = "pid > -5" }} ]
+foreign_keys = [ {{ name = "fk_c_p", columns = ["pid"], references = "p", referred_columns = ["id"], {action} }} ]
+"#
+        )
+    };
+    let refused = |d: &str, action: &str| match script(&load(&doc(action)), d) {
+        Ok(_) => false,
+        Err(_) => {
+            let e = plan_error(&load(&doc(action)), d);
+            assert!(
+                matches!(e, DdlError::CheckOnReferentialAction { .. }),
+                "{d} {action}: {e}"
+            );
+            true
+        }
+    };
+    let e = plan_error(&load(&doc(r#"on_delete = "set null""#)), "mariadb");
+    assert_eq!(
+        e.to_string(),
+        "mariadb: check constraint (pid > -5) of table \"c\" refers to column \"pid\" of foreign key \
+         \"fk_c_p\" (pid) with ON DELETE SET NULL, and mariadb refuses a CHECK on a column whose \
+         foreign key has that action (MySQL error 3823, MariaDB error 1901); remove the check from \
+         that column, or give the foreign key another action"
+    );
+    for (action, mysql, mariadb) in [
+        (r#"on_delete = "cascade""#, true, false),
+        (r#"on_delete = "set null""#, true, true),
+        (r#"on_delete = "set default""#, true, true),
+        (r#"on_delete = "restrict""#, false, false),
+        (r#"on_update = "cascade""#, true, true),
+        (r#"on_update = "no action""#, false, false),
+    ] {
+        assert_eq!(refused("mysql", action), mysql, "mysql {action}");
+        assert_eq!(refused("mariadb", action), mariadb, "mariadb {action}");
+        assert!(!refused("postgresql", action), "postgresql {action}");
+        assert!(!refused("sqlite", action), "sqlite {action}");
+    }
+}

@@ -616,6 +616,44 @@ impl<'a, S: Sink> Builder<'a, S> {
         Ok(())
     }
 
+    /// On a dialect that refuses it, an error for a check of `t` that
+    /// refers to a column of a foreign key whose referential action
+    /// changes that column.
+    fn check_referential_actions(&self, t: &Table) -> Result<(), DdlError> {
+        let lexical = self.d.capabilities().lexical;
+        let case = self.d.namespaces().case;
+        for fk in t.foreign_keys() {
+            let Some(action) = self.d.action_refusing_checks(fk.on_delete, fk.on_update) else {
+                continue;
+            };
+            for k in t.constraints() {
+                let Constraint::Check(ck) = k else { continue };
+                if !ck.applies_to(self.d.kind()) {
+                    continue;
+                }
+                let used = fk.columns().iter().find(|c| {
+                    ck.column().is_some_and(|x| case.same(x, c))
+                        || mentions(ck.sql(), &lexical, c, case)
+                });
+                let Some(column) = used else { continue };
+                let name = self.final_name(t, &ck.name, "check constraint")?;
+                let fk_name = self.final_name(t, &fk.name, "foreign key")?;
+                return Err(DdlError::CheckOnReferentialAction {
+                    dialect: self.d.name(),
+                    table: t.key(),
+                    column: column.clone(),
+                    check: describe_check(name.as_deref(), ck),
+                    foreign_key: match fk_name {
+                        Some(n) => format!("\"{n}\" ({})", fk.columns().join(", ")),
+                        None => format!("({})", fk.columns().join(", ")),
+                    },
+                    action,
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// `CREATE TABLE`, its indexes and its comments (where comments are
     /// statements). The foreign keys at positions `deferred` are left out.
     fn table_statements(&self, t: &Table, deferred: &[usize]) -> Result<Vec<Statement>, DdlError> {
@@ -651,6 +689,7 @@ impl<'a, S: Sink> Builder<'a, S> {
         if let Some(a) = auto {
             self.check_auto_increment(t, a)?;
         }
+        self.check_referential_actions(t)?;
         let mut late_checks = Vec::new();
         let mut columns = Vec::with_capacity(t.columns().len());
         for c in t.columns() {

@@ -126,6 +126,24 @@ pub enum DdlError {
         /// The check (`check constraint "ck_t_id" (id > 0)`).
         check: String,
     },
+    /// A check constraint refers to a column of a foreign key whose
+    /// referential action the dialect refuses with it (MySQL 8: error 3823;
+    /// MariaDB: error 1901).
+    #[error("{dialect}: {check} of table \"{table}\" refers to column \"{column}\" of foreign key {foreign_key} with {action}, and {dialect} refuses a CHECK on a column whose foreign key has that action (MySQL error 3823, MariaDB error 1901); remove the check from that column, or give the foreign key another action")]
+    CheckOnReferentialAction {
+        /// The dialect.
+        dialect: &'static str,
+        /// The table.
+        table: TableRef,
+        /// The column both use.
+        column: String,
+        /// The check (`check constraint "ck_t_a" (a > 0)`).
+        check: String,
+        /// The foreign key (`"fk_t_a" (a)`).
+        foreign_key: String,
+        /// The refused action (`ON DELETE SET NULL`).
+        action: String,
+    },
     /// The dialect cannot write a statement.
     #[error(transparent)]
     Dialect(#[from] crate::dialect::DialectError),

@@ -17,7 +17,7 @@ pub use postgresql::PostgreSql;
 pub use sqlite::Sqlite;
 
 use crate::naming::{IdentifierChars, IdentifierLimit, NameRules, Namespaces};
-use crate::schema::{ColumnType, DialectKind, IndexPart, Kind, TableRef};
+use crate::schema::{ColumnType, DialectKind, IndexPart, Kind, ReferentialAction, TableRef};
 use crate::sql::{ColumnDef, ConstraintDef, CreateIndex, CreateTable, ForeignKeyDef, Statement};
 
 /// A statement that this dialect cannot write.
@@ -633,6 +633,20 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
     /// ([`Statement::RenameIndex`]).
     fn can_rename_index(&self) -> bool {
         true
+    }
+
+    /// The referential action of a foreign key, written as in SQL (`ON
+    /// DELETE SET NULL`), under which the server refuses a check on the
+    /// key's columns, if it refuses one: MySQL any action that changes
+    /// the referring row, MariaDB `SET NULL` and `SET DEFAULT` on delete and
+    /// any of them on update.
+    fn action_refusing_checks(
+        &self,
+        on_delete: Option<ReferentialAction>,
+        on_update: Option<ReferentialAction>,
+    ) -> Option<String> {
+        let _ = (on_delete, on_update);
+        None
     }
 
     /// Whether `ALTER TABLE` can change a column's type, nullability and

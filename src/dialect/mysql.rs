@@ -3,7 +3,7 @@
 use super::DialectError;
 use super::{AutoIncrement, Capabilities, CommentStyle, Dialect, Lexical, ReservedWords};
 use crate::naming::{IdentifierChars, IdentifierLimit, NameCase, Namespaces};
-use crate::schema::{ColumnType, DialectKind, Kind, TableRef};
+use crate::schema::{ColumnType, DialectKind, Kind, ReferentialAction, TableRef};
 use crate::sql::ColumnDef;
 
 /// MySQL and MariaDB: identifiers up to 64 characters, backtick quoting,
@@ -358,6 +358,17 @@ impl Dialect for MySql {
         DialectKind::MySql
     }
 
+    fn action_refusing_checks(
+        &self,
+        on_delete: Option<ReferentialAction>,
+        on_update: Option<ReferentialAction>,
+    ) -> Option<String> {
+        use ReferentialAction::{Cascade, SetDefault, SetNull};
+        let changes =
+            |a: Option<ReferentialAction>| matches!(a, Some(Cascade | SetNull | SetDefault));
+        refused_action(on_delete, on_update, changes, changes)
+    }
+
     fn identifier_limit(&self) -> IdentifierLimit {
         IdentifierLimit::chars(64)
     }
@@ -443,6 +454,20 @@ pub struct MariaDb;
 impl Dialect for MariaDb {
     fn kind(&self) -> DialectKind {
         DialectKind::MariaDb
+    }
+
+    fn action_refusing_checks(
+        &self,
+        on_delete: Option<ReferentialAction>,
+        on_update: Option<ReferentialAction>,
+    ) -> Option<String> {
+        use ReferentialAction::{Cascade, SetDefault, SetNull};
+        refused_action(
+            on_delete,
+            on_update,
+            |a| matches!(a, Some(SetNull | SetDefault)),
+            |a| matches!(a, Some(Cascade | SetNull | SetDefault)),
+        )
     }
 
     fn identifier_limit(&self) -> IdentifierLimit {
@@ -552,5 +577,20 @@ fn is_json_valid(check: &str, column: &str) -> bool {
     match arg.strip_prefix('`').and_then(|a| a.strip_suffix('`')) {
         Some(quoted) => quoted.replace("``", "`") == column,
         None => arg == column,
+    }
+}
+
+/// `ON DELETE <a>` or `ON UPDATE <a>`, the first of the two actions that
+/// `delete` or `update` says the server refuses a check under.
+fn refused_action(
+    on_delete: Option<ReferentialAction>,
+    on_update: Option<ReferentialAction>,
+    delete: impl Fn(Option<ReferentialAction>) -> bool,
+    update: impl Fn(Option<ReferentialAction>) -> bool,
+) -> Option<String> {
+    match (on_delete, on_update) {
+        (Some(a), _) if delete(Some(a)) => Some(format!("ON DELETE {}", a.sql())),
+        (_, Some(a)) if update(Some(a)) => Some(format!("ON UPDATE {}", a.sql())),
+        _ => None,
     }
 }
