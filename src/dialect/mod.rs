@@ -7,6 +7,7 @@
 
 mod lex;
 mod mysql;
+pub mod postgres_names;
 mod postgresql;
 mod sqlite;
 

@@ -44,6 +44,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::ddl::{DdlError, Plan, Step};
+use crate::dialect::postgres_names::make_object_name;
 use crate::dialect::{CommentStyle, Dialect, DialectError};
 use crate::schema::{DialectKind, IndexPart, Kind, ReferentialAction, TableRef};
 use crate::sql::{
@@ -982,15 +983,7 @@ fn auto_increment_change(
         return Phase::Columns;
     };
     let column = to.name.clone();
-    let name = format!("{}_{column}_seq", t.name);
-    if name.len() > 63 {
-        // The server shortens a longer name its own way; the default goes
-        // (or is left for the user), the sequence is not guessed at.
-        if !on {
-            from.default = Some(String::from("nextval"));
-        }
-        return Phase::Columns;
-    }
+    let name = make_object_name(&t.name, Some(&column), "seq");
     let mut seq = String::new();
     dialect.push_qualified(&mut seq, t.schema.as_deref(), &name);
     let nextval = format!("nextval({}::regclass)", dialect.string_literal(&seq));
@@ -1504,7 +1497,8 @@ fn table_changes(
             .collect()
     };
     // PostgreSQL: a serial column's sequence is named after its table and
-    // column (`<table>_<column>_seq`) and follows neither a rename nor a
+    // column (`<table>_<column>_seq`, shortened as the server shortens
+    // names: `makeObjectName`) and follows neither a rename nor a
     // new type (`ALTER COLUMN ... TYPE` leaves the sequence's own type,
     // and its largest value, as they were).
     if dialect.kind() == DialectKind::PostgreSql {
@@ -1522,9 +1516,9 @@ fn table_changes(
             let Some(&on) = old_of.get(nc.name.as_str()) else {
                 continue;
             };
-            let from = format!("{}_{on}_seq", o.table.name);
-            let to = format!("{}_{}_seq", n.table.name, nc.name);
-            if from != to && from.len() <= 63 && to.len() <= 63 {
+            let from = make_object_name(&o.table.name, Some(on), "seq");
+            let to = make_object_name(&n.table.name, Some(&nc.name), "seq");
+            if from != to {
                 let then = format!(" RENAME TO {}", dialect.quote(&to));
                 b.change(
                     Phase::RenameColumns,
@@ -1538,7 +1532,7 @@ fn table_changes(
             let retyped = o
                 .column(on)
                 .filter(|oc| oc.auto_increment && type_changes(dialect, oc, nc).is_some());
-            if let (Some(_), Ok(ty), true) = (retyped, dialect.type_sql(&nc.ty), to.len() <= 63) {
+            if let (Some(_), Ok(ty)) = (retyped, dialect.type_sql(&nc.ty)) {
                 b.change(
                     Phase::Columns,
                     ChangeKind::AlterSequence,
@@ -2574,6 +2568,25 @@ mod tests {
         );
         assert!(!pg.contains("tally_v_seq"), "{pg}");
         assert!(!script(&crate::dialect::MariaDb).contains("SEQUENCE"));
+
+        // A long name is shortened as the server shortens it: the longer
+        // of table and column first, to 63 bytes in all.
+        let (table, column) = ("t".repeat(40), "c".repeat(40));
+        let long = |ty: &str| {
+            let text = format!(
+                r#"{{"tables": [{{"name": "{table}", "columns": [{{"name": "{column}", "type": "{ty}", "primary_key": true}}]}}]}}"#
+            );
+            crate::document::load_str(&text, &options).unwrap()
+        };
+        let ddl = DdlOptions::default();
+        let old = Schema::from_metadata(&long("integer"), &PostgreSql, &ddl, None).unwrap();
+        let new = Schema::from_metadata(&long("bigint"), &PostgreSql, &ddl, None).unwrap();
+        let pg = diff(&old, &new, &PostgreSql).unwrap().script().unwrap();
+        let seq = format!("{}_{}_seq", "t".repeat(29), "c".repeat(29));
+        assert!(
+            pg.contains(&format!("ALTER SEQUENCE IF EXISTS {seq} AS BIGINT")),
+            "{pg}"
+        );
     }
 
     /// A primary key moved from an auto-increment `id` to `code`, with a

@@ -77,7 +77,8 @@ use nomenclator::naming::NamedObject;
 use nomenclator::{Kind, MetaData, Name, Plugin, Table, TableRef};
 use std::collections::HashMap;
 
-pub use postgres::{expression_name, make_object_name};
+pub use nomenclator::dialect::postgres_names::make_object_name;
+pub use postgres::expression_name;
 
 use view::{Chosen, Order, View};
 

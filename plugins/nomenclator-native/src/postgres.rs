@@ -17,64 +17,13 @@
 
 use std::collections::{HashMap, HashSet};
 
+use nomenclator::dialect::postgres_names::{clip, make_object_name, NAMEDATALEN};
 use nomenclator::dialect::{Dialect, PostgreSql};
 
 use crate::view::{Chosen, Obj, Order, Part, View, What};
 
-/// PostgreSQL's `NAMEDATALEN`: names are at most one byte less.
-const NAMEDATALEN: usize = 64;
-
 /// The schema a table without one is in.
 const DEFAULT_SCHEMA: &str = "public";
-
-/// PostgreSQL's `makeObjectName`: `name1_name2_label` in at most 63 bytes,
-/// the longer of `name1` and `name2` cut first, never inside a character.
-///
-/// ```
-/// use nomenclator_native::make_object_name;
-/// assert_eq!(make_object_name("orders", Some("customer_id"), "fkey"), "orders_customer_id_fkey");
-/// assert_eq!(make_object_name("orders", None, "pkey"), "orders_pkey");
-/// let long = "a".repeat(40);
-/// let name = make_object_name(&long, Some(&"b".repeat(40)), "key");
-/// assert_eq!(name, format!("{}_{}_key", "a".repeat(29), "b".repeat(29)));
-/// ```
-pub fn make_object_name(name1: &str, name2: Option<&str>, label: &str) -> String {
-    let mut overhead = 0;
-    let mut n1 = name1.len();
-    let mut n2 = 0;
-    if let Some(n) = name2 {
-        n2 = n.len();
-        overhead += 1;
-    }
-    overhead += label.len() + 1;
-    let avail = (NAMEDATALEN - 1).saturating_sub(overhead);
-    while n1 + n2 > avail {
-        if n1 > n2 {
-            n1 -= 1;
-        } else {
-            n2 -= 1;
-        }
-    }
-    let mut out = String::with_capacity(NAMEDATALEN);
-    out.push_str(clip(name1, n1));
-    if let Some(n) = name2 {
-        out.push('_');
-        out.push_str(clip(n, n2));
-    }
-    out.push('_');
-    out.push_str(label);
-    out
-}
-
-/// The longest start of `s` within `len` bytes that ends on a character
-/// boundary (`pg_mbcliplen`).
-fn clip(s: &str, len: usize) -> &str {
-    let mut end = len.min(s.len());
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
-}
 
 /// An identifier as PostgreSQL keeps it: cut to 63 bytes, never inside a
 /// character (`truncate_identifier`; nomenclator refuses to write such a
