@@ -105,7 +105,11 @@ def change(doc, kind, rng, n):
     if kind == "widen_type":
         cands = [c for c in t["columns"] if c["type"] in ("integer", "smallint")
                  or c["type"].startswith("varchar(")]
-        cands = [c for c in cands if c["name"] not in used_columns(t)]
+        # A column whose only use is a column's check widens too (the
+        # check keeps holding).
+        stripped = dict(t, columns=[{k: v for k, v in c.items() if k != "check"}
+                                    for c in t["columns"]])
+        cands = [c for c in cands if c["name"] not in used_columns(stripped)]
         if not cands:
             return None
         c = rng.choice(cands)
@@ -114,6 +118,8 @@ def change(doc, kind, rng, n):
             f"varchar({int(ty[8:-1]) * 2})"
         return {"table": t["name"], "object": c["name"], "detail": f"{ty} -> {c['type']}"}
     if kind == "rename_column":
+        # A column renamed once in a pair is not renamed again.
+        plain = [c for c in plain if "renamed_from" not in c]
         if not plain:
             return None
         c = rng.choice(plain)
@@ -121,7 +127,7 @@ def change(doc, kind, rng, n):
         c["name"] = c["name"] + "_rn"
         return {"table": t["name"], "object": c["name"], "detail": "renamed"}
     if kind == "rename_table":
-        if referred_by_others(doc, t):
+        if referred_by_others(doc, t) or "renamed_from" in t:
             return None
         old = t["name"]
         t["renamed_from"] = old
@@ -157,11 +163,12 @@ def change(doc, kind, rng, n):
         t.setdefault("indexes", []).append({"columns": [c["name"]], "name": f"evo_ix{n}"})
         return {"table": t["name"], "object": f"evo_ix{n}", "detail": f"index ({c['name']})"}
     if kind == "drop_index":
-        ix = t.get("indexes") or []
+        # Not one this pair added (the two would cancel out).
+        ix = [x for x in t.get("indexes") or [] if not str(x.get("name", "")).startswith("evo_")]
         if not ix:
             return None
         x = rng.choice(ix)
-        ix.remove(x)
+        t["indexes"].remove(x)
         return {"table": t["name"], "object": x.get("name"), "detail": "index dropped"}
     if kind == "drop_unique":
         uq = t.get("uniques") or []
@@ -181,12 +188,20 @@ def change(doc, kind, rng, n):
         t.setdefault("checks", []).append({"sql": f"{c['name']} > -1000000", "name": f"evo_ck{n}"})
         return {"table": t["name"], "object": f"evo_ck{n}", "detail": "check"}
     if kind == "drop_check":
-        ck = t.get("checks") or []
-        if not ck:
+        # A table's check (not one this pair added), or a column's.
+        ck = [x for x in t.get("checks") or [] if not str(x.get("name", "")).startswith("evo_")]
+        on_columns = [c for c in t["columns"] if "check" in c]
+        if not ck and not on_columns:
             return None
-        x = rng.choice(ck)
-        ck.remove(x)
-        return {"table": t["name"], "object": x.get("name"), "detail": "check dropped"}
+        pick = rng.randrange(len(ck) + len(on_columns))
+        if pick < len(ck):
+            x = ck[pick]
+            t["checks"].remove(x)
+            return {"table": t["name"], "object": x.get("name"), "detail": "check dropped"}
+        c = on_columns[pick - len(ck)]
+        x = c.pop("check")
+        name = x.get("name") if isinstance(x, dict) else None
+        return {"table": t["name"], "object": name or c["name"], "detail": "column check dropped"}
     if kind == "drop_table":
         if referred_by_others(doc, t) or len(doc["tables"]) < 2:
             return None

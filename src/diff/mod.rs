@@ -1151,8 +1151,8 @@ fn pair_up(
             if new_done[ni] {
                 continue;
             }
-            let hit = old.iter().enumerate().position(|(oi, (os, on))| {
-                !old_done[oi]
+            let mut candidates = old.iter().enumerate().filter(|(oi, (os, on))| {
+                !old_done[*oi]
                     && os == ns
                     && match (pass, on, nn) {
                         (Pass::SameName, Some(a), Some(b)) => ctx.names_equal(a, b),
@@ -1162,16 +1162,56 @@ fn pair_up(
                         (Pass::Renamed, _, _) => true,
                     }
             });
-            if let Some(oi) = hit {
-                old_done[oi] = true;
-                new_done[ni] = true;
-                pairs.push((oi, ni));
-            }
+            let Some(first) = candidates.next() else {
+                continue;
+            };
+            // Among objects of one definition, the choice must not depend
+            // on the order the two sides list them in (a document's, a
+            // catalog's): the old name the new one holds, then by name.
+            let oi = candidates
+                .fold(first, |best, c| {
+                    if closer(nn.as_deref(), c.1 .1.as_deref(), best.1 .1.as_deref()) {
+                        c
+                    } else {
+                        best
+                    }
+                })
+                .0;
+            old_done[oi] = true;
+            new_done[ni] = true;
+            pairs.push((oi, ni));
         }
     }
-    let dropped = (0..old.len()).filter(|&i| !old_done[i]).collect();
+    let mut dropped: Vec<usize> = (0..old.len()).filter(|&i| !old_done[i]).collect();
+    // By name, as a catalog lists them, whichever side is old.
+    dropped.sort_by(|&a, &b| by_name(old[a].1.as_deref(), old[b].1.as_deref()));
     let added = (0..new.len()).filter(|&i| !new_done[i]).collect();
     (pairs, dropped, added)
+}
+
+/// Names in order, the unnamed last.
+fn by_name(a: Option<&str>, b: Option<&str>) -> std::cmp::Ordering {
+    match (a, b) {
+        (Some(a), Some(b)) => a.cmp(b),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    }
+}
+
+/// Whether old name `a` suits new name `new` better than old name `b`
+/// does: held in the new name (a template wrapped around it), the longer
+/// the better; else first by name.
+fn closer(new: Option<&str>, a: Option<&str>, b: Option<&str>) -> bool {
+    let held = |o: Option<&str>| match (new, o) {
+        (Some(n), Some(o)) if n.to_lowercase().contains(&o.to_lowercase()) => o.len(),
+        _ => 0,
+    };
+    let (ha, hb) = (held(a), held(b));
+    if ha != hb {
+        return ha > hb;
+    }
+    by_name(a, b) == std::cmp::Ordering::Less
 }
 
 /// Whether a matched pair needs a rename: the new side names it, and not
@@ -2719,6 +2759,55 @@ mod tests {
             ],
             "{script}"
         );
+    }
+
+    /// Objects of one definition pair up the same whichever order the
+    /// sides list them in (a document in its order, a catalog by name):
+    /// each old name goes to the new name that holds it, and what is
+    /// dropped goes by name. (The offline diff and the live one differed.)
+    #[test]
+    fn twins_pair_up_by_name_not_by_the_order_they_are_listed_in() {
+        let options = crate::document::LoadOptions::new();
+        let doc = |checks: &[(&str, &str)], indexes: &[&str]| {
+            let checks: Vec<String> = checks
+                .iter()
+                .map(|(n, sql)| format!(r#"{{"name": "{n}", "sql": "{sql}"}}"#))
+                .collect();
+            let indexes: Vec<String> = indexes
+                .iter()
+                .map(|n| format!(r#"{{"name": "{n}", "columns": ["x"]}}"#))
+                .collect();
+            let text = format!(
+                r#"{{"tables": [{{"name": "t", "columns": [{{"name": "id", "type": "integer", "primary_key": true}},
+                {{"name": "x", "type": "integer"}}], "checks": [{}], "indexes": [{}]}}]}}"#,
+                checks.join(", "),
+                indexes.join(", ")
+            );
+            crate::document::load_str(&text, &options).unwrap()
+        };
+        let new = doc(&[("nm_ck_a", "x > 0"), ("nm_ck_b", "x > 0")], &[]);
+        let script = |old: &crate::schema::MetaData| {
+            let ddl = DdlOptions::default();
+            let old = Schema::from_metadata(old, &PostgreSql, &ddl, None).unwrap();
+            let new = Schema::from_metadata(&new, &PostgreSql, &ddl, None).unwrap();
+            diff(&old, &new, &PostgreSql).unwrap().script().unwrap()
+        };
+        let one = script(&doc(
+            &[("ck_a", "x > 0"), ("ck_b", "x > 0")],
+            &["ix_b", "ix_a"],
+        ));
+        let other = script(&doc(
+            &[("ck_b", "x > 0"), ("ck_a", "x > 0")],
+            &["ix_a", "ix_b"],
+        ));
+        assert_eq!(one, other);
+        let at = |what: &str| {
+            one.find(what)
+                .unwrap_or_else(|| panic!("no {what} in {one}"))
+        };
+        at("RENAME CONSTRAINT ck_a TO nm_ck_a");
+        at("RENAME CONSTRAINT ck_b TO nm_ck_b");
+        assert!(at("DROP INDEX ix_a") < at("DROP INDEX ix_b"), "{one}");
     }
 
     /// MariaDB keeps a JSON column as `longtext` with a check
