@@ -1129,6 +1129,9 @@ type Sig = String;
 #[derive(Clone, Copy)]
 enum Pass {
     SameName,
+    /// A new name that keeps most of an old one (a template changed
+    /// around it, a table renamed inside it).
+    Similar,
     Unnamed,
     Renamed,
 }
@@ -1146,7 +1149,7 @@ fn pair_up(
     // First the named objects whose names agree, then the unnamed ones
     // (which take any name), then the rest: an unnamed object never takes
     // the one whose name another object of the same definition has.
-    for pass in [Pass::SameName, Pass::Unnamed, Pass::Renamed] {
+    for pass in [Pass::SameName, Pass::Similar, Pass::Unnamed, Pass::Renamed] {
         for (ni, (ns, nn)) in new.iter().enumerate() {
             if new_done[ni] {
                 continue;
@@ -1157,6 +1160,8 @@ fn pair_up(
                     && match (pass, on, nn) {
                         (Pass::SameName, Some(a), Some(b)) => ctx.names_equal(a, b),
                         (Pass::SameName, _, _) => false,
+                        (Pass::Similar, Some(a), Some(b)) => similar(a, b),
+                        (Pass::Similar, _, _) => false,
                         (Pass::Unnamed, _, None) => true,
                         (Pass::Unnamed, _, Some(_)) => false,
                         (Pass::Renamed, _, _) => true,
@@ -1199,17 +1204,43 @@ fn by_name(a: Option<&str>, b: Option<&str>) -> std::cmp::Ordering {
     }
 }
 
+/// How much of old name `old` new name `new` keeps, in bytes (without
+/// regard to case): all of it when `new` holds it (a template wrapped
+/// around it), else the start and the end they share (a table's name
+/// changed inside it).
+fn kept(old: &str, new: &str) -> usize {
+    let (o, n) = (old.as_bytes(), new.as_bytes());
+    if o.is_empty() || n.windows(o.len()).any(|w| w.eq_ignore_ascii_case(o)) {
+        return o.len();
+    }
+    let same = |(a, b): &(&u8, &u8)| a.eq_ignore_ascii_case(b);
+    let start = o.iter().zip(n).take_while(same).count();
+    let end = o[start..]
+        .iter()
+        .rev()
+        .zip(n[start..].iter().rev())
+        .take_while(same)
+        .count();
+    start + end
+}
+
+/// Whether new name `new` keeps most of old name `old` (see [`kept`]).
+fn similar(old: &str, new: &str) -> bool {
+    let k = kept(old, new);
+    k >= 4 && 2 * k >= old.len()
+}
+
 /// Whether old name `a` suits new name `new` better than old name `b`
-/// does: held in the new name (a template wrapped around it), the longer
-/// the better; else first by name.
+/// does: the one the new name keeps more of (see [`kept`]); else first by
+/// name.
 fn closer(new: Option<&str>, a: Option<&str>, b: Option<&str>) -> bool {
-    let held = |o: Option<&str>| match (new, o) {
-        (Some(n), Some(o)) if n.to_lowercase().contains(&o.to_lowercase()) => o.len(),
+    let score = |o: Option<&str>| match (new, o) {
+        (Some(n), Some(o)) => kept(o, n),
         _ => 0,
     };
-    let (ha, hb) = (held(a), held(b));
-    if ha != hb {
-        return ha > hb;
+    let (ka, kb) = (score(a), score(b));
+    if ka != kb {
+        return ka > kb;
     }
     by_name(a, b) == std::cmp::Ordering::Less
 }
@@ -2808,6 +2839,44 @@ mod tests {
         at("RENAME CONSTRAINT ck_a TO nm_ck_a");
         at("RENAME CONSTRAINT ck_b TO nm_ck_b");
         assert!(at("DROP INDEX ix_a") < at("DROP INDEX ix_b"), "{one}");
+    }
+
+    /// A name that keeps most of an old one (a table renamed inside it)
+    /// takes that one before an unnamed object of the same definition
+    /// takes any: on MariaDB, a renamed table's unnamed unique key (the
+    /// server names it `val`) and its unique index `ix_<table>_val_ix`,
+    /// both unique keys on `(val)`, keep their partners (by name alone,
+    /// `val` would go to the index).
+    #[test]
+    fn a_name_that_keeps_most_of_an_old_one_is_its_rename() {
+        assert_eq!(
+            kept("ix_task_team_account_ix", "ix_task_team_rn_account_ix"),
+            23
+        );
+        assert_eq!(kept("ck_a", "nm_CK_A"), 4);
+        assert_eq!(kept("line_session", "ix_task_team_rn_account_ix"), 0);
+        let options = crate::document::LoadOptions::new();
+        let doc = |name: &str, renamed: &str| {
+            let text = format!(
+                r#"{{"naming_convention": {{"ix": "ix_%(table_name)s_%(constraint_name)s"}},
+                "tables": [{{"name": "{name}"{renamed}, "columns": [{{"name": "id", "type": "integer", "primary_key": true}},
+                {{"name": "val", "type": "integer", "unique": true}}],
+                "indexes": [{{"name": "val_ix", "columns": ["val"], "unique": true}}]}}]}}"#
+            );
+            crate::document::load_str(&text, &options).unwrap()
+        };
+        let d = &crate::dialect::MariaDb;
+        let ddl = DdlOptions::default();
+        let mut old = Schema::from_metadata(&doc("team", ""), d, &ddl, None).unwrap();
+        old.predict_server_names(d);
+        let new = doc("team_rn", r#", "renamed_from": "team""#);
+        let new = Schema::from_metadata(&new, d, &ddl, None).unwrap();
+        let script = diff(&old, &new, d).unwrap().script().unwrap();
+        assert_eq!(
+            script,
+            "ALTER TABLE team RENAME TO team_rn;\n\n\
+             ALTER TABLE team_rn RENAME INDEX ix_team_val_ix TO ix_team_rn_val_ix;\n"
+        );
     }
 
     /// MariaDB keeps a JSON column as `longtext` with a check
