@@ -1697,12 +1697,9 @@ fn table_changes(
         if type_changed {
             details.push(format!("type {ot} → {nt}"));
         }
+        let either = |on: bool, yes: &str, no: &str| String::from(if on { yes } else { no });
         if null_changed {
-            details.push(if nc.not_null {
-                "NOT NULL".into()
-            } else {
-                "nullable".into()
-            });
+            details.push(either(nc.not_null, "NOT NULL", "nullable"));
         }
         if default_changed {
             details.push(format!(
@@ -1712,11 +1709,11 @@ fn table_changes(
             ));
         }
         if auto_changed {
-            details.push(if nc.auto_increment {
-                "auto-increment".into()
-            } else {
-                "no auto-increment".into()
-            });
+            details.push(either(
+                nc.auto_increment,
+                "auto-increment",
+                "no auto-increment",
+            ));
         }
         if checks_changed {
             details.push("check".into());
@@ -2704,17 +2701,22 @@ mod tests {
                 .position(|s| s.contains(what))
                 .unwrap_or_else(|| panic!("no {what} in {sts:#?}"))
         };
+        let in_order = |sts: &[String], order: &[&str]| {
+            let places: Vec<usize> = order.iter().map(|w| at(sts, w)).collect();
+            assert!(places.is_sorted(), "{sts:#?}");
+        };
         let my = script(&crate::dialect::MariaDb, true);
-        let order = [
-            "DROP FOREIGN KEY fk_child",
-            "MODIFY COLUMN id INTEGER NOT NULL",
-            "ALTER TABLE parent DROP PRIMARY KEY",
-            "ADD PRIMARY KEY (code)",
-            "ADD CONSTRAINT uq_parent_id UNIQUE (id)",
-            "ALTER TABLE child ADD CONSTRAINT fk_child FOREIGN KEY",
-        ];
-        let places: Vec<usize> = order.iter().map(|w| at(&my, w)).collect();
-        assert!(places.is_sorted(), "{my:#?}");
+        in_order(
+            &my,
+            &[
+                "DROP FOREIGN KEY fk_child",
+                "MODIFY COLUMN id INTEGER NOT NULL",
+                "ALTER TABLE parent DROP PRIMARY KEY",
+                "ADD PRIMARY KEY (code)",
+                "ADD CONSTRAINT uq_parent_id UNIQUE (id)",
+                "ALTER TABLE child ADD CONSTRAINT fk_child FOREIGN KEY",
+            ],
+        );
         assert!(!my.iter().any(|s| s.contains("AUTO_INCREMENT")), "{my:#?}");
         let back = script(&crate::dialect::MariaDb, false);
         assert!(
@@ -2724,14 +2726,15 @@ mod tests {
         );
 
         let pg = script(&PostgreSql, true);
-        let order = [
-            "DROP CONSTRAINT fk_child",
-            "DROP CONSTRAINT parent_pkey",
-            "ADD CONSTRAINT parent_pkey PRIMARY KEY (code)",
-            "ADD CONSTRAINT fk_child",
-        ];
-        let places: Vec<usize> = order.iter().map(|w| at(&pg, w)).collect();
-        assert!(places.is_sorted(), "{pg:#?}");
+        in_order(
+            &pg,
+            &[
+                "DROP CONSTRAINT fk_child",
+                "DROP CONSTRAINT parent_pkey",
+                "ADD CONSTRAINT parent_pkey PRIMARY KEY (code)",
+                "ADD CONSTRAINT fk_child",
+            ],
+        );
         at(&pg, "ALTER COLUMN id DROP DEFAULT");
         at(&pg, "DROP SEQUENCE IF EXISTS parent_id_seq");
         let back = script(&PostgreSql, false);
