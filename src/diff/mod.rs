@@ -748,13 +748,13 @@ fn diff_with<'d>(
                     })
                     .collect()
             };
+            // A key gives way to one of its own kind only: a unique
+            // constraint made a unique index is dropped all the same.
             let new_pk = n.primary_key.as_ref().map(|k| lower(&k.columns));
-            let new_uniques: Vec<Vec<String>> = n
-                .uniques
-                .iter()
-                .map(|k| lower(&k.columns))
-                .chain(unique_indexes(n).iter().map(|c| lower(c)))
-                .collect();
+            let new_uniques: Vec<Vec<String>> =
+                n.uniques.iter().map(|k| lower(&k.columns)).collect();
+            let new_indexes: Vec<Vec<String>> =
+                unique_indexes(n).iter().map(|c| lower(c)).collect();
             let mut gone: Vec<Vec<String>> = Vec::new();
             if let Some(k) = &o.primary_key {
                 let cols = new_cols(&k.columns);
@@ -762,13 +762,13 @@ fn diff_with<'d>(
                     gone.push(cols);
                 }
             }
-            for cols in o
-                .uniques
-                .iter()
-                .map(|k| new_cols(&k.columns))
-                .chain(unique_indexes(o).iter().map(|c| new_cols(c)))
-            {
+            for cols in o.uniques.iter().map(|k| new_cols(&k.columns)) {
                 if !new_uniques.contains(&cols) {
+                    gone.push(cols);
+                }
+            }
+            for cols in unique_indexes(o).iter().map(|c| new_cols(c)) {
+                if !new_indexes.contains(&cols) {
                     gone.push(cols);
                 }
             }
@@ -2880,6 +2880,50 @@ mod tests {
             "ALTER TABLE team RENAME TO team_rn;\n\n\
              ALTER TABLE team_rn RENAME INDEX ix_team_val_ix TO ix_team_rn_val_ix;\n"
         );
+    }
+
+    /// PostgreSQL: a unique constraint that becomes a unique index on the
+    /// same columns is dropped all the same, and the foreign key that
+    /// rests on it goes before and comes back after (the server refused
+    /// the drop, 2BP01).
+    #[test]
+    fn a_unique_constraint_made_an_index_takes_its_foreign_keys_along() {
+        let options = crate::document::LoadOptions::new();
+        let doc = |as_index: bool| {
+            let (unique, indexes) = if as_index {
+                (
+                    "",
+                    r#"[{"name": "ix_parent_code", "columns": ["code"], "unique": true}]"#,
+                )
+            } else {
+                (r#", "unique": true"#, "[]")
+            };
+            let text = format!(
+                r#"{{"naming_convention": {{"uq": "%(table_name)s_%(column_0_name)s_key"}},
+                "tables": [{{"name": "parent", "columns": [{{"name": "id", "type": "integer", "primary_key": true}},
+                {{"name": "code", "type": "varchar(10)", "nullable": false{unique}}}], "indexes": {indexes}}},
+                {{"name": "child", "columns": [{{"name": "id", "type": "integer", "primary_key": true}},
+                {{"name": "parent_code", "type": "varchar(10)"}}],
+                "foreign_keys": [{{"name": "fk_child", "columns": ["parent_code"], "references": "parent", "referred_columns": ["code"]}}]}}]}}"#
+            );
+            crate::document::load_str(&text, &options).unwrap()
+        };
+        let ddl = DdlOptions::default();
+        let sql = |from: bool| {
+            let old = Schema::from_metadata(&doc(from), &PostgreSql, &ddl, None).unwrap();
+            let new = Schema::from_metadata(&doc(!from), &PostgreSql, &ddl, None).unwrap();
+            diff(&old, &new, &PostgreSql).unwrap().script().unwrap()
+        };
+        for (from, key) in [(false, "CREATE UNIQUE INDEX"), (true, "UNIQUE (code)")] {
+            let script = sql(from);
+            let at = |w: &str| {
+                script
+                    .find(w)
+                    .unwrap_or_else(|| panic!("no {w} in {script}"))
+            };
+            assert!(at("DROP CONSTRAINT fk_child") < at(key), "{script}");
+            assert!(at(key) < at("ADD CONSTRAINT fk_child"), "{script}");
+        }
     }
 
     /// MariaDB keeps a JSON column as `longtext` with a check
