@@ -1170,9 +1170,18 @@ fn pair_up(
             let Some(first) = candidates.next() else {
                 continue;
             };
-            // Among objects of one definition, the choice must not depend
-            // on the order the two sides list them in (a document's, a
-            // catalog's): the old name the new one holds, then by name.
+            // Among objects of one definition, a named one takes the old
+            // name it keeps most of, whichever order the two sides list
+            // them in (a document's, a catalog's); an unnamed one the
+            // first (a table's unique constraints come before its unique
+            // indexes, as the server numbers its names).
+            if nn.is_none() {
+                let oi = first.0;
+                old_done[oi] = true;
+                new_done[ni] = true;
+                pairs.push((oi, ni));
+                continue;
+            }
             let oi = candidates
                 .fold(first, |best, c| {
                     if closer(nn.as_deref(), c.1 .1.as_deref(), best.1 .1.as_deref()) {
@@ -2151,6 +2160,13 @@ trait Constraint: Clone {
         let _ = (ctx, t, kind);
         None
     }
+    /// For an unnamed one, the name the server would likely give it, so
+    /// that it pairs with an old object of that name before any other of
+    /// the same definition: `None` where there is no such guess.
+    fn server_name_hint(&self, ctx: &Ctx<'_>, kind: Kind) -> Option<String> {
+        let _ = (ctx, kind);
+        None
+    }
 }
 
 impl Constraint for Key {
@@ -2187,6 +2203,17 @@ impl Constraint for Key {
             name,
             columns: self.columns.clone(),
         }
+    }
+
+    /// MySQL and MariaDB name an unnamed unique key after its first column.
+    fn server_name_hint(&self, ctx: &Ctx<'_>, kind: Kind) -> Option<String> {
+        let mysql = matches!(
+            ctx.dialect.kind(),
+            DialectKind::MySql | DialectKind::MariaDb
+        );
+        (mysql && kind == Kind::Unique && self.name.is_none())
+            .then(|| self.columns.first().cloned())
+            .flatten()
     }
 
     /// MySQL and MariaDB name an unnamed unique key after its first column
@@ -2280,7 +2307,10 @@ fn constraints<C: Constraint>(
         .collect();
     let sig_n: Vec<_> = new
         .iter()
-        .map(|c| (c.sig(ctx, t, false), c.name().clone()))
+        .map(|c| {
+            let name = c.name().clone().or_else(|| c.server_name_hint(ctx, kind));
+            (c.sig(ctx, t, false), name)
+        })
         .collect();
     let (pairs, dropped, added) = pair_up(ctx, &sig_o, &sig_n);
     let mut rebuild = false;
