@@ -1175,22 +1175,20 @@ fn pair_up(
             // them in (a document's, a catalog's); an unnamed one the
             // first (a table's unique constraints come before its unique
             // indexes, as the server numbers its names).
-            if nn.is_none() {
-                let oi = first.0;
-                old_done[oi] = true;
-                new_done[ni] = true;
-                pairs.push((oi, ni));
-                continue;
-            }
-            let oi = candidates
-                .fold(first, |best, c| {
-                    if closer(nn.as_deref(), c.1 .1.as_deref(), best.1 .1.as_deref()) {
-                        c
-                    } else {
-                        best
-                    }
-                })
-                .0;
+            let oi = match nn.as_deref() {
+                None => first.0,
+                Some(nn) => {
+                    candidates
+                        .fold(first, |best, c| {
+                            if closer(nn, c.1 .1.as_deref(), best.1 .1.as_deref()) {
+                                c
+                            } else {
+                                best
+                            }
+                        })
+                        .0
+                }
+            };
             old_done[oi] = true;
             new_done[ni] = true;
             pairs.push((oi, ni));
@@ -1242,11 +1240,8 @@ fn similar(old: &str, new: &str) -> bool {
 /// Whether old name `a` suits new name `new` better than old name `b`
 /// does: the one the new name keeps more of (see [`kept`]); else first by
 /// name.
-fn closer(new: Option<&str>, a: Option<&str>, b: Option<&str>) -> bool {
-    let score = |o: Option<&str>| match (new, o) {
-        (Some(n), Some(o)) => kept(o, n),
-        _ => 0,
-    };
+fn closer(new: &str, a: Option<&str>, b: Option<&str>) -> bool {
+    let score = |o: Option<&str>| o.map_or(0, |o| kept(o, new));
     let (ka, kb) = (score(a), score(b));
     if ka != kb {
         return ka > kb;
@@ -1324,43 +1319,40 @@ fn fk_sig(ctx: &Ctx<'_>, t: &TableRef, f: &ForeignKeyDef, old: bool) -> Sig {
     sig.push_str(act(f.on_delete));
     sig.push('|');
     sig.push_str(act(f.on_update));
-    // Only MySQL retypes; the lookups need the new names, which cost.
-    // A side that must be made again never equals the other.
-    if !ctx.retyped.is_empty() {
-        let new_table = if old { ctx.table(t) } else { t.clone() };
-        let retyped = f.columns.iter().any(|c| {
-            let c = if old { ctx.column(t, c) } else { c.clone() };
-            ctx.retyped.contains(&(new_table.clone(), c))
-        }) || f.referred_columns.iter().any(|c| {
-            let c = if old {
+    // A side that must be made again never equals the other: when a
+    // column it uses changes type (only MySQL retypes) or the key it
+    // refers to is dropped. The lookups need the new names, which cost:
+    // only when there are any.
+    if ctx.retyped.is_empty() && ctx.rekeyed.is_empty() {
+        return sig;
+    }
+    let referred_columns: Vec<String> = f
+        .referred_columns
+        .iter()
+        .map(|c| {
+            if old {
                 ctx.column(&f.referred_table, c)
             } else {
                 c.clone()
-            };
-            ctx.retyped.contains(&(referred.clone(), c))
-        });
-        if retyped {
-            sig.push_str(if old { "|old" } else { "|new" });
-            return sig;
-        }
-    }
-    if !ctx.rekeyed.is_empty() {
-        let mut cols: Vec<String> = f
-            .referred_columns
+            }
+        })
+        .collect();
+    let retyped = !ctx.retyped.is_empty() && {
+        let new_table = if old { ctx.table(t) } else { t.clone() };
+        f.columns.iter().any(|c| {
+            let c = if old { ctx.column(t, c) } else { c.clone() };
+            ctx.retyped.contains(&(new_table.clone(), c))
+        }) || referred_columns
             .iter()
-            .map(|c| {
-                let c = if old {
-                    ctx.column(&f.referred_table, c)
-                } else {
-                    c.clone()
-                };
-                c.to_lowercase()
-            })
-            .collect();
-        cols.sort();
-        if ctx.rekeyed.contains(&(referred.clone(), cols)) {
-            sig.push_str(if old { "|old" } else { "|new" });
-        }
+            .any(|c| ctx.retyped.contains(&(referred.clone(), c.clone())))
+    };
+    let rekeyed = !retyped && !ctx.rekeyed.is_empty() && {
+        let mut key: Vec<String> = referred_columns.iter().map(|c| c.to_lowercase()).collect();
+        key.sort();
+        ctx.rekeyed.contains(&(referred.clone(), key))
+    };
+    if retyped || rekeyed {
+        sig.push_str(if old { "|old" } else { "|new" });
     }
     sig
 }
@@ -1558,10 +1550,9 @@ fn table_changes(
         // The first `checks` are `create_checks`, with the names the
         // server gave them.
         let mut v: Vec<(Sig, CheckDef)> = s
-            .create_checks
-            .iter()
+            .inline_check_columns()
             .zip(&s.checks)
-            .filter(|((i, _), _)| s.columns.get(*i).is_some_and(|c| c.name == column))
+            .filter(|(c, _)| *c == column)
             .map(|(_, ck)| (expr_sig(ctx, table, &ck.sql, old), ck.clone()))
             .collect();
         v.sort_by(|a, b| a.0.cmp(&b.0));

@@ -626,12 +626,10 @@ fn names_table(sql: &str, name: &str) -> bool {
     let name = name.to_lowercase();
     let word = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
     sql.match_indices(&name).any(|(i, _)| {
-        let before = sql[..i]
-            .chars()
-            .next_back()
-            .map(|c| if c == '.' { 'a' } else { c });
+        // A `.` before it qualifies it with a schema.
+        let before = sql[..i].chars().next_back();
         let after = sql[i + name.len()..].chars().next();
-        !before.is_some_and(word) && !after.is_some_and(word)
+        !before.is_some_and(|c| word(c) || c == '.') && !after.is_some_and(word)
     })
 }
 
