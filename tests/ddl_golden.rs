@@ -367,6 +367,31 @@ fn custom_ddl_for_some_dialects_runs_on_those() {
     }
 }
 
+#[test]
+fn a_servers_own_integer_spelling_auto_increments_like_integer() {
+    use nomenclator::{Column, MetaData, Table};
+    for (ty, auto) in [
+        ("int(10) unsigned", true),
+        ("BIGINT UNSIGNED", true),
+        ("mediumint", true),
+        ("tinyint(3) unsigned zerofill", true),
+        ("int unsigned", true),
+        ("decimal(10,0) unsigned", false),
+        ("interval", false),
+    ] {
+        let mut md = MetaData::new();
+        md.add_table(Table::new("t").column(Column::new("id", ty).primary_key()))
+            .unwrap();
+        let script = create_script(
+            &md,
+            dialect::by_name("mariadb").unwrap(),
+            &DdlOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(script.contains("AUTO_INCREMENT"), auto, "{ty}: {script}");
+    }
+}
+
 /// A schema of `n` tables in which table 1 has a `varchar` without a length
 /// (which MySQL refuses while its `CREATE TABLE` is made) and, `colliding`,
 /// two tables declare the same index name and two the same foreign-key name

@@ -781,7 +781,7 @@ fn diff_with<'d>(
 
     let ctx = Ctx {
         dialect,
-        triggers: &old.triggers,
+        carried: &old.carried,
         table_map: &table_map,
         column_maps: &column_maps,
         retyped: &retyped,
@@ -902,7 +902,7 @@ fn diff_with<'d>(
 
 struct Ctx<'a> {
     dialect: &'a dyn Dialect,
-    triggers: &'a [(TableRef, String)],
+    carried: &'a [(TableRef, String)],
     table_map: &'a HashMap<&'a TableRef, &'a TableRef>,
     column_maps: &'a HashMap<&'a TableRef, HashMap<&'a str, &'a str>>,
     retyped: &'a HashSet<(TableRef, String)>,
@@ -2000,7 +2000,7 @@ fn table_changes(
                 sts.push(Statement::CreateIndex(ix.def.clone()));
             }
         }
-        for (table, create) in ctx.triggers {
+        for (table, create) in ctx.carried {
             if *table == o.table || *table == *t {
                 sts.push(Statement::Custom {
                     sql: create.clone(),

@@ -77,6 +77,8 @@ fn mysql_type_alias(t: &str) -> String {
                 rest
             }
         }
+        // No fractional seconds is the default precision.
+        "timestamp" | "datetime" | "time" if rest.starts_with("(0)") => &rest[3..],
         _ => rest,
     };
     let base = match base {
@@ -458,8 +460,19 @@ pub(crate) fn widens(from: &str, to: &str) -> bool {
         }
         _ => {}
     }
-    if stringy(fb) && (tb == "text" || tb == "longtext" || tb == "clob") {
+    if stringy(fb) && matches!(tb, "text" | "mediumtext" | "longtext" | "clob") {
         return true;
+    }
+    // MySQL's text and blob sizes: each holds what the smaller ones hold.
+    let size = |b: &str| match b {
+        "tinytext" | "tinyblob" => Some((b.ends_with("text"), 1)),
+        "text" | "blob" => Some((b.ends_with("text"), 2)),
+        "mediumtext" | "mediumblob" => Some((b.ends_with("text"), 3)),
+        "longtext" | "longblob" => Some((b.ends_with("text"), 4)),
+        _ => None,
+    };
+    if let (Some((text_a, a)), Some((text_b, b))) = (size(fb), size(tb)) {
+        return text_a == text_b && b >= a;
     }
     if stringy(fb) && stringy(tb) {
         return match (fa.first(), ta.first()) {
@@ -515,6 +528,15 @@ mod tests {
         assert_eq!(
             type_key(d, &ColumnType::Other("bigint(20)".into()), false),
             type_key(d, &ColumnType::parse("bigint"), false)
+        );
+        // MySQL's own timestamp, as reflect writes it, is the catalog's.
+        assert_eq!(
+            type_key(d, &ColumnType::parse("timestamp(0)"), false),
+            type_key(d, &ColumnType::Other("timestamp".into()), false)
+        );
+        assert_ne!(
+            type_key(d, &ColumnType::parse("timestamp(0)"), false),
+            type_key(d, &ColumnType::parse("timestamp"), false)
         );
     }
 
@@ -657,5 +679,7 @@ mod tests {
         assert!(widens("numeric(10,2)", "numeric(12,2)"));
         assert!(!widens("numeric(10,2)", "numeric(10,3)"));
         assert!(!widens("text", "integer"));
+        assert!(widens("tinytext", "text") && widens("blob", "longblob"));
+        assert!(!widens("mediumtext", "text") && !widens("tinyblob", "tinytext"));
     }
 }

@@ -21,9 +21,11 @@ use super::DiffError;
 pub struct Schema {
     pub(crate) tables: Vec<TableState>,
     pub(crate) views: Vec<ViewDef>,
-    /// Statements that re-create what belongs to a table and goes with it
-    /// when the table is rebuilt (SQLite triggers), by table.
-    pub(crate) triggers: Vec<(TableRef, String)>,
+    /// Statements that re-create what belongs to a table, goes with it
+    /// when the table is rebuilt, and the model does not hold (SQLite's
+    /// triggers, and indexes with COLLATE, ASC or DESC), by table: indexes
+    /// first, then triggers.
+    pub(crate) carried: Vec<(TableRef, String)>,
     /// The enumerated types of their own (PostgreSQL's), with their
     /// values, in the order of the first column that uses each.
     pub(crate) enum_types: Vec<(TableRef, Vec<String>)>,
@@ -386,7 +388,7 @@ impl Planned {
         let mut schema = Schema {
             tables,
             views,
-            triggers: Vec::new(),
+            carried: Vec::new(),
             enum_types,
         };
         schema.as_server_keeps_it(dialect, true);
@@ -428,8 +430,8 @@ impl Schema {
 
     /// The schema a database's catalog describes. Types are read back with
     /// the dialect's [`Dialect::parse_type`]; objects the model cannot
-    /// hold (carried DDL) are not compared, but a table's triggers are
-    /// kept to re-create them when the table is rebuilt.
+    /// hold (carried DDL) are not compared, but a table's triggers and
+    /// carried indexes are kept to re-create them when the table is rebuilt.
     pub fn from_catalog(catalog: &Catalog, dialect: &dyn Dialect) -> Schema {
         let tables: Vec<TableState> = catalog
             .tables
@@ -445,15 +447,17 @@ impl Schema {
                 sql: v.sql.clone(),
             })
             .collect();
-        let triggers = catalog
-            .carried
-            .iter()
-            .filter(|c| c.kind == "trigger")
-            .filter_map(|c| {
-                let (schema, name) = c.table.clone()?;
-                Some((TableRef::new(schema.as_deref(), &name), c.create.clone()))
-            })
-            .collect();
+        let of_kind = |kind: &'static str| {
+            catalog
+                .carried
+                .iter()
+                .filter(move |c| c.kind == kind)
+                .filter_map(|c| {
+                    let (schema, name) = c.table.clone()?;
+                    Some((TableRef::new(schema.as_deref(), &name), c.create.clone()))
+                })
+        };
+        let carried = of_kind("index").chain(of_kind("trigger")).collect();
         let mut enum_types: Vec<(TableRef, Vec<String>)> = Vec::new();
         if dialect.capabilities().enum_types {
             let mut seen: rustc_hash::FxHashSet<TableRef> = Default::default();
@@ -472,7 +476,7 @@ impl Schema {
         let mut schema = Schema {
             tables,
             views,
-            triggers,
+            carried,
             enum_types,
         };
         schema.as_server_keeps_it(dialect, false);

@@ -95,6 +95,21 @@ pub(crate) fn read(
     r.routines(db, &in_schemas)?;
     r.events(db, &in_schemas)?;
     let mut catalog = r.catalog;
+    // Databases other than the connection's own come first, so that the
+    // document applies to a server that lacks them.
+    let own_databases = r
+        .schemas
+        .iter()
+        .filter(|s| **s != r.default)
+        .map(|s| Carried {
+            kind: "database".into(),
+            name: s.clone(),
+            table: None,
+            before_tables: true,
+            create: format!("CREATE DATABASE IF NOT EXISTS {}", bq(s)),
+            drop: None,
+        });
+    catalog.carried.splice(0..0, own_databases);
     catalog.sort();
     Ok(catalog)
 }
@@ -270,6 +285,15 @@ impl Reading {
             let name = text(&row, 2);
             let column = text(&row, 4);
             if text(&row, 3) == "PRIMARY KEY" {
+                // A system-versioned table's key holds its hidden `row_end`,
+                // which is not one of its columns (nor in SHOW CREATE TABLE).
+                if !self.catalog.tables[ti]
+                    .columns
+                    .iter()
+                    .any(|c| c.name == column)
+                {
+                    continue;
+                }
                 // The server names every primary key `PRIMARY`: the name says
                 // nothing, and is not kept.
                 self.catalog.tables[ti]
@@ -1230,6 +1254,19 @@ mod tests {
                             None,
                             None,
                         ]),
+                        // A system-versioned table's hidden column.
+                        row(&[
+                            s("shop"),
+                            s("p"),
+                            s("PRIMARY"),
+                            s("PRIMARY KEY"),
+                            s("row_end"),
+                            None,
+                            None,
+                            None,
+                            None,
+                            None,
+                        ]),
                     ],
                 ),
                 (
@@ -1315,6 +1352,7 @@ mod tests {
         assert_eq!(p.columns[1].default.as_deref(), Some("'x'"));
         assert_eq!(p.columns[1].comment.as_deref(), Some("the code"));
         assert_eq!(p.primary_key.as_ref().unwrap().name, None);
+        assert_eq!(p.primary_key.as_ref().unwrap().columns, ["id"]);
         assert_eq!(p.uniques[0].name.as_deref(), Some("uq_code"));
         assert!(p.indexes.is_empty());
         assert_eq!(p.checks[0].name.as_deref(), Some("code"));

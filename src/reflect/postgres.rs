@@ -72,6 +72,20 @@ pub(crate) fn read(db: &mut dyn Reader, options: &ReflectOptions) -> Result<Cata
     r.carried(db, &in_schemas)?;
     r.serials_outside_keys();
     let mut catalog = r.catalog;
+    // Schemas other than the connection's own come first, so that the
+    // document applies to a database that lacks them.
+    let own_schemas = schemas.iter().filter(|s| **s != r.default).map(|s| {
+        let q = PostgreSql.quote(s);
+        Carried {
+            kind: "schema".into(),
+            name: s.clone(),
+            table: None,
+            before_tables: true,
+            create: format!("CREATE SCHEMA IF NOT EXISTS {q}"),
+            drop: None,
+        }
+    });
+    catalog.carried.splice(0..0, own_schemas);
     catalog.sort();
     Ok(catalog)
 }

@@ -90,6 +90,51 @@ struct Reading {
     defs: Vec<TableDef>,
 }
 
+/// A column's default as it must be written in `CREATE TABLE`. SQLite's
+/// `table_info` gives an expression default without the parentheses its
+/// grammar requires (`DEFAULT (datetime('now'))` reads back as
+/// `datetime('now')`); literals, signed numbers and `CURRENT_*` stand bare.
+fn default_as_written(text: String) -> String {
+    let t = text.trim();
+    let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+    let number = digits.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        && digits
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-'));
+    let blob = t
+        .strip_prefix(['x', 'X'])
+        .is_some_and(|b| one_literal(b, '\''));
+    let keyword = [
+        "null",
+        "true",
+        "false",
+        "current_time",
+        "current_date",
+        "current_timestamp",
+    ]
+    .iter()
+    .any(|k| t.eq_ignore_ascii_case(k));
+    if number || one_literal(t, '\'') || one_literal(t, '"') || blob || keyword {
+        text
+    } else {
+        format!("({t})")
+    }
+}
+
+/// Whether `t` is one literal between quotes `q` (doubled inside).
+fn one_literal(t: &str, q: char) -> bool {
+    let Some(inner) = t.strip_prefix(q).and_then(|t| t.strip_suffix(q)) else {
+        return false;
+    };
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c == q && chars.next() != Some(q) {
+            return false;
+        }
+    }
+    true
+}
+
 /// `None` for the default schema.
 fn schema_of(s: &str) -> Option<String> {
     (s != MAIN).then(|| s.to_owned())
@@ -265,7 +310,7 @@ impl Reading {
                 continue;
             };
             let name = text(&row, 3);
-            let mut default = opt(&row, 6);
+            let mut default = opt(&row, 6).map(default_as_written);
             match text(&row, 8).as_str() {
                 "2" | "3" => {
                     let how = if text(&row, 8) == "3" {
@@ -600,6 +645,36 @@ mod tests {
         CREATE TABLE seq (id INTEGER PRIMARY KEY AUTOINCREMENT, a INT, b INT GENERATED ALWAYS AS (a + 1));
         CREATE TABLE bigkey (id BIGINT PRIMARY KEY);
     ";
+
+    #[test]
+    fn expression_defaults_get_back_the_parentheses_sqlite_requires() {
+        let (_dir, conn) = database(
+            "CREATE TABLE c (id INTEGER PRIMARY KEY, a TEXT DEFAULT (datetime('now')),
+                b INT DEFAULT (1 + 1), s TEXT DEFAULT 'it''s', n INT DEFAULT -1.5e3,
+                t TEXT DEFAULT CURRENT_TIMESTAMP, x BLOB DEFAULT x'00ff', p INT DEFAULT (5),
+                q TEXT DEFAULT ('a' || 'b'));",
+        );
+        let (c, _) = read_all(conn, &[]);
+        let defaults: Vec<Option<&str>> = c.tables[0]
+            .columns
+            .iter()
+            .map(|c| c.default.as_deref())
+            .collect();
+        assert_eq!(
+            defaults,
+            [
+                None,
+                Some("(datetime('now'))"),
+                Some("(1 + 1)"),
+                Some("'it''s'"),
+                Some("-1.5e3"),
+                Some("CURRENT_TIMESTAMP"),
+                Some("x'00ff'"),
+                Some("5"),
+                Some("('a' || 'b')"),
+            ]
+        );
+    }
 
     #[test]
     fn a_database_is_read_back_with_names_from_its_text() {

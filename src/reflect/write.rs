@@ -16,7 +16,7 @@ use serde::Serialize;
 use super::catalog::{Catalog, CatalogColumn, CatalogIndex, CatalogKey, CatalogTable, IndexPart};
 use crate::dialect::{self, Dialect};
 use crate::document::{load_str, DocumentError, Format, LoadOptions};
-use crate::naming::{final_names_unchecked, NamedObject, NamingError};
+use crate::naming::{final_names_unchecked, IdentifierLimit, NameRules, NamedObject, NamingError};
 use crate::plugin::Plugins;
 use crate::schema::{ColumnType, DialectKind, Kind};
 
@@ -275,6 +275,9 @@ pub fn write_document(catalog: &Catalog, options: &WriteOptions) -> Result<Strin
                 }
                 (Treatment::Wraps(pre, post), Some(a)) => match wrapped_name(&pre, &post, a) {
                     Some(inner) => State::Named(inner.to_owned()),
+                    // Shortened by the limit: it follows the convention, and
+                    // the name it wrapped is gone.
+                    None if w.shortened_wrap(&pre, a) => State::Final(Some(a.to_owned())),
                     // Adopting: the name the database has becomes the part
                     // the template wraps (`ck_<table>_<name>`).
                     None if options.adopt => State::Named(a.to_owned()),
@@ -513,13 +516,18 @@ impl<'a> Writer<'a> {
     /// The final names of the objects when they are written as `states`
     /// says.
     fn predict(&self, states: &Names) -> Result<Predicted, WriteError> {
+        self.predict_under(states, &self.d.name_rules(None))
+    }
+
+    /// [`Self::predict`] under `rules` (another identifier limit).
+    fn predict_under(&self, states: &Names, rules: &NameRules) -> Result<Predicted, WriteError> {
         let doc = self.document(states);
         let json = serde_json::to_string(&doc).map_err(|e| WriteError::Serialize(e.to_string()))?;
         let mut load = LoadOptions::new().format(Format::Json).name("<reflected>");
         load.plugins = self.options.plugins.clone();
         load.base = self.options.base.clone();
         let md = load_str(&json, &load)?;
-        let names = final_names_unchecked(&md, &self.d.name_rules(None))?;
+        let names = final_names_unchecked(&md, rules)?;
         Ok(self.match_names(&names))
     }
 
@@ -593,7 +601,10 @@ impl<'a> Writer<'a> {
     }
 
     /// How the conventions treat an explicit name, for each object: one
-    /// trial document names every object with a sentinel of its own.
+    /// trial document names every object with a sentinel of its own. The
+    /// trial has no length limit, so that a long table's name, shortened,
+    /// still shows the template around the sentinel; a name put in its
+    /// place is the one under the dialect's limit.
     fn treatments(&self) -> Result<Vec<(ObjectId, Treatment)>, WriteError> {
         let all: Vec<ObjectId> = self.objects().collect();
         let sentinels: Names = all
@@ -601,23 +612,49 @@ impl<'a> Writer<'a> {
             .enumerate()
             .map(|(n, id)| (*id, State::Named(sentinel(n))))
             .collect();
-        let mut got = self.predict(&sentinels)?;
-        Ok(all
-            .into_iter()
-            .enumerate()
-            .map(|(n, id)| {
-                let s = sentinel(n);
-                let treatment = match got.remove(&id).flatten() {
-                    Some(g) if g == s => Treatment::Keeps,
-                    Some(g) => match g.split_once(&s) {
-                        Some((pre, post)) => Treatment::Wraps(pre.to_owned(), post.to_owned()),
-                        None => Treatment::Other(Some(g)),
-                    },
-                    None => Treatment::Other(None),
-                };
-                (id, treatment)
-            })
-            .collect())
+        let mut unlimited = self.d.name_rules(None);
+        unlimited.limit = IdentifierLimit::NONE;
+        let mut got = self.predict_under(&sentinels, &unlimited)?;
+        let mut limited = None;
+        let mut out = Vec::with_capacity(all.len());
+        for (n, id) in all.into_iter().enumerate() {
+            let s = sentinel(n);
+            let treatment = match got.remove(&id).flatten() {
+                Some(g) if g == s => Treatment::Keeps,
+                Some(g) => match g.split_once(&s) {
+                    Some((pre, post)) => Treatment::Wraps(pre.to_owned(), post.to_owned()),
+                    None => {
+                        if limited.is_none() {
+                            limited = Some(self.predict(&sentinels)?);
+                        }
+                        let g = limited.as_mut().and_then(|l| l.remove(&id).flatten());
+                        Treatment::Other(g)
+                    }
+                },
+                None => Treatment::Other(None),
+            };
+            out.push((id, treatment));
+        }
+        Ok(out)
+    }
+
+    /// Whether `actual` is a name a template beginning with `pre` gave
+    /// and the dialect's limit shortened (the first units, `_` and four hex
+    /// digits of an MD5): the name it wrapped cannot be read back, but it
+    /// follows the convention.
+    fn shortened_wrap(&self, pre: &str, actual: &str) -> bool {
+        let limit = self.d.identifier_limit();
+        let Some(max) = limit.max else {
+            return false;
+        };
+        let Some((head, hash)) = actual.rsplit_once('_') else {
+            return false;
+        };
+        let hex = hash.len() == 4 && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        let budget = max.saturating_sub(8);
+        // A character is never split: the head may end up to 3 bytes short.
+        let full = (budget.saturating_sub(3)..=budget).contains(&limit.length(head));
+        hex && full && (head.starts_with(pre) || pre.starts_with(head))
     }
 
     /// The document, each object's name written as `states` says (written
@@ -870,7 +907,10 @@ impl<'a> Writer<'a> {
     /// server has, else the server's spelling.
     fn portable_type(&self, c: &CatalogColumn) -> String {
         let parsed = self.d.parse_type(&c.ty);
-        if matches!(parsed, ColumnType::Other(_)) || (self.mysql() && mysql_lossy(&c.ty)) {
+        if matches!(parsed, ColumnType::Other(_)) {
+            return self.verbatim_type(&c.ty);
+        }
+        if self.mysql() && mysql_lossy(&c.ty) {
             return c.ty.clone();
         }
         // Exact only if writing the portable type gives the server's type back.
@@ -883,6 +923,18 @@ impl<'a> Writer<'a> {
             Ok(w) if self.d.parse_type(&w) == parsed || c.auto_increment => parsed.to_string(),
             _ => c.ty.clone(),
         }
+    }
+
+    /// The server's spelling `ty` of a type of its own, in a form the
+    /// document does not read as a portable type. MySQL's `timestamp` is
+    /// not the portable `timestamp` (which MySQL spells `DATETIME`): it is
+    /// written `timestamp(0)`, the same type.
+    fn verbatim_type(&self, ty: &str) -> String {
+        let portable = !matches!(ColumnType::parse(ty), ColumnType::Other(_));
+        if portable && self.mysql() && ty.trim().eq_ignore_ascii_case("timestamp") {
+            return format!("{}(0)", ty.trim());
+        }
+        ty.to_owned()
     }
 
     fn column(&self, t: &CatalogTable, c: &CatalogColumn) -> OutColumn {
@@ -1058,12 +1110,15 @@ fn lint_as_written(catalog: &Catalog, options: &WriteOptions) -> Result<Vec<Find
                 None => continue,
             },
             (Treatment::Wraps(pre, post), Some(a)) => {
-                if wrapped_name(&pre, &post, a).is_some() {
+                if wrapped_name(&pre, &post, a).is_some() || w.shortened_wrap(&pre, a) {
                     continue;
                 }
-                format!("{pre}{a}{post}")
+                let limit = w.d.identifier_limit();
+                limit.shorten(&format!("{pre}{a}{post}")).into_owned()
             }
-            (Treatment::Wraps(pre, post), None) => format!("{pre}%(constraint_name)s{post}"),
+            // The template needs a name the object does not have: the
+            // convention gives it none (`--adopt` leaves it unnamed too).
+            (Treatment::Wraps(..), None) => continue,
             (Treatment::Other(Some(g)), _) => g,
             (Treatment::Other(None), _) => continue,
         };
@@ -1268,6 +1323,93 @@ mod tests {
         );
     }
 
+    /// SQLite keeps a check unnamed; under a template that needs its name
+    /// the convention gives it none, so `lint` lists it no more than
+    /// `--adopt` names it. A named one is still judged.
+    #[test]
+    fn an_unnamed_check_under_a_constraint_name_template_is_not_listed() {
+        let doc = r#"{"tables": [{"name": "t", "columns": [
+                {"name": "id", "type": "integer", "primary_key": true},
+                {"name": "qty", "type": "integer", "check": "qty > 0"}],
+                "checks": [{"name": "positive_id", "sql": "id > 0"}]}]}"#;
+        let md = load_str(doc, &LoadOptions::new().format(Format::Json)).unwrap();
+        let catalog = crate::reflect::catalog_of(&md, &crate::dialect::Sqlite).unwrap();
+        let options = WriteOptions {
+            format: Format::Json,
+            conventions: vec!["sqlalchemy".into()],
+            ..WriteOptions::default()
+        };
+        let findings = lint(&catalog, &options).unwrap();
+        let mut got: Vec<(Option<&str>, &str)> = findings
+            .iter()
+            .map(|f| (f.actual.as_deref(), f.expected.as_str()))
+            .collect();
+        got.sort();
+        // The key, unnamed in a document without a convention, is listed.
+        assert_eq!(
+            got,
+            [(None, "pk_t"), (Some("positive_id"), "ck_t_positive_id")],
+            "{findings:?}"
+        );
+    }
+
+    /// A table whose name fills most of PostgreSQL's 63 bytes: adopting
+    /// wraps a check's name in `ck_<table>_` (shortened with an MD5, as
+    /// SQLAlchemy does), and `lint` takes that shortened name as the
+    /// convention's, as it takes the name before adoption as not.
+    #[test]
+    fn a_long_tables_check_is_adopted_and_linted_alike() {
+        let table = "feature_flag_history_for_the_application_settings_page";
+        let catalog = |check: &str| Catalog {
+            dialect: "postgresql".into(),
+            tables: vec![CatalogTable {
+                name: table.into(),
+                columns: vec![column("id", "integer"), column("qty", "integer")],
+                primary_key: Some(CatalogKey {
+                    name: Some(format!("pk_{table}")),
+                    columns: vec!["id".into()],
+                }),
+                checks: vec![CatalogCheck {
+                    name: Some(check.into()),
+                    sql: "(qty > 0)".into(),
+                    column: Some("qty".into()),
+                }],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let server = "feature_flag_history_for_the_application_setti_qty_check";
+        let options = WriteOptions {
+            format: Format::Json,
+            conventions: vec!["sqlalchemy".into()],
+            adopt: true,
+            ..WriteOptions::default()
+        };
+        let doc = json(&catalog(server)).to_string();
+        let adopted = write_document(&catalog(server), &options).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&adopted).unwrap();
+        let check = &v["tables"][0]["columns"][1]["check"];
+        assert_eq!(check["name"], server, "{adopted}");
+        assert!(check.get("convention").is_none(), "{adopted}");
+        // What migrate makes of it: the name the adopted document gives.
+        let md = load_str(&adopted, &LoadOptions::new().format(Format::Json)).unwrap();
+        let names = crate::naming::final_names(&md, &PostgreSql.name_rules(None)).unwrap();
+        let given = names
+            .iter()
+            .find(|n| n.kind == Kind::Check)
+            .and_then(|n| n.name.clone())
+            .unwrap();
+        assert!(
+            given.starts_with("ck_feature_flag") && given.len() == 60,
+            "{given}"
+        );
+        let lint_of = |name: &str| lint(&catalog(name), &options).unwrap();
+        assert!(lint_of(&given).is_empty(), "{:?}", lint_of(&given));
+        let before = lint_of(server);
+        assert_eq!(before.len(), 1, "{doc}");
+        assert_eq!(before[0].expected, given);
+    }
+
     /// MariaDB keeps a unique index as a unique key: `lint` takes a
     /// unique key named by the `ix` template (as the document's unique
     /// index was) as well named, and still finds one named by neither.
@@ -1344,5 +1486,26 @@ mod tests {
         assert_eq!(doc["tables"][0]["columns"][0]["primary_key"], true);
         assert!(doc["tables"][0].get("primary_key").is_none());
         assert!(mysql_lossy("int(5)") && mysql_lossy("longtext") && !mysql_lossy("int(11)"));
+    }
+
+    #[test]
+    fn mysql_timestamps_and_unsigned_keys_keep_what_they_are() {
+        let mut catalog = mysql_catalog(&["a"]);
+        let p = &mut catalog.tables[0];
+        p.columns[0] = CatalogColumn {
+            auto_increment: true,
+            nullable: false,
+            ..column("id", "int(10) unsigned")
+        };
+        p.columns.push(column("at", "timestamp"));
+        p.columns.push(column("on", "datetime"));
+        let doc = json(&catalog);
+        let cols = &doc["tables"][0]["columns"];
+        // The key auto-increments as the model makes it: nothing to say.
+        assert_eq!(cols[0]["type"], "int(10) unsigned");
+        assert!(cols[0].get("autoincrement").is_none(), "{cols}");
+        // `timestamp` would be read as the portable type, DATETIME here.
+        assert_eq!(cols[1]["type"], "timestamp(0)");
+        assert_eq!(cols[2]["type"], "timestamp");
     }
 }

@@ -244,13 +244,41 @@ impl ColumnType {
         }
     }
 
-    /// Whether this is one of the integer types.
+    /// Whether this is an integer type: one of the portable ones, or a
+    /// server's own spelling of one (`int(10) unsigned`, `mediumint`,
+    /// `tinyint(3) zerofill`), as SQLAlchemy counts every dialect's integer
+    /// type an `Integer`.
     pub fn is_integer(&self) -> bool {
-        matches!(
-            self,
-            ColumnType::Integer | ColumnType::BigInt | ColumnType::SmallInt
-        )
+        match self {
+            ColumnType::Integer | ColumnType::BigInt | ColumnType::SmallInt => true,
+            ColumnType::Other(t) => is_integer_spelling(t),
+            _ => false,
+        }
     }
+}
+
+/// Whether `t` spells an integer type: `[tiny|small|medium|big]int[eger]`,
+/// `int2`/`int4`/`int8`, with an optional display width and any of
+/// `signed`, `unsigned` and `zerofill` after it.
+fn is_integer_spelling(t: &str) -> bool {
+    let lower = t.trim().to_ascii_lowercase();
+    let mut words = lower.split_ascii_whitespace();
+    let Some(head) = words.next() else {
+        return false;
+    };
+    let base = match head.split_once('(') {
+        Some((base, width)) => match width.strip_suffix(')') {
+            Some(w) if !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()) => base,
+            _ => return false,
+        },
+        None => head,
+    };
+    let base = ["tiny", "small", "medium", "big"]
+        .iter()
+        .find_map(|p| base.strip_prefix(p))
+        .unwrap_or(base);
+    matches!(base, "int" | "integer" | "int2" | "int4" | "int8")
+        && words.all(|w| matches!(w, "signed" | "unsigned" | "zerofill"))
 }
 
 impl fmt::Display for ColumnType {
@@ -512,6 +540,30 @@ impl Column {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn servers_integer_spellings_are_integers() {
+        for t in [
+            "int(10) unsigned",
+            "BIGINT UNSIGNED",
+            "mediumint",
+            "int8",
+            "tinyint(1)",
+            "smallint signed",
+        ] {
+            assert!(ColumnType::parse(t).is_integer(), "{t}");
+        }
+        for t in [
+            "interval",
+            "int(x)",
+            "point",
+            "int unsigned primary",
+            "numeric(10)",
+            "internal",
+        ] {
+            assert!(!ColumnType::parse(t).is_integer(), "{t}");
+        }
+    }
 
     #[test]
     fn attaching_keeps_an_autoincrement_setting() {

@@ -78,6 +78,9 @@ pub(crate) fn engine(
     });
     if let Some(u) = given {
         let engine = Engine::from_url(&u)?;
+        if verb != Verb::Apply {
+            existing_database(&engine, verb.name())?;
+        }
         return Ok((engine, u));
     }
     if doc.is_stdin() {
@@ -100,6 +103,20 @@ pub(crate) fn engine(
     }
     let url = format!("sqlite://{}", path.display());
     Ok((Engine::from_url(&url)?, url))
+}
+
+/// Refuses an SQLite URL whose file does not exist, for a command that
+/// reads or changes a database (`what`) rather than making one: opening it
+/// would create an empty file and report on that.
+pub(crate) fn existing_database(engine: &Engine, what: &str) -> Result<(), Failure> {
+    match engine.url() {
+        DbUrl::SqliteFile(p) if !p.exists() => Err(Failure::new(format!(
+            "no database to {what}: the SQLite file {} does not exist (check the path; `apply` \
+             creates a database)",
+            p.display()
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// Refuses (or warns about) databases that cannot be what the user meant:

@@ -52,6 +52,7 @@ impl UrlArgs {
                 )
             })?;
         let engine = Engine::from_url(&url)?;
+        super::db::existing_database(&engine, "read")?;
         let options = RunOptions {
             connect_timeout: self.connect_timeout,
             statement_timeout: self.statement_timeout,
