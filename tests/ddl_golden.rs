@@ -387,7 +387,8 @@ fn a_servers_own_integer_spelling_auto_increments_like_integer() {
             dialect::by_name("mariadb").unwrap(),
             &DdlOptions::default(),
         )
-        .unwrap();
+        .unwrap()
+        .into_string();
         assert_eq!(script.contains("AUTO_INCREMENT"), auto, "{ty}: {script}");
     }
 }

@@ -8,6 +8,9 @@
 
 use nomenclator::document::{load_str, Format, LoadOptions};
 use nomenclator::naming::ConventionSet;
+use nomenclator::reflect::{
+    lint, Catalog, CatalogColumn, CatalogForeignKey, CatalogKey, CatalogTable, WriteOptions,
+};
 use nomenclator::testing::name_lines;
 use nomenclator::{
     Check, Column, ForeignKey, Index, MetaData, Plugins, PrimaryKey, Reference, Table, TableRef,
@@ -387,4 +390,70 @@ fn a_primary_key_declared_on_the_table_is_named_too() {
     .unwrap();
     md.resolve_deferred().unwrap();
     assert_eq!(lines(&md, "postgresql"), sorted(&["t.pk(a) = t_pkey"]));
+}
+
+/// MySQL numbers unnamed foreign keys in declaration order, which the
+/// catalog does not keep: against the native pack, `<table>_ibfk_<n>`
+/// is the server's name whichever key has which number; a name given
+/// by hand is still listed.
+#[test]
+fn mysql_foreign_key_numbers_in_any_order_are_the_servers() {
+    let column = |name: &str, ty: &str| CatalogColumn {
+        name: name.into(),
+        ty: ty.into(),
+        nullable: true,
+        ..Default::default()
+    };
+    let table = |name: &str, columns: Vec<CatalogColumn>| CatalogTable {
+        name: name.into(),
+        primary_key: Some(CatalogKey {
+            name: None,
+            columns: vec![columns[0].name.clone()],
+        }),
+        columns,
+        ..Default::default()
+    };
+    let fk = |name: &str, column: &str, to: &str| CatalogForeignKey {
+        name: Some(name.into()),
+        columns: vec![column.into()],
+        referred_table: to.into(),
+        referred_columns: vec![column.into()],
+        ..Default::default()
+    };
+    let catalog = |third: &str| {
+        let mut stock = table(
+            "stock",
+            vec![
+                column("id", "int(11)"),
+                column("sku", "int(11)"),
+                column("wh", "int(11)"),
+                column("bin", "int(11)"),
+            ],
+        );
+        stock.foreign_keys = vec![
+            fk("stock_ibfk_1", "wh", "warehouse"),
+            fk("stock_ibfk_2", "sku", "product"),
+            fk(third, "bin", "bin"),
+        ];
+        Catalog {
+            dialect: "mariadb".into(),
+            tables: vec![
+                table("bin", vec![column("bin", "int(11)")]),
+                table("product", vec![column("sku", "int(11)")]),
+                stock,
+                table("warehouse", vec![column("wh", "int(11)")]),
+            ],
+            ..Default::default()
+        }
+    };
+    let options = WriteOptions {
+        conventions: vec!["mariadb".into()],
+        plugins: plugins(),
+        ..WriteOptions::default()
+    };
+    let found = lint(&catalog("stock_ibfk_3"), &options).unwrap();
+    assert!(found.is_empty(), "{found:?}");
+    let found = lint(&catalog("fk_by_hand"), &options).unwrap();
+    let listed: Vec<Option<&str>> = found.iter().map(|f| f.actual.as_deref()).collect();
+    assert_eq!(listed, [Some("fk_by_hand")], "{found:?}");
 }

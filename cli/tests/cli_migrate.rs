@@ -280,7 +280,29 @@ const PLAIN_PG: &str = "CREATE TABLE author (id integer PRIMARY KEY, name text U
 const PLAIN_MY: &str = "CREATE TABLE author (id integer PRIMARY KEY, name varchar(40) UNIQUE); \
     CREATE TABLE book (id integer PRIMARY KEY, author_id integer, title varchar(40), \
     isbn varchar(20), FOREIGN KEY (author_id) REFERENCES author (id), INDEX (isbn)); \
+    CREATE TABLE event_log (id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, \
+    created_at timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP, note tinytext, \
+    kind varchar(10) CHECK (kind <> '')); \
     INSERT INTO author VALUES (1, 'A'), (2, 'B'); \
+    INSERT INTO book VALUES (1, 1, 'x', 'i1'), (2, 2, 'y', 'i2'); \
+    INSERT INTO event_log (note, kind) VALUES ('n', 'k')";
+
+/// A table whose name leaves a check's conventional name too long for
+/// PostgreSQL's 63 bytes: adopted shortened, and lint takes it.
+const PLAIN_PG_LONG: &str = "CREATE TABLE feature_flag_history_for_the_application_settings_page \
+    (id integer PRIMARY KEY, customer_reference integer CHECK (customer_reference > 0))";
+
+/// SQLite: unnamed checks (which the convention cannot name), an
+/// expression default, and indexes reflect carries as DDL (DESC, COLLATE)
+/// on a table the adoption rebuilds.
+const PLAIN_SQLITE: &str = "CREATE TABLE author (id INTEGER PRIMARY KEY, name TEXT UNIQUE, \
+    is_admin INTEGER NOT NULL DEFAULT 0 CHECK (is_admin IN (0, 1)), \
+    joined TEXT DEFAULT (datetime('now'))); \
+    CREATE TABLE book (id INTEGER PRIMARY KEY, author_id INTEGER REFERENCES author (id), \
+    title TEXT CHECK (title <> ''), isbn TEXT, UNIQUE (author_id, title)); \
+    CREATE INDEX book_recent ON book (author_id, id DESC); \
+    CREATE INDEX book_title_nocase ON book (title COLLATE NOCASE); \
+    INSERT INTO author (id, name) VALUES (1, 'A'), (2, 'B'); \
     INSERT INTO book VALUES (1, 1, 'x', 'i1'), (2, 2, 'y', 'i2')";
 
 /// reflect --adopt, then migrate: every name the convention's, rows intact,
@@ -339,7 +361,26 @@ fn adopt(url: &str, plain: &str) {
 #[ignore = "needs PostgreSQL on 127.0.0.1:5432"]
 fn postgresql_database_adopts_the_sqlalchemy_convention() {
     let db = engine_support::postgres("adopt");
-    adopt(&db.url, PLAIN_PG);
+    adopt(&db.url, &format!("{PLAIN_PG}; {PLAIN_PG_LONG}"));
+}
+
+#[test]
+fn sqlite_database_adopts_the_sqlalchemy_convention() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("plain.db").display());
+    adopt(&url, PLAIN_SQLITE);
+    // The rebuilt table keeps the indexes the model cannot hold.
+    let mut c = Engine::from_url(&url).unwrap().connect().unwrap();
+    let rows = c
+        .query(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name",
+        )
+        .unwrap();
+    let names: Vec<String> = rows.into_iter().filter_map(|r| r[0].clone()).collect();
+    assert!(
+        names.iter().any(|n| n == "book_recent") && names.iter().any(|n| n == "book_title_nocase"),
+        "{names:?}"
+    );
 }
 
 #[test]

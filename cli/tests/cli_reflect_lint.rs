@@ -209,6 +209,61 @@ fn reflect_and_lint_a_postgresql_database() {
 
 #[test]
 #[ignore = "needs PostgreSQL on 127.0.0.1:5432"]
+fn a_document_reflected_from_two_schemas_applies_where_the_second_is_missing() {
+    let from = engine_support::postgres("reflect_two_schemas_a");
+    let to = engine_support::postgres("reflect_two_schemas_b");
+    let mut c = nomenclator::engine::Engine::from_url(&from.url)
+        .unwrap()
+        .connect()
+        .unwrap();
+    c.execute(
+        "CREATE SCHEMA \"Sales\"; CREATE TABLE \"Sales\".daily (day date PRIMARY KEY, total numeric(10, 2)); \
+         CREATE TABLE note (id integer PRIMARY KEY, day date REFERENCES \"Sales\".daily (day))",
+    )
+    .unwrap();
+    let out = cmd()
+        .args([
+            "reflect", "--url", &from.url, "--schema", "public", "--schema", "Sales",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let doc = write(&dir, "two.toml", &String::from_utf8(out.stdout).unwrap());
+    cmd()
+        .args(["apply", "--url", &to.url])
+        .arg(&doc)
+        .assert()
+        .success();
+    cmd()
+        .args(["diff", "--url", &to.url])
+        .arg(&doc)
+        .assert()
+        .success()
+        .stdout("");
+}
+
+#[test]
+fn reflect_and_lint_of_a_missing_sqlite_file_say_so_and_create_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("typo.db");
+    let url = format!("sqlite://{}", missing.display());
+    for args in [vec!["reflect", "--url", &url], vec!["lint", "--url", &url]] {
+        cmd()
+            .args(&args)
+            .assert()
+            .code(1)
+            .stderr(predicates::str::contains("does not exist"));
+        assert!(!missing.exists(), "{args:?} made {}", missing.display());
+    }
+}
+
+#[test]
+#[ignore = "needs PostgreSQL on 127.0.0.1:5432"]
 fn reflect_errors_are_clear() {
     let db = engine_support::postgres("reflect_errors");
     cmd()

@@ -984,6 +984,14 @@ fn mysql_lossy(ty: &str) -> bool {
     }
 }
 
+/// Whether `name` is one MySQL gives a foreign key of `table` that has
+/// none: `<table>_ibfk_<n>`.
+fn is_ibfk_name(table: &str, name: &str) -> bool {
+    name.strip_prefix(table)
+        .and_then(|r| r.strip_prefix("_ibfk_"))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// Views in an order that creates each after those its text names.
 fn order_views(views: &[super::catalog::CatalogView]) -> Vec<&super::catalog::CatalogView> {
     let mut left: Vec<&super::catalog::CatalogView> = views.iter().collect();
@@ -1126,6 +1134,18 @@ fn lint_as_written(catalog: &Catalog, options: &WriteOptions) -> Result<Vec<Find
             continue;
         }
         let ObjectId(ti, kind, i) = id;
+        // MySQL numbers a table's unnamed foreign keys in the order they
+        // were declared, which its catalog does not keep: any number the
+        // server could have given is the server's name.
+        let table = &catalog.tables[ti].name;
+        if w.mysql()
+            && kind == Kind::ForeignKey
+            && [Some(expected.as_str()), actual.as_deref()]
+                .iter()
+                .all(|n| n.is_some_and(|n| is_ibfk_name(table, n)))
+        {
+            continue;
+        }
         let t = &catalog.tables[ti];
         let unique = (kind == Kind::Index).then(|| t.indexes[i].unique);
         out.push(Finding {
