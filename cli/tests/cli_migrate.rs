@@ -282,7 +282,8 @@ const PLAIN_MY: &str = "CREATE TABLE author (id integer PRIMARY KEY, name varcha
     isbn varchar(20), FOREIGN KEY (author_id) REFERENCES author (id), INDEX (isbn)); \
     CREATE TABLE event_log (id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, \
     created_at timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP, note tinytext, \
-    kind varchar(10) CHECK (kind <> '')); \
+    kind varchar(10) CHECK (kind <> ''), tag varchar(10) COLLATE utf8mb4_bin, \
+    body varchar(20) CHARACTER SET latin1, payload json); \
     INSERT INTO author VALUES (1, 'A'), (2, 'B'); \
     INSERT INTO book VALUES (1, 1, 'x', 'i1'), (2, 2, 'y', 'i2'); \
     INSERT INTO event_log (note, kind) VALUES ('n', 'k')";
@@ -293,9 +294,10 @@ const PLAIN_PG_LONG: &str = "CREATE TABLE feature_flag_history_for_the_applicati
     (id integer PRIMARY KEY, customer_reference integer CHECK (customer_reference > 0))";
 
 /// SQLite: unnamed checks (which the convention cannot name), an
-/// expression default, and indexes reflect carries as DDL (DESC, COLLATE)
+/// expression default, a column's collation, and indexes reflect carries as DDL (DESC, COLLATE)
 /// on a table the adoption rebuilds.
-const PLAIN_SQLITE: &str = "CREATE TABLE author (id INTEGER PRIMARY KEY, name TEXT UNIQUE, \
+const PLAIN_SQLITE: &str =
+    "CREATE TABLE author (id INTEGER PRIMARY KEY, name TEXT UNIQUE COLLATE NOCASE, \
     is_admin INTEGER NOT NULL DEFAULT 0 CHECK (is_admin IN (0, 1)), \
     joined TEXT DEFAULT (datetime('now'))); \
     CREATE TABLE book (id INTEGER PRIMARY KEY, author_id INTEGER REFERENCES author (id), \
@@ -369,8 +371,13 @@ fn sqlite_database_adopts_the_sqlalchemy_convention() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("plain.db").display());
     adopt(&url, PLAIN_SQLITE);
-    // The rebuilt table keeps the indexes the model cannot hold.
+    // The rebuilt table keeps the indexes the model cannot hold, and its
+    // column's collation.
     let mut c = Engine::from_url(&url).unwrap().connect().unwrap();
+    let same = c
+        .query("SELECT count(*) FROM author WHERE name = 'a'")
+        .unwrap();
+    assert_eq!(same, vec![vec![Some("1".to_owned())]]);
     let rows = c
         .query(
             "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name",

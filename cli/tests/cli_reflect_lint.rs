@@ -209,7 +209,7 @@ fn reflect_and_lint_a_postgresql_database() {
 
 #[test]
 #[ignore = "needs PostgreSQL on 127.0.0.1:5432"]
-fn a_document_reflected_from_two_schemas_applies_where_the_second_is_missing() {
+fn a_document_reflected_from_two_schemas_applies_where_the_second_is_missing_with_collations() {
     let from = engine_support::postgres("reflect_two_schemas_a");
     let to = engine_support::postgres("reflect_two_schemas_b");
     let mut c = nomenclator::engine::Engine::from_url(&from.url)
@@ -218,7 +218,8 @@ fn a_document_reflected_from_two_schemas_applies_where_the_second_is_missing() {
         .unwrap();
     c.execute(
         "CREATE SCHEMA \"Sales\"; CREATE TABLE \"Sales\".daily (day date PRIMARY KEY, total numeric(10, 2)); \
-         CREATE TABLE note (id integer PRIMARY KEY, day date REFERENCES \"Sales\".daily (day))",
+         CREATE TABLE note (id integer PRIMARY KEY, day date REFERENCES \"Sales\".daily (day), \
+         body text COLLATE \"C\")",
     )
     .unwrap();
     let out = cmd()
@@ -245,6 +246,18 @@ fn a_document_reflected_from_two_schemas_applies_where_the_second_is_missing() {
         .assert()
         .success()
         .stdout("");
+    // The column's collation came along.
+    let mut c = nomenclator::engine::Engine::from_url(&to.url)
+        .unwrap()
+        .connect()
+        .unwrap();
+    let collation = c
+        .query(
+            "SELECT co.collname FROM pg_attribute a JOIN pg_collation co ON co.oid = a.attcollation \
+             WHERE a.attrelid = 'note'::regclass AND a.attname = 'body'",
+        )
+        .unwrap();
+    assert_eq!(collation, vec![vec![Some("C".to_owned())]]);
 }
 
 #[test]

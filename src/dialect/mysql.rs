@@ -547,9 +547,18 @@ fn parse_type(text: &str) -> ColumnType {
     })
 }
 
-/// MariaDB's `JSON`: `longtext` with the check `json_valid(<column>)`.
+/// MariaDB's `JSON`: `longtext` (in `utf8mb4_bin`, which reflect writes
+/// where it is not the database's default collation) with the check
+/// `json_valid(<column>)`.
 fn parse_checked_type(text: &str, column: &str, check: &str) -> Option<ColumnType> {
-    let longtext = text.trim().eq_ignore_ascii_case("longtext");
+    let words: Vec<String> = text
+        .split_whitespace()
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let longtext = matches!(
+        words.iter().map(String::as_str).collect::<Vec<_>>()[..],
+        ["longtext"] | ["longtext", "collate", "utf8mb4_bin"]
+    );
     (longtext && is_json_valid(check, column)).then_some(ColumnType::Json)
 }
 

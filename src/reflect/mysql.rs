@@ -44,14 +44,17 @@ pub(crate) fn read(
     } else {
         Flavour::MySql
     };
-    let present: Vec<String> = db
+    let databases = db
         .rows(
-            "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME NOT IN \
-             ('information_schema', 'mysql', 'performance_schema', 'sys') ORDER BY SCHEMA_NAME",
+            "SELECT SCHEMA_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA \
+             WHERE SCHEMA_NAME NOT IN ('information_schema', 'mysql', 'performance_schema', 'sys') \
+             ORDER BY SCHEMA_NAME",
         )
-        .map_err(query_err("the databases"))?
+        .map_err(query_err("the databases"))?;
+    let present: Vec<String> = databases.iter().map(|r| text(r, 0)).collect();
+    let collations: HashMap<String, String> = databases
         .iter()
-        .map(|r| text(r, 0))
+        .filter_map(|r| Some((text(r, 0), opt(r, 1)?)))
         .collect();
     let mut schemas = match &default {
         Some(d) => options.wanted(d),
@@ -78,6 +81,7 @@ pub(crate) fn read(
     let mut r = Reading {
         default: default.unwrap_or_default(),
         schemas,
+        collations,
         flavour,
         catalog: Catalog {
             dialect: kind.name().into(),
@@ -133,6 +137,8 @@ struct Reading {
     default: String,
     /// The databases read.
     schemas: Vec<String>,
+    /// Each database's default collation.
+    collations: HashMap<String, String>,
     flavour: Flavour,
     catalog: Catalog,
     /// (schema, table) → its position in `catalog.tables`.
@@ -209,7 +215,7 @@ impl Reading {
         let rows = db
             .rows(&format!(
                 "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, \
-                   COLUMN_DEFAULT, EXTRA, COLUMN_COMMENT, GENERATION_EXPRESSION \
+                   COLUMN_DEFAULT, EXTRA, COLUMN_COMMENT, GENERATION_EXPRESSION, COLLATION_NAME \
                  FROM information_schema.COLUMNS WHERE TABLE_SCHEMA IN {in_schemas} \
                  ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION"
             ))
@@ -242,6 +248,15 @@ impl Reading {
                     "column {full} is INVISIBLE; it is reflected as a visible column"
                 ));
             }
+            // A collation other than the database's is part of the type as
+            // the document writes it (`varchar(20) COLLATE utf8mb4_bin`).
+            let default_collation = self.collations.get(&text(&row, 0));
+            let ty = match (opt(&row, 9), default_collation) {
+                (Some(collation), Some(d)) if !collation.eq_ignore_ascii_case(d) => {
+                    format!("{ty} COLLATE {collation}")
+                }
+                _ => ty,
+            };
             self.catalog.tables[ti].columns.push(CatalogColumn {
                 name,
                 ty,
@@ -1140,7 +1155,7 @@ mod tests {
                     "VERSION()",
                     vec![row(&[s("shop"), s("10.11.19-MariaDB-0+deb12u1")])],
                 ),
-                ("SCHEMATA", vec![row(&[s("shop")])]),
+                ("SCHEMATA", vec![row(&[s("shop"), s("utf8mb4_general_ci")])]),
                 (
                     "information_schema.TABLES",
                     vec![
@@ -1201,6 +1216,7 @@ mod tests {
                             s(""),
                             s("the code"),
                             None,
+                            s("utf8mb4_bin"),
                         ]),
                         row(&[
                             s("shop"),
@@ -1350,6 +1366,8 @@ mod tests {
         assert_eq!(p.comment.as_deref(), Some("parents"));
         assert!(p.columns[0].auto_increment);
         assert_eq!(p.columns[1].default.as_deref(), Some("'x'"));
+        // A collation other than the database's is kept with the type.
+        assert_eq!(p.columns[1].ty, "varchar(10) COLLATE utf8mb4_bin");
         assert_eq!(p.columns[1].comment.as_deref(), Some("the code"));
         assert_eq!(p.primary_key.as_ref().unwrap().name, None);
         assert_eq!(p.primary_key.as_ref().unwrap().columns, ["id"]);

@@ -235,10 +235,16 @@ impl Reading {
                    a.attnotnull, \
                    CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, 0) \
                      ELSE pg_get_expr(d.adbin, d.adrelid) END, ds.description, \
-                   a.attidentity, a.attgenerated, sq.relname, sq.nspname, a.atttypid \
+                   a.attidentity, a.attgenerated, sq.relname, sq.nspname, a.atttypid, \
+                   CASE WHEN a.attcollation <> 0 AND a.attcollation <> ty.typcollation THEN \
+                     CASE WHEN cn.nspname = 'pg_catalog' THEN quote_ident(co.collname) \
+                     ELSE quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END END \
                  FROM pg_catalog.pg_attribute a \
                  JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
                  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+                 LEFT JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid \
+                 LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation \
+                 LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace \
                  LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
                  LEFT JOIN pg_catalog.pg_description ds ON ds.objoid = a.attrelid \
                    AND ds.classoid = 'pg_catalog.pg_class'::regclass AND ds.objsubid = a.attnum \
@@ -274,6 +280,11 @@ impl Reading {
             let identity = text(&row, 7);
             let mut auto_increment = false;
             let mut ty = text(&row, 3);
+            // A collation other than the type's is part of the type as the
+            // document writes it (`text COLLATE "C"`), which DDL passes on.
+            if let Some(collation) = opt(&row, 12) {
+                ty = format!("{ty} COLLATE {collation}");
+            }
             if !identity.is_empty() {
                 // Written into the type, which the DDL passes through: exact.
                 let how = if identity == "a" {

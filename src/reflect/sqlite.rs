@@ -331,14 +331,22 @@ impl Reading {
             if position > 0 {
                 pk.entry(ti).or_default().push((position, name.clone()));
             }
-            let comment = self.defs[ti]
+            let def = self.defs[ti]
                 .columns
                 .iter()
-                .find(|d| d.name.eq_ignore_ascii_case(&name))
-                .and_then(|d| d.comment.clone());
+                .find(|d| d.name.eq_ignore_ascii_case(&name));
+            let comment = def.and_then(|d| d.comment.clone());
+            // A collation is part of the type as the document writes it
+            // (`TEXT COLLATE NOCASE`), which DDL passes on.
+            let mut ty = text(&row, 4);
+            if let Some(collation) = def.and_then(|d| d.collation.as_deref()) {
+                ty = format!("{ty} COLLATE {}", Sqlite.quote(collation))
+                    .trim_start()
+                    .to_owned();
+            }
             self.catalog.tables[ti].columns.push(CatalogColumn {
                 name,
-                ty: text(&row, 4),
+                ty,
                 nullable: !flag(&row, 5),
                 default,
                 comment,
@@ -645,6 +653,27 @@ mod tests {
         CREATE TABLE seq (id INTEGER PRIMARY KEY AUTOINCREMENT, a INT, b INT GENERATED ALWAYS AS (a + 1));
         CREATE TABLE bigkey (id BIGINT PRIMARY KEY);
     ";
+
+    #[test]
+    fn a_columns_collation_is_kept_with_its_type() {
+        let (_dir, conn) = database(
+            "CREATE TABLE c (id INTEGER PRIMARY KEY, h TEXT NOT NULL COLLATE NOCASE UNIQUE,
+                r varchar(5) CONSTRAINT named COLLATE \"RTRIM\" CHECK (r <> ''), plain TEXT);",
+        );
+        let (c, _) = read_all(conn, &[]);
+        let types: Vec<&str> = c.tables[0].columns.iter().map(|c| c.ty.as_str()).collect();
+        assert_eq!(
+            types,
+            [
+                "INTEGER",
+                "TEXT COLLATE NOCASE",
+                "varchar(5) COLLATE RTRIM",
+                "TEXT"
+            ]
+        );
+        // The name before COLLATE is not the check's.
+        assert_eq!(c.tables[0].checks[0].name, None);
+    }
 
     #[test]
     fn expression_defaults_get_back_the_parentheses_sqlite_requires() {

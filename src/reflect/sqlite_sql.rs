@@ -321,6 +321,8 @@ pub(crate) struct ColumnDef {
     /// The `/* ... */` comment that ends its definition (as nomenclator
     /// writes a column's comment).
     pub comment: Option<String>,
+    /// Its `COLLATE` collation (`NOCASE`), unquoted.
+    pub collation: Option<String>,
 }
 
 /// What a `CREATE TABLE` statement says beyond the pragmas.
@@ -380,6 +382,7 @@ pub(crate) fn parse_create_table(sql: &str) -> TableDef {
                 name: name.clone(),
                 primary_key_desc: false,
                 comment: t.comment_after(b - 1),
+                collation: None,
             });
             read_constraints(&t, a + 1, b, Some(&name), &mut def);
         }
@@ -417,6 +420,15 @@ fn read_constraints(t: &Tokens<'_>, a: usize, b: usize, column: Option<&str>, de
         }
         if t.is(i, "CONSTRAINT") {
             name = Some(t.name(i + 1));
+            i += 2;
+            continue;
+        }
+        if column.is_some() && t.is(i, "COLLATE") && i + 1 < b {
+            // A named COLLATE: the name is not kept.
+            name = None;
+            if let Some(c) = def.columns.last_mut() {
+                c.collation = Some(t.name(i + 1));
+            }
             i += 2;
             continue;
         }
