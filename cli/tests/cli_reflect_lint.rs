@@ -209,7 +209,7 @@ fn reflect_and_lint_a_postgresql_database() {
 
 #[test]
 #[ignore = "needs PostgreSQL on 127.0.0.1:5432"]
-fn a_document_reflected_from_two_schemas_applies_where_the_second_is_missing_with_collations() {
+fn a_document_reflected_from_plain_sql_applies_to_an_empty_database_with_what_it_said() {
     let from = engine_support::postgres("reflect_two_schemas_a");
     let to = engine_support::postgres("reflect_two_schemas_b");
     let mut c = nomenclator::engine::Engine::from_url(&from.url)
@@ -219,7 +219,9 @@ fn a_document_reflected_from_two_schemas_applies_where_the_second_is_missing_wit
     c.execute(
         "CREATE SCHEMA \"Sales\"; CREATE TABLE \"Sales\".daily (day date PRIMARY KEY, total numeric(10, 2)); \
          CREATE TABLE note (id integer PRIMARY KEY, day date REFERENCES \"Sales\".daily (day), \
-         body text COLLATE \"C\")",
+         body text COLLATE \"C\", line_no serial, \
+         ticket bigint GENERATED ALWAYS AS IDENTITY (START WITH 100 INCREMENT BY 10), \
+         UNIQUE NULLS NOT DISTINCT (day, body))",
     )
     .unwrap();
     let out = cmd()
@@ -258,6 +260,32 @@ fn a_document_reflected_from_two_schemas_applies_where_the_second_is_missing_wit
         )
         .unwrap();
     assert_eq!(collation, vec![vec![Some("C".to_owned())]]);
+    // And the identity's options, the serial's sequence type, and a unique
+    // constraint's NULLS NOT DISTINCT (carried as DDL).
+    let sequences = c
+        .query(
+            "SELECT seqrelid::regclass::text, seqtypid::regtype::text, seqstart, seqincrement \
+             FROM pg_sequence ORDER BY 1",
+        )
+        .unwrap();
+    let row =
+        |a: &str, b: &str, c: &str, d: &str| [a, b, c, d].map(|v| Some(v.to_owned())).to_vec();
+    assert_eq!(
+        sequences,
+        vec![
+            row("note_line_no_seq", "integer", "1", "1"),
+            row("note_ticket_seq", "bigint", "100", "10"),
+        ]
+    );
+    let unique = c
+        .query("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'u' AND conrelid = 'note'::regclass")
+        .unwrap();
+    assert_eq!(
+        unique,
+        vec![vec![Some(
+            "UNIQUE NULLS NOT DISTINCT (day, body)".to_owned()
+        )]]
+    );
 }
 
 #[test]

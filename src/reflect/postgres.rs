@@ -113,8 +113,8 @@ fn literal_list(items: &[String]) -> String {
 }
 
 /// A serial column: (table position, column position) and (its default,
-/// the sequence's schema, the sequence).
-type Serial = ((usize, usize), (String, String, String));
+/// the sequence's schema, the sequence, the sequence's type).
+type Serial = ((usize, usize), (String, String, String, String));
 
 /// What is known while the catalog is read.
 struct Reading {
@@ -238,7 +238,9 @@ impl Reading {
                    a.attidentity, a.attgenerated, sq.relname, sq.nspname, a.atttypid, \
                    CASE WHEN a.attcollation <> 0 AND a.attcollation <> ty.typcollation THEN \
                      CASE WHEN cn.nspname = 'pg_catalog' THEN quote_ident(co.collname) \
-                     ELSE quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END END \
+                     ELSE quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END END, \
+                   ps.seqstart, ps.seqincrement, ps.seqmin, ps.seqmax, ps.seqcache, ps.seqcycle, \
+                   format_type(ps.seqtypid, NULL) \
                  FROM pg_catalog.pg_attribute a \
                  JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
                  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
@@ -249,7 +251,7 @@ impl Reading {
                  LEFT JOIN pg_catalog.pg_description ds ON ds.objoid = a.attrelid \
                    AND ds.classoid = 'pg_catalog.pg_class'::regclass AND ds.objsubid = a.attnum \
                  LEFT JOIN (SELECT DISTINCT ON (dep.refobjid, dep.refobjsubid) \
-                     dep.refobjid, dep.refobjsubid, s.relname, sn.nspname \
+                     dep.refobjid, dep.refobjsubid, s.relname, sn.nspname, s.oid AS seqoid \
                    FROM pg_catalog.pg_depend dep \
                    JOIN pg_catalog.pg_class s ON s.oid = dep.objid AND s.relkind = 'S' \
                    JOIN pg_catalog.pg_namespace sn ON sn.oid = s.relnamespace \
@@ -257,6 +259,7 @@ impl Reading {
                    AND dep.refclassid = 'pg_catalog.pg_class'::regclass \
                    AND dep.deptype IN ('a', 'i')) sq \
                    ON sq.refobjid = a.attrelid AND sq.refobjsubid = a.attnum \
+                 LEFT JOIN pg_catalog.pg_sequence ps ON ps.seqrelid = sq.seqoid \
                  WHERE n.nspname IN {in_schemas} AND c.relkind IN ('r', 'p') \
                  AND a.attnum > 0 AND NOT a.attisdropped"
             )
@@ -292,12 +295,12 @@ impl Reading {
                 } else {
                     "BY DEFAULT"
                 };
-                ty = format!("{ty} GENERATED {how} AS IDENTITY");
+                ty = format!("{ty} GENERATED {how} AS IDENTITY{}", identity_options(&row));
             } else if let (Some(seq), Some(d)) = (&owned_sequence, &default) {
                 if d.starts_with("nextval(") && d.contains(seq.as_str()) {
                     let at = (ti, self.catalog.tables[ti].columns.len());
                     self.serials
-                        .push((at, (d.clone(), text(&row, 10), seq.clone())));
+                        .push((at, (d.clone(), text(&row, 10), seq.clone(), text(&row, 19))));
                     auto_increment = true;
                     default = None;
                 }
@@ -357,7 +360,7 @@ impl Reading {
     /// default, and its sequence is carried: created before the tables,
     /// owned by the column after them.
     fn serials_outside_keys(&mut self) {
-        for ((ti, ci), (default, seq_schema, seq)) in std::mem::take(&mut self.serials) {
+        for ((ti, ci), (default, seq_schema, seq, seq_type)) in std::mem::take(&mut self.serials) {
             let t = &self.catalog.tables[ti];
             let c = &t.columns[ci];
             let only_key = t
@@ -386,7 +389,11 @@ impl Reading {
                 name: name.clone(),
                 table: None,
                 before_tables: true,
-                create: format!("CREATE SEQUENCE IF NOT EXISTS {q}"),
+                create: match seq_type.as_str() {
+                    // bigint is a sequence's own type.
+                    "" | "bigint" => format!("CREATE SEQUENCE IF NOT EXISTS {q}"),
+                    ty => format!("CREATE SEQUENCE IF NOT EXISTS {q} AS {ty}"),
+                },
                 drop: Some(format!("DROP SEQUENCE IF EXISTS {q}")),
             });
             self.catalog.carried.push(Carried {
@@ -405,7 +412,11 @@ impl Reading {
         format!(
                 "SELECT co.conrelid, co.conname, co.contype, \
                    CASE WHEN co.contype IN ('c', 'x') OR co.condeferrable OR NOT co.convalidated \
-                     OR fn.nspname NOT IN {in_schemas} THEN pg_get_constraintdef(co.oid, true) END, \
+                     OR fn.nspname NOT IN {in_schemas} \
+                     OR (co.contype = 'u' AND EXISTS (SELECT 1 FROM pg_catalog.pg_index i \
+                       WHERE i.indexrelid = co.conindid \
+                       AND (to_jsonb(i) ->> 'indnullsnotdistinct') = 'true')) \
+                     THEN pg_get_constraintdef(co.oid, true) END, \
                    array_to_json(co.conkey), fn.nspname, fc.relname, co.confrelid, \
                    array_to_json(co.confkey), \
                    co.confdeltype, co.confupdtype, co.condeferrable, co.condeferred, n.nspname, c.relname, \
@@ -456,15 +467,37 @@ impl Reading {
             };
             match text(&row, 2).as_str() {
                 "p" => {
+                    if flag(&row, 11) {
+                        self.catalog.warnings.push(format!(
+                            "primary key {full}.{name} is DEFERRABLE; it is reflected as a plain primary key"
+                        ));
+                    }
                     self.catalog.tables[ti].primary_key = Some(CatalogKey {
                         name: Some(name),
                         columns,
                     })
                 }
-                "u" => self.catalog.tables[ti].uniques.push(CatalogKey {
-                    name: Some(name),
-                    columns,
-                }),
+                "u" => {
+                    // PostgreSQL 15's NULLS NOT DISTINCT, and DEFERRABLE,
+                    // are not the model's: the constraint is carried.
+                    let why = if def.contains("NULLS NOT DISTINCT") {
+                        Some("it is NULLS NOT DISTINCT, which the model does not express")
+                    } else if flag(&row, 11) {
+                        Some("it is DEFERRABLE, which the model does not express")
+                    } else {
+                        None
+                    };
+                    if let Some(why) = why {
+                        let (c, note) = carry("unique constraint", why);
+                        self.catalog.warnings.push(note);
+                        self.catalog.carried.push(c);
+                        continue;
+                    }
+                    self.catalog.tables[ti].uniques.push(CatalogKey {
+                        name: Some(name),
+                        columns,
+                    })
+                }
                 "c" => {
                     let Some(sql) = check_expression(&def) else {
                         let (c, note) =
@@ -546,7 +579,8 @@ impl Reading {
                      OR NOT (string_to_array(i.indoption::text, ' ')::int[] <@ ARRAY[0]) \
                      OR i.indclass::oid[] && ARRAY(SELECT op.oid FROM pg_catalog.pg_opclass op \
                        WHERE NOT op.opcdefault) \
-                     OR NOT (string_to_array(i.indcollation::text, ' ')::oid[] <@ ARRAY[0, 100]::oid[]), \
+                     OR NOT (string_to_array(i.indcollation::text, ' ')::oid[] <@ ARRAY[0, 100]::oid[]) \
+                     OR (to_jsonb(i) ->> 'indnullsnotdistinct') = 'true', \
                    c.relkind, i.indexrelid \
                  FROM pg_catalog.pg_index i \
                  JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid \
@@ -874,6 +908,53 @@ impl Carried {
     }
 }
 
+/// An identity column's sequence options where they are not the defaults
+/// (` (START WITH 100 INCREMENT BY 10)`), from columns 13-19 of a row of
+/// [`Reading::columns_sql`]; empty when all are.
+fn identity_options(row: &Row) -> String {
+    let number = |i: usize| text(row, i).parse::<i128>().ok();
+    let (Some(start), Some(step), Some(min), Some(max), Some(cache)) =
+        (number(13), number(14), number(15), number(16), number(17))
+    else {
+        return String::new();
+    };
+    let (type_min, type_max) = match text(row, 19).as_str() {
+        "smallint" => (i16::MIN.into(), i16::MAX.into()),
+        "integer" => (i32::MIN.into(), i32::MAX.into()),
+        _ => (i64::MIN.into(), i64::MAX.into()),
+    };
+    let (default_min, default_max) = if step > 0 {
+        (1, type_max)
+    } else {
+        (type_min, -1)
+    };
+    let default_start = if step > 0 { min } else { max };
+    let mut options = Vec::new();
+    if start != default_start {
+        options.push(format!("START WITH {start}"));
+    }
+    if step != 1 {
+        options.push(format!("INCREMENT BY {step}"));
+    }
+    if min != default_min {
+        options.push(format!("MINVALUE {min}"));
+    }
+    if max != default_max {
+        options.push(format!("MAXVALUE {max}"));
+    }
+    if cache != 1 {
+        options.push(format!("CACHE {cache}"));
+    }
+    if flag(row, 18) {
+        options.push("CYCLE".into());
+    }
+    if options.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", options.join(" "))
+    }
+}
+
 /// Column `i` of `row` as a number (an oid, an attribute number), for sorting.
 fn oid_number(row: &Row, i: usize) -> u64 {
     text(row, i).parse().unwrap_or(0)
@@ -916,6 +997,35 @@ fn action(code: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_identity_says_only_the_options_that_are_not_the_defaults() {
+        // Columns 13-19: start, increment, min, max, cache, cycle, type.
+        let row = |v: [&str; 7]| -> Row {
+            let mut r: Row = vec![None; 13];
+            r.extend(v.iter().map(|s| Some((*s).to_owned())));
+            r
+        };
+        let int_max = "2147483647";
+        assert_eq!(
+            identity_options(&row(["1", "1", "1", int_max, "1", "f", "integer"])),
+            ""
+        );
+        assert_eq!(
+            identity_options(&row(["100", "10", "1", int_max, "1", "f", "integer"])),
+            " (START WITH 100 INCREMENT BY 10)"
+        );
+        assert_eq!(
+            identity_options(&row(["-1", "-1", "-32768", "-1", "20", "t", "smallint"])),
+            " (INCREMENT BY -1 CACHE 20 CYCLE)"
+        );
+        assert_eq!(
+            identity_options(&row(["5", "1", "5", "1000", "1", "f", "bigint"])),
+            " (MINVALUE 5 MAXVALUE 1000)"
+        );
+        // A serial's row has no identity sequence columns.
+        assert_eq!(identity_options(&vec![None; 20]), "");
+    }
 
     #[test]
     fn check_expressions_come_out_of_their_definition() {
