@@ -283,7 +283,9 @@ const PLAIN_MY: &str = "CREATE TABLE author (id integer PRIMARY KEY, name varcha
     CREATE TABLE event_log (id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, \
     created_at timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP, note tinytext, \
     kind varchar(10) CHECK (kind <> ''), tag varchar(10) COLLATE utf8mb4_bin, \
-    body varchar(20) CHARACTER SET latin1, payload json); \
+    body varchar(20) CHARACTER SET latin1, payload json, \
+    updated datetime NOT NULL DEFAULT current_timestamp() ON UPDATE current_timestamp(), \
+    loud varchar(10) AS (upper(kind)) VIRTUAL); \
     INSERT INTO author VALUES (1, 'A'), (2, 'B'); \
     INSERT INTO book VALUES (1, 1, 'x', 'i1'), (2, 2, 'y', 'i2'); \
     INSERT INTO event_log (note, kind) VALUES ('n', 'k')";
@@ -294,12 +296,12 @@ const PLAIN_PG_LONG: &str = "CREATE TABLE feature_flag_history_for_the_applicati
     (id integer PRIMARY KEY, customer_reference integer CHECK (customer_reference > 0))";
 
 /// SQLite: unnamed checks (which the convention cannot name), an
-/// expression default, a column's collation, and indexes reflect carries as DDL (DESC, COLLATE)
+/// expression default, a column's collation, a generated column, and indexes reflect carries as DDL (DESC, COLLATE)
 /// on a table the adoption rebuilds.
 const PLAIN_SQLITE: &str =
     "CREATE TABLE author (id INTEGER PRIMARY KEY, name TEXT UNIQUE COLLATE NOCASE, \
     is_admin INTEGER NOT NULL DEFAULT 0 CHECK (is_admin IN (0, 1)), \
-    joined TEXT DEFAULT (datetime('now'))); \
+    joined TEXT DEFAULT (datetime('now')), shout TEXT GENERATED ALWAYS AS (upper(name))); \
     CREATE TABLE book (id INTEGER PRIMARY KEY, author_id INTEGER REFERENCES author (id), \
     title TEXT CHECK (title <> ''), isbn TEXT, UNIQUE (author_id, title)); \
     CREATE INDEX book_recent ON book (author_id, id DESC); \
@@ -378,6 +380,8 @@ fn sqlite_database_adopts_the_sqlalchemy_convention() {
         .query("SELECT count(*) FROM author WHERE name = 'a'")
         .unwrap();
     assert_eq!(same, vec![vec![Some("1".to_owned())]]);
+    let shout = c.query("SELECT shout FROM author WHERE id = 2").unwrap();
+    assert_eq!(shout, vec![vec![Some("B".to_owned())]]);
     let rows = c
         .query(
             "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name",

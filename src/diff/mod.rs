@@ -1979,7 +1979,8 @@ fn table_changes(
         let columns: Vec<(String, String)> = n
             .columns
             .iter()
-            .filter(|c| old_of.contains_key(c.name.as_str()))
+            // A generated column computes its values again.
+            .filter(|c| old_of.contains_key(c.name.as_str()) && !c.ty.is_generated())
             .map(|c| (c.name.clone(), c.name.clone()))
             .collect();
         sts.push(Statement::CopyRows {

@@ -230,33 +230,35 @@ impl Reading {
             let lower = extra.to_ascii_lowercase();
             let full = format!("{}.{name}", self.catalog.tables[ti].full_name());
             let mut default = normalise_default(self.flavour, &ty, opt(&row, 5), &extra);
-            if lower.contains("generated") && !lower.contains("default_generated") {
-                self.catalog.warnings.push(format!(
-                    "column {full} is a generated column (AS ({})); it is reflected as a plain column",
-                    text(&row, 8)
-                ));
-                default = None;
-            }
-            if let Some(at) = lower.find("on update ") {
-                self.catalog.warnings.push(format!(
-                    "column {full} has {}; the model does not express it",
-                    extra[at..].trim()
-                ));
-            }
             if lower.split_whitespace().any(|w| w == "invisible") {
                 self.catalog.warnings.push(format!(
                     "column {full} is INVISIBLE; it is reflected as a visible column"
                 ));
             }
-            // A collation other than the database's is part of the type as
-            // the document writes it (`varchar(20) COLLATE utf8mb4_bin`).
+            // What the model has no place for goes into the type as the
+            // document writes it, which DDL passes on and the diff compares:
+            // a collation other than the database's (`varchar(20) COLLATE
+            // utf8mb4_bin`), a generated column's expression, and ON UPDATE.
+            let mut ty = ty;
             let default_collation = self.collations.get(&text(&row, 0));
-            let ty = match (opt(&row, 9), default_collation) {
-                (Some(collation), Some(d)) if !collation.eq_ignore_ascii_case(d) => {
-                    format!("{ty} COLLATE {collation}")
+            if let (Some(collation), Some(d)) = (opt(&row, 9), default_collation) {
+                if !collation.eq_ignore_ascii_case(d) {
+                    ty = format!("{ty} COLLATE {collation}");
                 }
-                _ => ty,
-            };
+            }
+            if lower.contains("generated") && !lower.contains("default_generated") {
+                let how = if lower.contains("stored") {
+                    "STORED"
+                } else {
+                    "VIRTUAL"
+                };
+                ty = format!("{ty} GENERATED ALWAYS AS ({}) {how}", text(&row, 8));
+                default = None;
+            }
+            if let Some(at) = lower.find("on update ") {
+                let on_update = extra[at + "on update ".len()..].trim();
+                ty = format!("{ty} ON UPDATE {on_update}");
+            }
             self.catalog.tables[ti].columns.push(CatalogColumn {
                 name,
                 ty,
@@ -1220,6 +1222,28 @@ mod tests {
                         ]),
                         row(&[
                             s("shop"),
+                            s("p"),
+                            s("twice"),
+                            s("int(11)"),
+                            s("YES"),
+                            None,
+                            s("VIRTUAL GENERATED"),
+                            s(""),
+                            s("`id` * 2"),
+                        ]),
+                        row(&[
+                            s("shop"),
+                            s("p"),
+                            s("at"),
+                            s("datetime"),
+                            s("NO"),
+                            s("current_timestamp()"),
+                            s("on update current_timestamp()"),
+                            s(""),
+                            None,
+                        ]),
+                        row(&[
+                            s("shop"),
                             s("v"),
                             s("id"),
                             s("int(11)"),
@@ -1369,6 +1393,14 @@ mod tests {
         // A collation other than the database's is kept with the type.
         assert_eq!(p.columns[1].ty, "varchar(10) COLLATE utf8mb4_bin");
         assert_eq!(p.columns[1].comment.as_deref(), Some("the code"));
+        // A generated column's expression and ON UPDATE, the same way.
+        assert_eq!(
+            p.columns[2].ty,
+            "int(11) GENERATED ALWAYS AS (`id` * 2) VIRTUAL"
+        );
+        assert_eq!(p.columns[2].default, None);
+        assert_eq!(p.columns[3].ty, "datetime ON UPDATE current_timestamp()");
+        assert_eq!(p.columns[3].default.as_deref(), Some("current_timestamp()"));
         assert_eq!(p.primary_key.as_ref().unwrap().name, None);
         assert_eq!(p.primary_key.as_ref().unwrap().columns, ["id"]);
         assert_eq!(p.uniques[0].name.as_deref(), Some("uq_code"));

@@ -323,6 +323,8 @@ pub(crate) struct ColumnDef {
     pub comment: Option<String>,
     /// Its `COLLATE` collation (`NOCASE`), unquoted.
     pub collation: Option<String>,
+    /// A generated column's expression (`a + 1` of `AS (a + 1)`).
+    pub generated: Option<String>,
 }
 
 /// What a `CREATE TABLE` statement says beyond the pragmas.
@@ -383,6 +385,7 @@ pub(crate) fn parse_create_table(sql: &str) -> TableDef {
                 primary_key_desc: false,
                 comment: t.comment_after(b - 1),
                 collation: None,
+                generated: None,
             });
             read_constraints(&t, a + 1, b, Some(&name), &mut def);
         }
@@ -421,6 +424,15 @@ fn read_constraints(t: &Tokens<'_>, a: usize, b: usize, column: Option<&str>, de
         if t.is(i, "CONSTRAINT") {
             name = Some(t.name(i + 1));
             i += 2;
+            continue;
+        }
+        if column.is_some() && t.is(i, "AS") && t.punct(i + 1, "(") {
+            // A generated column (`GENERATED ALWAYS` before it is optional).
+            name = None;
+            if let Some(c) = def.columns.last_mut() {
+                c.generated = Some(t.inner(i + 1).to_owned());
+            }
+            i = t.skip_group(i + 1);
             continue;
         }
         if column.is_some() && t.is(i, "COLLATE") && i + 1 < b {

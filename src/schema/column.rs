@@ -257,6 +257,18 @@ impl ColumnType {
     }
 }
 
+impl ColumnType {
+    /// Whether this is a generated column's type as a server writes it, the
+    /// expression in the type text (`integer GENERATED ALWAYS AS (a + 1)
+    /// STORED`): such a column takes no values of its own.
+    pub fn is_generated(&self) -> bool {
+        match self {
+            ColumnType::Other(t) => t.to_ascii_lowercase().contains("generated always as ("),
+            _ => false,
+        }
+    }
+}
+
 /// Whether `t` spells an integer type: `[tiny|small|medium|big]int[eger]`,
 /// `int2`/`int4`/`int8`, with an optional display width and any of
 /// `signed`, `unsigned` and `zerofill` after it.
