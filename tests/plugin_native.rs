@@ -457,3 +457,42 @@ fn mysql_foreign_key_numbers_in_any_order_are_the_servers() {
     let listed: Vec<Option<&str>> = found.iter().map(|f| f.actual.as_deref()).collect();
     assert_eq!(listed, [Some("fk_by_hand")], "{found:?}");
 }
+
+/// PostgreSQL numbers a name it finds taken (`b_x_idx1` when someone named
+/// another table's index `b_x_idx`): against the native pack, only the
+/// index named by hand is listed, not the one the server numbered.
+#[test]
+fn a_name_the_server_numbered_around_one_given_by_hand_is_the_servers() {
+    use nomenclator::reflect::{CatalogIndex, IndexPart};
+    let table = |name: &str, column: &str, index: &str| CatalogTable {
+        name: name.into(),
+        columns: vec![CatalogColumn {
+            name: column.into(),
+            ty: "integer".into(),
+            nullable: true,
+            ..Default::default()
+        }],
+        indexes: vec![CatalogIndex {
+            name: index.into(),
+            parts: vec![IndexPart::Column(column.into())],
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let catalog = Catalog {
+        dialect: "postgresql".into(),
+        tables: vec![table("a", "y", "b_x_idx"), table("b", "x", "b_x_idx1")],
+        ..Default::default()
+    };
+    let options = WriteOptions {
+        conventions: vec!["postgresql".into()],
+        plugins: plugins(),
+        ..WriteOptions::default()
+    };
+    let found = lint(&catalog, &options).unwrap();
+    let listed: Vec<(Option<&str>, &str)> = found
+        .iter()
+        .map(|f| (f.actual.as_deref(), f.expected.as_str()))
+        .collect();
+    assert_eq!(listed, [(Some("b_x_idx"), "a_y_idx")], "{found:?}");
+}

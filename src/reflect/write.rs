@@ -1109,6 +1109,7 @@ fn lint_as_written(catalog: &Catalog, options: &WriteOptions) -> Result<Vec<Find
         })
         .collect();
     let mut predicted = w.predict(&trial)?;
+    judge_numbered_again(&w, &trial, &mut predicted)?;
     let mut out = Vec::new();
     for (id, treatment) in treatments {
         let actual = w.actual(id).map(str::to_owned);
@@ -1160,6 +1161,51 @@ fn lint_as_written(catalog: &Catalog, options: &WriteOptions) -> Result<Vec<Find
         });
     }
     Ok(out)
+}
+
+/// A server that finds its name for an object taken numbers it
+/// (`t_a_idx1`, `t_a_key1`, `a_2`). When someone named another object by
+/// hand with that name, the numbered one is the server's own, not a
+/// misnamed one: the objects the trial misnames are judged again with the
+/// others among them (named by hand) keeping their names, and a numbered
+/// one whose name then comes out is taken as the server's.
+fn judge_numbered_again(
+    w: &Writer<'_>,
+    trial: &Names,
+    predicted: &mut Predicted,
+) -> Result<(), WriteError> {
+    let numbered = |p: &str, a: &str| {
+        a.strip_prefix(p)
+            .map(|rest| rest.strip_prefix('_').unwrap_or(rest))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let mut again = trial.clone();
+    let mut suspects = Vec::new();
+    let mut by_hand = false;
+    for (id, state) in trial {
+        let (State::Omit, Some(actual)) = (state, w.actual(*id)) else {
+            continue;
+        };
+        match predicted.get(id).and_then(Option::as_deref) {
+            Some(p) if p == actual => {}
+            Some(p) if numbered(p, actual) => suspects.push(*id),
+            _ => {
+                by_hand = true;
+                again.insert(*id, State::Named(actual.to_owned()));
+            }
+        }
+    }
+    if suspects.is_empty() || !by_hand {
+        return Ok(());
+    }
+    let second = w.predict(&again)?;
+    for id in suspects {
+        let name = second.get(&id).cloned().flatten();
+        if name.as_deref().is_some_and(|n| Some(n) == w.actual(id)) {
+            predicted.insert(id, name);
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
