@@ -282,7 +282,8 @@ const PLAIN_MY: &str = "CREATE TABLE author (id integer PRIMARY KEY, name varcha
     isbn varchar(20), FOREIGN KEY (author_id) REFERENCES author (id), INDEX (isbn)); \
     CREATE TABLE event_log (id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, \
     created_at timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP, note tinytext, \
-    kind varchar(10) CHECK (kind <> ''), tag varchar(10) COLLATE utf8mb4_bin, \
+    kind varchar(10) CHECK (kind <> '' AND kind NOT LIKE '%''%'), \
+    tag varchar(10) COLLATE utf8mb4_bin, \
     body varchar(20) CHARACTER SET latin1, payload json, \
     updated datetime NOT NULL DEFAULT current_timestamp() ON UPDATE current_timestamp(), \
     loud varchar(10) AS (upper(kind)) VIRTUAL); \

@@ -214,6 +214,32 @@ pub(crate) fn qualified(schema: Option<&str>, name: &str) -> String {
 }
 
 impl Catalog {
+    /// Applies `rewrite` to every SQL text the catalog read: defaults,
+    /// checks, index expressions and predicates, and views.
+    pub(crate) fn rewrite_sql(&mut self, rewrite: impl Fn(&str) -> Option<String>) {
+        let apply = |sql: &mut String| {
+            if let Some(new) = rewrite(sql) {
+                *sql = new;
+            }
+        };
+        for t in &mut self.tables {
+            t.columns
+                .iter_mut()
+                .filter_map(|c| c.default.as_mut())
+                .for_each(apply);
+            t.checks.iter_mut().for_each(|c| apply(&mut c.sql));
+            for ix in &mut t.indexes {
+                ix.predicate.iter_mut().for_each(apply);
+                for part in &mut ix.parts {
+                    if let IndexPart::Expression(e) = part {
+                        apply(e);
+                    }
+                }
+            }
+        }
+        self.views.iter_mut().for_each(|v| apply(&mut v.sql));
+    }
+
     /// Puts every list in its canonical order (see [`Catalog`]).
     pub fn sort(&mut self) {
         self.tables

@@ -99,6 +99,7 @@ pub(crate) fn read(
     r.routines(db, &in_schemas)?;
     r.events(db, &in_schemas)?;
     let mut catalog = r.catalog;
+    catalog.rewrite_sql(doubled_quotes);
     // Databases other than the connection's own come first, so that the
     // document applies to a server that lacks them.
     let own_databases = r
@@ -116,6 +117,63 @@ pub(crate) fn read(
     catalog.carried.splice(0..0, own_databases);
     catalog.sort();
     Ok(catalog)
+}
+
+/// `sql` with each `\'` inside a string literal written `''`, or `None`
+/// when there is none. The server prints a quote in a literal of a check
+/// or a view as `\'`, which reads otherwise with NO_BACKSLASH_ESCAPES (and
+/// which nomenclator therefore refuses in raw SQL); `''` reads the same
+/// either way.
+fn doubled_quotes(sql: &str) -> Option<String> {
+    if !sql.contains("\\'") {
+        return None;
+    }
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    let mut changed = false;
+    while let Some(c) = chars.next() {
+        out.push(c);
+        match c {
+            '`' => {
+                for c in chars.by_ref() {
+                    out.push(c);
+                    if c == '`' {
+                        break;
+                    }
+                }
+            }
+            '\'' | '"' => {
+                let quote = c;
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => match chars.next() {
+                            Some('\'') if quote == '\'' => {
+                                out.push_str("''");
+                                changed = true;
+                            }
+                            Some(next) => {
+                                out.push('\\');
+                                out.push(next);
+                            }
+                            None => out.push('\\'),
+                        },
+                        c if c == quote => {
+                            out.push(c);
+                            if chars.peek() == Some(&quote) {
+                                out.push(quote);
+                                chars.next();
+                            } else {
+                                break;
+                            }
+                        }
+                        c => out.push(c),
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    changed.then_some(out)
 }
 
 /// `name` between backticks, each backtick doubled: every name the
@@ -1123,6 +1181,22 @@ mod tests {
             ft.ddl("`s`.`t`", Flavour::MySql),
             "ALTER TABLE `s`.`t` ADD FULLTEXT INDEX `ft` (`body`)"
         );
+    }
+
+    #[test]
+    fn a_quote_the_server_escapes_is_doubled() {
+        let d = |s: &str| doubled_quotes(s);
+        assert_eq!(
+            d("`name`  not like '%\\'%'").as_deref(),
+            Some("`name`  not like '%''%'")
+        );
+        assert_eq!(d("a = 'a;b\\' -- c'").as_deref(), Some("a = 'a;b'' -- c'"));
+        // Other escapes stay; a backtick name may hold anything.
+        assert_eq!(d("a = 'x\\\\' or `q\\'` = 1"), None);
+        assert_eq!(d("a > 0"), None);
+        let my = crate::dialect::Lexical::MYSQL;
+        let place = crate::dialect::SqlPlace::Fragment;
+        assert!(crate::dialect::check_sql(&d("a <> 'it\\'s'").unwrap(), &my, place).is_ok());
     }
 
     /// Answers each catalog query by the table it reads, and counts them.

@@ -72,6 +72,7 @@ pub(crate) fn read(db: &mut dyn Reader, options: &ReflectOptions) -> Result<Cata
     r.carried(db, &in_schemas)?;
     r.serials_outside_keys();
     let mut catalog = r.catalog;
+    catalog.rewrite_sql(escape_backslash_strings);
     // Schemas other than the connection's own come first, so that the
     // document applies to a database that lacks them.
     let own_schemas = schemas.iter().filter(|s| **s != r.default).map(|s| {
@@ -157,7 +158,8 @@ impl Reading {
                    (SELECT pn.nspname || '.' || p.relname FROM pg_inherits i \
                       JOIN pg_class p ON p.oid = i.inhparent \
                       JOIN pg_namespace pn ON pn.oid = p.relnamespace \
-                      WHERE i.inhrelid = c.oid LIMIT 1) \
+                      WHERE i.inhrelid = c.oid LIMIT 1), \
+                   c.relpersistence \
                  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
                  WHERE n.nspname IN {in_schemas} AND c.relkind IN ('r', 'p', 'v', 'm', 'f') \
                  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.objid = c.oid \
@@ -205,9 +207,20 @@ impl Reading {
                     }
                     if flag(&row, 5) {
                         self.catalog.warnings.push(format!(
-                            "table {full} is a partition of {} ({}); it is reflected as a plain table",
+                            "table {full} is a partition of {} ({}); it is reflected as a plain table, \
+                             without the keys it takes from that table",
                             text(&row, 9),
                             text(&row, 8)
+                        ));
+                    } else if let Some(parent) = opt(&row, 9) {
+                        self.catalog.warnings.push(format!(
+                            "table {full} inherits from {parent}; it is reflected as a table of its own \
+                             with the columns it inherits"
+                        ));
+                    }
+                    if text(&row, 10) == "u" {
+                        self.catalog.warnings.push(format!(
+                            "table {full} is UNLOGGED; it is reflected as a plain table"
                         ));
                     }
                     self.tables.insert(oid, self.catalog.tables.len());
@@ -297,7 +310,10 @@ impl Reading {
                 };
                 ty = format!("{ty} GENERATED {how} AS IDENTITY{}", identity_options(&row));
             } else if let (Some(seq), Some(d)) = (&owned_sequence, &default) {
-                if d.starts_with("nextval(") && d.contains(seq.as_str()) {
+                // The sequence as `nextval` names it: quoted where it
+                // needs to be, inside a string literal.
+                let quoted = PostgreSql.quote(seq).replace('\'', "''");
+                if d.starts_with("nextval(") && (d.contains(seq.as_str()) || d.contains(&quoted)) {
                     let at = (ti, self.catalog.tables[ti].columns.len());
                     self.serials
                         .push((at, (d.clone(), text(&row, 10), seq.clone(), text(&row, 19))));
@@ -413,9 +429,11 @@ impl Reading {
                 "SELECT co.conrelid, co.conname, co.contype, \
                    CASE WHEN co.contype IN ('c', 'x') OR co.condeferrable OR NOT co.convalidated \
                      OR fn.nspname NOT IN {in_schemas} \
-                     OR (co.contype = 'u' AND EXISTS (SELECT 1 FROM pg_catalog.pg_index i \
-                       WHERE i.indexrelid = co.conindid \
-                       AND (to_jsonb(i) ->> 'indnullsnotdistinct') = 'true')) \
+                     OR co.confmatchtype NOT IN ('s', ' ') \
+                     OR (to_jsonb(co) ->> 'confdelsetcols') IS NOT NULL \
+                     OR (co.contype IN ('p', 'u') AND EXISTS (SELECT 1 FROM pg_catalog.pg_index i \
+                       WHERE i.indexrelid = co.conindid AND (i.indnatts <> i.indnkeyatts \
+                       OR (to_jsonb(i) ->> 'indnullsnotdistinct') = 'true'))) \
                      THEN pg_get_constraintdef(co.oid, true) END, \
                    array_to_json(co.conkey), fn.nspname, fc.relname, co.confrelid, \
                    array_to_json(co.confkey), \
@@ -467,9 +485,9 @@ impl Reading {
             };
             match text(&row, 2).as_str() {
                 "p" => {
-                    if flag(&row, 11) {
+                    if flag(&row, 11) || def.contains(" INCLUDE (") {
                         self.catalog.warnings.push(format!(
-                            "primary key {full}.{name} is DEFERRABLE; it is reflected as a plain primary key"
+                            "primary key {full}.{name} is {def}; it is reflected as a plain primary key"
                         ));
                     }
                     self.catalog.tables[ti].primary_key = Some(CatalogKey {
@@ -482,6 +500,8 @@ impl Reading {
                     // are not the model's: the constraint is carried.
                     let why = if def.contains("NULLS NOT DISTINCT") {
                         Some("it is NULLS NOT DISTINCT, which the model does not express")
+                    } else if def.contains(" INCLUDE (") {
+                        Some("it has INCLUDE columns, which the model does not express")
                     } else if flag(&row, 11) {
                         Some("it is DEFERRABLE, which the model does not express")
                     } else {
@@ -526,11 +546,24 @@ impl Reading {
                 _ => {
                     let referred_oid = text(&row, 7);
                     let deferrable = flag(&row, 11);
-                    if !self.tables.contains_key(&referred_oid) || deferrable || !flag(&row, 15) {
+                    // PostgreSQL 15's `SET NULL (a)` acts on some columns only.
+                    let partial_action =
+                        def.contains(" SET NULL (") || def.contains(" SET DEFAULT (");
+                    let full_match = def.contains("MATCH FULL");
+                    if !self.tables.contains_key(&referred_oid)
+                        || deferrable
+                        || !flag(&row, 15)
+                        || partial_action
+                        || full_match
+                    {
                         let why = if deferrable {
                             "it is DEFERRABLE, which the model does not express"
                         } else if !flag(&row, 15) {
                             "it is NOT VALID"
+                        } else if partial_action {
+                            "its action sets some of its columns only, which the model does not express"
+                        } else if full_match {
+                            "it is MATCH FULL, which the model does not express"
                         } else {
                             "it refers to a table outside the reflected schemas"
                         };
@@ -955,6 +988,65 @@ fn identity_options(row: &Row) -> String {
     }
 }
 
+/// `sql` with every standard string literal that holds a backslash
+/// written as an escape string (`'C:\'` as `E'C:\\'`), or `None` when
+/// there is none. PostgreSQL prints standard strings, whose backslash is a
+/// plain character; nomenclator refuses such a literal in raw SQL, since a
+/// server with `standard_conforming_strings` off would read the backslash
+/// as an escape. The escape string means the same on every server.
+fn escape_backslash_strings(sql: &str) -> Option<String> {
+    if !sql.contains('\\') {
+        return None;
+    }
+    let b = sql.as_bytes();
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut i = 0;
+    let mut changed = false;
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                let end = sql[i + 1..].find('"').map_or(b.len(), |e| i + 2 + e);
+                out.push_str(&sql[i..end]);
+                i = end;
+            }
+            b'\'' => {
+                let escape = i > 0 && matches!(b[i - 1], b'E' | b'e') && (i < 2 || !word(b[i - 2]));
+                // The literal's end: a quote not doubled (an escape
+                // string's `\'` and `\\` do not end it).
+                let mut j = i + 1;
+                while j < b.len() {
+                    match b[j] {
+                        b'\\' if escape => j += 2,
+                        b'\'' if b.get(j + 1) == Some(&b'\'') => j += 2,
+                        b'\'' => break,
+                        _ => j += 1,
+                    }
+                }
+                let end = (j + 1).min(b.len());
+                let body = &sql[i + 1..j.min(b.len())];
+                if !escape && body.contains('\\') {
+                    out.push_str("E'");
+                    out.push_str(&body.replace('\\', "\\\\"));
+                    out.push('\'');
+                    changed = true;
+                } else {
+                    out.push_str(&sql[i..end]);
+                }
+                i = end;
+            }
+            _ => {
+                let next = sql[i + 1..]
+                    .find(['"', '\''])
+                    .map_or(b.len(), |e| i + 1 + e);
+                out.push_str(&sql[i..next]);
+                i = next;
+            }
+        }
+    }
+    changed.then_some(out)
+}
+
 /// Column `i` of `row` as a number (an oid, an attribute number), for sorting.
 fn oid_number(row: &Row, i: usize) -> u64 {
     text(row, i).parse().unwrap_or(0)
@@ -997,6 +1089,29 @@ fn action(code: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backslashes_in_strings_are_written_as_escape_strings() {
+        let e = |s: &str| escape_backslash_strings(s);
+        assert_eq!(
+            e("path !~~ '%\\'::text").as_deref(),
+            Some("path !~~ E'%\\\\'::text")
+        );
+        assert_eq!(
+            e("like_escape('x\\_%'::text, '\\'::text)").as_deref(),
+            Some("like_escape(E'x\\\\_%'::text, E'\\\\'::text)")
+        );
+        // Doubled quotes stay; an escape string already is one.
+        assert_eq!(e("a = 'it''s \\'").as_deref(), Some("a = E'it''s \\\\'"));
+        assert_eq!(e("a = E'\\n'"), None);
+        assert_eq!(e("\"we\\ird\" > 0"), None);
+        assert_eq!(e("a > 0"), None);
+        // What comes out is accepted as raw SQL, read either way.
+        let pg = crate::dialect::Lexical::POSTGRESQL;
+        let place = crate::dialect::SqlPlace::Fragment;
+        assert!(crate::dialect::check_sql("path !~~ '%\\'::text", &pg, place).is_err());
+        assert!(crate::dialect::check_sql(&e("path !~~ '%\\'::text").unwrap(), &pg, place).is_ok());
+    }
 
     #[test]
     fn an_identity_says_only_the_options_that_are_not_the_defaults() {

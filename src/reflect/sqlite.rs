@@ -491,10 +491,21 @@ impl Reading {
                     !taken[j] && same_columns(j) && defs[j].table.eq_ignore_ascii_case(&written)
                 })
                 .or_else(|| (0..defs.len()).find(|&j| !taken[j] && same_columns(j)));
+            let deferrable = hit.is_some_and(|j| defs[j].deferrable);
             let name = hit.and_then(|j| {
                 taken[j] = true;
                 defs[j].name.clone()
             });
+            if deferrable {
+                let table = self.catalog.tables[ti].full_name();
+                self.warn(format!(
+                    "foreign key {} ({}) of table {} is DEFERRABLE; it is reflected as a plain \
+                     foreign key (SQLite cannot add one to a table afterwards, so it is not carried)",
+                    name.as_deref().unwrap_or("(unnamed)"),
+                    columns.join(", "),
+                    table
+                ));
+            }
             let action =
                 |s: String| (!s.eq_ignore_ascii_case("NO ACTION")).then(|| s.to_uppercase());
             let fk = CatalogForeignKey {
@@ -661,6 +672,24 @@ mod tests {
         CREATE TABLE seq (id INTEGER PRIMARY KEY AUTOINCREMENT, a INT, b INT GENERATED ALWAYS AS (a + 1));
         CREATE TABLE bigkey (id BIGINT PRIMARY KEY);
     ";
+
+    #[test]
+    fn a_deferrable_foreign_key_is_named_on_standard_error() {
+        let (_dir, conn) = database(
+            "CREATE TABLE p (id INTEGER PRIMARY KEY);
+             CREATE TABLE c (id INTEGER PRIMARY KEY,
+                 pid INTEGER REFERENCES p (id) DEFERRABLE INITIALLY DEFERRED,
+                 qid INTEGER REFERENCES p (id) NOT DEFERRABLE);",
+        );
+        let (c, _) = read_all(conn, &[]);
+        let said: Vec<&String> = c
+            .warnings
+            .iter()
+            .filter(|w| w.contains("DEFERRABLE"))
+            .collect();
+        assert_eq!(said.len(), 1, "{:?}", c.warnings);
+        assert!(said[0].contains("(pid) of table c"), "{said:?}");
+    }
 
     #[test]
     fn a_columns_collation_is_kept_with_its_type() {

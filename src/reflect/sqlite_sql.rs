@@ -308,6 +308,8 @@ pub(crate) struct ForeignKeyDef {
     pub columns: Vec<String>,
     /// The referred table.
     pub table: String,
+    /// `DEFERRABLE` (not `NOT DEFERRABLE`), which the pragmas do not tell.
+    pub deferrable: bool,
 }
 
 /// A column definition, as far as the catalog's pragmas do not tell it.
@@ -502,9 +504,15 @@ fn read_constraints(t: &Tokens<'_>, a: usize, b: usize, column: Option<&str>, de
                 name: name.take(),
                 columns: fk_columns.take().unwrap_or_else(own),
                 table,
+                deferrable: false,
             });
             i = after;
             continue;
+        }
+        if t.is(i, "DEFERRABLE") && !(i > a && t.is(i - 1, "NOT")) {
+            if let Some(fk) = def.foreign_keys.last_mut() {
+                fk.deferrable = true;
+            }
         }
         if t.is(i, "AUTOINCREMENT") {
             def.autoincrement = true;

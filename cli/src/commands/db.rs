@@ -78,9 +78,6 @@ pub(crate) fn engine(
     });
     if let Some(u) = given {
         let engine = Engine::from_url(&u)?;
-        if verb != Verb::Apply {
-            existing_database(&engine, verb.name())?;
-        }
         return Ok((engine, u));
     }
     if doc.is_stdin() {
@@ -362,6 +359,7 @@ pub(crate) fn drop(a: &DbArgs, plugins: &Plugins) -> Result<(), Failure> {
     check_target(&engine, &given, &md, Verb::Drop)?;
     let signals = Signals::catch();
     let options = options(&a.conn, a.checkfirst, &engine, &signals)?;
+    existing_database(&engine, "drop from")?;
     let mut reporter = Reporter::new(Verb::Drop.name());
     let run = engine.drop_all_with_progress(&mut md, &options, &mut |p| reporter.update(p));
     std::mem::drop(reporter);

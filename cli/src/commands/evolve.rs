@@ -6,7 +6,9 @@ use std::time::SystemTime;
 
 use clap::{Args, ValueEnum};
 
-use super::db::{check_target, engine, failure, options, ConnArgs, Reporter, Signals, Verb};
+use super::db::{
+    check_target, engine, existing_database, failure, options, ConnArgs, Reporter, Signals, Verb,
+};
 use super::ddl::{draw, GraphFormat};
 use super::{emit, load_with, parse_dialect, DocArgs, Failure};
 use nomenclator::diagram::Diagram;
@@ -133,6 +135,7 @@ fn connect(
 ) -> Result<(Engine, String, Server, RunOptions), Failure> {
     let (engine, given) = engine(&conn.url, doc, verb)?;
     let run = options(conn, false, &engine, signals)?;
+    existing_database(&engine, verb.name())?;
     let server = Server::probe(&engine, &run)?;
     Ok((engine, given, server, run))
 }
