@@ -708,12 +708,14 @@ mod tests {
                 ForeignKeyDef {
                     name: None,
                     columns: vec!["order".into()],
-                    table: "parent".into()
+                    table: "parent".into(),
+                    deferrable: false,
                 },
                 ForeignKeyDef {
                     name: Some("fk_x".into()),
                     columns: vec!["note".into(), "id".into()],
-                    table: "other".into()
+                    table: "other".into(),
+                    deferrable: false,
                 },
             ]
         );
