@@ -401,3 +401,60 @@ fn mariadb_database_adopts_the_sqlalchemy_convention() {
     let db = engine_support::mariadb("adopt");
     adopt(&db.url, PLAIN_MY);
 }
+
+/// SQLite: a table renamed, a column renamed and a check added in one
+/// migration (a rebuild): its trigger and its carried DESC index are made
+/// again under the new names, and the trigger still works.
+#[test]
+fn a_renamed_and_rebuilt_sqlite_table_keeps_its_trigger_and_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("notes.db").display());
+    let mut c = Engine::from_url(&url).unwrap().connect().unwrap();
+    for st in [
+        "CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT, touched TEXT)",
+        "CREATE INDEX note_recent ON note (body DESC)",
+        "CREATE TRIGGER note_touch AFTER UPDATE OF body ON note BEGIN \
+         UPDATE note SET touched = 'yes' WHERE id = NEW.id; END",
+        "INSERT INTO note (id, body) VALUES (1, 'a')",
+    ] {
+        c.execute(st).unwrap();
+    }
+    drop(c);
+    let doc = write(
+        dir.path(),
+        "memo.toml",
+        r#"
+[[tables]]
+name = "memo"
+renamed_from = "note"
+columns = [
+  { name = "id", type = "integer", primary_key = true },
+  { name = "text", type = "TEXT", renamed_from = "body", check = "length(text) < 100" },
+  { name = "touched", type = "TEXT" },
+]
+"#,
+    );
+    let a = nomenclator()
+        .args(["migrate", "--url", &url])
+        .arg(&doc)
+        .assert()
+        .success();
+    assert!(stderr(&a).contains("migrate:"), "{}", stderr(&a));
+    let mut c = Engine::from_url(&url).unwrap().connect().unwrap();
+    let sql = c
+        .query("SELECT name, sql FROM sqlite_master WHERE type IN ('trigger', 'index') AND sql IS NOT NULL ORDER BY name")
+        .unwrap();
+    let sql: Vec<String> = sql.into_iter().filter_map(|r| r[1].clone()).collect();
+    assert_eq!(
+        sql,
+        [
+            "CREATE INDEX note_recent ON memo (text DESC)",
+            "CREATE TRIGGER note_touch AFTER UPDATE OF text ON memo BEGIN \
+             UPDATE memo SET touched = 'yes' WHERE id = NEW.id; END",
+        ],
+    );
+    c.execute("UPDATE memo SET text = 'b' WHERE id = 1")
+        .unwrap();
+    let touched = c.query("SELECT touched FROM memo").unwrap();
+    assert_eq!(touched, vec![vec![Some("yes".to_owned())]]);
+}

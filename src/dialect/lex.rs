@@ -222,6 +222,51 @@ pub(crate) fn mentions(sql: &str, lexical: &Lexical, name: &str, case: NameCase)
     found
 }
 
+/// `sql` with each identifier (a word, or a quoted identifier) that is one
+/// of the `renames`' old names, compared as `case` says, replaced by
+/// `quote` of its new name. Strings and comments are left as they are.
+pub(crate) fn rename_identifiers(
+    sql: &str,
+    lexical: &Lexical,
+    case: NameCase,
+    renames: &[(&str, &str)],
+    quote: &dyn Fn(&str) -> String,
+) -> String {
+    let base = sql.as_ptr() as usize;
+    let bytes = sql.as_bytes();
+    // (start, end, new name) of each identifier to replace, quotes included.
+    let mut edits: Vec<(usize, usize, &str)> = Vec::new();
+    let _ = scan(bytes, lexical, SqlPlace::Tail, false, &mut |word| {
+        let Ok(w) = std::str::from_utf8(word) else {
+            return;
+        };
+        let Some((_, new)) = renames.iter().find(|(old, _)| case.same(w, old)) else {
+            return;
+        };
+        let start = word.as_ptr() as usize - base;
+        let end = start + word.len();
+        let quoted = start > 0
+            && matches!(bytes[start - 1], b'"' | b'`' | b'[')
+            && bytes
+                .get(end)
+                .is_some_and(|&c| matches!(c, b'"' | b'`' | b']'));
+        if quoted {
+            edits.push((start - 1, end + 1, new));
+        } else {
+            edits.push((start, end, new));
+        }
+    });
+    let mut out = String::with_capacity(sql.len());
+    let mut at = 0;
+    for (start, end, new) in edits {
+        out.push_str(&sql[at..start]);
+        out.push_str(&quote(new));
+        at = end;
+    }
+    out.push_str(&sql[at..]);
+    out
+}
+
 type Scan<T> = Result<T, (SqlTextProblem, usize)>;
 
 /// Reads `b` once, a backslash in `'...'` strings escaping or not, calling
@@ -531,6 +576,26 @@ impl Body {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn identifiers_are_renamed_and_strings_and_comments_kept() {
+        let renames = [("note", "memo"), ("body", "text body")];
+        let quote = |n: &str| crate::dialect::Dialect::quote(&crate::dialect::Sqlite, n);
+        let sql = "CREATE TRIGGER t AFTER UPDATE OF body ON \"note\" BEGIN \
+                   UPDATE note SET x = 'note body' WHERE id = NEW.id; -- note\nEND";
+        let got = rename_identifiers(
+            sql,
+            &Lexical::SQLITE,
+            NameCase::AsciiInsensitive,
+            &renames,
+            &quote,
+        );
+        assert_eq!(
+            got,
+            "CREATE TRIGGER t AFTER UPDATE OF \"text body\" ON memo BEGIN \
+             UPDATE memo SET x = 'note body' WHERE id = NEW.id; -- note\nEND"
+        );
+    }
+
     use super::*;
 
     const PG: Lexical = Lexical::POSTGRESQL;

@@ -11,8 +11,8 @@ pub mod postgres_names;
 mod postgresql;
 mod sqlite;
 
-pub(crate) use lex::mentions;
 pub use lex::{check_sql, Lexical, SqlExtent, SqlPlace, SqlTextError, SqlTextProblem};
+pub(crate) use lex::{mentions, rename_identifiers};
 pub use mysql::{MariaDb, MySql};
 pub use postgresql::PostgreSql;
 pub use sqlite::Sqlite;

@@ -45,7 +45,7 @@ use serde::Serialize;
 
 use crate::ddl::{DdlError, Plan, Step};
 use crate::dialect::postgres_names::make_object_name;
-use crate::dialect::{CommentStyle, Dialect, DialectError};
+use crate::dialect::{rename_identifiers, CommentStyle, Dialect, DialectError};
 use crate::schema::{DialectKind, IndexPart, Kind, ReferentialAction, TableRef};
 use crate::sql::{
     CheckDef, ColumnDef, ConstraintDef, CreateIndex, ForeignKeyDef, Statement, ViewDef,
@@ -2001,10 +2001,30 @@ fn table_changes(
                 sts.push(Statement::CreateIndex(ix.def.clone()));
             }
         }
+        // What the catalog carries for the table, as it was read: a table
+        // or column renamed in this migration is written by its new name
+        // (SQLite's RENAME rewrote the text, but the old one is what the
+        // plan holds).
+        let mut renames: Vec<(&str, &str)> = map
+            .iter()
+            .filter(|(o, n)| o != n)
+            .map(|(&o, &n)| (o, n))
+            .collect();
+        if o.table.name != t.name {
+            renames.push((o.table.name.as_str(), t.name.as_str()));
+        }
+        let caps = ctx.dialect.capabilities();
+        let case = ctx.dialect.namespaces().case;
+        let quote = |name: &str| ctx.dialect.quote(name);
         for (table, create) in ctx.carried {
             if *table == o.table || *table == *t {
+                let sql = if renames.is_empty() {
+                    create.clone()
+                } else {
+                    rename_identifiers(create, &caps.lexical, case, &renames, &quote)
+                };
                 sts.push(Statement::Custom {
-                    sql: create.clone(),
+                    sql,
                     table: Some(t.clone()),
                     transactional: true,
                 });
