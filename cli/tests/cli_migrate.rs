@@ -458,3 +458,47 @@ columns = [
     let touched = c.query("SELECT touched FROM memo").unwrap();
     assert_eq!(touched, vec![vec![Some("yes".to_owned())]]);
 }
+
+/// SQLite: a table the adoption would rebuild that is STRICT, WITHOUT
+/// ROWID or AUTOINCREMENT is not silently made a plain one: the rebuild is
+/// destructive, refused without --allow-destructive, and nothing changes.
+#[test]
+fn rebuilding_a_strict_sqlite_table_is_refused_without_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("strict.db").display());
+    let mut c = Engine::from_url(&url).unwrap().connect().unwrap();
+    c.execute(
+        "CREATE TABLE item (id INTEGER PRIMARY KEY AUTOINCREMENT, qty INTEGER UNIQUE) STRICT",
+    )
+    .unwrap();
+    drop(c);
+    let a = nomenclator()
+        .args([
+            "reflect",
+            "--conventions",
+            "sqlalchemy",
+            "--adopt",
+            "--url",
+            &url,
+        ])
+        .assert()
+        .success();
+    let doc = write(dir.path(), "strict.toml", &stdout(&a));
+    let a = nomenclator()
+        .args(["migrate", "--url", &url])
+        .arg(&doc)
+        .assert()
+        .code(1);
+    let err = stderr(&a);
+    assert!(
+        err.contains(
+            "table item is made again as the document says, without STRICT, AUTOINCREMENT"
+        ),
+        "{err}"
+    );
+    let mut c = Engine::from_url(&url).unwrap().connect().unwrap();
+    let sql = c
+        .query("SELECT sql FROM sqlite_master WHERE name = 'item'")
+        .unwrap();
+    assert!(sql[0][0].as_deref().unwrap().ends_with("STRICT"), "{sql:?}");
+}

@@ -1974,6 +1974,13 @@ fn table_changes(
         // SQLite: one rebuild makes the table as the document has it.
         let mut whys = destructive_parts;
         whys.dedup();
+        if !o.unmodelled.is_empty() {
+            whys.push(format!(
+                "table {t} is made again as the document says, without {}, which a document \
+                 cannot say",
+                o.unmodelled.join(", ")
+            ));
+        }
         let tmp = TableRef::new(t.schema.as_deref(), &format!("{}__nomenclator_new", t.name));
         let mut sts = vec![Statement::CreateTable(n.create_table(&tmp, true))];
         let columns: Vec<(String, String)> = n

@@ -76,6 +76,9 @@ pub(crate) struct TableState {
     pub renamed_from: Option<String>,
     /// The columns' previous names: new name → old name.
     pub column_renames: HashMap<String, String>,
+    /// What the database's table is that the model cannot say (SQLite's
+    /// `WITHOUT ROWID`, `STRICT`, `AUTOINCREMENT`), lost if it is rebuilt.
+    pub unmodelled: Vec<String>,
 }
 
 impl TableState {
@@ -94,6 +97,7 @@ impl TableState {
             deferred: Vec::new(),
             renamed_from: None,
             column_renames: HashMap::default(),
+            unmodelled: Vec::new(),
         }
     }
 
@@ -667,6 +671,7 @@ fn table_of_catalog(t: &CatalogTable, dialect: &dyn Dialect) -> TableState {
     let table = TableRef::new(t.schema.as_deref(), &t.name);
     let mut s = TableState::new(table.clone());
     s.comment = t.comment.clone();
+    s.unmodelled.clone_from(&t.options);
     for c in &t.columns {
         let mut ty = dialect.parse_type(&c.ty);
         if let ColumnType::Enum(e) = &mut ty {

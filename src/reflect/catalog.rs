@@ -54,6 +54,11 @@ pub struct CatalogTable {
     /// Its indexes, other than those that back a primary key or a unique
     /// constraint.
     pub indexes: Vec<CatalogIndex>,
+    /// What the table is that the model cannot say, in the server's words
+    /// (SQLite's `WITHOUT ROWID`, `STRICT`, `AUTOINCREMENT`): a table made
+    /// again from a document loses it. Not compared.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<String>,
 }
 
 /// A column.

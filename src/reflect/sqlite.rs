@@ -275,11 +275,21 @@ impl Reading {
                         self.catalog.tables.len(),
                     );
                     let comment = def.comment.clone();
+                    let options = [
+                        (def.without_rowid, "WITHOUT ROWID"),
+                        (def.strict, "STRICT"),
+                        (def.autoincrement, "AUTOINCREMENT"),
+                    ]
+                    .iter()
+                    .filter(|(on, _)| *on)
+                    .map(|(_, what)| (*what).to_owned())
+                    .collect();
                     self.defs.push(def);
                     self.catalog.tables.push(CatalogTable {
                         schema: schema_of(&schema),
                         name,
                         comment,
+                        options,
                         ..CatalogTable::default()
                     });
                 }
