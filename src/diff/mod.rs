@@ -46,7 +46,7 @@ use serde::Serialize;
 use crate::ddl::{DdlError, Plan, Step};
 use crate::dialect::postgres_names::make_object_name;
 use crate::dialect::{rename_identifiers, CommentStyle, Dialect, DialectError};
-use crate::schema::{DialectKind, IndexPart, Kind, ReferentialAction, TableRef};
+use crate::schema::{ColumnType, DialectKind, IndexPart, Kind, ReferentialAction, TableRef};
 use crate::sql::{
     CheckDef, ColumnDef, ConstraintDef, CreateIndex, ForeignKeyDef, Statement, ViewDef,
 };
@@ -1583,7 +1583,13 @@ fn table_changes(
                 transactional: true,
             }]
         };
-        for nc in n.columns.iter().filter(|c| c.auto_increment) {
+        // An identity column's sequence is named so too, and does not
+        // follow a rename either.
+        let identity = |c: &ColumnDef| match &c.ty {
+            ColumnType::Other(t) => t.to_ascii_lowercase().contains(" as identity"),
+            _ => false,
+        };
+        for nc in n.columns.iter().filter(|c| c.auto_increment || identity(c)) {
             let Some(&on) = old_of.get(nc.name.as_str()) else {
                 continue;
             };
@@ -2661,6 +2667,31 @@ mod tests {
     /// PostgreSQL: a serial key made `bigint` takes its sequence with it
     /// (else the sequence stops at 2^31 - 1); a column without a sequence
     /// and other dialects have no such statement.
+    #[test]
+    fn an_identity_columns_sequence_follows_its_table_and_column() {
+        let options = crate::document::LoadOptions::new();
+        let doc = |table: &str, extra: &str| {
+            let text = format!(
+                r#"{{"tables": [{{"name": "{table}", {extra} "columns": [{{"name": "id",
+                "type": "bigint GENERATED ALWAYS AS IDENTITY", "primary_key": true,
+                "autoincrement": false}}]}}]}}"#
+            );
+            crate::document::load_str(&text, &options).unwrap()
+        };
+        let (a, b) = (
+            doc("client", ""),
+            doc("customer", r#""renamed_from": "client","#),
+        );
+        let ddl = DdlOptions::default();
+        let old = Schema::from_metadata(&a, &PostgreSql, &ddl, None).unwrap();
+        let new = Schema::from_metadata(&b, &PostgreSql, &ddl, None).unwrap();
+        let pg = diff(&old, &new, &PostgreSql).unwrap().script().unwrap();
+        assert!(
+            pg.contains("ALTER SEQUENCE IF EXISTS client_id_seq RENAME TO customer_id_seq"),
+            "{pg}"
+        );
+    }
+
     #[test]
     fn a_widened_serial_widens_its_sequence() {
         let options = crate::document::LoadOptions::new();

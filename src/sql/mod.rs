@@ -599,13 +599,66 @@ impl Statement {
             ),
             Statement::ForeignKeyCheck => ("PRAGMA", "foreign_key_check".into()),
             Statement::Custom { sql, .. } => {
-                let words: Vec<&str> = sql.split_whitespace().take(3).collect();
-                return match words.join(" ").trim_end_matches('(').trim() {
+                return match first_words(sql, 3).trim_end_matches('(').trim() {
                     "" => "statement".into(),
                     w => w.to_owned(),
                 };
             }
         };
         format!("{verb} {what}")
+    }
+}
+
+/// The first `n` words of `sql`, one space between them; a quoted name
+/// (`"Audit Log"`, `` `a b` ``, `[a b]`) is one word, spaces and all.
+fn first_words(sql: &str, n: usize) -> String {
+    let mut words: Vec<&str> = Vec::new();
+    let mut rest = sql.trim_start();
+    while words.len() < n && !rest.is_empty() {
+        let mut end = 0;
+        let mut quote: Option<char> = None;
+        for (i, c) in rest.char_indices() {
+            end = i + c.len_utf8();
+            match quote {
+                Some(q) if c == q => quote = None,
+                Some(_) => {}
+                None if c.is_whitespace() => {
+                    end = i;
+                    break;
+                }
+                None => {
+                    quote = match c {
+                        '"' => Some('"'),
+                        '`' => Some('`'),
+                        '[' => Some(']'),
+                        _ => None,
+                    }
+                }
+            }
+        }
+        words.push(&rest[..end]);
+        rest = rest[end..].trim_start();
+    }
+    words.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn custom_statements_are_described_by_their_first_words_quoted_names_whole() {
+        let custom = |sql: &str| Statement::Custom {
+            sql: sql.into(),
+            table: None,
+            transactional: true,
+        };
+        assert_eq!(
+            custom(r#"CREATE INDEX "Audit Log_at" ON "Audit Log" (x)"#).describe(),
+            r#"CREATE INDEX "Audit Log_at""#
+        );
+        assert_eq!(custom("  SELECT setval(x)").describe(), "SELECT setval(x)");
+        assert_eq!(custom("CREATE TABLE t(").describe(), "CREATE TABLE t");
+        assert_eq!(custom("   ").describe(), "statement");
     }
 }
