@@ -207,16 +207,54 @@ fn reflect_and_lint_a_postgresql_database() {
     assert_eq!(pk["expected"], "account_pkey");
 }
 
+/// Runs `sql` in a new PostgreSQL database, reflects it with `reflect`
+/// arguments `args`, and applies the document to a second, empty one:
+/// (what reflect said on standard error, a connection to the second
+/// database, the document's path). The databases live while the returned
+/// guards do.
+fn plain_sql_round_trip(
+    test: &str,
+    sql: &str,
+    args: &[&str],
+) -> (
+    String,
+    nomenclator::engine::Connection,
+    PathBuf,
+    [engine_support::TestDb; 2],
+    tempfile::TempDir,
+) {
+    let from = engine_support::postgres(&format!("{test}_a"));
+    let to = engine_support::postgres(&format!("{test}_b"));
+    let connect = |url: &str| {
+        nomenclator::engine::Engine::from_url(url)
+            .unwrap()
+            .connect()
+            .unwrap()
+    };
+    connect(&from.url).execute(sql).unwrap();
+    let out = cmd()
+        .args(["reflect", "--url", &from.url])
+        .args(args)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{err}");
+    let dir = tempfile::tempdir().unwrap();
+    let doc = write(&dir, "plain.toml", &String::from_utf8(out.stdout).unwrap());
+    cmd()
+        .args(["apply", "--url", &to.url])
+        .arg(&doc)
+        .assert()
+        .success();
+    let c = connect(&to.url);
+    (err, c, doc, [from, to], dir)
+}
+
 #[test]
 #[ignore = "needs PostgreSQL on 127.0.0.1:5432"]
 fn a_document_reflected_from_plain_sql_applies_to_an_empty_database_with_what_it_said() {
-    let from = engine_support::postgres("reflect_two_schemas_a");
-    let to = engine_support::postgres("reflect_two_schemas_b");
-    let mut c = nomenclator::engine::Engine::from_url(&from.url)
-        .unwrap()
-        .connect()
-        .unwrap();
-    c.execute(
+    let (_, mut c, doc, [_, to], _dir) = plain_sql_round_trip(
+        "reflect_two_schemas",
         "CREATE SCHEMA \"Sales\"; CREATE TABLE \"Sales\".daily (day date PRIMARY KEY, total numeric(10, 2)); \
          CREATE TABLE note (id integer PRIMARY KEY, day date REFERENCES \"Sales\".daily (day), \
          body text COLLATE \"C\", line_no serial, \
@@ -224,26 +262,8 @@ fn a_document_reflected_from_plain_sql_applies_to_an_empty_database_with_what_it
          path text DEFAULT 'C:\\' CHECK (path NOT LIKE '%\\'), \
          UNIQUE NULLS NOT DISTINCT (day, body)); \
          CREATE TABLE \"a\"\"b\" (id serial PRIMARY KEY)",
-    )
-    .unwrap();
-    let out = cmd()
-        .args([
-            "reflect", "--url", &from.url, "--schema", "public", "--schema", "Sales",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        &["--schema", "public", "--schema", "Sales"],
     );
-    let dir = tempfile::tempdir().unwrap();
-    let doc = write(&dir, "two.toml", &String::from_utf8(out.stdout).unwrap());
-    cmd()
-        .args(["apply", "--url", &to.url])
-        .arg(&doc)
-        .assert()
-        .success();
     cmd()
         .args(["diff", "--url", &to.url])
         .arg(&doc)
@@ -251,10 +271,6 @@ fn a_document_reflected_from_plain_sql_applies_to_an_empty_database_with_what_it
         .success()
         .stdout("");
     // The column's collation came along.
-    let mut c = nomenclator::engine::Engine::from_url(&to.url)
-        .unwrap()
-        .connect()
-        .unwrap();
     let collation = c
         .query(
             "SELECT co.collname FROM pg_attribute a JOIN pg_collation co ON co.oid = a.attcollation \
@@ -301,13 +317,8 @@ fn a_document_reflected_from_plain_sql_applies_to_an_empty_database_with_what_it
 #[test]
 #[ignore = "needs PostgreSQL on 127.0.0.1:5432"]
 fn reflect_names_what_the_model_cannot_hold() {
-    let from = engine_support::postgres("reflect_names_a");
-    let to = engine_support::postgres("reflect_names_b");
-    let mut c = nomenclator::engine::Engine::from_url(&from.url)
-        .unwrap()
-        .connect()
-        .unwrap();
-    c.execute(
+    let (err, mut c, _, _dbs, _dir) = plain_sql_round_trip(
+        "reflect_names",
         "CREATE TABLE parent (a int, b int, PRIMARY KEY (a, b)); \
          CREATE TABLE c_setnull (id int PRIMARY KEY, a int NOT NULL, b int, \
            FOREIGN KEY (a, b) REFERENCES parent ON DELETE SET NULL (b)); \
@@ -317,14 +328,8 @@ fn reflect_names_what_the_model_cannot_hold() {
          CREATE UNLOGGED TABLE cache (k text PRIMARY KEY); \
          CREATE TABLE base_evt (id int); \
          CREATE TABLE click_evt (url text) INHERITS (base_evt)",
-    )
-    .unwrap();
-    let out = cmd()
-        .args(["reflect", "--url", &from.url])
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{err}");
+        &[],
+    );
     for said in [
         "c_setnull_a_b_fkey is carried as custom DDL: its action sets some of its columns only",
         "c_full_a_b_fkey is carried as custom DDL: it is MATCH FULL",
@@ -334,17 +339,6 @@ fn reflect_names_what_the_model_cannot_hold() {
     ] {
         assert!(err.contains(said), "{said}: {err}");
     }
-    let dir = tempfile::tempdir().unwrap();
-    let doc = write(&dir, "lost.toml", &String::from_utf8(out.stdout).unwrap());
-    cmd()
-        .args(["apply", "--url", &to.url])
-        .arg(&doc)
-        .assert()
-        .success();
-    let mut c = nomenclator::engine::Engine::from_url(&to.url)
-        .unwrap()
-        .connect()
-        .unwrap();
     let defs = c
         .query("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE contype IN ('f', 'u') ORDER BY 1")
         .unwrap();

@@ -579,7 +579,13 @@ mod tests {
     #[test]
     fn identifiers_are_renamed_and_strings_and_comments_kept() {
         let renames = [("note", "memo"), ("body", "text body")];
-        let quote = |n: &str| crate::dialect::Dialect::quote(&crate::dialect::Sqlite, n);
+        let quote = |n: &str| {
+            if n.contains(' ') {
+                format!("\"{n}\"")
+            } else {
+                n.to_owned()
+            }
+        };
         let sql = "CREATE TRIGGER t AFTER UPDATE OF body ON \"note\" BEGIN \
                    UPDATE note SET x = 'note body' WHERE id = NEW.id; -- note\nEND";
         let got = rename_identifiers(
