@@ -123,10 +123,11 @@ pub(crate) fn expr_key(dialect: &dyn Dialect, sql: &str) -> String {
     let kind = dialect.kind();
     let mut tokens = tokens(sql, kind);
     if kind == DialectKind::PostgreSql {
-        tokens = strip_casts(tokens);
+        tokens = pg_spellings(strip_casts(tokens));
     }
     if matches!(kind, DialectKind::MySql | DialectKind::MariaDb) {
         mysql_spellings(&mut tokens);
+        tokens = position_as_locate(tokens);
     }
     let mut tokens = join_signs(tokens);
     tokens.retain(|t| t != "(" && t != ")");
@@ -155,6 +156,129 @@ fn mysql_spellings(tokens: &mut [String]) {
         };
         tokens[i] = own.to_owned();
     }
+}
+
+/// PostgreSQL keeps `LIKE` and `ILIKE` as their operators (`~~`, `~~*`,
+/// `!~~` for `NOT LIKE`) and `a BETWEEN x AND y` as `a >= x AND a <= y`
+/// (`NOT BETWEEN` as `a < x OR a > y`): written so, as the tokenizer reads
+/// what the server prints.
+fn pg_spellings(tokens: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(tokens.len());
+    for t in tokens {
+        let op: &[&str] = match t.as_str() {
+            "like" => &["~", "~"],
+            "ilike" => &["~", "~", "*"],
+            _ => {
+                out.push(t);
+                continue;
+            }
+        };
+        if out.last().is_some_and(|l| l == "not") {
+            out.pop();
+            out.push("!".into());
+        }
+        out.extend(op.iter().map(|s| (*s).to_owned()));
+    }
+    while let Some(at) = out.iter().position(|t| t == "between") {
+        match between(&out, at) {
+            Some((range, spelled)) => {
+                out.splice(range, spelled);
+            }
+            None => break,
+        }
+    }
+    out
+}
+
+/// `a BETWEEN x AND y` at `tokens[at]` (`between`) spelled with `>=` and
+/// `<=`: the tokens it covers and those that replace them; `None` when the
+/// operands cannot be told.
+fn between(tokens: &[String], at: usize) -> Option<(std::ops::Range<usize>, Vec<String>)> {
+    let negated = at > 0 && tokens[at - 1] == "not";
+    let end_of_operand = if negated { at.checked_sub(2)? } else { at.checked_sub(1)? };
+    // The operand: a word, or a parenthesised group (with its function's name).
+    let mut start = end_of_operand;
+    if tokens[end_of_operand] == ")" {
+        let mut depth = 0;
+        loop {
+            match tokens[start].as_str() {
+                ")" => depth += 1,
+                "(" => depth -= 1,
+                _ => {}
+            }
+            if depth == 0 {
+                break;
+            }
+            start = start.checked_sub(1)?;
+        }
+        let word = |t: &str| t.chars().next().is_some_and(|c| c.is_alphanumeric() || c == '_');
+        if start > 0 && word(&tokens[start - 1]) && !matches!(tokens[start - 1].as_str(), "and" | "or" | "not") {
+            start -= 1;
+        }
+    }
+    let operand = &tokens[start..=end_of_operand];
+    // The bounds: up to the `and` at this depth, then up to the end of the
+    // expression (`and`, `or`, a closing parenthesis, or the end).
+    let bound = |from: usize, stop_at_and: bool| -> Option<usize> {
+        let mut depth = 0i32;
+        let mut i = from;
+        while i < tokens.len() {
+            match tokens[i].as_str() {
+                "(" => depth += 1,
+                ")" if depth == 0 => return (!stop_at_and).then_some(i),
+                ")" => depth -= 1,
+                "and" if depth == 0 => return Some(i),
+                "or" if depth == 0 && !stop_at_and => return Some(i),
+                _ => {}
+            }
+            i += 1;
+        }
+        (!stop_at_and).then_some(i)
+    };
+    let and = bound(at + 1, true)?;
+    let end = bound(and + 1, false)?;
+    let (low, high) = (&tokens[at + 1..and], &tokens[and + 1..end]);
+    if low.is_empty() || high.is_empty() {
+        return None;
+    }
+    let (first, join, second) = if negated { ("<", "or", ">") } else { (">=", "and", "<=") };
+    let mut spelled: Vec<String> = operand.to_vec();
+    spelled.push(first.into());
+    spelled.extend_from_slice(low);
+    spelled.push(join.into());
+    spelled.extend_from_slice(operand);
+    spelled.push(second.into());
+    spelled.extend_from_slice(high);
+    Some((start..end, spelled))
+}
+
+/// MariaDB keeps `position(x IN y)` as `locate(x, y)`.
+fn position_as_locate(mut tokens: Vec<String>) -> Vec<String> {
+    let mut i = 0;
+    while i + 1 < tokens.len() {
+        if tokens[i] == "position" && tokens[i + 1] == "(" {
+            let mut depth = 0;
+            for j in i + 1..tokens.len() {
+                match tokens[j].as_str() {
+                    "(" => depth += 1,
+                    ")" => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    "in" if depth == 1 => {
+                        tokens[i] = "locate".into();
+                        tokens[j] = ",".into();
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        i += 1;
+    }
+    tokens
 }
 
 /// A decimal number without the zeros its scale adds (`0.0000` is `0`,
@@ -543,6 +667,32 @@ mod tests {
     #[test]
     fn checks_compare_as_the_server_rewrites_them() {
         let pg = &PostgreSql;
+        // BETWEEN, LIKE and ILIKE as PostgreSQL keeps them.
+        assert_eq!(
+            expr_key(pg, "((percent_off >= 1) AND (percent_off <= 100))"),
+            expr_key(pg, "percent_off BETWEEN 1 AND 100")
+        );
+        assert_eq!(
+            expr_key(pg, "((length(code) < 2) OR (length(code) > 8)) AND (x > 0)"),
+            expr_key(pg, "length(code) NOT BETWEEN 2 AND 8 AND x > 0")
+        );
+        assert_eq!(
+            expr_key(pg, "((email)::text ~~ '%@%'::text)"),
+            expr_key(pg, "email LIKE '%@%'")
+        );
+        assert_eq!(
+            expr_key(pg, "((sku)::text !~~* 'x%'::text)"),
+            expr_key(pg, "sku NOT ILIKE 'x%'")
+        );
+        assert_ne!(
+            expr_key(pg, "percent_off BETWEEN 1 AND 100"),
+            expr_key(pg, "percent_off BETWEEN 1 AND 99")
+        );
+        // MariaDB's locate for position.
+        assert_eq!(
+            expr_key(&MariaDb, "locate('@',`email`) > 0"),
+            expr_key(&MariaDb, "position('@' in email) > 0")
+        );
         assert_eq!(
             expr_key(pg, "(price > '-1000000'::integer)"),
             expr_key(pg, "price > -1000000")
