@@ -502,3 +502,38 @@ fn rebuilding_a_strict_sqlite_table_is_refused_without_the_flag() {
         .unwrap();
     assert!(sql[0][0].as_deref().unwrap().ends_with("STRICT"), "{sql:?}");
 }
+
+/// An index the document's own custom DDL makes (an expression index
+/// written by hand) is the document's: the diff does not drop it.
+#[test]
+fn an_index_made_by_the_documents_custom_ddl_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("custom.db").display());
+    let doc = write(
+        dir.path(),
+        "custom.toml",
+        r#"
+[[tables]]
+name = "customer"
+columns = [
+  { name = "id", type = "integer", primary_key = true },
+  { name = "email", type = "text" },
+]
+ddl = [
+  { when = "after_create", sql = "CREATE UNIQUE INDEX IF NOT EXISTS \"Customer Email\" ON %(table)s (lower(email))" },
+  { when = "after_create", sql = "CREATE INDEX customer_email_len ON %(table)s (length(email))" },
+]
+"#,
+    );
+    nomenclator()
+        .args(["apply", "--url", &url])
+        .arg(&doc)
+        .assert()
+        .success();
+    let a = nomenclator()
+        .args(["diff", "--url", &url])
+        .arg(&doc)
+        .assert()
+        .success();
+    assert_eq!(stdout(&a), "");
+}

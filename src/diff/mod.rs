@@ -641,6 +641,14 @@ fn diff_with<'d>(
     dialect: &'d dyn Dialect,
     parallel_from: usize,
 ) -> Result<Migration<'d>, DiffError> {
+    // What the document's own custom DDL makes is not the diff's to drop.
+    let kept;
+    let old = if new.custom.is_empty() {
+        old
+    } else {
+        kept = old.without_named(&new.custom);
+        &kept
+    };
     let mut b = Builder::new(dialect);
     let sqlite = dialect.kind() == DialectKind::Sqlite;
     let mysql = matches!(dialect.kind(), DialectKind::MySql | DialectKind::MariaDb);

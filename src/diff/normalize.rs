@@ -195,7 +195,11 @@ fn pg_spellings(tokens: Vec<String>) -> Vec<String> {
 /// operands cannot be told.
 fn between(tokens: &[String], at: usize) -> Option<(std::ops::Range<usize>, Vec<String>)> {
     let negated = at > 0 && tokens[at - 1] == "not";
-    let end_of_operand = if negated { at.checked_sub(2)? } else { at.checked_sub(1)? };
+    let end_of_operand = if negated {
+        at.checked_sub(2)?
+    } else {
+        at.checked_sub(1)?
+    };
     // The operand: a word, or a parenthesised group (with its function's name).
     let mut start = end_of_operand;
     if tokens[end_of_operand] == ")" {
@@ -211,8 +215,15 @@ fn between(tokens: &[String], at: usize) -> Option<(std::ops::Range<usize>, Vec<
             }
             start = start.checked_sub(1)?;
         }
-        let word = |t: &str| t.chars().next().is_some_and(|c| c.is_alphanumeric() || c == '_');
-        if start > 0 && word(&tokens[start - 1]) && !matches!(tokens[start - 1].as_str(), "and" | "or" | "not") {
+        let word = |t: &str| {
+            t.chars()
+                .next()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_')
+        };
+        if start > 0
+            && word(&tokens[start - 1])
+            && !matches!(tokens[start - 1].as_str(), "and" | "or" | "not")
+        {
             start -= 1;
         }
     }
@@ -241,7 +252,11 @@ fn between(tokens: &[String], at: usize) -> Option<(std::ops::Range<usize>, Vec<
     if low.is_empty() || high.is_empty() {
         return None;
     }
-    let (first, join, second) = if negated { ("<", "or", ">") } else { (">=", "and", "<=") };
+    let (first, join, second) = if negated {
+        ("<", "or", ">")
+    } else {
+        (">=", "and", "<=")
+    };
     let mut spelled: Vec<String> = operand.to_vec();
     spelled.push(first.into());
     spelled.extend_from_slice(low);

@@ -29,6 +29,10 @@ pub struct Schema {
     /// The enumerated types of their own (PostgreSQL's), with their
     /// values, in the order of the first column that uses each.
     pub(crate) enum_types: Vec<(TableRef, Vec<String>)>,
+    /// The indexes and constraints the document's own custom DDL makes
+    /// (`CREATE INDEX name`, `ADD CONSTRAINT name`), lower-cased: not the
+    /// diff's to drop.
+    pub(crate) custom: Vec<String>,
 }
 
 /// A primary key or unique constraint.
@@ -279,6 +283,7 @@ impl Planned {
             HashMap::with_capacity_and_hasher(count, Default::default());
         let mut views = Vec::new();
         let mut enum_types = Vec::new();
+        let mut custom = Vec::new();
         // How many indexes follow each `CREATE TABLE`, in order.
         let mut counts = Vec::with_capacity(count);
         for step in &self.steps {
@@ -379,6 +384,7 @@ impl Planned {
                 Statement::CreateEnumType { name, values } => {
                     enum_types.push((norm(name), std::mem::take(values)));
                 }
+                Statement::Custom { sql, .. } => custom.extend(created_names(sql)),
                 _ => {}
             }
         }
@@ -394,6 +400,7 @@ impl Planned {
             views,
             carried: Vec::new(),
             enum_types,
+            custom,
         };
         schema.as_server_keeps_it(dialect, true);
         schema
@@ -482,6 +489,7 @@ impl Schema {
             views,
             carried,
             enum_types,
+            custom: Vec::new(),
         };
         schema.as_server_keeps_it(dialect, false);
         schema
@@ -761,4 +769,101 @@ fn table_of_catalog(t: &CatalogTable, dialect: &dyn Dialect) -> TableState {
         });
     }
     s
+}
+
+/// The names of the indexes and constraints a custom statement makes
+/// (`CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] name`, `ADD
+/// CONSTRAINT name`), unquoted and lower-cased.
+fn created_names(sql: &str) -> Vec<String> {
+    // Words, a quoted name (spaces and all) one word.
+    let mut words: Vec<&str> = Vec::new();
+    let mut rest = sql;
+    loop {
+        rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '(' || c == ',');
+        let Some(first) = rest.chars().next() else {
+            break;
+        };
+        let end = match first {
+            '"' | '`' | '[' => {
+                let close = if first == '[' { ']' } else { first };
+                rest[1..].find(close).map_or(rest.len(), |e| e + 2)
+            }
+            _ => rest
+                .find(|c: char| c.is_whitespace() || c == '(' || c == ',')
+                .unwrap_or(rest.len()),
+        };
+        words.push(&rest[..end]);
+        rest = &rest[end..];
+    }
+    let is = |i: usize, w: &str| words.get(i).is_some_and(|x| x.eq_ignore_ascii_case(w));
+    let name = |w: &str| {
+        let w = w.trim_matches(|c| c == '"' || c == '`' || c == '[' || c == ']');
+        w.rsplit('.').next().unwrap_or(w).to_lowercase()
+    };
+    let mut out = Vec::new();
+    if is(0, "CREATE") {
+        let mut i = 1;
+        if is(i, "UNIQUE") {
+            i += 1;
+        }
+        if is(i, "INDEX") {
+            i += 1;
+            if is(i, "CONCURRENTLY") {
+                i += 1;
+            }
+            if is(i, "IF") && is(i + 1, "NOT") && is(i + 2, "EXISTS") {
+                i += 3;
+            }
+            if let Some(w) = words.get(i).filter(|_| !is(i, "ON")) {
+                out.push(name(w));
+            }
+        }
+    }
+    for i in 0..words.len() {
+        if is(i, "ADD") && is(i + 1, "CONSTRAINT") {
+            if let Some(w) = words.get(i + 2) {
+                out.push(name(w));
+            }
+        }
+    }
+    out
+}
+
+impl Schema {
+    /// This schema without the indexes and constraints named in `names`
+    /// (lower-cased).
+    pub(crate) fn without_named(&self, names: &[String]) -> Schema {
+        let mut s = self.clone();
+        let keep = |n: &Option<String>| {
+            n.as_ref()
+                .is_none_or(|n| !names.contains(&n.to_lowercase()))
+        };
+        for t in &mut s.tables {
+            t.indexes.retain(|ix| keep(&ix.name));
+            t.uniques.retain(|k| keep(&k.name));
+            t.checks.retain(|c| keep(&c.name));
+            t.create_checks.retain(|(_, c)| keep(&c.name));
+            t.foreign_keys.retain(|f| keep(&f.name));
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn custom_statements_tell_the_names_they_make() {
+        assert_eq!(
+            super::created_names(
+                "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"Ix Lower\" ON t (lower(a))"
+            ),
+            ["ix lower"]
+        );
+        assert_eq!(
+            super::created_names("ALTER TABLE t ADD CONSTRAINT ck_x CHECK (a > 0)"),
+            ["ck_x"]
+        );
+        assert!(super::created_names("CREATE INDEX ON t (a)").is_empty());
+        assert!(super::created_names("CREATE TRIGGER tr AFTER INSERT ON t").is_empty());
+    }
 }
