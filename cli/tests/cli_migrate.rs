@@ -220,6 +220,46 @@ fn postgresql_migrate_names_the_session_whose_lock_blocks_it() {
     assert_eq!(rows(&db.url, "nickname").len(), 0);
 }
 
+/// Reading the catalog waits for the locks another session's DDL holds
+/// (PostgreSQL's pg_get_viewdef of a view on a locked table): under the
+/// lock timeout too, the blocking session named, nothing changed.
+#[test]
+#[ignore = "needs PostgreSQL on 127.0.0.1:5432"]
+fn postgresql_migrate_reading_a_locked_view_gives_up_in_time_and_names_the_session() {
+    let db = engine_support::postgres("migrate_lock_view");
+    let dir = tempfile::tempdir().unwrap();
+    let with_view = |doc: &str| {
+        format!("{doc}\n[[views]]\nname = \"accounts\"\nsql = \"SELECT id FROM account\"\n")
+    };
+    let old = write(dir.path(), "old.toml", &with_view(OLD));
+    nomenclator()
+        .args(["apply", "--url", &db.url])
+        .arg(&old)
+        .assert()
+        .success();
+    let engine = db.engine();
+    let mut other = engine.connect().unwrap();
+    other.begin().unwrap();
+    other.execute("LOCK TABLE account").unwrap();
+    let pid = other.backend_pid().unwrap();
+    let new = write(dir.path(), "new.toml", &with_view(UNIQUE_LAST));
+    let started = Instant::now();
+    let a = nomenclator()
+        .args(["migrate", "--url", &db.url, "--lock-timeout", "1s"])
+        .arg(&new)
+        .timeout(Duration::from_secs(30))
+        .assert()
+        .code(1);
+    assert!(started.elapsed() < Duration::from_secs(8));
+    let err = stderr(&a);
+    assert!(
+        err.contains("reading") && err.contains(&format!("pid {pid}")),
+        "{err}"
+    );
+    other.rollback().unwrap();
+    assert_eq!(rows(&db.url, "nickname").len(), 0);
+}
+
 #[test]
 fn offline_and_live_diffs_agree_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();

@@ -489,7 +489,7 @@ fn partial_message(
     s.trim_end().to_owned()
 }
 
-fn lock_message(
+pub(crate) fn lock_message(
     statement: &str,
     waited: Duration,
     blockers: &[Blocker],
@@ -808,6 +808,22 @@ impl Connection {
     /// Whether a transaction is open.
     pub fn in_transaction(&self) -> bool {
         self.in_transaction
+    }
+
+    /// Limits how long each following statement of this connection waits
+    /// for a lock other sessions hold (PostgreSQL `lock_timeout`, MySQL
+    /// `lock_wait_timeout`, SQLite's busy timeout); a statement that waits
+    /// longer fails with [`DbError::lock_timeout`] set, and
+    /// [`Connection::blockers`] names who held the lock.
+    pub fn set_lock_timeout(&mut self, timeout: Duration) -> Result<(), DbError> {
+        self.session.set_lock_timeout(timeout)
+    }
+
+    /// The sessions that held the lock this connection's last statement
+    /// waited for, as far as the server tells (on MySQL, guessed from
+    /// `tables`, the tables the statement used).
+    pub fn blockers(&mut self, tables: &[(Option<String>, String)]) -> Vec<Blocker> {
+        self.session.blockers(tables)
     }
 
     /// The server's id for this connection (PostgreSQL backend pid, MySQL

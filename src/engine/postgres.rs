@@ -318,14 +318,11 @@ impl PgSession {
 
 impl PgSession {
     /// Runs `run` on the client, the watcher told that a statement is running.
-    fn watched(
+    fn watched<T>(
         &mut self,
-        run: impl FnOnce(&mut PgClient) -> Result<(), DbError>,
-    ) -> Result<(), DbError> {
+        run: impl FnOnce(&mut PgClient) -> Result<T, DbError>,
+    ) -> Result<T, DbError> {
         if let Some(w) = &self.watch {
-            if let Ok(mut f) = w.found.lock() {
-                f.clear();
-            }
             if let Ok(mut s) = w.running_since.lock() {
                 *s = Some(Instant::now());
             }
@@ -334,6 +331,15 @@ impl PgSession {
         if let Some(w) = &self.watch {
             if let Ok(mut s) = w.running_since.lock() {
                 *s = None;
+            }
+            // What a failed statement waited for is kept for `blockers`,
+            // past the statements that fail after it in the same
+            // (aborted) transaction; a statement that got its locks
+            // forgets it.
+            if r.is_ok() {
+                if let Ok(mut f) = w.found.lock() {
+                    f.clear();
+                }
             }
         }
         r
@@ -369,7 +375,8 @@ impl Session for PgSession {
     }
 
     fn query(&mut self, sql: &str) -> Result<Rows, DbError> {
-        let msgs = self.client.simple_query(sql)?;
+        // Watched too: reading a catalog waits for the locks DDL holds.
+        let msgs = self.watched(|client| client.simple_query(sql))?;
         Ok(msgs
             .into_iter()
             .filter_map(|m| match m {

@@ -13,6 +13,17 @@ pub enum ReflectError {
         /// The server's error.
         source: DbError,
     },
+    /// A catalog query waited longer than the lock timeout for a lock
+    /// another session holds (a table locked for a migration, say).
+    #[error("{}", crate::engine::lock_message(&format!("(reading {what} from the catalog)"), *waited, blockers, true, &[]))]
+    LockTimeout {
+        /// What was being read.
+        what: &'static str,
+        /// The lock timeout.
+        waited: std::time::Duration,
+        /// The sessions holding the lock, as far as the server tells.
+        blockers: Vec<crate::engine::Blocker>,
+    },
     /// A schema that was asked for does not exist.
     #[error("schema \"{schema}\" does not exist in the database{}", available_list(.available))]
     NoSchema {

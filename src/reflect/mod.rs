@@ -170,8 +170,25 @@ pub fn reflect_engine(
     options: &ReflectOptions,
 ) -> Result<Catalog, ReflectError> {
     let mut conn = engine.connect_with(run).map_err(ReflectError::Connect)?;
+    // Reading the catalog waits for the locks a migration's DDL holds, as
+    // the statements do: under the same lock timeout.
+    let lock = |c: &mut Connection| match run.lock_timeout {
+        Some(t) => c
+            .set_lock_timeout(t)
+            .map_err(error::query_err("the lock timeout")),
+        None => Ok(()),
+    };
+    let timed_out = |e: ReflectError, conns: &mut [&mut Connection]| match e {
+        ReflectError::Query { what, source } if source.lock_timeout => ReflectError::LockTimeout {
+            what,
+            waited: run.lock_timeout.unwrap_or_default(),
+            blockers: conns.iter_mut().flat_map(|c| c.blockers(&[])).collect(),
+        },
+        e => e,
+    };
+    lock(&mut conn)?;
     if conn.dialect().kind() != DialectKind::PostgreSql {
-        return reflect(&mut conn, options);
+        return reflect(&mut conn, options).map_err(|e| timed_out(e, &mut [&mut conn]));
     }
     let snapshot = (|| -> Result<(Connection, ()), DbError> {
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
@@ -183,6 +200,9 @@ pub fn reflect_engine(
         let mut second = engine
             .connect_with(run)
             .map_err(|e| DbError::msg(e.to_string()))?;
+        if let Some(t) = run.lock_timeout {
+            second.set_lock_timeout(t)?;
+        }
         second.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
         let literal = crate::dialect::PostgreSql.string_literal(&id);
         second.execute(&format!("SET TRANSACTION SNAPSHOT {literal}"))?;
@@ -194,7 +214,10 @@ pub fn reflect_engine(
         second,
     };
     let catalog = read(&mut pair, DialectKind::PostgreSql, options);
-    let _ = pair.second.execute("ROLLBACK");
+    let mut second = pair.second;
+    // Who held the lock is asked before the next statement forgets it.
+    let catalog = catalog.map_err(|e| timed_out(e, &mut [&mut conn, &mut second]));
+    let _ = second.execute("ROLLBACK");
     let _ = conn.execute("ROLLBACK");
     catalog
 }
