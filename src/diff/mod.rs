@@ -649,6 +649,26 @@ fn diff_with<'d>(
         kept = old.without_named(&new.custom);
         &kept
     };
+    // MySQL reads an unqualified reference in the referring table's own
+    // database: a table in another schema names the default one's tables
+    // with it, on both sides alike.
+    let (qualified_old, qualified_new);
+    let caps = dialect.capabilities();
+    let resolve_in_own = caps.schema_qualified_references && caps.references_resolve_in_own_schema;
+    let (old, new) = match (&new.default_schema, resolve_in_own) {
+        (Some(db), true)
+            if new
+                .tables
+                .iter()
+                .chain(&old.tables)
+                .any(|t| t.table.schema.is_some()) =>
+        {
+            qualified_old = old.with_references_qualified(db);
+            qualified_new = new.with_references_qualified(db);
+            (&qualified_old, &qualified_new)
+        }
+        _ => (old, new),
+    };
     let mut b = Builder::new(dialect);
     let sqlite = dialect.kind() == DialectKind::Sqlite;
     let mysql = matches!(dialect.kind(), DialectKind::MySql | DialectKind::MariaDb);
@@ -2675,6 +2695,40 @@ mod tests {
     /// PostgreSQL: a serial key made `bigint` takes its sequence with it
     /// (else the sequence stops at 2^31 - 1); a column without a sequence
     /// and other dialects have no such statement.
+    /// A table in a schema of its own that refers to a table without one,
+    /// its key's action changed: MySQL names the referred table's database
+    /// (it would read the name in the referring table's), and SQLite's
+    /// rebuild declares the key once.
+    #[test]
+    fn a_key_from_another_schema_is_made_again_where_it_refers() {
+        let options = crate::document::LoadOptions::new();
+        let doc = |action: &str| {
+            let text = format!(
+                r#"{{"tables": [{{"name": "account", "columns": [{{"name": "id", "type": "integer", "primary_key": true}}]}},
+                {{"name": "audit_log", "schema": "audit", "columns": [{{"name": "id", "type": "integer", "primary_key": true}},
+                {{"name": "account_id", "type": "integer", "references": "account.id", "on_delete": "{action}"}}]}}]}}"#
+            );
+            crate::document::load_str(&text, &options).unwrap()
+        };
+        let (a, b) = (doc("set null"), doc("cascade"));
+        let script = |d: &dyn Dialect, database: Option<&str>| {
+            let ddl = DdlOptions {
+                database: database.map(str::to_owned),
+                ..DdlOptions::default()
+            };
+            let old = Schema::from_metadata(&a, d, &ddl, database).unwrap();
+            let new = Schema::from_metadata(&b, d, &ddl, database).unwrap();
+            diff(&old, &new, d).unwrap().script().unwrap()
+        };
+        let my = script(&crate::dialect::MariaDb, Some("app"));
+        assert!(
+            my.contains("REFERENCES app.account (id) ON DELETE CASCADE"),
+            "{my}"
+        );
+        let lite = script(&crate::dialect::Sqlite, None);
+        assert_eq!(lite.matches("FOREIGN KEY").count(), 1, "{lite}");
+    }
+
     #[test]
     fn an_identity_columns_sequence_follows_its_table_and_column() {
         let options = crate::document::LoadOptions::new();

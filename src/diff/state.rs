@@ -33,6 +33,9 @@ pub struct Schema {
     /// (`CREATE INDEX name`, `ADD CONSTRAINT name`), lower-cased: not the
     /// diff's to drop.
     pub(crate) custom: Vec<String>,
+    /// The schema the tables without one are in, where the plan was told
+    /// (MySQL's database), which the tables' schemas leave out.
+    pub(crate) default_schema: Option<String>,
 }
 
 /// A primary key or unique constraint.
@@ -168,10 +171,17 @@ impl TableState {
             c.table = name.clone();
             if with_foreign_keys {
                 for fk in &self.foreign_keys {
-                    let present = c
-                        .constraints
-                        .iter()
-                        .any(|k| matches!(k, ConstraintDef::ForeignKey(f) if f == fk));
+                    // The same key, whatever schema qualifies its table
+                    // (SQLite's keys refer within their own schema, and
+                    // are compared so).
+                    let present = c.constraints.iter().any(|k| {
+                        matches!(k, ConstraintDef::ForeignKey(f) if f == fk || (
+                            f.name == fk.name
+                                && f.columns == fk.columns
+                                && f.referred_table.name == fk.referred_table.name
+                                && f.referred_columns == fk.referred_columns
+                        ))
+                    });
                     if !present {
                         c.constraints.push(ConstraintDef::ForeignKey(fk.clone()));
                     }
@@ -401,6 +411,7 @@ impl Planned {
             carried: Vec::new(),
             enum_types,
             custom,
+            default_schema: default_schema.map(str::to_owned),
         };
         schema.as_server_keeps_it(dialect, true);
         schema
@@ -490,6 +501,7 @@ impl Schema {
             carried,
             enum_types,
             custom: Vec::new(),
+            default_schema: None,
         };
         schema.as_server_keeps_it(dialect, false);
         schema
@@ -830,6 +842,40 @@ fn created_names(sql: &str) -> Vec<String> {
 }
 
 impl Schema {
+    /// This schema with the foreign keys of tables in a schema of their
+    /// own that refer to a table without one qualified by `default`: MySQL
+    /// reads such a reference in the referring table's database.
+    pub(crate) fn with_references_qualified(&self, default: &str) -> Schema {
+        let mut s = self.clone();
+        let qualify = |own: &TableRef, f: &mut ForeignKeyDef| {
+            if own.schema.is_some() && f.referred_table.schema.is_none() {
+                f.referred_table.schema = Some(default.to_owned());
+            }
+        };
+        for t in &mut s.tables {
+            let own = t.table.clone();
+            t.foreign_keys.iter_mut().for_each(|f| qualify(&own, f));
+            t.deferred.iter_mut().for_each(|f| qualify(&own, f));
+            for st in &mut t.create {
+                match st {
+                    Statement::CreateTable(c) => {
+                        for k in &mut c.constraints {
+                            if let ConstraintDef::ForeignKey(f) = k {
+                                qualify(&own, f);
+                            }
+                        }
+                    }
+                    Statement::AddConstraint {
+                        constraint: ConstraintDef::ForeignKey(f),
+                        ..
+                    } => qualify(&own, f),
+                    _ => {}
+                }
+            }
+        }
+        s
+    }
+
     /// This schema without the indexes and constraints named in `names`
     /// (lower-cased).
     pub(crate) fn without_named(&self, names: &[String]) -> Schema {

@@ -45,6 +45,10 @@ pub(crate) struct DiffArgs {
     /// Offline (two documents): postgresql (alias postgres), sqlite or mysql (alias mariadb).
     #[arg(long, default_value = "sqlite", value_parser = parse_dialect)]
     dialect: &'static dyn Dialect,
+    /// Offline, MySQL: the database of the tables without a schema (needed when a table in a
+    /// schema refers to one).
+    #[arg(long, value_name = "NAME")]
+    database: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value = "sql")]
     format: DiffFormat,
@@ -200,8 +204,10 @@ pub(crate) fn run_diff(a: &DiffArgs, plugins: &Plugins) -> Result<(), Failure> {
         // The two documents' plans are made at once, one on each thread.
         let options = nomenclator::ddl::DdlOptions {
             one_thread: true,
+            database: a.database.clone(),
             ..Default::default()
         };
+        let database = a.database.as_deref();
         // Only a diagram needs the models after their schemas are made;
         // otherwise each is freed as soon as its plan is, and its schema
         // takes the memory it held.
@@ -209,12 +215,12 @@ pub(crate) fn run_diff(a: &DiffArgs, plugins: &Plugins) -> Result<(), Failure> {
         let side = |file: &PathBuf| -> Result<(Option<MetaData>, Schema), Failure> {
             let md = load_for(&doc(file), dialect, plugins)?;
             if keep {
-                let schema = Schema::from_metadata(&md, dialect, &options, None)?;
+                let schema = Schema::from_metadata(&md, dialect, &options, database)?;
                 return Ok((Some(md), schema));
             }
             Ok((
                 None,
-                Schema::from_metadata_owned(md, dialect, &options, None)?,
+                Schema::from_metadata_owned(md, dialect, &options, database)?,
             ))
         };
         // The two sides are independent: one on each of two threads.
