@@ -444,6 +444,12 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
             Statement::RenameIndex { table, from, to } => {
                 self.write_rename_index(table, from, to, out)?
             }
+            Statement::RenameSequence { table, from, to } => {
+                out.push_str("ALTER SEQUENCE IF EXISTS ");
+                self.push_qualified(out, table.schema.as_deref(), from);
+                out.push_str(" RENAME TO ");
+                self.push_quoted(out, to);
+            }
             Statement::CopyRows { from, to, columns } => {
                 out.push_str("INSERT INTO ");
                 self.push_table(out, to);

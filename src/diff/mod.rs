@@ -300,9 +300,25 @@ impl<'d> Migration<'d> {
     /// (a down migration); `None` when one cannot be undone from what the
     /// diff knows (copied rows, custom SQL).
     pub fn inverse(&self) -> Option<Vec<Statement>> {
+        // A comment on, an index of, or custom SQL for a table this
+        // migration creates goes with the table when the inverse drops it.
+        let created: HashSet<&TableRef> = self
+            .statements()
+            .filter_map(|st| match st {
+                Statement::CreateTable(c) => Some(&c.table),
+                _ => None,
+            })
+            .collect();
         let mut out = Vec::new();
         for st in self.statements().collect::<Vec<_>>().into_iter().rev() {
             match st {
+                Statement::Comment { table, .. } if created.contains(table) => {}
+                // MySQL refuses to drop an index a foreign key needs; the
+                // table's drop takes its indexes anyway.
+                Statement::CreateIndex(ix) if created.contains(&ix.table) => {}
+                Statement::Custom {
+                    table: Some(table), ..
+                } if created.contains(table) => {}
                 Statement::CopyRows { .. } => return None,
                 Statement::ForeignKeys { enabled } => {
                     out.push(Statement::ForeignKeys { enabled: !enabled })
@@ -1624,14 +1640,17 @@ fn table_changes(
             let from = make_object_name(&o.table.name, Some(on), "seq");
             let to = make_object_name(&n.table.name, Some(&nc.name), "seq");
             if from != to {
-                let then = format!(" RENAME TO {}", dialect.quote(&to));
                 b.change(
                     Phase::RenameColumns,
                     ChangeKind::RenameSequence,
                     t,
                     Some(&to),
                     format!("sequence {from} renamed to {to}"),
-                    sequence(&from, &then),
+                    vec![Statement::RenameSequence {
+                        table: t.clone(),
+                        from: from.clone(),
+                        to: to.clone(),
+                    }],
                 );
             }
             let retyped = o
@@ -2727,6 +2746,41 @@ mod tests {
         );
         let lite = script(&crate::dialect::Sqlite, None);
         assert_eq!(lite.matches("FOREIGN KEY").count(), 1, "{lite}");
+    }
+
+    /// The inverse (a down script) of a renamed table with a serial key
+    /// renames the sequence back; that of a new table with a comment and
+    /// an index is its drop alone.
+    #[test]
+    fn renames_and_new_tables_with_comments_and_indexes_have_inverses() {
+        let options = crate::document::LoadOptions::new();
+        let load = |text: &str| crate::document::load_str(text, &options).unwrap();
+        let ddl = DdlOptions::default();
+        let inverse = |a: &str, b: &str, d: &dyn Dialect| -> Vec<String> {
+            let old = Schema::from_metadata(&load(a), d, &ddl, None).unwrap();
+            let new = Schema::from_metadata(&load(b), d, &ddl, None).unwrap();
+            let m = diff(&old, &new, d).unwrap();
+            m.inverse()
+                .expect("an inverse")
+                .iter()
+                .map(|st| d.to_sql(st).unwrap())
+                .collect()
+        };
+        let coupon = r#"{"tables": [{"name": "coupon", "columns": [{"name": "id", "type": "integer", "primary_key": true}]}]}"#;
+        let promo = r#"{"tables": [{"name": "promo", "renamed_from": "coupon", "columns": [{"name": "id", "type": "integer", "primary_key": true}]}]}"#;
+        let back = inverse(coupon, promo, &PostgreSql);
+        assert!(
+            back.contains(
+                &"ALTER SEQUENCE IF EXISTS promo_id_seq RENAME TO coupon_id_seq".to_owned()
+            ),
+            "{back:?}"
+        );
+        let with_b = r#"{"tables": [{"name": "coupon", "columns": [{"name": "id", "type": "integer", "primary_key": true}]},
+            {"name": "b", "comment": "the b", "columns": [{"name": "id", "type": "integer", "primary_key": true},
+            {"name": "c", "type": "integer", "references": "coupon.id", "index": true}]}]}"#;
+        for d in [&PostgreSql as &dyn Dialect, &crate::dialect::MariaDb] {
+            assert_eq!(inverse(coupon, with_b, d), ["DROP TABLE b"], "{}", d.name());
+        }
     }
 
     #[test]

@@ -142,6 +142,17 @@ pub enum Statement {
         /// Its new name.
         to: String,
     },
+    /// Renames a sequence (PostgreSQL's `ALTER SEQUENCE IF EXISTS ...
+    /// RENAME TO`: a serial or identity column's, which follows neither
+    /// its table's nor its column's new name).
+    RenameSequence {
+        /// The table whose column owns it (and whose schema it is in).
+        table: TableRef,
+        /// Its name.
+        from: String,
+        /// Its new name.
+        to: String,
+    },
     /// `INSERT INTO to (...) SELECT ... FROM from`: copies every row, column
     /// by column, when a table is rebuilt.
     CopyRows {
@@ -415,7 +426,8 @@ impl Statement {
             | Statement::AlterColumn { table, .. }
             | Statement::RenameColumn { table, .. }
             | Statement::RenameConstraint { table, .. }
-            | Statement::RenameIndex { table, .. } => Some(table),
+            | Statement::RenameIndex { table, .. }
+            | Statement::RenameSequence { table, .. } => Some(table),
             Statement::RenameTable { from, .. } => Some(from),
             Statement::CopyRows { to, .. } => Some(to),
             Statement::ForeignKeys { .. } | Statement::ForeignKeyCheck => None,
@@ -442,7 +454,8 @@ impl Statement {
             Statement::RenameTable { to, .. }
             | Statement::RenameColumn { to, .. }
             | Statement::RenameConstraint { to, .. }
-            | Statement::RenameIndex { to, .. } => Some(to),
+            | Statement::RenameIndex { to, .. }
+            | Statement::RenameSequence { to, .. } => Some(to),
             Statement::Comment { .. }
             | Statement::Custom { .. }
             | Statement::CopyRows { .. }
@@ -533,6 +546,11 @@ impl Statement {
                 from: to.clone(),
                 to: from.clone(),
             }],
+            Statement::RenameSequence { table, from, to } => vec![Statement::RenameSequence {
+                table: table.clone(),
+                from: to.clone(),
+                to: from.clone(),
+            }],
             Statement::ForeignKeys { enabled } => {
                 vec![Statement::ForeignKeys { enabled: !enabled }]
             }
@@ -589,6 +607,9 @@ impl Statement {
             ),
             Statement::RenameIndex { from, to, .. } => {
                 ("ALTER INDEX", format!("{from} RENAME TO {to}"))
+            }
+            Statement::RenameSequence { from, to, .. } => {
+                ("ALTER SEQUENCE", format!("{from} RENAME TO {to}"))
             }
             Statement::CopyRows { from, to, .. } => {
                 ("INSERT INTO", format!("{to} SELECT FROM {from}"))
