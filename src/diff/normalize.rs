@@ -581,6 +581,38 @@ pub(crate) fn widens(from: &str, to: &str) -> bool {
             None => (t.trim(), Vec::new()),
         }
     }
+    // MySQL's ENUM and SET: every value kept.
+    let values = |t: &str, head: &str| -> Option<Vec<String>> {
+        let inner = t.strip_prefix(head)?.trim_start().strip_prefix('(')?.strip_suffix(')')?;
+        let mut out = Vec::new();
+        let mut rest = inner.trim();
+        while !rest.is_empty() {
+            let body = rest.strip_prefix('\'')?;
+            let mut value = String::new();
+            let mut chars = body.char_indices();
+            let end = loop {
+                let (i, c) = chars.next()?;
+                if c == '\'' {
+                    if body[i + 1..].starts_with('\'') {
+                        value.push('\'');
+                        chars.next();
+                        continue;
+                    }
+                    break i + 1;
+                }
+                value.push(c);
+            };
+            out.push(value);
+            rest = body[end..].trim_start();
+            rest = rest.strip_prefix(',').unwrap_or(rest).trim_start();
+        }
+        Some(out)
+    };
+    for head in ["enum", "set"] {
+        if let (Some(a), Some(b)) = (values(from, head), values(to, head)) {
+            return a.iter().all(|v| b.contains(v));
+        }
+    }
     let (fb, fa) = split(from);
     let (tb, ta) = split(to);
     let rank = |b: &str| match b {
@@ -845,6 +877,10 @@ mod tests {
         assert!(!widens("numeric(10,2)", "numeric(10,3)"));
         assert!(!widens("text", "integer"));
         assert!(widens("tinytext", "text") && widens("blob", "longblob"));
+        assert!(widens("enum('a','b')", "enum('a','b','c')"));
+        assert!(widens("enum('it''s','b')", "enum('b', 'it''s')"));
+        assert!(!widens("enum('a','b')", "enum('a','c')"));
+        assert!(widens("set('x')", "set('x','y')"));
         assert!(!widens("mediumtext", "text") && !widens("tinyblob", "tinytext"));
     }
 }
