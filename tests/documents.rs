@@ -1187,3 +1187,23 @@ fn toml_errors_name_file_line_and_column() {
         has(&shown, &[&format!("bad.toml:{}:{}: ", at.0, at.1), message]);
     }
 }
+
+#[test]
+fn a_malformed_enum_type_is_refused_at_its_place() {
+    for (ty, says) in [
+        ("enum('x'", "the list of values is not closed"),
+        ("enum()", "it has no values"),
+        ("enum('y', 'y')", "a value is listed twice"),
+        ("enum(x, y)", "its values are not a list of quoted strings"),
+    ] {
+        let doc = format!(
+            "[[tables]]\nname = \"t\"\ncolumns = [\n  {{ name = \"id\", type = \"integer\", primary_key = true }},\n  {{ name = \"a\", type = \"{ty}\" }},\n]\n"
+        );
+        let e = load_str(&doc, &LoadOptions::new().format(Format::Toml)).unwrap_err();
+        let shown = e.to_string();
+        has(&shown, &["tables[0].columns[1].type", says]);
+    }
+    // A list the server reads with a collation after it is fine.
+    let doc = "[[tables]]\nname = \"t\"\ncolumns = [ { name = \"a\", type = \"enum('a', 'b') COLLATE utf8mb4_bin\" } ]\n";
+    assert!(load_str(doc, &LoadOptions::new().format(Format::Toml)).is_ok());
+}

@@ -583,7 +583,11 @@ pub(crate) fn widens(from: &str, to: &str) -> bool {
     }
     // MySQL's ENUM and SET: every value kept.
     let values = |t: &str, head: &str| -> Option<Vec<String>> {
-        let inner = t.strip_prefix(head)?.trim_start().strip_prefix('(')?.strip_suffix(')')?;
+        let inner = t
+            .strip_prefix(head)?
+            .trim_start()
+            .strip_prefix('(')?
+            .strip_suffix(')')?;
         let mut out = Vec::new();
         let mut rest = inner.trim();
         while !rest.is_empty() {

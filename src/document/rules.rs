@@ -166,8 +166,54 @@ fn column(src: &Source<'_>, cp: ColumnPath, c: &DocColumn<'_>) -> Result<(), Doc
                 "give a type such as \"integer\" or \"varchar(40)\"",
             ));
         }
+        if let Some(problem) = enum_problem(ty) {
+            return Err(src.at(
+                format!("{cp}.type"),
+                format!("type {:?}: {problem}", ty.trim()),
+                "write the values as quoted strings, each once: \"enum('new', 'paid')\"",
+            ));
+        }
     }
     Ok(())
+}
+
+/// What is wrong with an `enum(...)` type's list of values, if anything:
+/// text after the list (a collation, say) is the server's to read.
+fn enum_problem(ty: &str) -> Option<&'static str> {
+    let t = ty.trim();
+    let open = t.get(..5).filter(|h| h.eq_ignore_ascii_case("enum("))?;
+    let body = &t[open.len()..];
+    // The closing parenthesis, outside quotes.
+    let mut quoted = false;
+    let mut close = None;
+    for (i, c) in body.char_indices() {
+        match c {
+            '\'' => quoted = !quoted,
+            ')' if !quoted => {
+                close = Some(i);
+                break;
+            }
+            _ => {}
+        }
+    }
+    let Some(close) = close else {
+        return Some("the list of values is not closed");
+    };
+    if body[..close].trim().is_empty() {
+        return Some("it has no values");
+    }
+    match crate::schema::ColumnType::parse(&format!("enum({})", &body[..close])) {
+        crate::schema::ColumnType::Enum(e) if e.values().is_empty() => Some("it has no values"),
+        crate::schema::ColumnType::Enum(e) => {
+            let values = e.values();
+            let repeated = values
+                .iter()
+                .enumerate()
+                .any(|(i, v)| values[..i].contains(v));
+            repeated.then_some("a value is listed twice")
+        }
+        _ => Some("its values are not a list of quoted strings"),
+    }
 }
 
 /// An index's expression or predicate: not empty, and raw SQL that some
