@@ -2407,7 +2407,7 @@ fn constraints<C: Constraint>(
             );
         }
     }
-    for oi in dropped {
+    for &oi in &dropped {
         rebuild |= sqlite;
         let c = &old[oi];
         pend(
@@ -2422,17 +2422,63 @@ fn constraints<C: Constraint>(
             None,
         );
     }
+    // MySQL keeps a foreign key on an index whose first columns are the
+    // key's, and refuses to drop it (1553) while no other index leads with
+    // them: a new unique key that does is added before the old one goes.
+    let mysql = matches!(
+        ctx.dialect.kind(),
+        DialectKind::MySql | DialectKind::MariaDb
+    );
+    let columns_of = |d: &ConstraintDef| -> Vec<String> {
+        match d {
+            ConstraintDef::Unique { columns, .. } => {
+                columns.iter().map(|c| c.to_lowercase()).collect()
+            }
+            _ => Vec::new(),
+        }
+    };
+    let leads = |key: &[String], fk: &ForeignKeyDef| {
+        fk.columns.len() <= key.len()
+            && fk
+                .columns
+                .iter()
+                .zip(key)
+                .all(|(f, k)| f.eq_ignore_ascii_case(k))
+    };
+    let dropped_keys: Vec<(Option<String>, Vec<String>)> = dropped
+        .iter()
+        .map(|&oi| (old[oi].name().clone(), columns_of(&old[oi].def(kind))))
+        .collect();
     for ni in added {
         rebuild |= sqlite;
         let c = &new[ni];
+        let def = c.def(kind);
+        let cols = columns_of(&def);
+        let early = mysql
+            && kind == Kind::Unique
+            && cols
+                .iter()
+                .all(|c| o.columns.iter().any(|x| x.name.eq_ignore_ascii_case(c)))
+            && !dropped_keys.iter().any(|(name, _)| {
+                name.as_deref()
+                    .zip(c.name().as_deref())
+                    .is_some_and(|(a, b)| a.eq_ignore_ascii_case(b))
+            })
+            && o.foreign_keys
+                .iter()
+                .any(|fk| leads(&cols, fk) && dropped_keys.iter().any(|(_, key)| leads(key, fk)));
         pend(
-            add_phase,
+            if early {
+                Phase::EarlyIndexes
+            } else {
+                add_phase
+            },
             add_kind,
             c.name().as_deref(),
             c.describe(kind),
             vec![Statement::AddConstraint {
                 table: t.clone(),
-                constraint: c.def(kind),
+                constraint: def,
             }],
             None,
         );
@@ -2781,6 +2827,33 @@ mod tests {
         for d in [&PostgreSql as &dyn Dialect, &crate::dialect::MariaDb] {
             assert_eq!(inverse(coupon, with_b, d), ["DROP TABLE b"], "{}", d.name());
         }
+    }
+
+    /// MySQL keeps a foreign key on the unique key that leads with its
+    /// column: the unique key that replaces it is added first.
+    #[test]
+    fn mysql_adds_the_unique_key_a_foreign_key_moves_to_before_dropping_the_old() {
+        let options = crate::document::LoadOptions::new();
+        let doc = |second: &str| {
+            let text = format!(
+                r#"{{"tables": [{{"name": "project", "columns": [{{"name": "id", "type": "integer", "primary_key": true}}]}},
+                {{"name": "sprint", "columns": [{{"name": "id", "type": "integer", "primary_key": true}},
+                {{"name": "project_id", "type": "integer", "nullable": false, "references": "project.id"}},
+                {{"name": "starts_on", "type": "date"}}, {{"name": "ends_on", "type": "date"}}],
+                "uniques": [{{"columns": ["project_id", "{second}"], "name": "uq_{second}"}}]}}]}}"#
+            );
+            crate::document::load_str(&text, &options).unwrap()
+        };
+        let ddl = DdlOptions::default();
+        let d = &crate::dialect::MariaDb;
+        let old = Schema::from_metadata(&doc("starts_on"), d, &ddl, None).unwrap();
+        let new = Schema::from_metadata(&doc("ends_on"), d, &ddl, None).unwrap();
+        let script = diff(&old, &new, d).unwrap().script().unwrap();
+        let at = |s: &str| script.find(s).unwrap_or_else(|| panic!("{s}: {script}"));
+        assert!(
+            at("ADD CONSTRAINT uq_ends_on") < at("DROP CONSTRAINT uq_starts_on"),
+            "{script}"
+        );
     }
 
     #[test]
