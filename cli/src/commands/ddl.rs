@@ -50,7 +50,7 @@ pub(crate) struct SortArgs {
     #[command(flatten)]
     doc: DocArgs,
     /// Show the order `ddl --dialect DIALECT` creates the tables in: postgresql (alias
-    /// postgres), sqlite or mysql (alias mariadb). SQLite cannot ALTER TABLE, so there foreign
+    /// postgres), sqlite or mysql (mariadb: MySQL as MariaDB differs from it). SQLite cannot ALTER TABLE, so there foreign
     /// keys marked use_alter stay in the order. Default: the order of the dialects that can
     /// (postgresql, mysql).
     #[arg(long, value_parser = super::parse_dialect)]
@@ -100,7 +100,7 @@ pub(crate) struct GraphArgs {
     #[command(flatten)]
     db: UrlArgs,
     /// For a document: the dialect whose names are drawn, postgresql (alias postgres), sqlite
-    /// or mysql (alias mariadb).
+    /// or mysql (mariadb: MySQL as MariaDB differs from it).
     #[arg(long, default_value = "sqlite", value_parser = super::parse_dialect)]
     dialect: &'static dyn Dialect,
     /// Draw only the tables whose name (or schema.name) matches PATTERN (`*` and `?`

@@ -42,7 +42,7 @@ pub(crate) struct DiffArgs {
     /// Convention packs applied after each document's own (built-in name or path); repeatable.
     #[arg(long = "conventions", value_name = "PACK")]
     conventions: Vec<String>,
-    /// Offline (two documents): postgresql (alias postgres), sqlite or mysql (alias mariadb).
+    /// Offline (two documents): postgresql (alias postgres), sqlite or mysql (mariadb: MySQL as MariaDB differs from it).
     #[arg(long, default_value = "sqlite", value_parser = parse_dialect)]
     dialect: &'static dyn Dialect,
     /// Offline, MySQL: the database of the tables without a schema (needed when a table in a

@@ -27,7 +27,7 @@ pub(crate) struct LintArgs {
     /// document's own conventions, or `sqlalchemy` for a database.
     #[arg(long = "conventions", value_name = "PACK")]
     conventions: Vec<String>,
-    /// For a document: postgresql (alias postgres), sqlite or mysql (alias mariadb).
+    /// For a document: postgresql (alias postgres), sqlite or mysql (mariadb: MySQL as MariaDB differs from it).
     #[arg(long, default_value = "sqlite", value_parser = parse_dialect)]
     dialect: &'static dyn Dialect,
     /// Output format.

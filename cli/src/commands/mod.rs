@@ -95,7 +95,7 @@ const STDIN_LABEL: &str = "<stdin>";
 /// The dialect options.
 #[derive(Args, Debug, Clone)]
 pub(crate) struct DialectArgs {
-    /// postgresql (alias postgres), sqlite or mysql (alias mariadb).
+    /// postgresql (alias postgres), sqlite or mysql (mariadb: MySQL as MariaDB differs from it).
     #[arg(long, default_value = "sqlite", value_parser = parse_dialect)]
     pub dialect: &'static dyn Dialect,
     /// Overrides the dialect's limit on constraint and index names (at least 8).
