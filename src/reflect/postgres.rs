@@ -15,12 +15,20 @@ use crate::engine::{DbError, Rows};
 
 /// Reads a PostgreSQL catalog.
 pub(crate) fn read(db: &mut dyn Reader, options: &ReflectOptions) -> Result<Catalog, ReflectError> {
-    let default = db
-        .rows("SELECT current_schema()")
-        .map_err(query_err("the current schema"))?
+    let first = db
+        .rows("SELECT current_schema(), current_setting('server_version_num')")
+        .map_err(query_err("the current schema"))?;
+    let default = first
         .first()
         .and_then(|r| opt(r, 0))
         .unwrap_or_else(|| "public".into());
+    // PostgreSQL 15's NULLS NOT DISTINCT and `SET NULL (columns)`: catalog
+    // columns that older servers do not have.
+    let v15 = first
+        .first()
+        .and_then(|r| opt(r, 1))
+        .and_then(|v| v.parse::<u32>().ok())
+        .is_some_and(|v| v >= 150_000);
     let mut schemas = options.wanted(&default);
     let present: Vec<String> = db
         .rows(
@@ -59,8 +67,8 @@ pub(crate) fn read(db: &mut dyn Reader, options: &ReflectOptions) -> Result<Cata
     let batch = [
         Reading::relations_sql(&in_schemas),
         Reading::columns_sql(&in_schemas),
-        Reading::constraints_sql(&in_schemas),
-        Reading::indexes_sql(&in_schemas),
+        Reading::constraints_sql(&in_schemas, v15),
+        Reading::indexes_sql(&in_schemas, v15),
     ];
     let mut next = answers(db, &batch);
     let (relations, columns) = (next("the tables and views")?, next("the columns")?);
@@ -249,17 +257,20 @@ impl Reading {
                    CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, 0) \
                      ELSE pg_get_expr(d.adbin, d.adrelid) END, ds.description, \
                    a.attidentity, a.attgenerated, sq.relname, sq.nspname, a.atttypid, \
-                   CASE WHEN a.attcollation <> 0 AND a.attcollation <> ty.typcollation THEN \
+                   CASE WHEN a.attcollation NOT IN (0, 100) THEN (SELECT \
                      CASE WHEN cn.nspname = 'pg_catalog' THEN quote_ident(co.collname) \
-                     ELSE quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END END, \
-                   ps.seqstart, ps.seqincrement, ps.seqmin, ps.seqmax, ps.seqcache, ps.seqcycle, \
-                   format_type(ps.seqtypid, NULL) \
+                     ELSE quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END \
+                     FROM pg_catalog.pg_collation co \
+                     JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace \
+                     JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid \
+                     WHERE co.oid = a.attcollation AND ty.typcollation <> a.attcollation) END, \
+                   CASE WHEN sq.seqoid IS NOT NULL THEN (SELECT concat_ws(',', ps.seqstart, \
+                     ps.seqincrement, ps.seqmin, ps.seqmax, ps.seqcache, ps.seqcycle, \
+                     format_type(ps.seqtypid, NULL)) \
+                     FROM pg_catalog.pg_sequence ps WHERE ps.seqrelid = sq.seqoid) END \
                  FROM pg_catalog.pg_attribute a \
                  JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
                  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-                 LEFT JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid \
-                 LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation \
-                 LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace \
                  LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
                  LEFT JOIN pg_catalog.pg_description ds ON ds.objoid = a.attrelid \
                    AND ds.classoid = 'pg_catalog.pg_class'::regclass AND ds.objsubid = a.attnum \
@@ -272,7 +283,6 @@ impl Reading {
                    AND dep.refclassid = 'pg_catalog.pg_class'::regclass \
                    AND dep.deptype IN ('a', 'i')) sq \
                    ON sq.refobjid = a.attrelid AND sq.refobjsubid = a.attnum \
-                 LEFT JOIN pg_catalog.pg_sequence ps ON ps.seqrelid = sq.seqoid \
                  WHERE n.nspname IN {in_schemas} AND c.relkind IN ('r', 'p') \
                  AND a.attnum > 0 AND NOT a.attisdropped"
             )
@@ -315,8 +325,12 @@ impl Reading {
                 let quoted = PostgreSql.quote(seq).replace('\'', "''");
                 if d.starts_with("nextval(") && (d.contains(seq.as_str()) || d.contains(&quoted)) {
                     let at = (ti, self.catalog.tables[ti].columns.len());
-                    self.serials
-                        .push((at, (d.clone(), text(&row, 10), seq.clone(), text(&row, 19))));
+                    self.serials.push((
+                        at,
+                        (d.clone(), text(&row, 10), seq.clone(), {
+                            sequence_parts(&row).get(6).cloned().unwrap_or_default()
+                        }),
+                    ));
                     auto_increment = true;
                     default = None;
                 }
@@ -424,16 +438,17 @@ impl Reading {
     }
 
     /// The query for [`Reading::constraints`].
-    fn constraints_sql(in_schemas: &str) -> String {
+    fn constraints_sql(in_schemas: &str, v15: bool) -> String {
+        let (set_columns, nulls_not_distinct) = pg15_columns(v15);
         format!(
                 "SELECT co.conrelid, co.conname, co.contype, \
                    CASE WHEN co.contype IN ('c', 'x') OR co.condeferrable OR NOT co.convalidated \
                      OR fn.nspname NOT IN {in_schemas} \
                      OR co.confmatchtype NOT IN ('s', ' ') \
-                     OR (to_jsonb(co) ->> 'confdelsetcols') IS NOT NULL \
+                     OR {set_columns} \
                      OR (co.contype IN ('p', 'u') AND EXISTS (SELECT 1 FROM pg_catalog.pg_index i \
                        WHERE i.indexrelid = co.conindid AND (i.indnatts <> i.indnkeyatts \
-                       OR (to_jsonb(i) ->> 'indnullsnotdistinct') = 'true'))) \
+                       OR {nulls_not_distinct}))) \
                      THEN pg_get_constraintdef(co.oid, true) END, \
                    array_to_json(co.conkey), fn.nspname, fc.relname, co.confrelid, \
                    array_to_json(co.confkey), \
@@ -600,7 +615,8 @@ impl Reading {
     }
 
     /// The query for [`Reading::indexes`].
-    fn indexes_sql(in_schemas: &str) -> String {
+    fn indexes_sql(in_schemas: &str, v15: bool) -> String {
+        let (_, nulls_not_distinct) = pg15_columns(v15);
         format!(
                 "SELECT i.indrelid, ic.relname, i.indisunique, \
                    CASE WHEN i.indpred IS NOT NULL THEN pg_get_expr(i.indpred, i.indrelid) END, \
@@ -613,7 +629,7 @@ impl Reading {
                      OR i.indclass::oid[] && ARRAY(SELECT op.oid FROM pg_catalog.pg_opclass op \
                        WHERE NOT op.opcdefault) \
                      OR NOT (string_to_array(i.indcollation::text, ' ')::oid[] <@ ARRAY[0, 100]::oid[]) \
-                     OR (to_jsonb(i) ->> 'indnullsnotdistinct') = 'true', \
+                     OR {nulls_not_distinct}, \
                    c.relkind, i.indexrelid \
                  FROM pg_catalog.pg_index i \
                  JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid \
@@ -941,17 +957,25 @@ impl Carried {
     }
 }
 
+/// The sequence a column owns, from column 13 of a row of
+/// [`Reading::columns_sql`]: start, increment, minimum, maximum, cache,
+/// cycle (`t`/`f`) and type, comma-separated; empty for none.
+fn sequence_parts(row: &Row) -> Vec<String> {
+    text(row, 13).split(',').map(str::to_owned).collect()
+}
+
 /// An identity column's sequence options where they are not the defaults
-/// (` (START WITH 100 INCREMENT BY 10)`), from columns 13-19 of a row of
-/// [`Reading::columns_sql`]; empty when all are.
+/// (` (START WITH 100 INCREMENT BY 10)`), from [`sequence_parts`]; empty
+/// when all are.
 fn identity_options(row: &Row) -> String {
-    let number = |i: usize| text(row, i).parse::<i128>().ok();
+    let parts = sequence_parts(row);
+    let number = |i: usize| parts.get(i).and_then(|p| p.parse::<i128>().ok());
     let (Some(start), Some(step), Some(min), Some(max), Some(cache)) =
-        (number(13), number(14), number(15), number(16), number(17))
+        (number(0), number(1), number(2), number(3), number(4))
     else {
         return String::new();
     };
-    let (type_min, type_max) = match text(row, 19).as_str() {
+    let (type_min, type_max) = match parts.get(6).map_or("", String::as_str) {
         "smallint" => (i16::MIN.into(), i16::MAX.into()),
         "integer" => (i32::MIN.into(), i32::MAX.into()),
         _ => (i64::MIN.into(), i64::MAX.into()),
@@ -978,7 +1002,7 @@ fn identity_options(row: &Row) -> String {
     if cache != 1 {
         options.push(format!("CACHE {cache}"));
     }
-    if flag(row, 18) {
+    if parts.get(5).is_some_and(|c| c == "t" || c == "true") {
         options.push("CYCLE".into());
     }
     if options.is_empty() {
@@ -1045,6 +1069,18 @@ fn escape_backslash_strings(sql: &str) -> Option<String> {
         }
     }
     changed.then_some(out)
+}
+
+/// The conditions on PostgreSQL 15's catalog columns: a foreign key whose
+/// action sets some columns only (`co.confdelsetcols`), and an index NULLS
+/// NOT DISTINCT (`i.indnullsnotdistinct`); `false` on older servers,
+/// which have neither.
+fn pg15_columns(v15: bool) -> (&'static str, &'static str) {
+    if v15 {
+        ("co.confdelsetcols IS NOT NULL", "i.indnullsnotdistinct")
+    } else {
+        ("false", "false")
+    }
 }
 
 /// Column `i` of `row` as a number (an oid, an attribute number), for sorting.
@@ -1115,10 +1151,10 @@ mod tests {
 
     #[test]
     fn an_identity_says_only_the_options_that_are_not_the_defaults() {
-        // Columns 13-19: start, increment, min, max, cache, cycle, type.
+        // Column 13: start, increment, min, max, cache, cycle, type.
         let row = |v: [&str; 7]| -> Row {
             let mut r: Row = vec![None; 13];
-            r.extend(v.iter().map(|s| Some((*s).to_owned())));
+            r.push(Some(v.join(",")));
             r
         };
         let int_max = "2147483647";
