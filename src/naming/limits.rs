@@ -112,6 +112,29 @@ impl IdentifierLimit {
     }
 }
 
+impl IdentifierLimit {
+    /// The start of `name` when `name` has the shape [`shorten`] gives a
+    /// name too long for this limit (the first `max - 8` units, or up to 3
+    /// bytes fewer where a character would have been split, `_` and four
+    /// hex digits); `None` otherwise, and always without a limit.
+    ///
+    /// [`shorten`]: IdentifierLimit::shorten
+    ///
+    /// ```
+    /// use nomenclator::IdentifierLimit;
+    /// let limit = IdentifierLimit::chars(15);
+    /// assert_eq!(limit.shortened_start("uq_user_2769"), Some("uq_user"));
+    /// assert_eq!(limit.shortened_start("uq_user_email"), None);
+    /// ```
+    pub fn shortened_start<'n>(&self, name: &'n str) -> Option<&'n str> {
+        let budget = self.max?.saturating_sub(8);
+        let (start, hash) = name.rsplit_once('_')?;
+        let hex = hash.len() == 4 && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        let full = (budget.saturating_sub(3)..=budget).contains(&self.length(start));
+        (hex && full).then_some(start)
+    }
+}
+
 /// Which characters a dialect accepts in identifiers, even quoted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum IdentifierChars {

@@ -643,18 +643,10 @@ impl<'a> Writer<'a> {
     /// digits of an MD5): the name it wrapped cannot be read back, but it
     /// follows the convention.
     fn shortened_wrap(&self, pre: &str, actual: &str) -> bool {
-        let limit = self.d.identifier_limit();
-        let Some(max) = limit.max else {
-            return false;
-        };
-        let Some((head, hash)) = actual.rsplit_once('_') else {
-            return false;
-        };
-        let hex = hash.len() == 4 && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-        let budget = max.saturating_sub(8);
-        // A character is never split: the head may end up to 3 bytes short.
-        let full = (budget.saturating_sub(3)..=budget).contains(&limit.length(head));
-        hex && full && (head.starts_with(pre) || pre.starts_with(head))
+        self.d
+            .identifier_limit()
+            .shortened_start(actual)
+            .is_some_and(|start| start.starts_with(pre) || pre.starts_with(start))
     }
 
     /// The document, each object's name written as `states` says (written
@@ -987,8 +979,12 @@ fn mysql_lossy(ty: &str) -> bool {
 /// Whether `name` is one MySQL gives a foreign key of `table` that has
 /// none: `<table>_ibfk_<n>`.
 fn is_ibfk_name(table: &str, name: &str) -> bool {
-    name.strip_prefix(table)
-        .and_then(|r| r.strip_prefix("_ibfk_"))
+    numbered_after(name, &format!("{table}_ibfk_"))
+}
+
+/// Whether `name` is `start` followed by a number.
+fn numbered_after(name: &str, start: &str) -> bool {
+    name.strip_prefix(start)
         .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
@@ -1174,11 +1170,7 @@ fn judge_numbered_again(
     trial: &Names,
     predicted: &mut Predicted,
 ) -> Result<(), WriteError> {
-    let numbered = |p: &str, a: &str| {
-        a.strip_prefix(p)
-            .map(|rest| rest.strip_prefix('_').unwrap_or(rest))
-            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-    };
+    let numbered = |p: &str, a: &str| numbered_after(a, p) || numbered_after(a, &format!("{p}_"));
     let mut again = trial.clone();
     let mut suspects = Vec::new();
     let mut by_hand = false;
