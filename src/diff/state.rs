@@ -787,26 +787,7 @@ fn table_of_catalog(t: &CatalogTable, dialect: &dyn Dialect) -> TableState {
 /// (`CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] name`, `ADD
 /// CONSTRAINT name`), unquoted and lower-cased.
 fn created_names(sql: &str) -> Vec<String> {
-    // Words, a quoted name (spaces and all) one word.
-    let mut words: Vec<&str> = Vec::new();
-    let mut rest = sql;
-    loop {
-        rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '(' || c == ',');
-        let Some(first) = rest.chars().next() else {
-            break;
-        };
-        let end = match first {
-            '"' | '`' | '[' => {
-                let close = if first == '[' { ']' } else { first };
-                rest[1..].find(close).map_or(rest.len(), |e| e + 2)
-            }
-            _ => rest
-                .find(|c: char| c.is_whitespace() || c == '(' || c == ',')
-                .unwrap_or(rest.len()),
-        };
-        words.push(&rest[..end]);
-        rest = &rest[end..];
-    }
+    let words = crate::sql::sql_words(sql, |c| c.is_whitespace() || c == '(' || c == ',');
     let is = |i: usize, w: &str| words.get(i).is_some_and(|x| x.eq_ignore_ascii_case(w));
     let name = |w: &str| {
         let w = w.trim_matches(|c| c == '"' || c == '`' || c == '[' || c == ']');

@@ -633,17 +633,24 @@ impl Statement {
 /// The first `n` words of `sql`, one space between them; a quoted name
 /// (`"Audit Log"`, `` `a b` ``, `[a b]`) is one word, spaces and all.
 fn first_words(sql: &str, n: usize) -> String {
-    let mut words: Vec<&str> = Vec::new();
-    let mut rest = sql.trim_start();
-    while words.len() < n && !rest.is_empty() {
-        let mut end = 0;
+    let mut words = sql_words(sql, char::is_whitespace);
+    words.truncate(n);
+    words.join(" ")
+}
+
+/// The words of `sql` between `separator`s, a quoted name (`"Audit Log"`,
+/// `` `a b` ``, `[a b]`) within a word whole, separators and all.
+pub(crate) fn sql_words(sql: &str, separator: fn(char) -> bool) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut rest = sql.trim_start_matches(separator);
+    while !rest.is_empty() {
+        let mut end = rest.len();
         let mut quote: Option<char> = None;
         for (i, c) in rest.char_indices() {
-            end = i + c.len_utf8();
             match quote {
                 Some(q) if c == q => quote = None,
                 Some(_) => {}
-                None if c.is_whitespace() => {
+                None if separator(c) => {
                     end = i;
                     break;
                 }
@@ -658,9 +665,9 @@ fn first_words(sql: &str, n: usize) -> String {
             }
         }
         words.push(&rest[..end]);
-        rest = rest[end..].trim_start();
+        rest = rest[end..].trim_start_matches(separator);
     }
-    words.join(" ")
+    words
 }
 
 #[cfg(test)]
