@@ -46,7 +46,7 @@ use serde::Serialize;
 use crate::ddl::{DdlError, Plan, Step};
 use crate::dialect::postgres_names::make_object_name;
 use crate::dialect::{rename_identifiers, CommentStyle, Dialect, DialectError};
-use crate::schema::{ColumnType, DialectKind, IndexPart, Kind, ReferentialAction, TableRef};
+use crate::schema::{DialectKind, IndexPart, Kind, ReferentialAction, TableRef};
 use crate::sql::{
     CheckDef, ColumnDef, ConstraintDef, CreateIndex, ForeignKeyDef, Statement, ViewDef,
 };
@@ -1629,11 +1629,11 @@ fn table_changes(
         };
         // An identity column's sequence is named so too, and does not
         // follow a rename either.
-        let identity = |c: &ColumnDef| match &c.ty {
-            ColumnType::Other(t) => t.to_ascii_lowercase().contains(" as identity"),
-            _ => false,
-        };
-        for nc in n.columns.iter().filter(|c| c.auto_increment || identity(c)) {
+        for nc in n
+            .columns
+            .iter()
+            .filter(|c| c.auto_increment || c.ty.is_identity())
+        {
             let Some(&on) = old_of.get(nc.name.as_str()) else {
                 continue;
             };

@@ -127,7 +127,7 @@ pub(crate) fn expr_key(dialect: &dyn Dialect, sql: &str) -> String {
     }
     if matches!(kind, DialectKind::MySql | DialectKind::MariaDb) {
         mysql_spellings(&mut tokens);
-        tokens = position_as_locate(tokens);
+        position_as_locate(&mut tokens);
     }
     let mut tokens = join_signs(tokens);
     tokens.retain(|t| t != "(" && t != ")");
@@ -163,6 +163,13 @@ fn mysql_spellings(tokens: &mut [String]) {
 /// (`NOT BETWEEN` as `a < x OR a > y`): written so, as the tokenizer reads
 /// what the server prints.
 fn pg_spellings(tokens: Vec<String>) -> Vec<String> {
+    // Every check and default of both sides passes here: most have none.
+    if !tokens
+        .iter()
+        .any(|t| matches!(t.as_str(), "like" | "ilike" | "between"))
+    {
+        return tokens;
+    }
     let mut out: Vec<String> = Vec::with_capacity(tokens.len());
     for t in tokens {
         let op: &[&str] = match t.as_str() {
@@ -268,7 +275,7 @@ fn between(tokens: &[String], at: usize) -> Option<(std::ops::Range<usize>, Vec<
 }
 
 /// MariaDB keeps `position(x IN y)` as `locate(x, y)`.
-fn position_as_locate(mut tokens: Vec<String>) -> Vec<String> {
+fn position_as_locate(tokens: &mut [String]) {
     let mut i = 0;
     while i + 1 < tokens.len() {
         if tokens[i] == "position" && tokens[i + 1] == "(" {
@@ -293,7 +300,6 @@ fn position_as_locate(mut tokens: Vec<String>) -> Vec<String> {
         }
         i += 1;
     }
-    tokens
 }
 
 /// A decimal number without the zeros its scale adds (`0.0000` is `0`,

@@ -262,8 +262,19 @@ impl ColumnType {
     /// expression in the type text (`integer GENERATED ALWAYS AS (a + 1)
     /// STORED`): such a column takes no values of its own.
     pub fn is_generated(&self) -> bool {
+        self.spelled_with("generated always as (")
+    }
+
+    /// Whether this is an identity column's type as PostgreSQL writes it
+    /// (`bigint GENERATED ALWAYS AS IDENTITY`): the column owns a sequence.
+    pub fn is_identity(&self) -> bool {
+        self.spelled_with(" as identity")
+    }
+
+    /// Whether this is another type whose text holds `words` (lower case).
+    fn spelled_with(&self, words: &str) -> bool {
         match self {
-            ColumnType::Other(t) => t.to_ascii_lowercase().contains("generated always as ("),
+            ColumnType::Other(t) => t.to_ascii_lowercase().contains(words),
             _ => false,
         }
     }
