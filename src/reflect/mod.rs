@@ -173,9 +173,7 @@ pub fn reflect_engine(
     // Reading the catalog waits for the locks a migration's DDL holds, as
     // the statements do: under the same lock timeout.
     let lock = |c: &mut Connection| match run.lock_timeout {
-        Some(t) => c
-            .set_lock_timeout(t)
-            .map_err(error::query_err("the lock timeout")),
+        Some(t) => c.set_lock_timeout(t),
         None => Ok(()),
     };
     let timed_out = |e: ReflectError, conns: &mut [&mut Connection]| match e {
@@ -186,7 +184,7 @@ pub fn reflect_engine(
         },
         e => e,
     };
-    lock(&mut conn)?;
+    lock(&mut conn).map_err(error::query_err("the lock timeout"))?;
     if conn.dialect().kind() != DialectKind::PostgreSql {
         return reflect(&mut conn, options).map_err(|e| timed_out(e, &mut [&mut conn]));
     }
@@ -200,9 +198,7 @@ pub fn reflect_engine(
         let mut second = engine
             .connect_with(run)
             .map_err(|e| DbError::msg(e.to_string()))?;
-        if let Some(t) = run.lock_timeout {
-            second.set_lock_timeout(t)?;
-        }
+        lock(&mut second)?;
         second.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
         let literal = crate::dialect::PostgreSql.string_literal(&id);
         second.execute(&format!("SET TRANSACTION SNAPSHOT {literal}"))?;
