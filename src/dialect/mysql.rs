@@ -551,14 +551,9 @@ fn parse_type(text: &str) -> ColumnType {
 /// where it is not the database's default collation) with the check
 /// `json_valid(<column>)`.
 fn parse_checked_type(text: &str, column: &str, check: &str) -> Option<ColumnType> {
-    let words: Vec<String> = text
-        .split_whitespace()
-        .map(str::to_ascii_lowercase)
-        .collect();
-    let longtext = matches!(
-        words.iter().map(String::as_str).collect::<Vec<_>>()[..],
-        ["longtext"] | ["longtext", "collate", "utf8mb4_bin"]
-    );
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let longtext = words.eq_ignore_ascii_case("longtext")
+        || words.eq_ignore_ascii_case("longtext collate utf8mb4_bin");
     (longtext && is_json_valid(check, column)).then_some(ColumnType::Json)
 }
 
