@@ -29,6 +29,11 @@ fn stdout(a: &assert_cmd::assert::Assert) -> String {
     String::from_utf8(a.get_output().stdout.clone()).unwrap()
 }
 
+/// `nomenclator ARGS FILE`, which must succeed.
+fn succeeds(args: &[&str], file: &Path) -> assert_cmd::assert::Assert {
+    nomenclator().args(args).arg(file).assert().success()
+}
+
 /// A document with one table, `account`: `id` and then `columns`, under
 /// `pk` and `uq` templates.
 macro_rules! account {
@@ -83,11 +88,7 @@ fn rows(url: &str, column: &str) -> Vec<Vec<Option<String>>> {
 fn refused_and_rolled_back(url: &str, transactional: bool) {
     let dir = tempfile::tempdir().unwrap();
     let old = write(dir.path(), "old.toml", OLD);
-    nomenclator()
-        .args(["apply", "--url", url])
-        .arg(&old)
-        .assert()
-        .success();
+    succeeds(&["apply", "--url", url], &old);
     fill(url);
     let before: Catalog = snapshot(url);
 
@@ -107,11 +108,7 @@ fn refused_and_rolled_back(url: &str, transactional: bool) {
     );
     assert!(before.differences(&snapshot(url)).is_empty());
     // The diff says so before the statement.
-    let a = nomenclator()
-        .args(["diff", "--url", url])
-        .arg(&drops)
-        .assert()
-        .success();
+    let a = succeeds(&["diff", "--url", url], &drops);
     let out = stdout(&a);
     assert!(
         out.contains("-- destructive: column account.nickname and its values are dropped\n"),
@@ -154,11 +151,7 @@ fn sqlite_refuses_destructive_changes_and_rolls_back_a_failed_migration() {
     c.execute("UPDATE account SET email = 'b@x' WHERE id = 2")
         .unwrap();
     let unique = write(dir.path(), "unique.toml", UNIQUE_LAST);
-    nomenclator()
-        .args(["migrate", "--url", &url])
-        .arg(&unique)
-        .assert()
-        .success();
+    succeeds(&["migrate", "--url", &url], &unique);
     assert_eq!(
         rows(&url, "handle"),
         vec![
@@ -166,11 +159,7 @@ fn sqlite_refuses_destructive_changes_and_rolls_back_a_failed_migration() {
             vec![Some("2".into()), Some("b@x".into()), Some("b".into())],
         ]
     );
-    let a = nomenclator()
-        .args(["diff", "--url", &url])
-        .arg(&unique)
-        .assert()
-        .success();
+    let a = succeeds(&["diff", "--url", &url], &unique);
     assert_eq!(stdout(&a), "");
 }
 
@@ -196,11 +185,7 @@ fn migrate_blocked_by(test: &str, old: &str, new: &str, hold: &str) -> String {
     let db = engine_support::postgres(test);
     let dir = tempfile::tempdir().unwrap();
     let old = write(dir.path(), "old.toml", old);
-    nomenclator()
-        .args(["apply", "--url", &db.url])
-        .arg(&old)
-        .assert()
-        .success();
+    succeeds(&["apply", "--url", &db.url], &old);
     let engine = db.engine();
     let mut other = engine.connect().unwrap();
     other.begin().unwrap();
@@ -261,16 +246,8 @@ fn offline_and_live_diffs_agree_on_sqlite() {
     let url = format!("sqlite://{}", dir.path().join("db.sqlite").display());
     let old = write(dir.path(), "old.toml", OLD);
     let new = write(dir.path(), "new.toml", UNIQUE_LAST);
-    nomenclator()
-        .args(["apply", "--url", &url])
-        .arg(&old)
-        .assert()
-        .success();
-    let live = nomenclator()
-        .args(["diff", "--url", &url])
-        .arg(&new)
-        .assert()
-        .success();
+    succeeds(&["apply", "--url", &url], &old);
+    let live = succeeds(&["diff", "--url", &url], &new);
     let offline = nomenclator()
         .args(["diff", "--dialect", "sqlite"])
         .arg(&old)
@@ -371,11 +348,7 @@ fn adopt(url: &str, plain: &str) {
         .success();
     let dir = tempfile::tempdir().unwrap();
     let doc = write(dir.path(), "schema.toml", &stdout(&a));
-    let a = nomenclator()
-        .args(["migrate", "--url", url])
-        .arg(&doc)
-        .assert()
-        .success();
+    let a = succeeds(&["migrate", "--url", url], &doc);
     let err = stderr(&a);
     assert!(err.contains("migrate:"), "{err}");
     let a = nomenclator()
@@ -389,11 +362,7 @@ fn adopt(url: &str, plain: &str) {
         c.query("SELECT * FROM book ORDER BY id").unwrap(),
         before_rows
     );
-    let a = nomenclator()
-        .args(["diff", "--url", url])
-        .arg(&doc)
-        .assert()
-        .success();
+    let a = succeeds(&["diff", "--url", url], &doc);
     assert_eq!(stdout(&a), "");
 }
 
@@ -469,11 +438,7 @@ columns = [
 ]
 "#,
     );
-    let a = nomenclator()
-        .args(["migrate", "--url", &url])
-        .arg(&doc)
-        .assert()
-        .success();
+    let a = succeeds(&["migrate", "--url", &url], &doc);
     assert!(stderr(&a).contains("migrate:"), "{}", stderr(&a));
     let mut c = Engine::from_url(&url).unwrap().connect().unwrap();
     let sql = c
@@ -560,15 +525,7 @@ ddl = [
 ]
 "#,
     );
-    nomenclator()
-        .args(["apply", "--url", &url])
-        .arg(&doc)
-        .assert()
-        .success();
-    let a = nomenclator()
-        .args(["diff", "--url", &url])
-        .arg(&doc)
-        .assert()
-        .success();
+    succeeds(&["apply", "--url", &url], &doc);
+    let a = succeeds(&["diff", "--url", &url], &doc);
     assert_eq!(stdout(&a), "");
 }
